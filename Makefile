@@ -1,0 +1,37 @@
+# gen-dash: the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test install install-dev browser bench data clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Start the dashboard on the bundled sample data (http://localhost:8501).
+run: install
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+## Run the whole test suite (browser tests are skipped, with a message, without Chromium).
+test: install-dev
+	$(PY) -m pytest
+
+## Rebuild data/ from ../shared/data/reference and the seeded sample generator.
+data: install
+	$(PY) scripts/build_reference.py
+	$(PY) -m gen_dash.sample
+	$(PY) -m gen_dash.schema
+
+clean:
+	rm -rf $(VENV) .pytest_cache var

@@ -1,0 +1,30 @@
+"""Paths and limits, overridable by environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+SAMPLE_DIR = DATA_DIR / "sample"
+TARGETS_FILE = DATA_DIR / "targets.toml"
+SCHEMA_FILE = DATA_DIR / "schema" / "snapshot.schema.json"
+
+
+def _int_env(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def max_upload_bytes() -> int:
+    """Largest snapshot file accepted, in bytes (``GEN_DASH_MAX_MB``, default 50)."""
+    return _int_env("GEN_DASH_MAX_MB", 50) * 1_000_000
+
+
+def max_rows() -> int:
+    """Largest number of rows accepted in one snapshot (``GEN_DASH_MAX_ROWS``, default 500 000)."""
+    return _int_env("GEN_DASH_MAX_ROWS", 500_000)

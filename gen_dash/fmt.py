@@ -1,0 +1,50 @@
+"""French formatting of numbers, shares, money and dates (``10 000``, ``27,4 %``, ``22 septembre 2016``)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+NBSP = "\u202f"  # narrow no-break space, the French thousands separator
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "NaT", "nan")
+
+
+def number(value, decimals: int = 0) -> str:
+    """``12500.5`` -> ``12 500,5`` (``–`` for a missing value)."""
+    if _missing(value):
+        return "–"
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def percent(value, decimals: int = 1) -> str:
+    """A share (0.274) as ``27,4 %``."""
+    if _missing(value):
+        return "–"
+    return number(float(value) * 100, decimals) + "\u00a0%"
+
+
+def euros(value) -> str:
+    """``4700000`` -> ``4 700 000 €``."""
+    if _missing(value):
+        return "–"
+    return number(value) + "\u00a0€"
+
+
+def day(value: date | None) -> str:
+    """``2016-09-22`` -> ``22 septembre 2016`` (``1er`` for the first of the month)."""
+    if _missing(value):
+        return "–"
+    first = "1er" if value.day == 1 else str(value.day)
+    return f"{first} {MONTHS[value.month - 1]} {value.year}"
+
+
+def month(value: date | None) -> str:
+    """``2018-03-14`` -> ``mars 2018``."""
+    if _missing(value):
+        return "–"
+    return f"{MONTHS[value.month - 1]} {value.year}"

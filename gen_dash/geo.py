@@ -1,0 +1,122 @@
+"""Reference geodata: départements, régions, communes and postal codes (the project's own copy in ``data/``)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import geopandas as gpd
+import pandas as pd
+
+from gen_dash.config import REFERENCE_DIR
+from gen_dash.text import fold, fold_series
+
+CRS = "EPSG:4326"
+ATTRIBUTION = "Sources : IGN – Admin Express COG ; INSEE – Code officiel géographique et populations légales"
+_CODES = {"code_commune": str, "code_departement": str, "code_region": str, "code_postal": str}
+
+
+@cache
+def _departements() -> gpd.GeoDataFrame:
+    shapes = gpd.read_file(REFERENCE_DIR / "departements.geojson").set_crs(CRS, allow_override=True)
+    table = pd.read_csv(REFERENCE_DIR / "departements.csv", dtype=str)
+    regions = pd.read_csv(REFERENCE_DIR / "regions.csv", dtype=str)[["code_region", "nom_region"]]
+    population = _communes().groupby("code_departement")["population"].sum()
+    out = table.merge(regions, on="code_region").merge(shapes[["code_departement", "geometry"]], on="code_departement")
+    out["population"] = out["code_departement"].map(population).fillna(0).astype("int64")
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
+
+
+@cache
+def _communes() -> pd.DataFrame:
+    communes = pd.read_csv(REFERENCE_DIR / "communes.csv", dtype=_CODES)
+    table = pd.read_csv(REFERENCE_DIR / "departements.csv", dtype=str)
+    communes["code_region"] = communes["code_departement"].map(table.set_index("code_departement")["code_region"])
+    return communes
+
+
+def load_departements() -> gpd.GeoDataFrame:
+    """The 101 départements (96 metropolitan, 5 DROM), simplified for a web map.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``code_departement``, ``nom_departement``, ``code_region``, ``nom_region``,
+        ``zone`` (``metro``/``drom``), ``population``, polygons in EPSG:4326.
+    """
+    return _departements().copy()
+
+
+def load_regions() -> gpd.GeoDataFrame:
+    """The 18 régions, dissolved from the simplified départements (same borders).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``code_region``, ``nom_region``, ``zone``, ``population``, polygons in EPSG:4326.
+    """
+    shapes = gpd.read_file(REFERENCE_DIR / "regions.geojson").set_crs(CRS, allow_override=True)
+    table = pd.read_csv(REFERENCE_DIR / "regions.csv", dtype=str)
+    population = _communes().groupby("code_region")["population"].sum()
+    out = table.merge(shapes[["code_region", "geometry"]], on="code_region")
+    out["population"] = out["code_region"].map(population).fillna(0).astype("int64")
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
+
+
+def load_communes() -> gpd.GeoDataFrame:
+    """Every commune with its population and a point inside it.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``code_commune``, ``nom_commune``, ``code_departement``, ``code_region``,
+        ``population``, ``lon``, ``lat``, points in EPSG:4326.
+    """
+    communes = _communes()
+    return gpd.GeoDataFrame(communes.copy(), geometry=gpd.points_from_xy(communes["lon"], communes["lat"]), crs=CRS)
+
+
+@cache
+def load_postal_codes() -> pd.DataFrame:
+    """Pairs ``code_commune``, ``code_postal`` (a postal code may serve several communes)."""
+    return pd.read_csv(REFERENCE_DIR / "codes_postaux.csv", dtype=str)
+
+
+@cache
+def load_placement_departements() -> gpd.GeoDataFrame:
+    """Finer département contours, used only to find the département containing a point."""
+    return gpd.read_file(REFERENCE_DIR / "departements_placement.geojson").set_crs(CRS, allow_override=True)
+
+
+def departement_names() -> dict[str, str]:
+    """Map every accepted spelling of a département (folded name, with or without article) to its code."""
+    names: dict[str, str] = {}
+    for code, name in _departements()[["code_departement", "nom_departement"]].itertuples(index=False):
+        key = fold(name)
+        names[key] = code
+        for article in ("la ", "le ", "les ", "l "):
+            if key.startswith(article):
+                names[key[len(article):]] = code
+    return names
+
+
+@cache
+def postal_code_lookup() -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Lookups from a postal code to communes and départements.
+
+    Returns
+    -------
+    tuple of Series
+        ``single``: the commune of a postal code that serves one commune only;
+        ``departement``: the département of a postal code whose communes all share one;
+        ``by_name``: the commune for a (postal code, folded commune name) pair.
+    """
+    pairs = load_postal_codes().merge(_communes()[["code_commune", "nom_commune", "code_departement"]], on="code_commune")
+    per_code = pairs.groupby("code_postal").agg(
+        communes=("code_commune", "nunique"), premier=("code_commune", "first"),
+        departements=("code_departement", "nunique"), departement=("code_departement", "first"),
+    )
+    single = per_code.loc[per_code["communes"] == 1, "premier"]
+    departement = per_code.loc[per_code["departements"] == 1, "departement"]
+    pairs["cle"] = fold_series(pairs["nom_commune"])
+    by_name = pairs.drop_duplicates(["code_postal", "cle"]).set_index(["code_postal", "cle"])["code_commune"]
+    return single, departement, by_name

@@ -1,0 +1,256 @@
+"""Illustrative sample snapshots: seeded, plausible, and clearly labelled as such.
+
+These are *not* programme data. They follow the programme's published figures
+(wave 1: 171 formations, 130 fabriques, 4,000 learners; about 200 fabriques and
+10,000 learners by the end of 2017) and spread fabriques as a real programme
+would: denser in Île-de-France, the North and the West, present in most
+départements and some DROM, with a few white zones.
+
+``python -m gen_dash.sample [DIR]`` writes them (default ``data/sample``).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gen_dash import geo
+from gen_dash.config import SAMPLE_DIR
+
+SEED = 20160922  # the Conseil des ministres' date
+SNAPSHOT_DATES = (date(2016, 3, 1), date(2016, 12, 15), date(2017, 6, 30), date(2017, 12, 31))
+MESSY_DATE = date(2016, 12, 15)
+STATUS_COLUMN = "statut_donnees"
+STATUS = "illustratif (données générées, pas des chiffres officiels)"
+
+# Relative weight of a département when placing fabriques.
+_REGION_WEIGHT = {"11": 5.0, "32": 2.6, "53": 2.2, "52": 2.0, "28": 1.8, "84": 1.3, "93": 1.3, "76": 1.2, "75": 1.1}
+_WHITE_ZONES = ("04", "05", "09", "15", "23", "32", "43", "46", "48", "52", "55", "70", "976")
+_SMALL_DROM = {"973": 0.4}
+# Wave-by-wave learners at each snapshot date (cumulated enrolments, all formations of the wave).
+_LEARNERS = {
+    date(2016, 3, 1): (4000, 0),
+    date(2016, 12, 15): (5400, 900),
+    date(2017, 6, 30): (6300, 1950),
+    date(2017, 12, 31): (6880, 2870),
+}
+_WAVE2_LABELS = (date(2016, 11, 24), date(2017, 4, 12))
+_METIERS = {  # job family: (weight, share of women)
+    "Développeur web": (6, 0.24), "Développeur d'applications mobiles": (2, 0.22), "Intégrateur web": (2, 0.32),
+    "Technicien réseau": (2, 0.10), "Technicien support informatique": (2, 0.14), "Technicien fibre optique": (1, 0.06),
+    "Médiateur numérique": (3, 0.52), "Référent numérique": (2, 0.44), "Chargé de communication numérique": (1, 0.58),
+    "Administrateur systèmes": (1, 0.11), "Analyste de données": (1, 0.33), "Concepteur de jeux vidéo": (1, 0.18),
+}
+_NAMES = ("Fabrique numérique de {c}", "Atelier du code – {c}", "Campus numérique {c}", "École du web de {c}",
+          "Les Codeurs de {c}", "Numérique solidaire {c}", "Lab'inclusion {c}", "La Passerelle numérique – {c}",
+          "Pôle numérique {c}", "Web School {c}")
+_ASSOCIATIONS = ("Numérique pour tous", "Code & Cité", "Les Connecteurs", "Trait d'union numérique", "Solidarité Web",
+                 "Inser'Num", "Cap Numérique", "Les Bâtisseurs du Web")
+_PORTEURS = ("Association {a}", "Mission locale de {c}", "GRETA {d}", "CCI {d}", "Régie de quartier de {c}",
+             "Maison de l'emploi de {c}", "Centre social de {c}", "Coopérative {a}")
+
+CANONICAL_ORDER = ["id_formation", "nom_formation", "nom_fabrique", "id_fabrique", "porteur", "vague", "date_labellisation",
+                   "metier", "code_commune", "code_postal", "commune", "code_departement", "latitude", "longitude", "places",
+                   "apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_boursiers", "subvention_eur",
+                   "date_extraction", STATUS_COLUMN]
+
+
+def sample_snapshots(seed: int = SEED) -> dict[date, pd.DataFrame]:
+    """The illustrative snapshots, one DataFrame of canonical columns per date."""
+    rng = np.random.default_rng(seed)
+    fab1 = _place_fabriques(rng, 130, wave=1)
+    fab2 = _place_fabriques(rng, 68, wave=2, taken=set(fab1["nom_fabrique"]))
+    form1 = _formations(rng, fab1, 171, wave=1, label_dates=(date(2015, 12, 10),))
+    # Wave 2 labels new fabriques and new formations of some wave-1 fabriques.
+    returning = fab1.sample(24, random_state=rng.integers(1 << 31))
+    form2 = _formations(rng, pd.concat([fab2, returning]), 68 + 24 + 20, wave=2, label_dates=_WAVE2_LABELS)
+    formations = pd.concat([form1, form2], ignore_index=True)
+    formations["id_formation"] = [f"GEN{v}-{i:04d}" for i, v in enumerate(formations["vague"], start=1)]
+    return {when: _snapshot_at(rng, formations, when) for when in SNAPSHOT_DATES}
+
+
+def synthetic_snapshot(n_formations: int, seed: int = SEED) -> pd.DataFrame:
+    """A large snapshot of *n_formations* rows, shaped like the samples (for benchmarks)."""
+    rng = np.random.default_rng(seed)
+    n_fabriques = max(1, round(n_formations / 1.3))
+    fabriques = _place_fabriques(rng, n_fabriques, wave=1)
+    formations = _formations(rng, fabriques, n_formations, wave=1, label_dates=(date(2015, 12, 10),))
+    formations["vague"] = rng.choice([1, 2, 3], size=len(formations), p=[0.45, 0.4, 0.15])
+    formations["id_formation"] = [f"SYN-{i:06d}" for i in range(1, len(formations) + 1)]
+    apprenants = rng.poisson(38, len(formations))
+    snap = formations.assign(apprenants=apprenants, places=(apprenants * 1.15).astype(int) + 2)
+    snap["apprenants_femmes"] = rng.binomial(apprenants, snap.pop("_p_femmes"))
+    snap["apprenants_neet"] = rng.binomial(apprenants, snap.pop("_p_neet"))
+    snap["apprenants_boursiers"] = rng.binomial(apprenants, 0.35)
+    snap["date_extraction"] = "2017-12-31"
+    snap[STATUS_COLUMN] = STATUS
+    return snap.drop(columns=[c for c in snap.columns if c.startswith("_")])[CANONICAL_ORDER]
+
+
+def spreadsheet_export(snapshot: pd.DataFrame, seed: int = SEED) -> bytes:
+    """*snapshot* as a French spreadsheet exports it: French headers, ``;``, Windows-1252,
+    lost leading zeros, decimal commas, ``20`` for Corsica, a pair of swapped coordinates,
+    trailing separators and a blank line. Reading it gives the same figures as *snapshot*.
+    """
+    rng = np.random.default_rng(seed)
+    df = snapshot.drop(columns=["id_fabrique"]).copy()
+    for column in ("code_commune", "code_postal", "code_departement"):
+        df[column] = df[column].str.lstrip("0")
+    corsica = df["code_departement"].isin(["2A", "2B"])
+    df.loc[corsica, "code_departement"] = "20"
+    names = geo.load_departements().set_index("code_departement")["nom_departement"]
+    named = rng.random(len(df)) < 0.15
+    canonical_dep = snapshot["code_departement"]
+    df.loc[named & ~corsica, "code_departement"] = (canonical_dep + " - " + canonical_dep.map(names))[named & ~corsica]
+    swap = rng.choice(len(df), size=min(2, len(df)), replace=False)
+    df.iloc[swap, df.columns.get_loc("latitude")], df.iloc[swap, df.columns.get_loc("longitude")] = (
+        snapshot["longitude"].iloc[swap].to_numpy(), snapshot["latitude"].iloc[swap].to_numpy())
+    for column in ("latitude", "longitude"):
+        df[column] = df[column].map(lambda v: f"{v:.5f}".replace(".", ","))
+    df["subvention_eur"] = df["subvention_eur"].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}".replace(",", "\u00a0").replace(".", ","))
+    for column in ("date_labellisation", "date_extraction"):
+        df[column] = pd.to_datetime(df[column]).dt.strftime("%d/%m/%Y")
+    df = df.rename(columns={
+        "id_formation": "Identifiant", "nom_formation": "Intitulé de la formation", "nom_fabrique": "Nom de la fabrique",
+        "porteur": "Structure porteuse", "vague": "Vague de labellisation", "date_labellisation": "Date de labellisation",
+        "metier": "Métier", "code_commune": "Code INSEE", "code_postal": "CP", "commune": "Commune", "code_departement": "Dép.",
+        "latitude": "Lat", "longitude": "Long", "places": "Nb places", "apprenants": "Nombre d'apprenants",
+        "apprenants_femmes": "Dont femmes", "apprenants_neet": "Dont jeunes NEET", "apprenants_boursiers": "Boursiers",
+        "subvention_eur": "Subvention (€)", "date_extraction": "Date d'extraction", STATUS_COLUMN: "Statut des données",
+    })
+    lines = df.fillna("").astype(str).to_csv(sep=";", index=False, lineterminator="\r\n").split("\r\n")
+    lines = [line + ";" if line else line for line in lines]  # trailing separators, as some exports write
+    lines.insert(len(lines) // 2, "")
+    return "\r\n".join(lines).encode("cp1252")
+
+
+def write_samples(directory: str | Path = SAMPLE_DIR, seed: int = SEED) -> list[Path]:
+    """Write the sample snapshots into *directory*; the messy export's clean twin goes into ``propre/``."""
+    directory = Path(directory)
+    (directory / "propre").mkdir(parents=True, exist_ok=True)
+    written = []
+    for when, snap in sample_snapshots(seed).items():
+        clean = snap.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        if when == MESSY_DATE:
+            path = directory / f"gen-exemple-{when}-export-tableur.csv"
+            path.write_bytes(spreadsheet_export(snap, seed))
+            written.append(path)
+            path = directory / "propre" / f"gen-exemple-{when}.csv"
+        else:
+            path = directory / f"gen-exemple-{when}.csv"
+        path.write_bytes(clean)
+        written.append(path)
+    return written
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def _departement_weights() -> pd.Series:
+    deps = geo.load_departements()
+    weight = deps["code_region"].map(_REGION_WEIGHT).fillna(1.0) * np.sqrt(deps["population"] / 1e5).clip(0.5, 3)
+    weight = weight.where(~deps["code_departement"].isin(_WHITE_ZONES), 0.0)
+    weight = weight * deps["code_departement"].map(_SMALL_DROM).fillna(1.0)
+    return pd.Series(weight.to_numpy() / weight.sum(), index=deps["code_departement"])
+
+
+def _place_fabriques(rng: np.random.Generator, n: int, wave: int, taken: set | None = None) -> pd.DataFrame:
+    communes = geo._communes()
+    communes = communes[communes["population"] >= 2000]
+    weights = _departement_weights()
+    # Every non-white département gets one fabrique first when there are enough, then by weight.
+    eligible = weights[weights > 0].index.to_numpy()
+    base = rng.permutation(eligible)[: min(n, int(len(eligible) * 0.92))]
+    extra = rng.choice(weights.index.to_numpy(), size=n - len(base), p=weights.to_numpy())
+    deps = np.concatenate([base, extra])
+    by_dep = {code: g for code, g in communes.groupby("code_departement")}
+    postal = geo.load_postal_codes().drop_duplicates("code_commune").set_index("code_commune")["code_postal"]
+    dep_names = geo.load_departements().set_index("code_departement")["nom_departement"]
+    taken = set(taken or ())
+    rows = []
+    for i, code in enumerate(deps):
+        pool = by_dep[code]
+        p = pool["population"].to_numpy(dtype=float) ** 1.1
+        commune = pool.iloc[rng.choice(len(pool), p=p / p.sum())]
+        name = _unique_name(rng, commune["nom_commune"], taken)
+        porteur = rng.choice(_PORTEURS).format(a=rng.choice(_ASSOCIATIONS), c=commune["nom_commune"], d=dep_names[code])
+        rows.append({
+            "id_fabrique": f"FAB-{wave}{i + 1:05d}", "nom_fabrique": name, "porteur": porteur,
+            "code_commune": commune["code_commune"], "code_postal": postal.get(commune["code_commune"]),
+            "commune": commune["nom_commune"], "code_departement": code,
+            "latitude": round(float(commune["lat"]), 5), "longitude": round(float(commune["lon"]), 5),
+        })
+    return pd.DataFrame(rows)
+
+
+def _unique_name(rng: np.random.Generator, commune: str, taken: set) -> str:
+    for pattern in rng.permutation(_NAMES):
+        name = pattern.format(c=commune)
+        if name not in taken:
+            taken.add(name)
+            return name
+    k = 2
+    while f"{_NAMES[0].format(c=commune)} {k}" in taken:
+        k += 1
+    taken.add(name := f"{_NAMES[0].format(c=commune)} {k}")
+    return name
+
+
+def _formations(rng: np.random.Generator, fabriques: pd.DataFrame, n: int, wave: int, label_dates: tuple[date, ...]) -> pd.DataFrame:
+    """*n* formations: one per fabrique first, the rest to fabriques drawn at random."""
+    order = np.concatenate([np.arange(len(fabriques)), rng.integers(0, len(fabriques), max(0, n - len(fabriques)))])[:n]
+    df = fabriques.iloc[order].reset_index(drop=True)
+    metiers = list(_METIERS)
+    weights = np.array([_METIERS[m][0] for m in metiers], dtype=float)
+    df["metier"] = rng.choice(metiers, size=n, p=weights / weights.sum())
+    df["nom_formation"] = df["metier"] + " – " + df["commune"]
+    df["vague"] = wave
+    # Formations of one fabrique share a label date when the wave has several.
+    batch = pd.Series(rng.integers(0, len(label_dates), len(fabriques)), index=fabriques["id_fabrique"].to_numpy())
+    df["date_labellisation"] = [label_dates[b].isoformat() for b in df["id_fabrique"].map(batch)]
+    df["_poids"] = rng.lognormal(0, 0.45, n)
+    df["_p_femmes"] = np.clip(df["metier"].map(lambda m: _METIERS[m][1]) + rng.normal(-0.025, 0.06, n), 0.02, 0.9)
+    df["_p_neet"] = np.clip(rng.normal(0.53, 0.12, n), 0.1, 0.95)
+    df["subvention_eur"] = np.round(rng.uniform(18_000, 44_000, n) / 50) * 50 + rng.choice([0, 0, 0, 0.5], n)
+    return df
+
+
+def _snapshot_at(rng: np.random.Generator, formations: pd.DataFrame, when: date) -> pd.DataFrame:
+    """Formations labelled by *when*, with learners cumulated up to *when* (monotonic across dates)."""
+    if "_cumul" not in formations:
+        formations["_cumul"] = 0
+        formations["_femmes"] = 0
+        formations["_neet"] = 0
+        formations["_boursiers"] = 0
+    live = pd.to_datetime(formations["date_labellisation"]).dt.date <= when
+    totals = _LEARNERS[when]
+    for wave, total in enumerate(totals, start=1):
+        members = live & formations["vague"].eq(wave)
+        increment = total - formations.loc[members, "_cumul"].sum()
+        if not members.any() or increment <= 0:
+            continue
+        p = formations.loc[members, "_poids"].to_numpy()
+        added = rng.multinomial(increment, p / p.sum())
+        formations.loc[members, "_cumul"] += added
+        formations.loc[members, "_femmes"] += rng.binomial(added, formations.loc[members, "_p_femmes"])
+        formations.loc[members, "_neet"] += rng.binomial(added, formations.loc[members, "_p_neet"])
+        if when > date(2016, 10, 31):  # financial aid exists since the October 2016 decree
+            formations.loc[members, "_boursiers"] += rng.binomial(added, 0.36)
+    snap = formations[live].copy()
+    snap["apprenants"] = snap["_cumul"]
+    snap["apprenants_femmes"] = snap["_femmes"]
+    snap["apprenants_neet"] = snap["_neet"]
+    snap["apprenants_boursiers"] = snap["_boursiers"]
+    snap["places"] = np.maximum(snap["apprenants"], np.ceil(snap["_poids"] * 30 + 8)).astype(int)
+    snap["date_extraction"] = when.isoformat()
+    snap[STATUS_COLUMN] = STATUS
+    return snap[CANONICAL_ORDER].reset_index(drop=True)
+
+
+if __name__ == "__main__":
+    for written in write_samples(sys.argv[1] if len(sys.argv) > 1 else SAMPLE_DIR):
+        print(written)

@@ -1,0 +1,139 @@
+"""The snapshot's canonical columns: one definition used to read files and to publish the Table Schema."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gen_dash.text import fold
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column of a snapshot."""
+
+    name: str
+    type: str  # Table Schema type: string, integer, number, date
+    title: str
+    description: str
+    required: bool = False
+    minimum: int | None = None
+    pattern: str | None = None
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id_formation", "string", "Identifiant de la formation", "Identifiant unique de la formation dans l'instantané.", True,
+           aliases=("identifiant formation", "id", "identifiant", "code formation")),
+    Column("nom_formation", "string", "Intitulé de la formation", "Intitulé de la formation labellisée.", True,
+           aliases=("intitule de la formation", "intitule formation", "intitule", "formation", "nom de la formation")),
+    Column("nom_fabrique", "string", "Nom de la fabrique", "Nom de la fabrique du numérique qui porte la formation.", True,
+           aliases=("fabrique", "nom de la fabrique", "fabrique du numerique")),
+    Column("id_fabrique", "string", "Identifiant de la fabrique",
+           "Identifiant de la fabrique ; à défaut, la fabrique est reconnue par son nom normalisé et sa commune (ou son département).",
+           aliases=("identifiant fabrique", "identifiant de la fabrique")),
+    Column("porteur", "string", "Structure porteuse", "Structure qui porte le projet.",
+           aliases=("structure porteuse", "porteur de projet", "porteur du projet")),
+    Column("vague", "integer", "Vague de labellisation", "Numéro de la vague de labellisation (1, 2, ...).", True, minimum=1,
+           aliases=("vague de labellisation", "numero de vague")),
+    Column("date_labellisation", "date", "Date de labellisation", "Date de labellisation, 2016-12-15 ou 15/12/2016.",
+           aliases=("date de labellisation", "date label", "labellisee le")),
+    Column("metier", "string", "Métier visé", "Famille de métiers à laquelle la formation prépare.",
+           aliases=("metier vise", "metiers", "famille de metiers", "famille metier")),
+    Column("code_commune", "string", "Code INSEE de la commune", "Code officiel géographique de la commune (5 caractères : 93066, 2A004, 97411).",
+           pattern=r"^([0-9]{2}|2[AB])[0-9]{3}$", aliases=("code insee", "insee", "code insee commune", "code commune insee", "cog")),
+    Column("code_postal", "string", "Code postal", "Code postal à 5 chiffres.", pattern=r"^[0-9]{5}$",
+           aliases=("cp", "code postal commune")),
+    Column("commune", "string", "Commune", "Nom de la commune.", aliases=("nom commune", "nom de la commune", "ville", "libelle commune")),
+    Column("code_departement", "string", "Département",
+           "Code du département (01 à 95, 2A, 2B, 971 à 974, 976) ; un nom de département est accepté aussi.",
+           aliases=("departement", "dep", "dept", "code departement", "code dep", "num departement")),
+    Column("latitude", "number", "Latitude", "Latitude WGS84 en degrés décimaux.", aliases=("lat", "y")),
+    Column("longitude", "number", "Longitude", "Longitude WGS84 en degrés décimaux.", aliases=("lon", "lng", "long", "x")),
+    Column("places", "integer", "Places prévues", "Nombre d'apprenants prévus.", minimum=0, aliases=("places prevues",)),
+    Column("apprenants", "integer", "Apprenants", "Nombre d'apprenants inscrits.", True, minimum=0,
+           aliases=("effectif", "effectifs", "apprenants inscrits", "inscrits", "d apprenants")),
+    Column("apprenants_femmes", "integer", "Dont femmes", "Nombre d'apprenantes (au plus le nombre d'apprenants).", True, minimum=0,
+           aliases=("dont femmes", "femmes", "apprenantes", "de femmes")),
+    Column("apprenants_neet", "integer", "Dont jeunes peu ou pas qualifiés (NEET)",
+           "Jeunes peu ou pas qualifiés, ni en emploi, ni en formation (au plus le nombre d'apprenants).", True, minimum=0,
+           aliases=("dont jeunes neet", "jeunes neet", "neet", "dont neet", "jeunes peu ou pas qualifies",
+                    "dont jeunes peu ou pas qualifies", "de jeunes neet")),
+    Column("apprenants_boursiers", "integer", "Dont boursiers", "Apprenants bénéficiant de l'aide financière (au plus le nombre d'apprenants).",
+           minimum=0, aliases=("boursiers", "dont boursiers", "de boursiers")),
+    Column("subvention_eur", "number", "Subvention (€)", "Montant de la subvention en euros.", minimum=0,
+           aliases=("subvention", "montant subvention", "montant de la subvention", "subvention eur", "subvention euros")),
+    Column("date_extraction", "date", "Date d'extraction", "Date de l'instantané.", aliases=("date d extraction", "date de l extraction", "extrait le")),
+)
+
+BY_NAME = {c.name: c for c in COLUMNS}
+REQUIRED = tuple(c.name for c in COLUMNS if c.required)
+COUNT_COLUMNS = ("apprenants_femmes", "apprenants_neet", "apprenants_boursiers")
+
+_PREFIXES = ("nombre d ", "nombre de ", "nombre ", "nb d ", "nb de ", "nb ")
+
+
+def header_key(header: str) -> str:
+    """Matching key of a header: accents, case, punctuation, spaces and a ``nb``/``nombre de`` prefix ignored."""
+    key = fold(header)
+    for prefix in _PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            key = key[len(prefix):]
+            break
+    return key.replace(" ", "")
+
+
+ALIASES: dict[str, str] = {}
+for _column in COLUMNS:
+    for _text in (_column.name, _column.title, *_column.aliases):
+        ALIASES.setdefault(header_key(_text), _column.name)
+
+
+def canonical_name(header: str) -> str | None:
+    """Canonical column for a header as written in a file, or ``None`` for another column."""
+    return ALIASES.get(header_key(header))
+
+
+def table_schema() -> dict:
+    """The canonical columns as a Table Schema (frictionless / schema.data.gouv.fr)."""
+    fields = []
+    for c in COLUMNS:
+        spec: dict = {"name": c.name, "title": c.title, "description": c.description, "type": c.type}
+        if c.type == "date":
+            spec["format"] = "any"
+        constraints: dict = {}
+        if c.required:
+            constraints["required"] = True
+        if c.minimum is not None:
+            constraints["minimum"] = c.minimum
+        if c.pattern:
+            constraints["pattern"] = c.pattern
+        if c.name == "id_formation":
+            constraints["unique"] = True
+        if constraints:
+            spec["constraints"] = constraints
+        fields.append(spec)
+    return {
+        "$schema": "https://frictionlessdata.io/schemas/table-schema.json",
+        "name": "gen-formations-labellisees",
+        "title": "Grande école du numérique : formations labellisées (instantané)",
+        "description": "Une ligne par formation labellisée, telle qu'elle est à la date de l'instantané.",
+        "version": "1.0.0",
+        "fields": fields,
+        "primaryKey": "id_formation",
+        "missingValues": [""],
+    }
+
+
+def write_table_schema(path: Path) -> None:
+    """Write :func:`table_schema` to *path* as indented JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(table_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    from gen_dash.config import SCHEMA_FILE
+
+    write_table_schema(SCHEMA_FILE)
+    print(SCHEMA_FILE)

@@ -1,0 +1,94 @@
+"""Derive the project's compact reference geodata from ``../shared/data/reference``.
+
+Run once when the reference changes::
+
+    python scripts/build_reference.py [SOURCE_DIR]
+
+Départements are simplified as a *coverage* (shared borders stay shared: no
+gap, no overlap), each territory in a metric CRS of its own, then régions are
+dissolved from the simplified départements so both layers match exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "data" / "reference"
+DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "reference"
+
+# Metric CRS per zone: Lambert-93 for metropolitan France, the official
+# projected CRS of each DROM elsewhere (UTM-based).
+METRIC_CRS = {
+    "metro": "EPSG:2154",
+    "971": "EPSG:5490",
+    "972": "EPSG:5490",
+    "973": "EPSG:2972",
+    "974": "EPSG:2975",
+    "976": "EPSG:4471",
+}
+# Visvalingam-Whyatt tolerance (~ square root of the removed triangles' area):
+# coarse for the web map, finer for placing points in a département (at 200 m
+# every commune's point falls in its own département).
+MAP_TOLERANCE_M = 1200
+PLACEMENT_TOLERANCE_M = 200
+GRID_DEG = 1e-4  # ~10 m; coordinates stored with four decimals
+
+
+def _simplify_coverage(deps: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    zone = deps["code_departement"].where(deps["zone"] == "drom", "metro")
+    parts = []
+    for key, group in deps.groupby(zone, sort=False):
+        metric = group.to_crs(METRIC_CRS[key])
+        simplified = shapely.coverage_simplify(metric.geometry.values, tolerance)
+        parts.append(gpd.GeoDataFrame(group.drop(columns="geometry"), geometry=list(simplified), crs=metric.crs).to_crs(4326))
+    out = pd.concat(parts).sort_values("code_departement")
+    # Snapping to a grid keeps shared vertices shared (same input, same output).
+    out["geometry"] = shapely.set_precision(out.geometry.values, GRID_DEG)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=4326).reset_index(drop=True)
+
+
+def _write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    data = json.loads(gdf.to_json(drop_id=True))
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def build(source: Path = DEFAULT_SOURCE, out: Path = OUT) -> None:
+    """Write ``departements.geojson``, ``regions.geojson`` and the CSV tables into *out*."""
+    out.mkdir(parents=True, exist_ok=True)
+    dep_table = pd.read_csv(source / "departements.csv", dtype=str)
+    reg_table = pd.read_csv(source / "regions.csv", dtype=str)
+    shapes = gpd.read_file(source / "departements.geojson").rename(columns={"code": "code_departement"})
+    deps = dep_table.merge(shapes[["code_departement", "geometry"]], on="code_departement", how="left", validate="1:1")
+    if deps.geometry.isna().any():
+        raise SystemExit("contour manquant pour " + ", ".join(deps.loc[deps.geometry.isna(), "code_departement"]))
+    deps = gpd.GeoDataFrame(deps, geometry="geometry", crs=shapes.crs)
+    columns = ["code_departement", "nom_departement", "code_region", "geometry"]
+    fine = _simplify_coverage(deps, PLACEMENT_TOLERANCE_M)
+    _write_geojson(fine[["code_departement", "geometry"]], out / "departements_placement.geojson")
+    deps = _simplify_coverage(deps, MAP_TOLERANCE_M)
+    _write_geojson(deps[columns], out / "departements.geojson")
+
+    regions = deps.dissolve(by="code_region", as_index=False)[["code_region", "geometry"]]
+    regions = regions.merge(reg_table, on="code_region", validate="1:1")
+    _write_geojson(regions[["code_region", "nom_region", "geometry"]], out / "regions.geojson")
+
+    dep_table.to_csv(out / "departements.csv", index=False)
+    reg_table.to_csv(out / "regions.csv", index=False)
+    communes = pd.read_csv(source / "communes.csv", dtype={"code_commune": str, "code_departement": str, "code_region": str})
+    communes[["code_commune", "nom_commune", "code_departement", "population", "lon", "lat"]].to_csv(
+        out / "communes.csv", index=False
+    )
+    pd.read_csv(source / "codes_postaux.csv", dtype=str).to_csv(out / "codes_postaux.csv", index=False)
+    for path in sorted(out.iterdir()):
+        print(f"{path.relative_to(ROOT)}: {path.stat().st_size / 1000:.0f} kB")
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SOURCE)

@@ -1,0 +1,106 @@
+"""The command line, run as users run it: a subprocess, its JSON and its exit status."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, make_csv, row
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gen_dash", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def good(tmp_path) -> Path:
+    path = tmp_path / "bon-2017-01-31.csv"
+    path.write_bytes(make_csv([row(), row(id_formation="F2", code_commune="1004", vague="2")]))
+    return path
+
+
+@pytest.fixture
+def broken(tmp_path) -> Path:
+    path = tmp_path / "casse.csv"
+    path.write_bytes(make_csv([row(), row(id_formation="F2", apprenants_femmes="31")]).replace(b"apprenants_femmes", b"Dont femmes"))
+    return path
+
+
+def test_validate_json_good_file_exits_0(good):
+    result = run("validate", str(good), "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert (out["lignes"], out["lignes_acceptees"], out["lignes_rejetees"]) == (2, 2, 0)
+    assert out["problemes"][0]["gravite"] == "avertissement" and out["problemes"][0]["ligne"] == 3
+
+
+def test_validate_json_rejected_row_exits_1(broken):
+    result = run("validate", str(broken), "--json")
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["lignes_rejetees"] == 1
+    assert out["problemes"] == [{"gravite": "erreur", "ligne": 3, "colonne": "Dont femmes", "valeur": "31",
+                                 "message": out["problemes"][0]["message"]}]
+    assert "apprenants" in out["problemes"][0]["message"]
+
+
+def test_validate_text_tells_line_and_column_in_french(broken):
+    result = run("validate", str(broken))
+    assert result.returncode == 1
+    assert "ligne 3, colonne « Dont femmes »" in result.stdout and "rejetées : 1" in result.stdout
+    assert result.stderr == ""
+
+
+def test_summary_json(good):
+    result = run("summary", str(good), "--json")
+    assert result.returncode == 0
+    out = json.loads(result.stdout)
+    assert list(out) == ["formations", "fabriques", "apprenants", "apprenants_femmes", "apprenants_neet", "part_femmes",
+                         "part_neet", "departements_couverts", "lignes_rejetees", "par_departement", "par_vague"]
+    assert out["formations"] == 2 and out["fabriques"] == 2 and out["apprenants"] == 40
+    assert out["part_femmes"] == pytest.approx(12 / 40)
+    assert out["par_departement"] == {"01": {"fabriques": 1, "formations": 1, "apprenants": 20},
+                                      "93": {"fabriques": 1, "formations": 1, "apprenants": 20}}
+    assert out["par_vague"] == {"1": {"fabriques": 1, "formations": 1, "apprenants": 20},
+                                "2": {"fabriques": 1, "formations": 1, "apprenants": 20}}
+
+
+def test_summary_text_is_french(good):
+    result = run("summary", str(good))
+    assert "du 31 janvier 2017" in result.stdout and "Fabriques : 2" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["validate", "summary"])
+@pytest.mark.parametrize("content", [b"", b"\x00\x01binary\x00" * 20, b"a;b\n1;2\n"], ids=["empty", "binary", "no required column"])
+def test_unreadable_file_exits_2_without_traceback(tmp_path, command, content):
+    path = tmp_path / "mauvais.csv"
+    path.write_bytes(content)
+    for extra in ([], ["--json"]):
+        result = run(command, str(path), *extra)
+        assert result.returncode == 2
+        assert "Traceback" not in result.stdout + result.stderr
+        if extra:
+            assert list(json.loads(result.stdout)) == ["erreur"]
+        else:
+            assert result.stdout.startswith("Fichier illisible")
+
+
+def test_missing_file_exits_2(tmp_path):
+    result = run("summary", str(tmp_path / "absent.csv"), "--json")
+    assert result.returncode == 2 and "introuvable" in json.loads(result.stdout)["erreur"]
+
+
+def test_messy_sample_gives_the_figures_of_its_clean_twin(samples_dir):
+    messy = run("summary", str(samples_dir / "gen-exemple-2016-12-15-export-tableur.csv"), "--json")
+    clean = run("summary", str(samples_dir / "propre" / "gen-exemple-2016-12-15.csv"), "--json")
+    assert messy.returncode == clean.returncode == 0
+    assert json.loads(messy.stdout) == json.loads(clean.stdout)
+    report = json.loads(run("validate", str(samples_dir / "gen-exemple-2016-12-15-export-tableur.csv"), "--json").stdout)
+    kinds = {p["message"].split(" :")[0] for p in report["problemes"]}
+    assert {"Zéro initial rétabli (perdu par le tableur)", "Le département 20 n'existe plus",
+            "Latitude et longitude inversées"} <= kinds
+    assert all(p["gravite"] == "avertissement" for p in report["problemes"])

@@ -1,0 +1,41 @@
+"""The bundled sample snapshots: illustrative, as documented, and regenerated identically from the seed."""
+
+from __future__ import annotations
+
+from gen_dash import sample
+from gen_dash.ingest import read_snapshot
+from gen_dash.metrics import summary_figures
+
+
+def test_bundled_samples_are_the_generator_output(tmp_path, samples_dir):
+    written = sample.write_samples(tmp_path)
+    for path in written:
+        bundled = samples_dir / path.relative_to(tmp_path)
+        assert bundled.read_bytes() == path.read_bytes(), f"{bundled} is stale: run `make data`"
+
+
+def test_wave_one_as_announced_and_targets_nearly_reached(samples_dir):
+    files = sorted(samples_dir.glob("gen-exemple-*.csv"))
+    assert len(files) == 4
+    figures = {read_snapshot(f).date.isoformat(): summary_figures(read_snapshot(f).rows) for f in files}
+    first = figures["2016-03-01"]
+    assert (first["formations"], first["fabriques"], first["apprenants"]) == (171, 130, 4000)
+    last = figures["2017-12-31"]
+    assert 190 <= last["fabriques"] <= 200 and 9_500 <= last["apprenants"] <= 10_000
+    assert last["part_femmes"] < 0.30 < last["part_neet"] + 0.2 and last["part_neet"] >= 0.5  # near, not all met
+    assert 75 <= last["departements_couverts"] <= 95  # most départements, some white zones
+    assert {"971", "972", "974"} <= set(last["par_departement"])
+    learners = [figures[d]["apprenants"] for d in sorted(figures)]
+    assert learners == sorted(learners)
+
+
+def test_samples_are_labelled_illustrative(samples_dir):
+    rows = read_snapshot(samples_dir / "gen-exemple-2017-12-31.csv").rows
+    assert set(rows[sample.STATUS_COLUMN]) == {sample.STATUS}
+
+
+def test_synthetic_snapshot_reads_cleanly():
+    data = sample.synthetic_snapshot(500, seed=1)
+    assert len(data) == 500 and data["id_formation"].is_unique
+    snapshot = read_snapshot(data.to_csv(index=False).encode())
+    assert snapshot.report.lignes_rejetees == 0 and len(snapshot.rows) == 500
