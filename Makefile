@@ -21,7 +21,7 @@ install-dev: $(VENV)/.installed-dev
 
 ## Start the dashboard on the bundled sample data (http://localhost:8501).
 run: install
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) scripts/serve.py --port $(PORT)
 
 ## Run the whole test suite (browser tests are skipped, with a message, without Chromium).
 test: install-dev

@@ -28,3 +28,14 @@ def max_upload_bytes() -> int:
 def max_rows() -> int:
     """Largest number of rows accepted in one snapshot (``GEN_DASH_MAX_ROWS``, default 500 000)."""
     return _int_env("GEN_DASH_MAX_ROWS", 500_000)
+
+
+def basemap() -> tuple[str, str] | None:
+    """Optional basemap: ``GEN_DASH_TILES_URL`` (a tile URL template) and ``GEN_DASH_TILES_ATTRIBUTION``.
+
+    None (the default) draws the map without tiles, so it works on a closed network.
+    """
+    url = os.environ.get("GEN_DASH_TILES_URL", "").strip()
+    if not url:
+        return None
+    return url, os.environ.get("GEN_DASH_TILES_ATTRIBUTION", "Fond de carte").strip()

@@ -48,3 +48,30 @@ def month(value: date | None) -> str:
     if _missing(value):
         return "–"
     return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def pace_sentence(pace, what: str) -> str:
+    """The pace of a figure as a person would say it.
+
+    *pace* is a :class:`gen_dash.metrics.Pace`; *what* names the unit (« apprenants », « fabriques »).
+    """
+    target = f"l'objectif de {number(pace.target)} {what}"
+    if pace.reached:
+        return f"{target.capitalize()} est atteint : {number(pace.current)} {what}."
+    parts = []
+    if pace.projected_date is not None:
+        when = ("en " if pace.projected_date > pace.deadline else "dès ") + month(pace.projected_date)
+        parts.append(f"à ce rythme ({number(pace.per_month)} {what} de plus par mois), {target} serait atteint {when}")
+    elif pace.per_month is not None:
+        parts.append(f"au rythme observé, {target} ne serait pas atteint")
+    if pace.needed_per_month is not None:
+        parts.append(f"il faudrait {number(pace.needed_per_month)} {what} de plus par mois d'ici le {day(pace.deadline)}")
+    else:
+        parts.append(f"à l'échéance du {day(pace.deadline)}, le compte est de {number(pace.current)} {what}")
+    sentence = " ; ".join(parts)
+    return sentence[:1].upper() + sentence[1:] + "."
+
+
+def by_nature(value, nature: str) -> str:
+    """Format *value* as a ``part`` (percent), ``euros`` or anything else (a number)."""
+    return {"part": percent, "euros": euros}.get(nature, number)(value)

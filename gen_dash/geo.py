@@ -120,3 +120,59 @@ def postal_code_lookup() -> tuple[pd.Series, pd.Series, pd.Series]:
     pairs["cle"] = fold_series(pairs["nom_commune"])
     by_name = pairs.drop_duplicates(["code_postal", "cle"]).set_index(["code_postal", "cle"])["code_commune"]
     return single, departement, by_name
+
+
+# Where the five DROM are drawn beside metropolitan France, as French statistical maps do:
+# boxes in the Atlantic west of Brittany and the Bay of Biscay (lon_min, lat_min, lon_max, lat_max).
+INSET_BOXES = {
+    "971": (-10.6, 49.35, -7.6, 50.75),
+    "972": (-10.6, 47.65, -7.6, 49.05),
+    "973": (-10.6, 45.45, -7.6, 47.35),
+    "974": (-10.6, 43.75, -7.6, 45.15),
+    "976": (-10.6, 42.05, -7.6, 43.45),
+}
+
+
+@cache
+def _inset_transforms() -> dict[str, tuple[float, float, float, float]]:
+    """Per DROM: (sx, sy, x_offset, y_offset) mapping its lon/lat into its inset box, shapes kept on a Mercator map."""
+    import math
+
+    shapes = _departements().set_index("code_departement").geometry
+    transforms = {}
+    for code, (x0, y0, x1, y1) in INSET_BOXES.items():
+        minx, miny, maxx, maxy = shapes[code].bounds
+        cos_s, cos_t = math.cos(math.radians((miny + maxy) / 2)), math.cos(math.radians((y0 + y1) / 2))
+        # Visual sizes on a Mercator map: a degree of latitude is 1/cos(lat) times a degree of longitude.
+        k = min((x1 - x0) / (maxx - minx), ((y1 - y0) / cos_t) / ((maxy - miny) / cos_s))
+        sx, sy = k, k * cos_t / cos_s
+        xoff = (x0 + x1) / 2 - sx * (minx + maxx) / 2
+        yoff = (y0 + y1) / 2 - sy * (miny + maxy) / 2
+        transforms[code] = (sx, sy, xoff, yoff)
+    return transforms
+
+
+def inset_drom(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Move and scale the DROM rows of *frame* (polygons or points) into their insets beside metropolitan France.
+
+    *frame* needs ``code_departement`` and EPSG:4326 geometries; metropolitan rows are unchanged.
+    """
+    import shapely
+
+    out = frame.copy()
+    for code, (sx, sy, xoff, yoff) in _inset_transforms().items():
+        rows = out["code_departement"] == code
+        if rows.any():
+            out.loc[rows, "geometry"] = shapely.transform(
+                out.loc[rows, "geometry"].values, lambda xy, a=sx, b=sy, c=xoff, d=yoff: xy * [a, b] + [c, d])
+    return out
+
+
+def inset_points(codes: pd.Series, lon: pd.Series, lat: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The same move for plain coordinates (marker positions)."""
+    lon, lat = lon.astype(float).copy(), lat.astype(float).copy()
+    for code, (sx, sy, xoff, yoff) in _inset_transforms().items():
+        rows = codes == code
+        lon[rows] = lon[rows] * sx + xoff
+        lat[rows] = lat[rows] * sy + yoff
+    return lon, lat

@@ -110,7 +110,7 @@ def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.D
     with np.errstate(divide="ignore", invalid="ignore"):
         out["part_femmes"] = (out["apprenants_femmes"] / out["apprenants"]).where(out["apprenants"] > 0)
         out["part_neet"] = (out["apprenants_neet"] / out["apprenants"]).where(out["apprenants"] > 0)
-    out["apprenants_pour_100k"] = (out["apprenants"] / out["population"] * 1e5).where(out["population"] > 0)
+    out["apprenants_pour_100k"] = (out["apprenants"] / out["population"] * 1e5).where(out["population"] > 0).round(1)
     out = out.rename(columns={key: "code", f"nom_{level}": "nom"})
     if level == "region":
         out["code_region"] = out["code"]
@@ -217,3 +217,66 @@ def pace(history: pd.Series, target: float, deadline: date) -> Pace:
         if per_month > 0 and not reached:
             projected = (pd.Timestamp(last) + pd.Timedelta(days=(target - current) / per_month * 30.4375)).date()
     return Pace(current, float(target), deadline, per_month, needed, projected, reached)
+
+
+def headline_figures(rows: pd.DataFrame, targets: Targets, departements_total: int = 101) -> pd.DataFrame:
+    """The headline figures with their target and « taux de réalisation ».
+
+    Returns
+    -------
+    DataFrame
+        Index: ``fabriques``, ``apprenants``, ``part_femmes``, ``part_neet``, ``departements_couverts``,
+        ``budget``; columns ``libelle``, ``valeur``, ``cible``, ``taux`` (valeur / cible), ``nature``
+        (``nombre``, ``part`` or ``euros``).
+    """
+    s = summary_figures(rows)
+    subsidies = float(rows["subvention_eur"].sum()) if "subvention_eur" in rows else 0.0
+    table = pd.DataFrame.from_records([
+        ("fabriques", "Fabriques labellisées", s["fabriques"], targets.fabriques, "nombre"),
+        ("apprenants", "Apprenants", s["apprenants"], targets.apprenants, "nombre"),
+        ("part_femmes", "Part de femmes", s["part_femmes"], targets.part_femmes, "part"),
+        ("part_neet", "Part de jeunes NEET", s["part_neet"], targets.part_neet, "part"),
+        ("departements_couverts", "Départements couverts", s["departements_couverts"], departements_total, "nombre"),
+        ("budget", "Subventions accordées", subsidies, targets.enveloppe_totale, "euros"),
+    ], columns=["cle", "libelle", "valeur", "cible", "nature"]).set_index("cle")
+    table["taux"] = [None if v is None or not c else float(v) / float(c) for v, c in zip(table["valeur"], table["cible"])]
+    return table
+
+
+def figures_over_time(snapshots: list[tuple[date, pd.DataFrame]], region: str | None = None,
+                      departements: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Headline figures of a territory at each dated snapshot, oldest first.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by date: ``fabriques``, ``formations``, ``apprenants``, ``part_femmes``, ``part_neet``,
+        ``departements_couverts``.
+    """
+    records = {}
+    for when, rows in snapshots:
+        if when is None:
+            continue
+        s = summary_figures(filter_territory(rows, region, departements))
+        records[when] = {k: s[k] for k in ("fabriques", "formations", "apprenants", "part_femmes", "part_neet",
+                                           "departements_couverts")}
+    out = pd.DataFrame.from_dict(records, orient="index").sort_index()
+    out.index.name = "date"
+    return out
+
+
+def below_quota(fabriques: pd.DataFrame, column: str, quota: float, min_learners: int = 10) -> pd.DataFrame:
+    """Fabriques with at least *min_learners* whose *column* share is under *quota*, lowest first."""
+    keep = (fabriques["apprenants"] >= min_learners) & (fabriques[column] < quota)
+    columns = ["nom_fabrique", "porteur", "commune", "code_departement", "apprenants", column]
+    return fabriques.loc[keep, columns].sort_values(column).reset_index(drop=True)
+
+
+def compare_with_nation(rows: pd.DataFrame, national: pd.DataFrame, targets: Targets) -> pd.DataFrame:
+    """The territory's headline figures beside the nation's, with the territory's share of the national total."""
+    local = headline_figures(rows, targets)
+    whole = headline_figures(national, targets)
+    out = pd.DataFrame({"libelle": local["libelle"], "territoire": local["valeur"], "france": whole["valeur"],
+                        "nature": local["nature"]})
+    out["part_du_national"] = [None if n == "part" else share(t, f) for t, f, n in zip(out["territoire"], out["france"], out["nature"])]
+    return out

@@ -147,6 +147,14 @@ def write_samples(directory: str | Path = SAMPLE_DIR, seed: int = SEED) -> list[
     return written
 
 
+def bundled_samples(directory: str | Path = SAMPLE_DIR) -> list[tuple[Path, date]]:
+    """The sample snapshots the dashboard lists (not the clean twin in ``propre/``), newest first."""
+    found = []
+    for path in Path(directory).glob("gen-exemple-*.csv"):
+        found.append((path, date.fromisoformat(path.stem.split("-", 2)[2][:10])))
+    return sorted(found, key=lambda item: item[1], reverse=True)
+
+
 # --------------------------------------------------------------------------- building blocks
 
 

@@ -1,0 +1,169 @@
+"""gen-dash: the Grande école du numérique dashboard.
+
+This script sets the page, the navigation and the sidebar shared by every page
+(territory filter, snapshot choice, upload), keeps the shareable link in the
+URL, then runs the chosen page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import appstate as s
+from gen_dash import fmt, metrics
+from gen_dash.ingest import SnapshotError
+
+st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(s.STATIC_DIR / "favicon.png"), layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", url_path="accueil", default=True,
+            help="Chiffres clés, taux de réalisation des objectifs et rythme, pour le territoire choisi."),
+    st.Page("pages/map.py", title="Carte", icon=":material/map:", url_path="carte-des-fabriques",
+            help="Carte des départements selon un indicateur, régions, fabriques et DROM en encarts."),
+    st.Page("pages/waves.py", title="Vagues et objectifs", icon=":material/trending_up:", url_path="vagues-et-objectifs",
+            help="Progression vague par vague vers 200 fabriques et 10 000 apprenants, subventions et projection."),
+    st.Page("pages/quotas.py", title="Quotas", icon=":material/balance:", url_path="quotas-femmes-neet",
+            help="Parts de femmes et de jeunes NEET face aux quotas de 30 % et 50 %, par département et par fabrique."),
+    st.Page("pages/territories.py", title="Territoires", icon=":material/leaderboard:", url_path="classement-des-territoires",
+            help="Classement des régions et départements, territoire choisi face à la France, exports CSV et Excel."),
+    st.Page("pages/data.py", title="Données", icon=":material/table_view:", url_path="donnees-et-methode",
+            help="Lignes de l'instantané, rapport de validation, contrat de fichier, sources et méthode."),
+]
+
+
+# The default page lives at the root URL; this hidden twin gives it a deep link of its own too.
+ALIASES = [st.Page("pages/overview.py", title="Vue d'ensemble", url_path="vue-d-ensemble", visibility="hidden")]
+
+
+def _read_url() -> None:
+    """Once per session: take the territory and snapshot from the link; ignore bad values with a notice."""
+    if st.session_state.get(s.URL_READ):
+        return
+    st.session_state[s.URL_READ] = True
+    notices = []
+    params = st.query_params
+    regions = set(s.regions_table()["code_region"])
+    deps = s.departements_table()
+    region = params.get(s.Q_REGION)
+    if region:
+        if region in regions:
+            st.session_state[s.REGION] = region
+        else:
+            notices.append(f"région « {region} » inconnue")
+            region = None
+    wanted = [d for d in (params.get(s.Q_DEPARTEMENTS) or "").split(",") if d]
+    if wanted:
+        of_region = deps if not region else deps[deps["code_region"] == region]
+        known = [d for d in wanted if d in set(of_region["code_departement"])]
+        bad = [d for d in wanted if d not in known]
+        if bad:
+            notices.append("département(s) " + ", ".join(f"« {d} »" for d in bad) + " inconnu(s) ou hors de la région")
+        if known and not region:
+            region = deps.set_index("code_departement").loc[known[0], "code_region"]
+            known = [d for d in known if deps.set_index("code_departement").loc[d, "code_region"] == region]
+            st.session_state[s.REGION] = region
+        if known:
+            st.session_state[s.DEPARTEMENTS] = known
+    snapshot = params.get(s.Q_SNAPSHOT)
+    if snapshot:
+        if snapshot in {e.id for e in s.entries()} and snapshot != s.UPLOAD_ID:
+            st.session_state[s.SNAPSHOT] = snapshot
+        else:
+            notices.append(f"instantané « {snapshot} » introuvable")
+    st.session_state[s.URL_NOTICES] = notices
+
+
+def _write_url(region: str | None, departements: list[str], snapshot: str) -> None:
+    wanted = {s.Q_REGION: region or None, s.Q_DEPARTEMENTS: ",".join(departements) or None,
+              s.Q_SNAPSHOT: snapshot if snapshot != s.UPLOAD_ID else None}
+    for key, value in wanted.items():
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def _on_region_change() -> None:
+    st.session_state[s.DEPARTEMENTS] = []
+
+
+def _on_upload() -> None:
+    """Read a new upload before the script runs, so it can become the chosen snapshot."""
+    uploaded = st.session_state.get(s.UPLOADER)
+    if uploaded is None:
+        return
+    data = uploaded.getvalue()
+    digest = s.sha256(data)
+    try:
+        snapshot = s.snapshot_from_upload(digest, data, uploaded.name)
+    except SnapshotError as exc:
+        st.session_state[s.UPLOAD_ERROR] = (digest, str(exc))
+        return
+    except Exception as exc:  # noqa: BLE001 - whatever the file, the user gets a message, never a traceback
+        st.session_state[s.UPLOAD_ERROR] = (digest, f"Le fichier n'a pas pu être lu ({type(exc).__name__}).")
+        return
+    st.session_state.pop(s.UPLOAD_ERROR, None)
+    st.session_state[s.UPLOADED] = snapshot
+    st.session_state[s.SNAPSHOT] = s.UPLOAD_ID
+
+
+def _sidebar() -> s.View:
+    bar = st.sidebar
+    bar.header("Territoire")
+    regions = s.regions_table()
+    region_names = dict(zip(regions["code_region"], regions["nom_region"]))
+    region = bar.selectbox("Région", [None, *region_names], key=s.REGION, on_change=_on_region_change,
+                           format_func=lambda c: "France entière" if c is None else region_names[c])
+    deps = s.departements_table()
+    departements: list[str] = []
+    if region:
+        of_region = deps[deps["code_region"] == region]
+        names = dict(zip(of_region["code_departement"], of_region["nom_departement"]))
+        departements = bar.multiselect("Départements", list(names), key=s.DEPARTEMENTS,
+                                       format_func=lambda c: f"{names[c]} ({c})", placeholder="Toute la région")
+
+    bar.header("Instantané")
+    listed = s.entries()
+    by_id = {e.id: e for e in listed}
+    if st.session_state.get(s.SNAPSHOT) not in by_id:
+        st.session_state[s.SNAPSHOT] = listed[0].id if listed[0].id != s.UPLOAD_ID or len(listed) == 1 else listed[1].id
+    chosen = bar.selectbox("Instantané affiché", list(by_id), key=s.SNAPSHOT, format_func=lambda i: by_id[i].label)
+
+    bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"], key=s.UPLOADER,
+                      on_change=_on_upload, help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.")
+    error = st.session_state.get(s.UPLOAD_ERROR)
+    current = st.session_state.get(s.UPLOADER)
+    if error and current is not None and error[0] == s.sha256(current.getvalue()):
+        bar.error(f"Fichier refusé : {error[1]}", icon=":material/error:")
+    uploaded = st.session_state.get(s.UPLOADED)
+    if uploaded is not None:
+        report = uploaded.report
+        bar.markdown(
+            f"**{fmt.number(report.lignes_acceptees)}** ligne(s) acceptée(s) dont {fmt.number(report.lignes_reparees)} "
+            f"réparée(s), **{fmt.number(report.lignes_rejetees)}** rejetée(s)."
+        )
+        bar.page_link(PAGES[-1], label="Voir le rapport complet", icon=":material/fact_check:")
+        if uploaded.date is None:
+            bar.date_input("Date de l'extraction (absente du fichier)", value=None, key=s.UPLOAD_DATE, format="DD/MM/YYYY")
+
+    for notice in st.session_state.get(s.URL_NOTICES, []):
+        bar.warning(f"Lien : {notice} ; ce paramètre est ignoré.", icon=":material/link_off:")
+
+    entry = s.entries()[[e.id for e in s.entries()].index(chosen)]
+    snapshot = s.load(entry)
+    chosen_deps = tuple(departements)
+    rows = metrics.filter_territory(snapshot.rows, region, chosen_deps)
+    _write_url(region, list(chosen_deps), chosen)
+    return s.View(entry, snapshot, s.targets(), region, chosen_deps, rows, s.territory_label(region, chosen_deps))
+
+
+page = st.navigation(PAGES + ALIASES, position="top")
+s.map_assets_dir()
+_read_url()
+view = _sidebar()
+st.session_state[s.VIEW] = view
+if view.entry.is_sample:
+    st.info("Données illustratives : ces instantanés d'exemple sont générés et ne sont pas des chiffres officiels "
+            "du programme. Déposez un fichier dans la barre latérale pour voir vos données.", icon=":material/info:")
+page.run()

@@ -1,0 +1,144 @@
+"""Plotly charts in French, each with a one-sentence text alternative carrying its figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from gen_dash import fmt
+from gen_dash.metrics import Pace
+
+BLUE = "#000091"  # bleu France
+RED = "#e1000f"  # rouge Marianne
+GREY = "#6a6f7a"
+LIGHT = "#cacafb"
+SEPARATORS = ",\u202f"  # decimal comma, narrow no-break space for thousands
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure and its text alternative (for screen readers, and shown as a caption)."""
+
+    figure: go.Figure
+    alt: str
+
+
+def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 15}}, separators=SEPARATORS, height=height,
+        margin={"l": 10, "r": 10, "t": 48, "b": 10}, font={"family": "Marianne, Arial, sans-serif", "size": 13},
+        legend={"orientation": "h", "y": -0.15}, plot_bgcolor="white",
+    )
+    fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero", tickformat=",d")
+    return fig
+
+
+def cumulative_by_wave(progress: pd.DataFrame, column: str, title: str, what: str, target: int | None = None) -> Chart:
+    """Bars of *column* cumulated wave by wave, with the target line when one is given.
+
+    *title* heads the chart (« Fabriques cumulées »); *what* names the unit (« fabriques »).
+    """
+    waves = [f"Vague {v}" for v in progress["vague"]]
+    fig = go.Figure(go.Bar(x=waves, y=progress[column], marker_color=BLUE, name=title,
+                           text=[fmt.number(v) for v in progress[column]], textposition="outside",
+                           hovertemplate="%{x} : %{y:,d} " + what + "<extra></extra>"))
+    top = float(progress[column].max() or 0) if len(progress) else 0.0
+    if target is not None:
+        fig.add_hline(y=target, line={"color": RED, "dash": "dash"}, annotation_text=f"Objectif : {fmt.number(target)}",
+                      annotation_position="top left")
+        top = max(top, target)
+    _layout(fig, f"{title}, vague par vague")
+    fig.update_yaxes(range=[0, top * 1.15 or 1])
+    parts = ", ".join(f"vague {v} : {fmt.number(n)}" for v, n in zip(progress["vague"], progress[column]))
+    last = float(progress[column].iloc[-1]) if len(progress) else 0.0
+    reached = f", soit {fmt.percent(last / target)} de l'objectif de {fmt.number(target)}" if target else ""
+    return Chart(fig, f"{title} par vague ({parts}){reached}.")
+
+
+def evolution(history: pd.DataFrame, column: str, label: str, target: float | None = None,
+              deadline: date | None = None, pace: Pace | None = None, share: bool = False) -> Chart:
+    """A figure over the snapshots' dates, with its target and, given a pace, the projection to the deadline."""
+    dates = pd.to_datetime(pd.Index(history.index))
+    values = history[column]
+    shown = [fmt.percent(v) if share else fmt.number(v) for v in values]
+    fig = go.Figure(go.Scatter(x=dates, y=values, mode="lines+markers", name=label, line={"color": BLUE, "width": 3},
+                               text=shown, hovertemplate="%{x|%d/%m/%Y} : %{text}<extra></extra>"))
+    if target is not None:
+        fig.add_hline(y=target, line={"color": RED, "dash": "dash"},
+                      annotation_text=f"Objectif : {fmt.percent(target) if share else fmt.number(target)}",
+                      annotation_position="top left")
+    projected = ""
+    if pace is not None and pace.per_month and deadline is not None and len(history) >= 2:
+        months = (pd.Timestamp(deadline) - dates[-1]).days / 30.4375
+        if months > 0:
+            end = float(values.iloc[-1]) + pace.per_month * months
+            fig.add_trace(go.Scatter(x=[dates[-1], pd.Timestamp(deadline)], y=[values.iloc[-1], end], mode="lines",
+                                     name="Projection au rythme observé", line={"color": GREY, "dash": "dot"}))
+            projected = f" ; au rythme observé, {fmt.number(end)} au {fmt.day(deadline)}"
+    if deadline is not None:
+        fig.add_vline(x=pd.Timestamp(deadline).timestamp() * 1000, line={"color": GREY, "dash": "dot", "width": 1})
+    _layout(fig, label)
+    if share:
+        fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    fig.update_xaxes(tickformat="%b %Y")
+    points = ", ".join(f"{fmt.day(d.date())} : {s}" for d, s in zip(dates, shown))
+    target_text = f", objectif {fmt.percent(target) if share else fmt.number(target)}" if target is not None else ""
+    return Chart(fig, f"{label} selon les instantanés ({points}){target_text}{projected}.")
+
+
+def gauge(value: float | None, quota: float, title: str, reference: float | None = None) -> Chart:
+    """A gauge of a share with the quota as threshold (and the national value as reference)."""
+    fig = go.Figure(go.Indicator(
+        mode="gauge+number" + ("+delta" if reference is not None and value is not None else ""),
+        value=(value or 0) * 100,
+        number={"suffix": "\u00a0%", "valueformat": ".1f"},
+        delta={"reference": reference * 100, "valueformat": ".1f", "suffix": " pt"} if reference is not None else None,
+        gauge={"axis": {"range": [0, 100], "ticksuffix": "\u00a0%"},
+               "bar": {"color": BLUE if value is not None and value >= quota else RED},
+               "threshold": {"line": {"color": "#1f2a44", "width": 4}, "thickness": 0.85, "value": quota * 100},
+               "steps": [{"range": [0, quota * 100], "color": "#f6e3e3"}, {"range": [quota * 100, 100], "color": "#e3e3fd"}]},
+        title={"text": title},
+    ))
+    _layout(fig, "", height=250)
+    fig.update_layout(margin={"l": 40, "r": 45, "t": 50, "b": 10})
+    reached = "atteint" if value is not None and value >= quota else "non atteint"
+    ref = f" (France : {fmt.percent(reference)})" if reference is not None else ""
+    return Chart(fig, f"{title} : {fmt.percent(value)}{ref}, pour un quota de {fmt.percent(quota, 0)} : {reached}.")
+
+
+def shares_by_departement(figures: pd.DataFrame, column: str, quota: float, label: str) -> Chart:
+    """One bar per département with learners, sorted, against the quota line."""
+    data = figures[figures["apprenants"] > 0].sort_values(column)
+    colours = [BLUE if v >= quota else RED for v in data[column]]
+    fig = go.Figure(go.Bar(x=data["nom"], y=data[column], marker_color=colours,
+                           customdata=[fmt.percent(v) for v in data[column]],
+                           hovertemplate="%{x} : %{customdata}<extra></extra>"))
+    fig.add_hline(y=quota, line={"color": "#1f2a44", "dash": "dash"}, annotation_text=f"Quota : {fmt.percent(quota, 0)}")
+    _layout(fig, f"{label} par département", height=380)
+    fig.update_yaxes(tickformat=".0%")
+    fig.update_xaxes(tickangle=-60, tickfont={"size": 9})
+    below = int((data[column] < quota).sum())
+    alt = (f"{label} par département : {below} département(s) sur {len(data)} sous le quota de {fmt.percent(quota, 0)}"
+           + (f", de {fmt.percent(data[column].min())} ({data['nom'].iloc[0]}) à {fmt.percent(data[column].max())} "
+              f"({data['nom'].iloc[-1]})" if len(data) else "") + ".")
+    return Chart(fig, alt)
+
+
+def budget_by_wave(progress: pd.DataFrame) -> Chart:
+    """Subsidies granted per wave against the wave's envelope."""
+    waves = [f"Vague {v}" for v in progress["vague"]]
+    fig = go.Figure([
+        go.Bar(x=waves, y=progress["enveloppe_eur"], name="Enveloppe", marker_color=LIGHT,
+               customdata=[fmt.euros(v) for v in progress["enveloppe_eur"]], hovertemplate="%{x} : %{customdata}<extra>Enveloppe</extra>"),
+        go.Bar(x=waves, y=progress["subvention_eur"], name="Subventions accordées", marker_color=BLUE,
+               customdata=[fmt.euros(v) for v in progress["subvention_eur"]], hovertemplate="%{x} : %{customdata}<extra>Subventions</extra>"),
+    ])
+    _layout(fig, "Subventions et enveloppe par vague")
+    fig.update_layout(barmode="overlay")
+    fig.update_yaxes(tickformat=",.0f", ticksuffix="\u00a0€")
+    parts = "; ".join(f"vague {v} : {fmt.euros(s)} sur {fmt.euros(e)}" for v, s, e in
+                      zip(progress["vague"], progress["subvention_eur"], progress["enveloppe_eur"]))
+    return Chart(fig, f"Subventions accordées par vague, rapportées à l'enveloppe ({parts}).")

@@ -1,0 +1,345 @@
+"""The map of départements and fabriques, as a folium map that works without internet.
+
+Leaflet, jQuery and the marker-cluster plugin are served by the app itself
+(``static/vendor``, copied from the ``xstatic`` packages by :func:`install_assets`);
+no element of the map pulls a script or a style sheet from a CDN. The legend is
+plain HTML (branca's colour maps would pull d3 from a CDN). Text from a
+snapshot reaches the page only through ``textContent`` or JSON, never as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import folium.plugins
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from folium.template import Template
+
+from gen_dash import fmt, geo
+
+VENDOR = "vendor"
+_DEFAULT_FILL = "#e8eaed"  # no value (no learners): a light grey
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A choropleth indicator: its column, French label and how to draw it."""
+
+    column: str
+    label: str
+    kind: str  # "count", "rate" or "share"
+
+
+INDICATORS = {
+    "fabriques": Indicator("fabriques", "Fabriques", "count"),
+    "formations": Indicator("formations", "Formations", "count"),
+    "apprenants": Indicator("apprenants", "Apprenants", "count"),
+    "apprenants_pour_100k": Indicator("apprenants_pour_100k", "Apprenants pour 100 000 habitants", "rate"),
+    "part_femmes": Indicator("part_femmes", "Part de femmes", "share"),
+    "part_neet": Indicator("part_neet", "Part de jeunes NEET", "share"),
+}
+_BLUES = ("#dbe7f6", "#a9c6ea", "#6a9bd8", "#2f6fbf", "#123f85")
+_DIVERGING = ("#c8553d", "#f0a58f", "#f6e3b4", "#8fbcd9", "#2f6fbf")  # below the quota: warm; above: blue
+
+
+def install_assets(static_dir: Path) -> Path:
+    """Copy Leaflet, jQuery and Leaflet.markercluster from their xstatic packages into *static_dir*/vendor."""
+    import xstatic.pkg.jquery as jquery
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as cluster
+
+    target = Path(static_dir) / VENDOR
+    for package, name in ((leaflet, "leaflet"), (jquery, "jquery"), (cluster, "markercluster")):
+        destination = target / name
+        if not destination.exists():
+            shutil.copytree(package.BASE_DIR, destination, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
+    return target
+
+
+def asset_links(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(scripts, style sheets) as folium's ``default_js``/``default_css`` pairs, served under *base_url*."""
+    root = base_url.rstrip("/") + "/" + VENDOR
+    scripts = [("leaflet", f"{root}/leaflet/leaflet.js"), ("jquery", f"{root}/jquery/jquery.min.js"),
+               ("markercluster", f"{root}/markercluster/leaflet.markercluster.js")]
+    styles = [("leaflet_css", f"{root}/leaflet/leaflet.css"), ("markercluster_css", f"{root}/markercluster/MarkerCluster.css"),
+              ("markercluster_default_css", f"{root}/markercluster/MarkerCluster.Default.css")]
+    return scripts, styles
+
+
+def classify(values: pd.Series, indicator: Indicator, quota: float | None = None) -> tuple[list[float], tuple[str, ...]]:
+    """Class limits and colours: five classes of the non-zero values, or around the quota for a share."""
+    if indicator.kind == "share":
+        q = quota if quota is not None else float(values.median()) if values.notna().any() else 0.5
+        return [0.0, max(q - 0.10, 0), max(q - 0.05, 0), q, min(q + 0.05, 1), 1.0], _DIVERGING
+    positive = values[values > 0].dropna()
+    if positive.empty:
+        return [0.0, 1.0], _BLUES[:1]
+    cuts = np.unique(np.quantile(positive, [0, 0.2, 0.4, 0.6, 0.8, 1.0]))
+    if indicator.kind == "count":
+        cuts = np.unique(np.round(cuts))
+    if len(cuts) == 1:
+        cuts = np.array([cuts[0], cuts[0] + 1])
+    return [float(c) for c in cuts], _BLUES[-(len(cuts) - 1):] if len(cuts) - 1 < len(_BLUES) else _BLUES
+
+
+def _colour(value, limits: list[float], colours: tuple[str, ...], indicator: Indicator) -> str:
+    if value is None or pd.isna(value):
+        return _DEFAULT_FILL
+    if indicator.kind != "share" and value <= 0:
+        return "#ffffff"  # a white zone
+    index = int(np.searchsorted(limits[1:-1], value, side="right"))
+    return colours[min(index, len(colours) - 1)]
+
+
+def _format(value, indicator: Indicator) -> str:
+    if indicator.kind == "share":
+        return fmt.percent(value)
+    return fmt.number(value, 1 if indicator.kind == "rate" else 0)
+
+
+def departement_map(
+    figures: pd.DataFrame,
+    fabriques: pd.DataFrame,
+    indicator: str = "fabriques",
+    focus: list[str] | None = None,
+    assets_url: str = "/app/static",
+    tiles: tuple[str, str] | None = None,
+    quota: float | None = None,
+) -> folium.Map:
+    """A choropleth of the départements, région borders and the fabriques as clustered markers.
+
+    Parameters
+    ----------
+    figures
+        :func:`gen_dash.metrics.figures_by_territory` at département level (every département).
+    fabriques
+        :func:`gen_dash.metrics.fabriques_of` (one marker each, with a popup).
+    indicator
+        A key of :data:`INDICATORS`.
+    focus
+        Département codes to zoom to (None: all of France with the DROM insets).
+    assets_url
+        Where the app serves its static files (``/app/static`` behind Streamlit).
+    tiles
+        Optional basemap: (URL template, attribution). None draws no tiles: the map stays readable.
+    quota
+        For a share, the quota the colours are centred on.
+    """
+    ind = INDICATORS[indicator]
+    scripts, styles = asset_links(assets_url)
+    shapes = geo.inset_drom(geo.load_departements()[["code_departement", "geometry"]])
+    data = shapes.merge(figures, left_on="code_departement", right_on="code", how="left")
+    limits, colours = classify(data[ind.column], ind, quota)
+    data["couleur"] = [_colour(v, limits, colours, ind) for v in data[ind.column]]
+    data["valeur"] = [_format(v, ind) for v in data[ind.column]]
+    data["geometry"] = shapely.set_precision(data.geometry.values, 1e-4)
+    in_focus = data["code_departement"].isin(focus) if focus else pd.Series(True, index=data.index)
+
+    # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
+    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, attribution_control=True)
+    m.options.update(max_zoom=13, min_zoom=4)
+    m.default_js, m.default_css = scripts, styles
+    if tiles:
+        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
+    layer = folium.GeoJson(
+        data[["code_departement", "nom", "valeur", "couleur", "fabriques", "geometry"]].assign(
+            focus=in_focus.to_numpy()).to_json(drop_id=True),
+        name=f"Départements : {ind.label.lower()}",
+        style_function=_style,
+        highlight_function=lambda feature: {"weight": 2.5, "color": "#1f2a44"},
+        tooltip=folium.GeoJsonTooltip(fields=["nom", "valeur"], aliases=["Département", ind.label], sticky=False),
+        attr=geo.ATTRIBUTION,
+    )
+    layer.add_to(m)
+    regions = geo.load_regions()[["code_region", "geometry"]]
+    regions["code_departement"] = regions["code_region"].map(_DROM_OF_REGION)
+    regions = geo.inset_drom(regions)
+    regions["geometry"] = shapely.set_precision(regions.geometry.values, 1e-4)
+    folium.GeoJson(regions[["geometry"]].to_json(drop_id=True), name="Régions",
+                   style_function=lambda f: {"fill": False, "color": "#1f2a44", "weight": 1.6, "opacity": 0.9},
+                   interactive=False).add_to(m)
+    _InsetFrames().add_to(m)
+    if len(fabriques):
+        _fabrique_markers(fabriques, scripts, styles).add_to(m)
+    _Legend(_legend_html(ind, limits, colours)).add_to(m)
+    bounds = data.loc[in_focus].total_bounds
+    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+_DROM_OF_REGION = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}
+
+
+def _style(feature: dict) -> dict:
+    p = feature["properties"]
+    return {"fillColor": p["couleur"], "fillOpacity": 0.85 if p["focus"] else 0.25, "color": "#5f6b7a",
+            "weight": 0.6, "opacity": 1 if p["focus"] else 0.4}
+
+
+def _fabrique_markers(fabriques: pd.DataFrame, scripts, styles) -> folium.plugins.FastMarkerCluster:
+    placed = fabriques.dropna(subset=["latitude", "longitude"])
+    lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
+    rows = [
+        [round(y, 5), round(x, 5), str(name), "" if pd.isna(porteur) else str(porteur), "" if pd.isna(commune) else str(commune),
+         int(formations), int(learners), fmt.percent(pf), fmt.percent(pn)]
+        for y, x, name, porteur, commune, formations, learners, pf, pn in zip(
+            lat, lon, placed["nom_fabrique"], placed["porteur"], placed["commune"], placed["formations"],
+            placed["apprenants"], placed["part_femmes"], placed["part_neet"])
+    ]
+    cluster = folium.plugins.FastMarkerCluster(rows, callback=_MARKER_CALLBACK, name="Fabriques",
+                                               icon_create_function=_CLUSTER_ICON,
+                                               options={"showCoverageOnHover": False, "maxClusterRadius": 45})
+    cluster.default_js = [s for s in scripts if s[0] == "markercluster"]
+    cluster.default_css = [s for s in styles if s[0].startswith("markercluster")]
+    return cluster
+
+
+# Popup built with textContent: a fabrique named "<img onerror=...>" shows as text.
+_MARKER_CALLBACK = """
+function (row) {
+    var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: 7, weight: 1.5, color: '#ffffff',
+                                                               fillColor: '#c8102e', fillOpacity: 0.9});
+    marker.bindPopup(function () {
+        var box = document.createElement('div');
+        var title = document.createElement('strong');
+        title.textContent = row[2];
+        box.appendChild(title);
+        var lines = [['Porteur', row[3]], ['Commune', row[4]], ['Formations', row[5]], ['Apprenants', row[6]],
+                     ['Part de femmes', row[7]], ['Part de jeunes NEET', row[8]]];
+        lines.forEach(function (pair) {
+            if (pair[1] === '' || pair[1] === null) { return; }
+            var line = document.createElement('div');
+            line.textContent = pair[0] + ' : ' + pair[1];
+            box.appendChild(line);
+        });
+        return box;
+    });
+    marker.bindTooltip(function () { var s = document.createElement('span'); s.textContent = row[2]; return s; });
+    return marker;
+}
+"""
+
+
+_CLUSTER_ICON = """
+function (cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 26 : n < 100 ? 32 : 40;
+    return L.divIcon({className: 'gen-dash-cluster', iconSize: L.point(size, size), html:
+        '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size + 'px;border-radius:50%;' +
+        'background:rgba(200,16,46,0.88);border:2px solid #fff;color:#fff;font:bold 12px sans-serif;' +
+        'text-align:center;box-shadow:0 0 3px rgba(0,0,0,0.4)">' + n + '</div>'});
+}
+"""
+
+
+class _Legend(MacroElement):
+    """A legend drawn as a Leaflet control from plain HTML (built and escaped in Python)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: 'topright'});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create('div', 'gen-dash-legend');
+                div.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+class _InsetFrames(MacroElement):
+    """Frames and names of the DROM insets."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var frames = {{ this.frames|tojson }};
+            frames.forEach(function (f) {
+                L.rectangle(f.bounds, {color: '#8a94a3', weight: 1, fill: false, dashArray: '4 3',
+                                       interactive: false}).addTo({{ this._parent.get_name() }});
+                L.marker([f.bounds[1][0], f.bounds[0][1]], {interactive: false, icon: L.divIcon({
+                    className: 'gen-dash-inset-label', iconSize: null,
+                    html: '<span style="font: 11px sans-serif; color: #3c4757; white-space: nowrap;">' + f.name + '</span>'})
+                }).addTo({{ this._parent.get_name() }});
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "InsetFrames"
+        names = geo.load_departements().set_index("code_departement")["nom_departement"]
+        self.frames = [{"name": html.escape(names[code]), "bounds": [[y0 - 0.05, x0 - 0.05], [y1 + 0.05, x1 + 0.05]]}
+                       for code, (x0, y0, x1, y1) in geo.INSET_BOXES.items()]
+
+
+def _legend_html(ind: Indicator, limits: list[float], colours: tuple[str, ...]) -> str:
+    def swatch(colour: str, label: str, border: str = "#5f6b7a") -> str:
+        return (f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
+                f'<span style="display:inline-block;width:18px;height:12px;background:{colour};border:1px solid {border}"></span>'
+                f"<span>{html.escape(label)}</span></div>")
+
+    items = []
+    for i, colour in enumerate(colours):
+        low, high = limits[i], limits[i + 1]
+        if ind.kind == "count":  # whole numbers: classes 1–2, 3, 4–7 rather than overlapping bounds
+            low = low if i == 0 else low + 1
+            label = _format(low, ind) if low >= high else f"{_format(low, ind)} à {_format(high, ind)}"
+        else:
+            label = f"{_format(low, ind)} à {_format(high, ind)}"
+        items.append(swatch(colour, label))
+    if ind.kind == "share":
+        items.append(swatch(_DEFAULT_FILL, "aucun apprenant"))
+    else:
+        items.append(swatch("#ffffff", "aucune (zone blanche)" if ind.column == "fabriques" else "0"))
+    items.append(swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff"))
+    return ('<div style="background:rgba(255,255,255,0.94);padding:8px 10px;border-radius:4px;'
+            'box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;color:#1f2a44;max-width:240px">'
+            f'<div style="font-weight:600;margin-bottom:4px">{html.escape(ind.label)}</div>{"".join(items)}</div>')
+
+
+def map_html(m: folium.Map) -> str:
+    """The map as a standalone HTML page (used to measure what a browser receives)."""
+    return m.get_root().render()
+
+
+def asset_urls(m: folium.Map) -> list[str]:
+    """Every script and style-sheet URL the map's elements ask for (what streamlit-folium loads)."""
+    urls = []
+
+    def walk(element):
+        urls.extend(url for _, url in getattr(element, "default_js", []))
+        urls.extend(url for _, url in getattr(element, "default_css", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(urls))
+
+
+
+def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: str) -> str:
+    """The map's text alternative: what it shows, with its figures."""
+    ind = INDICATORS[indicator]
+    top = figures.dropna(subset=[ind.column]).sort_values(ind.column, ascending=False).head(3)
+    best = ", ".join(f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.column]))
+    return (f"Carte de {territory} selon l'indicateur « {ind.label} » : {int((figures['fabriques'] > 0).sum())} département(s) "
+            f"sur {len(figures)} ont au moins une fabrique ; en tête : {best or 'aucun'}. {len(fabriques)} fabrique(s) "
+            "sont placées (cercles rouges, regroupés en un nombre quand ils sont proches) ; les DROM figurent en encarts "
+            f"à l'ouest. {geo.ATTRIBUTION}.")

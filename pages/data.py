@@ -1,0 +1,51 @@
+"""Données: the snapshot's rows, the validation report, the file contract, sources and method."""
+
+from functools import partial
+
+import streamlit as st
+
+import appstate as s
+from gen_dash import config, export, fmt, geo, tables
+
+view = s.page_header("Données, contrat de fichier et méthode")
+report = view.snapshot.report
+
+st.subheader("Lignes de l'instantané")
+query = st.text_input("Rechercher (fabrique, commune, métier…)", key="donnees_recherche")
+found = tables.search(tables.readable_rows(view.rows), query)
+st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {s.escape_md(view.territory)}.")
+st.dataframe(found, hide_index=True, width="stretch")
+
+st.subheader("Rapport de validation")
+st.write(f"{fmt.number(report.lignes)} ligne(s) lue(s) : {fmt.number(report.lignes_acceptees)} acceptée(s), dont "
+         f"{fmt.number(report.lignes_reparees)} réparée(s) ; {fmt.number(report.lignes_rejetees)} rejetée(s).")
+if report.problemes.empty:
+    st.success("Aucun problème dans ce fichier.", icon=":material/check_circle:")
+else:
+    st.dataframe(report.problemes, hide_index=True, width="stretch", key="donnees_rapport", column_config={
+        "gravite": "Gravité", "ligne": st.column_config.NumberColumn("Ligne", format="%d"), "colonne": "Colonne",
+        "valeur": "Valeur", "message": st.column_config.TextColumn("Ce qu'il faut corriger", width="large")})
+    st.download_button("Télécharger le rapport (CSV)", partial(export.to_csv_bytes, report.problemes), "rapport-de-validation.csv",
+                       "text/csv", key="donnees_rapport_csv", icon=":material/download:")
+
+st.subheader("Le fichier attendu")
+st.download_button("Télécharger un modèle de fichier (CSV)", tables.template_csv(), "modele-instantane-gen.csv", "text/csv",
+                   key="donnees_modele", icon=":material/download:")
+with st.expander("Le contrat de fichier en détail", expanded=False):
+    st.markdown((config.ROOT / "docs" / "contrat-fichier.md").read_text(encoding="utf-8"))
+
+st.subheader("Sources, licences et méthode")
+st.markdown(f"""
+- **Géographie** : contours des départements et régions (IGN, Admin Express COG 2018), communes, codes et populations
+  légales (INSEE, Code officiel géographique) ; Licence Ouverte / Open Licence (Etalab). {geo.ATTRIBUTION}.
+- **Objectifs** : {s.escape_md(view.targets.source)} : {fmt.number(view.targets.fabriques)} fabriques et
+  {fmt.number(view.targets.apprenants)} apprenants au {fmt.day(view.targets.echeance)}, {fmt.percent(view.targets.part_neet, 0)}
+  de jeunes peu ou pas qualifiés et {fmt.percent(view.targets.part_femmes, 0)} de femmes (fichier `data/targets.toml`).
+- **Placer une formation** : le code commune d'abord, puis le code postal (et le nom de la commune s'il en dessert
+  plusieurs), puis les coordonnées (le département dont le contour contient le point), enfin le département. En cas de
+  désaccord, le plus précis l'emporte et la ligne reçoit un avertissement.
+- **Parts** : la part de femmes (ou de jeunes NEET) est la somme des apprenantes (ou des jeunes NEET) divisée par la somme
+  des apprenants des lignes acceptées ; sans apprenant, la part n'est pas calculée. Une fabrique compte dans la première
+  vague de ses formations.
+- **Instantanés d'exemple** : générés (données illustratives), voir `data/README.md`.
+""")

@@ -1,0 +1,20 @@
+"""Carte: départements by an indicator, région borders, fabriques, the DROM as insets."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import appstate as s
+from gen_dash import maps, metrics
+
+view = s.page_header("Carte des fabriques et des formations")
+indicator = st.selectbox("Indicateur", list(maps.INDICATORS), key="carte_indicateur",
+                         format_func=lambda k: maps.INDICATORS[k].label)
+quota = {"part_femmes": view.targets.part_femmes, "part_neet": view.targets.part_neet}.get(indicator)
+figures = metrics.figures_by_territory(view.national)
+shown = metrics.filter_territory(figures, view.region, view.departements)
+fabriques = metrics.fabriques_of(view.rows)
+folium_map = maps.departement_map(figures, fabriques, indicator, focus=list(shown["code"]) if view.filtered else None,
+                                  assets_url=s.assets_url(), tiles=s.basemap(), quota=quota)
+# returned_objects=[]: panning or zooming sends nothing back, so the script does not rerun.
+st_folium(folium_map, height=640, use_container_width=True, returned_objects=[], key="carte")
+st.caption(maps.describe(shown, fabriques, indicator, view.territory))

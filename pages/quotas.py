@@ -1,0 +1,39 @@
+"""Quotas: women and NEET shares against 30 % and 50 %, nation and territory side by side."""
+
+import streamlit as st
+
+import appstate as s
+from gen_dash import charts, metrics, tables
+
+view = s.page_header("Quotas : femmes et jeunes peu ou pas qualifiés")
+targets = view.targets
+national = metrics.quota_shares(view.national, targets)
+local = metrics.quota_shares(view.rows, targets)
+LABELS = {"femmes": "Part de femmes", "neet": "Part de jeunes NEET"}
+
+for key, label in LABELS.items():
+    st.subheader(label)
+    columns = st.columns(2 if view.filtered else 1)
+    with columns[0]:
+        s.show_chart(charts.gauge(national.loc[key, "part"], national.loc[key, "quota"], f"{label}, France entière"),
+                     key=f"jauge_{key}_france")
+    if view.filtered:
+        with columns[1]:
+            s.show_chart(charts.gauge(local.loc[key, "part"], local.loc[key, "quota"], f"{label}, {view.territory}",
+                                      reference=national.loc[key, "part"]), key=f"jauge_{key}_territoire")
+
+figures = metrics.filter_territory(metrics.figures_by_territory(view.national), view.region, view.departements)
+st.subheader("Par département")
+choice = st.radio("Quota", list(LABELS), format_func=LABELS.get, horizontal=True, key="quotas_choix")
+column = f"part_{choice}"
+s.show_chart(charts.shares_by_departement(figures, column, national.loc[choice, "quota"], LABELS[choice]), key="quotas_departements")
+
+st.subheader("Fabriques sous le quota")
+minimum = st.number_input("Apprenants au moins (pour qu'une part ait un sens)", min_value=1, value=10, step=5, key="quotas_minimum")
+below = metrics.below_quota(metrics.fabriques_of(view.rows), column, national.loc[choice, "quota"], minimum)
+st.write(f"{len(below)} fabrique(s) d'au moins {minimum} apprenants sous le quota ({LABELS[choice].lower()}).")
+st.dataframe(tables.as_points(below, [column]), hide_index=True, width="stretch", column_config={
+    "nom_fabrique": "Fabrique", "porteur": "Porteur", "commune": "Commune", "code_departement": "Département",
+    "apprenants": st.column_config.NumberColumn("Apprenants", format="localized"),
+    column: st.column_config.NumberColumn(f"{LABELS[choice]} (%)", format="localized"),
+})

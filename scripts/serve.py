@@ -1,0 +1,65 @@
+"""Start the dashboard: ``streamlit run app.py``, then run the app once before the first visitor.
+
+Why the warm-up: with a ``pages/`` folder beside ``app.py``, Streamlit's legacy
+multipage router handles the *first* session of a new server process, so the
+first visitor arriving on a deep link (``/carte-des-fabriques``) would see a
+spurious « Page not found ». Running the script once through Streamlit's script
+health check (``server.scriptHealthCheckEnabled``) switches the process to
+``st.navigation`` routing and fills the caches. Load balancers that probe
+``/_stcore/script-health-check`` do the same in a deployment.
+
+Usage: ``python scripts/serve.py [--port 8501] [other streamlit options]``.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def warm_up(base_url: str, timeout: float = 120.0) -> None:
+    """Wait until the server answers, then run the app once (raises TimeoutError if it never does)."""
+    deadline = time.monotonic() + timeout
+    for endpoint in ("/_stcore/health", "/_stcore/script-health-check"):
+        while True:
+            try:
+                with urllib.request.urlopen(base_url.rstrip("/") + endpoint, timeout=60) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{base_url}{endpoint} ne répond pas")
+            time.sleep(0.3)
+
+
+def main(argv: list[str]) -> int:
+    port = "8501"
+    if "--port" in argv:
+        port = argv[argv.index("--port") + 1]
+        del argv[argv.index("--port"): argv.index("--port") + 2]
+    address = "localhost"
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", port, *argv]
+    server = subprocess.Popen(command, cwd=ROOT)
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    try:
+        warm_up(f"http://{address}:{port}")
+        print(f"  Tableau de bord prêt : http://{address}:{port}", flush=True)
+    except TimeoutError as exc:
+        print(f"  Avertissement : {exc}", file=sys.stderr, flush=True)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        return server.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
