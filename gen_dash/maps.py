@@ -233,7 +233,7 @@ function (cluster) {
     var size = n < 10 ? 26 : n < 100 ? 32 : 40;
     return L.divIcon({className: 'gen-dash-cluster', iconSize: L.point(size, size), html:
         '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size + 'px;border-radius:50%;' +
-        'background:rgba(200,16,46,0.88);border:2px solid #fff;color:#fff;font:bold 12px sans-serif;' +
+        'background:rgba(200,16,46,0.88);border:2px solid #fff;color:#fff;font-weight:bold;font-size:12px;' +
         'text-align:center;box-shadow:0 0 3px rgba(0,0,0,0.4)">' + n + '</div>'});
 }
 """

@@ -214,8 +214,9 @@ def pace(history: pd.Series, target: float, deadline: date) -> Pace:
     if len(history) >= 2:
         months = (dates - dates[0]).days.to_numpy() / 30.4375
         per_month = float(np.polyfit(months, history.to_numpy(dtype=float), 1)[0])
-        if per_month > 0 and not reached:
-            projected = (pd.Timestamp(last) + pd.Timedelta(days=(target - current) / per_month * 30.4375)).date()
+        days = (target - current) / per_month * 30.4375 if per_month > 0 and not reached else None
+        if days is not None and days < 100 * 365.25:  # beyond a century, "never" says it better than a date
+            projected = (pd.Timestamp(last) + pd.Timedelta(days=days)).date()
     return Pace(current, float(target), deadline, per_month, needed, projected, reached)
 
 

@@ -110,6 +110,10 @@ def test_pace_projection_and_need():
     assert p.needed_per_month == pytest.approx(2000 / (364 / 30.4375))
     assert not p.reached
     assert metrics.pace(pd.Series([12_000], index=[date(2017, 1, 1)]), 10_000, date(2017, 12, 31)).reached
+    crawling = pd.Series([10, 10, 11], index=[date(2016, 1, 1), date(2016, 7, 1), date(2017, 1, 1)])
+    assert metrics.pace(crawling, 10_000, date(2017, 12, 31)).projected_date is None  # not in this century
+    flat = pd.Series([10, 10], index=[date(2016, 1, 1), date(2017, 1, 1)])
+    assert metrics.pace(flat, 10_000, date(2017, 12, 31)).projected_date is None
 
 
 def test_same_figures_through_the_reader():

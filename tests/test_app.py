@@ -1,0 +1,197 @@
+"""The dashboard through Streamlit's AppTest: every page, the shared sidebar, uploads, shareable links."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import appstate as s
+from gen_dash import fmt, metrics
+from gen_dash.ingest import read_snapshot
+from tests.conftest import ROOT, make_csv, row
+
+PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/quotas.py", "pages/territories.py", "pages/data.py"]
+SAMPLES = sorted((ROOT / "data" / "sample").glob("gen-exemple-*.csv"))
+MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
+TWIN = ROOT / "data" / "sample" / "propre" / "gen-exemple-2016-12-15.csv"
+LATEST = ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv"
+
+
+def start(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def headline(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def expected_headline(rows) -> dict[str, str]:
+    s_ = metrics.summary_figures(rows)
+    return {
+        "Fabriques labellisées": fmt.number(s_["fabriques"]), "Apprenants": fmt.number(s_["apprenants"]),
+        "Part de femmes": fmt.percent(s_["part_femmes"]), "Part de jeunes NEET": fmt.percent(s_["part_neet"]),
+        "Départements couverts": fmt.number(s_["departements_couverts"]),
+        "Subventions accordées": fmt.euros(rows["subvention_eur"].sum()),
+    }
+
+
+def upload(at: AppTest, path_or_bytes, name: str) -> AppTest:
+    data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
+    at.file_uploader(key=s.UPLOADER).upload(name, data)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def at() -> AppTest:
+    return start()
+
+
+def test_every_page_url_is_explicit_french_and_no_file_stem():
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    pages = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page"]
+    stems = {p.stem for p in (ROOT / "pages").glob("*.py")}
+    registered = set()
+    for call in pages:
+        target = call.args[0].value
+        url = next(k.value.value for k in call.keywords if k.arg == "url_path")
+        registered.add(target)
+        assert url not in stems, f"{url}: a deep link equal to a page file's stem would run that file alone"
+        assert url == url.lower() and " " not in url
+    assert registered == set(PAGES)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_every_page_runs_on_every_sample(sample):
+    at = start()
+    at.sidebar.selectbox(key=s.SNAPSHOT).select(f"exemple-{sample.stem[12:22]}").run()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])
+        assert at.info and "Données illustratives" in at.info[0].value  # the sample banner, on every page
+
+
+def test_headline_is_the_data_layer_figures_nation_then_region(at):
+    rows = read_snapshot(LATEST).rows
+    assert headline(at) == expected_headline(rows)
+    at.sidebar.selectbox(key=s.REGION).select("32").run()
+    assert headline(at) == expected_headline(metrics.filter_territory(rows, "32"))
+    at.sidebar.multiselect(key=s.DEPARTEMENTS).select("59").select("62").run()
+    assert headline(at) == expected_headline(metrics.filter_territory(rows, "32", ["59", "62"]))
+    at.sidebar.selectbox(key=s.REGION).select(None).run()
+    assert headline(at) == expected_headline(rows)
+
+
+def test_filter_follows_every_page():
+    at = start({"region": "53"})
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert "Bretagne" in at.caption[0].value, page
+
+
+def test_broken_upload_is_refused_in_french_and_the_snapshot_stays():
+    at = start()
+    before = headline(at)
+    upload(at, b"\x89PNG\r\n\x1a\n\x00\x00binary" * 10, "photo.csv")
+    assert any("Fichier refusé" in e.value and "binaires" in e.value for e in at.sidebar.error)
+    assert at.session_state[s.SNAPSHOT] == "exemple-2017-12-31"
+    assert headline(at) == before
+
+
+def test_upload_missing_column_names_it():
+    at = start()
+    upload(at, make_csv([row(apprenants_neet=None)]), "sans-neet.csv")
+    assert any("apprenants_neet" in e.value for e in at.sidebar.error)
+
+
+def test_messy_upload_gives_the_figures_of_its_clean_twin():
+    messy = upload(start(), MESSY, MESSY.name)
+    twin = upload(start(), TWIN, TWIN.name)
+    assert messy.session_state[s.SNAPSHOT] == s.UPLOAD_ID
+    assert headline(messy) == headline(twin) == expected_headline(read_snapshot(TWIN).rows)
+    assert not messy.info  # no sample banner on the user's own data
+    assert any("réparée" in m.value for m in messy.sidebar.markdown)
+
+
+def test_upload_with_rejected_rows_reports_them_and_stays_in_the_session():
+    at = start()
+    data = make_csv([row(), row(id_formation="F2", apprenants_femmes="99"), row(id_formation="F3", code_commune="2A004")])
+    upload(at, data, "essai.csv")
+    assert "**2** ligne(s) acceptée(s)" in at.sidebar.markdown[0].value and "**1** rejetée(s)" in at.sidebar.markdown[0].value
+    at.switch_page("pages/data.py").run()
+    report = at.dataframe[1].value  # the rows, then the validation report
+    assert report[["ligne", "colonne", "valeur"]].values.tolist() == [[3, "apprenants_femmes", "99"]]
+    assert at.date_input(key=s.UPLOAD_DATE)  # no date in the file: the user is asked
+    other = start()
+    assert s.UPLOAD_ID not in other.sidebar.selectbox(key=s.SNAPSHOT).options  # nobody else sees it
+
+
+def test_shared_link_opens_the_same_view():
+    at = start({"region": "32", "dep": "59,62", "instantane": "exemple-2017-06-30"})
+    assert at.session_state[s.REGION] == "32"
+    assert at.session_state[s.DEPARTEMENTS] == ["59", "62"]
+    rows = read_snapshot(ROOT / "data" / "sample" / "gen-exemple-2017-06-30.csv").rows
+    assert headline(at) == expected_headline(metrics.filter_territory(rows, "32", ["59", "62"]))
+    assert at.query_params["region"] == "32" and at.query_params["dep"] == "59,62"
+
+
+@pytest.mark.parametrize("query, notice", [
+    ({"region": "99"}, "région « 99 » inconnue"),
+    ({"region": "32", "dep": "2A"}, "« 2A » inconnu(s) ou hors de la région"),
+    ({"instantane": "n-existe-pas"}, "instantané « n-existe-pas » introuvable"),
+])
+def test_bad_link_values_are_ignored_with_a_notice(query, notice):
+    at = start(query)
+    assert any(notice in w.value for w in at.sidebar.warning), [w.value for w in at.sidebar.warning]
+    assert at.metric  # the page still shows
+
+
+def test_map_assets_are_all_local():
+    at = start()
+    at.switch_page("pages/map.py").run()
+    component = at.get("component_instance")[0].proto
+    args = json.loads(component.json_args)
+    links = args["js_links"] + args["css_links"]
+    assert links and all(link.startswith("/app/static/vendor/") for link in links)
+    assert "http://" not in args["header"] + args["script"] and "https://" not in args["header"] + args["script"]
+    for link in links:
+        assert (ROOT / "static" / link.removeprefix("/app/static/")).is_file(), link
+    assert args["returned_objects"] == []  # panning or zooming does not rerun the script
+
+
+def test_map_indicator_choice_and_text_alternative():
+    at = start({"region": "53"})
+    at.switch_page("pages/map.py").run()
+    at.selectbox(key="carte_indicateur").select("part_femmes").run()
+    assert not at.exception
+    assert "Part de femmes" in at.caption[-1].value and "Bretagne" in at.caption[-1].value
+
+
+def test_charts_carry_text_alternatives():
+    at = start()
+    at.switch_page("pages/waves.py").run()
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 4
+    captions = [c.value for c in at.caption]
+    assert any("Fabriques cumulées par vague" in c and "de l'objectif de 200" in c for c in captions)
+    assert any("Apprenants selon les instantanés" in c for c in captions)
+
+
+def test_quotas_lists_fabriques_below_quota():
+    at = start()
+    at.switch_page("pages/quotas.py").run()
+    table = at.dataframe[0].value
+    assert (table["part_femmes"] < 30).all() and (table["apprenants"] >= 10).all()
+    at.number_input(key="quotas_minimum").set_value(60).run()
+    assert (at.dataframe[0].value["apprenants"] >= 60).all()

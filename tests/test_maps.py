@@ -1,0 +1,89 @@
+"""The folium map: local assets only, escaped text, DROM insets, a readable legend, small enough to send."""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import pytest
+
+from gen_dash import geo, maps, metrics
+from gen_dash.ingest import read_snapshot
+from tests.conftest import ROOT, make_csv, row
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    return read_snapshot(ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv")
+
+
+def build(rows, indicator="fabriques", **kwargs):
+    return maps.departement_map(metrics.figures_by_territory(rows), metrics.fabriques_of(rows), indicator, **kwargs)
+
+
+@pytest.mark.parametrize("indicator", list(maps.INDICATORS))
+def test_no_cdn_anywhere(snapshot, indicator):
+    m = build(snapshot.rows, indicator, quota=0.3)
+    urls = maps.asset_urls(m)
+    assert urls and all(u.startswith("/app/static/vendor/") for u in urls)
+    page = maps.map_html(m)
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+    assert "d3" not in " ".join(urls)
+
+
+def test_assets_install_from_xstatic(tmp_path):
+    target = maps.install_assets(tmp_path)
+    for link in maps.asset_links("/x")[0] + maps.asset_links("/x")[1]:
+        assert (tmp_path / link[1].removeprefix("/x/")).is_file()
+    assert (target / "leaflet" / "images").is_dir()  # Leaflet's own icons
+
+
+def test_fabrique_names_are_never_html():
+    hostile = "<img src=x onerror=alert(1)>"
+    rows = read_snapshot(make_csv([row(nom_fabrique=hostile, porteur="<script>alert(2)</script>")])).rows
+    page = maps.map_html(build(rows))
+    assert hostile not in page and "<script>alert(2)" not in page
+    assert "textContent = row[2]" in page  # popups are built as text
+
+
+def test_drom_are_inset_beside_metropolitan_france():
+    deps = geo.inset_drom(geo.load_departements())
+    metro = deps[deps["code_departement"].str.len() == 2].total_bounds
+    for code, box in geo.INSET_BOXES.items():
+        x0, y0, x1, y1 = deps.loc[deps["code_departement"] == code].total_bounds
+        assert box[0] - 1e-6 <= x0 and x1 <= box[2] + 1e-6 and box[1] - 1e-6 <= y0 and y1 <= box[3] + 1e-6
+        assert x1 < metro[0]  # west of metropolitan France
+    lon, lat = geo.inset_points(gpd.pd.Series(["974", "75"]), gpd.pd.Series([55.5, 2.35]), gpd.pd.Series([-21.1, 48.85]))
+    assert geo.INSET_BOXES["974"][0] <= lon[0] <= geo.INSET_BOXES["974"][2] and (lon[1], lat[1]) == (2.35, 48.85)
+
+
+def test_legend_reads_french_classes(snapshot):
+    page = maps.map_html(build(snapshot.rows, "part_femmes", quota=0.3))
+    assert "Part de femmes" in page and "30,0\\u00a0%" in page  # JSON-escaped no-break space
+    page = maps.map_html(build(snapshot.rows, "fabriques"))
+    assert "zone blanche" in page
+
+
+def test_focus_zooms_to_the_territory(snapshot):
+    m = build(snapshot.rows, focus=["29", "22", "35", "56"])
+    bounds = [child for child in m._children.values() if type(child).__name__ == "FitBounds"][0].bounds
+    (south, west), (north, east) = bounds
+    assert -5.5 < west < -4 and 47 < south < 47.5 and north < 49 and east < -1
+
+
+def test_national_map_is_small(snapshot):
+    assert len(maps.map_html(build(snapshot.rows)).encode()) < 1_000_000
+
+
+def test_classify_counts_and_shares():
+    series = gpd.pd.Series([0, 1, 2, 3, 5, 8, 13])
+    limits, colours = maps.classify(series, maps.INDICATORS["fabriques"])
+    assert limits[0] == 1 and limits[-1] == 13 and len(colours) == len(limits) - 1
+    limits, colours = maps.classify(series / 20, maps.INDICATORS["part_femmes"], quota=0.3)
+    assert 0.3 in limits and len(colours) == 5
+
+
+def test_describe_gives_the_figures(snapshot):
+    figures = metrics.figures_by_territory(snapshot.rows)
+    text = maps.describe(figures, metrics.fabriques_of(snapshot.rows), "fabriques", "France entière")
+    assert "86 département(s) sur 101" in text and "198 fabrique(s)" in text
