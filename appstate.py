@@ -208,3 +208,9 @@ def show_chart(chart, key: str | None = None) -> None:
     """A plotly chart with its text alternative, given to screen readers and shown as a caption."""
     st.plotly_chart(chart.figure, key=key, alt=chart.alt, config={"displaylogo": False, "locale": "fr"})
     st.caption(chart.alt)
+
+
+@st.cache_resource(show_spinner=False)
+def communes_table() -> pd.DataFrame:
+    """Communes with population and point, without geometry (coverage analysis)."""
+    return pd.DataFrame(geo.load_communes().drop(columns="geometry"))

@@ -92,14 +92,14 @@ def classify(values: pd.Series, indicator: Indicator, quota: float | None = None
 def _colour(value, limits: list[float], colours: tuple[str, ...], indicator: Indicator) -> str:
     if value is None or pd.isna(value):
         return _DEFAULT_FILL
-    if indicator.kind != "share" and value <= 0:
+    if indicator.kind in ("count", "rate") and value <= 0:
         return "#ffffff"  # a white zone
     index = int(np.searchsorted(limits[1:-1], value, side="right"))
     return colours[min(index, len(colours) - 1)]
 
 
 def _format(value, indicator: Indicator) -> str:
-    if indicator.kind == "share":
+    if indicator.kind in ("share", "coverage"):
         return fmt.percent(value)
     return fmt.number(value, 1 if indicator.kind == "rate" else 0)
 
@@ -133,10 +133,62 @@ def departement_map(
         For a share, the quota the colours are centred on.
     """
     ind = INDICATORS[indicator]
+    limits, colours = classify(figures[ind.column], ind, quota)
+    extra = [_swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
+    m = _choropleth(figures, ind, limits, colours, focus, assets_url, tiles, extra)
+    if len(fabriques):
+        _fabrique_markers(fabriques, *asset_links(assets_url)).add_to(m)
+    return m
+
+
+COVERAGE = Indicator("part_couverte", "Part de la population proche d'une fabrique", "coverage")
+_COVERAGE_LIMITS = [0.0, 0.5, 0.7, 0.85, 0.95, 1.0]
+
+
+def coverage_map(
+    figures: pd.DataFrame,
+    uncovered: pd.DataFrame,
+    suggestions: pd.DataFrame,
+    radius_km: float,
+    focus: list[str] | None = None,
+    assets_url: str = "/app/static",
+    tiles: tuple[str, str] | None = None,
+) -> folium.Map:
+    """Départements by the share of their population within *radius_km* of a fabrique, the communes left out,
+    and the suggested new fabriques numbered in order of choice.
+
+    Parameters
+    ----------
+    figures
+        ``code``, ``nom``, ``part_couverte`` for every département.
+    uncovered
+        Communes farther than the radius (``code_departement``, ``nom_commune``, ``population``, ``lon``, ``lat``).
+    suggestions
+        :func:`gen_dash.coverage.suggest_sites` output.
+    """
+    ind = Indicator(COVERAGE.column, f"Part de la population à moins de {fmt.number(radius_km)} km d'une fabrique", "coverage")
+    extra = [_swatch("#6a6f7a", "commune à plus de " + fmt.number(radius_km) + " km (taille : population)"),
+             _swatch("#000091", "site suggéré (numéro : ordre de choix)", border="#ffffff")]
+    m = _choropleth(figures, ind, _COVERAGE_LIMITS, _BLUES, focus, assets_url, tiles, extra)
+    if len(uncovered):
+        lon, lat = geo.inset_points(uncovered["code_departement"], uncovered["lon"], uncovered["lat"])
+        points = [[round(y, 4), round(x, 4), str(n), fmt.number(p), max(2.0, min(9.0, (float(p) ** 0.5) / 25))]
+                  for y, x, n, p in zip(lat, lon, uncovered["nom_commune"], uncovered["population"])]
+        _Points(points, _UNCOVERED_CALLBACK).add_to(m)
+    if len(suggestions):
+        lon, lat = geo.inset_points(suggestions["code_departement"], suggestions["lon"], suggestions["lat"])
+        points = [[round(y, 4), round(x, 4), int(r), str(n), fmt.number(g)]
+                  for y, x, r, n, g in zip(lat, lon, suggestions["rang"], suggestions["nom_commune"], suggestions["population_gagnee"])]
+        _Points(points, _SUGGESTION_CALLBACK).add_to(m)
+    return m
+
+
+def _choropleth(figures: pd.DataFrame, ind: Indicator, limits: list[float], colours: tuple[str, ...],
+                focus: list[str] | None, assets_url: str, tiles: tuple[str, str] | None, legend_extra: list[str]) -> folium.Map:
+    """The map every page shares: départements coloured by *ind*, région borders, DROM insets, legend, zoom to *focus*."""
     scripts, styles = asset_links(assets_url)
     shapes = geo.inset_drom(geo.load_departements()[["code_departement", "geometry"]])
     data = shapes.merge(figures, left_on="code_departement", right_on="code", how="left")
-    limits, colours = classify(data[ind.column], ind, quota)
     data["couleur"] = [_colour(v, limits, colours, ind) for v in data[ind.column]]
     data["valeur"] = [_format(v, ind) for v in data[ind.column]]
     data["geometry"] = shapely.set_precision(data.geometry.values, 1e-4)
@@ -148,16 +200,14 @@ def departement_map(
     m.default_js, m.default_css = scripts, styles
     if tiles:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
-    layer = folium.GeoJson(
-        data[["code_departement", "nom", "valeur", "couleur", "fabriques", "geometry"]].assign(
-            focus=in_focus.to_numpy()).to_json(drop_id=True),
+    folium.GeoJson(
+        data[["code_departement", "nom", "valeur", "couleur", "geometry"]].assign(focus=in_focus.to_numpy()).to_json(drop_id=True),
         name=f"Départements : {ind.label.lower()}",
         style_function=_style,
         highlight_function=lambda feature: {"weight": 2.5, "color": "#1f2a44"},
         tooltip=folium.GeoJsonTooltip(fields=["nom", "valeur"], aliases=["Département", ind.label], sticky=False),
         attr=geo.ATTRIBUTION,
-    )
-    layer.add_to(m)
+    ).add_to(m)
     regions = geo.load_regions()[["code_region", "geometry"]]
     regions["code_departement"] = regions["code_region"].map(_DROM_OF_REGION)
     regions = geo.inset_drom(regions)
@@ -166,9 +216,7 @@ def departement_map(
                    style_function=lambda f: {"fill": False, "color": "#1f2a44", "weight": 1.6, "opacity": 0.9},
                    interactive=False).add_to(m)
     _InsetFrames().add_to(m)
-    if len(fabriques):
-        _fabrique_markers(fabriques, scripts, styles).add_to(m)
-    _Legend(_legend_html(ind, limits, colours)).add_to(m)
+    _Legend(_legend_html(ind, limits, colours, legend_extra)).add_to(m)
     bounds = data.loc[in_focus].total_bounds
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return m
@@ -239,6 +287,54 @@ function (cluster) {
 """
 
 
+_UNCOVERED_CALLBACK = """
+function (row) {
+    var marker = L.circleMarker([row[0], row[1]], {radius: row[4], weight: 0.5, color: '#ffffff',
+                                                   fillColor: '#6a6f7a', fillOpacity: 0.75});
+    marker.bindTooltip(function () {
+        var s = document.createElement('span'); s.textContent = row[2] + ' : ' + row[3] + ' habitants'; return s;
+    });
+    return marker;
+}
+"""
+
+_SUGGESTION_CALLBACK = """
+function (row) {
+    var marker = L.marker([row[0], row[1]], {icon: L.divIcon({className: 'gen-dash-suggestion', iconSize: L.point(24, 24),
+        html: '<div style="width:24px;height:24px;line-height:24px;border-radius:50%;background:#000091;color:#fff;' +
+              'border:2px solid #fff;text-align:center;font-weight:bold;font-size:11px;box-shadow:0 0 3px rgba(0,0,0,.5)">' +
+              row[2] + '</div>'})});
+    marker.bindTooltip(function () {
+        var s = document.createElement('span');
+        s.textContent = row[2] + '. ' + row[3] + ' : +' + row[4] + ' habitants à portée';
+        return s;
+    });
+    return marker;
+}
+"""
+
+
+class _Points(MacroElement):
+    """Points drawn in the browser from a compact JSON array by a JavaScript callback (text set as text)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var make = {{ this.callback }};
+            var rows = {{ this.rows|tojson }};
+            var layer = L.featureGroup();
+            rows.forEach(function (row) { make(row).addTo(layer); });
+            layer.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, rows: list, callback: str):
+        super().__init__()
+        self._name = "Points"
+        self.rows, self.callback = rows, callback
+
+
 class _Legend(MacroElement):
     """A legend drawn as a Leaflet control from plain HTML (built and escaped in Python)."""
 
@@ -289,12 +385,13 @@ class _InsetFrames(MacroElement):
                        for code, (x0, y0, x1, y1) in geo.INSET_BOXES.items()]
 
 
-def _legend_html(ind: Indicator, limits: list[float], colours: tuple[str, ...]) -> str:
-    def swatch(colour: str, label: str, border: str = "#5f6b7a") -> str:
-        return (f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
-                f'<span style="display:inline-block;width:18px;height:12px;background:{colour};border:1px solid {border}"></span>'
-                f"<span>{html.escape(label)}</span></div>")
+def _swatch(colour: str, label: str, border: str = "#5f6b7a") -> str:
+    return (f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
+            f'<span style="display:inline-block;width:18px;height:12px;background:{colour};border:1px solid {border}"></span>'
+            f"<span>{html.escape(label)}</span></div>")
 
+
+def _legend_html(ind: Indicator, limits: list[float], colours: tuple[str, ...], extra: list[str]) -> str:
     items = []
     for i, colour in enumerate(colours):
         low, high = limits[i], limits[i + 1]
@@ -303,15 +400,14 @@ def _legend_html(ind: Indicator, limits: list[float], colours: tuple[str, ...]) 
             label = _format(low, ind) if low >= high else f"{_format(low, ind)} à {_format(high, ind)}"
         else:
             label = f"{_format(low, ind)} à {_format(high, ind)}"
-        items.append(swatch(colour, label))
-    if ind.kind == "share":
-        items.append(swatch(_DEFAULT_FILL, "aucun apprenant"))
+        items.append(_swatch(colour, label))
+    if ind.kind in ("share", "coverage"):
+        items.append(_swatch(_DEFAULT_FILL, "aucun apprenant" if ind.kind == "share" else "sans donnée"))
     else:
-        items.append(swatch("#ffffff", "aucune (zone blanche)" if ind.column == "fabriques" else "0"))
-    items.append(swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff"))
+        items.append(_swatch("#ffffff", "aucune (zone blanche)" if ind.column == "fabriques" else "0"))
     return ('<div style="background:rgba(255,255,255,0.94);padding:8px 10px;border-radius:4px;'
             'box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;color:#1f2a44;max-width:240px">'
-            f'<div style="font-weight:600;margin-bottom:4px">{html.escape(ind.label)}</div>{"".join(items)}</div>')
+            f'<div style="font-weight:600;margin-bottom:4px">{html.escape(ind.label)}</div>{"".join(items + extra)}</div>')
 
 
 def map_html(m: folium.Map) -> str:

@@ -31,6 +31,7 @@ STATUS = "illustratif (données générées, pas des chiffres officiels)"
 _REGION_WEIGHT = {"11": 5.0, "32": 2.6, "53": 2.2, "52": 2.0, "28": 1.8, "84": 1.3, "93": 1.3, "76": 1.2, "75": 1.1}
 _WHITE_ZONES = ("04", "05", "09", "15", "23", "32", "43", "46", "48", "52", "55", "70", "976")
 _SMALL_DROM = {"973": 0.4}
+_ALWAYS_PRESENT = ("2A", "2B", "971", "972", "973", "974")  # small, but the programme reached them
 # Wave-by-wave learners at each snapshot date (cumulated enrolments, all formations of the wave).
 _LEARNERS = {
     date(2016, 3, 1): (4000, 0),
@@ -170,9 +171,11 @@ def _place_fabriques(rng: np.random.Generator, n: int, wave: int, taken: set | N
     communes = geo._communes()
     communes = communes[communes["population"] >= 2000]
     weights = _departement_weights()
-    # Every non-white département gets one fabrique first when there are enough, then by weight.
-    eligible = weights[weights > 0].index.to_numpy()
-    base = rng.permutation(eligible)[: min(n, int(len(eligible) * 0.92))]
+    # The most weighted départements get one fabrique first when there are enough, then by weight:
+    # the white zones are the listed ones and the few least weighted départements.
+    ranked = weights[weights > 0].sort_values(ascending=False, kind="stable").index
+    eligible = np.array([*_ALWAYS_PRESENT, *[c for c in ranked if c not in _ALWAYS_PRESENT]])
+    base = eligible[: min(n, int(len(eligible) * 0.92))]
     extra = rng.choice(weights.index.to_numpy(), size=n - len(base), p=weights.to_numpy())
     deps = np.concatenate([base, extra])
     by_dep = {code: g for code, g in communes.groupby("code_departement")}

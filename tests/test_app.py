@@ -14,7 +14,8 @@ from gen_dash import fmt, metrics
 from gen_dash.ingest import read_snapshot
 from tests.conftest import ROOT, make_csv, row
 
-PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/quotas.py", "pages/territories.py", "pages/data.py"]
+PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/quotas.py", "pages/territories.py",
+         "pages/coverage.py", "pages/data.py"]
 SAMPLES = sorted((ROOT / "data" / "sample").glob("gen-exemple-*.csv"))
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 TWIN = ROOT / "data" / "sample" / "propre" / "gen-exemple-2016-12-15.csv"
@@ -195,3 +196,23 @@ def test_quotas_lists_fabriques_below_quota():
     assert (table["part_femmes"] < 30).all() and (table["apprenants"] >= 10).all()
     at.number_input(key="quotas_minimum").set_value(60).run()
     assert (at.dataframe[0].value["apprenants"] >= 60).all()
+
+
+def test_coverage_page_follows_the_filter_and_the_radius():
+    import pandas as pd
+
+    from gen_dash import coverage, geo
+
+    at = start({"region": "53"})
+    at.switch_page("pages/coverage.py").run()
+    communes = metrics.filter_territory(pd.DataFrame(geo.load_communes().drop(columns="geometry")), "53")
+    fabriques = metrics.fabriques_of(read_snapshot(LATEST).rows)
+    for radius in (30, 10):
+        at.slider(key="couverture_rayon").set_value(radius).run()
+        assert not at.exception
+        share = coverage.coverage_indicators(coverage.nearest_fabrique(communes, fabriques), radius)["part_couverte"]
+        title = at.markdown[0].value
+        assert title == f"### {fmt.percent(share)} de la population (Bretagne) vit à moins de {radius} km d'une fabrique"
+    table = at.dataframe[0].value
+    assert set(table["code_departement"]) <= {"22", "29", "35", "56"}  # suggestions inside the région
+    assert len(table) == at.number_input(key="couverture_k").value

@@ -27,7 +27,7 @@ pytestmark = [
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGES = {"": "Vue d'ensemble", "vue-d-ensemble": "Vue d'ensemble", "carte-des-fabriques": "Carte des fabriques",
          "vagues-et-objectifs": "Vagues et objectifs", "quotas-femmes-neet": "Quotas", "classement-des-territoires": "Territoires",
-         "donnees-et-methode": "Données, contrat de fichier"}
+         "couverture-territoriale": "Couverture territoriale", "donnees-et-methode": "Données, contrat de fichier"}
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 
 

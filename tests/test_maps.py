@@ -86,4 +86,5 @@ def test_classify_counts_and_shares():
 def test_describe_gives_the_figures(snapshot):
     figures = metrics.figures_by_territory(snapshot.rows)
     text = maps.describe(figures, metrics.fabriques_of(snapshot.rows), "fabriques", "France entière")
-    assert "86 département(s) sur 101" in text and "198 fabrique(s)" in text
+    covered = int((figures["fabriques"] > 0).sum())
+    assert f"{covered} département(s) sur 101" in text and "198 fabrique(s)" in text

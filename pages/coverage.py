@@ -1,0 +1,72 @@
+"""Couverture territoriale: who lives near a fabrique, the white zones, where to open the next ones."""
+
+from functools import partial
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import appstate as s
+from gen_dash import coverage, export, fmt, maps, metrics
+
+view = s.page_header("Couverture territoriale")
+fabriques = metrics.fabriques_of(view.national)  # every fabrique counts, even across the territory's border
+communes = metrics.filter_territory(s.communes_table(), view.region, view.departements)
+
+radius = st.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, value=30, step=5, key="couverture_rayon")
+distances = coverage.nearest_fabrique(communes, fabriques)
+totals = coverage.coverage_indicators(distances, radius)
+where = "" if not view.filtered else f" ({s.escape_md(view.territory)})"
+st.markdown(f"### {fmt.percent(totals['part_couverte'])} de la population{where} vit à moins de {radius} km d'une fabrique")
+left, middle, right = st.columns(3)
+left.metric("Habitants à portée", fmt.number(totals["population_couverte"]), border=True,
+            help=f"Sur {fmt.number(totals['population'])} habitants (populations légales).")
+middle.metric("Distance médiane", f"{fmt.number(totals['distance_mediane_km'], 1)} km", border=True,
+              help="La moitié de la population vit plus près d'une fabrique que cette distance.")
+right.metric("9 habitants sur 10 à moins de", f"{fmt.number(totals['distance_p90_km'], 1)} km", border=True,
+             help="90e centile de la distance, pondéré par la population.")
+
+st.subheader("Où ouvrir les prochaines fabriques")
+missing = max(0, view.targets.fabriques - len(fabriques))
+c1, c2, c3 = st.columns(3)
+k = c1.number_input("Nouvelles fabriques", min_value=0, max_value=300, value=min(missing, 100), step=1, key="couverture_k",
+                    help=f"Par défaut, ce qu'il manque pour atteindre {view.targets.fabriques} fabriques ({missing}).")
+min_population = c2.number_input("Population minimale d'une commune candidate", min_value=0, value=5000, step=1000,
+                                 key="couverture_population")
+first_white = c3.checkbox("D'abord une fabrique par département sans fabrique", key="couverture_zones_blanches")
+suggestions = coverage.suggest_sites(communes, fabriques, int(k), radius, int(min_population), first_white)
+
+uncovered = coverage.uncovered_communes(distances, radius)
+folium_map = maps.coverage_map(coverage.coverage_by_departement(distances, radius), uncovered[uncovered["population"] >= 2000],
+                               suggestions, radius, focus=sorted(communes["code_departement"].unique()) if view.filtered else None,
+                               assets_url=s.assets_url(), tiles=s.basemap())
+st_folium(folium_map, height=620, use_container_width=True, returned_objects=[], key="carte_couverture")
+white = coverage.departements_without_fabrique(fabriques, sorted(communes["code_departement"].unique()))
+st.caption(
+    f"Carte des départements selon la part de leur population à moins de {radius} km d'une fabrique ; en gris, les "
+    f"{fmt.number(len(uncovered))} communes plus éloignées ({fmt.number(uncovered['population'].sum())} habitants ; celles de "
+    f"plus de 2 000 habitants sont dessinées) ; en bleu numéroté, les {len(suggestions)} sites suggérés. Départements sans "
+    f"fabrique : {', '.join(white) or 'aucun'}."
+)
+
+st.dataframe(suggestions, hide_index=True, width="stretch",
+             column_order=["rang", "nom_commune", "code_departement", "population", "population_gagnee", "part_couverte_cumulee"],
+             column_config={"rang": "Ordre", "nom_commune": "Commune", "code_departement": "Département",
+                            "population": st.column_config.NumberColumn("Population", format="localized"),
+                            "population_gagnee": st.column_config.NumberColumn("Habitants gagnés", format="localized"),
+                            "part_couverte_cumulee": st.column_config.NumberColumn("Part couverte (cumul)", format="percent")})
+st.download_button("Télécharger les suggestions (CSV)", partial(export.to_csv_bytes, suggestions.drop(columns=["lon", "lat"])),
+                   f"gen-suggestions-{radius}km.csv", "text/csv", key="couverture_export", icon=":material/download:")
+
+with st.expander("Méthode et limites", expanded=False):
+    st.markdown(f"""
+- **Distance** : pour chaque commune (son point de référence et sa population légale), la distance à vol d'oiseau
+  jusqu'à la fabrique la plus proche, sur la sphère terrestre. Ce n'est pas un temps de trajet : une montagne, un bras
+  de mer ou l'absence de transport en commun ne sont pas pris en compte.
+- **Population à portée** : la somme des populations des communes à moins de {radius} km d'une fabrique. Une commune
+  compte en entier ou pas du tout, selon son point.
+- **Sites suggérés** : parmi les communes d'au moins {fmt.number(min_population)} habitants du territoire choisi, on choisit
+  tour à tour celle qui met le plus d'habitants nouveaux à moins de {radius} km (méthode gloutonne). Ce choix est vérifié,
+  sur des cas assez petits pour être résolus exactement, contre l'optimum du problème de couverture maximale. Les
+  fabriques existantes, y compris hors du territoire, comptent toutes.
+- Les fabriques situées seulement par leur département (sans commune ni coordonnées) ne sont pas prises en compte ici.
+""")
