@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 import appstate as s
-from gen_dash import fmt, metrics
+from gen_dash import fmt, metrics, store
 from gen_dash.ingest import SnapshotError
 
 st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(s.STATIC_DIR / "favicon.png"), layout="wide")
@@ -22,6 +22,10 @@ PAGES = [
             help="Carte des départements selon un indicateur, régions, fabriques et DROM en encarts."),
     st.Page("pages/waves.py", title="Vagues et objectifs", icon=":material/trending_up:", url_path="vagues-et-objectifs",
             help="Progression vague par vague vers 200 fabriques et 10 000 apprenants, subventions et projection."),
+    st.Page("pages/evolution.py", title="Évolution", icon=":material/timeline:", url_path="evolution-dans-le-temps",
+            help="Les chiffres du territoire à chaque instantané publié, face aux objectifs et à l'échéance."),
+    st.Page("pages/compare.py", title="Comparer", icon=":material/compare_arrows:", url_path="comparer-deux-instantanes",
+            help="Formations ajoutées, retirées et modifiées entre deux instantanés, et l'écart de chaque chiffre clé."),
     st.Page("pages/quotas.py", title="Quotas", icon=":material/balance:", url_path="quotas-femmes-neet",
             help="Parts de femmes et de jeunes NEET face aux quotas de 30 % et 50 %, par département et par fabrique."),
     st.Page("pages/territories.py", title="Territoires", icon=":material/leaderboard:", url_path="classement-des-territoires",
@@ -96,7 +100,7 @@ def _on_upload() -> None:
     if uploaded is None:
         return
     data = uploaded.getvalue()
-    digest = s.sha256(data)
+    digest = store.sha256(data)
     try:
         snapshot = s.snapshot_from_upload(digest, data, uploaded.name)
     except SnapshotError as exc:
@@ -107,7 +111,68 @@ def _on_upload() -> None:
         return
     st.session_state.pop(s.UPLOAD_ERROR, None)
     st.session_state[s.UPLOADED] = snapshot
+    st.session_state[s.UPLOADED_FILE] = (uploaded.name, data)
     st.session_state[s.SNAPSHOT] = s.UPLOAD_ID
+
+
+def _publication_panel(bar, uploaded) -> None:
+    mode = s.access_config().mode
+    message = st.session_state.pop("publication_message", None)
+    if message:
+        (bar.success if message[0] == "success" else bar.error)(message[1])
+    if mode == "desactive":
+        if uploaded is not None:
+            bar.caption("Publication depuis l'interface désactivée : aucun éditeur n'est configuré. Configurez OpenID "
+                        "Connect ou le mot de passe éditeur (voir le README), ou publiez sur le serveur avec "
+                        "`python -m gen_dash publish FICHIER`.")
+        return
+    editor = s.is_editor()
+    if not editor:
+        if mode == "oidc":
+            if s.user_email():
+                bar.caption(f"Connecté·e comme {s.escape_md(s.user_email())}, sans le rôle d'éditeur.")
+                bar.button("Se déconnecter", on_click=st.logout, key="deconnexion")
+            else:
+                bar.button("Se connecter pour publier", on_click=st.login, key="connexion", icon=":material/login:")
+        else:
+            with bar.expander("Publier (éditeurs)"):
+                st.text_input("Mot de passe éditeur", type="password", key="editeur_mot_de_passe")
+                st.button("Se connecter comme éditeur", on_click=s.become_editor, key="editeur_connexion")
+                if st.session_state.get("editeur_message"):
+                    st.error(st.session_state["editeur_message"])
+        return
+    if uploaded is None:
+        bar.caption("Éditeur : déposez un fichier pour le publier.")
+        return
+    with bar.form("publication"):
+        st.markdown("**Publier pour tous**")
+        st.date_input("Date de l'instantané", value=uploaded.date or st.session_state.get(s.UPLOAD_DATE),
+                      key="publication_date", format="DD/MM/YYYY")
+        st.text_input("Libellé", key="publication_libelle", placeholder="Instantané du …")
+        if not s.user_email():
+            st.text_input("Votre nom", key="publication_auteur")
+        st.form_submit_button("Publier", on_click=s.publish_upload, icon=":material/publish:")
+
+
+def _upload_panel(bar) -> None:
+    bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"], key=s.UPLOADER,
+                      on_change=_on_upload, help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.")
+    error = st.session_state.get(s.UPLOAD_ERROR)
+    current = st.session_state.get(s.UPLOADER)
+    if error and current is not None and error[0] == store.sha256(current.getvalue()):
+        bar.error(f"Fichier refusé : {error[1]}", icon=":material/error:")
+    uploaded = st.session_state.get(s.UPLOADED)
+    if uploaded is not None:
+        bar.caption("Ce fichier n'est visible que dans votre session.")
+        report = uploaded.report
+        bar.markdown(
+            f"**{fmt.number(report.lignes_acceptees)}** ligne(s) acceptée(s) dont {fmt.number(report.lignes_reparees)} "
+            f"réparée(s), **{fmt.number(report.lignes_rejetees)}** rejetée(s)."
+        )
+        bar.page_link(PAGES[-1], label="Voir le rapport complet", icon=":material/fact_check:")
+        if uploaded.date is None:
+            bar.date_input("Date de l'extraction (absente du fichier)", value=None, key=s.UPLOAD_DATE, format="DD/MM/YYYY")
+    _publication_panel(bar, uploaded)
 
 
 def _sidebar() -> s.View:
@@ -127,32 +192,21 @@ def _sidebar() -> s.View:
 
     bar.header("Instantané")
     listed = s.entries()
+    if not listed:
+        st.warning("Aucun instantané publié (tous ont été retirés) : déposez un fichier dans la barre latérale.")
+        _upload_panel(bar)
+        st.stop()
     by_id = {e.id: e for e in listed}
     if st.session_state.get(s.SNAPSHOT) not in by_id:
         st.session_state[s.SNAPSHOT] = listed[0].id if listed[0].id != s.UPLOAD_ID or len(listed) == 1 else listed[1].id
     chosen = bar.selectbox("Instantané affiché", list(by_id), key=s.SNAPSHOT, format_func=lambda i: by_id[i].label)
 
-    bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"], key=s.UPLOADER,
-                      on_change=_on_upload, help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.")
-    error = st.session_state.get(s.UPLOAD_ERROR)
-    current = st.session_state.get(s.UPLOADER)
-    if error and current is not None and error[0] == s.sha256(current.getvalue()):
-        bar.error(f"Fichier refusé : {error[1]}", icon=":material/error:")
-    uploaded = st.session_state.get(s.UPLOADED)
-    if uploaded is not None:
-        report = uploaded.report
-        bar.markdown(
-            f"**{fmt.number(report.lignes_acceptees)}** ligne(s) acceptée(s) dont {fmt.number(report.lignes_reparees)} "
-            f"réparée(s), **{fmt.number(report.lignes_rejetees)}** rejetée(s)."
-        )
-        bar.page_link(PAGES[-1], label="Voir le rapport complet", icon=":material/fact_check:")
-        if uploaded.date is None:
-            bar.date_input("Date de l'extraction (absente du fichier)", value=None, key=s.UPLOAD_DATE, format="DD/MM/YYYY")
+    _upload_panel(bar)
 
     for notice in st.session_state.get(s.URL_NOTICES, []):
         bar.warning(f"Lien : {notice} ; ce paramètre est ignoré.", icon=":material/link_off:")
 
-    entry = s.entries()[[e.id for e in s.entries()].index(chosen)]
+    entry = by_id[chosen]
     snapshot = s.load(entry)
     chosen_deps = tuple(departements)
     rows = metrics.filter_territory(snapshot.rows, region, chosen_deps)

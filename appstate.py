@@ -1,4 +1,4 @@
-"""Streamlit glue shared by ``app.py`` and the pages: session keys, cached loaders, the current view.
+"""Streamlit glue shared by ``app.py`` and the pages: session keys, cached loaders, the current view, roles.
 
 The data work is done by :mod:`gen_dash`; this module only caches it and holds
 what one browser session has chosen (territory, snapshot, uploaded file).
@@ -6,7 +6,7 @@ what one browser session has chosen (territory, snapshot, uploaded file).
 
 from __future__ import annotations
 
-import hashlib
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,9 +14,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from gen_dash import config, geo, maps, metrics, sample
-from gen_dash.ingest import Snapshot, read_snapshot
+from gen_dash import access, config, fmt, geo, maps, metrics, sample, store
+from gen_dash.ingest import Snapshot, SnapshotError
 from gen_dash.targets import Targets, load_targets
 
 ROOT = Path(__file__).resolve().parent
@@ -28,6 +29,7 @@ DEPARTEMENTS = "territoire_departements"
 SNAPSHOT = "instantane"
 UPLOADER = "depot_fichier"
 UPLOADED = "depot_instantane"  # the uploaded file as read: a Snapshot, this session only
+UPLOADED_FILE = "depot_octets"  # (name, bytes) of that file, kept to publish it unchanged
 UPLOAD_ERROR = "depot_erreur"  # (sha256, French message) of the last unreadable upload
 UPLOAD_DATE = "depot_date"
 URL_NOTICES = "url_avertissements"
@@ -41,7 +43,7 @@ Q_REGION, Q_DEPARTEMENTS, Q_SNAPSHOT = "region", "dep", "instantane"
 
 @dataclass(frozen=True)
 class Entry:
-    """A snapshot the user can choose."""
+    """A snapshot the user can choose: a published one (its number as text) or this session's upload."""
 
     id: str
     label: str
@@ -95,24 +97,48 @@ def regions_table() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def sample_entries() -> list[tuple[Entry, str]]:
-    """The bundled sample snapshots, newest first, with their path."""
-    entries = []
-    for path, when in sample.bundled_samples():
-        kind = " (export de tableur)" if "tableur" in path.stem else ""
-        entries.append((Entry(f"exemple-{when.isoformat()}", f"{fmt_day(when)}, exemple{kind}", when, True, path.name), str(path)))
-    return entries
+def communes_table() -> pd.DataFrame:
+    """Communes with population and point, without geometry (coverage analysis)."""
+    return pd.DataFrame(geo.load_communes().drop(columns="geometry"))
 
 
-@st.cache_resource(show_spinner="Lecture de l'instantané…", max_entries=16)
-def snapshot_from_path(path: str) -> Snapshot:
-    """A bundled or published snapshot, read once per server (treat as read-only)."""
-    return read_snapshot(path)
+def database_url() -> str:
+    """The store's URL: ``GEN_DASH_DATABASE_URL`` in the environment or the app's secrets, else the local SQLite file."""
+    try:
+        configured = st.secrets.get("GEN_DASH_DATABASE_URL")
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        configured = None
+    return config.setting("GEN_DASH_DATABASE_URL") or configured or store.database_url()
+
+
+@st.cache_resource(show_spinner="Ouverture de l'historique…")
+def _engine(url: str):
+    engine = store.engine(url)
+    store.load_samples_once(engine, sample.bundled_samples())
+    return engine
+
+
+def engine():
+    """The store's engine (schema ensured, samples loaded on an empty store)."""
+    return _engine(database_url())
+
+
+@st.cache_resource(show_spinner="Lecture de l'instantané…", max_entries=64)
+def _published(url: str, snapshot_id: int) -> Snapshot:
+    # Published snapshots are immutable: read once per server, shared by every session (read-only).
+    return store.load_snapshot(_engine(url), snapshot_id)
+
+
+def published(snapshot_id: int) -> Snapshot:
+    """A published snapshot, cached."""
+    return _published(database_url(), snapshot_id)
 
 
 @st.cache_resource(show_spinner="Lecture du fichier…", max_entries=8, ttl=3600)
 def snapshot_from_upload(digest: str, data: bytes, name: str) -> Snapshot:
     """An uploaded file as read, keyed by its SHA-256 (only its uploader has its bytes)."""
+    from gen_dash.ingest import read_snapshot
+
     return read_snapshot(data, name)
 
 
@@ -128,22 +154,26 @@ def assets_url() -> str:
     return ("/" + base if base else "") + "/app/static"
 
 
-def fmt_day(when: date | None) -> str:
-    from gen_dash import fmt
-
-    return fmt.day(when)
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def basemap() -> tuple[str, str] | None:
+    """The configured basemap, if any."""
+    return config.basemap()
 
 
-# --------------------------------------------------------------------------- session
+# --------------------------------------------------------------------------- snapshots of this session
+
+
+def history_table() -> pd.DataFrame:
+    """The published, not withdrawn, snapshots (newest first)."""
+    return store.history(engine())
 
 
 def entries() -> list[Entry]:
-    """Snapshots this session can choose: its upload first, then the samples, newest first."""
-    listed = [entry for entry, _ in sample_entries()]
+    """Snapshots this session can choose: its upload first, then the published history, newest first."""
+    listed = [
+        Entry(str(r.id), f"{fmt.day(r.date_instantane)} · {r.libelle} ({fmt.number(r.lignes_acceptees)} lignes"
+              + ("" if r.exemple else f", {r.publie_par}") + ")", r.date_instantane, bool(r.exemple), r.nom_fichier)
+        for r in history_table().itertuples()
+    ]
     uploaded = st.session_state.get(UPLOADED)
     if uploaded is not None:
         when = uploaded.date or st.session_state.get(UPLOAD_DATE)
@@ -155,18 +185,18 @@ def load(entry: Entry) -> Snapshot:
     """The snapshot behind *entry*."""
     if entry.id == UPLOAD_ID:
         return st.session_state[UPLOADED]
-    path = dict((e.id, p) for e, p in sample_entries())[entry.id]
-    return snapshot_from_path(path)
+    return published(int(entry.id))
 
 
 def history(region: str | None, departements: tuple[str, ...]) -> pd.DataFrame:
-    """Figures of the territory at every dated snapshot available (the bundled samples for now)."""
-    return _history(region, tuple(departements))
+    """Figures of the territory at every published snapshot (see :func:`gen_dash.metrics.figures_over_time`)."""
+    ids = tuple(int(i) for i in history_table()["id"])
+    return _history(database_url(), ids, region, tuple(departements))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _history(region: str | None, departements: tuple[str, ...]) -> pd.DataFrame:
-    dated = [(entry.date, snapshot_from_path(path).rows) for entry, path in sample_entries()]
+def _history(url: str, ids: tuple[int, ...], region: str | None, departements: tuple[str, ...]) -> pd.DataFrame:
+    dated = [(_published(url, i).date, _published(url, i).rows) for i in ids]
     return metrics.figures_over_time(dated, region, departements)
 
 
@@ -185,9 +215,90 @@ def view() -> View:
     return st.session_state[VIEW]
 
 
-def basemap() -> tuple[str, str] | None:
-    """The configured basemap, if any."""
-    return config.basemap()
+# --------------------------------------------------------------------------- who may publish
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+
+
+def access_config() -> access.AccessConfig:
+    """How editors are recognised here (secrets, then environment)."""
+    return access.load_access(_secrets())
+
+
+@st.cache_resource(show_spinner=False)
+def editor_sessions() -> access.EditorSessions:
+    """This server's sessions that gave the editor password."""
+    return access.EditorSessions()
+
+
+@st.cache_resource(show_spinner=False)
+def throttle() -> access.Throttle:
+    """This server's record of failed password attempts."""
+    return access.Throttle()
+
+
+def session_id() -> str | None:
+    """The server's own id for this browser session (not something the browser can set)."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else None
+
+
+def user_email() -> str | None:
+    """The e-mail address the identity provider vouched for, if logged in."""
+    try:
+        return st.user.get("email") if st.user.get("is_logged_in") else None
+    except Exception:  # noqa: BLE001 - no auth configured
+        return None
+
+
+def is_editor() -> bool:
+    """Whether this session may publish and withdraw, checked now against the server's own records."""
+    try:
+        logged_in = bool(st.user.get("is_logged_in"))
+    except Exception:  # noqa: BLE001 - no auth configured
+        logged_in = False
+    return access.editor_role(access_config(), editor_sessions(), session_id(), user_email(), logged_in)
+
+
+def become_editor() -> None:
+    """Check the editor password; every failure makes the next answer slower, for this session and overall."""
+    key = session_id() or "?"
+    time.sleep(throttle().delay(key))
+    if access.check_password(access_config().password_hash, st.session_state.get("editeur_mot_de_passe", "")):
+        throttle().succeeded(key)
+        editor_sessions().grant(key)
+        st.session_state["editeur_message"] = None
+    else:
+        throttle().failed(key)
+        st.session_state["editeur_message"] = "Mot de passe incorrect."
+    st.session_state["editeur_mot_de_passe"] = ""
+
+
+def publish_upload() -> None:
+    """Publish this session's upload for everyone: the role is checked again here, whatever the page showed."""
+    if not is_editor():
+        st.session_state["publication_message"] = ("error", "Publication refusée : vous n'êtes pas éditeur.")
+        return
+    uploaded, (name, data) = st.session_state.get(UPLOADED), st.session_state.get(UPLOADED_FILE, (None, None))
+    if uploaded is None or data is None:
+        return
+    who = user_email() or st.session_state.get("publication_auteur", "").strip() or "éditeur"
+    try:
+        done = store.publish(engine(), data, name, by=who, snapshot_date=st.session_state.get("publication_date"),
+                             label=st.session_state.get("publication_libelle"), snapshot=uploaded)
+    except (store.StoreError, SnapshotError) as exc:
+        st.session_state["publication_message"] = ("error", str(exc))
+        return
+    st.session_state["publication_message"] = ("success", f"Publié pour tous : instantané n° {done.id} « {done.label} ».")
+    st.session_state[SNAPSHOT] = str(done.id)
+
+
+# --------------------------------------------------------------------------- page helpers
 
 
 def escape_md(text: str) -> str:
@@ -199,7 +310,7 @@ def page_header(title: str) -> View:
     """The page's title and what it shows (snapshot, territory); returns the view."""
     current = view()
     st.title(title)
-    when = f"du {fmt_day(current.entry.date)}" if current.entry.date else "non daté"
+    when = f"du {fmt.day(current.entry.date)}" if current.entry.date else "non daté"
     st.caption(f"Instantané {when} ({escape_md(current.entry.source)}) · Territoire : {escape_md(current.territory)}")
     return current
 
@@ -210,7 +321,21 @@ def show_chart(chart, key: str | None = None) -> None:
     st.caption(chart.alt)
 
 
-@st.cache_resource(show_spinner=False)
-def communes_table() -> pd.DataFrame:
-    """Communes with population and point, without geometry (coverage analysis)."""
-    return pd.DataFrame(geo.load_communes().drop(columns="geometry"))
+def journal() -> pd.DataFrame:
+    """The store's audit log, newest first."""
+    return store.journal(engine())
+
+
+def withdraw_chosen() -> None:
+    """Withdraw the snapshot chosen in the Données page's form; the role is checked again here."""
+    if not is_editor():
+        st.session_state["retrait_message"] = ("error", "Retrait refusé : vous n'êtes pas éditeur.")
+        return
+    chosen = st.session_state.get("retrait_choix")
+    who = user_email() or "éditeur"
+    try:
+        store.withdraw(engine(), int(chosen), by=who)
+    except (store.StoreError, TypeError, ValueError) as exc:
+        st.session_state["retrait_message"] = ("error", str(exc))
+        return
+    st.session_state["retrait_message"] = ("success", f"Instantané n° {chosen} retiré des listes (conservé et journalisé).")

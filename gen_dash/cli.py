@@ -1,56 +1,84 @@
-"""Command line: ``python -m gen_dash validate|summary|coverage FILE [--json]``.
+"""Command line: ``python -m gen_dash COMMAND ...`` (run ``python -m gen_dash --help``).
 
-Exit status: 0 the file was read and no row was rejected; 1 at least one row
-was rejected; 2 the file could not be read at all. Never a traceback for a bad file.
+Reading a file (``validate``, ``summary``, ``coverage``): exit 0 the file was read and
+no row was rejected; 1 at least one row was rejected; 2 the file could not be read.
+The store (``publish``, ``history``, ``withdraw``, ``export``, ``diff``): exit 0 done;
+2 the file could not be read; 3 refused (same file already published, no date, already
+withdrawn); 4 no snapshot with that number. Never a traceback for a bad file.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
+from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
-from gen_dash import fmt, geo
+from gen_dash import compare, export, fmt, geo, store
+from gen_dash.access import hash_password
 from gen_dash.coverage import coverage_report
 from gen_dash.ingest import ERREUR, Snapshot, SnapshotError, read_snapshot
 from gen_dash.metrics import fabriques_of, summary_figures
+from gen_dash.targets import load_targets
 
-EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_REFUSED, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
-        snapshot = read_snapshot(args.file)
+        return args.handler(args)
     except SnapshotError as exc:
-        return _unreadable(str(exc), args.json)
-    except Exception as exc:  # noqa: BLE001 - a bad file must never show a traceback
-        return _unreadable(f"Le fichier n'a pas pu être lu ({type(exc).__name__} : {exc}).", args.json)
-    output = {"validate": _validate, "summary": _summary, "coverage": _coverage}[args.command]
-    print(output(snapshot, args))
-    return EXIT_REJECTED if snapshot.report.lignes_rejetees else EXIT_OK
+        return _fail(args, str(exc), EXIT_UNREADABLE)
+    except store.UnknownSnapshot as exc:
+        return _fail(args, str(exc), EXIT_UNKNOWN)
+    except store.StoreError as exc:
+        return _fail(args, str(exc), EXIT_REFUSED)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m gen_dash", description="Instantanés de la Grande école du numérique.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
-    for name, help_text in (("validate", "vérifier un fichier et lister ses problèmes"),
-                            ("summary", "chiffres clés d'un fichier (lignes acceptées)")):
-        command = commands.add_parser(name, help=help_text, description=help_text)
-        command.add_argument("file", metavar="FICHIER", help="fichier CSV ou .xlsx")
-        command.add_argument("--json", action="store_true", help="sortie JSON")
-    coverage = commands.add_parser("coverage", help="population proche d'une fabrique, zones blanches, sites suggérés",
-                                   description="Couverture territoriale de la France entière (communes de référence).")
-    coverage.add_argument("file", metavar="FICHIER", help="fichier CSV ou .xlsx")
-    coverage.add_argument("--radius", type=_positive_float, default=30.0, metavar="KM", help="rayon en km (30 par défaut)")
-    coverage.add_argument("--suggest", type=int, default=0, metavar="K", help="nombre de nouveaux sites à suggérer")
-    coverage.add_argument("--min-population", type=int, default=5000, metavar="N",
-                          help="population minimale d'une commune candidate (5 000 par défaut)")
-    coverage.add_argument("--json", action="store_true", help="sortie JSON")
+
+    def command(name: str, help_text: str, handler, file: bool = False) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        if file:
+            sub.add_argument("file", metavar="FICHIER", help="fichier CSV ou .xlsx")
+        sub.add_argument("--json", action="store_true", help="sortie JSON")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("validate", "vérifier un fichier et lister ses problèmes", _validate, file=True)
+    command("summary", "chiffres clés d'un fichier (lignes acceptées)", _summary, file=True)
+    cov = command("coverage", "population proche d'une fabrique, zones blanches, sites suggérés (France entière)",
+                  _coverage, file=True)
+    cov.add_argument("--radius", type=_positive_float, default=30.0, metavar="KM", help="rayon en km (30 par défaut)")
+    cov.add_argument("--suggest", type=int, default=0, metavar="K", help="nombre de nouveaux sites à suggérer")
+    cov.add_argument("--min-population", type=int, default=5000, metavar="N",
+                     help="population minimale d'une commune candidate (5 000 par défaut)")
+    pub = command("publish", "publier un instantané dans l'historique partagé", _publish, file=True)
+    pub.add_argument("--date", type=date.fromisoformat, metavar="AAAA-MM-JJ", help="date de l'instantané (sinon, celle du fichier)")
+    pub.add_argument("--label", metavar="TEXTE", help="libellé affiché dans l'historique")
+    pub.add_argument("--by", metavar="NOM", default=getpass.getuser(), help="qui publie (par défaut, l'utilisateur du système)")
+    hist = command("history", "les instantanés publiés, du plus récent au plus ancien", _history)
+    hist.add_argument("--all", action="store_true", help="y compris les instantanés retirés")
+    wd = command("withdraw", "retirer un instantané des listes (il reste conservé et journalisé)", _withdraw)
+    wd.add_argument("id", type=int, metavar="ID")
+    wd.add_argument("--by", metavar="NOM", default=getpass.getuser(), help="qui retire")
+    exp = command("export", "exporter les lignes acceptées d'un instantané", _export)
+    exp.add_argument("id", type=int, metavar="ID")
+    exp.add_argument("--format", choices=["csv", "xlsx", "gpkg"], default="csv", help="csv, xlsx ou gpkg (GeoPackage, pour QGIS)")
+    exp.add_argument("--output", "-o", type=Path, metavar="CHEMIN", help="fichier à écrire (par défaut : instantane-ID.FORMAT)")
+    dif = command("diff", "formations ajoutées, retirées, modifiées entre deux instantanés", _diff)
+    dif.add_argument("id1", type=int, metavar="ID1")
+    dif.add_argument("id2", type=int, metavar="ID2")
+    hp = commands.add_parser("hash-password", help="calculer le hachage du mot de passe éditeur (pour les secrets)")
+    hp.set_defaults(handler=_hash_password, json=False)
     return parser
 
 
@@ -64,15 +92,39 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _unreadable(message: str, as_json: bool) -> int:
-    print(json.dumps({"erreur": message}, ensure_ascii=False) if as_json else f"Fichier illisible : {message}")
-    return EXIT_UNREADABLE
+def _fail(args: argparse.Namespace, message: str, status: int) -> int:
+    prefix = "Fichier illisible : " if status == EXIT_UNREADABLE else "Refusé : " if status == EXIT_REFUSED else ""
+    print(json.dumps({"erreur": message}, ensure_ascii=False) if args.json else prefix + message)
+    return status
 
 
-def _validate(snapshot: Snapshot, args: argparse.Namespace) -> str:
+def _read(args: argparse.Namespace) -> Snapshot:
+    try:
+        return read_snapshot(args.file)
+    except SnapshotError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bad file must never show a traceback
+        raise SnapshotError(f"Le fichier n'a pas pu être lu ({type(exc).__name__} : {exc}).") from None
+
+
+def _out(args: argparse.Namespace, data, text: str) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value) if args.json else text)
+
+
+def _json_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _status(snapshot: Snapshot) -> int:
+    return EXIT_REJECTED if snapshot.report.lignes_rejetees else EXIT_OK
+
+
+# --------------------------------------------------------------------------- reading a file
+
+
+def _validate(args: argparse.Namespace) -> int:
+    snapshot = _read(args)
     report = snapshot.report
-    if args.json:
-        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
     lines = [
         f"Fichier : {snapshot.name}",
         f"Lignes lues : {fmt.number(report.lignes)} ; acceptées : {fmt.number(report.lignes_acceptees)} "
@@ -83,50 +135,129 @@ def _validate(snapshot: Snapshot, args: argparse.Namespace) -> str:
     for p in report.problemes.itertuples(index=False):
         label = "ERREUR" if p.gravite == ERREUR else "avertissement"
         lines.append(f"  ligne {p.ligne}, colonne « {p.colonne} », valeur « {p.valeur} » : {label} : {p.message}")
-    return "\n".join(lines)
+    _out(args, report.to_dict(), "\n".join(lines))
+    return _status(snapshot)
 
 
-def _summary(snapshot: Snapshot, args: argparse.Namespace) -> str:
+def summary_json(snapshot: Snapshot) -> dict:
+    """The contract's ``summary --json`` object."""
     figures = summary_figures(snapshot.rows)
     ordered = {k: v for k, v in figures.items() if k not in ("par_departement", "par_vague")}
     ordered["lignes_rejetees"] = snapshot.report.lignes_rejetees
     ordered["par_departement"] = figures["par_departement"]
     ordered["par_vague"] = figures["par_vague"]
-    if args.json:
-        return json.dumps(ordered, ensure_ascii=False, indent=2)
+    return ordered
+
+
+def _summary(args: argparse.Namespace) -> int:
+    snapshot = _read(args)
+    s = summary_json(snapshot)
     lines = [
         f"Instantané : {snapshot.name}" + (f" du {fmt.day(snapshot.date)}" if snapshot.date else ""),
-        f"Formations : {fmt.number(ordered['formations'])}",
-        f"Fabriques : {fmt.number(ordered['fabriques'])}",
-        f"Apprenants : {fmt.number(ordered['apprenants'])} ; dont femmes : {fmt.number(ordered['apprenants_femmes'])} "
-        f"({fmt.percent(ordered['part_femmes'])}) ; dont jeunes NEET : {fmt.number(ordered['apprenants_neet'])} "
-        f"({fmt.percent(ordered['part_neet'])})",
-        f"Départements couverts : {ordered['departements_couverts']}",
-        f"Lignes rejetées : {fmt.number(ordered['lignes_rejetees'])}",
+        f"Formations : {fmt.number(s['formations'])}",
+        f"Fabriques : {fmt.number(s['fabriques'])}",
+        f"Apprenants : {fmt.number(s['apprenants'])} ; dont femmes : {fmt.number(s['apprenants_femmes'])} "
+        f"({fmt.percent(s['part_femmes'])}) ; dont jeunes NEET : {fmt.number(s['apprenants_neet'])} ({fmt.percent(s['part_neet'])})",
+        f"Départements couverts : {s['departements_couverts']}",
+        f"Lignes rejetées : {fmt.number(s['lignes_rejetees'])}",
         "Par vague :",
+        *[f"  vague {w} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations, "
+          f"{fmt.number(v['apprenants'])} apprenants" for w, v in s["par_vague"].items()],
+        "Par département :",
+        *[f"  {code:>3} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations, "
+          f"{fmt.number(v['apprenants'])} apprenants" for code, v in s["par_departement"].items()],
     ]
-    for wave, v in ordered["par_vague"].items():
-        lines.append(f"  vague {wave} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations, "
-                     f"{fmt.number(v['apprenants'])} apprenants")
-    lines.append("Par département :")
-    for code, v in ordered["par_departement"].items():
-        lines.append(f"  {code:>3} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations, "
-                     f"{fmt.number(v['apprenants'])} apprenants")
-    return "\n".join(lines)
+    _out(args, s, "\n".join(lines))
+    return _status(snapshot)
 
 
-def _coverage(snapshot: Snapshot, args: argparse.Namespace) -> str:
+def _coverage(args: argparse.Namespace) -> int:
+    snapshot = _read(args)
     communes = pd.DataFrame(geo.load_communes().drop(columns="geometry"))
     radius = int(args.radius) if float(args.radius).is_integer() else args.radius
     report = coverage_report(communes, fabriques_of(snapshot.rows), radius, max(args.suggest, 0), args.min_population)
-    if args.json:
-        return json.dumps(report, ensure_ascii=False, indent=2)
     lines = [
         f"{fmt.percent(report['part_couverte'])} de la population ({fmt.number(report['population_couverte'])} habitants sur "
-        f"{fmt.number(report['population'])}) vit à moins de {fmt.number(radius, 0 if isinstance(radius, int) else 1)} km d'une fabrique "
-        "(distance à vol d'oiseau).",
+        f"{fmt.number(report['population'])}) vit à moins de {fmt.number(radius, 0 if isinstance(radius, int) else 1)} km "
+        "d'une fabrique (distance à vol d'oiseau).",
         "Départements sans fabrique : " + (", ".join(report["departements_sans_fabrique"]) or "aucun") + ".",
+        *[f"  {rank:>3}. {s['nom_commune']} ({s['code_departement']}) : +{fmt.number(s['population_gagnee'])} habitants"
+          for rank, s in enumerate(report["suggestions"], start=1)],
     ]
-    for rank, s in enumerate(report["suggestions"], start=1):
-        lines.append(f"  {rank:>3}. {s['nom_commune']} ({s['code_departement']}) : +{fmt.number(s['population_gagnee'])} habitants")
-    return "\n".join(lines)
+    _out(args, report, "\n".join(lines))
+    return _status(snapshot)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def _publish(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SnapshotError(f"Impossible de lire {path} : {exc.strerror or exc}.") from None
+    published = store.publish(store.engine(), data, path.name, by=args.by, snapshot_date=args.date, label=args.label)
+    _out(args, {"id": published.id, "date": published.date.isoformat(), "libelle": published.label,
+                "lignes_acceptees": published.rows, "lignes_rejetees": published.rejected, "sha256": published.sha256},
+         f"Publié : instantané n° {published.id} « {published.label} » du {fmt.day(published.date)} ; "
+         f"{fmt.number(published.rows)} ligne(s) acceptée(s), {fmt.number(published.rejected)} rejetée(s).")
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace) -> int:
+    table = store.history(store.engine(), include_withdrawn=args.all).drop(columns=["sha256"])
+    records = table.astype(object).where(table.notna(), None).to_dict("records")
+    lines = [f"{r.id:>4}  {r.date_instantane:%d/%m/%Y}  {r.libelle}  ({fmt.number(r.lignes_acceptees)} lignes, "
+             f"publié par {r.publie_par}{', RETIRÉ' if not pd.isna(r.retire_le) else ''})"
+             for r in table.itertuples()] or ["Aucun instantané publié."]
+    _out(args, records, "\n".join(lines))
+    return EXIT_OK
+
+
+def _withdraw(args: argparse.Namespace) -> int:
+    store.withdraw(store.engine(), args.id, by=args.by)
+    _out(args, {"id": args.id, "retire": True}, f"Instantané n° {args.id} retiré des listes (conservé et journalisé).")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    snapshot = store.load_snapshot(store.engine(), args.id)
+    output = args.output or Path(f"instantane-{args.id}.{args.format}")
+    if args.format == "csv":
+        output.write_bytes(export.to_csv_bytes(snapshot.rows))
+    elif args.format == "xlsx":
+        output.write_bytes(export.to_xlsx_bytes({"Formations": snapshot.rows, "Rapport": snapshot.report.problemes}))
+    else:
+        output.write_bytes(export.to_geopackage_bytes(snapshot.rows))
+    _out(args, {"id": args.id, "format": args.format, "fichier": str(output), "lignes": len(snapshot.rows)},
+         f"Écrit : {output} ({fmt.number(len(snapshot.rows))} lignes).")
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    eng = store.engine()
+    old, new = store.load_snapshot(eng, args.id1), store.load_snapshot(eng, args.id2)
+    changes = compare.diff_snapshots(old.rows, new.rows)
+    counts = compare.count_by_status(changes)
+    figures = compare.headline_changes(old.rows, new.rows, load_targets())
+    data = {"de": args.id1, "a": args.id2, **counts,
+            "chiffres": {k: {"avant": r.avant, "apres": r.apres, "ecart": r.ecart} for k, r in figures.iterrows()},
+            "formations": json.loads(changes.drop(columns=["latitude", "longitude"]).to_json(orient="records", force_ascii=False))}
+    lines = [f"Du n° {args.id1} ({fmt.day(old.date)}) au n° {args.id2} ({fmt.day(new.date)}) : "
+             f"{counts['ajoutée']} formation(s) ajoutée(s), {counts['retirée']} retirée(s), {counts['modifiée']} modifiée(s)."]
+    lines += [f"  {r.libelle} : {fmt.by_nature(r.avant, r.nature)} → {fmt.by_nature(r.apres, r.nature)}" for r in figures.itertuples()]
+    lines += [f"  [{r.statut}] {r.id_formation} {r.nom_formation} ({r.code_departement})"
+              + (f" : {r.champs_modifies}" if r.champs_modifies else "") for r in changes.itertuples()]
+    _out(args, data, "\n".join(lines))
+    return EXIT_OK
+
+
+def _hash_password(args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Mot de passe éditeur : ")
+    if len(password) < 12:
+        print("Refusé : choisissez un mot de passe d'au moins 12 caractères.")
+        return EXIT_REFUSED
+    print(hash_password(password))
+    return EXIT_OK
+

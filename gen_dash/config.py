@@ -39,3 +39,23 @@ def basemap() -> tuple[str, str] | None:
     if not url:
         return None
     return url, os.environ.get("GEN_DASH_TILES_ATTRIBUTION", "Fond de carte").strip()
+
+
+def setting(name: str) -> str | None:
+    """A deployment setting: the environment variable *name*, else the same key in ``.streamlit/secrets.toml``.
+
+    The dashboard's secrets file is read directly so the command line, run on the server, sees what the app sees.
+    """
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    secrets = Path(os.environ.get("GEN_DASH_SECRETS_FILE", ROOT / ".streamlit" / "secrets.toml"))
+    if secrets.is_file():
+        import tomllib
+
+        try:
+            found = tomllib.loads(secrets.read_text(encoding="utf-8")).get(name)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return None
+        return str(found).strip() if found else None
+    return None

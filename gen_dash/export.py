@@ -43,3 +43,20 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         for name, frame in sheets.items():
             safe_table(frame).to_excel(writer, sheet_name=name[:31], index=False)
     return buffer.getvalue()
+
+
+def to_geopackage_bytes(rows, layer: str = "formations") -> bytes:
+    """The rows as a GeoPackage (points in EPSG:4326; opens in QGIS)."""
+    import tempfile
+    from pathlib import Path
+
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame(rows.copy(), geometry="geometry", crs=getattr(rows, "crs", None) or "EPSG:4326")
+    for column in frame.columns:
+        if column != "geometry" and (frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "instantane.gpkg"
+        frame.to_file(path, layer=layer, driver="GPKG")
+        return path.read_bytes()

@@ -75,3 +75,14 @@ def pace_sentence(pace, what: str) -> str:
 def by_nature(value, nature: str) -> str:
     """Format *value* as a ``part`` (percent), ``euros`` or anything else (a number)."""
     return {"part": percent, "euros": euros}.get(nature, number)(value)
+
+
+def signed_change(value, nature: str) -> str:
+    """A change with its sign: ``+1 500``, ``−2,1 pt`` for a share, ``+12 000 €``."""
+    if _missing(value):
+        return "–"
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    magnitude = abs(float(value))
+    if nature == "part":
+        return f"{sign}{number(magnitude * 100, 1)}\u00a0pt"
+    return sign + by_nature(magnitude, nature)

@@ -439,3 +439,34 @@ def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, ter
             f"sur {len(figures)} ont au moins une fabrique ; en tête : {best or 'aucun'}. {len(fabriques)} fabrique(s) "
             "sont placées (cercles rouges, regroupés en un nombre quand ils sont proches) ; les DROM figurent en encarts "
             f"à l'ouest. {geo.ATTRIBUTION}.")
+
+
+_STATUS_COLOURS = {"ajoutée": "#18753c", "retirée": "#ce0500", "modifiée": "#b34000"}
+
+
+def changes_map(changes: pd.DataFrame, focus: list[str] | None = None, assets_url: str = "/app/static",
+                tiles: tuple[str, str] | None = None) -> folium.Map:
+    """Départements by number of changes between two snapshots, and each changed formation as a coloured point."""
+    from gen_dash.compare import changes_by_departement
+
+    ind = Indicator("changements", "Formations ajoutées, retirées ou modifiées", "count")
+    figures = changes_by_departement(changes)
+    limits, colours = classify(figures["changements"], ind)
+    extra = [_swatch(colour, f"formation {status}") for status, colour in _STATUS_COLOURS.items()]
+    m = _choropleth(figures, ind, limits, colours, focus, assets_url, tiles, extra)
+    placed = changes.dropna(subset=["latitude", "longitude"])
+    if len(placed):
+        lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
+        rows = [[round(y, 5), round(x, 5), _STATUS_COLOURS.get(status, "#666"), f"{status} : {name}"]
+                for y, x, status, name in zip(lat, lon, placed["statut"], placed["nom_formation"].astype(str))]
+        _Points(rows, _CHANGE_CALLBACK).add_to(m)
+    return m
+
+
+_CHANGE_CALLBACK = """
+function (row) {
+    var marker = L.circleMarker([row[0], row[1]], {radius: 6, weight: 1, color: '#ffffff', fillColor: row[2], fillOpacity: 0.9});
+    marker.bindTooltip(function () { var s = document.createElement('span'); s.textContent = row[3]; return s; });
+    return marker;
+}
+"""

@@ -61,3 +61,8 @@ def as_points(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         out[column] = (out[column] * 100).round(1)
     return out
+
+
+def with_status(changes: pd.DataFrame, statuses: list[str]) -> pd.DataFrame:
+    """The differences whose ``statut`` is one of *statuses*."""
+    return changes[changes["statut"].isin(statuses)]

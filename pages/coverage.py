@@ -32,7 +32,8 @@ k = c1.number_input("Nouvelles fabriques", min_value=0, max_value=300, value=min
                     help=f"Par défaut, ce qu'il manque pour atteindre {view.targets.fabriques} fabriques ({missing}).")
 min_population = c2.number_input("Population minimale d'une commune candidate", min_value=0, value=5000, step=1000,
                                  key="couverture_population")
-first_white = c3.checkbox("D'abord une fabrique par département sans fabrique", key="couverture_zones_blanches")
+first_white = c3.checkbox("Zones blanches d'abord", key="couverture_zones_blanches",
+                          help="Donner d'abord une fabrique à chaque département qui n'en a aucune, puis continuer.")
 suggestions = coverage.suggest_sites(communes, fabriques, int(k), radius, int(min_population), first_white)
 
 uncovered = coverage.uncovered_communes(distances, radius)

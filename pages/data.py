@@ -49,3 +49,18 @@ st.markdown(f"""
   vague de ses formations.
 - **Instantanés d'exemple** : générés (données illustratives), voir `data/README.md`.
 """)
+
+st.subheader("Historique des publications")
+st.caption("Chaque publication et chaque retrait : qui, quand, quoi. Un instantané retiré quitte les listes mais reste conservé.")
+st.dataframe(s.journal(), hide_index=True, width="stretch", column_config={
+    "id": None, "le": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY HH:mm"), "par": "Par", "action": "Action",
+    "snapshot_id": st.column_config.NumberColumn("Instantané n°", format="%d"), "details": "Détails"})
+if s.is_editor():
+    with st.form("retrait"):
+        st.markdown("**Retirer un instantané des listes** (éditeurs)")
+        published = {e.id: e.label for e in s.entries() if e.id != s.UPLOAD_ID}
+        st.selectbox("Instantané", list(published), format_func=published.get, key="retrait_choix")
+        st.form_submit_button("Retirer", on_click=s.withdraw_chosen, icon=":material/delete:")
+message = st.session_state.pop("retrait_message", None)
+if message:
+    (st.success if message[0] == "success" else st.error)(message[1])

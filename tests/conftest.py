@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -42,3 +43,34 @@ def row(**changes) -> dict:
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return ROOT / "data" / "sample"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_store(tmp_path_factory):
+    """Every test session gets its own SQLite store (never the developer's ``var/``)."""
+    path = tmp_path_factory.mktemp("store") / "gen-dash.sqlite3"
+    previous = os.environ.get("GEN_DASH_DATABASE_URL")
+    os.environ["GEN_DASH_DATABASE_URL"] = f"sqlite:///{path}"
+    yield path
+    if previous is None:
+        os.environ.pop("GEN_DASH_DATABASE_URL", None)
+    else:
+        os.environ["GEN_DASH_DATABASE_URL"] = previous
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (tests that need it are skipped without it)."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("GEN_DASH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        pytest.skip("Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()

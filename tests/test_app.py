@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -14,18 +15,22 @@ from gen_dash import fmt, metrics
 from gen_dash.ingest import read_snapshot
 from tests.conftest import ROOT, make_csv, row
 
-PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/quotas.py", "pages/territories.py",
-         "pages/coverage.py", "pages/data.py"]
+PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/evolution.py", "pages/compare.py", "pages/quotas.py",
+         "pages/territories.py", "pages/coverage.py", "pages/data.py"]
 SAMPLES = sorted((ROOT / "data" / "sample").glob("gen-exemple-*.csv"))
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 TWIN = ROOT / "data" / "sample" / "propre" / "gen-exemple-2016-12-15.csv"
 LATEST = ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv"
 
 
-def start(query: dict | None = None) -> AppTest:
+def start(query: dict | None = None, secrets: dict | None = None, user: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    if user is not None:
+        at.user = user
     at.run()
     assert not at.exception, at.exception
     return at
@@ -43,6 +48,14 @@ def expected_headline(rows) -> dict[str, str]:
         "Départements couverts": fmt.number(s_["departements_couverts"]),
         "Subventions accordées": fmt.euros(rows["subvention_eur"].sum()),
     }
+
+
+def sample_id(day: str) -> str:
+    """The store number of the bundled sample of *day* (loaded on the test session's empty store)."""
+    from gen_dash import store
+
+    history = store.history(store.engine())
+    return str(int(history.loc[history["date_instantane"].astype(str) == day, "id"].iloc[0]))
 
 
 def upload(at: AppTest, path_or_bytes, name: str) -> AppTest:
@@ -75,7 +88,7 @@ def test_every_page_url_is_explicit_french_and_no_file_stem():
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])
 def test_every_page_runs_on_every_sample(sample):
     at = start()
-    at.sidebar.selectbox(key=s.SNAPSHOT).select(f"exemple-{sample.stem[12:22]}").run()
+    at.sidebar.selectbox(key=s.SNAPSHOT).select(sample_id(sample.stem[12:22])).run()
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
@@ -106,7 +119,7 @@ def test_broken_upload_is_refused_in_french_and_the_snapshot_stays():
     before = headline(at)
     upload(at, b"\x89PNG\r\n\x1a\n\x00\x00binary" * 10, "photo.csv")
     assert any("Fichier refusé" in e.value and "binaires" in e.value for e in at.sidebar.error)
-    assert at.session_state[s.SNAPSHOT] == "exemple-2017-12-31"
+    assert at.session_state[s.SNAPSHOT] == sample_id("2017-12-31")
     assert headline(at) == before
 
 
@@ -135,11 +148,11 @@ def test_upload_with_rejected_rows_reports_them_and_stays_in_the_session():
     assert report[["ligne", "colonne", "valeur"]].values.tolist() == [[3, "apprenants_femmes", "99"]]
     assert at.date_input(key=s.UPLOAD_DATE)  # no date in the file: the user is asked
     other = start()
-    assert s.UPLOAD_ID not in other.sidebar.selectbox(key=s.SNAPSHOT).options  # nobody else sees it
+    assert not any(o.startswith("Fichier déposé") for o in other.sidebar.selectbox(key=s.SNAPSHOT).options)  # nobody else
 
 
 def test_shared_link_opens_the_same_view():
-    at = start({"region": "32", "dep": "59,62", "instantane": "exemple-2017-06-30"})
+    at = start({"region": "32", "dep": "59,62", "instantane": sample_id("2017-06-30")})
     assert at.session_state[s.REGION] == "32"
     assert at.session_state[s.DEPARTEMENTS] == ["59", "62"]
     rows = read_snapshot(ROOT / "data" / "sample" / "gen-exemple-2017-06-30.csv").rows
@@ -216,3 +229,104 @@ def test_coverage_page_follows_the_filter_and_the_radius():
     table = at.dataframe[0].value
     assert set(table["code_departement"]) <= {"22", "29", "35", "56"}  # suggestions inside the région
     assert len(table) == at.number_input(key="couverture_k").value
+
+
+# --------------------------------------------------------------------------- who may publish
+
+EDITOR = "editrice@numerique.gouv.fr"
+OIDC = {"GEN_DASH_EDITEURS": [EDITOR], "auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                                                 "client_id": "gen-dash", "client_secret": "secret",
+                                                 "server_metadata_url": "https://identite.example/.well-known/openid-configuration"}}
+
+
+@pytest.fixture
+def own_store(tmp_path, monkeypatch):
+    """Publishing tests write to a store of their own: the shared one keeps the samples as its newest snapshots."""
+    monkeypatch.setenv("GEN_DASH_DATABASE_URL", f"sqlite:///{tmp_path / 'publication.sqlite3'}")
+
+
+def _publish_form(at: AppTest) -> bool:
+    return any(b.label == "Publier" for b in at.sidebar.button)
+
+
+def _unique_upload(at: AppTest, tag: str) -> None:
+    upload(at, make_csv([row(id_formation=f"P-{tag}")]), f"publication-{tag}-2018-01-15.csv")
+
+
+@pytest.mark.parametrize("secrets, user", [
+    ({}, None),  # nothing configured
+    ({}, {"is_logged_in": True, "email": EDITOR}),  # an identity without OIDC configured grants nothing
+    (OIDC, None),
+    (OIDC, {"is_logged_in": True, "email": "lecteur@numerique.gouv.fr"}),
+    (OIDC, {"is_logged_in": False, "email": EDITOR}),
+    ({"GEN_DASH_MOT_DE_PASSE_HASH": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"}, None),
+], ids=["rien", "identite-sans-oidc", "oidc-anonyme", "oidc-lecteur", "oidc-deconnecte", "mot-de-passe-non-donne"])
+def test_a_viewer_can_never_publish(secrets, user, own_store):
+    at = start(secrets=secrets, user=user)
+    _unique_upload(at, "lecteur")
+    # Forged session state grants nothing: the role is checked against the server's own records.
+    at.session_state["editeur"] = True
+    at.session_state["role"] = "editeur"
+    at.run()
+    assert not _publish_form(at)
+    if not secrets:
+        assert any("python -m gen_dash publish" in c.value for c in at.sidebar.caption)
+    # Even the publishing action itself, reached without the form (as a crafted request would), refuses.
+    before = len(s.store.history(s.engine()))
+    crafted = AppTest.from_function(_call_publish, default_timeout=90)
+    for key, value in secrets.items():
+        crafted.secrets[key] = value
+    if user is not None:
+        crafted.user = user
+    data = make_csv([row(id_formation="P-force")])
+    crafted.session_state[s.UPLOADED] = read_snapshot(data, "force-2018-02-01.csv")
+    crafted.session_state[s.UPLOADED_FILE] = ("force-2018-02-01.csv", data)
+    crafted.session_state["editeur"] = True
+    crafted.run()
+    assert crafted.session_state["publication_message"][0] == "error"
+    assert len(s.store.history(s.engine())) == before
+
+
+def _call_publish():
+    import appstate
+
+    appstate.publish_upload()
+
+
+def test_an_oidc_editor_publishes_for_everyone(own_store):
+    at = start(secrets=OIDC, user={"is_logged_in": True, "email": EDITOR, "name": "Éditrice"})
+    _unique_upload(at, "oidc")
+    assert _publish_form(at)
+    at.sidebar.text_input(key="publication_libelle").set_value("Janvier 2018")
+    at.sidebar.button[[b.label for b in at.sidebar.button].index("Publier")].click().run()
+    assert not at.exception
+    assert any("Publié pour tous" in m.value for m in at.sidebar.success)
+    latest = s.store.history(s.engine()).iloc[0]
+    assert (latest["libelle"], latest["publie_par"]) == ("Janvier 2018", EDITOR)
+    other = start()  # another session sees it in its list
+    assert any("Janvier 2018" in option for option in other.sidebar.selectbox(key=s.SNAPSHOT).options)
+
+
+def test_password_editor_and_slowed_failures(own_store):
+    from gen_dash.access import hash_password
+
+    secrets = {"GEN_DASH_MOT_DE_PASSE_HASH": hash_password("bon mot de passe éditeur")}
+    at = start(secrets=secrets)
+    _unique_upload(at, "mdp")
+    timings = []
+    for _ in range(2):
+        at.sidebar.text_input(key="editeur_mot_de_passe").set_value("mauvais")
+        started = time.perf_counter()
+        at.sidebar.button(key="editeur_connexion").click().run()
+        timings.append(time.perf_counter() - started)
+        assert any("Mot de passe incorrect" in e.value for e in at.sidebar.error)
+        assert not _publish_form(at)
+    assert timings[1] >= 1.0 > timings[0] - 0.5  # the second wrong attempt waits a second more
+    at.sidebar.text_input(key="editeur_mot_de_passe").set_value("bon mot de passe éditeur")
+    at.sidebar.button(key="editeur_connexion").click().run()
+    assert _publish_form(at)
+    at.sidebar.text_input(key="publication_auteur").set_value("Camille")
+    at.sidebar.button[[b.label for b in at.sidebar.button].index("Publier")].click().run()
+    assert s.store.history(s.engine()).iloc[0]["publie_par"] == "Camille"
+    at.switch_page("pages/data.py").run()
+    assert at.get("form")  # the withdrawal form, for editors only

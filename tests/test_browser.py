@@ -26,7 +26,8 @@ pytestmark = [
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGES = {"": "Vue d'ensemble", "vue-d-ensemble": "Vue d'ensemble", "carte-des-fabriques": "Carte des fabriques",
-         "vagues-et-objectifs": "Vagues et objectifs", "quotas-femmes-neet": "Quotas", "classement-des-territoires": "Territoires",
+         "vagues-et-objectifs": "Vagues et objectifs", "evolution-dans-le-temps": "Évolution dans le temps",
+         "comparer-deux-instantanes": "Comparer deux instantanés", "quotas-femmes-neet": "Quotas", "classement-des-territoires": "Territoires",
          "couverture-territoriale": "Couverture territoriale", "donnees-et-methode": "Données, contrat de fichier"}
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 
@@ -37,11 +38,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+def _load_serve():
+    """The launcher's warm-up (scripts/serve.py), the same a deployment uses."""
     spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
     serve = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(serve)
+    return serve
+
+
+@pytest.fixture(scope="module")
+def server():
+    serve = _load_serve()
     port = _free_port()
     log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or ARTIFACTS / "streamlit.log", "w")
     process = subprocess.Popen(
@@ -55,18 +62,6 @@ def server():
         process.terminate()
         process.wait(timeout=30)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -145,7 +140,9 @@ def test_upload_changes_the_figures(page, server):
 
 
 def test_shared_link_opens_the_same_view(page, server):
-    _open(page, server, "?region=32&dep=59&instantane=exemple-2017-06-30")
+    from tests.test_app import sample_id
+
+    _open(page, server, f"?region=32&dep=59&instantane={sample_id('2017-06-30')}")
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_role("combobox", name="Région").input_value() == "Hauts-de-France"
     assert "Nord (59)" in sidebar.inner_text()

@@ -1,0 +1,365 @@
+"""The published snapshots: kept whole, immutable, audited. SQLite by default, PostgreSQL for several servers.
+
+One database URL (SQLAlchemy) chooses the backend: ``GEN_DASH_DATABASE_URL``, else
+``GEN_DASH_DATABASE_URL`` in ``.streamlit/secrets.toml``, else an SQLite file in
+``var/`` (git-ignored, created on first use). Every write is one transaction:
+a failure, or a process killed half-way, leaves the store exactly as before.
+The schema is created and upgraded by :func:`ensure_schema`, never by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from gen_dash import config, geo
+from gen_dash.ingest import PROBLEM_COLUMNS, Report, Snapshot, read_snapshot
+from gen_dash.schema import COLUMNS
+
+SCHEMA_VERSION = 1
+SAMPLE_PUBLISHER = "gen-dash (exemples fournis)"
+_TYPES = {"string": sa.Text, "integer": sa.Integer, "number": sa.Float, "date": sa.Date}
+_DERIVED = [("code_region", sa.Text), ("cle_fabrique", sa.Text), ("localisation", sa.Text)]
+
+metadata = sa.MetaData()
+schema_version = sa.Table("gen_dash_schema", metadata, sa.Column("version", sa.Integer, nullable=False))
+snapshots = sa.Table(
+    "snapshots", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("date_instantane", sa.Date, nullable=False),
+    sa.Column("libelle", sa.Text, nullable=False),
+    sa.Column("nom_fichier", sa.Text, nullable=False),
+    sa.Column("fichier", sa.LargeBinary, nullable=False),
+    sa.Column("publie_par", sa.Text, nullable=False),
+    sa.Column("publie_le", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("exemple", sa.Boolean, nullable=False, default=False),
+    sa.Column("lignes", sa.Integer, nullable=False),
+    sa.Column("lignes_acceptees", sa.Integer, nullable=False),
+    sa.Column("lignes_rejetees", sa.Integer, nullable=False),
+    sa.Column("rapport", sa.Text, nullable=False),  # the validation problems, JSON
+    sa.Column("autres_colonnes", sa.Text, nullable=False),  # the file's other column names, JSON, in order
+    sa.Column("retire_le", sa.DateTime(timezone=True)),
+    sa.Column("retire_par", sa.Text),
+)
+formations = sa.Table(
+    "formations", metadata,
+    sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id"), primary_key=True),
+    sa.Column("ligne", sa.Integer, primary_key=True),
+    *[sa.Column(c.name, _TYPES[c.type]) for c in COLUMNS],
+    *[sa.Column(name, kind) for name, kind in _DERIVED],
+    sa.Column("autres", sa.Text),  # the other columns' values, JSON
+)
+audit = sa.Table(
+    "journal", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("le", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("par", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id")),
+    sa.Column("details", sa.Text, nullable=False),
+)
+sa.Index("ix_formations_departement", formations.c.snapshot_id, formations.c.code_departement)
+
+
+class StoreError(ValueError):
+    """A publication or withdrawal refused; the message (in French) says why."""
+
+
+class DuplicateSnapshot(StoreError):
+    """The same bytes were published before."""
+
+
+class UnknownSnapshot(StoreError):
+    """No snapshot has this number."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a publication stored."""
+
+    id: int
+    date: date
+    label: str
+    rows: int
+    rejected: int
+    sha256: str
+
+
+# --------------------------------------------------------------------------- connection and schema
+
+
+def database_url() -> str:
+    """The configured database URL (see the module docstring)."""
+    url = config.setting("GEN_DASH_DATABASE_URL")
+    if url:
+        return url
+    path = config.ROOT / "var" / "gen-dash.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+@cache
+def engine(url: str | None = None) -> Engine:
+    """An engine for *url* (default :func:`database_url`), schema ensured; one per URL per process."""
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        created = sa.create_engine(url, connect_args={"timeout": 60})
+        sa.event.listen(created, "connect", _sqlite_connect)
+        sa.event.listen(created, "begin", _sqlite_begin)
+    else:
+        created = sa.create_engine(url, pool_pre_ping=True)
+    ensure_schema(created)
+    return created
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy drive transactions (pysqlite's own would defer BEGIN); WAL lets readers work during a write.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=60000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # A write takes the database's write lock at once: concurrent publishers queue instead of failing mid-way.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("write") else "BEGIN")
+
+
+def _writing(eng: Engine):
+    return eng.connect().execution_options(write=True)
+
+
+MIGRATIONS = {
+    1: lambda conn: metadata.create_all(conn, tables=[snapshots, formations, audit]),
+}
+
+
+def ensure_schema(eng: Engine) -> int:
+    """Create or upgrade the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
+    with _writing(eng) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(20160922)"))  # one server migrates at a time
+        schema_version.create(conn, checkfirst=True)
+        current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[version](conn)
+        if current < SCHEMA_VERSION:
+            conn.execute(schema_version.delete())
+            conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+    return current
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of *data*."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date | None = None,
+            label: str | None = None, sample: bool = False, snapshot: Snapshot | None = None) -> Published:
+    """Read, check and keep a snapshot: its bytes, date, label, who, when, report and accepted rows.
+
+    Parameters
+    ----------
+    snapshot
+        The file as already read (the dashboard has it); read here otherwise.
+
+    Raises
+    ------
+    SnapshotError
+        The file cannot be read at all.
+    DuplicateSnapshot
+        The same bytes are in the store already (the message names the earlier snapshot).
+    StoreError
+        No snapshot date: none in the file, none given.
+    """
+    digest = sha256(data)
+    _refuse_duplicate(eng, digest)
+    snapshot = snapshot or read_snapshot(data, name)
+    when = snapshot_date or snapshot.date
+    if when is None:
+        raise StoreError("Date de l'instantané inconnue : ni colonne date_extraction, ni date AAAA-MM-JJ dans le nom "
+                         "du fichier. Indiquez-la.")
+    label = (label or "").strip() or f"Instantané du {when.strftime('%d/%m/%Y')}"
+    report = snapshot.report
+    extras = [c for c in snapshot.rows.columns if c not in _ROW_COLUMNS and c != "geometry"]
+    now = datetime.now(timezone.utc)
+    try:
+        with _writing(eng) as conn, conn.begin():
+            snapshot_id = conn.execute(snapshots.insert().values(
+                sha256=digest, date_instantane=when, libelle=label, nom_fichier=name or "instantane.csv", fichier=data,
+                publie_par=by, publie_le=now, exemple=sample, lignes=report.lignes,
+                lignes_acceptees=report.lignes_acceptees, lignes_rejetees=report.lignes_rejetees,
+                rapport=report.problemes.to_json(orient="records", force_ascii=False),
+                autres_colonnes=json.dumps(extras, ensure_ascii=False),
+            )).inserted_primary_key[0]
+            _insert_rows(conn, snapshot_id, snapshot.rows, extras)
+            _log(conn, by, "publication", snapshot_id,
+                 f"{label} ({when.isoformat()}, {name}) : {report.lignes_acceptees} lignes acceptées, "
+                 f"{report.lignes_rejetees} rejetées ; sha256 {digest[:12]}")
+    except sa.exc.IntegrityError:
+        _refuse_duplicate(eng, digest)  # published by someone else meanwhile: say so
+        raise
+    return Published(snapshot_id, when, label, report.lignes_acceptees, report.lignes_rejetees, digest)
+
+
+_ROW_COLUMNS = [c.name for c in COLUMNS] + ["ligne"] + [name for name, _ in _DERIVED]
+
+
+def _insert_rows(conn: Connection, snapshot_id: int, rows: pd.DataFrame, extras: list[str]) -> None:
+    table = pd.DataFrame(rows[_ROW_COLUMNS]).copy()
+    for column in table.columns:
+        if pd.api.types.is_datetime64_any_dtype(table[column]):
+            table[column] = table[column].dt.date
+    records = table.astype(object).where(table.notna(), None).to_dict("records")
+    other = rows[extras].astype(object).where(rows[extras].notna(), None).to_dict("records") if extras else [{}] * len(rows)
+    for record, values in zip(records, other):
+        record["snapshot_id"] = snapshot_id
+        record["autres"] = json.dumps(values, ensure_ascii=False) if values else None
+        for key, value in record.items():
+            if isinstance(value, np.generic):
+                record[key] = value.item()
+    for start in range(0, len(records), 10_000):
+        conn.execute(formations.insert(), records[start:start + 10_000])
+
+
+def _refuse_duplicate(eng: Engine, digest: str) -> None:
+    with eng.connect() as conn:
+        earlier = conn.execute(sa.select(snapshots).where(snapshots.c.sha256 == digest)).mappings().first()
+    if earlier:
+        withdrawn = f", retiré le {earlier['retire_le']:%d/%m/%Y}" if earlier["retire_le"] else ""
+        raise DuplicateSnapshot(
+            f"Ce fichier a déjà été publié : instantané n° {earlier['id']} « {earlier['libelle']} » du "
+            f"{earlier['date_instantane']:%d/%m/%Y}, publié par {earlier['publie_par']} le "
+            f"{earlier['publie_le']:%d/%m/%Y}{withdrawn}.")
+
+
+def withdraw(eng: Engine, snapshot_id: int, *, by: str) -> None:
+    """Take a snapshot out of the lists; it stays in the store and the journal says who and when."""
+    now = datetime.now(timezone.utc)
+    with _writing(eng) as conn, conn.begin():
+        row = conn.execute(sa.select(snapshots.c.id, snapshots.c.retire_le, snapshots.c.libelle)
+                           .where(snapshots.c.id == snapshot_id)).first()
+        if row is None:
+            raise UnknownSnapshot(f"Aucun instantané n° {snapshot_id}.")
+        if row.retire_le is not None:
+            raise StoreError(f"L'instantané n° {snapshot_id} est déjà retiré (le {row.retire_le:%d/%m/%Y}).")
+        conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id).values(retire_le=now, retire_par=by))
+        _log(conn, by, "retrait", snapshot_id, f"{row.libelle} retiré des listes")
+
+
+def _log(conn: Connection, by: str, action: str, snapshot_id: int | None, details: str) -> None:
+    conn.execute(audit.insert().values(le=datetime.now(timezone.utc), par=by, action=action, snapshot_id=snapshot_id,
+                                       details=details))
+
+
+def load_samples_once(eng: Engine, samples: list[tuple[Path, date]]) -> int:
+    """On an empty store, publish the bundled samples, marked as such; returns how many were loaded."""
+    with eng.connect() as conn:
+        if conn.execute(sa.select(sa.func.count()).select_from(snapshots)).scalar():
+            return 0
+    loaded = 0
+    for path, when in sorted(samples, key=lambda item: item[1]):
+        try:
+            kind = ", export de tableur" if "tableur" in path.name else ""
+            publish(eng, path.read_bytes(), path.name, by=SAMPLE_PUBLISHER, snapshot_date=when,
+                    label=f"Exemple (données illustratives{kind})", sample=True)
+            loaded += 1
+        except DuplicateSnapshot:
+            pass  # another server loaded it at the same moment
+    return loaded
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def history(eng: Engine, include_withdrawn: bool = False) -> pd.DataFrame:
+    """The published snapshots, newest snapshot date first.
+
+    Returns
+    -------
+    DataFrame
+        ``id``, ``date_instantane``, ``libelle``, ``nom_fichier``, ``publie_par``, ``publie_le``, ``exemple``,
+        ``lignes_acceptees``, ``lignes_rejetees``, ``sha256``, ``retire_le``, ``retire_par``.
+    """
+    columns = [snapshots.c[n] for n in ("id", "date_instantane", "libelle", "nom_fichier", "publie_par", "publie_le", "exemple",
+                                        "lignes_acceptees", "lignes_rejetees", "sha256", "retire_le", "retire_par")]
+    query = sa.select(*columns).order_by(snapshots.c.date_instantane.desc(), snapshots.c.id.desc())
+    if not include_withdrawn:
+        query = query.where(snapshots.c.retire_le.is_(None))
+    with eng.connect() as conn:
+        table = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in columns])
+    table["date_instantane"] = pd.to_datetime(table["date_instantane"]).dt.date
+    return table
+
+
+def _snapshot_row(conn: Connection, snapshot_id: int):
+    row = conn.execute(sa.select(snapshots).where(snapshots.c.id == snapshot_id)).mappings().first()
+    if row is None:
+        raise UnknownSnapshot(f"Aucun instantané n° {snapshot_id}.")
+    return row
+
+
+def load_file(eng: Engine, snapshot_id: int) -> tuple[bytes, str]:
+    """The original file's bytes and name, as the user sent them."""
+    with eng.connect() as conn:
+        row = _snapshot_row(conn, snapshot_id)
+    return bytes(row["fichier"]), row["nom_fichier"]
+
+
+def load_snapshot(eng: Engine, snapshot_id: int) -> Snapshot:
+    """A published snapshot as :func:`gen_dash.ingest.read_snapshot` returned it: rows, report, date."""
+    with eng.connect() as conn:
+        meta = _snapshot_row(conn, snapshot_id)
+        rows = pd.read_sql(sa.select(formations).where(formations.c.snapshot_id == snapshot_id)
+                           .order_by(formations.c.ligne), conn)
+    extras = json.loads(meta["autres_colonnes"])
+    problems = pd.DataFrame(json.loads(meta["rapport"]), columns=PROBLEM_COLUMNS)
+    problems["ligne"] = problems["ligne"].astype("int64")
+    report = Report(lignes=meta["lignes"], problemes=problems)
+    return Snapshot(rows=_restore(rows, extras), report=report, date=meta["date_instantane"], name=meta["nom_fichier"])
+
+
+def _restore(table: pd.DataFrame, extras: list[str]) -> gpd.GeoDataFrame:
+    """Rows read back with the dtypes the reader gives them."""
+    out = pd.DataFrame(index=table.index)
+    for c in COLUMNS:
+        values = table[c.name]
+        if c.type == "string":
+            out[c.name] = values.astype("str").where(values.notna(), None)
+        elif c.type == "integer":
+            out[c.name] = pd.to_numeric(values).astype("Int64")
+        elif c.type == "number":
+            out[c.name] = pd.to_numeric(values).astype("Float64")
+        else:
+            out[c.name] = pd.to_datetime(values).astype("datetime64[us]")
+    other = [json.loads(v) if v else {} for v in table["autres"]]
+    for name in extras:
+        out[name] = pd.Series([o.get(name) for o in other], index=table.index, dtype="str")
+    out["ligne"] = table["ligne"].astype("int64")
+    for name, _ in _DERIVED:
+        out[name] = table[name].astype("str").where(table[name].notna(), None)
+    geometry = gpd.points_from_xy(out["longitude"], out["latitude"], crs=geo.CRS)
+    return gpd.GeoDataFrame(out, geometry=geometry, crs=geo.CRS)
+
+
+def journal(eng: Engine) -> pd.DataFrame:
+    """Every publication and withdrawal: when, who, what; newest first."""
+    with eng.connect() as conn:
+        rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc())).mappings().all()
+    return pd.DataFrame(rows, columns=[c.name for c in audit.columns])

@@ -1,0 +1,54 @@
+"""Comparer: formations added, removed and changed between two snapshots, by territory, and every figure's change."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import appstate as s
+from gen_dash import compare, fmt, maps, metrics, tables
+
+view = s.page_header("Comparer deux instantanés")
+listed = s.entries()
+by_id = {e.id: e for e in listed}
+if len(listed) < 2:
+    st.info("Il faut au moins deux instantanés (publiés, ou un publié et votre fichier déposé) pour comparer.")
+    st.stop()
+ids = list(by_id)
+current = ids.index(view.entry.id) if view.entry.id in ids else 0
+left, right = st.columns(2)
+before_id = left.selectbox("Avant", ids, index=min(current + 1, len(ids) - 1), key="comparer_avant",
+                           format_func=lambda i: by_id[i].label)
+after_id = right.selectbox("Après", ids, index=current, key="comparer_apres", format_func=lambda i: by_id[i].label)
+before = metrics.filter_territory(s.load(by_id[before_id]).rows, view.region, view.departements)
+after = metrics.filter_territory(s.load(by_id[after_id]).rows, view.region, view.departements)
+
+changes = compare.diff_snapshots(before, after)
+counts = compare.count_by_status(changes)
+a, b, c = st.columns(3)
+a.metric("Formations ajoutées", fmt.number(counts[compare.AJOUTEE]), border=True)
+b.metric("Formations retirées", fmt.number(counts[compare.RETIREE]), border=True)
+c.metric("Formations modifiées", fmt.number(counts[compare.MODIFIEE]), border=True)
+
+st.subheader("Chiffres clés")
+figures = compare.headline_changes(before, after, view.targets)
+st.dataframe(
+    figures.assign(avant=[fmt.by_nature(v, n) for v, n in zip(figures["avant"], figures["nature"])],
+                   apres=[fmt.by_nature(v, n) for v, n in zip(figures["apres"], figures["nature"])],
+                   ecart=[fmt.signed_change(v, n) for v, n in zip(figures["ecart"], figures["nature"])]),
+    hide_index=True, width="stretch", column_order=["libelle", "avant", "apres", "ecart"],
+    column_config={"libelle": "Indicateur", "avant": "Avant", "apres": "Après", "ecart": "Écart"},
+)
+
+st.subheader("Formations")
+shown = st.multiselect("Montrer", [compare.AJOUTEE, compare.RETIREE, compare.MODIFIEE],
+                       default=[compare.AJOUTEE, compare.RETIREE, compare.MODIFIEE], key="comparer_statuts")
+selected = tables.with_status(changes, shown)
+st.dataframe(selected.drop(columns=["latitude", "longitude"]), hide_index=True, width="stretch", column_config={
+    "id_formation": "Formation", "nom_formation": "Intitulé", "nom_fabrique": "Fabrique", "commune": "Commune",
+    "code_departement": "Département", "code_region": "Région", "statut": "Changement", "champs_modifies": "Champs modifiés",
+    "avant": "Avant", "apres": "Après"})
+folium_map = maps.changes_map(selected, focus=list(after["code_departement"].unique()) if view.filtered else None,
+                              assets_url=s.assets_url(), tiles=s.basemap())
+st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_changements")
+st.caption(f"Carte des changements de {view.territory} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) (vert), "
+           f"{counts[compare.RETIREE]} retirée(s) (rouge), {counts[compare.MODIFIEE]} modifiée(s) (orange) ; départements "
+           "colorés selon le nombre de changements.")

@@ -1,0 +1,95 @@
+"""Several app servers, one PostgreSQL: a snapshot published through one server is listed by the other.
+
+Needs Chromium and a PostgreSQL server (GEN_DASH_TEST_POSTGRES_URL); ``.ci/run`` provides both.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+import sqlalchemy as sa
+
+from gen_dash import store
+from gen_dash.access import hash_password
+from tests.conftest import ROOT, make_csv, row
+from tests.test_browser import ARTIFACTS, CHROMIUM, _free_port
+
+POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
+pytestmark = [
+    pytest.mark.browser, pytest.mark.postgres,
+    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`"),
+    pytest.mark.skipif(not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"),
+]
+PASSWORD = "éditeur de test, assez long"
+
+
+@pytest.fixture(scope="module")
+def two_servers():
+    from tests.test_browser import _load_serve
+
+    engine = sa.create_engine(POSTGRES)
+    with engine.begin() as conn:
+        for table in ("journal", "formations", "snapshots", "gen_dash_schema"):
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    engine.dispose()
+    env = {**os.environ, "GEN_DASH_DATABASE_URL": POSTGRES, "GEN_DASH_MOT_DE_PASSE_HASH": hash_password(PASSWORD)}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    servers = []
+    for name in ("a", "b"):
+        port = _free_port()
+        log = open(ARTIFACTS / f"streamlit-{name}.log", "w")
+        process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                    "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        servers.append((f"http://127.0.0.1:{port}", process, log))
+    try:
+        serve = _load_serve()
+        for base, _, _ in servers:
+            serve.warm_up(base, timeout=180)
+        yield [base for base, _, _ in servers]
+    finally:
+        for _, process, log in servers:
+            process.terminate()
+            process.wait(timeout=30)
+            log.close()
+
+
+def test_published_on_one_server_is_listed_by_the_other(two_servers, browser, tmp_path):
+    server_a, server_b = two_servers
+    path = tmp_path / "deux-serveurs-2018-03-01.csv"
+    path.write_bytes(make_csv([row(id_formation="SRV-1"), row(id_formation="SRV-2", code_commune="97411")]))
+
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    tab.goto(server_a)
+    tab.locator("h1").first.wait_for()
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    tab.get_by_text("ligne(s) acceptée(s)").wait_for()
+    sidebar = tab.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Publier (éditeurs)").click()
+    sidebar.get_by_label("Mot de passe éditeur").fill(PASSWORD)
+    sidebar.get_by_role("button", name="Se connecter comme éditeur").click()
+    sidebar.get_by_label("Libellé").wait_for()
+    sidebar.get_by_label("Libellé").fill("Publié sur le serveur A")
+    sidebar.get_by_label("Votre nom").fill("Camille")
+    sidebar.get_by_role("button", name="Publier").click()
+    sidebar.get_by_text("Publié pour tous").wait_for()
+    tab.screenshot(path=str(ARTIFACTS / "publication-serveur-a.png"), full_page=True)
+
+    published = store.history(store.engine(POSTGRES)).iloc[0]
+    assert (published["libelle"], published["publie_par"]) == ("Publié sur le serveur A", "Camille")
+
+    other = context.new_page()
+    other.set_default_timeout(60_000)
+    other.goto(f"{server_b}/?instantane={published['id']}")
+    other.locator("h1").first.wait_for()
+    caption = other.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    assert "deux-serveurs-2018-03-01.csv" in caption and "1er mars 2018" in caption
+    assert other.get_by_text("introuvable").count() == 0
+    combobox = other.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Instantané affiché")
+    assert "Publié sur le serveur A" in combobox.input_value()
+    context.close()

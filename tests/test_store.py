@@ -1,0 +1,183 @@
+"""The store, on SQLite and (when GEN_DASH_TEST_POSTGRES_URL is set, as in CI) on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from pandas.testing import assert_frame_equal
+
+from gen_dash import store
+from gen_dash.ingest import SnapshotError, read_snapshot
+from gen_dash.sample import bundled_samples
+from tests.conftest import ROOT, make_csv, row
+
+POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
+    pytest.mark.postgres, pytest.mark.skipif(not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run le règle)")])]
+MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
+
+
+def _fresh_url(backend: str, tmp_path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    eng = sa.create_engine(POSTGRES)
+    with eng.begin() as conn:
+        for table in ("journal", "formations", "snapshots", "gen_dash_schema"):
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    eng.dispose()
+    store.engine.cache_clear()
+    return POSTGRES
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path):
+    return _fresh_url(request.param, tmp_path)
+
+
+@pytest.fixture
+def eng(url):
+    return store.engine(url)
+
+
+def test_round_trip_keeps_bytes_rows_and_report(eng):
+    data = MESSY.read_bytes()
+    published = store.publish(eng, data, MESSY.name, by="alice", label="Décembre")
+    assert store.load_file(eng, published.id) == (data, MESSY.name)
+    back, original = store.load_snapshot(eng, published.id), read_snapshot(data, MESSY.name)
+    assert_frame_equal(back.rows, original.rows)
+    assert_frame_equal(back.report.problemes, original.report.problemes)
+    assert back.report.lignes == original.report.lignes and back.date == date(2016, 12, 15)
+    history = store.history(eng)
+    assert history[["id", "libelle", "publie_par", "lignes_acceptees"]].values.tolist() == [[published.id, "Décembre", "alice", 229]]
+    assert history["sha256"].iloc[0] == store.sha256(data)
+
+
+def test_same_bytes_twice_is_refused_naming_the_earlier(eng):
+    data = make_csv([row()])
+    first = store.publish(eng, data, "a-2017-01-01.csv", by="alice")
+    with pytest.raises(store.DuplicateSnapshot, match=f"instantané n° {first.id} « Instantané du 01/01/2017 »"):
+        store.publish(eng, data, "renomme.csv", by="bob")
+    assert len(store.history(eng)) == 1
+
+
+def test_a_snapshot_needs_a_date(eng):
+    with pytest.raises(store.StoreError, match="Date de l'instantané inconnue"):
+        store.publish(eng, make_csv([row()]), "sans-date.csv", by="alice")
+    assert store.publish(eng, make_csv([row()]), "sans-date.csv", by="alice", snapshot_date=date(2017, 3, 1)).date == date(2017, 3, 1)
+
+
+def test_unreadable_file_is_not_published(eng):
+    with pytest.raises(SnapshotError):
+        store.publish(eng, b"", "vide.csv", by="alice", snapshot_date=date(2017, 1, 1))
+    assert store.history(eng, include_withdrawn=True).empty and store.journal(eng).empty
+
+
+def test_withdrawal_leaves_the_lists_not_the_store(eng):
+    kept = store.publish(eng, make_csv([row()]), "a-2017-01-01.csv", by="alice")
+    gone = store.publish(eng, make_csv([row(id_formation="F2")]), "b-2017-02-01.csv", by="alice")
+    store.withdraw(eng, gone.id, by="bob")
+    assert store.history(eng)["id"].tolist() == [kept.id]
+    everything = store.history(eng, include_withdrawn=True).set_index("id")
+    assert everything.loc[gone.id, "retire_par"] == "bob" and everything.loc[gone.id, "retire_le"] is not None
+    assert len(store.load_snapshot(eng, gone.id).rows) == 1  # still in the store
+    log = store.journal(eng)
+    assert log[["par", "action", "snapshot_id"]].values.tolist()[:2] == [["bob", "retrait", gone.id], ["alice", "publication", gone.id]]
+    with pytest.raises(store.StoreError, match="déjà retiré"):
+        store.withdraw(eng, gone.id, by="bob")
+    with pytest.raises(store.UnknownSnapshot):
+        store.withdraw(eng, 999, by="bob")
+
+
+def test_samples_are_loaded_once_and_marked(eng):
+    assert store.load_samples_once(eng, bundled_samples()) == 4
+    assert store.load_samples_once(eng, bundled_samples()) == 0
+    history = store.history(eng)
+    assert history["exemple"].all() and history["publie_par"].eq(store.SAMPLE_PUBLISHER).all()
+    assert [d.isoformat() for d in history["date_instantane"]] == ["2017-12-31", "2017-06-30", "2016-12-15", "2016-03-01"]
+
+
+def test_schema_is_versioned_and_ensured_idempotently(eng):
+    assert store.ensure_schema(eng) == store.SCHEMA_VERSION
+    with eng.connect() as conn:
+        assert conn.execute(sa.select(store.schema_version.c.version)).scalars().all() == [store.SCHEMA_VERSION]
+
+
+_KILLED = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from gen_dash import store
+    real = store._insert_rows
+    def slow(conn, snapshot_id, rows, extras):
+        real(conn, snapshot_id, rows, extras)
+        Path(sys.argv[2]).write_text("inside")  # the snapshot and its rows are written, not committed
+        time.sleep(600)
+    store._insert_rows = slow
+    store.publish(store.engine(sys.argv[1]), Path(sys.argv[3]).read_bytes(), "tue.csv", by="killed")
+""")
+
+
+def test_a_publish_killed_half_way_leaves_nothing(url, tmp_path):
+    store.engine(url)
+    flag = tmp_path / "inside"
+    process = subprocess.Popen([sys.executable, "-c", _KILLED, url, str(flag), str(MESSY)], cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while not flag.exists():
+        assert process.poll() is None and time.monotonic() < deadline, "the publisher never reached the transaction"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    store.engine.cache_clear()
+    eng = store.engine(url)
+    assert store.history(eng, include_withdrawn=True).empty and store.journal(eng).empty
+    with eng.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(store.formations)).scalar() == 0
+        if url.startswith("sqlite"):
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    assert store.publish(eng, MESSY.read_bytes(), MESSY.name, by="alice").rows == 229  # the store works on
+
+
+_PUBLISHER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from gen_dash import store
+    from gen_dash.sample import synthetic_snapshot
+    data = synthetic_snapshot(3000, seed=int(sys.argv[2])).to_csv(index=False).encode()
+    Path(sys.argv[3]).write_text("ready")
+    while not Path(sys.argv[4]).exists():
+        pass
+    print(store.publish(store.engine(sys.argv[1]), data, f"lot-{sys.argv[2]}-2017-12-31.csv", by=f"p{sys.argv[2]}").id)
+""")
+
+
+def test_two_concurrent_publishers_both_succeed_in_order(url, tmp_path):
+    store.engine(url)
+    go = tmp_path / "go"
+    processes = []
+    for seed in (1, 2):
+        ready = tmp_path / f"ready-{seed}"
+        processes.append((ready, subprocess.Popen([sys.executable, "-c", _PUBLISHER, url, str(seed), str(ready), str(go)],
+                                                  cwd=ROOT, stdout=subprocess.PIPE, text=True)))
+    deadline = time.monotonic() + 180
+    while not all(r.exists() for r, _ in processes):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    go.write_text("go")
+    ids = []
+    for _, process in processes:
+        out, _ = process.communicate(timeout=300)
+        assert process.returncode == 0
+        ids.append(int(out.strip()))
+    store.engine.cache_clear()
+    history = store.history(store.engine(url)).sort_values("id")
+    assert sorted(ids) == history["id"].tolist() and len(set(ids)) == 2
+    assert history["lignes_acceptees"].tolist() == [3000, 3000]
+    published_at = history["publie_le"].tolist()
+    assert published_at == sorted(published_at)  # a defined order: the numbering follows the commits
