@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test install install-dev browser bench data clean
+.PHONY: run test install install-dev bench data clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: install
 ## Run the whole test suite (browser tests are skipped, with a message, without Chromium).
 test: install-dev
 	$(PY) -m pytest
+
+## Measure speed and memory against the floors and targets (not part of `make test`; see README, Performance).
+bench: install-dev
+	$(PY) -m benchmarks
 
 ## Rebuild data/ from ../shared/data/reference and the seeded sample generator.
 data: install

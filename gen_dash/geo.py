@@ -176,3 +176,25 @@ def inset_points(codes: pd.Series, lon: pd.Series, lat: pd.Series) -> tuple[pd.S
         lon[rows] = lon[rows] * sx + xoff
         lat[rows] = lat[rows] * sy + yoff
     return lon, lat
+
+
+@cache
+def inset_features(level: str = "departement") -> tuple[tuple[str, dict, tuple[float, float, float, float]], ...]:
+    """Web-map geometry, computed once: (code, GeoJSON geometry, bounds) per département or région, DROM in their insets.
+
+    Coordinates are snapped to 1e-4° (about 10 m), which keeps shared borders shared and the map light.
+    """
+    import shapely
+
+    if level == "departement":
+        frame = _departements()[["code_departement", "geometry"]].rename(columns={"code_departement": "code"})
+        codes = frame["code"]
+    else:
+        frame = load_regions()[["code_region", "geometry"]].rename(columns={"code_region": "code"})
+        codes = frame["code"].map(_DROM_OF_REGION)
+    moved = inset_drom(frame.assign(code_departement=codes.to_numpy()))
+    geometries = shapely.set_precision(moved.geometry.values, 1e-4)
+    return tuple((code, shapely.geometry.mapping(g), tuple(g.bounds)) for code, g in zip(frame["code"], geometries))
+
+
+_DROM_OF_REGION = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}

@@ -34,7 +34,6 @@ _SEPARATORS = (";", ",", "\t", "|")
 _SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
-_BLANK_LINE = re.compile(r"\n[ \t\r]*(\n|$)")
 # Tolerance (metres, measured in Web Mercator, so at most this on the ground) for
 # a point just off the simplified coast: it is placed in the nearest département.
 _COAST_TOLERANCE_M = 3000
@@ -174,10 +173,10 @@ def _read_table(data: bytes) -> pd.DataFrame:
             "Ce fichier est un classeur Excel ancien (.xls) ou un document Office : "
             "enregistrez-le au format .xlsx ou CSV puis déposez-le à nouveau."
         )
-    text = _decode(data)
-    start = len(text) - len(text.lstrip("\r\n"))
-    end = text.find("\n", start)
-    first = text[start: end if end >= 0 else len(text)]
+    raw = _utf8_bytes(data)
+    start = len(raw) - len(raw.lstrip(b"\r\n"))
+    end = raw.find(b"\n", start)
+    first = raw[start: end if end >= 0 else len(raw)].decode("utf-8", errors="replace")
     counts = {sep: first.count(sep) for sep in _SEPARATORS}
     separator = max(counts, key=counts.get)
     if counts[separator] == 0:
@@ -185,22 +184,54 @@ def _read_table(data: bytes) -> pd.DataFrame:
             "Ce fichier n'est pas un tableau : sa première ligne ne contient aucun séparateur "
             "(point-virgule, virgule ou tabulation). Exportez le tableur au format CSV."
         )
-    table = _read_regular_csv(text, separator)
+    table = _read_regular_csv(raw, separator)
     if table is None:
-        table = _read_ragged_csv(text, separator)
+        table = _read_ragged_csv(raw.decode("utf-8"), separator)
     return table
 
 
-def _read_regular_csv(text: str, separator: str) -> pd.DataFrame | None:
+def _utf8_bytes(data: bytes) -> bytes:
+    """The file as UTF-8 bytes without BOM: as it is when it is UTF-8 (no copy), else decoded and re-encoded."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise SnapshotError("Le fichier annonce un encodage UTF-16 mais ne peut pas être décodé.") from None
+    head = data[:65536]
+    if b"\x00" in head:
+        raise SnapshotError(
+            "Ce fichier n'est pas un fichier texte (CSV) ni un classeur .xlsx : il contient des données binaires. "
+            "Vérifiez que vous avez déposé le bon fichier."
+        )
+    if sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 13)) > 0.01 * len(head):
+        raise SnapshotError("Ce fichier n'est pas un fichier texte lisible (caractères de contrôle) : déposez un CSV ou un .xlsx.")
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if body.isascii():
+        return body
+    try:
+        body.decode("utf-8")  # validation only: C speed, and UTF-8 files then reach Arrow untouched
+        return body
+    except UnicodeDecodeError:
+        # Not UTF-8: a French spreadsheet's "CSV" is Windows-1252 (a superset of Latin-1's letters).
+        try:
+            return body.decode("cp1252").encode("utf-8")
+        except UnicodeDecodeError:
+            return body.decode("latin-1").encode("utf-8")
+
+
+def _read_regular_csv(raw: bytes, separator: str) -> pd.DataFrame | None:
     """Fast path (Arrow's CSV reader) for a table whose lines all have the same width; None otherwise."""
-    body = text.lstrip("\r\n").rstrip("\r\n")
-    if _BLANK_LINE.search(body):
-        return None  # blank lines inside: the slow path keeps their line numbers
-    width = body[: body.find("\n") if "\n" in body else len(body)].count(separator) + 1
+    prefix = raw[:4096]
+    lead = len(prefix) - len(prefix.lstrip(b"\r\n"))
+    body = raw[lead:].rstrip(b"\r\n") if raw[-1:] in (b"\r", b"\n") else raw[lead:]
+    if b"\n\n" in body or b"\n\r\n" in body:
+        return None  # blank lines inside: the slow path keeps their line numbers (lines of spaces make Arrow refuse)
+    newline = body.find(b"\n")
+    width = body[: newline if newline >= 0 else len(body)].count(separator.encode()) + 1
     names = [str(i) for i in range(width)]
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+            io.BytesIO(body),
             read_options=pa_csv.ReadOptions(column_names=names, use_threads=True),
             parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=False),
             convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
@@ -208,9 +239,9 @@ def _read_regular_csv(text: str, separator: str) -> pd.DataFrame | None:
         )
     except pa.ArrowInvalid:
         return None
-    if table.num_rows != body.count("\n") + 1:
+    if table.num_rows != body.count(b"\n") + 1:
         return None  # a line break inside a quoted cell: line numbers would drift
-    offset = text[: len(text) - len(text.lstrip("\r\n"))].count("\n")
+    offset = raw[:lead].count(b"\n")
     df = pd.DataFrame({i: column.to_pandas() for i, column in enumerate(table.columns)})
     df.index = pd.RangeIndex(offset + 1, offset + 1 + len(df))
     return df
@@ -236,31 +267,6 @@ def _read_ragged_csv(text: str, separator: str) -> pd.DataFrame:
     width = max((len(r) for r in records), default=0)
     table = pd.DataFrame([r + [""] * (width - len(r)) for r in records], index=starts, dtype="str")
     return table.set_axis(range(width), axis=1)
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise SnapshotError("Le fichier annonce un encodage UTF-16 mais ne peut pas être décodé.") from None
-    if b"\x00" in data[:65536]:
-        raise SnapshotError(
-            "Ce fichier n'est pas un fichier texte (CSV) ni un classeur .xlsx : il contient des données binaires. "
-            "Vérifiez que vous avez déposé le bon fichier."
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Not UTF-8: a French spreadsheet's "CSV" is Windows-1252 (a superset of Latin-1's letters).
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-    controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\t\r\n")
-    if controls > 0.01 * min(len(text), 65536):
-        raise SnapshotError("Ce fichier n'est pas un fichier texte lisible (caractères de contrôle) : déposez un CSV ou un .xlsx.")
-    return text
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
@@ -406,8 +412,9 @@ class _Reader:
         problems = problems.assign(_o=problems["gravite"].ne(ERREUR)).sort_values(["ligne", "_o"], kind="stable")
         problems = problems.drop(columns="_o").reset_index(drop=True)
         rejected = problems.loc[problems["gravite"] == ERREUR, "ligne"].unique()
-        accepted = out[~_known(out["ligne"], pd.Index(rejected))]
-        geometry = gpd.points_from_xy(accepted["longitude"], accepted["latitude"], crs=geo.CRS)
+        accepted = out[~out["ligne"].isin(rejected)] if len(rejected) else out
+        geometry = gpd.points_from_xy(accepted["longitude"].to_numpy(dtype=float, na_value=np.nan),
+                                      accepted["latitude"].to_numpy(dtype=float, na_value=np.nan), crs=geo.CRS)
         rows = gpd.GeoDataFrame(accepted.reset_index(drop=True), geometry=geometry, crs=geo.CRS)
         report = Report(lignes=len(self.raw), problemes=problems)
         return Snapshot(rows=rows, report=report, date=self._snapshot_date(out), name=self.name, columns_in_file=dict(self.written))
@@ -440,7 +447,7 @@ class _Reader:
 
     def _dates(self, column: str) -> pd.Series:
         text = self.text(column)
-        parsed = pd.to_datetime(_on_uniques(text, _parse_distinct_dates))
+        parsed = _on_uniques(text, _parse_distinct_dates)
         self.flag(text.ne("") & parsed.isna(), ERREUR, column,
                   "« {} » n'est pas une date : écrivez 2016-12-15 ou 15/12/2016.", text)
         return parsed
@@ -464,10 +471,10 @@ class _Reader:
         placed once, then results and problems are spread back to the rows.
         """
         columns = [c for c in _LOCATION_COLUMNS if c in self.values]
-        key = self.text(columns[0]) if columns else pd.Series("", index=out.index, dtype="str")
-        for column in columns[1:]:
-            key = key + "\x1f" + self.text(column)
-        codes, uniques = pd.factorize(key)
+        codes = np.zeros(len(out), dtype=np.int64)
+        for column in columns:  # combine the columns' codes, re-numbering so the key stays small
+            column_codes, distinct = pd.factorize(self.text(column))
+            codes = pd.factorize(codes * (len(distinct) + 1) + column_codes + 1)[0]
         first = np.unique(codes, return_index=True)[1]
         sub = _Reader.__new__(_Reader)
         sub.written, sub.problems, sub.name = self.written, [], self.name
@@ -636,9 +643,9 @@ def _unique(header: str, taken: dict, canonical: dict) -> str:
 def _on_uniques(values: pd.Series, func) -> pd.Series:
     """Apply a vectorised *func* to the distinct values only (codes and counts repeat a lot)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    result = func(pd.Series(uniques, dtype=values.dtype)).to_numpy()
-    taken = np.where(codes >= 0, result.take(np.maximum(codes, 0)) if len(result) else None, None)
-    return pd.Series(taken, index=values.index)
+    result = func(pd.Series(uniques, dtype=values.dtype)).array
+    # take() keeps the result's dtype (floats, datetimes, booleans) and fills the missing with NA.
+    return pd.Series(result.take(codes, allow_fill=True), index=values.index)
 
 
 def _parse_numbers(text: pd.Series) -> pd.Series:

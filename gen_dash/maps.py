@@ -18,7 +18,6 @@ import folium
 import folium.plugins
 import numpy as np
 import pandas as pd
-import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
@@ -187,12 +186,17 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, limits: list[float], colo
                 focus: list[str] | None, assets_url: str, tiles: tuple[str, str] | None, legend_extra: list[str]) -> folium.Map:
     """The map every page shares: départements coloured by *ind*, région borders, DROM insets, legend, zoom to *focus*."""
     scripts, styles = asset_links(assets_url)
-    shapes = geo.inset_drom(geo.load_departements()[["code_departement", "geometry"]])
-    data = shapes.merge(figures, left_on="code_departement", right_on="code", how="left")
-    data["couleur"] = [_colour(v, limits, colours, ind) for v in data[ind.column]]
-    data["valeur"] = [_format(v, ind) for v in data[ind.column]]
-    data["geometry"] = shapely.set_precision(data.geometry.values, 1e-4)
-    in_focus = data["code_departement"].isin(focus) if focus else pd.Series(True, index=data.index)
+    values = figures.set_index("code")
+    focus_set = set(focus) if focus else None
+    features, bounds = [], []
+    for code, geometry, box in geo.inset_features("departement"):
+        value = values[ind.column].get(code) if code in values.index else None
+        in_focus = focus_set is None or code in focus_set
+        if in_focus:
+            bounds.append(box)
+        features.append({"type": "Feature", "geometry": geometry, "properties": {
+            "code_departement": code, "nom": values["nom"].get(code, code) if code in values.index else code,
+            "valeur": _format(value, ind), "couleur": _colour(value, limits, colours, ind), "focus": in_focus}})
 
     # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
     m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, attribution_control=True)
@@ -201,28 +205,22 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, limits: list[float], colo
     if tiles:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
     folium.GeoJson(
-        data[["code_departement", "nom", "valeur", "couleur", "geometry"]].assign(focus=in_focus.to_numpy()).to_json(drop_id=True),
+        {"type": "FeatureCollection", "features": features},
         name=f"Départements : {ind.label.lower()}",
         style_function=_style,
         highlight_function=lambda feature: {"weight": 2.5, "color": "#1f2a44"},
         tooltip=folium.GeoJsonTooltip(fields=["nom", "valeur"], aliases=["Département", ind.label], sticky=False),
         attr=geo.ATTRIBUTION,
     ).add_to(m)
-    regions = geo.load_regions()[["code_region", "geometry"]]
-    regions["code_departement"] = regions["code_region"].map(_DROM_OF_REGION)
-    regions = geo.inset_drom(regions)
-    regions["geometry"] = shapely.set_precision(regions.geometry.values, 1e-4)
-    folium.GeoJson(regions[["geometry"]].to_json(drop_id=True), name="Régions",
-                   style_function=lambda f: {"fill": False, "color": "#1f2a44", "weight": 1.6, "opacity": 0.9},
-                   interactive=False).add_to(m)
+    regions = {"type": "FeatureCollection",
+               "features": [{"type": "Feature", "geometry": g, "properties": {}} for _, g, _ in geo.inset_features("region")]}
+    folium.GeoJson(regions, name="Régions", interactive=False,
+                   style_function=lambda f: {"fill": False, "color": "#1f2a44", "weight": 1.6, "opacity": 0.9}).add_to(m)
     _InsetFrames().add_to(m)
     _Legend(_legend_html(ind, limits, colours, legend_extra)).add_to(m)
-    bounds = data.loc[in_focus].total_bounds
-    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    m.fit_bounds([[min(b[1] for b in bounds), min(b[0] for b in bounds)], [max(b[3] for b in bounds), max(b[2] for b in bounds)]])
     return m
 
-
-_DROM_OF_REGION = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}
 
 
 def _style(feature: dict) -> dict:

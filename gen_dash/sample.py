@@ -178,22 +178,24 @@ def _place_fabriques(rng: np.random.Generator, n: int, wave: int, taken: set | N
     base = eligible[: min(n, int(len(eligible) * 0.92))]
     extra = rng.choice(weights.index.to_numpy(), size=n - len(base), p=weights.to_numpy())
     deps = np.concatenate([base, extra])
-    by_dep = {code: g for code, g in communes.groupby("code_departement")}
-    postal = geo.load_postal_codes().drop_duplicates("code_commune").set_index("code_commune")["code_postal"]
-    dep_names = geo.load_departements().set_index("code_departement")["nom_departement"]
+    postal = geo.load_postal_codes().drop_duplicates("code_commune").set_index("code_commune")["code_postal"].to_dict()
+    dep_names = geo.load_departements().set_index("code_departement")["nom_departement"].to_dict()
+    # Per département, once: its communes as plain lists and the draw probabilities (bigger towns likelier).
+    pools = {}
+    for code, group in communes.groupby("code_departement"):
+        p = group["population"].to_numpy(dtype=float) ** 1.1
+        pools[code] = (group[["code_commune", "nom_commune", "lat", "lon"]].to_numpy().tolist(), p / p.sum())
     taken = set(taken or ())
     rows = []
     for i, code in enumerate(deps):
-        pool = by_dep[code]
-        p = pool["population"].to_numpy(dtype=float) ** 1.1
-        commune = pool.iloc[rng.choice(len(pool), p=p / p.sum())]
-        name = _unique_name(rng, commune["nom_commune"], taken)
-        porteur = rng.choice(_PORTEURS).format(a=rng.choice(_ASSOCIATIONS), c=commune["nom_commune"], d=dep_names[code])
+        pool, p = pools[code]
+        commune_code, commune_name, lat, lon = pool[rng.choice(len(pool), p=p)]
+        name = _unique_name(rng, commune_name, taken)
+        porteur = rng.choice(_PORTEURS).format(a=rng.choice(_ASSOCIATIONS), c=commune_name, d=dep_names[code])
         rows.append({
             "id_fabrique": f"FAB-{wave}{i + 1:05d}", "nom_fabrique": name, "porteur": porteur,
-            "code_commune": commune["code_commune"], "code_postal": postal.get(commune["code_commune"]),
-            "commune": commune["nom_commune"], "code_departement": code,
-            "latitude": round(float(commune["lat"]), 5), "longitude": round(float(commune["lon"]), 5),
+            "code_commune": commune_code, "code_postal": postal.get(commune_code), "commune": commune_name,
+            "code_departement": code, "latitude": round(float(lat), 5), "longitude": round(float(lon), 5),
         })
     return pd.DataFrame(rows)
 

@@ -321,3 +321,9 @@ def test_fabrique_identified_by_id_else_by_normalised_name_and_commune():
     keys = read_snapshot(make_csv(rows)).rows.set_index("id_formation")["cle_fabrique"]
     assert keys["A"] == keys["B"] != keys["C"]
     assert keys["D"] == keys["E"] == "id:X1"
+
+
+def test_leading_and_trailing_newlines_keep_line_numbers():
+    data = b"\r\n\r\n" + make_csv([row(), row(id_formation="F2", apprenants="x")], newline="\r\n") + b"\r\n\r\n"
+    snapshot = read_snapshot(data)
+    assert problems_of(snapshot, ERREUR)["ligne"].tolist() == [5]

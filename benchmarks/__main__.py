@@ -1,0 +1,75 @@
+"""``python -m benchmarks [--json] [--sizes 1000 10000 100000] [--repeat 5] [--only NAME ...]``.
+
+Prints a table of medians, each beside its floor and target; ``--json`` prints the same as JSON.
+Synthetic snapshots are generated once (seeded) and cached in ``benchmarks/.cache``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+
+from benchmarks import harness
+
+GROUPS = {
+    "lecture": lambda a: harness.reading(a.sizes, a.repeat),
+    "chiffres": lambda a: harness.figures(a.sizes, a.repeat),
+    "carte": lambda a: harness.national_map(a.repeat, min(10_000, max(a.sizes))),
+    "pages": lambda a: harness.page_reruns(a.repeat, with_10k=max(a.sizes) >= 10_000),
+    "memoire": lambda a: harness.server_memory(max(a.sizes)),
+    "couverture": lambda a: harness.coverage_measures(a.repeat) + harness.coverage_page(a.repeat),
+    "historique": lambda a: harness.store_measures(max(a.sizes), *((20, 10_000) if max(a.sizes) >= 10_000 else (3, 1_000))),
+}
+
+
+def machine() -> dict:
+    with open("/proc/meminfo") as meminfo:
+        memory = int(meminfo.readline().split()[1]) / 1024 / 1024
+    return {"coeurs": os.cpu_count(), "memoire_gio": round(memory, 1), "python": platform.python_version(),
+            "processeur": platform.machine()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", nargs="+", choices=list(GROUPS), default=list(GROUPS))
+    args = parser.parse_args(argv)
+    results = []
+    for name in args.only:
+        print(f"… {name}", file=sys.stderr, flush=True)
+        results.extend(GROUPS[name](args))
+    if args.json:
+        print(json.dumps({"machine": machine(), "mesures": [r.row() for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        print(render(results))
+    return 0 if all(r.tenue is not False for r in results) else 1
+
+
+def _value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "o":
+        return f"{value / 1e6:.2f} Mo".replace(".", ",")
+    if unit == "Mo":
+        return f"{value:.0f} Mo"
+    if unit == "ratio":
+        return f"{value:.3f}".replace(".", ",")
+    return f"{value:.3f} s".replace(".", ",")
+
+
+def render(results: list) -> str:
+    """A Markdown table (it goes into the README as it is)."""
+    lines = ["| mesure | taille | médiane | plancher | cible | tenue |", "|---|---|---|---|---|---|"]
+    for r in results:
+        verdict = "" if r.tenue is None else ("oui" if r.tenue else "**non**")
+        lines.append(f"| {r.mesure} | {r.taille} | {_value(r.valeur, r.unite)} | {_value(r.plancher, r.unite)} | {r.cible} | {verdict} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,318 @@
+"""The measures. Each returns rows of (measure, size, median seconds or bytes, floor, target, verdict)."""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(__file__).resolve().parent / ".cache"
+RAW_CONTOURS = ROOT.parent / "shared" / "data" / "reference" / "departements.geojson"
+
+
+@dataclass
+class Result:
+    """One line of the table."""
+
+    mesure: str
+    taille: str
+    valeur: float
+    unite: str
+    plancher: float | None = None
+    cible: str = ""
+    tenue: bool | None = None
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
+def median_time(func, repeat: int, warm: bool = True) -> float:
+    """Median wall-clock seconds of *repeat* calls (after one untimed call that fills caches; collected before each)."""
+    if warm:
+        func()
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def synthetic_file(rows: int) -> Path:
+    """A seeded synthetic snapshot of *rows* formations, generated once and cached on disk."""
+    from gen_dash.sample import synthetic_snapshot
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"synthetique-{rows}-2017-12-31.csv"
+    if not path.exists():
+        synthetic_snapshot(rows).to_csv(path, index=False)
+    return path
+
+
+# --------------------------------------------------------------------------- reading and figures
+
+
+def reading(sizes: list[int], repeat: int) -> list[Result]:
+    from gen_dash.ingest import read_snapshot
+
+    out = []
+    for size in sizes:
+        path = synthetic_file(size)
+        floor = median_time(lambda: pd.read_csv(path), repeat)
+        measured = median_time(lambda: read_snapshot(path), repeat)
+        target = "< 2 s et < 5 × plancher" if size >= 100_000 else ""
+        ok = (measured < 2 and measured < 5 * floor) if size >= 100_000 else None
+        out.append(Result("read_snapshot", f"{size:,}".replace(",", " "), measured, "s", floor, target, ok))
+    return out
+
+
+def figures(sizes: list[int], repeat: int) -> list[Result]:
+    from gen_dash import metrics
+    from gen_dash.ingest import read_snapshot
+
+    out = []
+    for size in sizes:
+        rows = read_snapshot(synthetic_file(size)).rows
+
+        def compute():
+            metrics.summary_figures(rows)
+            metrics.figures_by_territory(rows, "departement")
+            metrics.figures_by_territory(rows, "region")
+
+        measured = median_time(compute, repeat)
+        target, ok = ("< 0,3 s", measured < 0.3) if size >= 100_000 else ("", None)
+        out.append(Result("chiffres (résumé, départements, régions)", f"{size:,}".replace(",", " "), measured, "s", None, target, ok))
+    return out
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def national_map(repeat: int, formations: int = 10_000) -> list[Result]:
+    import folium
+
+    from gen_dash import maps, metrics
+    from gen_dash.ingest import read_snapshot
+
+    out = []
+    floor_bytes = floor_time = None
+    if RAW_CONTOURS.exists():
+        def raw_map():
+            m = folium.Map(tiles=None)
+            folium.GeoJson(str(RAW_CONTOURS)).add_to(m)
+            return m.get_root().render()
+
+        floor_time = median_time(raw_map, repeat)
+        floor_bytes = len(raw_map().encode())
+    cases = [("200 fabriques (exemple fin 2017)", ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv", 1_000_000, None),
+             (f"{formations:,} formations".replace(",", " "), synthetic_file(formations), 2_500_000, 1.0)]
+    for label, path, max_bytes, max_seconds in cases:
+        rows = read_snapshot(path).rows
+
+        def build():
+            return maps.map_html(maps.departement_map(metrics.figures_by_territory(rows), metrics.fabriques_of(rows)))
+
+        seconds = median_time(build, repeat)
+        size = len(build().encode())
+        out.append(Result("carte nationale : octets envoyés", label, size, "o", floor_bytes, f"< {max_bytes / 1e6:.1f} Mo".replace(".", ","),
+                          size < max_bytes))
+        out.append(Result("carte nationale : construction Python", label, seconds, "s", floor_time,
+                          f"< {max_seconds:.0f} s" if max_seconds else "", seconds < max_seconds if max_seconds else None))
+    return out
+
+
+# --------------------------------------------------------------------------- pages (AppTest)
+
+
+def _apptest(script: Path, env: dict[str, str]):
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.update(env)
+    return AppTest.from_file(str(script), default_timeout=180)
+
+
+PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/evolution.py", "pages/compare.py", "pages/quotas.py",
+         "pages/territories.py", "pages/coverage.py", "pages/data.py"]
+
+
+def page_reruns(repeat: int, with_10k: bool = True) -> list[Result]:
+    from gen_dash import store
+
+    out = []
+    empty = _apptest(ROOT / "benchmarks" / "empty_app.py", {})
+    empty.run()
+    floor = median_time(empty.run, repeat)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.sqlite3"
+        cases = [("exemple", None, 0.5)]
+        if with_10k:
+            path = synthetic_file(10_000)
+            published = store.publish(store.engine(url), path.read_bytes(), path.name, by="benchmark")
+            cases.append(("10 000 formations", str(published.id), 1.0))
+        for label, snapshot_id, limit in cases:
+            at = _apptest(ROOT / "app.py", {"GEN_DASH_DATABASE_URL": url})
+            if snapshot_id:
+                at.query_params["instantane"] = snapshot_id
+            at.run()
+            for page in PAGES:
+                at.switch_page(page).run()
+                regions = iter(["53", "32", "11", "84"] * repeat)
+
+                def change_filter():
+                    at.sidebar.selectbox(key="territoire_region").select(next(regions)).run()
+
+                seconds = median_time(change_filter, repeat)
+                assert not at.exception, (page, at.exception)
+                out.append(Result(f"page {Path(page).stem} : rerun après filtre", label, seconds, "s", floor,
+                                  f"< {limit:.1f} s".replace(".", ","), seconds < limit))
+                at.sidebar.selectbox(key="territoire_region").select(None).run()
+    return out
+
+
+# --------------------------------------------------------------------------- server memory
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _serve_and_measure(script: Path, env: dict[str, str], port: int) -> float:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from serve import warm_up
+
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        warm_up(f"http://127.0.0.1:{port}", timeout=600)  # runs the script once: the default snapshot is loaded
+        time.sleep(1)
+        return _rss_mb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def server_memory(size: int = 100_000) -> list[Result]:
+    import socket
+
+    from gen_dash import store
+
+    def free_port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    floor = _serve_and_measure(ROOT / "benchmarks" / "empty_app.py", {}, free_port())
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/memoire.sqlite3"
+        path = synthetic_file(size)
+        store.publish(store.engine(url), path.read_bytes(), path.name, by="benchmark")  # the newest: shown by default
+        measured = _serve_and_measure(ROOT / "app.py", {"GEN_DASH_DATABASE_URL": url}, free_port())
+    return [Result("mémoire du serveur (RSS), instantané chargé", f"{size:,}".replace(",", " "), measured, "Mo", floor,
+                   "< plancher + 600 Mo", measured - floor < 600)]
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def coverage_measures(repeat: int) -> list[Result]:
+    import numpy as np
+
+    from gen_dash import coverage, geo, metrics
+    from gen_dash.ingest import read_snapshot
+
+    communes = pd.DataFrame(geo.load_communes().drop(columns="geometry"))
+    fabriques = metrics.fabriques_of(read_snapshot(synthetic_file(2_600)).rows).head(2_000)
+    distances = median_time(lambda: coverage.nearest_fabrique(communes, fabriques), repeat)
+    sample = metrics.fabriques_of(read_snapshot(ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv").rows)
+    greedy = median_time(lambda: coverage.suggest_sites(communes, sample, 70, 30, 5000), repeat)
+    out = [
+        Result("couverture : distances de 34 875 communes", f"{len(fabriques):,} fabriques".replace(",", " "), distances, "s",
+               None, "< 0,5 s", distances < 0.5),
+        Result("couverture : 70 sites suggérés (communes > 5 000 hab.)", "exemple fin 2017", greedy, "s", None, "< 3 s", greedy < 3),
+    ]
+    # Quality: greedy against the exact optimum (scipy milp) on instances small enough to solve exactly.
+    ratios = []
+    for region, k in (("53", 5), ("28", 5), ("24", 5), ("27", 6), ("44", 6)):
+        territory = metrics.filter_territory(communes, region).reset_index(drop=True)
+        instance = coverage.covering_instance(territory, sample, 20, min_population=3000)
+        found = sum(g for _, g in coverage.greedy_cover(instance, k))
+        _, optimum = coverage.exact_cover(instance, k, time_limit=120)
+        ratios.append(found / optimum if optimum else 1.0)
+    worst = float(np.min(ratios))
+    out.append(Result("couverture : glouton / optimum exact (pire cas)", "5 régions, R = 20 km, k = 5–6, communes > 3 000 hab.",
+                      worst, "ratio", 1.0, "≥ 0,95", worst >= 0.95))
+    return out
+
+
+def coverage_page(repeat: int) -> list[Result]:
+    at = _apptest(ROOT / "app.py", {})
+    at.run()
+    at.switch_page("pages/coverage.py").run()
+    radii = iter([10, 50, 20, 40] * repeat)
+    seconds = median_time(lambda: at.slider(key="couverture_rayon").set_value(next(radii)).run(), repeat)
+    return [Result("page couverture : rerun après changement de rayon", "exemple", seconds, "s", None, "< 1,5 s", seconds < 1.5)]
+
+
+# --------------------------------------------------------------------------- store
+
+
+def store_measures(size: int = 100_000, snapshots: int = 20, rows_each: int = 10_000) -> list[Result]:
+    from gen_dash import store
+    from gen_dash.sample import synthetic_snapshot
+
+    out = []
+    data = synthetic_file(size).read_bytes()
+    urls = {}
+    with tempfile.TemporaryDirectory() as folder:
+        urls["SQLite"] = f"sqlite:///{folder}/publication.sqlite3"
+        if os.environ.get("GEN_DASH_TEST_POSTGRES_URL"):
+            urls["PostgreSQL"] = os.environ["GEN_DASH_TEST_POSTGRES_URL"]
+        for backend, url in urls.items():
+            if backend == "PostgreSQL":
+                _empty_postgres(url)
+            eng = store.engine(url)
+            seconds = median_time(lambda: store.publish(eng, data, "cent-mille-2017-12-31.csv", by="benchmark"), 1, warm=False)
+            out.append(Result(f"publier un instantané ({backend})", f"{size:,}".replace(",", " "), seconds, "s"))
+        # The Évolution page with a long history: 20 snapshots of 10,000 rows.
+        url = f"sqlite:///{folder}/historique.sqlite3"
+        eng = store.engine(url)
+        for i in range(snapshots):
+            frame = synthetic_snapshot(rows_each, seed=100 + i).assign(date_extraction=f"2017-{(i % 12) + 1:02d}-{(i // 12) + 1:02d}")
+            store.publish(eng, frame.to_csv(index=False).encode(), f"lot-{i}.csv", by="benchmark")
+        at = _apptest(ROOT / "app.py", {"GEN_DASH_DATABASE_URL": url})
+        at.run()
+        at.switch_page("pages/evolution.py")
+        first = median_time(at.run, 1, warm=False)
+        again = median_time(lambda: at.sidebar.selectbox(key="territoire_region").select("53").run(), 3)
+        out.append(Result("page Évolution, premier affichage (lecture des 20 instantanés)", f"{snapshots} × {rows_each:,}".replace(",", " "),
+                          first, "s"))
+        out.append(Result("page Évolution, rerun après filtre", f"{snapshots} × {rows_each:,}".replace(",", " "), again, "s"))
+    return out
+
+
+def _empty_postgres(url: str) -> None:
+    import sqlalchemy as sa
+
+    from gen_dash import store
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for table in ("journal", "formations", "snapshots", "gen_dash_schema"):
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    engine.dispose()
+    store.engine.cache_clear()
