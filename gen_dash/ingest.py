@@ -447,7 +447,7 @@ class _Reader:
 
     def _dates(self, column: str) -> pd.Series:
         text = self.text(column)
-        parsed = _on_uniques(text, _parse_distinct_dates)
+        parsed = _on_uniques(text, _parse_distinct_dates).astype("datetime64[us]")
         self.flag(text.ne("") & parsed.isna(), ERREUR, column,
                   "« {} » n'est pas une date : écrivez 2016-12-15 ou 15/12/2016.", text)
         return parsed

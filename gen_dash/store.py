@@ -222,20 +222,28 @@ _ROW_COLUMNS = [c.name for c in COLUMNS] + ["ligne"] + [name for name, _ in _DER
 
 
 def _insert_rows(conn: Connection, snapshot_id: int, rows: pd.DataFrame, extras: list[str]) -> None:
-    table = pd.DataFrame(rows[_ROW_COLUMNS]).copy()
-    for column in table.columns:
-        if pd.api.types.is_datetime64_any_dtype(table[column]):
-            table[column] = table[column].dt.date
-    records = table.astype(object).where(table.notna(), None).to_dict("records")
-    other = rows[extras].astype(object).where(rows[extras].notna(), None).to_dict("records") if extras else [{}] * len(rows)
-    for record, values in zip(records, other):
-        record["snapshot_id"] = snapshot_id
-        record["autres"] = json.dumps(values, ensure_ascii=False) if values else None
-        for key, value in record.items():
-            if isinstance(value, np.generic):
-                record[key] = value.item()
-    for start in range(0, len(records), 10_000):
-        conn.execute(formations.insert(), records[start:start + 10_000])
+    """Bulk insert of the accepted rows, column by column (no per-cell pandas boxing, no per-row SQL compilation)."""
+    columns = []
+    for name in _ROW_COLUMNS:
+        values = rows[name]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            columns.append([None if pd.isna(v) else v for v in values.dt.date.tolist()])
+        else:
+            columns.append(values.to_numpy(dtype=object, na_value=None).tolist())
+    other = [rows[name].to_numpy(dtype=object, na_value=None).tolist() for name in extras]
+    columns.append([json.dumps(dict(zip(extras, values)), ensure_ascii=False) for values in zip(*other)]
+                   if extras else [None] * len(rows))
+    names = [*_ROW_COLUMNS, "autres"]
+    records = [(snapshot_id, *values) for values in zip(*columns)]
+    quoted = ", ".join(["snapshot_id", *names])
+    if conn.dialect.name == "postgresql":
+        # COPY: PostgreSQL's bulk path, inside the same transaction as the rest of the publication.
+        with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(f"COPY formations ({quoted}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row(record)
+    else:
+        placeholders = ", ".join("?" * (len(names) + 1))
+        conn.exec_driver_sql(f"INSERT INTO formations ({quoted}) VALUES ({placeholders})", records)
 
 
 def _refuse_duplicate(eng: Engine, digest: str) -> None:
@@ -326,8 +334,16 @@ def load_snapshot(eng: Engine, snapshot_id: int) -> Snapshot:
     """A published snapshot as :func:`gen_dash.ingest.read_snapshot` returned it: rows, report, date."""
     with eng.connect() as conn:
         meta = _snapshot_row(conn, snapshot_id)
-        rows = pd.read_sql(sa.select(formations).where(formations.c.snapshot_id == snapshot_id)
-                           .order_by(formations.c.ligne), conn)
+        # The driver's plain rows (no per-value ORM processing): _restore gives every column its type.
+        names = [c.name for c in formations.columns]
+        placeholder = "?" if conn.dialect.name == "sqlite" else "%s"
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SELECT {', '.join(names)} FROM formations WHERE snapshot_id = {placeholder} ORDER BY ligne",
+                           (snapshot_id,))
+            rows = pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+        finally:
+            cursor.close()
     extras = json.loads(meta["autres_colonnes"])
     problems = pd.DataFrame(json.loads(meta["rapport"]), columns=PROBLEM_COLUMNS)
     problems["ligne"] = problems["ligne"].astype("int64")
@@ -348,9 +364,13 @@ def _restore(table: pd.DataFrame, extras: list[str]) -> gpd.GeoDataFrame:
             out[c.name] = pd.to_numeric(values).astype("Float64")
         else:
             out[c.name] = pd.to_datetime(values).astype("datetime64[us]")
-    other = [json.loads(v) if v else {} for v in table["autres"]]
-    for name in extras:
-        out[name] = pd.Series([o.get(name) for o in other], index=table.index, dtype="str")
+    if extras:
+        # The other columns repeat a lot (a status, a comment): decode each distinct JSON text once.
+        codes, distinct = pd.factorize(table["autres"].astype(object), use_na_sentinel=True)
+        decoded = [json.loads(v) if v else {} for v in distinct]
+        for name in extras:
+            values = np.array([d.get(name) for d in decoded] + [None], dtype=object)
+            out[name] = pd.Series(values[codes], index=table.index, dtype="str")
     out["ligne"] = table["ligne"].astype("int64")
     for name, _ in _DERIVED:
         out[name] = table[name].astype("str").where(table[name].notna(), None)
