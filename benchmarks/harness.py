@@ -123,9 +123,12 @@ def national_map(repeat: int, formations: int = 10_000) -> list[Result]:
             return maps.map_html(maps.departement_map(metrics.figures_by_territory(rows), metrics.fabriques_of(rows)))
 
         seconds = median_time(build, repeat)
-        size = len(build().encode())
-        out.append(Result("carte nationale : octets envoyés", label, size, "o", floor_bytes, f"< {max_bytes / 1e6:.1f} Mo".replace(".", ","),
-                          size < max_bytes))
+        page = len(build().encode())
+        # First visit: the page, plus the static geometry the browser fetches once and then keeps in its cache.
+        static = sum(f.stat().st_size for f in (maps.install_assets(ROOT / "static") / maps.GEOMETRY).glob("*.geojson"))
+        out.append(Result("carte nationale : octets envoyés (1re visite)", label, page + static, "o", floor_bytes,
+                          f"< {max_bytes / 1e6:.1f} Mo".replace(".", ","), page + static < max_bytes))
+        out.append(Result("carte nationale : octets envoyés (chaque rerun)", label, page, "o", floor_bytes))
         out.append(Result("carte nationale : construction Python", label, seconds, "s", floor_time,
                           f"< {max_seconds:.0f} s" if max_seconds else "", seconds < max_seconds if max_seconds else None))
     return out
@@ -284,7 +287,7 @@ def store_measures(size: int = 100_000, snapshots: int = 20, rows_each: int = 10
             urls["PostgreSQL"] = os.environ["GEN_DASH_TEST_POSTGRES_URL"]
         for backend, url in urls.items():
             if backend == "PostgreSQL":
-                _empty_postgres(url)
+                store.drop_schema(url)
             eng = store.engine(url)
             seconds = median_time(lambda: store.publish(eng, data, "cent-mille-2017-12-31.csv", by="benchmark"), 1, warm=False)
             out.append(Result(f"publier un instantané ({backend})", f"{size:,}".replace(",", " "), seconds, "s"))
@@ -303,16 +306,3 @@ def store_measures(size: int = 100_000, snapshots: int = 20, rows_each: int = 10
                           first, "s"))
         out.append(Result("page Évolution, rerun après filtre", f"{snapshots} × {rows_each:,}".replace(",", " "), again, "s"))
     return out
-
-
-def _empty_postgres(url: str) -> None:
-    import sqlalchemy as sa
-
-    from gen_dash import store
-
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for table in ("journal", "formations", "snapshots", "gen_dash_schema"):
-            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    engine.dispose()
-    store.engine.cache_clear()

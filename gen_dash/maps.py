@@ -10,6 +10,8 @@ snapshot reaches the page only through ``textContent`` or JSON, never as HTML.
 from __future__ import annotations
 
 import html
+import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from folium.template import Template
 from gen_dash import fmt, geo
 
 VENDOR = "vendor"
+GEOMETRY = "gen-dash"
 _DEFAULT_FILL = "#e8eaed"  # no value (no learners): a light grey
 
 
@@ -59,7 +62,31 @@ def install_assets(static_dir: Path) -> Path:
         destination = target / name
         if not destination.exists():
             shutil.copytree(package.BASE_DIR, destination, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
+    # The map's geometry is the same on every page and every rerun: a static file the browser fetches once and
+    # caches, while each map sends only its colours and values.
+    for level in ("departement", "region"):
+        _write_atomically(target / GEOMETRY / f"{level}s.geojson", json.dumps(geometry_collection(level), separators=(",", ":"),
+                                                                             ensure_ascii=False))
     return target
+
+
+def geometry_collection(level: str) -> dict:
+    """Départements (``code``, ``nom``) or régions (``code``) for the web map, DROM in their insets."""
+    names = geo.load_departements().set_index("code_departement")["nom_departement"] if level == "departement" else {}
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": geometry, "properties": {"code": code, "nom": names.get(code, code) if level == "departement"
+                                                                 else code}}
+        for code, geometry, _ in geo.inset_features(level)]}
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Several servers may start at once: each writes a temporary file, then renames it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def asset_links(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -188,15 +215,13 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, limits: list[float], colo
     scripts, styles = asset_links(assets_url)
     values = figures.set_index("code")
     focus_set = set(focus) if focus else None
-    features, bounds = [], []
-    for code, geometry, box in geo.inset_features("departement"):
+    looks, bounds = {}, []
+    for code, _, box in geo.inset_features("departement"):
         value = values[ind.column].get(code) if code in values.index else None
         in_focus = focus_set is None or code in focus_set
         if in_focus:
             bounds.append(box)
-        features.append({"type": "Feature", "geometry": geometry, "properties": {
-            "code_departement": code, "nom": values["nom"].get(code, code) if code in values.index else code,
-            "valeur": _format(value, ind), "couleur": _colour(value, limits, colours, ind), "focus": in_focus}})
+        looks[code] = [_colour(value, limits, colours, ind), in_focus, _format(value, ind)]
 
     # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
     m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, attribution_control=True)
@@ -204,29 +229,13 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, limits: list[float], colo
     m.default_js, m.default_css = scripts, styles
     if tiles:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=f"Départements : {ind.label.lower()}",
-        style_function=_style,
-        highlight_function=lambda feature: {"weight": 2.5, "color": "#1f2a44"},
-        tooltip=folium.GeoJsonTooltip(fields=["nom", "valeur"], aliases=["Département", ind.label], sticky=False),
-        attr=geo.ATTRIBUTION,
-    ).add_to(m)
-    regions = {"type": "FeatureCollection",
-               "features": [{"type": "Feature", "geometry": g, "properties": {}} for _, g, _ in geo.inset_features("region")]}
-    folium.GeoJson(regions, name="Régions", interactive=False,
-                   style_function=lambda f: {"fill": False, "color": "#1f2a44", "weight": 1.6, "opacity": 0.9}).add_to(m)
+    root = assets_url.rstrip("/") + f"/{VENDOR}/{GEOMETRY}"
+    _Areas(f"{root}/departements.geojson", f"{root}/regions.geojson", looks, ind.label).add_to(m)
     _InsetFrames().add_to(m)
     _Legend(_legend_html(ind, limits, colours, legend_extra)).add_to(m)
     m.fit_bounds([[min(b[1] for b in bounds), min(b[0] for b in bounds)], [max(b[3] for b in bounds), max(b[2] for b in bounds)]])
     return m
 
-
-
-def _style(feature: dict) -> dict:
-    p = feature["properties"]
-    return {"fillColor": p["couleur"], "fillOpacity": 0.85 if p["focus"] else 0.25, "color": "#5f6b7a",
-            "weight": 0.6, "opacity": 1 if p["focus"] else 0.4}
 
 
 def _fabrique_markers(fabriques: pd.DataFrame, scripts, styles) -> folium.plugins.FastMarkerCluster:
@@ -331,6 +340,64 @@ class _Points(MacroElement):
         super().__init__()
         self._name = "Points"
         self.rows, self.callback = rows, callback
+
+
+class _Areas(MacroElement):
+    """Départements coloured by an indicator, and région borders, drawn from the static geometry files.
+
+    Only the colours and values travel with each map; names are set as text (``textContent``).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var looks = {{ this.looks|tojson }};
+            var label = {{ this.label|tojson }};
+            // Below Leaflet's overlay pane (400), where the fabriques' circles are: they stay clickable.
+            ['genDashDepartements', 'genDashRegions'].forEach(function (name, i) {
+                if (!map.getPane(name)) { map.createPane(name).style.zIndex = 350 + i; }
+            });
+            map.getPane('genDashRegions').style.pointerEvents = 'none';
+            fetch({{ this.departements|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
+                var layer = L.geoJSON(data, {
+                    pane: 'genDashDepartements',
+                    style: function (f) {
+                        var look = looks[f.properties.code] || ['#e8eaed', true, '–'];
+                        return {fillColor: look[0], fillOpacity: look[1] ? 0.85 : 0.25, color: '#5f6b7a', weight: 0.6,
+                                opacity: look[1] ? 1 : 0.4};
+                    },
+                    onEachFeature: function (f, shape) {
+                        var look = looks[f.properties.code] || ['', true, '–'];
+                        shape.bindTooltip(function () {
+                            var box = document.createElement('div');
+                            var name = document.createElement('strong');
+                            name.textContent = f.properties.nom + ' (' + f.properties.code + ')';
+                            box.appendChild(name);
+                            var value = document.createElement('div');
+                            value.textContent = label + ' : ' + look[2];
+                            box.appendChild(value);
+                            return box;
+                        }, {sticky: false});
+                        shape.on('mouseover', function () { shape.setStyle({weight: 2.5, color: '#1f2a44'}); });
+                        shape.on('mouseout', function () { layer.resetStyle(shape); });
+                    }
+                }).addTo(map);
+            });
+            fetch({{ this.regions|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
+                L.geoJSON(data, {pane: 'genDashRegions', interactive: false,
+                                 style: {fill: false, color: '#1f2a44', weight: 1.6, opacity: 0.9}}).addTo(map);
+            });
+            map.attributionControl.addAttribution({{ this.attribution|tojson }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, departements_url: str, regions_url: str, looks: dict, label: str):
+        super().__init__()
+        self._name = "Areas"
+        self.departements, self.regions, self.looks, self.label = departements_url, regions_url, looks, label
+        self.attribution = geo.ATTRIBUTION
 
 
 class _Legend(MacroElement):

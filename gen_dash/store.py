@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, UTC
 from functools import cache
 from pathlib import Path
 
@@ -198,7 +198,7 @@ def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date
     label = (label or "").strip() or f"Instantané du {when.strftime('%d/%m/%Y')}"
     report = snapshot.report
     extras = [c for c in snapshot.rows.columns if c not in _ROW_COLUMNS and c != "geometry"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     try:
         with _writing(eng) as conn, conn.begin():
             snapshot_id = conn.execute(snapshots.insert().values(
@@ -259,7 +259,7 @@ def _refuse_duplicate(eng: Engine, digest: str) -> None:
 
 def withdraw(eng: Engine, snapshot_id: int, *, by: str) -> None:
     """Take a snapshot out of the lists; it stays in the store and the journal says who and when."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with _writing(eng) as conn, conn.begin():
         row = conn.execute(sa.select(snapshots.c.id, snapshots.c.retire_le, snapshots.c.libelle)
                            .where(snapshots.c.id == snapshot_id)).first()
@@ -272,7 +272,7 @@ def withdraw(eng: Engine, snapshot_id: int, *, by: str) -> None:
 
 
 def _log(conn: Connection, by: str, action: str, snapshot_id: int | None, details: str) -> None:
-    conn.execute(audit.insert().values(le=datetime.now(timezone.utc), par=by, action=action, snapshot_id=snapshot_id,
+    conn.execute(audit.insert().values(le=datetime.now(UTC), par=by, action=action, snapshot_id=snapshot_id,
                                        details=details))
 
 
@@ -383,3 +383,12 @@ def journal(eng: Engine) -> pd.DataFrame:
     with eng.connect() as conn:
         rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc())).mappings().all()
     return pd.DataFrame(rows, columns=[c.name for c in audit.columns])
+
+
+def drop_schema(url: str) -> None:
+    """Drop every table of the store at *url* (tests and benchmarks start from an empty database)."""
+    engine.cache_clear()
+    eng = sa.create_engine(url)
+    with eng.begin() as conn:
+        metadata.drop_all(conn, checkfirst=True)
+    eng.dispose()

@@ -66,3 +66,17 @@ def as_points(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def with_status(changes: pd.DataFrame, statuses: list[str]) -> pd.DataFrame:
     """The differences whose ``statut`` is one of *statuses*."""
     return changes[changes["statut"].isin(statuses)]
+
+
+def french_by_row(frame: pd.DataFrame, columns: list[str], nature: str = "nature", signed: tuple[str, ...] = ()) -> pd.DataFrame:
+    """*columns* as French text, each row by the nature named in its *nature* column (a table of mixed indicators).
+
+    Columns in *signed* are changes: written with their sign (``+1 500``, ``−2,1 pt``).
+    """
+    from gen_dash import fmt
+
+    out = frame.copy()
+    for column in columns:
+        write = fmt.signed_change if column in signed else fmt.by_nature
+        out[column] = [write(v, n) for v, n in zip(out[column], out[nature])]
+    return out

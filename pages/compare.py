@@ -31,9 +31,7 @@ c.metric("Formations modifiées", fmt.number(counts[compare.MODIFIEE]), border=T
 st.subheader("Chiffres clés")
 figures = compare.headline_changes(before, after, view.targets)
 st.dataframe(
-    figures.assign(avant=[fmt.by_nature(v, n) for v, n in zip(figures["avant"], figures["nature"])],
-                   apres=[fmt.by_nature(v, n) for v, n in zip(figures["apres"], figures["nature"])],
-                   ecart=[fmt.signed_change(v, n) for v, n in zip(figures["ecart"], figures["nature"])]),
+    tables.french_by_row(figures, ["avant", "apres", "ecart"], signed=("ecart",)),
     hide_index=True, width="stretch", column_order=["libelle", "avant", "apres", "ecart"],
     column_config={"libelle": "Indicateur", "avant": "Avant", "apres": "Après", "ecart": "Écart"},
 )

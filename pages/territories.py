@@ -5,16 +5,15 @@ from functools import partial
 import streamlit as st
 
 import appstate as s
-from gen_dash import export, fmt, metrics, tables
+from gen_dash import export, metrics, tables
 
 view = s.page_header("Territoires")
 
 st.subheader("Le territoire face à la France")
 comparison = metrics.compare_with_nation(view.rows, view.national, view.targets)
 st.dataframe(
-    comparison.assign(territoire=[fmt.by_nature(v, n) for v, n in zip(comparison["territoire"], comparison["nature"])],
-                      france=[fmt.by_nature(v, n) for v, n in zip(comparison["france"], comparison["nature"])],
-                      part_du_national=[fmt.percent(v) for v in comparison["part_du_national"]]),
+    tables.french_by_row(comparison.assign(nature_part="part"), ["territoire", "france"])
+    .pipe(tables.french_by_row, ["part_du_national"], nature="nature_part"),
     hide_index=True, width="stretch", column_order=["libelle", "territoire", "france", "part_du_national"],
     column_config={"libelle": "Indicateur", "territoire": view.territory, "france": "France entière",
                    "part_du_national": "Part du total national"},

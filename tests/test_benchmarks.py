@@ -18,7 +18,7 @@ def test_harness_runs_end_to_end_on_1000_rows():
     out = json.loads(result.stdout)
     assert out["machine"]["coeurs"] >= 1
     names = {m["mesure"] for m in out["mesures"]}
-    for expected in ("read_snapshot", "chiffres (résumé, départements, régions)", "carte nationale : octets envoyés",
+    for expected in ("read_snapshot", "chiffres (résumé, départements, régions)", "carte nationale : octets envoyés (1re visite)",
                      "page overview : rerun après filtre", "page coverage : rerun après filtre",
                      "mémoire du serveur (RSS), instantané chargé", "couverture : glouton / optimum exact (pire cas)",
                      "publier un instantané (SQLite)", "page Évolution, rerun après filtre"):

@@ -29,13 +29,22 @@ def test_no_cdn_anywhere(snapshot, indicator):
     page = maps.map_html(m)
     assert not re.search(r"""(src|href)=["']https?://""", page)
     assert "d3" not in " ".join(urls)
+    fetched = re.findall(r'fetch\("([^"]+)"\)', page)
+    assert fetched == ["/app/static/vendor/gen-dash/departements.geojson", "/app/static/vendor/gen-dash/regions.geojson"]
 
 
-def test_assets_install_from_xstatic(tmp_path):
+def test_assets_install_from_xstatic_and_the_geometry(tmp_path):
+    import json
+
     target = maps.install_assets(tmp_path)
     for link in maps.asset_links("/x")[0] + maps.asset_links("/x")[1]:
         assert (tmp_path / link[1].removeprefix("/x/")).is_file()
     assert (target / "leaflet" / "images").is_dir()  # Leaflet's own icons
+    departements = json.loads((target / "gen-dash" / "departements.geojson").read_text(encoding="utf-8"))
+    assert len(departements["features"]) == 101
+    assert {"code": "974", "nom": "La Réunion"} in [f["properties"] for f in departements["features"]]
+    assert len(json.loads((target / "gen-dash" / "regions.geojson").read_text(encoding="utf-8"))["features"]) == 18
+    maps.install_assets(tmp_path)  # again: unchanged files are left as they are
 
 
 def test_fabrique_names_are_never_html():
@@ -57,9 +66,10 @@ def test_drom_are_inset_beside_metropolitan_france():
     assert geo.INSET_BOXES["974"][0] <= lon[0] <= geo.INSET_BOXES["974"][2] and (lon[1], lat[1]) == (2.35, 48.85)
 
 
-def test_legend_reads_french_classes(snapshot):
+def test_legend_and_values_read_in_french(snapshot):
     page = maps.map_html(build(snapshot.rows, "part_femmes", quota=0.3))
     assert "Part de femmes" in page and "30,0\\u00a0%" in page  # JSON-escaped no-break space
+    assert '"93": ["' in page  # each département's colour, focus and value travel with the map
     page = maps.map_html(build(snapshot.rows, "fabriques"))
     assert "zone blanche" in page
 

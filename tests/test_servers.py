@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-import sqlalchemy as sa
 
 from gen_dash import store
 from gen_dash.access import hash_password
@@ -30,11 +29,7 @@ PASSWORD = "éditeur de test, assez long"
 def two_servers():
     from tests.test_browser import _load_serve
 
-    engine = sa.create_engine(POSTGRES)
-    with engine.begin() as conn:
-        for table in ("journal", "formations", "snapshots", "gen_dash_schema"):
-            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    engine.dispose()
+    store.drop_schema(POSTGRES)
     env = {**os.environ, "GEN_DASH_DATABASE_URL": POSTGRES, "GEN_DASH_MOT_DE_PASSE_HASH": hash_password(PASSWORD)}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     servers = []

@@ -28,12 +28,7 @@ MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 def _fresh_url(backend: str, tmp_path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    eng = sa.create_engine(POSTGRES)
-    with eng.begin() as conn:
-        for table in ("journal", "formations", "snapshots", "gen_dash_schema"):
-            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    eng.dispose()
-    store.engine.cache_clear()
+    store.drop_schema(POSTGRES)
     return POSTGRES
 
 
