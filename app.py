@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 import appstate as s
-from gen_dash import fmt, metrics, store
+from gen_dash import fmt, links, metrics, store
 from gen_dash.ingest import SnapshotError
 
 st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(s.STATIC_DIR / "favicon.png"), layout="wide")
@@ -46,30 +46,13 @@ def _read_url() -> None:
     if st.session_state.get(s.URL_READ):
         return
     st.session_state[s.URL_READ] = True
-    notices = []
     params = st.query_params
-    regions = set(s.regions_table()["code_region"])
-    deps = s.departements_table()
-    region = params.get(s.Q_REGION)
-    if region:
-        if region in regions:
-            st.session_state[s.REGION] = region
-        else:
-            notices.append(f"région « {region} » inconnue")
-            region = None
-    wanted = [d for d in (params.get(s.Q_DEPARTEMENTS) or "").split(",") if d]
-    if wanted:
-        of_region = deps if not region else deps[deps["code_region"] == region]
-        known = [d for d in wanted if d in set(of_region["code_departement"])]
-        bad = [d for d in wanted if d not in known]
-        if bad:
-            notices.append("département(s) " + ", ".join(f"« {d} »" for d in bad) + " inconnu(s) ou hors de la région")
-        if known and not region:
-            region = deps.set_index("code_departement").loc[known[0], "code_region"]
-            known = [d for d in known if deps.set_index("code_departement").loc[d, "code_region"] == region]
-            st.session_state[s.REGION] = region
-        if known:
-            st.session_state[s.DEPARTEMENTS] = known
+    linked = links.territory_from_link(params.get(s.Q_REGION), params.get(s.Q_DEPARTEMENTS), s.departements_table())
+    notices = linked.notices
+    if linked.region:
+        st.session_state[s.REGION] = linked.region
+    if linked.departements:
+        st.session_state[s.DEPARTEMENTS] = linked.departements
     snapshot = params.get(s.Q_SNAPSHOT)
     if snapshot:
         if snapshot in {e.id for e in s.entries()} and snapshot != s.UPLOAD_ID:

@@ -298,11 +298,13 @@ def store_measures(size: int = 100_000, snapshots: int = 20, rows_each: int = 10
             frame = synthetic_snapshot(rows_each, seed=100 + i).assign(date_extraction=f"2017-{(i % 12) + 1:02d}-{(i // 12) + 1:02d}")
             store.publish(eng, frame.to_csv(index=False).encode(), f"lot-{i}.csv", by="benchmark")
         at = _apptest(ROOT / "app.py", {"GEN_DASH_DATABASE_URL": url})
-        at.run()
-        at.switch_page("pages/evolution.py")
+        # The first run reads the 20 snapshots from the store and computes their figures (the overview's pace needs
+        # them too); later runs find them in the cache.
         first = median_time(at.run, 1, warm=False)
-        again = median_time(lambda: at.sidebar.selectbox(key="territoire_region").select("53").run(), 3)
-        out.append(Result("page Évolution, premier affichage (lecture des 20 instantanés)", f"{snapshots} × {rows_each:,}".replace(",", " "),
+        at.switch_page("pages/evolution.py").run()
+        regions = iter(["53", "32", "11", "84", "28"])
+        again = median_time(lambda: at.sidebar.selectbox(key="territoire_region").select(next(regions)).run(), 3)
+        out.append(Result("premier affichage : lecture et chiffres des 20 instantanés", f"{snapshots} × {rows_each:,}".replace(",", " "),
                           first, "s"))
         out.append(Result("page Évolution, rerun après filtre", f"{snapshots} × {rows_each:,}".replace(",", " "), again, "s"))
     return out
