@@ -41,7 +41,7 @@ PAGES = [
 ALIASES = [st.Page("pages/overview.py", title="Vue d'ensemble", url_path="vue-d-ensemble", visibility="hidden")]
 
 
-def _read_url() -> None:
+def _read_url(listed: list[s.Entry]) -> None:
     """Once per session: take the territory and snapshot from the link; ignore bad values with a notice."""
     if st.session_state.get(s.URL_READ):
         return
@@ -55,7 +55,7 @@ def _read_url() -> None:
         st.session_state[s.DEPARTEMENTS] = linked.departements
     snapshot = params.get(s.Q_SNAPSHOT)
     if snapshot:
-        if snapshot in {e.id for e in s.entries()} and snapshot != s.UPLOAD_ID:
+        if snapshot in {e.id for e in listed} and snapshot != s.UPLOAD_ID:
             st.session_state[s.SNAPSHOT] = snapshot
         else:
             notices.append(f"instantané « {snapshot} » introuvable")
@@ -86,11 +86,8 @@ def _on_upload() -> None:
     digest = store.sha256(data)
     try:
         snapshot = s.snapshot_from_upload(digest, data, uploaded.name)
-    except SnapshotError as exc:
-        st.session_state[s.UPLOAD_ERROR] = (digest, str(exc))
-        return
-    except Exception as exc:  # noqa: BLE001 - whatever the file, the user gets a message, never a traceback
-        st.session_state[s.UPLOAD_ERROR] = (digest, f"Le fichier n'a pas pu être lu ({type(exc).__name__}).")
+    except SnapshotError as exc:  # read_snapshot turns whatever goes wrong with a file into one
+        st.session_state[s.UPLOAD_ERROR] = (uploaded.file_id, str(exc))
         return
     st.session_state.pop(s.UPLOAD_ERROR, None)
     st.session_state[s.UPLOADED] = snapshot
@@ -142,7 +139,7 @@ def _upload_panel(bar) -> None:
                       on_change=_on_upload, help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.")
     error = st.session_state.get(s.UPLOAD_ERROR)
     current = st.session_state.get(s.UPLOADER)
-    if error and current is not None and error[0] == store.sha256(current.getvalue()):
+    if error and current is not None and error[0] == current.file_id:  # the refused file is still the one shown
         bar.error(f"Fichier refusé : {error[1]}", icon=":material/error:")
     uploaded = st.session_state.get(s.UPLOADED)
     if uploaded is not None:
@@ -158,23 +155,21 @@ def _upload_panel(bar) -> None:
     _publication_panel(bar, uploaded)
 
 
-def _sidebar() -> s.View:
+def _sidebar(listed: list[s.Entry]) -> s.View:
     bar = st.sidebar
     bar.header("Territoire")
     regions = s.regions_table()
     region_names = dict(zip(regions["code_region"], regions["nom_region"]))
     region = bar.selectbox("Région", [None, *region_names], key=s.REGION, on_change=_on_region_change,
                            format_func=lambda c: "France entière" if c is None else region_names[c])
-    deps = s.departements_table()
     departements: list[str] = []
     if region:
-        of_region = deps[deps["code_region"] == region]
+        of_region = metrics.filter_territory(s.departements_table(), region)
         names = dict(zip(of_region["code_departement"], of_region["nom_departement"]))
         departements = bar.multiselect("Départements", list(names), key=s.DEPARTEMENTS,
                                        format_func=lambda c: f"{names[c]} ({c})", placeholder="Toute la région")
 
     bar.header("Instantané")
-    listed = s.entries()
     if not listed:
         st.warning("Aucun instantané publié (tous ont été retirés) : déposez un fichier dans la barre latérale.")
         _upload_panel(bar)
@@ -194,13 +189,15 @@ def _sidebar() -> s.View:
     chosen_deps = tuple(departements)
     rows = metrics.filter_territory(snapshot.rows, region, chosen_deps)
     _write_url(region, list(chosen_deps), chosen)
-    return s.View(entry, snapshot, s.targets(), region, chosen_deps, rows, s.territory_label(region, chosen_deps))
+    return s.View(entry, snapshot, s.targets(), region, chosen_deps, rows, s.territory_label(region, chosen_deps),
+                  tuple(listed))
 
 
 page = st.navigation(PAGES + ALIASES, position="top")
 s.map_assets_dir()
-_read_url()
-view = _sidebar()
+listed = s.entries()
+_read_url(listed)
+view = _sidebar(listed)
 st.session_state[s.VIEW] = view
 if view.entry.is_sample:
     st.info("Données illustratives : ces instantanés d'exemple sont générés et ne sont pas des chiffres officiels "

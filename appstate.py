@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gen_dash import access, config, fmt, geo, maps, metrics, sample, store
-from gen_dash.ingest import Snapshot, SnapshotError
+from gen_dash.ingest import Snapshot, SnapshotError, read_snapshot
 from gen_dash.targets import Targets, load_targets
 
 ROOT = Path(__file__).resolve().parent
@@ -63,6 +63,7 @@ class View:
     departements: tuple[str, ...]
     rows: gpd.GeoDataFrame
     territory: str
+    entries: tuple[Entry, ...]  # every snapshot this session can choose, as listed in the sidebar
 
     @property
     def national(self) -> gpd.GeoDataFrame:
@@ -103,12 +104,8 @@ def communes_table() -> pd.DataFrame:
 
 
 def database_url() -> str:
-    """The store's URL: ``GEN_DASH_DATABASE_URL`` in the environment or the app's secrets, else the local SQLite file."""
-    try:
-        configured = st.secrets.get("GEN_DASH_DATABASE_URL")
-    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
-        configured = None
-    return config.setting("GEN_DASH_DATABASE_URL") or configured or store.database_url()
+    """The store's URL (see :func:`gen_dash.store.database_url`: environment, secrets file, else local SQLite)."""
+    return store.database_url()
 
 
 @st.cache_resource(show_spinner="Ouverture de l'historique…")
@@ -135,11 +132,9 @@ def published(snapshot_id: int) -> Snapshot:
 
 
 @st.cache_resource(show_spinner="Lecture du fichier…", max_entries=8, ttl=3600)
-def snapshot_from_upload(digest: str, data: bytes, name: str) -> Snapshot:
-    """An uploaded file as read, keyed by its SHA-256 (only its uploader has its bytes)."""
-    from gen_dash.ingest import read_snapshot
-
-    return read_snapshot(data, name)
+def snapshot_from_upload(digest: str, _data: bytes, name: str) -> Snapshot:
+    """An uploaded file as read, keyed by its SHA-256 (only its uploader has its bytes; they are not hashed again)."""
+    return read_snapshot(_data, name)
 
 
 @st.cache_resource(show_spinner=False)
@@ -162,17 +157,15 @@ def basemap() -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- snapshots of this session
 
 
-def history_table() -> pd.DataFrame:
-    """The published, not withdrawn, snapshots (newest first)."""
-    return store.history(engine())
-
-
 def entries() -> list[Entry]:
-    """Snapshots this session can choose: its upload first, then the published history, newest first."""
+    """Snapshots this session can choose: its upload first, then the published history, newest first.
+
+    One query to the store; ``app.py`` makes it once per run and pages read :attr:`View.entries`.
+    """
     listed = [
         Entry(str(r.id), f"{fmt.day(r.date_instantane)} · {r.libelle} ({fmt.number(r.lignes_acceptees)} lignes"
               + ("" if r.exemple else f", {r.publie_par}") + ")", r.date_instantane, bool(r.exemple), r.nom_fichier)
-        for r in history_table().itertuples()
+        for r in store.history(engine()).itertuples()
     ]
     uploaded = st.session_state.get(UPLOADED)
     if uploaded is not None:
@@ -188,16 +181,16 @@ def load(entry: Entry) -> Snapshot:
     return published(int(entry.id))
 
 
-def history(region: str | None, departements: tuple[str, ...]) -> pd.DataFrame:
-    """Figures of the territory at every published snapshot (see :func:`gen_dash.metrics.figures_over_time`)."""
-    ids = tuple(int(i) for i in history_table()["id"])
-    return _history(database_url(), ids, region, tuple(departements))
+def history(current: View) -> pd.DataFrame:
+    """Figures of the view's territory at every published snapshot (see :func:`gen_dash.metrics.figures_over_time`)."""
+    ids = tuple(int(e.id) for e in current.entries if e.id != UPLOAD_ID)
+    return _history(database_url(), ids, current.region, current.departements)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _history(url: str, ids: tuple[int, ...], region: str | None, departements: tuple[str, ...]) -> pd.DataFrame:
-    dated = [(_published(url, i).date, _published(url, i).rows) for i in ids]
-    return metrics.figures_over_time(dated, region, departements)
+    snapshots = [_published(url, i) for i in ids]
+    return metrics.figures_over_time([(snap.date, snap.rows) for snap in snapshots], region, departements)
 
 
 def territory_label(region: str | None, departements: tuple[str, ...]) -> str:
@@ -258,11 +251,8 @@ def user_email() -> str | None:
 
 def is_editor() -> bool:
     """Whether this session may publish and withdraw, checked now against the server's own records."""
-    try:
-        logged_in = bool(st.user.get("is_logged_in"))
-    except Exception:  # noqa: BLE001 - no auth configured
-        logged_in = False
-    return access.editor_role(access_config(), editor_sessions(), session_id(), user_email(), logged_in)
+    email = user_email()  # only set when the identity provider vouched for the user
+    return access.editor_role(access_config(), editor_sessions(), session_id(), email, email is not None)
 
 
 def become_editor() -> None:

@@ -18,7 +18,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from gen_dash import config
 
 _HASHER = PasswordHasher()
-MODES = ("oidc", "mot_de_passe", "desactive")
 
 
 @dataclass(frozen=True)
@@ -109,10 +108,6 @@ class EditorSessions:
     def grant(self, session_id: str) -> None:
         with self._lock:
             self._sessions[session_id] = time.monotonic() + self.lifetime
-
-    def revoke(self, session_id: str) -> None:
-        with self._lock:
-            self._sessions.pop(session_id, None)
 
     def holds(self, session_id: str | None) -> bool:
         with self._lock:

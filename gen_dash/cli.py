@@ -98,15 +98,6 @@ def _fail(args: argparse.Namespace, message: str, status: int) -> int:
     return status
 
 
-def _read(args: argparse.Namespace) -> Snapshot:
-    try:
-        return read_snapshot(args.file)
-    except SnapshotError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a bad file must never show a traceback
-        raise SnapshotError(f"Le fichier n'a pas pu être lu ({type(exc).__name__} : {exc}).") from None
-
-
 def _out(args: argparse.Namespace, data, text: str) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value) if args.json else text)
 
@@ -123,7 +114,7 @@ def _status(snapshot: Snapshot) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    snapshot = _read(args)
+    snapshot = read_snapshot(args.file)
     report = snapshot.report
     lines = [
         f"Fichier : {snapshot.name}",
@@ -150,7 +141,7 @@ def summary_json(snapshot: Snapshot) -> dict:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    snapshot = _read(args)
+    snapshot = read_snapshot(args.file)
     s = summary_json(snapshot)
     lines = [
         f"Instantané : {snapshot.name}" + (f" du {fmt.day(snapshot.date)}" if snapshot.date else ""),
@@ -172,7 +163,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    snapshot = _read(args)
+    snapshot = read_snapshot(args.file)
     communes = pd.DataFrame(geo.load_communes().drop(columns="geometry"))
     radius = int(args.radius) if float(args.radius).is_integer() else args.radius
     report = coverage_report(communes, fabriques_of(snapshot.rows), radius, max(args.suggest, 0), args.min_population)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from gen_dash import geo
 from gen_dash.metrics import headline_figures
 from gen_dash.schema import COLUMNS
 from gen_dash.targets import Targets
@@ -82,8 +83,6 @@ def count_by_status(diff: pd.DataFrame) -> dict[str, int]:
 
 def changes_by_departement(changes: pd.DataFrame) -> pd.DataFrame:
     """Number of differences in every département (``code``, ``nom``, ``changements``), zeros included."""
-    from gen_dash import geo
-
     deps = geo.load_departements()[["code_departement", "nom_departement"]]
     counts = changes.groupby("code_departement").size()
     return pd.DataFrame({"code": deps["code_departement"], "nom": deps["nom_departement"],

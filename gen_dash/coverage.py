@@ -17,6 +17,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
+from gen_dash import geo
+
 EARTH_RADIUS_KM = 6371.0088
 DEFAULT_RADIUS_KM = 30.0
 
@@ -286,8 +288,6 @@ def coverage_report(communes: pd.DataFrame, fabriques: pd.DataFrame, radius_km: 
 
 def coverage_by_departement(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM) -> pd.DataFrame:
     """:func:`coverage_indicators` for each département of *distances*, with ``code`` and ``nom`` for maps and tables."""
-    from gen_dash import geo
-
     table = coverage_indicators(distances, radius_km, by="code_departement").reset_index()
     names = geo.load_departements().set_index("code_departement")["nom_departement"]
     return table.rename(columns={"code_departement": "code"}).assign(nom=lambda t: t["code"].map(names))

@@ -7,7 +7,10 @@ prefixed with an apostrophe, so a value from a snapshot can never run as a formu
 from __future__ import annotations
 
 import io
+import tempfile
+from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,11 +50,6 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 def to_geopackage_bytes(rows, layer: str = "formations") -> bytes:
     """The rows as a GeoPackage (points in EPSG:4326; opens in QGIS)."""
-    import tempfile
-    from pathlib import Path
-
-    import geopandas as gpd
-
     frame = gpd.GeoDataFrame(rows.copy(), geometry="geometry", crs=getattr(rows, "crs", None) or "EPSG:4326")
     for column in frame.columns:
         if column != "geometry" and (frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from gen_dash.config import REFERENCE_DIR
 from gen_dash.text import fold, fold_series
@@ -136,8 +138,6 @@ INSET_BOXES = {
 @cache
 def _inset_transforms() -> dict[str, tuple[float, float, float, float]]:
     """Per DROM: (sx, sy, x_offset, y_offset) mapping its lon/lat into its inset box, shapes kept on a Mercator map."""
-    import math
-
     shapes = _departements().set_index("code_departement").geometry
     transforms = {}
     for code, (x0, y0, x1, y1) in INSET_BOXES.items():
@@ -157,8 +157,6 @@ def inset_drom(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
     *frame* needs ``code_departement`` and EPSG:4326 geometries; metropolitan rows are unchanged.
     """
-    import shapely
-
     out = frame.copy()
     for code, (sx, sy, xoff, yoff) in _inset_transforms().items():
         rows = out["code_departement"] == code
@@ -184,8 +182,6 @@ def inset_features(level: str = "departement") -> tuple[tuple[str, dict, tuple[f
 
     Coordinates are snapped to 1e-4° (about 10 m), which keeps shared borders shared and the map light.
     """
-    import shapely
-
     if level == "departement":
         frame = _departements()[["code_departement", "geometry"]].rename(columns={"code_departement": "code"})
         codes = frame["code"]

@@ -124,6 +124,16 @@ def read_snapshot(
         required column missing...).
     """
     data, name = _read_bytes(source, name)
+    try:
+        return _read(data, name, max_bytes, max_rows)
+    except SnapshotError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the file holds, its reader gets a message, never a traceback
+        raise SnapshotError(f"Le fichier n'a pas pu être lu ({type(exc).__name__} : {exc}). "
+                            "Vérifiez qu'il s'agit bien d'un tableau CSV ou .xlsx.") from exc
+
+
+def _read(data: bytes, name: str | None, max_bytes: int | None, max_rows: int | None) -> Snapshot:
     max_bytes = config.max_upload_bytes() if max_bytes is None else max_bytes
     max_rows = config.max_rows() if max_rows is None else max_rows
     if len(data) > max_bytes:

@@ -24,6 +24,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from gen_dash import fmt, geo
+from gen_dash.compare import changes_by_departement
 
 VENDOR = "vendor"
 GEOMETRY = "gen-dash"
@@ -167,7 +168,6 @@ def departement_map(
     return m
 
 
-COVERAGE = Indicator("part_couverte", "Part de la population proche d'une fabrique", "coverage")
 _COVERAGE_LIMITS = [0.0, 0.5, 0.7, 0.85, 0.95, 1.0]
 
 
@@ -192,7 +192,7 @@ def coverage_map(
     suggestions
         :func:`gen_dash.coverage.suggest_sites` output.
     """
-    ind = Indicator(COVERAGE.column, f"Part de la population à moins de {fmt.number(radius_km)} km d'une fabrique", "coverage")
+    ind = Indicator("part_couverte", f"Part de la population à moins de {fmt.number(radius_km)} km d'une fabrique", "coverage")
     extra = [_swatch("#6a6f7a", "commune à plus de " + fmt.number(radius_km) + " km (taille : population)"),
              _swatch("#000091", "site suggéré (numéro : ordre de choix)", border="#ffffff")]
     m = _choropleth(figures, ind, _COVERAGE_LIMITS, _BLUES, focus, assets_url, tiles, extra)
@@ -512,8 +512,6 @@ _STATUS_COLOURS = {"ajoutée": "#18753c", "retirée": "#ce0500", "modifiée": "#
 def changes_map(changes: pd.DataFrame, focus: list[str] | None = None, assets_url: str = "/app/static",
                 tiles: tuple[str, str] | None = None) -> folium.Map:
     """Départements by number of changes between two snapshots, and each changed formation as a coloured point."""
-    from gen_dash.compare import changes_by_departement
-
     ind = Indicator("changements", "Formations ajoutées, retirées ou modifiées", "count")
     figures = changes_by_departement(changes)
     limits, colours = classify(figures["changements"], ind)

@@ -68,6 +68,13 @@ def _group_counts(rows: pd.DataFrame, key: str) -> dict:
     return {k: {c: int(v) for c, v in row.items()} for k, row in grouped.sort_index().iterrows()}
 
 
+def _add_shares(table: pd.DataFrame) -> None:
+    """``part_femmes`` and ``part_neet`` from the summed counts (none where there is no learner)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for share_name, count in (("part_femmes", "apprenants_femmes"), ("part_neet", "apprenants_neet")):
+            table[share_name] = (table[count] / table["apprenants"]).where(table["apprenants"] > 0)
+
+
 def waves_of(rows: pd.DataFrame) -> dict[int, dict]:
     """Per wave: fabriques (each counted in the earliest wave of its formations), formations, learners."""
     first_wave = rows.groupby("cle_fabrique")["vague"].transform("min")
@@ -107,9 +114,7 @@ def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.D
     for column in ("fabriques", "formations", *COUNTS):
         out[column] = out[column].fillna(0).astype("int64")
     out["subvention_eur"] = out["subvention_eur"].fillna(0).astype("float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["part_femmes"] = (out["apprenants_femmes"] / out["apprenants"]).where(out["apprenants"] > 0)
-        out["part_neet"] = (out["apprenants_neet"] / out["apprenants"]).where(out["apprenants"] > 0)
+    _add_shares(out)
     out["apprenants_pour_100k"] = (out["apprenants"] / out["population"] * 1e5).where(out["population"] > 0).round(1)
     out = out.rename(columns={key: "code", f"nom_{level}": "nom"})
     if level == "region":
@@ -176,9 +181,7 @@ def fabriques_of(rows: pd.DataFrame) -> pd.DataFrame:
         latitude=("latitude", "first"), longitude=("longitude", "first"),
         **{c: (c, "sum") for c in COUNTS}, subvention_eur=("subvention_eur", "sum"),
     ).reset_index()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["part_femmes"] = (out["apprenants_femmes"] / out["apprenants"]).where(out["apprenants"] > 0)
-        out["part_neet"] = (out["apprenants_neet"] / out["apprenants"]).where(out["apprenants"] > 0)
+    _add_shares(out)
     return out
 
 

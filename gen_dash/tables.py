@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from gen_dash import fmt
 from gen_dash.schema import BY_NAME, COLUMNS
+from gen_dash.text import fold_series
 
 DERIVED_LABELS = {"ligne": "Ligne du fichier", "code_region": "Région", "cle_fabrique": "Clé de fabrique",
                   "localisation": "Situé par"}
@@ -18,8 +20,6 @@ def readable_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 def search(frame: pd.DataFrame, query: str) -> pd.DataFrame:
     """Rows of *frame* where any cell contains every word of *query* (case and accents ignored)."""
-    from gen_dash.text import fold_series
-
     words = [w for w in query.lower().split() if w]
     if not words:
         return frame
@@ -47,8 +47,6 @@ def template_csv() -> bytes:
 
 def french(frame: pd.DataFrame, natures: dict[str, str]) -> pd.DataFrame:
     """Columns of *frame* formatted as French text (``nombre``, ``part``, ``euros``), for tables not meant to be sorted."""
-    from gen_dash import fmt
-
     out = frame.copy()
     for column, nature in natures.items():
         out[column] = [fmt.by_nature(v, nature) for v in out[column]]
@@ -73,8 +71,6 @@ def french_by_row(frame: pd.DataFrame, columns: list[str], nature: str = "nature
 
     Columns in *signed* are changes: written with their sign (``+1 500``, ``−2,1 pt``).
     """
-    from gen_dash import fmt
-
     out = frame.copy()
     for column in columns:
         write = fmt.signed_change if column in signed else fmt.by_nature

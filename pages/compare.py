@@ -7,7 +7,7 @@ import appstate as s
 from gen_dash import compare, fmt, maps, metrics, tables
 
 view = s.page_header("Comparer deux instantanés")
-listed = s.entries()
+listed = view.entries
 by_id = {e.id: e for e in listed}
 if len(listed) < 2:
     st.info("Il faut au moins deux instantanés (publiés, ou un publié et votre fichier déposé) pour comparer.")

@@ -58,7 +58,7 @@ st.dataframe(s.journal(), hide_index=True, width="stretch", column_config={
 if s.is_editor():
     with st.form("retrait"):
         st.markdown("**Retirer un instantané des listes** (éditeurs)")
-        published = {e.id: e.label for e in s.entries() if e.id != s.UPLOAD_ID}
+        published = {e.id: e.label for e in view.entries if e.id != s.UPLOAD_ID}
         st.selectbox("Instantané", list(published), format_func=published.get, key="retrait_choix")
         st.form_submit_button("Retirer", on_click=s.withdraw_chosen, icon=":material/delete:")
 message = st.session_state.pop("retrait_message", None)

@@ -7,7 +7,7 @@ from gen_dash import charts, fmt, metrics, tables
 
 view = s.page_header("Évolution dans le temps")
 targets = view.targets
-history = s.history(view.region, view.departements)
+history = s.history(view)
 st.write(f"{len(history)} instantané(s) publié(s), du {fmt.day(history.index.min())} au {fmt.day(history.index.max())}."
          if len(history) else "Aucun instantané publié.")
 if len(history) >= 2:

@@ -21,7 +21,7 @@ for i, (key, line) in enumerate(headline.iterrows()):
                           delta_arrow="off", border=True, help=f"Taux de réalisation : valeur rapportée à la cible nationale ({target}).")
 
 st.subheader("Rythme")
-history = s.history(view.region, view.departements)
+history = s.history(view)
 if view.filtered:
     st.write("Les objectifs sont nationaux ; pour ce territoire, voici son évolution d'un instantané à l'autre.")
 if history.empty or len(history) < 2:

@@ -40,7 +40,7 @@ st.dataframe(
 s.show_chart(charts.budget_by_wave(progress), key="vagues_budget")
 
 st.subheader("Évolution d'un instantané à l'autre")
-history = s.history(view.region, view.departements)
+history = s.history(view)
 if len(history) < 2:
     st.write("Il faut au moins deux instantanés datés pour montrer une évolution.")
 else:

@@ -327,3 +327,14 @@ def test_leading_and_trailing_newlines_keep_line_numbers():
     data = b"\r\n\r\n" + make_csv([row(), row(id_formation="F2", apprenants="x")], newline="\r\n") + b"\r\n\r\n"
     snapshot = read_snapshot(data)
     assert problems_of(snapshot, ERREUR)["ligne"].tolist() == [5]
+
+
+def test_an_unexpected_failure_is_still_one_french_message(monkeypatch):
+    from gen_dash import ingest
+
+    def broken(*args):
+        raise KeyError("imprévu")
+
+    monkeypatch.setattr(ingest, "_split_header", broken)
+    with pytest.raises(SnapshotError, match="n'a pas pu être lu"):
+        read_snapshot(make_csv([row()]))
