@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from functools import cache
+from typing import NamedTuple
 
 import geopandas as gpd
 import pandas as pd
@@ -78,6 +79,12 @@ def load_communes() -> gpd.GeoDataFrame:
 
 
 @cache
+def communes_by_code() -> pd.DataFrame:
+    """Communes indexed by ``code_commune``: one shared index, whose hash table every lookup reuses."""
+    return _communes().set_index("code_commune")
+
+
+@cache
 def load_postal_codes() -> pd.DataFrame:
     """Pairs ``code_commune``, ``code_postal`` (a postal code may serve several communes)."""
     return pd.read_csv(REFERENCE_DIR / "codes_postaux.csv", dtype=str)
@@ -86,9 +93,18 @@ def load_postal_codes() -> pd.DataFrame:
 @cache
 def load_placement_departements() -> gpd.GeoDataFrame:
     """Finer département contours, used only to find the département containing a point."""
-    return gpd.read_file(REFERENCE_DIR / "departements_placement.geojson").set_crs(CRS, allow_override=True)
+    shapes = gpd.read_file(REFERENCE_DIR / "departements_placement.geojson").set_crs(CRS, allow_override=True)
+    shapely.prepare(shapes.geometry.to_numpy())  # every reading tests points against them
+    return shapes
 
 
+@cache
+def departement_regions() -> dict[str, str]:
+    """Map every département code to its région's code."""
+    return dict(_departements()[["code_departement", "code_region"]].itertuples(index=False))
+
+
+@cache
 def departement_names() -> dict[str, str]:
     """Map every accepted spelling of a département (folded name, with or without article) to its code."""
     names: dict[str, str] = {}
@@ -101,17 +117,18 @@ def departement_names() -> dict[str, str]:
     return names
 
 
-@cache
-def postal_code_lookup() -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Lookups from a postal code to communes and départements.
+class PostalCodes(NamedTuple):
+    """Lookups from a postal code to communes and départements."""
 
-    Returns
-    -------
-    tuple of Series
-        ``single``: the commune of a postal code that serves one commune only;
-        ``departement``: the département of a postal code whose communes all share one;
-        ``by_name``: the commune for a (postal code, folded commune name) pair.
-    """
+    codes: pd.Index  #: every postal code
+    single: pd.Series  #: the commune of a postal code that serves one commune only
+    departement: pd.Series  #: the département of a postal code whose communes all share one
+    by_name: dict[tuple[str, str], str]  #: the commune for a (postal code, folded commune name) pair
+
+
+@cache
+def postal_code_lookup() -> PostalCodes:
+    """Lookups from a postal code to communes and départements (see :class:`PostalCodes`)."""
     pairs = load_postal_codes().merge(_communes()[["code_commune", "nom_commune", "code_departement"]], on="code_commune")
     per_code = pairs.groupby("code_postal").agg(
         communes=("code_commune", "nunique"), premier=("code_commune", "first"),
@@ -121,7 +138,8 @@ def postal_code_lookup() -> tuple[pd.Series, pd.Series, pd.Series]:
     departement = per_code.loc[per_code["departements"] == 1, "departement"]
     pairs["cle"] = fold_series(pairs["nom_commune"])
     by_name = pairs.drop_duplicates(["code_postal", "cle"]).set_index(["code_postal", "cle"])["code_commune"]
-    return single, departement, by_name
+    codes = pd.Index(load_postal_codes()["code_postal"].unique())
+    return PostalCodes(codes, single, departement, by_name.to_dict())
 
 
 # Where the five DROM are drawn beside metropolitan France, as French statistical maps do:

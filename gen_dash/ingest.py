@@ -8,18 +8,25 @@ written in the file, the value and a French message saying what to fix.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
 import geopandas as gpd
+from geopandas.array import GeometryArray
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+import shapely
 
 from gen_dash import config, geo
 from gen_dash.schema import BY_NAME, COLUMNS, COUNT_COLUMNS, REQUIRED, canonical_name
@@ -141,10 +148,9 @@ def _read(data: bytes, name: str | None, max_bytes: int | None, max_rows: int | 
             f"Le fichier pèse {len(data) / 1e6:.1f} Mo, au-delà de la limite de {max_bytes / 1e6:.0f} Mo. "
             "Découpez-le ou demandez à l'administrateur de relever la limite."
         )
-    if not data.strip():
+    if not data or data.isspace():
         raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
-    table = _read_table(data)
-    raw, headers = _split_header(table)
+    raw, headers = _split_header(*_read_table(data))
     if raw.empty:
         raise SnapshotError("Le fichier ne contient que la ligne d'en-tête : aucune formation à lire.")
     if len(raw) > max_rows:
@@ -174,8 +180,8 @@ def _read_bytes(source, name: str | None) -> tuple[bytes, str | None]:
     return data, name or getattr(source, "name", None)
 
 
-def _read_table(data: bytes) -> pd.DataFrame:
-    """All cells as text, indexed by physical line number (the first line is 1)."""
+def _read_table(data: bytes) -> tuple[pa.Table, np.ndarray]:
+    """All cells as text, and the physical line each record starts on (the first line is 1)."""
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -183,8 +189,8 @@ def _read_table(data: bytes) -> pd.DataFrame:
             "Ce fichier est un classeur Excel ancien (.xls) ou un document Office : "
             "enregistrez-le au format .xlsx ou CSV puis déposez-le à nouveau."
         )
-    raw = _utf8_bytes(data)
-    start = len(raw) - len(raw.lstrip(b"\r\n"))
+    raw = _text_bytes(data)
+    start = len(raw) - len(raw.lstrip(b"\r\n"))  # no copy unless the file starts with blank lines
     end = raw.find(b"\n", start)
     first = raw[start: end if end >= 0 else len(raw)].decode("utf-8", errors="replace")
     counts = {sep: first.count(sep) for sep in _SEPARATORS}
@@ -194,14 +200,19 @@ def _read_table(data: bytes) -> pd.DataFrame:
             "Ce fichier n'est pas un tableau : sa première ligne ne contient aucun séparateur "
             "(point-virgule, virgule ou tabulation). Exportez le tableur au format CSV."
         )
-    table = _read_regular_csv(raw, separator)
-    if table is None:
-        table = _read_ragged_csv(raw.decode("utf-8"), separator)
-    return table
+    # Arrow checks UTF-8 as it reads, so a UTF-8 file is never decoded in Python.
+    read = _read_regular_csv(raw, start, separator)
+    if read is None:
+        text, was_utf8 = _decode(raw)
+        if not was_utf8:
+            read = _read_regular_csv(text.encode("utf-8"), start, separator)
+        if read is None:
+            read = _read_ragged_csv(text, separator)
+    return read
 
 
-def _utf8_bytes(data: bytes) -> bytes:
-    """The file as UTF-8 bytes without BOM: as it is when it is UTF-8 (no copy), else decoded and re-encoded."""
+def _text_bytes(data: bytes) -> bytes:
+    """The file's bytes without BOM (UTF-16 turned into UTF-8); binary files refused."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16").encode("utf-8")
@@ -215,52 +226,52 @@ def _utf8_bytes(data: bytes) -> bytes:
         )
     if sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 13)) > 0.01 * len(head):
         raise SnapshotError("Ce fichier n'est pas un fichier texte lisible (caractères de contrôle) : déposez un CSV ou un .xlsx.")
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if body.isascii():
-        return body
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def _decode(raw: bytes) -> tuple[str, bool]:
+    """The text, and whether it was UTF-8."""
     try:
-        body.decode("utf-8")  # validation only: C speed, and UTF-8 files then reach Arrow untouched
-        return body
+        return raw.decode("utf-8"), True
     except UnicodeDecodeError:
         # Not UTF-8: a French spreadsheet's "CSV" is Windows-1252 (a superset of Latin-1's letters).
         try:
-            return body.decode("cp1252").encode("utf-8")
+            return raw.decode("cp1252"), False
         except UnicodeDecodeError:
-            return body.decode("latin-1").encode("utf-8")
+            return raw.decode("latin-1"), False
 
 
-def _read_regular_csv(raw: bytes, separator: str) -> pd.DataFrame | None:
-    """Fast path (Arrow's CSV reader) for a table whose lines all have the same width; None otherwise."""
-    prefix = raw[:4096]
-    lead = len(prefix) - len(prefix.lstrip(b"\r\n"))
-    body = raw[lead:].rstrip(b"\r\n") if raw[-1:] in (b"\r", b"\n") else raw[lead:]
-    if b"\n\n" in body or b"\n\r\n" in body:
-        return None  # blank lines inside: the slow path keeps their line numbers (lines of spaces make Arrow refuse)
-    newline = body.find(b"\n")
-    width = body[: newline if newline >= 0 else len(body)].count(separator.encode()) + 1
+def _read_regular_csv(raw: bytes, start: int, separator: str) -> tuple[pa.Table, np.ndarray] | None:
+    """Fast path (Arrow's CSV reader) for valid UTF-8 whose lines all have the same width; None otherwise."""
+    end = len(raw)
+    while end > start and raw[end - 1] in b"\r\n":  # only the trailing line breaks: no copy of the file
+        end -= 1
+    body = pa.py_buffer(raw).slice(start, end - start)
+    newline = raw.find(b"\n", start, end)
+    width = raw.count(separator.encode(), start, newline if newline >= 0 else end) + 1
     names = [str(i) for i in range(width)]
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(body),
             read_options=pa_csv.ReadOptions(column_names=names, use_threads=True),
-            parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=False),
+            # A blank line inside is a row of the wrong width, so it sends the file to the slow path,
+            # which keeps the line numbers right.
+            parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid:
         return None
-    if table.num_rows != body.count(b"\n") + 1:
-        return None  # a line break inside a quoted cell: line numbers would drift
-    offset = raw[:lead].count(b"\n")
-    df = pd.DataFrame({i: column.to_pandas() for i, column in enumerate(table.columns)})
-    df.index = pd.RangeIndex(offset + 1, offset + 1 + len(df))
-    return df
+    if table.num_rows != np.count_nonzero(np.frombuffer(body, np.uint8) == ord("\n")) + 1:
+        return None  # a line break inside a quoted cell, or a lone CR: line numbers would drift
+    offset = raw.count(b"\n", 0, start)
+    return table, np.arange(offset + 1, offset + 1 + table.num_rows)
 
 
-def _read_ragged_csv(text: str, separator: str) -> pd.DataFrame:
+def _read_ragged_csv(text: str, separator: str) -> tuple[pa.Table, np.ndarray]:
     """Any table: lines of uneven width, blank lines, line breaks inside quoted cells.
 
-    Indexed by the physical line each record starts on, so messages point to the right line.
+    Each record keeps the physical line it starts on, so messages point to the right line.
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"')
     records, starts, read = [], [], 0
@@ -274,19 +285,22 @@ def _read_ragged_csv(text: str, separator: str) -> pd.DataFrame:
             f"Le tableau est mal formé vers la ligne {reader.line_num} (séparateur détecté : "
             f"{_SEPARATOR_NAMES[separator]}) : vérifiez les guillemets. Détail : {exc}"
         ) from None
-    width = max((len(r) for r in records), default=0)
-    table = pd.DataFrame([r + [""] * (width - len(r)) for r in records], index=starts, dtype="str")
-    return table.set_axis(range(width), axis=1)
+    columns = itertools.zip_longest(*records, fillvalue="")
+    return _text_table(columns), np.array(starts, dtype=np.int64)
 
 
-def _read_xlsx(data: bytes) -> pd.DataFrame:
+def _read_xlsx(data: bytes) -> tuple[pa.Table, np.ndarray]:
     try:
         table = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds for a broken archive
         raise SnapshotError(f"Ce classeur .xlsx ne peut pas être lu ({type(exc).__name__}) : enregistrez-le à nouveau ou exportez-le en CSV.") from None
-    table = table.map(_excel_cell).astype(str)
-    table.index = table.index + 1
-    return table
+    columns = (map(_excel_cell, table[column]) for column in table.columns)
+    return _text_table(columns), np.arange(1, len(table) + 1)
+
+
+def _text_table(columns) -> pa.Table:
+    arrays = [pa.array(list(column), type=pa.string()) for column in columns]
+    return pa.table(arrays, names=[str(i) for i in range(len(arrays))])
 
 
 def _excel_cell(value) -> str:
@@ -299,23 +313,40 @@ def _excel_cell(value) -> str:
     return str(value)
 
 
-def _split_header(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Stripped cells below the header (the first non-empty line), empty lines and empty trailing columns dropped."""
-    table = table.apply(lambda col: col.str.strip())
-    filled = table.ne("")
-    nonempty_rows = filled.any(axis=1)
+def _split_header(table: pa.Table, lines: np.ndarray) -> tuple[pd.DataFrame, list[str]]:
+    """Stripped cells below the header (the first non-empty line), indexed by line number.
+
+    Empty lines and empty trailing columns are dropped. All of it happens in Arrow,
+    before any pandas object exists.
+    """
+    if not table.num_columns:
+        raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:  # Arrow's kernels release the GIL
+        columns, filled = zip(*pool.map(_trim, table.columns))
+    nonempty_rows = functools.reduce(pc.or_, filled).to_numpy(zero_copy_only=False)
     if not nonempty_rows.any():
         raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
-    header_pos = int(np.argmax(nonempty_rows.to_numpy()))
-    headers = [str(h) for h in table.iloc[header_pos]]
-    below = slice(header_pos + 1, None)
-    body = table.iloc[below][nonempty_rows.iloc[below].to_numpy()]
+    header_pos = int(np.argmax(nonempty_rows))
+    headers = [column[header_pos].as_py() for column in columns]
+    nonempty_rows[: header_pos + 1] = False
+    keep_rows = np.flatnonzero(nonempty_rows)
+    if len(keep_rows) and keep_rows[-1] - keep_rows[0] + 1 == len(keep_rows):
+        pick = lambda column: column.slice(keep_rows[0], len(keep_rows))  # noqa: E731 - no empty line inside: a view
+    else:
+        pick = lambda column: column.take(keep_rows)  # noqa: E731
     # Trailing separators make columns with neither a header nor a value.
-    keep_cols = [i for i, h in enumerate(headers) if h or filled.iloc[below, i].any()]
-    body = body.iloc[:, keep_cols]
+    keep_cols = [i for i, h in enumerate(headers) if h or pc.any(pick(filled[i])).as_py()]
+    body = pa.table([pick(columns[i]) for i in keep_cols], names=[str(i) for i in range(len(keep_cols))]).to_pandas()
+    body.columns = range(len(keep_cols))
+    body.index = pd.Index(lines[keep_rows])
     headers = [headers[i] or f"colonne {i + 1}" for i in keep_cols]
-    body.columns = range(len(headers))
     return body, headers
+
+
+def _trim(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+    """The column's cells stripped, and whether each is non-empty."""
+    trimmed = pc.utf8_trim_whitespace(column)
+    return trimmed, pc.greater(pc.binary_length(trimmed), 0)
 
 
 # --------------------------------------------------------------------------- rows
@@ -331,6 +362,7 @@ class _Reader:
         self.written: dict[str, str] = {}
         self.problems: list[pd.DataFrame] = []
         self.values: dict[str, pd.Series] = {}
+        self._distinct: dict[str, tuple[np.ndarray, pd.Series]] = {}
         extras: dict[str, int] = {}
         for pos, header in enumerate(headers):
             canonical = canonical_name(header)
@@ -380,6 +412,17 @@ class _Reader:
             "message": text,
         }))
 
+    def distinct(self, column: str) -> tuple[np.ndarray, pd.Series]:
+        """Per row, the position of its text among the column's distinct texts; and those texts."""
+        if column not in self._distinct:
+            codes, texts = pd.factorize(self.text(column))
+            self._distinct[column] = codes, pd.Series(texts, dtype="str")
+        return self._distinct[column]
+
+    def spread(self, column: str, per_text: pd.Series) -> pd.Series:
+        """A result computed on the column's distinct texts, one value per row."""
+        return pd.Series(per_text.array.take(self.distinct(column)[0]), index=self.raw.index)
+
     def text(self, column: str) -> pd.Series:
         """The column's stripped text, empty strings for a column the file does not have."""
         if column in self.values:
@@ -407,8 +450,7 @@ class _Reader:
             self.flag(above, ERREUR, column, "Valeur supérieure au nombre d'apprenants de la formation : "
                       f"« {self.written.get(column, column)} » compte une partie des apprenants, pas plus.")
         self._duplicates()
-        self._locate(out)
-        out["code_region"] = out["code_departement"].map(geo.load_departements().set_index("code_departement")["code_region"])
+        points = self._locate(out)
         for header, values in self.extras.items():
             out[header] = values.replace("", None)
         out["ligne"] = self.lines
@@ -422,72 +464,90 @@ class _Reader:
         problems = problems.assign(_o=problems["gravite"].ne(ERREUR)).sort_values(["ligne", "_o"], kind="stable")
         problems = problems.drop(columns="_o").reset_index(drop=True)
         rejected = problems.loc[problems["gravite"] == ERREUR, "ligne"].unique()
-        accepted = out[~out["ligne"].isin(rejected)] if len(rejected) else out
-        geometry = gpd.points_from_xy(accepted["longitude"].to_numpy(dtype=float, na_value=np.nan),
-                                      accepted["latitude"].to_numpy(dtype=float, na_value=np.nan), crs=geo.CRS)
-        rows = gpd.GeoDataFrame(accepted.reset_index(drop=True), geometry=geometry, crs=geo.CRS)
+        if len(rejected):
+            keep = ~out["ligne"].isin(rejected).to_numpy()
+            out, points = out[keep], points[keep]
+        rows = gpd.GeoDataFrame(out.reset_index(drop=True), geometry=points, crs=geo.CRS)
         report = Report(lignes=len(self.raw), problemes=problems)
         return Snapshot(rows=rows, report=report, date=self._snapshot_date(out), name=self.name, columns_in_file=dict(self.written))
 
     # -- types
 
+    # Codes, counts and dates repeat a lot: each check runs once per distinct text of the
+    # column, and its result is spread back to the rows.
+
     def _numbers(self, column: str) -> pd.Series:
-        text = self.text(column)
-        parsed = _parse_numbers(text)
+        text = self.distinct(column)[1]
+        parsed = _parse_distinct_numbers(text).astype("float64")
         bad = text.ne("") & parsed.isna()
-        self.flag(bad, ERREUR, column, "« {} » n'est pas un nombre : écrivez par exemple 12500 ou 12 500,50.", text)
+        self.flag(self.spread(column, bad), ERREUR, column,
+                  "« {} » n'est pas un nombre : écrivez par exemple 12500 ou 12 500,50.", self.text(column))
         minimum = BY_NAME[column].minimum
         if minimum is not None:
-            self.flag(parsed < minimum, ERREUR, column, "Valeur négative : un effectif ou un montant ne peut pas être inférieur à zéro."
+            self.flag(self.spread(column, parsed < minimum), ERREUR, column,
+                      "Valeur négative : un effectif ou un montant ne peut pas être inférieur à zéro."
                       if minimum == 0 else f"La valeur doit être au moins {minimum}.")
-        return parsed.astype("Float64")
+        return self.spread(column, parsed.astype("Float64"))
 
     def _integers(self, column: str) -> pd.Series:
-        text = self.text(column)
-        parsed = _parse_numbers(text)
+        text = self.distinct(column)[1]
+        parsed = _parse_distinct_numbers(text).astype("float64")
         fractional = parsed.notna() & (parsed % 1 != 0)
         bad = (text.ne("") & parsed.isna()) | fractional
-        self.flag(bad, ERREUR, column, "« {} » n'est pas un nombre entier : écrivez un entier, par exemple 12.", text)
+        self.flag(self.spread(column, bad), ERREUR, column,
+                  "« {} » n'est pas un nombre entier : écrivez un entier, par exemple 12.", self.text(column))
         minimum = BY_NAME[column].minimum
-        below = parsed < minimum
-        self.flag(below & ~bad, ERREUR, column,
+        self.flag(self.spread(column, (parsed < minimum) & ~bad), ERREUR, column,
                   "Nombre négatif : un effectif ne peut pas être inférieur à zéro." if minimum == 0
                   else f"Le numéro doit être au moins {minimum}.")
-        return parsed.where(~bad).round().astype("Int64")
+        return self.spread(column, parsed.where(~bad).round().astype("Int64"))
 
     def _dates(self, column: str) -> pd.Series:
-        text = self.text(column)
-        parsed = _on_uniques(text, _parse_distinct_dates).astype("datetime64[us]")
-        self.flag(text.ne("") & parsed.isna(), ERREUR, column,
-                  "« {} » n'est pas une date : écrivez 2016-12-15 ou 15/12/2016.", text)
-        return parsed
+        text = self.distinct(column)[1]
+        parsed = _parse_distinct_dates(text).astype("datetime64[us]")
+        self.flag(self.spread(column, text.ne("") & parsed.isna()), ERREUR, column,
+                  "« {} » n'est pas une date : écrivez 2016-12-15 ou 15/12/2016.", self.text(column))
+        return self.spread(column, parsed)
 
     def _duplicates(self) -> None:
-        ids = self.text("id_formation")
-        dup = ids.ne("") & ids.duplicated(keep=False)
-        if not dup.any():
+        codes, ids = self.distinct("id_formation")
+        repeated = (np.bincount(codes, minlength=len(ids)) > 1) & ids.ne("").to_numpy()
+        if not repeated.any():
             return
+        dup = self.spread("id_formation", pd.Series(repeated))
+        ids = self.text("id_formation")
         lines_by_id = self.lines[dup].groupby(ids[dup]).agg(lambda s: ", ".join(map(str, s)))
         self.flag(dup, ERREUR, "id_formation", "Identifiant de formation en double (lignes {}) : chaque formation "
                   "doit avoir un identifiant unique ; toutes ces lignes sont rejetées.", ids[dup].map(lines_by_id).reindex(ids.index))
 
     # -- location
 
-    def _locate(self, out: pd.DataFrame) -> None:
-        """Fill ``code_commune``, ``code_departement``, coordinates and ``localisation`` for every row.
+    def _locate(self, out: pd.DataFrame) -> GeometryArray:
+        """Fill ``code_commune``, ``code_departement``, ``code_region``, coordinates and ``localisation``.
 
         Placing depends only on the location columns, which repeat (every formation of
         a fabrique, often every fabrique of a commune): each distinct combination is
         placed once, then results and problems are spread back to the rows.
+
+        Returns
+        -------
+        GeometryArray
+            Each row's point: the rows of one place share one (immutable) point object.
         """
         columns = [c for c in _LOCATION_COLUMNS if c in self.values]
         codes = np.zeros(len(out), dtype=np.int64)
-        for column in columns:  # combine the columns' codes, re-numbering so the key stays small
-            column_codes, distinct = pd.factorize(self.text(column))
-            codes = pd.factorize(codes * (len(distinct) + 1) + column_codes + 1)[0]
-        first = np.unique(codes, return_index=True)[1]
+        size = 1
+        for column in columns:  # combine the columns' codes, re-numbering only when the key could overflow
+            column_codes, distinct = self.distinct(column)
+            if size * (len(distinct) + 1) >= 2**62:
+                codes = pd.factorize(codes)[0]
+                size = int(codes.max()) + 1
+            codes, size = codes * (len(distinct) + 1) + column_codes + 1, size * (len(distinct) + 1)
+        codes, distinct = pd.factorize(codes)  # numbered in order of first appearance
+        first = np.empty(len(distinct), dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
         sub = _Reader.__new__(_Reader)
-        sub.written, sub.problems, sub.name = self.written, [], self.name
+        sub.written, sub.problems, sub.name, sub._distinct = self.written, [], self.name, {}
         sub.raw = pd.DataFrame(index=pd.RangeIndex(len(first)))
         sub.lines = pd.Series(np.arange(len(first)), index=sub.raw.index)
         sub.values = {c: self.values[c].iloc[first].set_axis(sub.raw.index) for c in columns}
@@ -495,25 +555,61 @@ class _Reader:
         sub._locate_distinct(placed)
         for column in placed.columns:
             out[column] = placed[column].take(codes).set_axis(out.index)
+        points = gpd.points_from_xy(placed["longitude"].to_numpy(dtype=float, na_value=np.nan),
+                                    placed["latitude"].to_numpy(dtype=float, na_value=np.nan), crs=geo.CRS)
         if sub.problems:
             rows = pd.DataFrame({"_cle": codes, "ligne": self.lines.to_numpy()})
             problems = pd.concat(sub.problems, ignore_index=True).rename(columns={"ligne": "_cle"})
             self.problems.append(rows.merge(problems, on="_cle").drop(columns="_cle")[PROBLEM_COLUMNS])
+        return points.take(codes)
 
     def _locate_distinct(self, out: pd.DataFrame) -> None:
-        communes = geo._communes().set_index("code_commune")
-        codes = communes.index
-        index = out.index
-        none = pd.Series(None, index=index, dtype="str")
+        communes = geo.communes_by_code()
+        none = pd.Series(None, index=out.index, dtype="str")
+        cc, unknown = self._commune_codes()
+        dep_from_cc = cc.map(communes["code_departement"])
+        cp, unknown_cp = self._postal_codes()
+        cp_commune = self._postal_communes(cp)
+        dep_from_cp = cp_commune.map(communes["code_departement"]).fillna(cp.map(geo.postal_code_lookup().departement))
 
-        # 1. code commune, repairing lost leading zeros and the old "20" Corsican prefix.
-        cc_text = self.text("code_commune").str.upper()
-        cc = cc_text.where(cc_text.ne(""))
-        padded = cc.where(cc.str.fullmatch(r"\d{1,4}", na=False)).str.zfill(5)
+        lat, lon, dep_from_xy, outside = self._coordinates()
+        dep, unknown_dep = self._departement_column(dep_from_cc.fillna(dep_from_cp).fillna(dep_from_xy))
+        chosen = self._most_precise(dep_from_cc, dep_from_cp, dep_from_xy, dep)
+        ambiguous_cp = cp.notna() & dep_from_cp.isna()
+        unplaced = chosen.isna() & ~unknown & ~unknown_cp & ~outside & ~unknown_dep
+        self.flag(unplaced & ambiguous_cp, ERREUR, "code_postal",
+                  "Ce code postal dessert des communes de plusieurs départements : ajoutez le nom de la commune ou le code commune.")
+        self.flag(unplaced & ~ambiguous_cp, ERREUR, "code_departement",
+                  "Impossible de situer la formation : indiquez le code commune, le code postal, les coordonnées ou le département.",
+                  value=none.fillna(""))
+
+        commune = cc.fillna(cp_commune)
+        out["code_commune"] = commune
+        out["code_postal"] = cp
+        out["code_departement"] = chosen
+        out["code_region"] = chosen.map(geo.departement_regions())
+        out["commune"] = out["commune"].fillna(commune.map(communes["nom_commune"]))
+        placed_point = dep_from_xy.notna()
+        out["localisation"] = np.select([placed_point, commune.notna(), chosen.notna()],
+                                        ["coordonnees", "commune", "departement"], default=None)
+        out["latitude"] = lat.where(placed_point, commune.map(communes["lat"])).astype("Float64")
+        out["longitude"] = lon.where(placed_point, commune.map(communes["lon"])).astype("Float64")
+
+    # Each repair below runs only when some value is not already a known code.
+
+    def _commune_codes(self) -> tuple[pd.Series, pd.Series]:
+        """Known commune codes (NA otherwise), repairing lost leading zeros and the old "20" Corsican prefix; and the unknown ones."""
+        codes = geo.communes_by_code().index
+        text = self.text("code_commune").str.upper()
+        cc = text.where(text.ne(""))
+        unknown = cc.notna() & ~_known(cc, codes)
+        if not unknown.any():
+            return cc, unknown
+        padded = cc.where(unknown & cc.str.fullmatch(r"\d{1,4}", na=False)).str.zfill(5)
         fix_zero = padded.notna() & _known(padded, codes)
         self.flag(fix_zero, AVERTISSEMENT, "code_commune", "Zéro initial rétabli (perdu par le tableur) : code commune lu comme {}.", padded)
         cc = cc.where(~fix_zero, padded)
-        corsica = cc.where(cc.str.fullmatch(r"20\d{3}", na=False))
+        corsica = cc.where(unknown & cc.str.fullmatch(r"20\d{3}", na=False))
         as_2a, as_2b = "2A" + corsica.str.slice(2), "2B" + corsica.str.slice(2)
         in_2a, in_2b = _known(as_2a, codes), _known(as_2b, codes)
         fix_corsica = corsica.notna() & (in_2a ^ in_2b)
@@ -523,28 +619,35 @@ class _Reader:
         unknown = cc.notna() & ~_known(cc, codes)
         self.flag(unknown, ERREUR, "code_commune",
                   "Code commune inconnu : indiquez le code INSEE à 5 caractères (pas le code postal), par exemple 93066.")
-        cc = cc.where(~unknown)
-        dep_from_cc = cc.map(communes["code_departement"])
+        return cc.where(~unknown), unknown
 
-        # 2. postal code, with the commune's name to choose among the communes it serves.
-        cp_text = self.text("code_postal")
-        cp = cp_text.where(cp_text.ne(""))
-        cp_digits = cp.where(cp.str.fullmatch(r"\d{4,5}", na=False)).str.zfill(5)
-        single, cp_departement, by_name = geo.postal_code_lookup()
-        postal_codes = pd.Index(geo.load_postal_codes()["code_postal"].unique())
-        fix_cp = cp.str.fullmatch(r"\d{4}", na=False) & _known(cp_digits, postal_codes)
-        self.flag(fix_cp, AVERTISSEMENT, "code_postal", "Zéro initial rétabli (perdu par le tableur) : code postal lu comme {}.", cp_digits)
-        unknown_cp = cp.notna() & ~_known(cp_digits, postal_codes)
-        self.flag(unknown_cp, ERREUR, "code_postal", "Code postal inconnu : indiquez un code postal français à 5 chiffres.")
-        cp = cp_digits.where(~unknown_cp)
-        cp_commune = cp.map(single)
-        named = cp.notna() & cp_commune.isna() & self.text("commune").ne("")
+    def _postal_codes(self) -> tuple[pd.Series, pd.Series]:
+        """Known postal codes (NA otherwise), repairing a lost leading zero; and the unknown ones."""
+        codes = geo.postal_code_lookup().codes
+        text = self.text("code_postal")
+        cp = text.where(text.ne(""))
+        unknown = cp.notna() & ~_known(cp, codes)
+        if not unknown.any():
+            return cp, unknown
+        padded = cp.where(unknown & cp.str.fullmatch(r"\d{4}", na=False)).str.zfill(5)
+        fix_zero = padded.notna() & _known(padded, codes)
+        self.flag(fix_zero, AVERTISSEMENT, "code_postal", "Zéro initial rétabli (perdu par le tableur) : code postal lu comme {}.", padded)
+        unknown = unknown & ~fix_zero
+        self.flag(unknown, ERREUR, "code_postal", "Code postal inconnu : indiquez un code postal français à 5 chiffres.")
+        return cp.where(~fix_zero, padded).where(~unknown), unknown
+
+    def _postal_communes(self, cp: pd.Series) -> pd.Series:
+        """The commune of each postal code: its only one, else the one the commune's name designates."""
+        postal = geo.postal_code_lookup()
+        found = cp.map(postal.single)
+        named = cp.notna() & found.isna() & self.text("commune").ne("")
         if named.any():
-            keys = pd.MultiIndex.from_arrays([cp[named].astype(object), fold_series(self.text("commune")[named]).astype(object)])
-            cp_commune[named] = by_name.reindex(keys).to_numpy()
-        dep_from_cp = cp_commune.map(communes["code_departement"]).fillna(cp.map(cp_departement))
+            keys = zip(cp[named].to_numpy(object), fold_series(self.text("commune")[named]).to_numpy(object))
+            found[named] = [postal.by_name.get(key) for key in keys]
+        return found
 
-        # 3. coordinates: the département whose polygon contains the point; swapped if that puts it in France.
+    def _coordinates(self) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+        """Latitude, longitude (swapped back when they were inverted), the département containing the point, and points outside France."""
         lat_text, lon_text = self.text("latitude"), self.text("longitude")
         lat, lon = _parse_numbers(lat_text), _parse_numbers(lon_text)
         for column, text, parsed in (("latitude", lat_text, lat), ("longitude", lon_text, lon)):
@@ -556,67 +659,65 @@ class _Reader:
                   "Coordonnées incomplètes : donnez la latitude et la longitude, ou aucune des deux.")
         has_point = lat.notna() & lon.notna()
         dep_from_xy = _departement_of_points(lon.where(has_point), lat.where(has_point))
-        swapped = has_point & dep_from_xy.isna()
-        dep_swapped = _departement_of_points(lat.where(swapped), lon.where(swapped))
-        fix_swap = swapped & dep_swapped.notna()
-        pair = lat_text + " / " + lon_text
-        self.flag(fix_swap, AVERTISSEMENT, "latitude", "Latitude et longitude inversées : elles ont été échangées.", value=pair)
-        lat, lon = lat.where(~fix_swap, lon), lon.where(~fix_swap, lat)
-        dep_from_xy = dep_from_xy.fillna(dep_swapped)
         outside = has_point & dep_from_xy.isna()
-        self.flag(outside, ERREUR, "latitude",
-                  "Coordonnées hors de France (départements et DROM) : vérifiez la latitude et la longitude (degrés décimaux WGS84).",
-                  value=pair)
+        if outside.any():  # swapped, if that puts the point in France
+            dep_swapped = _departement_of_points(lat.where(outside), lon.where(outside))
+            fix_swap = outside & dep_swapped.notna()
+            self.flag(fix_swap, AVERTISSEMENT, "latitude", "Latitude et longitude inversées : elles ont été échangées.",
+                      value=self.coordinates_text())
+            lat, lon = lat.where(~fix_swap, lon), lon.where(~fix_swap, lat)
+            dep_from_xy = dep_from_xy.fillna(dep_swapped)
+            outside = has_point & dep_from_xy.isna()
+            self.flag(outside, ERREUR, "latitude", "Coordonnées hors de France (départements et DROM) : vérifiez "
+                      "la latitude et la longitude (degrés décimaux WGS84).", value=self.coordinates_text())
+        return lat, lon, dep_from_xy, outside
 
-        # 4. département: code, name, "93 - Seine-Saint-Denis", lost zero, Corsica's "20".
+    def coordinates_text(self) -> pd.Series:
+        """``latitude / longitude`` as written, the value shown for a problem with the point."""
+        return self.text("latitude") + " / " + self.text("longitude")
+
+    def _departement_column(self, finer: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """The département column read as a code, a name or ``93 - Seine-Saint-Denis`` (lost zero and Corsica's "20"
+        repaired, the latter from *finer*, the département found by the commune, postal code or point); and the unknown ones."""
         dep_text = self.text("code_departement")
         dep = _departement_codes(dep_text)
-        fix_dep_zero = dep_text.str.fullmatch(r"\d", na=False) & dep.notna()
-        self.flag(fix_dep_zero, AVERTISSEMENT, "code_departement", "Zéro initial rétabli (perdu par le tableur) : département lu comme {}.", dep)
-        is_20 = dep_text.str.fullmatch(r"20(\s*-.*)?", na=False)
-        finer = dep_from_cc.fillna(dep_from_cp).fillna(dep_from_xy)
-        corsican = finer.where(finer.eq("2A") | finer.eq("2B"))
-        self.flag(is_20 & corsican.notna(), AVERTISSEMENT, "code_departement",
-                  "Le département 20 n'existe plus : la commune indique {}, retenu.", corsican)
-        self.flag(is_20 & corsican.isna(), ERREUR, "code_departement",
-                  "Le département 20 n'existe plus : indiquez 2A (Corse-du-Sud) ou 2B (Haute-Corse), ou la commune.")
-        dep = dep.where(~is_20, corsican)
-        unknown_dep = dep_text.ne("") & dep.isna() & ~is_20
-        self.flag(unknown_dep, ERREUR, "code_departement",
+        texts = self.distinct("code_departement")[1]
+        fix_zero = self.spread("code_departement", texts.str.fullmatch(r"\d", na=False)) & dep.notna()
+        self.flag(fix_zero, AVERTISSEMENT, "code_departement", "Zéro initial rétabli (perdu par le tableur) : département lu comme {}.", dep)
+        is_20 = self.spread("code_departement", texts.str.fullmatch(r"20(\s*-.*)?", na=False))
+        if is_20.any():
+            corsican = finer.where(finer.eq("2A") | finer.eq("2B"))
+            self.flag(is_20 & corsican.notna(), AVERTISSEMENT, "code_departement",
+                      "Le département 20 n'existe plus : la commune indique {}, retenu.", corsican)
+            self.flag(is_20 & corsican.isna(), ERREUR, "code_departement",
+                      "Le département 20 n'existe plus : indiquez 2A (Corse-du-Sud) ou 2B (Haute-Corse), ou la commune.")
+            dep = dep.where(~is_20, corsican)
+        unknown = dep_text.ne("") & dep.isna()
+        self.flag(unknown & ~is_20, ERREUR, "code_departement",
                   "Département inconnu : indiquez son code (01 à 95, 2A, 2B, 971 à 974, 976) ou son nom.")
+        return dep, unknown
 
-        # The most precise source wins; each other source that disagrees gets a warning naming both.
-        sources = [("code_commune", dep_from_cc), ("code_postal", dep_from_cp), ("latitude", dep_from_xy), ("code_departement", dep)]
-        chosen, chosen_from, chosen_value = none.copy(), none.copy(), none.copy()
-        for column, found in sources:
-            take = chosen.isna() & found.notna()
+    def _most_precise(self, *found: pd.Series) -> pd.Series:
+        """The département from the most precise source (commune, postal code, point, département column);
+        each other source that disagrees gets a warning naming both."""
+        columns = ("code_commune", "code_postal", "latitude", "code_departement")
+        chosen = functools.reduce(pd.Series.fillna, found)
+        differs = [each.notna() & each.ne(chosen) for each in found]
+        if not any(mask.any() for mask in differs):
+            return chosen
+        none = pd.Series(None, index=chosen.index, dtype="str")
+        chosen_from, chosen_value, taken = none, none, none
+        for column, each in zip(columns, found):
+            take = taken.isna() & each.notna()
             chosen_from = chosen_from.where(~take, self.written.get(column, column))
-            chosen_value = chosen_value.where(~take, pair if column == "latitude" else self.text(column))
-            chosen = chosen.fillna(found)
-        for column, found in sources:
-            differs = found.notna() & chosen.notna() & found.ne(chosen)
+            chosen_value = chosen_value.where(~take, self.coordinates_text() if column == "latitude" else self.text(column))
+            taken = taken.fillna(each)
+        for column, each, mask in zip(columns, found, differs):
             message = (f"Désaccord sur le département : « {self.written.get(column, column)} » indique {{}}, "
                        "mais « {} » ({}), plus précis, indique {} : {} est retenu.")
-            self.flag(differs, AVERTISSEMENT, column, message, (found, chosen_from, chosen_value, chosen, chosen),
-                      value=pair if column == "latitude" else None)
-        ambiguous_cp = cp.notna() & dep_from_cp.isna()
-        unplaced = chosen.isna() & ~unknown & ~unknown_cp & ~outside & ~unknown_dep & ~(is_20 & corsican.isna())
-        self.flag(unplaced & ambiguous_cp, ERREUR, "code_postal",
-                  "Ce code postal dessert des communes de plusieurs départements : ajoutez le nom de la commune ou le code commune.")
-        self.flag(unplaced & ~ambiguous_cp, ERREUR, "code_departement",
-                  "Impossible de situer la formation : indiquez le code commune, le code postal, les coordonnées ou le département.",
-                  value=none.fillna(""))
-
-        commune = cc.fillna(cp_commune)
-        out["code_commune"] = commune
-        out["code_postal"] = cp
-        out["code_departement"] = chosen
-        out["commune"] = out["commune"].fillna(commune.map(communes["nom_commune"]))
-        out["localisation"] = np.select(
-            [has_point & dep_from_xy.notna(), commune.notna(), chosen.notna()],
-            ["coordonnees", "commune", "departement"], default=None)
-        out["latitude"] = lat.where(has_point & dep_from_xy.notna(), commune.map(communes["lat"])).astype("Float64")
-        out["longitude"] = lon.where(has_point & dep_from_xy.notna(), commune.map(communes["lon"])).astype("Float64")
+            self.flag(mask, AVERTISSEMENT, column, message, (each, chosen_from, chosen_value, chosen, chosen),
+                      value=self.coordinates_text() if column == "latitude" else None)
+        return chosen
 
     def _fabrique_keys(self, out: pd.DataFrame) -> pd.Series:
         """``id:<id_fabrique>``, else ``nom:<folded name>@<commune or département>``."""
@@ -689,13 +790,13 @@ def _number_text(text: pd.Series) -> pd.Series:
 
 
 def _known(values: pd.Series, reference: pd.Index) -> pd.Series:
-    """``values.isin(reference)``, on distinct values (Arrow strings' ``isin`` loops in Python)."""
-    return _on_uniques(values, lambda u: pd.Series(reference.get_indexer(u.astype(object)) >= 0)).fillna(False).astype(bool)
+    """``values.isin(reference)`` through the reference's own hash table (built once, as it is cached)."""
+    return pd.Series(reference.get_indexer(values) >= 0, index=values.index)
 
 
 def _departement_codes(text: pd.Series) -> pd.Series:
     """Département code from a code, a name or ``93 - Seine-Saint-Denis``; None when unknown."""
-    codes = set(geo.load_departements()["code_departement"])
+    codes = geo.departement_regions()
     names = geo.departement_names()
     uniques = pd.unique(text)
     found = {}
@@ -713,33 +814,25 @@ def _departement_codes(text: pd.Series) -> pd.Series:
 
 def _departement_of_points(lon: pd.Series, lat: pd.Series) -> pd.Series:
     """Département containing each point (None for a missing point or one outside France)."""
-    result = pd.Series(None, index=lon.index, dtype="str")
-    valid = lon.notna() & lat.notna() & lon.between(-180, 180) & lat.between(-90, 90)
-    if not valid.any():
-        return result
-    # Many rows share a point (a commune's): place each distinct point once.
-    pairs = pd.DataFrame({"lon": lon[valid], "lat": lat[valid]})
-    distinct = pairs.drop_duplicates()
-    placed = _departement_of_distinct_points(distinct["lon"], distinct["lat"])
-    keyed = pd.Series(placed.to_numpy(), index=pd.MultiIndex.from_frame(distinct))
-    result[valid] = keyed.reindex(pd.MultiIndex.from_frame(pairs)).to_numpy()
-    return result
-
-
-def _departement_of_distinct_points(lon: pd.Series, lat: pd.Series) -> pd.Series:
-    result = pd.Series(None, index=lon.index, dtype="str")
-    valid = lon.notna()
-    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), index=lon.index, crs=geo.CRS)
-    shapes = geo.load_placement_departements()
-    # Polygons on the left are prepared once each: far faster than testing every point alone.
-    hits = gpd.sjoin(shapes, points, how="inner", predicate="contains")
-    found = hits.set_index("index_right")["code_departement"]
-    found = found[~found.index.duplicated()]
-    result.loc[found.index] = found
-    rest = result.index[valid & result.isna()]
-    if len(rest):
-        near = gpd.sjoin_nearest(points.loc[rest].to_crs(3857), shapes.to_crs(3857), how="inner",
-                                 max_distance=_COAST_TOLERANCE_M)
-        near = near[~near.index.duplicated()]
-        result.loc[near.index] = near["code_departement"]
-    return result
+    x = lon.to_numpy(dtype=float, na_value=np.nan)
+    y = lat.to_numpy(dtype=float, na_value=np.nan)
+    result = np.full(len(x), None, dtype=object)
+    valid = np.flatnonzero((np.abs(x) <= 180) & (np.abs(y) <= 90))  # NaN compares False
+    if len(valid):
+        points = shapely.points(x[valid], y[valid])
+        shapes = geo.load_placement_departements()
+        polygons, codes = shapes.geometry.to_numpy(), shapes["code_departement"].to_numpy()
+        # The polygons query a tree of the points: each polygon is prepared once, far faster
+        # than testing every point alone.
+        polygon, point = shapely.STRtree(points).query(polygons, predicate="contains")
+        order = np.lexsort((polygon, point))  # a point on two polygons (there should be none) takes the first
+        point, polygon = point[order], polygon[order]
+        first = np.diff(point, prepend=-1) != 0
+        result[valid[point[first]]] = codes[polygon[first]]
+        rest = valid[np.setdiff1d(np.arange(len(valid)), point)]
+        if len(rest):
+            near = gpd.sjoin_nearest(gpd.GeoDataFrame(geometry=shapely.points(x[rest], y[rest]), index=rest, crs=geo.CRS).to_crs(3857),
+                                     shapes.to_crs(3857), how="inner", max_distance=_COAST_TOLERANCE_M)
+            near = near[~near.index.duplicated()]
+            result[near.index.to_numpy()] = near["code_departement"].to_numpy()
+    return pd.Series(result, index=lon.index, dtype="str")
