@@ -123,7 +123,8 @@ class PostalCodes(NamedTuple):
     codes: pd.Index  #: every postal code
     single: pd.Series  #: the commune of a postal code that serves one commune only
     departement: pd.Series  #: the département of a postal code whose communes all share one
-    by_name: dict[tuple[str, str], str]  #: the commune for a (postal code, folded commune name) pair
+    by_exact_name: pd.Series  #: the commune, by postal code followed by the commune's name as the reference spells it
+    by_name: pd.Series  #: the commune, by postal code followed by the commune's folded name (see :func:`fold`)
 
 
 @cache
@@ -136,10 +137,14 @@ def postal_code_lookup() -> PostalCodes:
     )
     single = per_code.loc[per_code["communes"] == 1, "premier"]
     departement = per_code.loc[per_code["departements"] == 1, "departement"]
-    pairs["cle"] = fold_series(pairs["nom_commune"])
-    by_name = pairs.drop_duplicates(["code_postal", "cle"]).set_index(["code_postal", "cle"])["code_commune"]
     codes = pd.Index(load_postal_codes()["code_postal"].unique())
-    return PostalCodes(codes, single, departement, by_name.to_dict())
+    by_exact_name = pairs.set_index(pairs["code_postal"] + pairs["nom_commune"])["code_commune"]
+    by_name = pairs.set_index(pairs["code_postal"] + fold_series(pairs["nom_commune"]))["code_commune"]
+    return PostalCodes(codes, single, departement, _first_of_each(by_exact_name), _first_of_each(by_name))
+
+
+def _first_of_each(lookup: pd.Series) -> pd.Series:
+    return lookup[~lookup.index.duplicated()]
 
 
 # Where the five DROM are drawn beside metropolitan France, as French statistical maps do:

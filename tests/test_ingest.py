@@ -24,6 +24,7 @@ ERRORS = [
     ("required id missing", [row(id_formation="")], "id_formation", "obligatoire"),
     ("count of the wrong type", [row(apprenants="douze")], "apprenants", "n'est pas un nombre entier"),
     ("fractional count", [row(apprenants="12.5")], "apprenants", "n'est pas un nombre entier"),
+    ("absurdly large count", [row(apprenants="1e20")], "apprenants", "bien trop grand"),
     ("wave zero", [row(vague="0")], "vague", "au moins 1"),
     ("wave not a number", [row(vague="deux")], "vague", "nombre entier"),
     ("count below zero", [row(apprenants_neet="-1")], "apprenants_neet", "négatif"),
@@ -208,6 +209,14 @@ def _xlsx(rows: list[list]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def test_file_column_named_like_a_derived_column_is_kept():
+    base = row()
+    base["ligne"] = "note"
+    rows = read_snapshot(make_csv([base])).rows
+    assert rows["ligne"].tolist() == [2]
+    assert rows["ligne (2)"].tolist() == ["note"]
 
 
 def test_xlsx_first_sheet():
