@@ -260,7 +260,7 @@ def _read_regular_csv(raw: bytes, start: int, separator: str) -> tuple[pa.Table,
             # A blank line inside is a row of the wrong width, so it sends the file to the slow path,
             # which keeps the line numbers right.
             parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid:
@@ -308,7 +308,7 @@ def _read_xlsx(data: bytes) -> tuple[pa.Table, np.ndarray]:
 
 
 def _text_table(columns) -> pa.Table:
-    arrays = [pa.array(list(column), type=pa.string()) for column in columns]
+    arrays = [pa.array(list(column), type=pa.large_string()) for column in columns]
     return pa.table(arrays, names=[str(i) for i in range(len(arrays))])
 
 
