@@ -13,7 +13,7 @@ import io
 import itertools
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -371,7 +371,7 @@ class _Reader:
         self.written: dict[str, str] = {}
         self.problems: list[pd.DataFrame] = []
         self.values: dict[str, pd.Series] = {}
-        self._distinct: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        self._distinct: dict[str, tuple[np.ndarray, pd.Series] | Future] = {}
         extras: dict[str, int] = {}
         for pos, header in enumerate(headers):
             canonical = canonical_name(header)
@@ -423,15 +423,10 @@ class _Reader:
 
     def distinct(self, column: str) -> tuple[np.ndarray, pd.Series]:
         """Per row, the position of its text among the column's distinct texts; and those texts."""
-        if column not in self._distinct:
-            self._distinct[column] = _factorize(self.text(column))
-        return self._distinct[column]
-
-    def _prepare_distinct(self, columns: list[str]) -> None:
-        """Fill :meth:`distinct` for *columns* side by side: hashing happens in Arrow, outside the GIL."""
-        todo = [c for c in columns if c in self.values and c not in self._distinct]
-        with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
-            self._distinct.update(zip(todo, pool.map(_factorize, (self.values[c] for c in todo))))
+        found = self._distinct.get(column)
+        if found is None or isinstance(found, Future):
+            found = self._distinct[column] = found.result() if found else _factorize(self.text(column))
+        return found
 
     def spread(self, column: str, per_text: pd.Series | pd.api.extensions.ExtensionArray | np.ndarray) -> pd.Series:
         """A result computed on the column's distinct texts, one value per row."""
@@ -452,8 +447,14 @@ class _Reader:
     # -- the reading
 
     def run(self) -> Snapshot:
-        self._prepare_distinct([c.name for c in COLUMNS if c.type in ("integer", "number", "date")]
-                               + ["id_formation", *_LOCATION_COLUMNS])
+        # Hashing the columns happens in Arrow, outside the GIL: worker threads do it, in the order
+        # the checks need it, while this thread goes on with the rest.
+        needed = [c.name for c in COLUMNS if c.type in ("integer", "number", "date")] + ["id_formation", *_LOCATION_COLUMNS]
+        with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+            self._distinct.update((c, pool.submit(_factorize, self.values[c])) for c in needed if c in self.values)
+            return self._run()
+
+    def _run(self) -> Snapshot:
         out: dict[str, pd.Series] = {}
         for column in REQUIRED:
             self.flag(self.text(column).eq(""), ERREUR, column,
