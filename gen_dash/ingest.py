@@ -457,8 +457,11 @@ class _Reader:
     def _run(self) -> Snapshot:
         out: dict[str, pd.Series] = {}
         for column in REQUIRED:
-            self.flag(self.text(column).eq(""), ERREUR, column,
-                      f"Valeur obligatoire manquante : renseignez « {self.written[column]} ».")
+            message = f"Valeur obligatoire manquante : renseignez « {self.written[column]} »."
+            if BY_NAME[column].type == "string":
+                self.flag(self.text(column).eq(""), ERREUR, column, message)
+            else:  # hashed first: each distinct text is checked once
+                self.flag_texts(self.distinct(column)[1].eq("").to_numpy(), ERREUR, column, message)
         for c in COLUMNS:
             if c.type == "string":
                 out[c.name] = self.text(c.name).replace("", None)
@@ -527,7 +530,7 @@ class _Reader:
 
     def _dates(self, column: str) -> pd.Series:
         text = self.distinct(column)[1]
-        parsed = _parse_distinct_dates(text).astype("datetime64[us]")
+        parsed = _parse_dates(text)
         self.flag_texts(text.ne("") & parsed.isna(), ERREUR, column, "« {} » n'est pas une date : écrivez 2016-12-15 ou 15/12/2016.")
         return self.spread(column, parsed)
 
@@ -801,10 +804,18 @@ def _parse_numbers(text: pd.Series) -> pd.Series:
     return parsed
 
 
-def _parse_distinct_dates(text: pd.Series) -> pd.Series:
+def _parse_dates(text: pd.Series) -> pd.Series:
+    """``2016-12-15`` (a time after it is ignored) or ``15/12/2016`` (also with dots or dashes) to dates; NaT otherwise."""
+    day = pc.utf8_slice_codeunits(pa.array(text), 0, 10)
+    parsed = pc.strptime(day, format="%Y-%m-%d", unit="us", error_is_null=True)
+    # Arrow's parser is lenient (2017-02-30 becomes 2 March): it is trusted only when every
+    # date written reads back exactly as written, the usual case, and pandas decides otherwise.
+    exact = pc.fill_null(pc.equal(pc.strftime(parsed, "%Y-%m-%d"), day), False)
+    if pc.all(pc.or_(pc.equal(day, ""), exact)).as_py():
+        return pd.Series(parsed.to_pandas(), index=text.index).astype("datetime64[us]")
     iso = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     french = pd.to_datetime(text.str.replace(r"[.\-]", "/", regex=True), format="%d/%m/%Y", errors="coerce")
-    return iso.fillna(french)
+    return iso.fillna(french).astype("datetime64[us]")
 
 
 def _number_text(text: pd.Series) -> pd.Series:

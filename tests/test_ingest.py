@@ -34,6 +34,7 @@ ERRORS = [
     ("negative subsidy", [row(subvention_eur="-5")], "subvention_eur", "négative"),
     ("subsidy not a number", [row(subvention_eur="beaucoup")], "subvention_eur", "n'est pas un nombre"),
     ("bad date", [row(date_labellisation="32/13/2016")], "date_labellisation", "n'est pas une date"),
+    ("impossible ISO date", [row(date_labellisation="2017-02-30")], "date_labellisation", "n'est pas une date"),
     ("unknown commune code", [row(code_commune="99999")], "code_commune", "Code commune inconnu"),
     ("unknown postal code", [row(code_commune=None, code_postal="99999")], "code_postal", "Code postal inconnu"),
     ("unknown département", [row(code_commune=None, code_departement="Atlantide")], "code_departement", "Département inconnu"),
@@ -311,6 +312,19 @@ def test_missing_file_is_a_clear_message(tmp_path):
 
 
 # --------------------------------------------------------------------------- snapshot date and fabriques
+
+
+DATES = [
+    ("2016-12-15", "2016-12-15"), ("2016-12-15 10:30:00", "2016-12-15"), ("2016-12-15T10:30", "2016-12-15"),
+    ("15/12/2016", "2016-12-15"), ("15.12.2016", "2016-12-15"), ("15-12-2016", "2016-12-15"), ("2016-2-3", "2016-02-03"),
+]
+
+
+@pytest.mark.parametrize("written, expected", DATES, ids=[d[0] for d in DATES])
+def test_date_spellings(written, expected):
+    snapshot = read_snapshot(make_csv([row(date_labellisation=written)]))
+    assert snapshot.report.problemes.empty, snapshot.report.problemes.to_dict("records")
+    assert snapshot.rows["date_labellisation"].dt.strftime("%Y-%m-%d").tolist() == [expected]
 
 
 def test_snapshot_date_from_column_then_file_name():
