@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 import geopandas as gpd
-from geopandas.array import GeometryArray
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import shapely
+from geopandas.array import GeometryArray
 
 from gen_dash import config, geo
 from gen_dash.schema import BY_NAME, COLUMNS, COUNT_COLUMNS, REQUIRED, canonical_name
@@ -490,8 +490,8 @@ class _Reader:
         rejected = problems.loc[problems["gravite"] == ERREUR, "ligne"].unique()
         keep = ~self.lines.isin(rejected).to_numpy() if len(rejected) else slice(None)
         accepted = {name: out[name].array[keep] for name in [c.name for c in COLUMNS] + list(self.extras) + _DERIVED}
-        rows = gpd.GeoDataFrame(pd.DataFrame(accepted, index=pd.RangeIndex(len(points[keep])), copy=False),
-                                geometry=points[keep], crs=geo.CRS)
+        points = points[keep]
+        rows = gpd.GeoDataFrame(pd.DataFrame(accepted, index=pd.RangeIndex(len(points)), copy=False), geometry=points, crs=geo.CRS)
         report = Report(lignes=len(self.raw), problemes=problems)
         return Snapshot(rows=rows, report=report, date=self._snapshot_date(out), name=self.name, columns_in_file=dict(self.written))
 
@@ -588,7 +588,8 @@ class _Reader:
         cp, unknown_cp = self._postal_codes()
         cp_commune = self._postal_communes(cp)
         dep_from_cc = _communes_of(cc, ["code_departement"])["code_departement"]
-        dep_from_cp = _communes_of(cp_commune, ["code_departement"])["code_departement"].fillna(cp.map(geo.postal_code_lookup().departement))
+        dep_from_cp = _communes_of(cp_commune, ["code_departement"])["code_departement"]
+        dep_from_cp = dep_from_cp.fillna(cp.map(geo.postal_code_lookup().departement))
         lat, lon, dep_from_xy, outside = self._coordinates()
         dep, unknown_dep = self._departement_column(dep_from_cc.fillna(dep_from_cp).fillna(dep_from_xy))
         chosen = self._most_precise(dep_from_cc, dep_from_cp, dep_from_xy, dep)
@@ -619,41 +620,37 @@ class _Reader:
     def _commune_codes(self) -> tuple[pd.Series, pd.Series]:
         """Known commune codes (NA otherwise), repairing lost leading zeros and the old "20" Corsican prefix; and the unknown ones."""
         codes = geo.communes_by_code().index
-        text = self.text("code_commune").str.upper()
-        cc = text.where(text.ne(""))
-        unknown = cc.notna() & ~_known(cc, codes)
-        if not unknown.any():
-            return cc, unknown
-        padded = cc.where(unknown & cc.str.fullmatch(r"\d{1,4}", na=False)).str.zfill(5)
-        fix_zero = padded.notna() & _known(padded, codes)
-        self.flag(fix_zero, AVERTISSEMENT, "code_commune", "Zéro initial rétabli (perdu par le tableur) : code commune lu comme {}.", padded)
-        cc = cc.where(~fix_zero, padded)
-        corsica = cc.where(unknown & cc.str.fullmatch(r"20\d{3}", na=False))
-        as_2a, as_2b = "2A" + corsica.str.slice(2), "2B" + corsica.str.slice(2)
-        in_2a, in_2b = _known(as_2a, codes), _known(as_2b, codes)
-        fix_corsica = corsica.notna() & (in_2a ^ in_2b)
-        corsica_code = as_2a.where(in_2a, as_2b)
-        self.flag(fix_corsica, AVERTISSEMENT, "code_commune", "Ancien code corse 20 corrigé : code commune lu comme {}.", corsica_code)
-        cc = cc.where(~fix_corsica, corsica_code)
-        unknown = cc.notna() & ~_known(cc, codes)
-        self.flag(unknown, ERREUR, "code_commune",
-                  "Code commune inconnu : indiquez le code INSEE à 5 caractères (pas le code postal), par exemple 93066.")
+        cc, unknown = self._codes("code_commune", codes, r"\d{1,4}", "code commune")
+        if unknown.any():
+            corsica = cc.where(unknown & cc.str.fullmatch(r"20\d{3}", na=False))
+            as_2a, as_2b = "2A" + corsica.str.slice(2), "2B" + corsica.str.slice(2)
+            in_2a, in_2b = _known(as_2a, codes), _known(as_2b, codes)
+            fix_corsica = corsica.notna() & (in_2a ^ in_2b)
+            corsica_code = as_2a.where(in_2a, as_2b)
+            self.flag(fix_corsica, AVERTISSEMENT, "code_commune", "Ancien code corse 20 corrigé : code commune lu comme {}.", corsica_code)
+            cc, unknown = cc.where(~fix_corsica, corsica_code), unknown & ~fix_corsica
+            self.flag(unknown, ERREUR, "code_commune",
+                      "Code commune inconnu : indiquez le code INSEE à 5 caractères (pas le code postal), par exemple 93066.")
         return cc.where(~unknown), unknown
 
     def _postal_codes(self) -> tuple[pd.Series, pd.Series]:
         """Known postal codes (NA otherwise), repairing a lost leading zero; and the unknown ones."""
-        codes = geo.postal_code_lookup().codes
-        text = self.text("code_postal")
-        cp = text.where(text.ne(""))
-        unknown = cp.notna() & ~_known(cp, codes)
-        if not unknown.any():
-            return cp, unknown
-        padded = cp.where(unknown & cp.str.fullmatch(r"\d{4}", na=False)).str.zfill(5)
-        fix_zero = padded.notna() & _known(padded, codes)
-        self.flag(fix_zero, AVERTISSEMENT, "code_postal", "Zéro initial rétabli (perdu par le tableur) : code postal lu comme {}.", padded)
-        unknown = unknown & ~fix_zero
+        cp, unknown = self._codes("code_postal", geo.postal_code_lookup().codes, r"\d{4}", "code postal")
         self.flag(unknown, ERREUR, "code_postal", "Code postal inconnu : indiquez un code postal français à 5 chiffres.")
-        return cp.where(~fix_zero, padded).where(~unknown), unknown
+        return cp.where(~unknown), unknown
+
+    def _codes(self, column: str, reference: pd.Index, short: str, label: str) -> tuple[pd.Series, pd.Series]:
+        """The column's codes (NA when blank) and which of them *reference* does not know, once a leading zero
+        a spreadsheet dropped (*short*: the pattern of such a code) is restored where that makes a known code."""
+        text = self.text(column).str.upper()
+        values = text.where(text.ne(""))
+        unknown = values.notna() & ~_known(values, reference)
+        if unknown.any():
+            padded = values.where(unknown & values.str.fullmatch(short, na=False)).str.zfill(5)
+            fixed = padded.notna() & _known(padded, reference)
+            self.flag(fixed, AVERTISSEMENT, column, f"Zéro initial rétabli (perdu par le tableur) : {label} lu comme {{}}.", padded)
+            values, unknown = values.where(~fixed, padded), unknown & ~fixed
+        return values, unknown
 
     def _postal_communes(self, cp: pd.Series) -> pd.Series:
         """The commune of each postal code: its only one, else the one the commune's name designates."""
@@ -707,7 +704,8 @@ class _Reader:
         dep = _departement_codes(dep_text)
         texts = self.distinct("code_departement")[1]
         fix_zero = self.spread("code_departement", texts.str.fullmatch(r"\d", na=False)) & dep.notna()
-        self.flag(fix_zero, AVERTISSEMENT, "code_departement", "Zéro initial rétabli (perdu par le tableur) : département lu comme {}.", dep)
+        self.flag(fix_zero, AVERTISSEMENT, "code_departement",
+                  "Zéro initial rétabli (perdu par le tableur) : département lu comme {}.", dep)
         is_20 = self.spread("code_departement", texts.str.fullmatch(r"20(\s*-.*)?", na=False))
         if is_20.any():
             corsican = finer.where(finer.eq("2A") | finer.eq("2B"))
