@@ -47,6 +47,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]")
 # Tolerance (metres, measured in Web Mercator, so at most this on the ground) for
 # a point just off the simplified coast: it is placed in the nearest département.
 _COAST_TOLERANCE_M = 3000
+# Threads that run Arrow kernels (which release the GIL) side by side; a few keep two to eight cores busy.
+_WORKERS = min(8, os.cpu_count() or 1)
 
 
 class SnapshotError(ValueError):
@@ -330,7 +332,7 @@ def _split_header(table: pa.Table, lines: np.ndarray) -> tuple[pd.DataFrame, lis
     """
     if not table.num_columns:
         raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
-    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:  # Arrow's kernels release the GIL
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # Arrow's kernels release the GIL
         columns, filled = zip(*pool.map(_trim, table.columns))
     nonempty_rows = functools.reduce(pc.or_, filled).to_numpy(zero_copy_only=False)
     if not nonempty_rows.any():
@@ -450,7 +452,7 @@ class _Reader:
         # Hashing the columns happens in Arrow, outside the GIL: worker threads do it, in the order
         # the checks need it, while this thread goes on with the rest.
         needed = [c.name for c in COLUMNS if c.type in ("integer", "number", "date")] + ["id_formation", *_LOCATION_COLUMNS]
-        with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
             self._distinct.update((c, pool.submit(_factorize, self.values[c])) for c in needed if c in self.values)
             return self._run()
 
