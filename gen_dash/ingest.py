@@ -304,7 +304,8 @@ def _read_xlsx(data: bytes) -> tuple[pa.Table, np.ndarray]:
     try:
         table = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds for a broken archive
-        raise SnapshotError(f"Ce classeur .xlsx ne peut pas être lu ({type(exc).__name__}) : enregistrez-le à nouveau ou exportez-le en CSV.") from None
+        raise SnapshotError(f"Ce classeur .xlsx ne peut pas être lu ({type(exc).__name__}) : "
+                            "enregistrez-le à nouveau ou exportez-le en CSV.") from None
     columns = (map(_excel_cell, table[column]) for column in table.columns)
     return _text_table(columns), np.arange(1, len(table) + 1)
 
@@ -505,14 +506,15 @@ class _Reader:
     def _numbers(self, column: str) -> pd.Series:
         text = self.distinct(column)[1]
         parsed = _parse_numbers(text).to_numpy()
-        self.flag_texts(text.ne("").to_numpy() & np.isnan(parsed), ERREUR, column,
+        finite = np.isfinite(parsed)  # "nan" and "inf" read as numbers, but are not amounts
+        self.flag_texts(text.ne("").to_numpy() & ~finite, ERREUR, column,
                         "« {} » n'est pas un nombre : écrivez par exemple 12500 ou 12 500,50.")
         minimum = BY_NAME[column].minimum
         if minimum is not None:
-            self.flag_texts(parsed < minimum, ERREUR, column,
+            self.flag_texts(finite & (parsed < minimum), ERREUR, column,
                             "Valeur négative : un effectif ou un montant ne peut pas être inférieur à zéro."
                             if minimum == 0 else f"La valeur doit être au moins {minimum}.")
-        return self.spread(column, pd.array(parsed, dtype="Float64"))
+        return self.spread(column, pd.array(np.where(finite, parsed, np.nan), dtype="Float64"))
 
     def _integers(self, column: str) -> pd.Series:
         text = self.distinct(column)[1]
@@ -757,7 +759,8 @@ class _Reader:
         if len(dates):
             common = dates.mode().iloc[0]
             if dates.nunique() > 1:
-                self._file_warning(self.written["date_extraction"], f"Plusieurs dates d'extraction : la plus fréquente, {common:%d/%m/%Y}, est retenue.")
+                self._file_warning(self.written["date_extraction"],
+                                   f"Plusieurs dates d'extraction : la plus fréquente, {common:%d/%m/%Y}, est retenue.")
             return common.date()
         match = _DATE_IN_NAME.search(self.name or "")
         if match:

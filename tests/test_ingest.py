@@ -314,6 +314,23 @@ def test_missing_file_is_a_clear_message(tmp_path):
 # --------------------------------------------------------------------------- snapshot date and fabriques
 
 
+AMOUNTS = [("12500", 12500), ("12 500,50", 12500.5), ("12\u202f500,50", 12500.5), ("1.234,5", 1234.5), ("1,234.5", 1234.5),
+           ("12500 €", 12500), ("1e3", 1000), ("+15", 15), (".5", 0.5), ("0012", 12)]
+
+
+@pytest.mark.parametrize("written, expected", AMOUNTS, ids=[a[0] for a in AMOUNTS])
+def test_amount_spellings(written, expected):
+    snapshot = read_snapshot(make_csv([row(subvention_eur=written)], sep=";"))
+    assert snapshot.report.problemes.empty, snapshot.report.problemes.to_dict("records")
+    assert snapshot.rows["subvention_eur"].tolist() == [expected]
+
+
+@pytest.mark.parametrize("written", ["nan", "inf", "-inf", "Infinity", "0x10", "1_000", "douze"])
+def test_amount_that_is_not_a_number(written):
+    problems = problems_of(read_snapshot(make_csv([row(subvention_eur=written)], sep=";")), ERREUR)
+    assert problems["message"].str.contains("n'est pas un nombre").tolist() == [True]
+
+
 DATES = [
     ("2016-12-15", "2016-12-15"), ("2016-12-15 10:30:00", "2016-12-15"), ("2016-12-15T10:30", "2016-12-15"),
     ("15/12/2016", "2016-12-15"), ("15.12.2016", "2016-12-15"), ("15-12-2016", "2016-12-15"), ("2016-2-3", "2016-02-03"),
