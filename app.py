@@ -97,9 +97,7 @@ def _on_upload() -> None:
 
 def _publication_panel(bar, uploaded) -> None:
     mode = s.access_config().mode
-    message = st.session_state.pop("publication_message", None)
-    if message:
-        (bar.success if message[0] == "success" else bar.error)(message[1])
+    s.show_outcome(s.PUBLISH_MESSAGE, bar)
     if mode == "desactive":
         if uploaded is not None:
             bar.caption("Publication depuis l'interface désactivée : aucun éditeur n'est configuré. Configurez OpenID "
@@ -116,10 +114,10 @@ def _publication_panel(bar, uploaded) -> None:
                 bar.button("Se connecter pour publier", on_click=st.login, key="connexion", icon=":material/login:")
         else:
             with bar.expander("Publier (éditeurs)"):
-                st.text_input("Mot de passe éditeur", type="password", key="editeur_mot_de_passe")
+                st.text_input("Mot de passe éditeur", type="password", key=s.PASSWORD)
                 st.button("Se connecter comme éditeur", on_click=s.become_editor, key="editeur_connexion")
-                if st.session_state.get("editeur_message"):
-                    st.error(st.session_state["editeur_message"])
+                if st.session_state.get(s.PASSWORD_MESSAGE):
+                    st.error(st.session_state[s.PASSWORD_MESSAGE])
         return
     if uploaded is None:
         bar.caption("Éditeur : déposez un fichier pour le publier.")
@@ -127,10 +125,10 @@ def _publication_panel(bar, uploaded) -> None:
     with bar.form("publication"):
         st.markdown("**Publier pour tous**")
         st.date_input("Date de l'instantané", value=uploaded.date or st.session_state.get(s.UPLOAD_DATE),
-                      key="publication_date", format="DD/MM/YYYY")
-        st.text_input("Libellé", key="publication_libelle", placeholder="Instantané du …")
+                      key=s.PUBLISH_DATE, format="DD/MM/YYYY")
+        st.text_input("Libellé", key=s.PUBLISH_LABEL, placeholder="Instantané du …")
         if not s.user_email():
-            st.text_input("Votre nom", key="publication_auteur")
+            st.text_input("Votre nom", key=s.PUBLISH_AUTHOR)
         st.form_submit_button("Publier", on_click=s.publish_upload, icon=":material/publish:")
 
 

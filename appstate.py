@@ -30,11 +30,19 @@ SNAPSHOT = "instantane"
 UPLOADER = "depot_fichier"
 UPLOADED = "depot_instantane"  # the uploaded file as read: a Snapshot, this session only
 UPLOADED_FILE = "depot_octets"  # (name, bytes) of that file, kept to publish it unchanged
-UPLOAD_ERROR = "depot_erreur"  # (sha256, French message) of the last unreadable upload
+UPLOAD_ERROR = "depot_erreur"  # (upload's file id, French message) of the last unreadable upload
 UPLOAD_DATE = "depot_date"
 URL_NOTICES = "url_avertissements"
 URL_READ = "url_lue"
 VIEW = "vue"
+PASSWORD = "editeur_mot_de_passe"
+PASSWORD_MESSAGE = "editeur_message"
+PUBLISH_DATE = "publication_date"
+PUBLISH_LABEL = "publication_libelle"
+PUBLISH_AUTHOR = "publication_auteur"
+PUBLISH_MESSAGE = "publication_message"  # ("success" or "error", French text), shown once
+WITHDRAW_CHOICE = "retrait_choix"
+WITHDRAW_MESSAGE = "retrait_message"  # ("success" or "error", French text), shown once
 
 UPLOAD_ID = "depot"
 # Query-string names of the shareable link.
@@ -103,11 +111,6 @@ def communes_table() -> pd.DataFrame:
     return pd.DataFrame(geo.load_communes().drop(columns="geometry"))
 
 
-def database_url() -> str:
-    """The store's URL (see :func:`gen_dash.store.database_url`: environment, secrets file, else local SQLite)."""
-    return store.database_url()
-
-
 @st.cache_resource(show_spinner="Ouverture de l'historique…")
 def _engine(url: str):
     engine = store.engine(url)
@@ -117,7 +120,7 @@ def _engine(url: str):
 
 def engine():
     """The store's engine (schema ensured, samples loaded on an empty store)."""
-    return _engine(database_url())
+    return _engine(store.database_url())
 
 
 @st.cache_resource(show_spinner="Lecture de l'instantané…", max_entries=64)
@@ -128,7 +131,7 @@ def _published(url: str, snapshot_id: int) -> Snapshot:
 
 def published(snapshot_id: int) -> Snapshot:
     """A published snapshot, cached."""
-    return _published(database_url(), snapshot_id)
+    return _published(store.database_url(), snapshot_id)
 
 
 @st.cache_resource(show_spinner="Lecture du fichier…", max_entries=8, ttl=3600)
@@ -143,15 +146,11 @@ def map_assets_dir() -> Path:
     return maps.install_assets(STATIC_DIR)
 
 
-def assets_url() -> str:
-    """Where the browser finds ``static/`` (honours ``server.baseUrlPath``)."""
+def map_settings() -> dict:
+    """What every map of :mod:`gen_dash.maps` needs from the server: where the browser finds ``static/`` (honouring
+    ``server.baseUrlPath``) and the configured basemap, if any."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return ("/" + base if base else "") + "/app/static"
-
-
-def basemap() -> tuple[str, str] | None:
-    """The configured basemap, if any."""
-    return config.basemap()
+    return {"assets_url": ("/" + base if base else "") + "/app/static", "tiles": config.basemap()}
 
 
 # --------------------------------------------------------------------------- snapshots of this session
@@ -184,7 +183,7 @@ def load(entry: Entry) -> Snapshot:
 def history(current: View) -> pd.DataFrame:
     """Figures of the view's territory at every published snapshot (see :func:`gen_dash.metrics.figures_over_time`)."""
     ids = tuple(int(e.id) for e in current.entries if e.id != UPLOAD_ID)
-    return _history(database_url(), ids, current.region, current.departements)
+    return _history(store.database_url(), ids, current.region, current.departements)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -259,32 +258,32 @@ def become_editor() -> None:
     """Check the editor password; every failure makes the next answer slower, for this session and overall."""
     key = session_id() or "?"
     time.sleep(throttle().delay(key))
-    if access.check_password(access_config().password_hash, st.session_state.get("editeur_mot_de_passe", "")):
+    if access.check_password(access_config().password_hash, st.session_state.get(PASSWORD, "")):
         throttle().succeeded(key)
         editor_sessions().grant(key)
-        st.session_state["editeur_message"] = None
+        st.session_state[PASSWORD_MESSAGE] = None
     else:
         throttle().failed(key)
-        st.session_state["editeur_message"] = "Mot de passe incorrect."
-    st.session_state["editeur_mot_de_passe"] = ""
+        st.session_state[PASSWORD_MESSAGE] = "Mot de passe incorrect."
+    st.session_state[PASSWORD] = ""
 
 
 def publish_upload() -> None:
     """Publish this session's upload for everyone: the role is checked again here, whatever the page showed."""
     if not is_editor():
-        st.session_state["publication_message"] = ("error", "Publication refusée : vous n'êtes pas éditeur.")
+        st.session_state[PUBLISH_MESSAGE] = ("error", "Publication refusée : vous n'êtes pas éditeur.")
         return
     uploaded, (name, data) = st.session_state.get(UPLOADED), st.session_state.get(UPLOADED_FILE, (None, None))
     if uploaded is None or data is None:
         return
-    who = user_email() or st.session_state.get("publication_auteur", "").strip() or "éditeur"
+    who = user_email() or st.session_state.get(PUBLISH_AUTHOR, "").strip() or "éditeur"
     try:
-        done = store.publish(engine(), data, name, by=who, snapshot_date=st.session_state.get("publication_date"),
-                             label=st.session_state.get("publication_libelle"), snapshot=uploaded)
+        done = store.publish(engine(), data, name, by=who, snapshot_date=st.session_state.get(PUBLISH_DATE),
+                             label=st.session_state.get(PUBLISH_LABEL), snapshot=uploaded)
     except (store.StoreError, SnapshotError) as exc:
-        st.session_state["publication_message"] = ("error", str(exc))
+        st.session_state[PUBLISH_MESSAGE] = ("error", str(exc))
         return
-    st.session_state["publication_message"] = ("success", f"Publié pour tous : instantané n° {done.id} « {done.label} ».")
+    st.session_state[PUBLISH_MESSAGE] = ("success", f"Publié pour tous : instantané n° {done.id} « {done.label} ».")
     st.session_state[SNAPSHOT] = str(done.id)
 
 
@@ -311,6 +310,13 @@ def show_chart(chart, key: str | None = None) -> None:
     st.caption(chart.alt)
 
 
+def show_outcome(key: str, where=st) -> None:
+    """Show, once, the outcome an action left under *key* (a success or an error)."""
+    outcome = st.session_state.pop(key, None)
+    if outcome:
+        (where.success if outcome[0] == "success" else where.error)(outcome[1])
+
+
 def journal() -> pd.DataFrame:
     """The store's audit log, newest first."""
     return store.journal(engine())
@@ -319,13 +325,13 @@ def journal() -> pd.DataFrame:
 def withdraw_chosen() -> None:
     """Withdraw the snapshot chosen in the Données page's form; the role is checked again here."""
     if not is_editor():
-        st.session_state["retrait_message"] = ("error", "Retrait refusé : vous n'êtes pas éditeur.")
+        st.session_state[WITHDRAW_MESSAGE] = ("error", "Retrait refusé : vous n'êtes pas éditeur.")
         return
-    chosen = st.session_state.get("retrait_choix")
+    chosen = st.session_state.get(WITHDRAW_CHOICE)
     who = user_email() or "éditeur"
     try:
         store.withdraw(engine(), int(chosen), by=who)
     except (store.StoreError, TypeError, ValueError) as exc:
-        st.session_state["retrait_message"] = ("error", str(exc))
+        st.session_state[WITHDRAW_MESSAGE] = ("error", str(exc))
         return
-    st.session_state["retrait_message"] = ("success", f"Instantané n° {chosen} retiré des listes (conservé et journalisé).")
+    st.session_state[WITHDRAW_MESSAGE] = ("success", f"Instantané n° {chosen} retiré des listes (conservé et journalisé).")

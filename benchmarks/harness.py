@@ -37,32 +37,26 @@ class Result:
 
 def median_time(func, repeat: int, warm: bool = True) -> float:
     """Median wall-clock seconds of *repeat* calls (after one untimed call that fills caches; collected before each)."""
-    if warm:
-        func()
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_times([func], repeat, warm)[0]
 
 
-def paired_median_times(floor, func, repeat: int) -> tuple[float, float]:
-    """Median seconds of *floor* and of *func*, timed in alternation.
+def median_times(funcs: list, repeat: int, warm: bool = True) -> list[float]:
+    """Median seconds of each of *funcs*, timed in alternation (see :func:`median_time`).
 
-    On a shared machine speed drifts over seconds; alternating the two calls puts
-    both medians in the same conditions, so their ratio stays fair.
+    On a shared machine speed drifts over seconds; alternating the calls puts every
+    median in the same conditions, so a measure and its floor compare fairly.
     """
-    floor(), func()
-    times: tuple[list[float], list[float]] = ([], [])
+    if warm:
+        for func in funcs:
+            func()
+    times: list[list[float]] = [[] for _ in funcs]
     for _ in range(repeat):
-        for call, out in ((floor, times[0]), (func, times[1])):
+        for func, out in zip(funcs, times):
             gc.collect()
             start = time.perf_counter()
-            call()
+            func()
             out.append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
+    return [statistics.median(t) for t in times]
 
 
 def synthetic_file(rows: int) -> Path:
@@ -85,7 +79,7 @@ def reading(sizes: list[int], repeat: int) -> list[Result]:
     out = []
     for size in sizes:
         path = synthetic_file(size)
-        floor, measured = paired_median_times(lambda: pd.read_csv(path), lambda: read_snapshot(path), repeat)
+        floor, measured = median_times([lambda: pd.read_csv(path), lambda: read_snapshot(path)], repeat)
         target = "< 2 s et < 5 × plancher" if size >= 100_000 else ""
         ok = (measured < 2 and measured < 5 * floor) if size >= 100_000 else None
         out.append(Result("read_snapshot", f"{size:,}".replace(",", " "), measured, "s", floor, target, ok))

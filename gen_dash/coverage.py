@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy import sparse
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
@@ -203,10 +204,10 @@ def exact_cover(instance: Instance, k: int, time_limit: float = 60.0) -> tuple[l
         for member in members:
             rows.append(index[member])
             cols.append(site)
-    cover = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_demand, n_sites))
-    a = csr_matrix(np.hstack([-cover.toarray(), np.eye(n_demand)])) if n_demand * n_sites < 4_000_000 else None
-    if a is None:
+    if n_demand * n_sites >= 4_000_000:
         raise ValueError("instance trop grande pour la résolution exacte")
+    cover = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_demand, n_sites))
+    a = sparse.hstack([-cover, sparse.identity(n_demand)], format="csr")
     constraints = [LinearConstraint(a, -np.inf, 0), LinearConstraint(np.r_[np.ones(n_sites), np.zeros(n_demand)][None, :], k, k)]
     c = -np.r_[np.zeros(n_sites), instance.weights[demand]]
     result = milp(c, constraints=constraints, integrality=np.ones(n_sites + n_demand), bounds=Bounds(0, 1),

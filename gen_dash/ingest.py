@@ -36,7 +36,7 @@ ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
 PROBLEM_COLUMNS = ["gravite", "ligne", "colonne", "valeur", "message"]
 _LOCATION_COLUMNS = ("code_commune", "code_postal", "commune", "code_departement", "latitude", "longitude")
-_DERIVED = ["ligne", "code_region", "cle_fabrique", "localisation"]  # columns the reading adds
+DERIVED_COLUMNS = ["ligne", "code_region", "cle_fabrique", "localisation"]  # the columns the reading adds, in order
 
 _SEPARATORS = (";", ",", "\t", "|")
 _SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -368,13 +368,7 @@ class _Reader:
     """One reading: the raw table, what the columns are, and the problems found so far."""
 
     def __init__(self, raw: pd.DataFrame, headers: list[str], name: str | None):
-        self.raw = raw
-        self.name = name
-        self.lines = pd.Series(raw.index.to_numpy(), index=raw.index)
-        self.written: dict[str, str] = {}
-        self.problems: list[pd.DataFrame] = []
-        self.values: dict[str, pd.Series] = {}
-        self._distinct: dict[str, tuple[np.ndarray, pd.Series] | Future] = {}
+        self._start(raw, name, {}, {})
         extras: dict[str, int] = {}
         for pos, header in enumerate(headers):
             canonical = canonical_name(header)
@@ -385,7 +379,7 @@ class _Reader:
                 if canonical:
                     self._file_warning(header, f"La colonne « {header} » reprend « {self.written[canonical]} » "
                                        f"({canonical}) : seule la première est lue, l'autre est conservée telle quelle.")
-                extras[_unique(header, extras, {*self.written, *_DERIVED})] = pos
+                extras[_unique(header, extras, {*self.written, *DERIVED_COLUMNS})] = pos
         self.extras = {h: raw[pos] for h, pos in extras.items()}
         missing = [c for c in REQUIRED if c not in self.written]
         if missing:
@@ -395,6 +389,12 @@ class _Reader:
                 f"Colonne(s) obligatoire(s) absente(s) : {wanted}. Colonnes trouvées dans le fichier : {found}. "
                 "Ajoutez-les ou renommez les en-têtes (voir le modèle de fichier)."
             )
+
+    def _start(self, raw: pd.DataFrame, name: str | None, written: dict[str, str], values: dict[str, pd.Series]) -> None:
+        self.raw, self.name, self.written, self.values = raw, name, written, values
+        self.lines = pd.Series(raw.index.to_numpy(), index=raw.index)
+        self.problems: list[pd.DataFrame] = []
+        self._distinct: dict[str, tuple[np.ndarray, pd.Series] | Future] = {}
 
     # -- recording problems
 
@@ -492,7 +492,7 @@ class _Reader:
         problems = problems.drop(columns="_o").reset_index(drop=True)
         rejected = problems.loc[problems["gravite"] == ERREUR, "ligne"].unique()
         keep = ~self.lines.isin(rejected).to_numpy() if len(rejected) else slice(None)
-        accepted = {name: out[name].array[keep] for name in [c.name for c in COLUMNS] + list(self.extras) + _DERIVED}
+        accepted = {name: out[name].array[keep] for name in [c.name for c in COLUMNS] + list(self.extras) + DERIVED_COLUMNS}
         points = points[keep]
         rows = gpd.GeoDataFrame(pd.DataFrame(accepted, index=pd.RangeIndex(len(points)), copy=False), geometry=points, crs=geo.CRS)
         report = Report(lignes=len(self.raw), problemes=problems)
@@ -572,12 +572,12 @@ class _Reader:
         codes, distinct = pd.factorize(codes)  # numbered in order of first appearance
         first = np.empty(len(distinct), dtype=np.int64)
         first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+        # A reader of the distinct places: its "lines" are their numbers, mapped back to file lines below.
+        places = pd.RangeIndex(len(first))
         sub = _Reader.__new__(_Reader)
-        sub.written, sub.problems, sub.name, sub._distinct = self.written, [], self.name, {}
-        sub.raw = pd.DataFrame(index=pd.RangeIndex(len(first)))
-        sub.lines = pd.Series(np.arange(len(first)), index=sub.raw.index)
-        sub.values = {c: self.values[c].iloc[first].set_axis(sub.raw.index) for c in columns}
-        placed = commune.iloc[first].set_axis(sub.raw.index).to_frame("commune")
+        sub._start(pd.DataFrame(index=places), self.name, self.written,
+                   {c: self.values[c].iloc[first].set_axis(places) for c in columns})
+        placed = commune.iloc[first].set_axis(places).to_frame("commune")
         sub._locate_distinct(placed)
         points = gpd.points_from_xy(placed["longitude"].to_numpy(dtype=float, na_value=np.nan),
                                     placed["latitude"].to_numpy(dtype=float, na_value=np.nan), crs=geo.CRS)

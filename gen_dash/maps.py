@@ -66,17 +66,16 @@ def install_assets(static_dir: Path) -> Path:
     # The map's geometry is the same on every page and every rerun: a static file the browser fetches once and
     # caches, while each map sends only its colours and values.
     for level in ("departement", "region"):
-        _write_atomically(target / GEOMETRY / f"{level}s.geojson", json.dumps(geometry_collection(level), separators=(",", ":"),
+        _write_atomically(target / GEOMETRY / f"{level}s.geojson", json.dumps(_geometry_collection(level), separators=(",", ":"),
                                                                              ensure_ascii=False))
     return target
 
 
-def geometry_collection(level: str) -> dict:
-    """Départements (``code``, ``nom``) or régions (``code``) for the web map, DROM in their insets."""
+def _geometry_collection(level: str) -> dict:
+    """Départements or régions (``code``, and ``nom``: the département's name, the région's code) for the web map."""
     names = geo.load_departements().set_index("code_departement")["nom_departement"] if level == "departement" else {}
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": geometry, "properties": {"code": code, "nom": names.get(code, code) if level == "departement"
-                                                                 else code}}
+        {"type": "Feature", "geometry": geometry, "properties": {"code": code, "nom": names.get(code, code)}}
         for code, geometry, _ in geo.inset_features(level)]}
 
 
@@ -235,7 +234,6 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, limits: list[float], colo
     _Legend(_legend_html(ind, limits, colours, legend_extra)).add_to(m)
     m.fit_bounds([[min(b[1] for b in bounds), min(b[0] for b in bounds)], [max(b[3] for b in bounds), max(b[2] for b in bounds)]])
     return m
-
 
 
 def _fabrique_markers(fabriques: pd.DataFrame, scripts, styles) -> folium.plugins.FastMarkerCluster:
@@ -492,7 +490,6 @@ def asset_urls(m: folium.Map) -> list[str]:
 
     walk(m)
     return list(dict.fromkeys(urls))
-
 
 
 def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: str) -> str:

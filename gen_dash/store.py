@@ -23,13 +23,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from gen_dash import config, geo
-from gen_dash.ingest import PROBLEM_COLUMNS, Report, Snapshot, read_snapshot
+from gen_dash.ingest import DERIVED_COLUMNS, PROBLEM_COLUMNS, Report, Snapshot, read_snapshot
 from gen_dash.schema import COLUMNS
 
 SCHEMA_VERSION = 1
 SAMPLE_PUBLISHER = "gen-dash (exemples fournis)"
 _TYPES = {"string": sa.Text, "integer": sa.Integer, "number": sa.Float, "date": sa.Date}
-_DERIVED = [("code_region", sa.Text), ("cle_fabrique", sa.Text), ("localisation", sa.Text)]
+_DERIVED = [name for name in DERIVED_COLUMNS if name != "ligne"]  # text; "ligne" is part of the key
 
 metadata = sa.MetaData()
 schema_version = sa.Table("gen_dash_schema", metadata, sa.Column("version", sa.Integer, nullable=False))
@@ -57,7 +57,7 @@ formations = sa.Table(
     sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id"), primary_key=True),
     sa.Column("ligne", sa.Integer, primary_key=True),
     *[sa.Column(c.name, _TYPES[c.type]) for c in COLUMNS],
-    *[sa.Column(name, kind) for name, kind in _DERIVED],
+    *[sa.Column(name, sa.Text) for name in _DERIVED],
     sa.Column("autres", sa.Text),  # the other columns' values, JSON
 )
 audit = sa.Table(
@@ -218,7 +218,7 @@ def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date
     return Published(snapshot_id, when, label, report.lignes_acceptees, report.lignes_rejetees, digest)
 
 
-_ROW_COLUMNS = [c.name for c in COLUMNS] + ["ligne"] + [name for name, _ in _DERIVED]
+_ROW_COLUMNS = [c.name for c in COLUMNS] + DERIVED_COLUMNS
 
 
 def _insert_rows(conn: Connection, snapshot_id: int, rows: pd.DataFrame, extras: list[str]) -> None:
@@ -372,7 +372,7 @@ def _restore(table: pd.DataFrame, extras: list[str]) -> gpd.GeoDataFrame:
             values = np.array([d.get(name) for d in decoded] + [None], dtype=object)
             out[name] = pd.Series(values[codes], index=table.index, dtype="str")
     out["ligne"] = table["ligne"].astype("int64")
-    for name, _ in _DERIVED:
+    for name in _DERIVED:
         out[name] = table[name].astype("str").where(table[name].notna(), None)
     geometry = gpd.points_from_xy(out["longitude"], out["latitude"], crs=geo.CRS)
     return gpd.GeoDataFrame(out, geometry=geometry, crs=geo.CRS)

@@ -45,7 +45,7 @@ st.dataframe(selected.drop(columns=["latitude", "longitude"]), hide_index=True, 
     "code_departement": "Département", "code_region": "Région", "statut": "Changement", "champs_modifies": "Champs modifiés",
     "avant": "Avant", "apres": "Après"})
 folium_map = maps.changes_map(selected, focus=list(after["code_departement"].unique()) if view.filtered else None,
-                              assets_url=s.assets_url(), tiles=s.basemap())
+                              **s.map_settings())
 st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_changements")
 st.caption(f"Carte des changements de {view.territory} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) (vert), "
            f"{counts[compare.RETIREE]} retirée(s) (rouge), {counts[compare.MODIFIEE]} modifiée(s) (orange) ; départements "

@@ -11,6 +11,7 @@ from gen_dash import coverage, export, fmt, maps, metrics
 view = s.page_header("Couverture territoriale")
 fabriques = metrics.fabriques_of(view.national)  # every fabrique counts, even across the territory's border
 communes = metrics.filter_territory(s.communes_table(), view.region, view.departements)
+departements = sorted(communes["code_departement"].unique())
 
 radius = st.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, value=30, step=5, key="couverture_rayon")
 distances = coverage.nearest_fabrique(communes, fabriques)
@@ -38,10 +39,10 @@ suggestions = coverage.suggest_sites(communes, fabriques, int(k), radius, int(mi
 
 uncovered = coverage.uncovered_communes(distances, radius)
 folium_map = maps.coverage_map(coverage.coverage_by_departement(distances, radius), uncovered[uncovered["population"] >= 2000],
-                               suggestions, radius, focus=sorted(communes["code_departement"].unique()) if view.filtered else None,
-                               assets_url=s.assets_url(), tiles=s.basemap())
+                               suggestions, radius, focus=departements if view.filtered else None,
+                               **s.map_settings())
 st_folium(folium_map, height=620, use_container_width=True, returned_objects=[], key="carte_couverture")
-white = coverage.departements_without_fabrique(fabriques, sorted(communes["code_departement"].unique()))
+white = coverage.departements_without_fabrique(fabriques, departements)
 st.caption(
     f"Carte des départements selon la part de leur population à moins de {radius} km d'une fabrique ; en gris, les "
     f"{fmt.number(len(uncovered))} communes plus éloignées ({fmt.number(uncovered['population'].sum())} habitants ; celles de "

@@ -59,8 +59,6 @@ if s.is_editor():
     with st.form("retrait"):
         st.markdown("**Retirer un instantané des listes** (éditeurs)")
         published = {e.id: e.label for e in view.entries if e.id != s.UPLOAD_ID}
-        st.selectbox("Instantané", list(published), format_func=published.get, key="retrait_choix")
+        st.selectbox("Instantané", list(published), format_func=published.get, key=s.WITHDRAW_CHOICE)
         st.form_submit_button("Retirer", on_click=s.withdraw_chosen, icon=":material/delete:")
-message = st.session_state.pop("retrait_message", None)
-if message:
-    (st.success if message[0] == "success" else st.error)(message[1])
+s.show_outcome(s.WITHDRAW_MESSAGE)

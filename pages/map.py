@@ -14,7 +14,7 @@ figures = metrics.figures_by_territory(view.national)
 shown = metrics.filter_territory(figures, view.region, view.departements)
 fabriques = metrics.fabriques_of(view.rows)
 folium_map = maps.departement_map(figures, fabriques, indicator, focus=list(shown["code"]) if view.filtered else None,
-                                  assets_url=s.assets_url(), tiles=s.basemap(), quota=quota)
+                                  **s.map_settings(), quota=quota)
 # returned_objects=[]: panning or zooming sends nothing back, so the script does not rerun.
 st_folium(folium_map, height=640, use_container_width=True, returned_objects=[], key="carte")
 st.caption(maps.describe(shown, fabriques, indicator, view.territory))
