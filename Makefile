@@ -25,7 +25,7 @@ run: install
 
 ## Run the whole test suite (browser tests are skipped, with a message, without Chromium).
 test: install-dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 ## Measure speed and memory against the floors and targets (not part of `make test`; see README, Performance).
 bench: install-dev

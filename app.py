@@ -10,8 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 import appstate as s
-from gen_dash import fmt, links, metrics, store
+from gen_dash import fmt, store
 from gen_dash.ingest import SnapshotError
+from gen_dash.territory import Territory
 
 st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(s.STATIC_DIR / "favicon.png"), layout="wide")
 
@@ -47,12 +48,11 @@ def _read_url(listed: list[s.Entry]) -> None:
         return
     st.session_state[s.URL_READ] = True
     params = st.query_params
-    linked = links.territory_from_link(params.get(s.Q_REGION), params.get(s.Q_DEPARTEMENTS), s.departements_table())
-    notices = linked.notices
+    linked, notices = Territory.from_link(params.get(s.Q_REGION), params.get(s.Q_DEPARTEMENTS), s.departements_table())
     if linked.region:
         st.session_state[s.REGION] = linked.region
     if linked.departements:
-        st.session_state[s.DEPARTEMENTS] = linked.departements
+        st.session_state[s.DEPARTEMENTS] = list(linked.departements)
     snapshot = params.get(s.Q_SNAPSHOT)
     if snapshot:
         if snapshot in {e.id for e in listed} and snapshot != s.UPLOAD_ID:
@@ -62,8 +62,9 @@ def _read_url(listed: list[s.Entry]) -> None:
     st.session_state[s.URL_NOTICES] = notices
 
 
-def _write_url(region: str | None, departements: list[str], snapshot: str) -> None:
-    wanted = {s.Q_REGION: region or None, s.Q_DEPARTEMENTS: ",".join(departements) or None,
+def _write_url(territory: Territory, snapshot: str) -> None:
+    query = territory.to_query()
+    wanted = {s.Q_REGION: query["region"], s.Q_DEPARTEMENTS: query["dep"],
               s.Q_SNAPSHOT: snapshot if snapshot != s.UPLOAD_ID else None}
     for key, value in wanted.items():
         if value is None:
@@ -79,7 +80,7 @@ def _on_region_change() -> None:
 
 def _on_upload() -> None:
     """Read a new upload before the script runs, so it can become the chosen snapshot."""
-    uploaded = st.session_state.get(s.UPLOADER)
+    uploaded = st.session_state.get(s.uploader_key())
     if uploaded is None:
         return
     data = uploaded.getvalue()
@@ -90,6 +91,7 @@ def _on_upload() -> None:
         st.session_state[s.UPLOAD_ERROR] = (uploaded.file_id, str(exc))
         return
     st.session_state.pop(s.UPLOAD_ERROR, None)
+    st.session_state.pop(s.PUBLISH_PENDING, None)
     st.session_state[s.UPLOADED] = snapshot
     st.session_state[s.UPLOADED_FILE] = (uploaded.name, data)
     st.session_state[s.SNAPSHOT] = s.UPLOAD_ID
@@ -114,6 +116,7 @@ def _publication_panel(bar, uploaded) -> None:
                 bar.button("Se connecter pour publier", on_click=st.login, key="connexion", icon=":material/login:")
         else:
             with bar.expander("Publier (éditeurs)"):
+                st.caption("Demandez le mot de passe éditeur à la personne qui a installé le tableau de bord.")
                 st.text_input("Mot de passe éditeur", type="password", key=s.PASSWORD)
                 st.button("Se connecter comme éditeur", on_click=s.become_editor, key="editeur_connexion")
                 if st.session_state.get(s.PASSWORD_MESSAGE):
@@ -126,22 +129,43 @@ def _publication_panel(bar, uploaded) -> None:
         st.markdown("**Publier pour tous**")
         st.date_input("Date de l'instantané", value=uploaded.date or st.session_state.get(s.UPLOAD_DATE),
                       key=s.PUBLISH_DATE, format="DD/MM/YYYY")
-        st.text_input("Libellé", key=s.PUBLISH_LABEL, placeholder="Instantané du …")
+        st.text_input("Libellé (obligatoire)", key=s.PUBLISH_LABEL, placeholder="Instantané du …")
         if not s.user_email():
-            st.text_input("Votre nom", key=s.PUBLISH_AUTHOR)
-        st.form_submit_button("Publier", on_click=s.publish_upload, icon=":material/publish:")
+            st.text_input("Votre nom (obligatoire)", key=s.PUBLISH_AUTHOR)
+        st.form_submit_button("Vérifier avant de publier", on_click=s.prepare_publication, icon=":material/fact_check:")
+    # The form stays on screen (what was typed is kept if the editor cancels); publishing needs this confirmation.
+    pending = st.session_state.get(s.PUBLISH_PENDING)
+    if pending:
+        _confirmation(bar, pending)
+
+
+def _confirmation(bar, pending: dict) -> None:
+    """What is about to be published, by whom, and what it replaces: nothing is published without this step."""
+    lines = [f"**Vous allez publier pour tous** « {s.escape_md(pending['label'])} », instantané du "
+             f"{fmt.day(pending['date'])}, par {s.escape_md(pending['by'])} :",
+             f"- {fmt.number(pending['accepted'])} ligne(s) acceptée(s), publiée(s) ;",
+             f"- {fmt.number(pending['rejected'])} ligne(s) rejetée(s), **non publiée(s)** ;",
+             f"- {fmt.number(pending['warnings'])} avertissement(s) (lignes réparées ou à relire)."]
+    bar.markdown("\n".join(lines))
+    if pending["replaces"]:
+        bar.warning("Un instantané de la même date existe déjà : " + " ; ".join(s.escape_md(r) for r in pending["replaces"])
+                    + ". Une seule publication compte par date : ce sera celle-ci, la plus récente ; l'autre restera "
+                    "dans l'historique, marquée « remplacée ».", icon=":material/warning:")
+    left, right = bar.columns(2)
+    left.button("Confirmer la publication", on_click=s.publish_upload, key="publication_confirmer", type="primary")
+    right.button("Annuler", on_click=s.cancel_publication, key="publication_annuler")
 
 
 def _upload_panel(bar) -> None:
-    bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"], key=s.UPLOADER,
+    bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"], key=s.uploader_key(),
                       on_change=_on_upload, help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.")
     error = st.session_state.get(s.UPLOAD_ERROR)
-    current = st.session_state.get(s.UPLOADER)
+    current = st.session_state.get(s.uploader_key())
     if error and current is not None and error[0] == current.file_id:  # the refused file is still the one shown
         bar.error(f"Fichier refusé : {error[1]}", icon=":material/error:")
     uploaded = st.session_state.get(s.UPLOADED)
     if uploaded is not None:
-        bar.caption("Ce fichier n'est visible que dans votre session.")
+        bar.caption("Fichier déposé, non publié : il n'est visible que dans votre session.")
         report = uploaded.report
         bar.markdown(
             f"**{fmt.number(report.lignes_acceptees)}** ligne(s) acceptée(s) dont {fmt.number(report.lignes_reparees)} "
@@ -162,7 +186,7 @@ def _sidebar(listed: list[s.Entry]) -> s.View:
                            format_func=lambda c: "France entière" if c is None else region_names[c])
     departements: list[str] = []
     if region:
-        of_region = metrics.filter_territory(s.departements_table(), region)
+        of_region = s.territory_of(region, ()).apply(s.departements_table())
         names = dict(zip(of_region["code_departement"], of_region["nom_departement"]))
         departements = bar.multiselect("Départements", list(names), key=s.DEPARTEMENTS,
                                        format_func=lambda c: f"{names[c]} ({c})", placeholder="Toute la région")
@@ -183,21 +207,27 @@ def _sidebar(listed: list[s.Entry]) -> s.View:
         bar.warning(f"Lien : {notice} ; ce paramètre est ignoré.", icon=":material/link_off:")
 
     entry = by_id[chosen]
+    if entry.replaced:
+        bar.caption(f"Cet instantané est {entry.replaced} : c'est l'autre qui compte pour sa date dans l'évolution.")
     snapshot = s.load(entry)
-    chosen_deps = tuple(departements)
-    rows = metrics.filter_territory(snapshot.rows, region, chosen_deps)
-    _write_url(region, list(chosen_deps), chosen)
-    return s.View(entry, snapshot, s.targets(), region, chosen_deps, rows, s.territory_label(region, chosen_deps),
-                  tuple(listed))
+    territory = s.territory_of(region, departements)
+    _write_url(territory, chosen)
+    return s.View(entry, snapshot, s.targets(), territory, territory.apply(snapshot.rows), tuple(listed))
 
 
 page = st.navigation(PAGES + ALIASES, position="top")
 s.map_assets_dir()
+s.first_start_password()
 listed = s.entries()
 _read_url(listed)
 view = _sidebar(listed)
 st.session_state[s.VIEW] = view
-if view.entry.is_sample:
+s.show_outcome(s.PUBLISHED_NOTICE)
+if view.entry.is_upload:
+    st.warning(f"Fichier déposé, non publié : les chiffres de cette page viennent de « {s.escape_md(view.entry.source)} », "
+               "visible dans votre seule session. Publiez-le depuis la barre latérale pour le rendre visible à tous.",
+               icon=":material/upload_file:")
+elif view.entry.is_sample:
     st.info("Données illustratives : ces instantanés d'exemple sont générés et ne sont pas des chiffres officiels "
             "du programme. Déposez un fichier dans la barre latérale pour voir vos données.", icon=":material/info:")
 page.run()

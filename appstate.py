@@ -6,6 +6,7 @@ what one browser session has chosen (territory, snapshot, uploaded file).
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -17,8 +18,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gen_dash import access, config, fmt, geo, maps, metrics, sample, store
-from gen_dash.ingest import Snapshot, SnapshotError, read_snapshot
+from gen_dash.ingest import ERREUR, Snapshot, SnapshotError, read_snapshot
 from gen_dash.targets import Targets, load_targets
+from gen_dash.territory import Territory
 
 ROOT = Path(__file__).resolve().parent
 STATIC_DIR = ROOT / "static"
@@ -27,7 +29,8 @@ STATIC_DIR = ROOT / "static"
 REGION = "territoire_region"
 DEPARTEMENTS = "territoire_departements"
 SNAPSHOT = "instantane"
-UPLOADER = "depot_fichier"
+UPLOADER = "depot_fichier"  # the uploader's key; after a publication it gets a new one (see uploader_key)
+UPLOADER_VERSION = "depot_version"
 UPLOADED = "depot_instantane"  # the uploaded file as read: a Snapshot, this session only
 UPLOADED_FILE = "depot_octets"  # (name, bytes) of that file, kept to publish it unchanged
 UPLOAD_ERROR = "depot_erreur"  # (upload's file id, French message) of the last unreadable upload
@@ -41,6 +44,8 @@ PUBLISH_DATE = "publication_date"
 PUBLISH_LABEL = "publication_libelle"
 PUBLISH_AUTHOR = "publication_auteur"
 PUBLISH_MESSAGE = "publication_message"  # ("success" or "error", French text), shown once
+PUBLISH_PENDING = "publication_a_confirmer"  # what the editor is about to publish, shown for confirmation
+PUBLISHED_NOTICE = "publication_faite"  # the main area's « publié » notice, shown once
 WITHDRAW_CHOICE = "retrait_choix"
 WITHDRAW_MESSAGE = "retrait_message"  # ("success" or "error", French text), shown once
 
@@ -58,6 +63,12 @@ class Entry:
     date: date | None
     is_sample: bool
     source: str
+    replaced: str | None = None  # « remplacé par le n° 7 (publié le 01/12/2026) »: another one counts for its date
+
+    @property
+    def is_upload(self) -> bool:
+        """Whether this is the session's own, unpublished upload."""
+        return self.id == UPLOAD_ID
 
 
 @dataclass(frozen=True)
@@ -67,21 +78,14 @@ class View:
     entry: Entry
     snapshot: Snapshot
     targets: Targets
-    region: str | None
-    departements: tuple[str, ...]
-    rows: gpd.GeoDataFrame
-    territory: str
+    territory: Territory
+    rows: gpd.GeoDataFrame  # the territory's rows
     entries: tuple[Entry, ...]  # every snapshot this session can choose, as listed in the sidebar
 
     @property
     def national(self) -> gpd.GeoDataFrame:
         """All accepted rows of the snapshot, whatever the filter."""
         return self.snapshot.rows
-
-    @property
-    def filtered(self) -> bool:
-        """Whether a territory narrower than France is chosen."""
-        return bool(self.region or self.departements)
 
 
 # --------------------------------------------------------------------------- cached loaders
@@ -161,11 +165,13 @@ def entries() -> list[Entry]:
 
     One query to the store; ``app.py`` makes it once per run and pages read :attr:`View.entries`.
     """
-    listed = [
-        Entry(str(r.id), f"{fmt.day(r.date_instantane)} · {r.libelle} ({fmt.number(r.lignes_acceptees)} lignes"
-              + ("" if r.exemple else f", {r.publie_par}") + ")", r.date_instantane, bool(r.exemple), r.nom_fichier)
-        for r in store.history(engine()).itertuples()
-    ]
+    listed = []
+    for r in store.history(engine()).itertuples():
+        replaced = (None if r.compte else
+                    f"remplacé par le n° {r.remplace_par} (publié le {pd.Timestamp(r.remplace_le):%d/%m/%Y})")
+        listed.append(Entry(str(r.id), f"{fmt.day(r.date_instantane)} · {r.libelle} ({fmt.number(r.lignes_acceptees)} "
+                            "lignes" + ("" if r.exemple else f", {r.publie_par}") + (", remplacé" if replaced else "") + ")",
+                            r.date_instantane, bool(r.exemple), r.nom_fichier, replaced))
     uploaded = st.session_state.get(UPLOADED)
     if uploaded is not None:
         when = uploaded.date or st.session_state.get(UPLOAD_DATE)
@@ -181,25 +187,56 @@ def load(entry: Entry) -> Snapshot:
 
 
 def history(current: View) -> pd.DataFrame:
-    """Figures of the view's territory at every published snapshot (see :func:`gen_dash.metrics.figures_over_time`)."""
-    ids = tuple(int(e.id) for e in current.entries if e.id != UPLOAD_ID)
-    return _history(store.database_url(), ids, current.region, current.departements)
+    """Figures of the view's territory at every published snapshot that counts for its date (one per date: the last
+    published), see :func:`gen_dash.metrics.figures_over_time`."""
+    ids = tuple(int(e.id) for e in current.entries if not e.is_upload and e.replaced is None)
+    return _history(store.database_url(), ids, current.territory.region, current.territory.departements)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _history(url: str, ids: tuple[int, ...], region: str | None, departements: tuple[str, ...]) -> pd.DataFrame:
     snapshots = [_published(url, i) for i in ids]
-    return metrics.figures_over_time([(snap.date, snap.rows) for snap in snapshots], region, departements)
+    territory = Territory.of(region, departements, departements_table())
+    return metrics.figures_over_time([(snap.date, snap.rows) for snap in snapshots], territory)
 
 
-def territory_label(region: str | None, departements: tuple[str, ...]) -> str:
-    """« France entière », a région's name, or the names of the chosen départements."""
-    if departements:
-        names = departements_table().set_index("code_departement")["nom_departement"]
-        return ", ".join(f"{names[d]} ({d})" for d in departements)
-    if region:
-        return regions_table().set_index("code_region").loc[region, "nom_region"]
-    return "France entière"
+def pace_history(current: View) -> tuple[pd.DataFrame, str]:
+    """The history the pace is computed on, and a sentence saying what it holds.
+
+    A published snapshot on screen: the published history. The session's upload: the published history plus the
+    upload, when its date comes after the last published one (otherwise the upload is left out, and the sentence
+    says why).
+    """
+    published_history = history(current)
+    span = (f"{len(published_history)} instantané(s) publié(s) daté(s), du {fmt.day(published_history.index.min())} au "
+            f"{fmt.day(published_history.index.max())}" if len(published_history) else "aucun instantané publié")
+    if not current.entry.is_upload:
+        return published_history, f"Rythme calculé sur {span}."
+    when = current.entry.date
+    if when is None:
+        return published_history, f"Rythme calculé sur {span} ; votre fichier déposé n'est pas daté : il n'y entre pas."
+    if len(published_history) and when <= published_history.index.max():
+        return published_history, (f"Rythme calculé sur {span} ; votre fichier déposé, daté du {fmt.day(when)}, "
+                                   "n'y entre pas : il ne vient pas après le dernier instantané publié.")
+    own = metrics.figures_over_time([(when, current.snapshot.rows)], current.territory)
+    return (pd.concat([published_history, own]),
+            f"Rythme calculé sur {span}, et sur votre fichier déposé (non publié) du {fmt.day(when)}.")
+
+
+def default_comparison(current: View) -> tuple[str, str]:
+    """The pair Comparer opens on: the snapshot on screen (after) and the one that counts just before it (before):
+    for an upload, the latest published snapshot dated before the upload's date."""
+    after = current.entry
+    earlier = [e for e in current.entries if not e.is_upload and e.replaced is None and e.id != after.id
+               and (after.date is None or e.date is None or e.date < after.date)]
+    others = [e for e in current.entries if e.id != after.id]
+    before = earlier[0] if earlier else others[0]
+    return before.id, after.id
+
+
+def territory_of(region: str | None, departements) -> Territory:
+    """The territory of *region* and *departements*, from the reference départements."""
+    return Territory.of(region, tuple(departements or ()), departements_table())
 
 
 def view() -> View:
@@ -254,6 +291,21 @@ def is_editor() -> bool:
     return access.editor_role(access_config(), editor_sessions(), session_id(), email, email is not None)
 
 
+def first_start_password() -> None:
+    """On a fresh install (neither OpenID Connect nor a password hash configured), create the editor password once and
+    print it in the server's terminal: the person who installed the dashboard hands it to the editors."""
+    if access_config().mode == "desactive":
+        _first_start_password(str(config.var_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _first_start_password(folder: str) -> None:
+    password = access.create_first_password(Path(folder))
+    if password:
+        # To the server's terminal (standard error: standard output may be a pipe that someone parses).
+        print(access.first_password_banner(password, Path(folder)), file=sys.stderr, flush=True)
+
+
 def become_editor() -> None:
     """Check the editor password; every failure makes the next answer slower, for this session and overall."""
     key = session_id() or "?"
@@ -268,22 +320,64 @@ def become_editor() -> None:
     st.session_state[PASSWORD] = ""
 
 
+def uploader_key() -> str:
+    """The uploader's key: a new one after each publication, so that the published file leaves the widget too."""
+    version = st.session_state.get(UPLOADER_VERSION, 0)
+    return UPLOADER if not version else f"{UPLOADER}_{version}"
+
+
+def prepare_publication() -> None:
+    """Check the publication form and set out what is about to be published, for the editor to confirm."""
+    st.session_state.pop(PUBLISH_PENDING, None)
+    uploaded = st.session_state.get(UPLOADED)
+    if uploaded is None or not is_editor():
+        st.session_state[PUBLISH_MESSAGE] = ("error", "Publication refusée : vous n'êtes pas éditeur.")
+        return
+    when = st.session_state.get(PUBLISH_DATE)
+    label = (st.session_state.get(PUBLISH_LABEL) or "").strip()
+    who = user_email() or (st.session_state.get(PUBLISH_AUTHOR) or "").strip()
+    missing = [name for name, value in (("la date", when), ("le libellé", label), ("votre nom", who)) if not value]
+    if missing:
+        st.session_state[PUBLISH_MESSAGE] = ("error", "Publication impossible : indiquez " + ", ".join(missing) + ".")
+        return
+    report = uploaded.report
+    warnings = int((report.problemes["gravite"] != ERREUR).sum()) if len(report.problemes) else 0
+    earlier = store.same_date(engine(), when)
+    replaces = [f"n° {r.id} « {r.libelle} » (publié le {pd.Timestamp(r.publie_le):%d/%m/%Y} par {r.publie_par})"
+                for r in earlier.itertuples()]
+    st.session_state[PUBLISH_PENDING] = {
+        "date": when, "label": label, "by": who, "accepted": report.lignes_acceptees, "rejected": report.lignes_rejetees,
+        "warnings": warnings, "replaces": replaces, "name": uploaded.name}
+
+
+def cancel_publication() -> None:
+    """Leave the confirmation without publishing."""
+    st.session_state.pop(PUBLISH_PENDING, None)
+
+
 def publish_upload() -> None:
-    """Publish this session's upload for everyone: the role is checked again here, whatever the page showed."""
+    """Publish this session's upload for everyone, as the editor confirmed it: the role is checked again here,
+    whatever the page showed. Once published, the upload leaves the session and the published snapshot is shown."""
     if not is_editor():
         st.session_state[PUBLISH_MESSAGE] = ("error", "Publication refusée : vous n'êtes pas éditeur.")
         return
+    pending = st.session_state.get(PUBLISH_PENDING)
     uploaded, (name, data) = st.session_state.get(UPLOADED), st.session_state.get(UPLOADED_FILE, (None, None))
-    if uploaded is None or data is None:
+    if uploaded is None or data is None or not pending:
+        st.session_state[PUBLISH_MESSAGE] = ("error", "Rien à publier : vérifiez d'abord le formulaire de publication.")
         return
-    who = user_email() or st.session_state.get(PUBLISH_AUTHOR, "").strip() or "éditeur"
     try:
-        done = store.publish(engine(), data, name, by=who, snapshot_date=st.session_state.get(PUBLISH_DATE),
-                             label=st.session_state.get(PUBLISH_LABEL), snapshot=uploaded)
+        done = store.publish(engine(), data, name, by=pending["by"], snapshot_date=pending["date"], label=pending["label"],
+                             snapshot=uploaded)
     except (store.StoreError, SnapshotError) as exc:
         st.session_state[PUBLISH_MESSAGE] = ("error", str(exc))
         return
-    st.session_state[PUBLISH_MESSAGE] = ("success", f"Publié pour tous : instantané n° {done.id} « {done.label} ».")
+    text = (f"Publié pour tous : instantané n° {done.id} « {done.label} » du {fmt.day(done.date)}, par {pending['by']} "
+            f"({fmt.number(done.rows)} ligne(s) ; {fmt.number(done.rejected)} rejetée(s), non publiée(s)).")
+    st.session_state[PUBLISH_MESSAGE] = st.session_state[PUBLISHED_NOTICE] = ("success", text)
+    for key in (PUBLISH_PENDING, UPLOADED, UPLOADED_FILE, UPLOAD_ERROR):
+        st.session_state.pop(key, None)
+    st.session_state[UPLOADER_VERSION] = st.session_state.get(UPLOADER_VERSION, 0) + 1
     st.session_state[SNAPSHOT] = str(done.id)
 
 
@@ -300,7 +394,7 @@ def page_header(title: str) -> View:
     current = view()
     st.title(title)
     when = f"du {fmt.day(current.entry.date)}" if current.entry.date else "non daté"
-    st.caption(f"Instantané {when} ({escape_md(current.entry.source)}) · Territoire : {escape_md(current.territory)}")
+    st.caption(f"Instantané {when} ({escape_md(current.entry.source)}) · Territoire : {escape_md(current.territory.label)}")
     return current
 
 

@@ -261,7 +261,7 @@ def coverage_measures(repeat: int) -> list[Result]:
     # Quality: greedy against the exact optimum (scipy milp) on instances small enough to solve exactly.
     ratios = []
     for region, k in (("53", 5), ("28", 5), ("24", 5), ("27", 6), ("44", 6)):
-        territory = metrics.filter_territory(communes, region).reset_index(drop=True)
+        territory = communes[communes["code_region"] == region].reset_index(drop=True)
         instance = coverage.covering_instance(territory, sample, 20, min_population=3000)
         found = sum(g for _, g in coverage.greedy_cover(instance, k))
         _, optimum = coverage.exact_cover(instance, k, time_limit=120)

@@ -8,9 +8,12 @@ password.
 
 from __future__ import annotations
 
+import os
+import secrets as _secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -42,6 +45,8 @@ def load_access(secrets: dict | None = None) -> AccessConfig:
     """Read the editors and the password hash from *secrets* (the app's ``st.secrets``) or the environment.
 
     Keys: ``GEN_DASH_EDITEURS`` (e-mail addresses, a list or comma-separated) and ``GEN_DASH_MOT_DE_PASSE_HASH``.
+    Without either an ``[auth]`` section or a hash, the first-start password's hash (:func:`create_first_password`)
+    is used if there is one.
     """
     secrets = secrets or {}
 
@@ -51,11 +56,52 @@ def load_access(secrets: dict | None = None) -> AccessConfig:
     editors = read("GEN_DASH_EDITEURS") or []
     if isinstance(editors, str):
         editors = editors.split(",")
+    oidc = bool(secrets.get("auth"))
+    password_hash = read("GEN_DASH_MOT_DE_PASSE_HASH") or None
+    if not oidc and not password_hash:
+        password_hash = _first_password_hash(config.var_dir())
     return AccessConfig(
         editors=frozenset(e.strip().lower() for e in editors if e and e.strip()),
-        password_hash=(read("GEN_DASH_MOT_DE_PASSE_HASH") or None),
-        oidc=bool(secrets.get("auth")),
+        password_hash=password_hash,
+        oidc=oidc,
     )
+
+
+FIRST_PASSWORD_FILE = "mot-de-passe-editeur.argon2"
+
+
+def _first_password_hash(folder: Path) -> str | None:
+    try:
+        return (folder / FIRST_PASSWORD_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def create_first_password(folder: Path) -> str | None:
+    """Create the editor password of a fresh install, keep only its argon2 hash in *folder*, and return it; None when
+    one exists already (it is never shown twice: delete the file and restart to get a new one).
+
+    Several servers may start at once: the file is created exclusively, so only one of them creates a password.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    password = _secrets.token_urlsafe(15)
+    try:
+        descriptor = os.open(folder / FIRST_PASSWORD_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(hash_password(password) + "\n")
+    return password
+
+
+def first_password_banner(password: str, folder: Path) -> str:
+    """What the server's terminal shows, once, on a fresh install."""
+    line = "=" * 72
+    return (f"\n{line}\n  Mot de passe éditeur (affiché une seule fois) : {password}\n"
+            f"  Donnez-le aux personnes qui publient des instantanés depuis le tableau de bord.\n"
+            f"  Seul son hachage est conservé ({folder / FIRST_PASSWORD_FILE}) ; pour en créer un autre, supprimez ce\n"
+            f"  fichier et redémarrez. GEN_DASH_MOT_DE_PASSE_HASH ou OpenID Connect le remplacent (voir le README).\n"
+            f"{line}\n")
 
 
 def hash_password(password: str) -> str:

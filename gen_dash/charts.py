@@ -97,16 +97,15 @@ def gauge(value: float | None, quota: float, title: str, reference: float | None
         number={"suffix": "\u00a0%", "valueformat": ".1f"},
         delta={"reference": reference * 100, "valueformat": ".1f", "suffix": " pt"} if reference is not None else None,
         gauge={"axis": {"range": [0, 100], "ticksuffix": "\u00a0%"},
-               "bar": {"color": BLUE if value is not None and value >= quota else RED},
+               "bar": {"color": BLUE if value is not None and round(value, 3) >= quota else RED},
                "threshold": {"line": {"color": "#1f2a44", "width": 4}, "thickness": 0.85, "value": quota * 100},
                "steps": [{"range": [0, quota * 100], "color": "#f6e3e3"}, {"range": [quota * 100, 100], "color": "#e3e3fd"}]},
         title={"text": title},
     ))
     _layout(fig, "", height=250)
     fig.update_layout(margin={"l": 40, "r": 45, "t": 50, "b": 10})
-    reached = "atteint" if value is not None and value >= quota else "non atteint"
     ref = f" (France : {fmt.percent(reference)})" if reference is not None else ""
-    return Chart(fig, f"{title} : {fmt.percent(value)}{ref}, pour un quota de {fmt.percent(quota, 0)} : {reached}.")
+    return Chart(fig, f"{title} : {fmt.percent(value)}{ref}, {fmt.quota_gap(value, quota)}.")
 
 
 def shares_by_departement(figures: pd.DataFrame, column: str, quota: float, label: str) -> Chart:
@@ -128,17 +127,38 @@ def shares_by_departement(figures: pd.DataFrame, column: str, quota: float, labe
 
 
 def budget_by_wave(progress: pd.DataFrame) -> Chart:
-    """Subsidies granted per wave against the wave's envelope."""
+    """Subsidies granted per wave beside the wave's envelope (France), an overspend said on the bar."""
     waves = [f"Vague {v}" for v in progress["vague"]]
+    over = progress["depassement_eur"]
     fig = go.Figure([
-        go.Bar(x=waves, y=progress["enveloppe_eur"], name="Enveloppe", marker_color=LIGHT,
-               customdata=[fmt.euros(v) for v in progress["enveloppe_eur"]], hovertemplate="%{x} : %{customdata}<extra>Enveloppe</extra>"),
-        go.Bar(x=waves, y=progress["subvention_eur"], name="Subventions accordées", marker_color=BLUE,
-               customdata=[fmt.euros(v) for v in progress["subvention_eur"]], hovertemplate="%{x} : %{customdata}<extra>Subventions</extra>"),
+        go.Bar(x=waves, y=progress["enveloppe_eur"], name="Enveloppe", marker_color=LIGHT, marker_line_color=BLUE,
+               marker_line_width=1, customdata=[fmt.euros(v) for v in progress["enveloppe_eur"]],
+               hovertemplate="%{x} : %{customdata}<extra>Enveloppe</extra>"),
+        go.Bar(x=waves, y=progress["subvention_eur"], name="Subventions accordées",
+               marker_color=[RED if o > 0 else BLUE for o in over],
+               text=[f"dépassement : {fmt.euros(o)}" if o > 0 else "" for o in over], textposition="outside",
+               customdata=[fmt.euros(v) for v in progress["subvention_eur"]],
+               hovertemplate="%{x} : %{customdata}<extra>Subventions</extra>"),
     ])
     _layout(fig, "Subventions et enveloppe par vague")
-    fig.update_layout(barmode="overlay")
-    fig.update_yaxes(tickformat=",.0f", ticksuffix="\u00a0€")
-    parts = "; ".join(f"vague {v} : {fmt.euros(s)} sur {fmt.euros(e)}" for v, s, e in
-                      zip(progress["vague"], progress["subvention_eur"], progress["enveloppe_eur"]))
-    return Chart(fig, f"Subventions accordées par vague, rapportées à l'enveloppe ({parts}).")
+    fig.update_layout(barmode="group")
+    top = float(max(progress["enveloppe_eur"].max(skipna=True) or 0, progress["subvention_eur"].max() or 0))
+    fig.update_yaxes(tickformat=",.0f", ticksuffix="\u00a0€", range=[0, top * 1.2 or 1])
+    parts = " ; ".join(f"vague {v} : {fmt.euros(s)} sur {fmt.euros(e)}" + (f", soit {fmt.euros(o)} de dépassement" if o > 0 else "")
+                      for v, s, e, o in zip(progress["vague"], progress["subvention_eur"], progress["enveloppe_eur"], over))
+    return Chart(fig, f"Subventions accordées par vague, à côté de l'enveloppe de la vague ({parts}).")
+
+
+def subsidies_by_wave(progress: pd.DataFrame, territory: str) -> Chart:
+    """A territory's subsidies per wave, with its share of the wave's national subsidies (a territory has no envelope)."""
+    waves = [f"Vague {v}" for v in progress["vague"]]
+    shares = [fmt.percent(v) for v in progress["part_subvention"]]
+    fig = go.Figure(go.Bar(x=waves, y=progress["subvention_eur"], marker_color=BLUE, name="Subventions accordées",
+                           text=[f"{fmt.euros(v)} ({p} du national)" for v, p in zip(progress["subvention_eur"], shares)],
+                           textposition="outside", customdata=[fmt.euros(v) for v in progress["subvention_eur"]],
+                           hovertemplate="%{x} : %{customdata}<extra></extra>"))
+    _layout(fig, f"Subventions accordées par vague, {territory}")
+    fig.update_yaxes(tickformat=",.0f", ticksuffix="\u00a0€", range=[0, float(progress["subvention_eur"].max() or 0) * 1.25 or 1])
+    parts = " ; ".join(f"vague {v} : {fmt.euros(s)}, soit {p} des subventions nationales de la vague"
+                      for v, s, p in zip(progress["vague"], progress["subvention_eur"], shares))
+    return Chart(fig, f"Subventions accordées par vague, {territory} ({parts}).")

@@ -137,18 +137,25 @@ def summary_json(snapshot: Snapshot) -> dict:
     ordered["lignes_rejetees"] = snapshot.report.lignes_rejetees
     ordered["par_departement"] = figures["par_departement"]
     ordered["par_vague"] = figures["par_vague"]
+    targets = load_targets()
+    # A quota is a threshold: the gap is said in points (negative below it), never as a percentage of the quota.
+    ordered["quotas"] = {
+        name: {"quota": quota, "ecart_points": None if figures[name] is None else round((figures[name] - quota) * 100, 1)}
+        for name, quota in (("part_femmes", targets.part_femmes), ("part_neet", targets.part_neet))}
     return ordered
 
 
 def _summary(args: argparse.Namespace) -> int:
     snapshot = read_snapshot(args.file)
     s = summary_json(snapshot)
+    targets = load_targets()
     lines = [
         f"Instantané : {snapshot.name}" + (f" du {fmt.day(snapshot.date)}" if snapshot.date else ""),
         f"Formations : {fmt.number(s['formations'])}",
         f"Fabriques : {fmt.number(s['fabriques'])}",
         f"Apprenants : {fmt.number(s['apprenants'])} ; dont femmes : {fmt.number(s['apprenants_femmes'])} "
-        f"({fmt.percent(s['part_femmes'])}) ; dont jeunes NEET : {fmt.number(s['apprenants_neet'])} ({fmt.percent(s['part_neet'])})",
+        f"({fmt.percent(s['part_femmes'])}, {fmt.quota_gap(s['part_femmes'], targets.part_femmes)}) ; dont jeunes NEET : "
+        f"{fmt.number(s['apprenants_neet'])} ({fmt.percent(s['part_neet'])}, {fmt.quota_gap(s['part_neet'], targets.part_neet)})",
         f"Départements couverts : {s['departements_couverts']}",
         f"Lignes rejetées : {fmt.number(s['lignes_rejetees'])}",
         "Par vague :",
@@ -200,7 +207,8 @@ def _history(args: argparse.Namespace) -> int:
     table = store.history(store.engine(), include_withdrawn=args.all).drop(columns=["sha256"])
     records = table.astype(object).where(table.notna(), None).to_dict("records")
     lines = [f"{r.id:>4}  {r.date_instantane:%d/%m/%Y}  {r.libelle}  ({fmt.number(r.lignes_acceptees)} lignes, "
-             f"publié par {r.publie_par}{', RETIRÉ' if not pd.isna(r.retire_le) else ''})"
+             f"publié par {r.publie_par}{', RETIRÉ' if not pd.isna(r.retire_le) else ''}"
+             f"{f', remplacé par le n° {r.remplace_par}' if r.remplace_par is not None else ''})"
              for r in table.itertuples()] or ["Aucun instantané publié."]
     _out(args, records, "\n".join(lines))
     return EXIT_OK

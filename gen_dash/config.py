@@ -20,6 +20,12 @@ def _int_env(name: str, default: int) -> int:
         return default
 
 
+def var_dir() -> Path:
+    """Where the dashboard keeps what it writes (the SQLite store, the first-start editor password's hash):
+    ``GEN_DASH_VAR_DIR``, default ``var/`` beside the code (git-ignored)."""
+    return Path(os.environ.get("GEN_DASH_VAR_DIR", "").strip() or ROOT / "var")
+
+
 def max_upload_bytes() -> int:
     """Largest snapshot file accepted, in bytes (``GEN_DASH_MAX_MB``, default 50)."""
     return _int_env("GEN_DASH_MAX_MB", 50) * 1_000_000

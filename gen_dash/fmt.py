@@ -72,9 +72,32 @@ def pace_sentence(pace, what: str) -> str:
     return sentence[:1].upper() + sentence[1:] + "."
 
 
+def quota_gap(value, quota: float) -> str:
+    """A share against its quota, in points: a quota is a threshold to reach, not a quantity to accumulate.
+
+    >>> quota_gap(0.262, 0.3)
+    '3,8\u00a0points sous le quota de 30\u00a0%'
+    >>> quota_gap(0.3, 0.3)
+    'au quota de 30\u00a0%'
+    """
+    if _missing(value):
+        return "non renseigné"
+    points = round((float(value) - float(quota)) * 100, 1)
+    threshold = f"quota de {percent(quota, 0 if round(quota * 100, 1).is_integer() else 1)}"
+    if points == 0:
+        return f"au {threshold}"
+    unit = "point" if abs(points) < 2 else "points"
+    return f"{number(abs(points), 1)}\u00a0{unit} {'sous le' if points < 0 else 'au-dessus du'} {threshold}"
+
+
+def covered(value) -> str:
+    """Whether one département has a fabrique: ``couvert`` or ``non couvert``."""
+    return "–" if _missing(value) else "couvert" if value else "non couvert"
+
+
 def by_nature(value, nature: str) -> str:
-    """Format *value* as a ``part`` (percent), ``euros`` or anything else (a number)."""
-    return {"part": percent, "euros": euros}.get(nature, number)(value)
+    """Format *value* as a ``part`` (percent), ``euros``, ``couverture`` (one département) or a number."""
+    return {"part": percent, "euros": euros, "couverture": covered}.get(nature, number)(value)
 
 
 def signed_change(value, nature: str) -> str:

@@ -18,38 +18,37 @@ from pathlib import Path
 
 import folium
 import folium.plugins
-import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from gen_dash import fmt, geo
+from gen_dash import classes, fmt, geo
+from gen_dash.classes import Classes
 from gen_dash.compare import changes_by_departement
+from gen_dash.territory import Territory
 
 VENDOR = "vendor"
 GEOMETRY = "gen-dash"
-_DEFAULT_FILL = "#e8eaed"  # no value (no learners): a light grey
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """A choropleth indicator: its column, French label and how to draw it."""
+    """A choropleth indicator: its column, French label, how to class it, and what a zero means."""
 
     column: str
     label: str
-    kind: str  # "count", "rate" or "share"
+    kind: str  # "count", "rate", "share" or "coverage" (see gen_dash.classes)
+    zero_label: str = "0"
 
 
 INDICATORS = {
-    "fabriques": Indicator("fabriques", "Fabriques", "count"),
-    "formations": Indicator("formations", "Formations", "count"),
-    "apprenants": Indicator("apprenants", "Apprenants", "count"),
-    "apprenants_pour_100k": Indicator("apprenants_pour_100k", "Apprenants pour 100 000 habitants", "rate"),
+    "fabriques": Indicator("fabriques", "Fabriques", "count", "aucune (zone blanche)"),
+    "formations": Indicator("formations", "Formations", "count", "aucune"),
+    "apprenants": Indicator("apprenants", "Apprenants", "count", "aucun"),
+    "apprenants_pour_100k": Indicator("apprenants_pour_100k", "Apprenants pour 100 000 habitants", "rate", "aucun"),
     "part_femmes": Indicator("part_femmes", "Part de femmes", "share"),
     "part_neet": Indicator("part_neet", "Part de jeunes NEET", "share"),
 }
-_BLUES = ("#dbe7f6", "#a9c6ea", "#6a9bd8", "#2f6fbf", "#123f85")
-_DIVERGING = ("#c8553d", "#f0a58f", "#f6e3b4", "#8fbcd9", "#2f6fbf")  # below the quota: warm; above: blue
 
 
 def install_assets(static_dir: Path) -> Path:
@@ -99,29 +98,9 @@ def asset_links(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, s
     return scripts, styles
 
 
-def classify(values: pd.Series, indicator: Indicator, quota: float | None = None) -> tuple[list[float], tuple[str, ...]]:
-    """Class limits and colours: five classes of the non-zero values, or around the quota for a share."""
-    if indicator.kind == "share":
-        q = quota if quota is not None else float(values.median()) if values.notna().any() else 0.5
-        return [0.0, max(q - 0.10, 0), max(q - 0.05, 0), q, min(q + 0.05, 1), 1.0], _DIVERGING
-    positive = values[values > 0].dropna()
-    if positive.empty:
-        return [0.0, 1.0], _BLUES[:1]
-    cuts = np.unique(np.quantile(positive, [0, 0.2, 0.4, 0.6, 0.8, 1.0]))
-    if indicator.kind == "count":
-        cuts = np.unique(np.round(cuts))
-    if len(cuts) == 1:
-        cuts = np.array([cuts[0], cuts[0] + 1])
-    return [float(c) for c in cuts], _BLUES[-(len(cuts) - 1):] if len(cuts) - 1 < len(_BLUES) else _BLUES
-
-
-def _colour(value, limits: list[float], colours: tuple[str, ...], indicator: Indicator) -> str:
-    if value is None or pd.isna(value):
-        return _DEFAULT_FILL
-    if indicator.kind in ("count", "rate") and value <= 0:
-        return "#ffffff"  # a white zone
-    index = int(np.searchsorted(limits[1:-1], value, side="right"))
-    return colours[min(index, len(colours) - 1)]
+def classify(values: pd.Series, indicator: Indicator, quota: float | None = None) -> Classes:
+    """The classes of *indicator* over *values* (the départements on screen)."""
+    return classes.classify(values, indicator.kind, quota, indicator.zero_label)
 
 
 def _format(value, indicator: Indicator) -> str:
@@ -159,15 +138,12 @@ def departement_map(
         For a share, the quota the colours are centred on.
     """
     ind = INDICATORS[indicator]
-    limits, colours = classify(figures[ind.column], ind, quota)
+    shown = figures if focus is None else figures[figures["code"].isin(focus)]
     extra = [_swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
-    m = _choropleth(figures, ind, limits, colours, focus, assets_url, tiles, extra)
+    m = _choropleth(figures, ind, classify(shown[ind.column], ind, quota), focus, assets_url, tiles, extra)
     if len(fabriques):
         _fabrique_markers(fabriques, *asset_links(assets_url)).add_to(m)
     return m
-
-
-_COVERAGE_LIMITS = [0.0, 0.5, 0.7, 0.85, 0.95, 1.0]
 
 
 def coverage_map(
@@ -194,7 +170,7 @@ def coverage_map(
     ind = Indicator("part_couverte", f"Part de la population à moins de {fmt.number(radius_km)} km d'une fabrique", "coverage")
     extra = [_swatch("#6a6f7a", "commune à plus de " + fmt.number(radius_km) + " km (taille : population)"),
              _swatch("#000091", "site suggéré (numéro : ordre de choix)", border="#ffffff")]
-    m = _choropleth(figures, ind, _COVERAGE_LIMITS, _BLUES, focus, assets_url, tiles, extra)
+    m = _choropleth(figures, ind, classify(figures[ind.column], ind), focus, assets_url, tiles, extra)
     if len(uncovered):
         lon, lat = geo.inset_points(uncovered["code_departement"], uncovered["lon"], uncovered["lat"])
         points = [[round(y, 4), round(x, 4), str(n), fmt.number(p), max(2.0, min(9.0, (float(p) ** 0.5) / 25))]
@@ -208,9 +184,11 @@ def coverage_map(
     return m
 
 
-def _choropleth(figures: pd.DataFrame, ind: Indicator, limits: list[float], colours: tuple[str, ...],
-                focus: list[str] | None, assets_url: str, tiles: tuple[str, str] | None, legend_extra: list[str]) -> folium.Map:
-    """The map every page shares: départements coloured by *ind*, région borders, DROM insets, legend, zoom to *focus*."""
+def _choropleth(figures: pd.DataFrame, ind: Indicator, scheme: Classes, focus: list[str] | None, assets_url: str,
+                tiles: tuple[str, str] | None, legend_extra: list[str]) -> folium.Map:
+    """The map every page shares: départements coloured by *ind* in the classes of *scheme* (the fill and the legend
+    both come from it), région borders, DROM insets (France only), legend, zoom to *focus*; départements outside the
+    focus in grey."""
     scripts, styles = asset_links(assets_url)
     values = figures.set_index("code")
     focus_set = set(focus) if focus else None
@@ -220,7 +198,8 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, limits: list[float], colo
         in_focus = focus_set is None or code in focus_set
         if in_focus:
             bounds.append(box)
-        looks[code] = [_colour(value, limits, colours, ind), in_focus, _format(value, ind)]
+        looks[code] = {"couleur": scheme.colour(value) if in_focus else classes.OUTSIDE, "dans": in_focus,
+                       "valeur": _format(value, ind), "classe": scheme.label(value) if in_focus else "hors du territoire"}
 
     # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
     m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, attribution_control=True)
@@ -230,8 +209,10 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, limits: list[float], colo
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
     root = assets_url.rstrip("/") + f"/{VENDOR}/{GEOMETRY}"
     _Areas(f"{root}/departements.geojson", f"{root}/regions.geojson", looks, ind.label).add_to(m)
-    _InsetFrames().add_to(m)
-    _Legend(_legend_html(ind, limits, colours, legend_extra)).add_to(m)
+    if focus_set is None:
+        _InsetFrames().add_to(m)
+    outside = [] if focus_set is None else [_swatch(classes.OUTSIDE, "hors du territoire")]
+    _Legend(_legend_html(ind, scheme, outside + legend_extra)).add_to(m)
     m.fit_bounds([[min(b[1] for b in bounds), min(b[0] for b in bounds)], [max(b[3] for b in bounds), max(b[2] for b in bounds)]])
     return m
 
@@ -357,23 +338,34 @@ class _Areas(MacroElement):
                 if (!map.getPane(name)) { map.createPane(name).style.zIndex = 350 + i; }
             });
             map.getPane('genDashRegions').style.pointerEvents = 'none';
+            // Leaflet focuses the map on mousedown (for its keyboard controls) and the browser then scrolls the page to
+            // show the whole map: when the map is partly below the fold, the page jumps under the pointer and the
+            // click lands on another place (a fabrique's popup never opens). Focus it without scrolling instead.
+            if (map.keyboard) {
+                map.keyboard.disable();
+                map.keyboard._onMouseDown = function () {
+                    if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
+                };
+                map.keyboard.enable();
+            }
             fetch({{ this.departements|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
                 var layer = L.geoJSON(data, {
                     pane: 'genDashDepartements',
                     style: function (f) {
-                        var look = looks[f.properties.code] || ['#e8eaed', true, '–'];
-                        return {fillColor: look[0], fillOpacity: look[1] ? 0.85 : 0.25, color: '#5f6b7a', weight: 0.6,
-                                opacity: look[1] ? 1 : 0.4};
+                        var look = looks[f.properties.code] || {couleur: '#c9ccd1', dans: true, valeur: '–'};
+                        // The fill is opaque: the colour seen is the legend's colour.
+                        return {fillColor: look.couleur, fillOpacity: 1, color: look.dans ? '#5f6b7a' : '#b7bcc4',
+                                weight: 0.6, className: 'gen-dash-dep gen-dash-dep-' + f.properties.code};
                     },
                     onEachFeature: function (f, shape) {
-                        var look = looks[f.properties.code] || ['', true, '–'];
+                        var look = looks[f.properties.code] || {valeur: '–', classe: ''};
                         shape.bindTooltip(function () {
                             var box = document.createElement('div');
                             var name = document.createElement('strong');
                             name.textContent = f.properties.nom + ' (' + f.properties.code + ')';
                             box.appendChild(name);
                             var value = document.createElement('div');
-                            value.textContent = label + ' : ' + look[2];
+                            value.textContent = label + ' : ' + look.valeur;
                             box.appendChild(value);
                             return box;
                         }, {sticky: false});
@@ -454,20 +446,8 @@ def _swatch(colour: str, label: str, border: str = "#5f6b7a") -> str:
             f"<span>{html.escape(label)}</span></div>")
 
 
-def _legend_html(ind: Indicator, limits: list[float], colours: tuple[str, ...], extra: list[str]) -> str:
-    items = []
-    for i, colour in enumerate(colours):
-        low, high = limits[i], limits[i + 1]
-        if ind.kind == "count":  # whole numbers: classes 1–2, 3, 4–7 rather than overlapping bounds
-            low = low if i == 0 else low + 1
-            label = _format(low, ind) if low >= high else f"{_format(low, ind)} à {_format(high, ind)}"
-        else:
-            label = f"{_format(low, ind)} à {_format(high, ind)}"
-        items.append(_swatch(colour, label))
-    if ind.kind in ("share", "coverage"):
-        items.append(_swatch(_DEFAULT_FILL, "aucun apprenant" if ind.kind == "share" else "sans donnée"))
-    else:
-        items.append(_swatch("#ffffff", "aucune (zone blanche)" if ind.column == "fabriques" else "0"))
+def _legend_html(ind: Indicator, scheme: Classes, extra: list[str]) -> str:
+    items = [_swatch(colour, label) for colour, label in scheme.legend()]
     return ('<div style="background:rgba(255,255,255,0.94);padding:8px 10px;border-radius:4px;'
             'box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;color:#1f2a44;max-width:240px">'
             f'<div style="font-weight:600;margin-bottom:4px">{html.escape(ind.label)}</div>{"".join(items + extra)}</div>')
@@ -492,15 +472,17 @@ def asset_urls(m: folium.Map) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: str) -> str:
-    """The map's text alternative: what it shows, with its figures."""
+def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory) -> str:
+    """The map's text alternative: what it shows of *territory* (*figures*: its départements), with its figures."""
     ind = INDICATORS[indicator]
     top = figures.dropna(subset=[ind.column]).sort_values(ind.column, ascending=False).head(3)
     best = ", ".join(f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.column]))
-    return (f"Carte de {territory} selon l'indicateur « {ind.label} » : {int((figures['fabriques'] > 0).sum())} département(s) "
-            f"sur {len(figures)} ont au moins une fabrique ; en tête : {best or 'aucun'}. {len(fabriques)} fabrique(s) "
-            "sont placées (cercles rouges, regroupés en un nombre quand ils sont proches) ; les DROM figurent en encarts "
-            f"à l'ouest. {geo.ATTRIBUTION}.")
+    where = ("les DROM figurent en encarts à l'ouest" if territory.national
+             else "les départements voisins sont en gris")
+    return (f"Carte de {territory.label} selon l'indicateur « {ind.label} » : "
+            f"{territory.covered(int((figures['fabriques'] > 0).sum()))} avec au moins une fabrique ; en tête : "
+            f"{best or 'aucun'}. {len(fabriques)} fabrique(s) sont placées (cercles rouges, regroupés en un nombre quand "
+            f"ils sont proches) ; {where}. {geo.ATTRIBUTION}.")
 
 
 _STATUS_COLOURS = {"ajoutée": "#18753c", "retirée": "#ce0500", "modifiée": "#b34000"}
@@ -509,11 +491,11 @@ _STATUS_COLOURS = {"ajoutée": "#18753c", "retirée": "#ce0500", "modifiée": "#
 def changes_map(changes: pd.DataFrame, focus: list[str] | None = None, assets_url: str = "/app/static",
                 tiles: tuple[str, str] | None = None) -> folium.Map:
     """Départements by number of changes between two snapshots, and each changed formation as a coloured point."""
-    ind = Indicator("changements", "Formations ajoutées, retirées ou modifiées", "count")
+    ind = Indicator("changements", "Formations ajoutées, retirées ou modifiées", "count", "aucun changement")
     figures = changes_by_departement(changes)
-    limits, colours = classify(figures["changements"], ind)
     extra = [_swatch(colour, f"formation {status}") for status, colour in _STATUS_COLOURS.items()]
-    m = _choropleth(figures, ind, limits, colours, focus, assets_url, tiles, extra)
+    shown = figures if focus is None else figures[figures["code"].isin(focus)]
+    m = _choropleth(figures, ind, classify(shown["changements"], ind), focus, assets_url, tiles, extra)
     placed = changes.dropna(subset=["latitude", "longitude"])
     if len(placed):
         lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])

@@ -1,8 +1,8 @@
 """Figures computed from a snapshot's accepted rows: summary, by territory, by wave, quotas, pace.
 
 Every function takes the rows returned by :func:`gen_dash.ingest.read_snapshot`
-(or a subset of them from :func:`filter_territory`) and returns plain values
-or DataFrames.
+(or those of a territory, :meth:`gen_dash.territory.Territory.apply`) and returns plain values
+or DataFrames. Figures of a territory are said against the territory's own denominators.
 """
 
 from __future__ import annotations
@@ -13,23 +13,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from gen_dash import geo
+from gen_dash import fmt, geo
 from gen_dash.targets import Targets
+from gen_dash.territory import Territory
 
 COUNTS = ("apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_boursiers")
-
-
-def filter_territory(frame: pd.DataFrame, region: str | None = None, departements: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Rows of *frame* in the territory: some départements of a région, a whole région, or all France.
-
-    Works on any frame with ``code_departement`` (rows, département tables) or
-    only ``code_region`` (région tables). Départements win over the région.
-    """
-    if departements and "code_departement" in frame:
-        return frame[frame["code_departement"].isin(list(departements))]
-    if region:
-        return frame[frame["code_region"] == region]
-    return frame
 
 
 def share(part: float, whole: float) -> float | None:
@@ -122,19 +110,44 @@ def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.D
     return out.reset_index(drop=True)
 
 
-def progress_by_wave(rows: pd.DataFrame, targets: Targets) -> pd.DataFrame:
+def progress_by_wave(rows: pd.DataFrame, targets: Targets, national: pd.DataFrame | None = None) -> pd.DataFrame:
     """Wave by wave, cumulated, against the programme's targets and each wave's envelope.
+
+    Parameters
+    ----------
+    national
+        For a territory, all the snapshot's rows: the territory has no target nor envelope of its own, so its
+        figures are set against the nation's (``part_*`` columns) instead.
 
     Returns
     -------
     DataFrame
         One row per wave: ``vague``, ``formations``, ``nouvelles_fabriques``, ``apprenants``,
-        ``fabriques_cumulees``, ``apprenants_cumules``, ``taux_fabriques``, ``taux_apprenants``
-        (share of the end-2017 target reached), ``subvention_eur``, ``enveloppe_eur``,
-        ``taux_enveloppe`` (subsidies / envelope, None for a wave without envelope).
+        ``fabriques_cumulees``, ``apprenants_cumules``, ``subvention_eur``; for France ``taux_fabriques``,
+        ``taux_apprenants`` (share of the end-2017 target reached), ``enveloppe_eur``, ``taux_enveloppe``
+        (subsidies / envelope, None for a wave without envelope) and ``depassement_eur`` (subsidies over the
+        envelope, 0 when within); for a territory ``part_fabriques``, ``part_apprenants`` (of the national cumul)
+        and ``part_subvention`` (of the wave's national subsidies).
     """
     waves = waves_of(rows)
     numbers = sorted(set(waves) | {w.numero for w in targets.vagues})
+    table = _wave_table(rows, waves, numbers)
+    if national is None:
+        table["enveloppe_eur"] = [float(w.enveloppe_eur) if (w := targets.wave(n)) else np.nan for n in numbers]
+        table["taux_fabriques"] = table["fabriques_cumulees"] / targets.fabriques
+        table["taux_apprenants"] = table["apprenants_cumules"] / targets.apprenants
+        table["taux_enveloppe"] = table["subvention_eur"] / table["enveloppe_eur"]
+        table["depassement_eur"] = (table["subvention_eur"] - table["enveloppe_eur"]).clip(lower=0).fillna(0.0)
+        return table
+    whole = _wave_table(national, waves_of(national), numbers)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for part, column in (("part_fabriques", "fabriques_cumulees"), ("part_apprenants", "apprenants_cumules"),
+                             ("part_subvention", "subvention_eur")):
+            table[part] = (table[column] / whole[column]).where(whole[column] > 0)
+    return table
+
+
+def _wave_table(rows: pd.DataFrame, waves: dict[int, dict], numbers: list[int]) -> pd.DataFrame:
     subsidies = rows.groupby("vague")["subvention_eur"].sum()
     table = pd.DataFrame({
         "vague": numbers,
@@ -142,13 +155,9 @@ def progress_by_wave(rows: pd.DataFrame, targets: Targets) -> pd.DataFrame:
         "nouvelles_fabriques": [waves.get(n, {}).get("fabriques", 0) for n in numbers],
         "apprenants": [waves.get(n, {}).get("apprenants", 0) for n in numbers],
         "subvention_eur": [float(subsidies.get(n, 0.0)) for n in numbers],
-        "enveloppe_eur": [float(w.enveloppe_eur) if (w := targets.wave(n)) else np.nan for n in numbers],
     })
     table["fabriques_cumulees"] = table["nouvelles_fabriques"].cumsum()
     table["apprenants_cumules"] = table["apprenants"].cumsum()
-    table["taux_fabriques"] = table["fabriques_cumulees"] / targets.fabriques
-    table["taux_apprenants"] = table["apprenants_cumules"] / targets.apprenants
-    table["taux_enveloppe"] = table["subvention_eur"] / table["enveloppe_eur"]
     return table
 
 
@@ -167,7 +176,7 @@ def quota_shares(rows: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     }, index=pd.Index(["femmes", "neet"], name="quota_de"))
     out["apprenants"] = learners
     out["part"] = [share(v, learners) for v in out["effectif"]]
-    out["atteint"] = [p is not None and p >= q for p, q in zip(out["part"], out["quota"])]
+    out["atteint"] = [p is not None and round(p, 3) >= q for p, q in zip(out["part"], out["quota"])]  # as shown, to 0.1 %
     return out
 
 
@@ -223,33 +232,99 @@ def pace(history: pd.Series, target: float, deadline: date) -> Pace:
     return Pace(current, float(target), deadline, per_month, needed, projected, reached)
 
 
-def headline_figures(rows: pd.DataFrame, targets: Targets, departements_total: int = 101) -> pd.DataFrame:
-    """The headline figures with their target and « taux de réalisation ».
+SANITY_TARGET_RATIO = 2.0  # a figure above 200 % of its target is more likely an error in the file than a triumph
+SANITY_TERRITORY_SHARE = 0.5  # nor is one territory holding more than half of the nation's learners
+
+
+def headline_figures(rows: pd.DataFrame, targets: Targets, territory: Territory | None = None,
+                     national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The headline figures of a territory, each with what it is measured against.
+
+    France is measured against the programme's targets and envelope; a territory has none of its own, so its counts
+    are set against the national total and its covered départements against its own départements. Shares are
+    always said against their quota, in points.
+
+    Parameters
+    ----------
+    rows
+        The territory's rows.
+    territory
+        The territory (None: France).
+    national
+        All the snapshot's rows (needed for a territory other than France).
 
     Returns
     -------
     DataFrame
-        Index: ``fabriques``, ``apprenants``, ``part_femmes``, ``part_neet``, ``departements_couverts``,
-        ``budget``; columns ``libelle``, ``valeur``, ``cible``, ``taux`` (valeur / cible), ``nature``
-        (``nombre``, ``part`` or ``euros``).
+        Index ``fabriques``, ``apprenants``, ``part_femmes``, ``part_neet``, ``departements_couverts``, ``budget``;
+        columns ``libelle``, ``valeur``, ``nature`` (``nombre``, ``part``, ``euros``, ``couverture``), ``cible``
+        (the national target, the quota for a share, the territory's départements), ``taux`` (valeur / cible, for
+        France's counts), ``france`` (the national value), ``part_du_national`` (for a territory's counts) and
+        ``repere``: the figure against its reference, in French (« 99,0 % de l'objectif (200) »,
+        « 3,8 points sous le quota de 30 % », « 9 sur 13 départements de la région »).
     """
-    s = summary_figures(rows)
-    subsidies = float(rows["subvention_eur"].sum()) if "subvention_eur" in rows else 0.0
-    table = pd.DataFrame.from_records([
-        ("fabriques", "Fabriques labellisées", s["fabriques"], targets.fabriques, "nombre"),
-        ("apprenants", "Apprenants", s["apprenants"], targets.apprenants, "nombre"),
-        ("part_femmes", "Part de femmes", s["part_femmes"], targets.part_femmes, "part"),
-        ("part_neet", "Part de jeunes NEET", s["part_neet"], targets.part_neet, "part"),
-        ("departements_couverts", "Départements couverts", s["departements_couverts"], departements_total, "nombre"),
-        ("budget", "Subventions accordées", subsidies, targets.enveloppe_totale, "euros"),
-    ], columns=["cle", "libelle", "valeur", "cible", "nature"]).set_index("cle")
-    table["taux"] = [None if v is None or not c else float(v) / float(c) for v, c in zip(table["valeur"], table["cible"])]
+    territory = territory or Territory(None, (), "France entière", tuple(geo.departement_regions()))
+    alone = len(territory.departements) == 1
+    local = _headline_values(rows)
+    whole = local if territory.national or national is None else _headline_values(national)
+    records = [
+        ("fabriques", "Fabriques labellisées", "nombre", targets.fabriques),
+        ("apprenants", "Apprenants", "nombre", targets.apprenants),
+        ("part_femmes", "Part de femmes", "part", targets.part_femmes),
+        ("part_neet", "Part de jeunes NEET", "part", targets.part_neet),
+        ("departements_couverts", "Département couvert" if alone else "Départements couverts",
+         "couverture" if alone else "nombre", len(territory.codes)),
+        ("budget", "Subventions accordées", "euros", targets.enveloppe_totale),
+    ]
+    table = pd.DataFrame.from_records(
+        [(key, label, local[key], nature, target, whole[key]) for key, label, nature, target in records],
+        columns=["cle", "libelle", "valeur", "nature", "cible", "france"]).set_index("cle")
+    counts = table["nature"].isin(["nombre", "euros"]) & (table.index != "departements_couverts")
+    table["taux"] = [share(v, c) if n and territory.national else None
+                     for v, c, n in zip(table["valeur"], table["cible"], counts)]
+    table["part_du_national"] = [share(v, f) if n and not territory.national else None
+                                 for v, f, n in zip(table["valeur"], table["france"], counts)]
+    table["repere"] = [_reference_text(key, line, territory) for key, line in table.iterrows()]
     return table
 
 
-def figures_over_time(snapshots: list[tuple[date, pd.DataFrame]], region: str | None = None,
-                      departements: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Headline figures of a territory at each dated snapshot, oldest first.
+def _headline_values(rows: pd.DataFrame) -> dict:
+    s = summary_figures(rows)
+    return {"fabriques": s["fabriques"], "apprenants": s["apprenants"], "part_femmes": s["part_femmes"],
+            "part_neet": s["part_neet"], "departements_couverts": s["departements_couverts"],
+            "budget": float(rows["subvention_eur"].sum()) if "subvention_eur" in rows else 0.0}
+
+
+def _reference_text(key: str, line: pd.Series, territory: Territory) -> str:
+    if line["nature"] == "part":
+        return fmt.quota_gap(line["valeur"], line["cible"])
+    if key == "departements_couverts":
+        return "" if line["nature"] == "couverture" else territory.covered(int(line["valeur"]))
+    if not territory.national:
+        return f"{fmt.percent(line['part_du_national'])} du total national"
+    what = "de l'enveloppe" if key == "budget" else "de l'objectif"
+    return f"{fmt.percent(line['taux'])} {what} ({fmt.by_nature(line['cible'], line['nature'])})"
+
+
+def sanity_notices(headline: pd.DataFrame, territory: Territory) -> list[str]:
+    """Figures that look wrong enough to be checked before anyone repeats them, each with the rule that fired."""
+    notices = []
+    for _, line in headline.iterrows():
+        if line["taux"] is not None and not pd.isna(line["taux"]) and line["taux"] > SANITY_TARGET_RATIO:
+            notices.append(f"{line['libelle']} : {fmt.by_nature(line['valeur'], line['nature'])}, soit "
+                           f"{fmt.percent(line['taux'])} de la cible ; règle : plus de "
+                           f"{fmt.percent(SANITY_TARGET_RATIO, 0)} d'une cible.")
+    learners = headline.loc["apprenants", "part_du_national"]
+    if not territory.national and learners is not None and not pd.isna(learners) and learners > SANITY_TERRITORY_SHARE \
+            and len(territory.codes) < len(geo.departement_regions()):
+        notices.append(f"{territory.label} compte {fmt.percent(learners)} des apprenants du pays ; règle : un territoire "
+                       f"qui en compte plus de {fmt.percent(SANITY_TERRITORY_SHARE, 0)}.")
+    return notices
+
+
+def figures_over_time(snapshots: list[tuple[date, pd.DataFrame]], territory: Territory | None = None) -> pd.DataFrame:
+    """Headline figures of a territory at each dated snapshot, oldest first (one snapshot per date: give the one that
+    counts).
 
     Returns
     -------
@@ -261,10 +336,12 @@ def figures_over_time(snapshots: list[tuple[date, pd.DataFrame]], region: str | 
     for when, rows in snapshots:
         if when is None:
             continue
-        s = summary_figures(filter_territory(rows, region, departements))
+        s = summary_figures(territory.apply(rows) if territory else rows)
         records[when] = {k: s[k] for k in ("fabriques", "formations", "apprenants", "part_femmes", "part_neet",
                                            "departements_couverts")}
-    out = pd.DataFrame.from_dict(records, orient="index").sort_index()
+    out = pd.DataFrame.from_dict(records, orient="index",
+                                 columns=["fabriques", "formations", "apprenants", "part_femmes", "part_neet",
+                                          "departements_couverts"]).sort_index()
     out.index.name = "date"
     return out
 
@@ -276,11 +353,11 @@ def below_quota(fabriques: pd.DataFrame, column: str, quota: float, min_learners
     return fabriques.loc[keep, columns].sort_values(column).reset_index(drop=True)
 
 
-def compare_with_nation(rows: pd.DataFrame, national: pd.DataFrame, targets: Targets) -> pd.DataFrame:
-    """The territory's headline figures beside the nation's, with the territory's share of the national total."""
-    local = headline_figures(rows, targets)
-    whole = headline_figures(national, targets)
-    out = pd.DataFrame({"libelle": local["libelle"], "territoire": local["valeur"], "france": whole["valeur"],
-                        "nature": local["nature"]})
-    out["part_du_national"] = [None if n == "part" else share(t, f) for t, f, n in zip(out["territoire"], out["france"], out["nature"])]
+def compare_with_nation(rows: pd.DataFrame, national: pd.DataFrame, targets: Targets, territory: Territory) -> pd.DataFrame:
+    """The territory's headline figures beside the nation's: ``libelle``, ``territoire``, ``france``, ``nature``,
+    ``part_du_national`` (counts), ``quota`` (the territory's share against its quota, in French)."""
+    local = headline_figures(rows, targets, territory, national)
+    out = pd.DataFrame({"libelle": local["libelle"], "territoire": local["valeur"], "france": local["france"],
+                        "nature": local["nature"], "part_du_national": local["part_du_national"]})
+    out["quota"] = [line["repere"] if line["nature"] == "part" else "" for _, line in local.iterrows()]
     return out

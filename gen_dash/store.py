@@ -104,7 +104,7 @@ def database_url() -> str:
     url = config.setting("GEN_DASH_DATABASE_URL")
     if url:
         return url
-    path = config.ROOT / "var" / "gen-dash.sqlite3"
+    path = config.var_dir() / "gen-dash.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
 
@@ -303,7 +303,8 @@ def history(eng: Engine, include_withdrawn: bool = False) -> pd.DataFrame:
     -------
     DataFrame
         ``id``, ``date_instantane``, ``libelle``, ``nom_fichier``, ``publie_par``, ``publie_le``, ``exemple``,
-        ``lignes_acceptees``, ``lignes_rejetees``, ``sha256``, ``retire_le``, ``retire_par``.
+        ``lignes_acceptees``, ``lignes_rejetees``, ``sha256``, ``retire_le``, ``retire_par``, and for the rule
+        « one snapshot per date counts »: ``compte``, ``remplace_par``, ``remplace_le``.
     """
     columns = [snapshots.c[n] for n in ("id", "date_instantane", "libelle", "nom_fichier", "publie_par", "publie_le", "exemple",
                                         "lignes_acceptees", "lignes_rejetees", "sha256", "retire_le", "retire_par")]
@@ -313,7 +314,32 @@ def history(eng: Engine, include_withdrawn: bool = False) -> pd.DataFrame:
     with eng.connect() as conn:
         table = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in columns])
     table["date_instantane"] = pd.to_datetime(table["date_instantane"]).dt.date
+    return _mark_replaced(table)
+
+
+def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:
+    """One snapshot per date counts: the one published last among those not withdrawn. The others get
+    ``compte`` False and ``remplace_par`` (the number of the one that counts) and ``remplace_le`` (when it was
+    published)."""
+    table["compte"] = False
+    table["remplace_par"] = pd.Series([None] * len(table), dtype=object)
+    table["remplace_le"] = pd.Series([None] * len(table), dtype=object)
+    listed = table[table["retire_le"].isna()]
+    if listed.empty:
+        return table
+    latest = listed.sort_values(["publie_le", "id"]).groupby("date_instantane").tail(1).set_index("date_instantane")
+    winner = table["date_instantane"].map(latest["id"])
+    table["compte"] = (table["id"] == winner) & table["retire_le"].isna()
+    replaced = ~table["compte"] & table["retire_le"].isna()
+    table.loc[replaced, "remplace_par"] = winner[replaced].astype(object)
+    table.loc[replaced, "remplace_le"] = table.loc[replaced, "date_instantane"].map(latest["publie_le"]).astype(object)
     return table
+
+
+def same_date(eng: Engine, when: date) -> pd.DataFrame:
+    """The listed snapshots already published for the date *when* (those a new one would replace)."""
+    table = history(eng)
+    return table[table["date_instantane"] == when]
 
 
 def _snapshot_row(conn: Connection, snapshot_id: int):

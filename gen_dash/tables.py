@@ -6,6 +6,7 @@ import pandas as pd
 
 from gen_dash import fmt
 from gen_dash.schema import BY_NAME, COLUMNS
+from gen_dash.territory import Territory
 from gen_dash.text import fold_series
 
 DERIVED_LABELS = {"ligne": "Ligne du fichier", "code_region": "Région", "cle_fabrique": "Clé de fabrique",
@@ -13,8 +14,13 @@ DERIVED_LABELS = {"ligne": "Ligne du fichier", "code_region": "Région", "cle_fa
 
 
 def readable_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """A snapshot's rows for display: no geometry, canonical columns under their French titles."""
+    """A snapshot's rows for display: no geometry, canonical columns under their French titles, an empty cell (never
+    « None ») where the file gave nothing."""
     out = pd.DataFrame(rows.drop(columns=[c for c in ("geometry", "cle_fabrique") if c in rows]))
+    for column in out.columns:
+        # Text, and any column the file left empty throughout (an optional column it does not have), show blank.
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]) or out[column].isna().all():
+            out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out.rename(columns={**{c.name: c.title for c in COLUMNS}, **DERIVED_LABELS})
 
 
@@ -76,3 +82,63 @@ def french_by_row(frame: pd.DataFrame, columns: list[str], nature: str = "nature
         write = fmt.signed_change if column in signed else fmt.by_nature
         out[column] = [write(v, n) for v, n in zip(out[column], out[nature])]
     return out
+
+
+RANK_COLUMNS = ["rang", "rang_region", "choisi"]
+_FIGURE_HEADERS = {
+    "code": "Code", "nom": "Nom", "nom_region": "Région", "fabriques": "Fabriques", "formations": "Formations",
+    "apprenants": "Apprenants", "apprenants_femmes": "Apprenantes", "apprenants_neet": "Jeunes NEET",
+    "apprenants_boursiers": "Boursiers", "part_femmes": "Part de femmes (%)", "part_neet": "Part de jeunes NEET (%)",
+    "apprenants_pour_100k": "Apprenants pour 100 000 habitants", "subvention_eur": "Subventions (€)",
+    "population": "Population",
+}
+
+
+def ranking(figures: pd.DataFrame, territory: Territory, level: str) -> pd.DataFrame:
+    """Territories ranked by learners, the chosen territory marked, shares in points (27.4).
+
+    Régions: all of them, ranked (``rang``); the territory's région marked. Départements: all France for France;
+    otherwise the départements of the territory's région, with their national rank and their rank in the région
+    (``rang_region``), the chosen départements (or the whole région) marked. ``choisi`` is ``True`` on the marked rows.
+    """
+    out = as_points(figures, ["part_femmes", "part_neet"])
+    out["rang"] = out["apprenants"].rank(ascending=False, method="min").astype("int64")
+    if level == "region":
+        out["choisi"] = out["code"] == territory.region
+    else:
+        if territory.region:
+            out = out[out["code_region"] == territory.region].copy()
+            out["rang_region"] = out["apprenants"].rank(ascending=False, method="min").astype("int64")
+        out["choisi"] = out["code"].isin(territory.codes) & (not territory.national)
+    return out.sort_values(["rang", "code"]).reset_index(drop=True)
+
+
+def figures_export(figures: pd.DataFrame, level: str = "departement") -> pd.DataFrame:
+    """Figures by territory as the exports give them: French headers as on screen, shares in points rounded to one
+    decimal, subsidies to the euro."""
+    columns = [c for c in _FIGURE_HEADERS if c in figures and not (level == "region" and c == "nom_region")]
+    out = as_points(figures[columns], ["part_femmes", "part_neet"])
+    out["subvention_eur"] = out["subvention_eur"].round(0).astype("int64")
+    name = "Département" if level == "departement" else "Région"
+    return out.rename(columns={**_FIGURE_HEADERS, "nom": name})
+
+
+def comparison_export(comparison: pd.DataFrame, territory: Territory) -> pd.DataFrame:
+    """:func:`gen_dash.metrics.compare_with_nation` as the export gives it: French headers, values as shown (shares in
+    points to one decimal, euros to the euro), a unit column."""
+    def shown(value, nature):
+        if value is None or pd.isna(value):
+            return None
+        return round(float(value) * 100, 1) if nature == "part" else round(float(value)) if nature == "euros" else value
+
+    out = pd.DataFrame({"Indicateur": comparison["libelle"],
+                        "Unité": comparison["nature"].map({"part": "%", "euros": "€", "couverture": "1 = couvert"})
+                        .fillna("nombre")})
+    out[territory.label if not territory.national else "France entière"] = [
+        shown(v, n) for v, n in zip(comparison["territoire"], comparison["nature"])]
+    if not territory.national:
+        out["France entière"] = [shown(v, n) for v, n in zip(comparison["france"], comparison["nature"])]
+        out["Part du total national (%)"] = [None if v is None or pd.isna(v) else round(float(v) * 100, 1)
+                                             for v in comparison["part_du_national"]]
+    out["Face au quota"] = comparison["quota"].values
+    return out.reset_index(drop=True)

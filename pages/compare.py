@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import appstate as s
-from gen_dash import compare, fmt, maps, metrics, tables
+from gen_dash import compare, fmt, maps, tables
 
 view = s.page_header("Comparer deux instantanés")
 listed = view.entries
@@ -13,13 +13,18 @@ if len(listed) < 2:
     st.info("Il faut au moins deux instantanés (publiés, ou un publié et votre fichier déposé) pour comparer.")
     st.stop()
 ids = list(by_id)
-current = ids.index(view.entry.id) if view.entry.id in ids else 0
+default_before, default_after = s.default_comparison(view)
 left, right = st.columns(2)
-before_id = left.selectbox("Avant", ids, index=min(current + 1, len(ids) - 1), key="comparer_avant",
+before_id = left.selectbox("Avant", ids, index=ids.index(default_before), key="comparer_avant",
                            format_func=lambda i: by_id[i].label)
-after_id = right.selectbox("Après", ids, index=current, key="comparer_apres", format_func=lambda i: by_id[i].label)
-before = metrics.filter_territory(s.load(by_id[before_id]).rows, view.region, view.departements)
-after = metrics.filter_territory(s.load(by_id[after_id]).rows, view.region, view.departements)
+after_id = right.selectbox("Après", ids, index=ids.index(default_after), key="comparer_apres",
+                           format_func=lambda i: by_id[i].label)
+for chosen in (by_id[before_id], by_id[after_id]):
+    if chosen.replaced:
+        st.caption(f"« {s.escape_md(chosen.label)} » est {chosen.replaced} : pour sa date, c'est l'autre qui compte dans "
+                   "l'évolution.")
+before = view.territory.apply(s.load(by_id[before_id]).rows)
+after = view.territory.apply(s.load(by_id[after_id]).rows)
 
 changes = compare.diff_snapshots(before, after)
 counts = compare.count_by_status(changes)
@@ -44,9 +49,8 @@ st.dataframe(selected.drop(columns=["latitude", "longitude"]), hide_index=True, 
     "id_formation": "Formation", "nom_formation": "Intitulé", "nom_fabrique": "Fabrique", "commune": "Commune",
     "code_departement": "Département", "code_region": "Région", "statut": "Changement", "champs_modifies": "Champs modifiés",
     "avant": "Avant", "apres": "Après"})
-folium_map = maps.changes_map(selected, focus=list(after["code_departement"].unique()) if view.filtered else None,
-                              **s.map_settings())
+folium_map = maps.changes_map(selected, focus=view.territory.focus, **s.map_settings())
 st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_changements")
-st.caption(f"Carte des changements de {view.territory} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) (vert), "
+st.caption(f"Carte des changements de {view.territory.label} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) (vert), "
            f"{counts[compare.RETIREE]} retirée(s) (rouge), {counts[compare.MODIFIEE]} modifiée(s) (orange) ; départements "
            "colorés selon le nombre de changements.")

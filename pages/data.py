@@ -13,7 +13,7 @@ report = view.snapshot.report
 st.subheader("Lignes de l'instantané")
 query = st.text_input("Rechercher (fabrique, commune, métier…)", key="donnees_recherche")
 found = tables.search(tables.readable_rows(view.rows), query)
-st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {s.escape_md(view.territory)}.")
+st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {s.escape_md(view.territory.label)}.")
 st.dataframe(found, hide_index=True, width="stretch")
 
 st.subheader("Rapport de validation")

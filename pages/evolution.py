@@ -11,7 +11,7 @@ history = s.history(view)
 st.write(f"{len(history)} instantané(s) publié(s), du {fmt.day(history.index.min())} au {fmt.day(history.index.max())}."
          if len(history) else "Aucun instantané publié.")
 if len(history) >= 2:
-    national = not view.filtered  # the targets are national: drawn only for all of France
+    national = view.territory.national  # the targets are national: drawn only for all of France
     series = [
         ("fabriques", "Fabriques", targets.fabriques if national else None, False),
         ("apprenants", "Apprenants", targets.apprenants if national else None, False),
@@ -35,4 +35,7 @@ st.dataframe(
                    "part_femmes": "Part de femmes", "part_neet": "Part de jeunes NEET",
                    "departements_couverts": "Départements couverts"},
 )
-st.caption(f"Échéance des objectifs : {fmt.day(targets.echeance)}. Les instantanés retirés ne comptent pas.")
+replaced = [e for e in view.entries if e.replaced]
+st.caption(f"Échéance des objectifs : {fmt.day(targets.echeance)}. Les instantanés retirés ne comptent pas ; pour une date "
+           "publiée plusieurs fois, seul le dernier publié compte"
+           + (" (" + " ; ".join(f"n° {e.id} {e.replaced}" for e in replaced) + ")." if replaced else "."))

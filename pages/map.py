@@ -7,14 +7,13 @@ import appstate as s
 from gen_dash import maps, metrics
 
 view = s.page_header("Carte des fabriques et des formations")
+territory = view.territory
 indicator = st.selectbox("Indicateur", list(maps.INDICATORS), key="carte_indicateur",
                          format_func=lambda k: maps.INDICATORS[k].label)
 quota = {"part_femmes": view.targets.part_femmes, "part_neet": view.targets.part_neet}.get(indicator)
 figures = metrics.figures_by_territory(view.national)
-shown = metrics.filter_territory(figures, view.region, view.departements)
 fabriques = metrics.fabriques_of(view.rows)
-folium_map = maps.departement_map(figures, fabriques, indicator, focus=list(shown["code"]) if view.filtered else None,
-                                  **s.map_settings(), quota=quota)
+folium_map = maps.departement_map(figures, fabriques, indicator, focus=territory.focus, **s.map_settings(), quota=quota)
 # returned_objects=[]: panning or zooming sends nothing back, so the script does not rerun.
 st_folium(folium_map, height=640, use_container_width=True, returned_objects=[], key="carte")
-st.caption(maps.describe(shown, fabriques, indicator, view.territory))
+st.caption(maps.describe(territory.apply(figures, "code"), fabriques, indicator, territory))

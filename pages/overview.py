@@ -1,4 +1,4 @@
-"""Vue d'ensemble: headline figures against the targets, and the pace."""
+"""Vue d'ensemble: headline figures against the targets (France) or the nation (a territory), and the pace."""
 
 import streamlit as st
 
@@ -6,36 +6,36 @@ import appstate as s
 from gen_dash import fmt, metrics
 
 view = s.page_header("Vue d'ensemble")
-targets = view.targets
-headline = metrics.headline_figures(view.rows, targets)
-national = metrics.headline_figures(view.national, targets) if view.filtered else None
+targets, territory = view.targets, view.territory
+headline = metrics.headline_figures(view.rows, targets, territory, view.national)
+for notice in metrics.sanity_notices(headline, territory):
+    st.warning(f"À vérifier : {s.escape_md(notice)}", icon=":material/report:")
 
 columns = st.columns(3)
 for i, (key, line) in enumerate(headline.iterrows()):
-    target = fmt.by_nature(line["cible"], line["nature"])
-    if national is not None and line["nature"] != "part":
-        delta = f"{fmt.percent(metrics.share(line['valeur'], national.loc[key, 'valeur']))} du total national"
-    else:
-        delta = f"{fmt.percent(line['taux'])} de l'objectif ({target})"
-    columns[i % 3].metric(line["libelle"], fmt.by_nature(line["valeur"], line["nature"]), delta=delta, delta_color="off",
-                          delta_arrow="off", border=True, help=f"Taux de réalisation : valeur rapportée à la cible nationale ({target}).")
+    help_text = ("Valeur rapportée à la cible nationale." if territory.national and line["taux"] is not None
+                 else "Un quota est un seuil : l'écart est donné en points." if line["nature"] == "part"
+                 else "Part du total national." if line["part_du_national"] is not None else None)
+    columns[i % 3].metric(line["libelle"], fmt.by_nature(line["valeur"], line["nature"]), delta=line["repere"] or None,
+                          delta_color="off", delta_arrow="off", border=True, help=help_text)
+if not territory.national:
+    st.caption("Les objectifs (200 fabriques, 10 000 apprenants) et les enveloppes sont nationaux : un territoire est "
+               "comparé au total national ; ses parts de femmes et de jeunes NEET, aux quotas.")
 
 st.subheader("Rythme")
-history = s.history(view)
-if view.filtered:
+history, source = s.pace_history(view)
+if not territory.national:
     st.write("Les objectifs sont nationaux ; pour ce territoire, voici son évolution d'un instantané à l'autre.")
-if history.empty or len(history) < 2:
+if len(history) < 2:
     st.write("Un seul instantané daté : le rythme se calculera dès le suivant.")
 for column, what, target in (("apprenants", "apprenants", targets.apprenants), ("fabriques", "fabriques", targets.fabriques)):
     pace = metrics.pace(history[column], target, targets.echeance) if not history.empty else None
     if pace is None:
         continue
-    if view.filtered:
+    if not territory.national:
         if pace.per_month is not None:
             st.markdown(f"- **{what.capitalize()}** : {fmt.number(pace.current)}, soit {fmt.number(pace.per_month, 1)} de plus "
                         "par mois en moyenne sur les instantanés disponibles.")
     else:
         st.markdown(f"- **{what.capitalize()}** : {fmt.pace_sentence(pace, what)}")
-st.caption(f"Rythme calculé sur {len(history)} instantané(s) datés, du {fmt.day(history.index.min()) if len(history) else '–'} "
-           f"au {fmt.day(history.index.max()) if len(history) else '–'} ; échéance des objectifs : {fmt.day(targets.echeance)} "
-           f"({s.escape_md(targets.source)}).")
+st.caption(f"{source} Échéance des objectifs : {fmt.day(targets.echeance)} ({s.escape_md(targets.source)}).")

@@ -13,16 +13,16 @@ LABELS = {"femmes": "Part de femmes", "neet": "Part de jeunes NEET"}
 
 for key, label in LABELS.items():
     st.subheader(label)
-    columns = st.columns(2 if view.filtered else 1)
+    columns = st.columns(1 if view.territory.national else 2)
     with columns[0]:
         s.show_chart(charts.gauge(national.loc[key, "part"], national.loc[key, "quota"], f"{label}, France entière"),
                      key=f"jauge_{key}_france")
-    if view.filtered:
+    if not view.territory.national:
         with columns[1]:
-            s.show_chart(charts.gauge(local.loc[key, "part"], local.loc[key, "quota"], f"{label}, {view.territory}",
+            s.show_chart(charts.gauge(local.loc[key, "part"], local.loc[key, "quota"], f"{label}, {view.territory.label}",
                                       reference=national.loc[key, "part"]), key=f"jauge_{key}_territoire")
 
-figures = metrics.filter_territory(metrics.figures_by_territory(view.national), view.region, view.departements)
+figures = view.territory.apply(metrics.figures_by_territory(view.national), "code")
 st.subheader("Par département")
 choice = st.radio("Quota", list(LABELS), format_func=LABELS.get, horizontal=True, key="quotas_choix")
 column = f"part_{choice}"

@@ -8,29 +8,34 @@ import appstate as s
 from gen_dash import export, metrics, tables
 
 view = s.page_header("Territoires")
+territory = view.territory
 
-st.subheader("Le territoire face à la France")
-comparison = metrics.compare_with_nation(view.rows, view.national, view.targets)
-st.dataframe(
-    tables.french_by_row(comparison.assign(nature_part="part"), ["territoire", "france"])
-    .pipe(tables.french_by_row, ["part_du_national"], nature="nature_part"),
-    hide_index=True, width="stretch", column_order=["libelle", "territoire", "france", "part_du_national"],
-    column_config={"libelle": "Indicateur", "territoire": view.territory, "france": "France entière",
-                   "part_du_national": "Part du total national"},
-)
+st.subheader("Le territoire face à la France" if not territory.national else "La France entière")
+comparison = metrics.compare_with_nation(view.rows, view.national, view.targets, territory)
+shown = tables.french_by_row(comparison.assign(nature_part="part"), ["territoire", "france"]).pipe(
+    tables.french_by_row, ["part_du_national"], nature="nature_part")
+# For France the territory is the nation: one column of figures, not two identical ones.
+order = ["libelle", "territoire", "quota"] if territory.national else ["libelle", "territoire", "france", "part_du_national",
+                                                                        "quota"]
+st.dataframe(shown, hide_index=True, width="stretch", column_order=order, column_config={
+    "libelle": "Indicateur", "territoire": territory.label, "france": "France entière",
+    "part_du_national": "Part du total national", "quota": "Face au quota"})
 
 st.subheader("Classement")
 level = st.radio("Niveau", ["region", "departement"], horizontal=True, key="territoires_niveau",
                  format_func={"region": "Régions", "departement": "Départements"}.get)
-ranking = metrics.filter_territory(metrics.figures_by_territory(view.national, level),
-                                   view.region if level == "departement" else None, view.departements)
-st.caption("Cliquez sur un en-tête de colonne pour trier.")
+ranking = tables.ranking(metrics.figures_by_territory(view.national, level), territory, level)
+where = ("" if territory.national else " ; la ligne cochée est le territoire choisi" if level == "region"
+         else f" ; départements de {territory.region_name}, ceux du territoire choisi cochés")
+st.caption(f"Rang selon le nombre d'apprenants{where}. Cliquez sur un en-tête de colonne pour trier.")
 st.dataframe(
-    tables.as_points(ranking, ["part_femmes", "part_neet"]).sort_values("apprenants", ascending=False),
-    hide_index=True, width="stretch",
-    column_order=["code", "nom", "fabriques", "formations", "apprenants", "apprenants_pour_100k", "part_femmes", "part_neet",
-                  "apprenants_boursiers", "subvention_eur", "population"],
+    ranking, hide_index=True, width="stretch",
+    column_order=["choisi", "rang", "rang_region", "code", "nom", "fabriques", "formations", "apprenants",
+                  "apprenants_pour_100k", "part_femmes", "part_neet", "apprenants_boursiers", "subvention_eur", "population"],
     column_config={
+        "choisi": st.column_config.CheckboxColumn("Choisi", help="Le territoire choisi dans la barre latérale"),
+        "rang": st.column_config.NumberColumn("Rang national", format="%d"),
+        "rang_region": st.column_config.NumberColumn("Rang dans la région", format="%d"),
         "code": "Code", "nom": "Nom",
         "fabriques": st.column_config.NumberColumn("Fabriques", format="localized"),
         "formations": st.column_config.NumberColumn("Formations", format="localized"),
@@ -45,9 +50,9 @@ st.dataframe(
 )
 
 st.subheader("Exporter le territoire")
-stem = f"gen-{(view.entry.date or 'sans-date')}-{'-'.join(view.departements) or view.region or 'france'}"
+stem = f"gen-{(view.entry.date or 'sans-date')}-{territory.slug}"
 rows = tables.readable_rows(view.rows)
-departements = metrics.filter_territory(metrics.figures_by_territory(view.national), view.region, view.departements)
+departements = tables.figures_export(territory.apply(metrics.figures_by_territory(view.national), "code"))
 left, right = st.columns(2)
 # Files are built only when a button is clicked (a callable), not on every rerun.
 left.download_button("Formations du territoire (CSV)", partial(export.to_csv_bytes, rows), f"{stem}-formations.csv",
@@ -57,8 +62,9 @@ left.download_button("Chiffres par département (CSV)", partial(export.to_csv_by
 right.download_button(
     "Tout, en classeur Excel (.xlsx)",
     partial(export.to_xlsx_bytes, {"Formations": rows, "Départements": departements,
-                                   "Comparaison": comparison.drop(columns="nature")}),
+                                   "Comparaison": tables.comparison_export(comparison, territory)}),
     f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx",
     icon=":material/download:",
 )
-st.caption("Les CSV s'ouvrent directement dans Excel en français (séparateur point-virgule, UTF-8 avec BOM).")
+st.caption(f"Les exports portent sur {territory.label} : {len(departements)} département(s). Les CSV s'ouvrent directement "
+           "dans Excel en français (séparateur point-virgule, UTF-8 avec BOM).")

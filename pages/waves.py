@@ -6,11 +6,11 @@ import appstate as s
 from gen_dash import charts, fmt, metrics, tables
 
 view = s.page_header("Vagues et objectifs")
-targets = view.targets
-progress = metrics.progress_by_wave(view.rows, targets)
+targets, territory = view.targets, view.territory
+# The targets and the envelopes are national: a territory is set against the nation instead.
+progress = metrics.progress_by_wave(view.rows, targets, None if territory.national else view.national)
 
-# The targets are national: no target line on a région's or a département's chart.
-fabriques_goal, learners_goal = (None, None) if view.filtered else (targets.fabriques, targets.apprenants)
+fabriques_goal, learners_goal = (targets.fabriques, targets.apprenants) if territory.national else (None, None)
 left, right = st.columns(2)
 with left:
     s.show_chart(charts.cumulative_by_wave(progress, "fabriques_cumulees", "Fabriques cumulées", "fabriques",
@@ -20,27 +20,30 @@ with right:
                                            learners_goal), key="vagues_apprenants")
 
 st.subheader("Par vague")
-shown = tables.french(progress, {
-    "formations": "nombre", "nouvelles_fabriques": "nombre", "apprenants": "nombre", "fabriques_cumulees": "nombre",
-    "apprenants_cumules": "nombre", "taux_fabriques": "part", "taux_apprenants": "part", "subvention_eur": "euros",
-    "enveloppe_eur": "euros", "taux_enveloppe": "part"})
-st.dataframe(
-    shown, hide_index=True, width="stretch",
-    column_order=["vague", "formations", "nouvelles_fabriques", "apprenants", "fabriques_cumulees", "apprenants_cumules",
-                  "taux_fabriques", "taux_apprenants", "subvention_eur", "enveloppe_eur", "taux_enveloppe"],
-    column_config={
-        "vague": st.column_config.NumberColumn("Vague", format="%d"), "formations": "Formations",
-        "nouvelles_fabriques": "Nouvelles fabriques", "apprenants": "Apprenants", "fabriques_cumulees": "Fabriques (cumul)",
-        "apprenants_cumules": "Apprenants (cumul)",
-        "taux_fabriques": f"Part de l'objectif de {fmt.number(targets.fabriques)} fabriques",
-        "taux_apprenants": f"Part de l'objectif de {fmt.number(targets.apprenants)} apprenants",
-        "subvention_eur": "Subventions", "enveloppe_eur": "Enveloppe", "taux_enveloppe": "Part de l'enveloppe",
-    },
-)
-s.show_chart(charts.budget_by_wave(progress), key="vagues_budget")
+natures = {"formations": "nombre", "nouvelles_fabriques": "nombre", "apprenants": "nombre", "fabriques_cumulees": "nombre",
+           "apprenants_cumules": "nombre", "subvention_eur": "euros"}
+labels = {"vague": st.column_config.NumberColumn("Vague", format="%d"), "formations": "Formations",
+          "nouvelles_fabriques": "Nouvelles fabriques", "apprenants": "Apprenants", "fabriques_cumulees": "Fabriques (cumul)",
+          "apprenants_cumules": "Apprenants (cumul)", "subvention_eur": "Subventions"}
+if territory.national:
+    natures.update(taux_fabriques="part", taux_apprenants="part", enveloppe_eur="euros", taux_enveloppe="part",
+                   depassement_eur="euros")
+    labels.update(taux_fabriques=f"Part de l'objectif de {fmt.number(targets.fabriques)} fabriques",
+                  taux_apprenants=f"Part de l'objectif de {fmt.number(targets.apprenants)} apprenants",
+                  enveloppe_eur="Enveloppe", taux_enveloppe="Part de l'enveloppe", depassement_eur="Dépassement")
+else:
+    natures.update(part_fabriques="part", part_apprenants="part", part_subvention="part")
+    labels.update(part_fabriques="Part des fabriques du pays (cumul)", part_apprenants="Part des apprenants du pays (cumul)",
+                  part_subvention="Part des subventions nationales de la vague")
+st.dataframe(tables.french(progress, natures), hide_index=True, width="stretch", column_order=list(labels),
+             column_config=labels)
+if territory.national:
+    s.show_chart(charts.budget_by_wave(progress), key="vagues_budget")
+else:
+    s.show_chart(charts.subsidies_by_wave(progress, territory.label), key="vagues_budget")
 
 st.subheader("Évolution d'un instantané à l'autre")
-history = s.history(view)
+history, source = s.pace_history(view)
 if len(history) < 2:
     st.write("Il faut au moins deux instantanés datés pour montrer une évolution.")
 else:
@@ -49,5 +52,6 @@ else:
                                       ("apprenants", "Apprenants", targets.apprenants, right)):
         pace = metrics.pace(history[column], target, targets.echeance)
         with box:
-            s.show_chart(charts.evolution(history, column, what, None if view.filtered else target, targets.echeance,
-                                          pace), key=f"evolution_{column}")
+            s.show_chart(charts.evolution(history, column, what, target if territory.national else None,
+                                          targets.echeance, pace), key=f"evolution_{column}")
+st.caption(source)

@@ -47,15 +47,18 @@ def samples_dir() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_store(tmp_path_factory):
-    """Every test session gets its own SQLite store (never the developer's ``var/``)."""
-    path = tmp_path_factory.mktemp("store") / "gen-dash.sqlite3"
-    previous = os.environ.get("GEN_DASH_DATABASE_URL")
-    os.environ["GEN_DASH_DATABASE_URL"] = f"sqlite:///{path}"
+    """Every test session gets its own SQLite store and ``var/`` folder (never the developer's)."""
+    folder = tmp_path_factory.mktemp("store")
+    path = folder / "gen-dash.sqlite3"
+    wanted = {"GEN_DASH_DATABASE_URL": f"sqlite:///{path}", "GEN_DASH_VAR_DIR": str(folder)}
+    previous = {key: os.environ.get(key) for key in wanted}
+    os.environ.update(wanted)
     yield path
-    if previous is None:
-        os.environ.pop("GEN_DASH_DATABASE_URL", None)
-    else:
-        os.environ["GEN_DASH_DATABASE_URL"] = previous
+    for key, value in previous.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(scope="session")
@@ -74,3 +77,38 @@ def browser():
             "--disable-component-update", "--disable-sync"])
         yield chromium
         chromium.close()
+
+
+# A snapshot small enough to compute by hand: five fabriques, six formations, three départements in two régions,
+# Haute-Garonne (31) and Hérault (34) in Occitanie (76), Paris (75) in Île-de-France (11). The tests that use it write
+# the figures they expect as literals, worked out here:
+#   France: 5 fabriques, 140 apprenants, 41 femmes (29,3 %), 76 NEET (54,3 %), 3 départements, 70 000 € of subsidies.
+#   Occitanie: 3 fabriques (60 % of the nation), 70 apprenants (50 %), 21 femmes (30,0 %), 37 NEET (52,9 %),
+#              2 of its 13 départements, 35 000 € (50 %).
+#   Haute-Garonne: 2 fabriques (40 %), 45 apprenants (32,1 %), 11 femmes (24,4 %), 25 NEET (55,6 %), 23 000 € (32,9 %).
+#   Waves: 1 holds A, B, D (3 new fabriques), 65 apprenants, 38 000 €; 2 holds C, E (2 new), 75 apprenants, 32 000 €.
+HAND_ROWS = [
+    {"id_formation": "F1", "nom_formation": "Développeur web", "nom_fabrique": "Fabrique A", "vague": "1",
+     "code_commune": "31555", "apprenants": "20", "apprenants_femmes": "6", "apprenants_neet": "10",
+     "subvention_eur": "10000", "date_extraction": "2017-06-30"},
+    {"id_formation": "F2", "nom_formation": "Technicien réseau", "nom_fabrique": "Fabrique A", "vague": "2",
+     "code_commune": "31555", "apprenants": "10", "apprenants_femmes": "2", "apprenants_neet": "6",
+     "subvention_eur": "5000", "date_extraction": "2017-06-30"},
+    {"id_formation": "F3", "nom_formation": "Développeur web", "nom_fabrique": "Fabrique B", "vague": "1",
+     "code_commune": "31395", "apprenants": "15", "apprenants_femmes": "3", "apprenants_neet": "9",
+     "subvention_eur": "8000", "date_extraction": "2017-06-30"},
+    {"id_formation": "F4", "nom_formation": "Médiateur numérique", "nom_fabrique": "Fabrique C", "vague": "2",
+     "code_commune": "34172", "apprenants": "25", "apprenants_femmes": "10", "apprenants_neet": "12",
+     "subvention_eur": "12000", "date_extraction": "2017-06-30"},
+    {"id_formation": "F5", "nom_formation": "Data analyst", "nom_fabrique": "Fabrique D", "vague": "1",
+     "code_commune": "75056", "apprenants": "30", "apprenants_femmes": "12", "apprenants_neet": "14",
+     "subvention_eur": "20000", "date_extraction": "2017-06-30"},
+    {"id_formation": "F6", "nom_formation": "Développeur web", "nom_fabrique": "Fabrique E", "vague": "2",
+     "code_commune": "75056", "apprenants": "40", "apprenants_femmes": "8", "apprenants_neet": "25",
+     "subvention_eur": "15000", "date_extraction": "2017-06-30"},
+]
+
+
+def hand_csv(**changes) -> bytes:
+    """The hand-computed snapshot as a CSV file (*changes* set a column on every row, e.g. a date)."""
+    return make_csv([{**r, **changes} for r in HAND_ROWS])

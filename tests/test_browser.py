@@ -15,9 +15,8 @@ import sys
 
 import pytest
 
-from gen_dash import fmt, metrics
-from gen_dash.ingest import read_snapshot
-from tests.conftest import ROOT, make_csv, row
+from gen_dash import fmt
+from tests.conftest import ROOT, hand_csv, make_csv, row
 
 CHROMIUM = os.environ.get("GEN_DASH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -46,14 +45,19 @@ def _load_serve():
     return serve
 
 
+SERVER_LOG = ARTIFACTS / "streamlit.log"
+
+
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     serve = _load_serve()
     port = _free_port()
-    log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or ARTIFACTS / "streamlit.log", "w")
+    log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or SERVER_LOG, "w")
+    # A fresh var/ folder: the server starts as a new install does, and prints its first editor password.
+    env = {**os.environ, "GEN_DASH_VAR_DIR": str(tmp_path_factory.mktemp("var-serveur"))}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+         "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         serve.warm_up(base, timeout=180)
@@ -111,8 +115,9 @@ def test_every_page_by_its_deep_link_has_the_shared_sidebar(page, server, path):
 
 
 def _map_frame(tab):
-    tab.locator('iframe[title="streamlit_folium.st_folium"]').wait_for()
-    return next(f for f in tab.frames if "streamlit_folium" in f.url)
+    """The map's frame, once a rerun has replaced any earlier one (Streamlit keeps the old frame a moment)."""
+    tab.wait_for_function("() => document.querySelectorAll('iframe[title=\"streamlit_folium.st_folium\"]').length === 1")
+    return tab.locator('iframe[title="streamlit_folium.st_folium"]').element_handle().content_frame()
 
 
 def test_map_draws_the_departements_offline(page, server):
@@ -125,16 +130,22 @@ def test_map_draws_the_departements_offline(page, server):
     page.screenshot(path=str(ARTIFACTS / "carte.png"), full_page=True)
 
 
-def test_upload_changes_the_figures(page, server):
+def _upload(tab, path) -> None:
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    tab.get_by_text("ligne(s) acceptée(s)").wait_for()
+
+
+def test_upload_changes_the_figures_and_says_it_is_not_published(page, server, tmp_path):
     _open(page, server, "")
     assert _metric(page, "Fabriques labellisées") == fmt.number(198)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(MESSY))
-    page.get_by_text("ligne(s) acceptée(s)").wait_for()
-    expected = metrics.summary_figures(read_snapshot(MESSY).rows)
+    path = tmp_path / "a-la-main.csv"
+    path.write_bytes(hand_csv())
+    _upload(page, path)
     page.wait_for_function(
-        f"() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '{expected['fabriques']}')")
-    assert _metric(page, "Fabriques labellisées") == fmt.number(expected["fabriques"])
-    assert _metric(page, "Apprenants") == fmt.number(expected["apprenants"])
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '140')")
+    assert _metric(page, "Fabriques labellisées") == "5"  # the hand-computed snapshot of tests/conftest.py
+    assert _metric(page, "Part de femmes") == "29,3\u00a0%"
+    assert page.get_by_text("Fichier déposé, non publié").first.is_visible()
     assert page.get_by_text("Données illustratives").count() == 0
     page.screenshot(path=str(ARTIFACTS / "depot.png"), full_page=True)
 
@@ -146,10 +157,14 @@ def test_shared_link_opens_the_same_view(page, server):
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_role("combobox", name="Région").input_value() == "Hauts-de-France"
     assert "Nord (59)" in sidebar.inner_text()
-    rows = read_snapshot(ROOT / "data" / "sample" / "gen-exemple-2017-06-30.csv").rows
-    expected = metrics.summary_figures(metrics.filter_territory(rows, "32", ["59"]))
-    assert _metric(page, "Apprenants") == fmt.number(expected["apprenants"])
-    assert "Nord (59)" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    from tests.test_app import start
+
+    by_hand = start()  # the same view, chosen in the sidebar of an AppTest session
+    by_hand.sidebar.selectbox(key="instantane").select(sample_id("2017-06-30")).run()
+    by_hand.sidebar.selectbox(key="territoire_region").select("32").run()
+    by_hand.sidebar.multiselect(key="territoire_departements").select("59").run()
+    assert _metric(page, "Apprenants") == next(m.value for m in by_hand.metric if m.label == "Apprenants")
+    assert "Nord (59)" in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
 
 
 def test_a_hostile_fabrique_name_shows_as_text(page, server, tmp_path):
@@ -163,9 +178,70 @@ def test_a_hostile_fabrique_name_shows_as_text(page, server, tmp_path):
     frame = _map_frame(page)
     frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101")
     marker = frame.locator('path[fill="#c8102e"]').first
-    marker.click(force=True)
+    scrolled = "() => document.querySelector('[data-testid=stMain]').scrollTop"
+    before = page.evaluate(scrolled)
+    marker.click(force=True)  # the map runs below the fold here (the upload banner is above it)
+    assert page.evaluate(scrolled) == before  # clicking the map does not scroll the page from under the pointer
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()
     assert hostile in popup.inner_text() and "<b>gras</b>" in popup.inner_text()
     assert popup.locator("img").count() == 0 and popup.locator("b").count() == 0
     assert page.dialogs == []
+
+
+def test_every_departement_is_filled_with_the_colour_its_legend_gives(page, server, tmp_path):
+    """In the browser: each département's drawn fill against the legend label that holds the value its tooltip shows."""
+    from tests.test_classes import _label_holds
+
+    path = tmp_path / "a-la-main.csv"
+    path.write_bytes(hand_csv())
+    _open(page, server, "carte-des-fabriques?region=76")
+    _upload(page, path)
+    for indicator, kind in (("Fabriques", "count"), ("Part de femmes", "share")):
+        if indicator != "Fabriques":
+            page.get_by_role("combobox", name="Indicateur").click()
+            page.get_by_role("option", name=indicator, exact=True).click()
+            page.wait_for_timeout(1500)
+        frame = _map_frame(page)
+        frame.wait_for_function("() => document.querySelectorAll('path.gen-dash-dep').length >= 101")
+        legend = frame.evaluate("""() => [...document.querySelectorAll('.gen-dash-legend div[style*="display:flex"]')].map(d => [
+            getComputedStyle(d.querySelector('span')).backgroundColor, d.querySelectorAll('span')[1].textContent])""")
+        checked = 0
+        for code in ("09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"):
+            shape = frame.locator(f"path.gen-dash-dep-{code}").first
+            fill = frame.evaluate("(e) => getComputedStyle(e).fill", shape.element_handle())
+            shape.dispatch_event("mouseover")
+            tooltip = frame.locator(".leaflet-tooltip").last.inner_text()
+            shown = tooltip.split(" : ")[-1].strip()
+            holding = [colour for colour, label in legend if _label_holds(label, shown, kind)]
+            assert holding == [fill], (indicator, code, tooltip, legend, fill)
+            shape.dispatch_event("mouseout")
+            checked += 1
+        assert checked == 13
+    page.screenshot(path=str(ARTIFACTS / "carte-occitanie-legende.png"), full_page=True)
+
+
+def test_a_new_install_publishes_with_its_printed_password_after_a_confirmation(page, server, tmp_path):
+    import re
+
+    printed = SERVER_LOG.read_text(encoding="utf-8")
+    password = re.search(r"Mot de passe éditeur \(affiché une seule fois\) : (\S+)", printed).group(1)
+    path = tmp_path / "publication-navigateur-2018-04-30.csv"
+    path.write_bytes(hand_csv(nom_formation="Navigateur"))
+    _open(page, server, "")
+    _upload(page, path)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Publier (éditeurs)").click()
+    assert sidebar.get_by_text("Demandez le mot de passe éditeur").is_visible()
+    sidebar.get_by_label("Mot de passe éditeur").fill(password)
+    sidebar.get_by_role("button", name="Se connecter comme éditeur").click()
+    sidebar.get_by_label("Libellé (obligatoire)").fill("Avril 2018 (navigateur)")
+    sidebar.get_by_label("Votre nom (obligatoire)").fill("Camille")
+    sidebar.get_by_role("button", name="Vérifier avant de publier").click()
+    sidebar.get_by_text("Vous allez publier pour tous").wait_for()
+    assert "6 ligne(s) acceptée(s), publiée(s)" in sidebar.inner_text()
+    sidebar.get_by_role("button", name="Confirmer la publication").click()
+    page.get_by_text("Publié pour tous").first.wait_for()
+    assert page.get_by_text("Fichier déposé, non publié").count() == 0
+    assert "Avril 2018 (navigateur)" in sidebar.get_by_role("combobox", name="Instantané affiché").input_value()
+    page.screenshot(path=str(ARTIFACTS / "publication.png"), full_page=True)

@@ -14,7 +14,8 @@ from gen_dash.targets import load_targets
 @pytest.fixture
 def progress():
     return pd.DataFrame({"vague": [1, 2], "fabriques_cumulees": [130, 198], "apprenants_cumules": [6880, 9750],
-                         "subvention_eur": [4_700_000.0, 4_024_784.5], "enveloppe_eur": [5e6, 1e7]})
+                         "subvention_eur": [5_091_626.0, 4_024_784.5], "enveloppe_eur": [5e6, 1e7],
+                         "depassement_eur": [91_626.0, 0.0], "part_subvention": [0.074, 0.1]})
 
 
 def test_cumulative_chart(progress):
@@ -27,7 +28,7 @@ def test_cumulative_chart(progress):
 
 def test_gauge_says_whether_the_quota_is_met():
     chart = charts.gauge(0.274, 0.30, "Part de femmes, Bretagne", reference=0.27)
-    assert chart.alt == "Part de femmes, Bretagne : 27,4\u00a0% (France : 27,0\u00a0%), pour un quota de 30\u00a0% : non atteint."
+    assert chart.alt == "Part de femmes, Bretagne : 27,4\u00a0% (France : 27,0\u00a0%), 2,6\u00a0points sous le quota de 30\u00a0%."
     assert chart.figure.data[0].gauge.threshold.value == 30
 
 
@@ -41,7 +42,16 @@ def test_evolution_projects_to_the_deadline():
 
 
 def test_budget_and_shares_alternatives(progress):
-    assert "vague 1 : 4\u202f700\u202f000\u00a0€ sur 5\u202f000\u202f000\u00a0€" in charts.budget_by_wave(progress).alt
+    budget = charts.budget_by_wave(progress)
+    assert ("vague 1 : 5\u202f091\u202f626\u00a0€ sur 5\u202f000\u202f000\u00a0€, soit 91\u202f626\u00a0€ de dépassement ; "
+            "vague 2 : 4\u202f024\u202f784\u00a0€ sur 10\u202f000\u202f000\u00a0€)") in budget.alt
+    assert budget.figure.layout.barmode == "group"  # side by side: the envelope is never hidden behind the subsidies
+    assert budget.figure.data[1].text == ("dépassement : 91\u202f626\u00a0€", "")
+    assert budget.figure.data[1].marker.color == (charts.RED, charts.BLUE)
+    local = charts.subsidies_by_wave(progress, "Occitanie")
+    assert local.alt.startswith("Subventions accordées par vague, Occitanie (vague 1 : 5\u202f091\u202f626\u00a0€, soit "
+                                "7,4\u00a0% des subventions nationales de la vague")
+    assert len(local.figure.data) == 1 and "nveloppe" not in local.alt
     figures = pd.DataFrame({"nom": ["Ain", "Aisne", "Allier"], "apprenants": [10, 20, 0], "part_femmes": [0.2, 0.4, None]})
     alt = charts.shares_by_departement(figures, "part_femmes", 0.3, "Part de femmes").alt
     assert alt.startswith("Part de femmes par département : 1 département(s) sur 2 sous le quota de 30\u00a0%")

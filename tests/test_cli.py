@@ -60,7 +60,8 @@ def test_summary_json(good):
     assert result.returncode == 0
     out = json.loads(result.stdout)
     assert list(out) == ["formations", "fabriques", "apprenants", "apprenants_femmes", "apprenants_neet", "part_femmes",
-                         "part_neet", "departements_couverts", "lignes_rejetees", "par_departement", "par_vague"]
+                         "part_neet", "departements_couverts", "lignes_rejetees", "par_departement", "par_vague", "quotas"]
+    assert out["quotas"]["part_femmes"] == {"quota": 0.3, "ecart_points": 0.0}  # 12 women of 40: at the quota
     assert out["formations"] == 2 and out["fabriques"] == 2 and out["apprenants"] == 40
     assert out["part_femmes"] == pytest.approx(12 / 40)
     assert out["par_departement"] == {"01": {"fabriques": 1, "formations": 1, "apprenants": 20},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import geopandas as gpd
@@ -9,7 +10,10 @@ import pytest
 
 from gen_dash import geo, maps, metrics
 from gen_dash.ingest import read_snapshot
+from gen_dash.territory import Territory
 from tests.conftest import ROOT, make_csv, row
+
+TABLE = gpd.pd.DataFrame(geo.load_departements().drop(columns="geometry"))
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +73,7 @@ def test_drom_are_inset_beside_metropolitan_france():
 def test_legend_and_values_read_in_french(snapshot):
     page = maps.map_html(build(snapshot.rows, "part_femmes", quota=0.3))
     assert "Part de femmes" in page and "30,0\\u00a0%" in page  # JSON-escaped no-break space
-    assert '"93": ["' in page  # each département's colour, focus and value travel with the map
+    assert '"93": {"classe": ' in page  # each département's colour, class, focus and value travel with the map
     page = maps.map_html(build(snapshot.rows, "fabriques"))
     assert "zone blanche" in page
 
@@ -87,14 +91,30 @@ def test_national_map_is_small(snapshot):
 
 def test_classify_counts_and_shares():
     series = gpd.pd.Series([0, 1, 2, 3, 5, 8, 13])
-    limits, colours = maps.classify(series, maps.INDICATORS["fabriques"])
-    assert limits[0] == 1 and limits[-1] == 13 and len(colours) == len(limits) - 1
-    limits, colours = maps.classify(series / 20, maps.INDICATORS["part_femmes"], quota=0.3)
-    assert 0.3 in limits and len(colours) == 5
+    scheme = maps.classify(series, maps.INDICATORS["fabriques"])
+    assert scheme.lowest == 1 and scheme.limits[-1] == 13 and len(scheme.colours) == len(scheme.limits)
+    scheme = maps.classify(series / 20, maps.INDICATORS["part_femmes"], quota=0.3)
+    assert 0.3 in scheme.limits and len(scheme.colours) == 5
 
 
-def test_describe_gives_the_figures(snapshot):
-    figures = metrics.figures_by_territory(snapshot.rows)
-    text = maps.describe(figures, metrics.fabriques_of(snapshot.rows), "fabriques", "France entière")
-    covered = int((figures["fabriques"] > 0).sum())
-    assert f"{covered} département(s) sur 101" in text and "198 fabrique(s)" in text
+def test_hand_snapshot_map_and_text_alternative():
+    from tests.conftest import hand_csv
+
+    rows = read_snapshot(hand_csv()).rows
+    figures = metrics.figures_by_territory(rows)
+    occitanie = Territory.of("76", (), TABLE)
+    page = maps.map_html(maps.departement_map(figures, metrics.fabriques_of(rows), "fabriques", focus=occitanie.focus))
+    looks = json.loads(re.search(r"var looks = (\{.*?\});", page).group(1))
+    # Occitanie's classes: Haute-Garonne 2 fabriques, Hérault 1, the 11 others none.
+    assert looks["31"] == {"classe": "2", "couleur": "#6a9bd8", "dans": True, "valeur": "2"}
+    assert looks["34"] == {"classe": "1", "couleur": "#9ec3e6", "dans": True, "valeur": "1"}
+    assert looks["12"] == {"classe": "aucune (zone blanche)", "couleur": "#ffffff", "dans": True, "valeur": "0"}
+    assert looks["75"]["dans"] is False and looks["75"]["couleur"] == "#eef0f3"  # Paris: outside, in grey
+    assert "InsetFrames" not in page and "hors du territoire" in page  # no DROM inset on a région's map
+    text = maps.describe(occitanie.apply(figures, "code"), metrics.fabriques_of(occitanie.apply(rows)), "fabriques", occitanie)
+    assert text.startswith("Carte de Occitanie selon l'indicateur « Fabriques » : 2 sur 13 départements de la région avec "
+                           "au moins une fabrique ; en tête : Haute-Garonne (2), Hérault (1)")
+    assert "3 fabrique(s) sont placées" in text and "voisins sont en gris" in text and "encarts" not in text
+    france = Territory.of(None, (), TABLE)
+    text = maps.describe(figures, metrics.fabriques_of(rows), "fabriques", france)
+    assert "3 sur 101 départements avec au moins une fabrique" in text and "5 fabrique(s)" in text and "encarts" in text

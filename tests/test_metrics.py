@@ -12,7 +12,8 @@ from shapely.geometry import Point
 from gen_dash import metrics
 from gen_dash.ingest import read_snapshot
 from gen_dash.targets import load_targets
-from tests.conftest import make_csv, row
+from gen_dash.territory import Territory
+from tests.conftest import hand_csv, make_csv, row
 
 
 @pytest.fixture
@@ -54,14 +55,6 @@ def test_summary_by_hand(rows):
 def test_shares_are_null_without_learners(rows):
     s = metrics.summary_figures(rows[rows["apprenants"] == 0])
     assert s["part_femmes"] is None and s["part_neet"] is None
-
-
-def test_filter_territory(rows):
-    assert metrics.filter_territory(rows, region="11")["id_formation"].tolist() == ["A", "B", "C", "E"]
-    assert metrics.filter_territory(rows, region="11", departements=["75"])["id_formation"].tolist() == ["C"]
-    assert len(metrics.filter_territory(rows)) == 5
-    regions = metrics.figures_by_territory(rows, "region")
-    assert metrics.filter_territory(regions, region="04")["code"].tolist() == ["04"]
 
 
 def test_figures_by_departement(rows):
@@ -122,3 +115,97 @@ def test_same_figures_through_the_reader():
     assert (s["fabriques"], s["apprenants"], s["apprenants_femmes"]) == (1, 30, 10)
     assert s["par_vague"] == {"1": {"fabriques": 1, "formations": 1, "apprenants": 20},
                               "2": {"fabriques": 0, "formations": 1, "apprenants": 10}}
+
+
+# --------------------------------------------------------------------------- headline figures, by hand (tests/conftest.py)
+
+TABLE = pd.DataFrame(__import__("gen_dash.geo", fromlist=["x"]).load_departements().drop(columns="geometry"))
+
+
+@pytest.fixture(scope="module")
+def hand():
+    return read_snapshot(hand_csv(), "a-la-main.csv").rows
+
+
+def _headline(hand, region=None, deps=()):
+    territory = Territory.of(region, deps, TABLE)
+    table = metrics.headline_figures(territory.apply(hand), load_targets(), territory, hand)
+    return {key: (line["valeur"], line["repere"]) for key, line in table.iterrows()}
+
+
+def test_headline_france_against_the_targets(hand):
+    figures = _headline(hand)
+    assert figures["fabriques"] == (5, "2,5\u00a0% de l'objectif (200)")
+    assert figures["apprenants"] == (140, "1,4\u00a0% de l'objectif (10\u202f000)")
+    assert figures["part_femmes"][1] == "0,7\u00a0point sous le quota de 30\u00a0%"
+    assert figures["part_neet"][1] == "4,3\u00a0points au-dessus du quota de 50\u00a0%"
+    assert figures["departements_couverts"] == (3, "3 sur 101 départements")
+    assert figures["budget"] == (70_000.0, "0,5\u00a0% de l'enveloppe (15\u202f000\u202f000\u00a0€)")
+
+
+def test_headline_region_against_the_nation_and_its_own_departements(hand):
+    figures = _headline(hand, "76")
+    assert figures["fabriques"] == (3, "60,0\u00a0% du total national")
+    assert figures["apprenants"] == (70, "50,0\u00a0% du total national")
+    assert figures["part_femmes"] == (pytest.approx(0.30), "au quota de 30\u00a0%")
+    assert figures["part_neet"][1] == "2,9\u00a0points au-dessus du quota de 50\u00a0%"
+    assert figures["departements_couverts"] == (2, "2 sur 13 départements de la région")
+    assert figures["budget"] == (35_000.0, "50,0\u00a0% du total national")
+
+
+def test_headline_one_departement(hand):
+    figures = _headline(hand, "76", ("31",))
+    assert figures["fabriques"] == (2, "40,0\u00a0% du total national")
+    assert figures["apprenants"] == (45, "32,1\u00a0% du total national")
+    assert figures["part_femmes"][1] == "5,6\u00a0points sous le quota de 30\u00a0%"
+    assert figures["departements_couverts"] == (1, "")
+    assert figures["budget"] == (23_000.0, "32,9\u00a0% du total national")
+    assert _headline(hand, "76", ("11",)) != figures  # a département of another région is not taken
+
+
+def test_sanity_notices_name_their_rule(hand):
+    targets = load_targets()
+    france = Territory.of(None, (), TABLE)
+    assert metrics.sanity_notices(metrics.headline_figures(hand, targets, france), france) == []
+    paris = Territory.of("11", (), TABLE)  # exactly half of the learners: not more than half
+    assert metrics.sanity_notices(metrics.headline_figures(paris.apply(hand), targets, paris, hand), paris) == []
+    occitanie = Territory.of("76", (), TABLE)
+    bigger = hand.assign(apprenants=hand["apprenants"].where(hand["code_region"] != "76", 100))
+    notices = metrics.sanity_notices(metrics.headline_figures(occitanie.apply(bigger), targets, occitanie, bigger), occitanie)
+    assert notices == ["Occitanie compte 85,1\u00a0% des apprenants du pays ; règle : un territoire qui en compte plus de "
+                       "50\u00a0%."]
+    huge = hand.assign(apprenants=hand["apprenants"] * 1000)  # 140 000 learners for a target of 10 000
+    notices = metrics.sanity_notices(metrics.headline_figures(huge, targets, france), france)
+    assert notices == ["Apprenants : 140\u202f000, soit 1\u202f400,0\u00a0% de la cible ; règle : plus de 200\u00a0% "
+                       "d'une cible."]
+
+
+def test_progress_of_a_territory_is_set_against_the_nation(hand):
+    occitanie = Territory.of("76", (), TABLE)
+    table = metrics.progress_by_wave(occitanie.apply(hand), load_targets(), hand).set_index("vague")
+    assert "enveloppe_eur" not in table and "taux_fabriques" not in table  # a territory has no envelope nor target
+    assert table["fabriques_cumulees"].tolist() == [2, 3]
+    assert table["part_fabriques"].tolist() == [pytest.approx(2 / 3), pytest.approx(3 / 5)]
+    assert table["part_subvention"].tolist() == [pytest.approx(18_000 / 38_000), pytest.approx(17_000 / 32_000)]
+
+
+def test_overspend_of_a_wave_is_shown(hand):
+    over = hand.assign(subvention_eur=[5_091_626.0 - 28_000, 0, 0, 0, 28_000.0, 0])  # wave 1: 5 091 626 €
+    table = metrics.progress_by_wave(over, load_targets()).set_index("vague")
+    assert table.loc[1, "subvention_eur"] == 5_091_626.0
+    assert table.loc[1, "depassement_eur"] == 91_626.0 and table.loc[2, "depassement_eur"] == 0.0
+
+
+def test_figures_over_time_of_a_territory(hand):
+    occitanie = Territory.of("76", (), TABLE)
+    out = metrics.figures_over_time([(date(2017, 6, 30), hand), (date(2016, 1, 1), hand.iloc[:1])], occitanie)
+    assert out.index.tolist() == [date(2016, 1, 1), date(2017, 6, 30)]
+    assert out["apprenants"].tolist() == [20, 70] and out["departements_couverts"].tolist() == [1, 2]
+
+
+def test_compare_with_nation_says_shares_against_their_quota(hand):
+    occitanie = Territory.of("76", (), TABLE)
+    table = metrics.compare_with_nation(occitanie.apply(hand), hand, load_targets(), occitanie)
+    assert table.loc["apprenants", ["territoire", "france"]].tolist() == [70, 140]
+    assert table.loc["apprenants", "part_du_national"] == pytest.approx(0.5)
+    assert table.loc["part_femmes", "quota"] == "au quota de 30\u00a0%" and table.loc["fabriques", "quota"] == ""

@@ -68,10 +68,11 @@ def test_published_on_one_server_is_listed_by_the_other(two_servers, browser, tm
     sidebar.get_by_text("Publier (éditeurs)").click()
     sidebar.get_by_label("Mot de passe éditeur").fill(PASSWORD)
     sidebar.get_by_role("button", name="Se connecter comme éditeur").click()
-    sidebar.get_by_label("Libellé").wait_for()
-    sidebar.get_by_label("Libellé").fill("Publié sur le serveur A")
-    sidebar.get_by_label("Votre nom").fill("Camille")
-    sidebar.get_by_role("button", name="Publier").click()
+    sidebar.get_by_label("Libellé (obligatoire)").wait_for()
+    sidebar.get_by_label("Libellé (obligatoire)").fill("Publié sur le serveur A")
+    sidebar.get_by_label("Votre nom (obligatoire)").fill("Camille")
+    sidebar.get_by_role("button", name="Vérifier avant de publier").click()
+    sidebar.get_by_role("button", name="Confirmer la publication").click()
     sidebar.get_by_text("Publié pour tous").wait_for()
     tab.screenshot(path=str(ARTIFACTS / "publication-serveur-a.png"), full_page=True)
 
@@ -82,7 +83,7 @@ def test_published_on_one_server_is_listed_by_the_other(two_servers, browser, tm
     other.set_default_timeout(60_000)
     other.goto(f"{server_b}/?instantane={published['id']}")
     other.locator("h1").first.wait_for()
-    caption = other.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    caption = other.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
     assert "deux-serveurs-2018-03-01.csv" in caption and "1er mars 2018" in caption
     assert other.get_by_text("introuvable").count() == 0
     combobox = other.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Instantané affiché")

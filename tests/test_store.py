@@ -176,3 +176,18 @@ def test_two_concurrent_publishers_both_succeed_in_order(url, tmp_path):
     assert history["lignes_acceptees"].tolist() == [3000, 3000]
     published_at = history["publie_le"].tolist()
     assert published_at == sorted(published_at)  # a defined order: the numbering follows the commits
+
+
+def test_one_snapshot_counts_per_date(eng):
+    day = date(2017, 6, 30)
+    first = store.publish(eng, make_csv([row(id_formation="J1")]), "a.csv", by="A", snapshot_date=day, label="premier")
+    other = store.publish(eng, make_csv([row(id_formation="J0")]), "b.csv", by="B", snapshot_date=date(2017, 1, 1))
+    second = store.publish(eng, make_csv([row(id_formation="J2")]), "c.csv", by="C", snapshot_date=day, label="second")
+    table = store.history(eng).set_index("id")
+    assert table.loc[[first.id, other.id, second.id], "compte"].tolist() == [False, True, True]
+    assert table.loc[first.id, "remplace_par"] == second.id and table.loc[second.id, "remplace_par"] is None
+    assert store.same_date(eng, day)["id"].tolist() == [second.id, first.id]
+    store.withdraw(eng, second.id, by="C")  # withdrawn: the earlier one counts again
+    table = store.history(eng, include_withdrawn=True).set_index("id")
+    assert table.loc[[first.id, second.id], "compte"].tolist() == [True, False]
+    assert table.loc[second.id, "remplace_par"] is None  # withdrawn, not replaced

@@ -1,0 +1,117 @@
+"""The territory on screen: France, a région, or some départements of a région, as one value.
+
+The sidebar builds a :class:`Territory` once per run; every page, figure and export receives it, so that a figure
+computed for a territory always knows its denominators (its reference départements, its population).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+FRANCE = "France entière"
+
+
+@dataclass(frozen=True)
+class Territory:
+    """A région, some of its départements, or all France.
+
+    Attributes
+    ----------
+    region
+        The région's code, None for France.
+    departements
+        The départements chosen inside the région (empty: the whole région, or France).
+    label
+        How people name it: « France entière », « Occitanie », « Haute-Garonne (31) ».
+    codes
+        The reference départements of the territory (the 101 for France, 13 for Occitanie, the chosen ones).
+    population
+        The territory's population (sum of its départements' populations).
+    """
+
+    region: str | None
+    departements: tuple[str, ...]
+    label: str
+    codes: tuple[str, ...]
+    population: int = 0
+    region_name: str | None = None
+
+    @classmethod
+    def of(cls, region: str | None, departements, table: pd.DataFrame) -> Territory:
+        """The territory for *region* and *departements*, described from *table* (the reference départements:
+        ``code_departement``, ``nom_departement``, ``code_region``, ``nom_region``, ``population``)."""
+        departements = tuple(departements or ())
+        if departements:
+            chosen = table[table["code_departement"].isin(departements)]
+            by_code = dict(zip(chosen["code_departement"], chosen["nom_departement"]))
+            label = ", ".join(f"{by_code[d]} ({d})" for d in departements)
+        elif region:
+            chosen = table[table["code_region"] == region]
+        else:
+            chosen = table
+        region_name = str(chosen["nom_region"].iloc[0]) if region and len(chosen) else None
+        if not departements:
+            label = region_name if region else FRANCE
+        population = int(chosen["population"].sum()) if "population" in chosen else 0
+        return cls(region, departements, label, tuple(chosen["code_departement"]), population, region_name)
+
+    @classmethod
+    def from_link(cls, region: str | None, departements: str | None, table: pd.DataFrame) -> tuple[Territory, list[str]]:
+        """The territory a shareable link asks for (``region``, ``dep``: comma-separated codes), and notices in French
+        for what was ignored.
+
+        Départements given without a région choose the région of the first one; a département outside the région,
+        an unknown code or an unknown région is dropped with a notice, never an error.
+        """
+        notices: list[str] = []
+        region_of = dict(zip(table["code_departement"], table["code_region"]))
+        chosen_region = None
+        if region:
+            if region in set(table["code_region"]):
+                chosen_region = region
+            else:
+                notices.append(f"région « {region} » inconnue")
+        wanted = [code.strip() for code in (departements or "").split(",") if code.strip()]
+        if wanted and chosen_region is None:
+            chosen_region = next((region_of[code] for code in wanted if code in region_of), None)
+        kept = [code for code in wanted if code in region_of and region_of[code] == chosen_region]
+        dropped = [code for code in wanted if code not in kept]
+        if dropped:
+            notices.append("département(s) " + ", ".join(f"« {d} »" for d in dropped) + " inconnu(s) ou hors de la région")
+        return cls.of(chosen_region, kept, table), notices
+
+    def to_query(self) -> dict[str, str | None]:
+        """The link's query parameters (``region``, ``dep``), None where a parameter is not needed."""
+        return {"region": self.region, "dep": ",".join(self.departements) or None}
+
+    @property
+    def national(self) -> bool:
+        """Whether this is all France."""
+        return self.region is None and not self.departements
+
+    @property
+    def focus(self) -> list[str] | None:
+        """The départements a map zooms to (None: all France, with the DROM insets)."""
+        return None if self.national else list(self.codes)
+
+    @property
+    def slug(self) -> str:
+        """A short name for files: ``france``, ``76``, ``31-32``."""
+        return "-".join(self.departements) or self.region or "france"
+
+    def apply(self, frame: pd.DataFrame, column: str = "code_departement") -> pd.DataFrame:
+        """The rows of *frame* whose département (*column*) is in the territory (all rows for France)."""
+        if self.national:
+            return frame
+        return frame[frame[column].isin(self.codes)]
+
+    def covered(self, covered: int) -> str:
+        """How many of its départements have a fabrique, said against the territory's own départements."""
+        total = len(self.codes)
+        if len(self.departements) == 1:
+            return "couvert" if covered else "non couvert"
+        where = ("départements" if self.national else "départements de la région" if not self.departements
+                 else "départements choisis")
+        return f"{covered} sur {total} {where}"

@@ -1,0 +1,143 @@
+"""gen_dash.classes and the map's legend: each département is filled with the colour its legend label gives.
+
+The property test reads the map as the browser gets it (the page's JSON of colours and values, and the legend's
+HTML) and checks each département against the legend by parsing the legend's French labels itself: it never asks
+the classification which class a value is in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gen_dash import classes, geo, maps, metrics
+
+CODES = sorted(geo.departement_regions())
+
+
+@pytest.mark.parametrize("values, labels", [
+    ([0, 1, 2, 2, 3, 5, 8, 13], ["1", "2 à 3", "4 à 5", "6 à 8", "9 à 13"]),  # Fisher-Jenks breaks 1, 3, 5, 8, 13
+    ([0, 2, 1, 2], ["1", "2"]),
+    ([0, 0, 4], ["4"]),
+    ([0, 0], []),
+])
+def test_count_classes_by_hand(values, labels):
+    scheme = classes.classify(pd.Series(values), "count")
+    assert scheme.labels() == labels
+
+
+def test_a_value_equal_to_a_limit_is_in_the_class_that_names_it():
+    scheme = classes.classify(pd.Series([0, 1, 2, 2, 3, 5, 8, 13]), "count", zero_label="aucune (zone blanche)")
+    assert [scheme.label(v) for v in (0, 1, 2, 3, 4, 5, 6, 8, 9, 13)] == [
+        "aucune (zone blanche)", "1", "2 à 3", "2 à 3", "4 à 5", "4 à 5", "6 à 8", "6 à 8", "9 à 13", "9 à 13"]
+    assert scheme.colour(0) == classes.WHITE_ZONE and scheme.colour(1) == classes.BLUES[0]
+
+
+def test_share_classes_around_the_quota():
+    scheme = classes.classify(pd.Series([0.1, 0.5]), "share", quota=0.3)
+    assert scheme.labels() == ["moins de 20\u00a0%", "20\u00a0% à moins de 25\u00a0%", "25\u00a0% à moins de 30\u00a0%",
+                               "30\u00a0% à moins de 35\u00a0%", "35\u00a0% ou plus"]
+    assert scheme.label(0.30) == "30\u00a0% à moins de 35\u00a0%"  # at the quota: reached
+    assert scheme.label(0.2996) == "30\u00a0% à moins de 35\u00a0%"  # shown as 30,0 %: classed as shown
+    assert scheme.label(0.2994) == "25\u00a0% à moins de 30\u00a0%"
+    assert scheme.label(None) == "aucun apprenant"
+    below, above = scheme.colours[:3], scheme.colours[3:]
+    assert set(below) <= set(classes.BELOW_ABOVE[:3]) and set(above) <= set(classes.BELOW_ABOVE[3:])
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour):
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_first_class_stands_out_from_the_white_zone():
+    assert _contrast(classes.BLUES[0], classes.WHITE_ZONE) >= 1.8  # was 1.25 : 1
+    assert all(_contrast(a, b) >= 1.5 for a, b in zip(classes.BLUES, classes.BLUES[1:]))
+
+
+# --------------------------------------------------------------------------- the property, on the map's own HTML
+
+_NUMBER = r"(\d[\d\u202f]*(?:,\d+)?)"
+
+
+def _number(text: str) -> float:
+    return float(text.replace("\u202f", "").replace(",", "."))
+
+
+def _label_holds(label: str, shown: str, kind: str) -> bool:
+    """Whether the legend label *label* holds the value shown in the tooltip (*shown*), read as a person would."""
+    if shown == "–":
+        return label in ("aucun apprenant", "sans donnée")
+    value = _number(shown.replace("\u00a0%", ""))
+    if kind == "share":
+        if m := re.fullmatch(rf"moins de {_NUMBER}\u00a0%", label):
+            return value < _number(m[1])
+        if m := re.fullmatch(rf"{_NUMBER}\u00a0% à moins de {_NUMBER}\u00a0%", label):
+            return _number(m[1]) <= value < _number(m[2])
+        if m := re.fullmatch(rf"{_NUMBER}\u00a0% ou plus", label):
+            return value >= _number(m[1])
+        return False
+    if label in ("aucune (zone blanche)", "aucun", "0"):
+        return value == 0
+    if m := re.fullmatch(rf"(?:de |plus de )?{_NUMBER} à {_NUMBER}", label):
+        low = _number(m[1])
+        return (low < value if label.startswith("plus de") else low <= value) and value <= _number(m[2])
+    if m := re.fullmatch(_NUMBER, label):
+        return value == _number(m[1])
+    return False
+
+
+def _page_map(page: str) -> tuple[dict, list[tuple[str, str]]]:
+    looks = json.loads(re.search(r"var looks = (\{.*?\});", page).group(1))
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", page).group(1))
+    swatches = re.findall(r"background:(#[0-9a-f]{6});[^>]*></span><span>([^<]*)</span>", legend)
+    return looks, [(colour, label.replace("&#x27;", "'")) for colour, label in swatches]
+
+
+def _figures(values: list, indicator: str) -> pd.DataFrame:
+    figures = metrics.figures_by_territory(_empty_rows())
+    figures[maps.INDICATORS[indicator].column] = values
+    return figures
+
+
+def _empty_rows():
+    from gen_dash.ingest import read_snapshot
+    from tests.conftest import hand_csv
+
+    return read_snapshot(hand_csv()).rows.iloc[:0]
+
+
+counts = st.lists(st.one_of(st.just(0), st.integers(0, 40)), min_size=len(CODES), max_size=len(CODES))
+shares = st.lists(st.one_of(st.none(), st.floats(0, 1, allow_nan=False).map(lambda v: round(v, 4))),
+                  min_size=len(CODES), max_size=len(CODES))
+rates = st.lists(st.floats(0, 500, allow_nan=False).map(lambda v: round(v, 1)), min_size=len(CODES), max_size=len(CODES))
+focuses = st.sampled_from([None, ["31", "34", "11", "12", "30", "32", "46", "48", "65", "66", "81", "82", "09"],
+                           ["75", "77", "78", "91", "92", "93", "94", "95"], ["31"], ["974", "976"]])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), focus=focuses)
+def test_every_fill_is_the_colour_of_the_label_holding_its_value(data, focus):
+    indicator = data.draw(st.sampled_from(["fabriques", "apprenants", "apprenants_pour_100k", "part_femmes", "part_neet"]))
+    kind = maps.INDICATORS[indicator].kind
+    values = data.draw(shares if kind == "share" else rates if kind == "rate" else counts)
+    figures = _figures(values, indicator)
+    m = maps.departement_map(figures, metrics.fabriques_of(_empty_rows()), indicator, focus=focus, quota=0.3)
+    looks, legend = _page_map(maps.map_html(m))
+    for code in CODES:
+        look = looks[code]
+        if focus is not None and code not in focus:
+            assert not look["dans"] and look["couleur"] == classes.OUTSIDE
+            continue
+        holding = [colour for colour, label in legend if _label_holds(label, look["valeur"], kind)]
+        assert holding == [look["couleur"]], (code, look, legend)
