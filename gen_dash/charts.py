@@ -134,9 +134,9 @@ def budget_by_wave(progress: pd.DataFrame) -> Chart:
         go.Bar(x=waves, y=progress["enveloppe_eur"], name="Enveloppe", marker_color=LIGHT, marker_line_color=BLUE,
                marker_line_width=1, customdata=[fmt.euros(v) for v in progress["enveloppe_eur"]],
                hovertemplate="%{x} : %{customdata}<extra>Enveloppe</extra>"),
-        go.Bar(x=waves, y=progress["subvention_eur"], name="Subventions accordées",
-               marker_color=[RED if o > 0 else BLUE for o in over],
+        go.Bar(x=waves, y=progress["subvention_eur"], name="Subventions accordées", marker_color=BLUE,
                text=[f"dépassement : {fmt.euros(o)}" if o > 0 else "" for o in over], textposition="outside",
+               textfont={"color": RED},
                customdata=[fmt.euros(v) for v in progress["subvention_eur"]],
                hovertemplate="%{x} : %{customdata}<extra>Subventions</extra>"),
     ])

@@ -479,7 +479,7 @@ def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, ter
     best = ", ".join(f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.column]))
     where = ("les DROM figurent en encarts à l'ouest" if territory.national
              else "les départements voisins sont en gris")
-    return (f"Carte de {territory.label} selon l'indicateur « {ind.label} » : "
+    return (f"Carte, {territory.label}, indicateur « {ind.label} » : "
             f"{territory.covered(int((figures['fabriques'] > 0).sum()))} avec au moins une fabrique ; en tête : "
             f"{best or 'aucun'}. {len(fabriques)} fabrique(s) sont placées (cercles rouges, regroupés en un nombre quand "
             f"ils sont proches) ; {where}. {geo.ATTRIBUTION}.")

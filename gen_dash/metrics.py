@@ -354,10 +354,13 @@ def below_quota(fabriques: pd.DataFrame, column: str, quota: float, min_learners
 
 
 def compare_with_nation(rows: pd.DataFrame, national: pd.DataFrame, targets: Targets, territory: Territory) -> pd.DataFrame:
-    """The territory's headline figures beside the nation's: ``libelle``, ``territoire``, ``france``, ``nature``,
-    ``part_du_national`` (counts), ``quota`` (the territory's share against its quota, in French)."""
+    """The territory's headline figures beside the nation's: ``libelle``, ``territoire``, ``france``, ``nature`` (of the
+    territory's figure), ``nature_france``, ``part_du_national`` (counts), ``quota`` (the territory's share against its
+    quota, in French)."""
     local = headline_figures(rows, targets, territory, national)
     out = pd.DataFrame({"libelle": local["libelle"], "territoire": local["valeur"], "france": local["france"],
                         "nature": local["nature"], "part_du_national": local["part_du_national"]})
+    # One département is « couvert » or not; the nation beside it is a number of départements.
+    out["nature_france"] = out["nature"].replace({"couverture": "nombre"})
     out["quota"] = [line["repere"] if line["nature"] == "part" else "" for _, line in local.iterrows()]
     return out

@@ -129,15 +129,16 @@ def comparison_export(comparison: pd.DataFrame, territory: Territory) -> pd.Data
     def shown(value, nature):
         if value is None or pd.isna(value):
             return None
+        if nature == "couverture":
+            return fmt.covered(value)
         return round(float(value) * 100, 1) if nature == "part" else round(float(value)) if nature == "euros" else value
 
     out = pd.DataFrame({"Indicateur": comparison["libelle"],
-                        "Unité": comparison["nature"].map({"part": "%", "euros": "€", "couverture": "1 = couvert"})
-                        .fillna("nombre")})
+                        "Unité": comparison["nature_france"].map({"part": "%", "euros": "€"}).fillna("nombre")})
     out[territory.label if not territory.national else "France entière"] = [
         shown(v, n) for v, n in zip(comparison["territoire"], comparison["nature"])]
     if not territory.national:
-        out["France entière"] = [shown(v, n) for v, n in zip(comparison["france"], comparison["nature"])]
+        out["France entière"] = [shown(v, n) for v, n in zip(comparison["france"], comparison["nature_france"])]
         out["Part du total national (%)"] = [None if v is None or pd.isna(v) else round(float(v) * 100, 1)
                                              for v in comparison["part_du_national"]]
     out["Face au quota"] = comparison["quota"].values

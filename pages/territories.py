@@ -12,8 +12,9 @@ territory = view.territory
 
 st.subheader("Le territoire face à la France" if not territory.national else "La France entière")
 comparison = metrics.compare_with_nation(view.rows, view.national, view.targets, territory)
-shown = tables.french_by_row(comparison.assign(nature_part="part"), ["territoire", "france"]).pipe(
-    tables.french_by_row, ["part_du_national"], nature="nature_part")
+shown = (tables.french_by_row(comparison.assign(nature_part="part"), ["territoire"])
+         .pipe(tables.french_by_row, ["france"], nature="nature_france")
+         .pipe(tables.french_by_row, ["part_du_national"], nature="nature_part"))
 # For France the territory is the nation: one column of figures, not two identical ones.
 order = ["libelle", "territoire", "quota"] if territory.national else ["libelle", "territoire", "france", "part_du_national",
                                                                         "quota"]
@@ -25,7 +26,7 @@ st.subheader("Classement")
 level = st.radio("Niveau", ["region", "departement"], horizontal=True, key="territoires_niveau",
                  format_func={"region": "Régions", "departement": "Départements"}.get)
 ranking = tables.ranking(metrics.figures_by_territory(view.national, level), territory, level)
-where = ("" if territory.national else " ; la ligne cochée est le territoire choisi" if level == "region"
+where = ("" if territory.national else f" ; la ligne cochée est {territory.region_name}" if level == "region"
          else f" ; départements de {territory.region_name}, ceux du territoire choisi cochés")
 st.caption(f"Rang selon le nombre d'apprenants{where}. Cliquez sur un en-tête de colonne pour trier.")
 st.dataframe(

@@ -185,6 +185,7 @@ def test_territories_for_one_departement():
     assert comparison.loc["Apprenants", ["territoire", "france", "part_du_national"]].tolist() == [
         "45", "140", f"32,1{NBSP}%"]
     assert comparison.loc["Part de femmes", "quota"] == f"5,6{NBSP}points sous le quota de 30{NBSP}%"
+    assert comparison.loc["Département couvert", ["territoire", "france"]].tolist() == ["couvert", "3"]
     regions = at.dataframe[1].value  # Île-de-France and Occitanie have 70 learners each: both first
     assert regions[["code", "rang", "choisi"]].head(2).values.tolist() == [["11", 1, False], ["76", 1, True]]
     at.radio(key="territoires_niveau").set_value("departement").run()

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -45,7 +46,8 @@ def _load_serve():
     return serve
 
 
-SERVER_LOG = ARTIFACTS / "streamlit.log"
+# One server per pytest-xdist worker, each with its own log (the first-start password is read from it).
+SERVER_LOG = ARTIFACTS / f"streamlit-{os.environ.get('PYTEST_XDIST_WORKER', 'seul')}.log"
 
 
 @pytest.fixture(scope="module")
@@ -114,10 +116,26 @@ def test_every_page_by_its_deep_link_has_the_shared_sidebar(page, server, path):
     page.screenshot(path=str(ARTIFACTS / f"page-{path or 'racine'}.png"), full_page=True)
 
 
-def _map_frame(tab):
-    """The map's frame, once a rerun has replaced any earlier one (Streamlit keeps the old frame a moment)."""
-    tab.wait_for_function("() => document.querySelectorAll('iframe[title=\"streamlit_folium.st_folium\"]').length === 1")
-    return tab.locator('iframe[title="streamlit_folium.st_folium"]').element_handle().content_frame()
+def _map_frame(tab, ready: str = "() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101"):
+    """The map's frame once it shows what *ready* (JavaScript run in the frame) waits for.
+
+    A rerun replaces the map's frame, and Streamlit keeps the old one a moment: a frame that goes away while we wait
+    is left for the next one.
+    """
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            tab.wait_for_function("() => document.querySelectorAll('iframe[title=\"streamlit_folium.st_folium\"]').length === 1")
+            frame = tab.locator('iframe[title="streamlit_folium.st_folium"]').element_handle().content_frame()
+            frame.wait_for_function(ready, timeout=10_000)
+            tab.wait_for_timeout(500)
+            if not frame.is_detached():
+                return frame
+        except Error:
+            if time.monotonic() > deadline:
+                raise
 
 
 def test_map_draws_the_departements_offline(page, server):
@@ -201,9 +219,11 @@ def test_every_departement_is_filled_with_the_colour_its_legend_gives(page, serv
         if indicator != "Fabriques":
             page.get_by_role("combobox", name="Indicateur").click()
             page.get_by_role("option", name=indicator, exact=True).click()
-            page.wait_for_timeout(1500)
-        frame = _map_frame(page)
-        frame.wait_for_function("() => document.querySelectorAll('path.gen-dash-dep').length >= 101")
+        # The map of this upload and indicator: its legend is titled with the indicator, and Hérault has one fabrique.
+        frame = _map_frame(page, f"""() => document.querySelectorAll('path.gen-dash-dep').length >= 101
+            && (document.querySelector('.gen-dash-legend') || {{}}).textContent.startsWith({indicator!r})
+            && document.querySelectorAll('path.leaflet-interactive[fill="#c8102e"]').length
+               + document.querySelectorAll('.gen-dash-cluster').length <= 3""")
         legend = frame.evaluate("""() => [...document.querySelectorAll('.gen-dash-legend div[style*="display:flex"]')].map(d => [
             getComputedStyle(d.querySelector('span')).backgroundColor, d.querySelectorAll('span')[1].textContent])""")
         checked = 0

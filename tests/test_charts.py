@@ -47,7 +47,7 @@ def test_budget_and_shares_alternatives(progress):
             "vague 2 : 4\u202f024\u202f784\u00a0€ sur 10\u202f000\u202f000\u00a0€)") in budget.alt
     assert budget.figure.layout.barmode == "group"  # side by side: the envelope is never hidden behind the subsidies
     assert budget.figure.data[1].text == ("dépassement : 91\u202f626\u00a0€", "")
-    assert budget.figure.data[1].marker.color == (charts.RED, charts.BLUE)
+    assert budget.figure.data[1].textfont.color == charts.RED
     local = charts.subsidies_by_wave(progress, "Occitanie")
     assert local.alt.startswith("Subventions accordées par vague, Occitanie (vague 1 : 5\u202f091\u202f626\u00a0€, soit "
                                 "7,4\u00a0% des subventions nationales de la vague")

@@ -77,4 +77,5 @@ def test_exports_of_one_departement_say_what_is_on_screen():
         45, 140, 32.1]
     assert by_name.loc["Part de femmes", ["Unité", "Haute-Garonne (31)", "France entière", "Face au quota"]].tolist() == [
         "%", 24.4, 29.3, "5,6\u00a0points sous le quota de 30\u00a0%"]
-    assert by_name.loc["Département couvert", ["Unité", "Haute-Garonne (31)"]].tolist() == ["1 = couvert", 1]
+    assert by_name.loc["Département couvert", ["Unité", "Haute-Garonne (31)", "France entière"]].tolist() == [
+        "nombre", "couvert", 3]  # the nation beside one département: 3 départements covered

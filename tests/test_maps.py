@@ -112,7 +112,7 @@ def test_hand_snapshot_map_and_text_alternative():
     assert looks["75"]["dans"] is False and looks["75"]["couleur"] == "#eef0f3"  # Paris: outside, in grey
     assert "InsetFrames" not in page and "hors du territoire" in page  # no DROM inset on a région's map
     text = maps.describe(occitanie.apply(figures, "code"), metrics.fabriques_of(occitanie.apply(rows)), "fabriques", occitanie)
-    assert text.startswith("Carte de Occitanie selon l'indicateur « Fabriques » : 2 sur 13 départements de la région avec "
+    assert text.startswith("Carte, Occitanie, indicateur « Fabriques » : 2 sur 13 départements de la région avec "
                            "au moins une fabrique ; en tête : Haute-Garonne (2), Hérault (1)")
     assert "3 fabrique(s) sont placées" in text and "voisins sont en gris" in text and "encarts" not in text
     france = Territory.of(None, (), TABLE)
