@@ -85,6 +85,44 @@ def communes_by_code() -> pd.DataFrame:
 
 
 @cache
+def former_communes() -> pd.DataFrame:
+    """Codes that are no current commune code but name a place inside one, indexed by ``code_ancien``:
+    ``nom_ancien``, ``nature`` (``arrondissement-municipal``, ``commune-deleguee``, ``commune-associee``,
+    ``ancien-code``), ``code_commune`` (the current commune), ``nom_commune``."""
+    former = pd.read_csv(REFERENCE_DIR / "communes_anciennes.csv", dtype=str, keep_default_na=False)
+    former["nom_commune"] = former["code_commune"].map(_communes().set_index("code_commune")["nom_commune"])
+    return former.set_index("code_ancien")
+
+
+@cache
+def known_commune_codes() -> pd.Index:
+    """Every code that designates a commune: current codes, and former codes and arrondissements."""
+    return communes_by_code().index.append(former_communes().index).unique()
+
+
+class CommuneNames(NamedTuple):
+    """The commune a name designates inside a département (key: département code, ``|``, folded name)."""
+
+    current: pd.Series  #: current communes' names (a name two communes of one département share is left out)
+    former: pd.DataFrame  #: merged communes' and arrondissements' names: ``code_commune``, ``code_ancien``, ``nature``
+
+
+@cache
+def commune_names() -> CommuneNames:
+    """Lookups from a commune's name and its département to its current code (see :class:`CommuneNames`)."""
+    communes = _communes()
+    keys = communes["code_departement"] + "|" + fold_series(communes["nom_commune"])
+    current = communes.set_index(keys)["code_commune"]
+    current = current[~current.index.duplicated(keep=False)]
+    named = former_communes().reset_index()
+    named = named[named["nom_ancien"].ne("")]
+    departements = named["code_commune"].map(communes.set_index("code_commune")["code_departement"])
+    former = named.set_index(departements + "|" + fold_series(named["nom_ancien"]))[["code_commune", "code_ancien", "nature"]]
+    former = former[~former.index.duplicated(keep=False) & ~former.index.isin(current.index)]
+    return CommuneNames(current, former)
+
+
+@cache
 def load_postal_codes() -> pd.DataFrame:
     """Pairs ``code_commune``, ``code_postal`` (a postal code may serve several communes)."""
     return pd.read_csv(REFERENCE_DIR / "codes_postaux.csv", dtype=str)

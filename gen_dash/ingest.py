@@ -47,6 +47,15 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]")
 # Tolerance (metres, measured in Web Mercator, so at most this on the ground) for
 # a point just off the simplified coast: it is placed in the nearest département.
 _COAST_TOLERANCE_M = 3000
+_FORMER_WORDS = {"arrondissement-municipal": "arrondissement municipal, rattaché à",
+                 "commune-deleguee": "commune fusionnée, rattachée à", "commune-associee": "commune associée, rattachée à",
+                 "ancien-code": "ancien code de la commune, aujourd'hui"}
+# Collectivités d'outre-mer: outside the 101 départements the programme covers.
+_OVERSEAS = {"975": "Saint-Pierre-et-Miquelon (975)", "977": "Saint-Barthélemy (977)", "978": "Saint-Martin (978)",
+             "984": "Les Terres australes et antarctiques françaises (984)", "986": "Wallis-et-Futuna (986)",
+             "987": "La Polynésie française (987)", "988": "La Nouvelle-Calédonie (988)", "989": "Clipperton (989)"}
+_OVERSEAS_CODE = r"^9(7[5-8]|8\d)\d{2}$"
+_OVERSEAS_POSTAL = r"^(97133|97150|975|98)"  # Saint-Barthélemy and Saint-Martin share Guadeloupe's 971 prefix
 # Threads that run Arrow kernels (which release the GIL) side by side; a few keep two to eight cores busy.
 _WORKERS = min(8, os.cpu_count() or 1)
 
@@ -589,14 +598,20 @@ class _Reader:
 
     def _locate_distinct(self, out: pd.DataFrame) -> None:
         cc, unknown = self._commune_codes()
-        cp, unknown_cp = self._postal_codes()
+        cp, unknown_cp, cp_as_commune, cp_prefix = self._postal_codes()
+        cc = cc.fillna(cp_as_commune)
         cp_commune = self._postal_communes(cp)
+        postal_dep = cp.map(geo.postal_code_lookup().departement).fillna(cp_prefix)
+        # A name and its département (from the postal code, else the département column) designate a commune too.
+        named = self._named_communes(cc.isna() & cp_commune.isna(), postal_dep.fillna(_departement_codes(self.text("code_departement"))))
+        cp_commune = cp_commune.fillna(named)
         dep_from_cc = _communes_of(cc, ["code_departement"])["code_departement"]
-        dep_from_cp = _communes_of(cp_commune, ["code_departement"])["code_departement"]
-        dep_from_cp = dep_from_cp.fillna(cp.map(geo.postal_code_lookup().departement))
+        dep_from_cp = _communes_of(cp_commune, ["code_departement"])["code_departement"].fillna(postal_dep)
         lat, lon, dep_from_xy, outside = self._coordinates()
         dep, unknown_dep = self._departement_column(dep_from_cc.fillna(dep_from_cp).fillna(dep_from_xy))
         chosen = self._most_precise(dep_from_cc, dep_from_cp, dep_from_xy, dep)
+        self._weaker_clues(chosen, (dep_from_cc, dep_from_cp, dep_from_xy, dep), unknown, unknown_cp, cp_prefix,
+                           outside, unknown_dep)
 
         ambiguous_cp = cp.notna() & dep_from_cp.isna()
         unplaced = chosen.isna() & ~unknown & ~unknown_cp & ~outside & ~unknown_dep
@@ -608,7 +623,7 @@ class _Reader:
 
         commune = cc.fillna(cp_commune)
         reference = _communes_of(commune, ["nom_commune", "lat", "lon"])
-        placed_point = dep_from_xy.notna()
+        placed_point = dep_from_xy.notna() & (dep_from_xy == chosen)
         out["code_commune"] = commune
         out["code_postal"] = cp
         out["code_departement"] = chosen
@@ -619,12 +634,72 @@ class _Reader:
         out["latitude"] = lat.where(placed_point, reference["lat"]).astype("Float64")
         out["longitude"] = lon.where(placed_point, reference["lon"]).astype("Float64")
 
+    def _weaker_clues(self, chosen: pd.Series, found: tuple[pd.Series, ...], unknown_cc: pd.Series, unknown_cp: pd.Series,
+                      cp_prefix: pd.Series, outside: pd.Series, unknown_dep: pd.Series) -> None:
+        """A clue that cannot be read rejects its row only when no other clue places it in one of the 101 départements;
+        otherwise the row is kept with a warning naming the clue that placed it."""
+        columns = ("code_commune", "code_postal", "latitude", "code_departement")
+        by = np.select([f.notna() for f in found], ["coordonnées" if c == "latitude" else self.written.get(c, c)
+                                                    for c in columns], default="")
+        by = pd.Series(by, index=chosen.index, dtype="str")
+        kept = chosen.notna()
+        cc_text, dep_text = self.text("code_commune").str.upper(), self.text("code_departement")
+        self.flag(unknown_cc & kept, AVERTISSEMENT, "code_commune",
+                  "Code commune inconnu : la ligne est gardée, située par « {} ».", by)
+        overseas = cc_text.str.match(_OVERSEAS_CODE, na=False)
+        self.flag(unknown_cc & ~kept & overseas, ERREUR, "code_commune",
+                  "{} est une collectivité d'outre-mer, hors du programme (qui couvre les 101 départements).",
+                  cc_text.str.slice(0, 3).map(_OVERSEAS).fillna("Ce territoire"))
+        self.flag(unknown_cc & ~kept & ~overseas, ERREUR, "code_commune",
+                  "Code commune inconnu : indiquez le code INSEE à 5 caractères (pas le code postal), par exemple 93066.")
+        by_prefix = unknown_cp & cp_prefix.notna() & (by == self.written.get("code_postal", "code_postal"))
+        self.flag(by_prefix, AVERTISSEMENT, "code_postal", "Code postal inconnu (un code CEDEX ?) : la formation est "
+                  "située dans le département {}, celui de ses premiers chiffres.", chosen)
+        self.flag(unknown_cp & kept & ~by_prefix, AVERTISSEMENT, "code_postal",
+                  "Code postal inconnu (un code CEDEX ?) : la ligne est gardée, située par « {} ».", by)
+        self.flag(unknown_cp & ~kept, ERREUR, "code_postal", "Code postal inconnu : indiquez un code postal français à 5 chiffres.")
+        self.flag(outside & kept, AVERTISSEMENT, "latitude", "Coordonnées hors de France, ignorées : la formation est "
+                  "située par « {} ».", by, value=self.coordinates_text())
+        self.flag(outside & ~kept, ERREUR, "latitude", "Coordonnées hors de France (départements et DROM) : vérifiez "
+                  "la latitude et la longitude (degrés décimaux WGS84).", value=self.coordinates_text())
+        overseas_dep = dep_text.str.match(r"^9(7[5-8]|8\d)\b", na=False)
+        unknown_dep = unknown_dep & ~dep_text.str.fullmatch(r"20(\s*-.*)?", na=False)  # the old Corsica: said above
+        self.flag(unknown_dep & kept, AVERTISSEMENT, "code_departement",
+                  "Département inconnu : la ligne est gardée, située par « {} ».", by)
+        self.flag(unknown_dep & ~kept & overseas_dep, ERREUR, "code_departement",
+                  "{} est une collectivité d'outre-mer, hors du programme (qui couvre les 101 départements).",
+                  dep_text.str.slice(0, 3).map(_OVERSEAS).fillna("Ce territoire"))
+        self.flag(unknown_dep & ~kept & ~overseas_dep, ERREUR, "code_departement",
+                  "Département inconnu : indiquez son code (01 à 95, 2A, 2B, 971 à 974, 976) ou son nom.")
+
+    def _named_communes(self, wanted: pd.Series, departement: pd.Series) -> pd.Series:
+        """The commune a name designates in its département, current or merged since (with a warning), where *wanted*."""
+        names = self.text("commune")
+        want = wanted & names.ne("") & departement.notna()
+        found = pd.Series(None, index=wanted.index, dtype="str")
+        if not want.any():
+            return found
+        keys = departement[want] + "|" + fold_series(names[want])
+        lookups = geo.commune_names()
+        current = lookups.current.reindex(keys).to_numpy()
+        former = lookups.former.reindex(keys)
+        merged = pd.isna(current) & former["code_commune"].notna().to_numpy()
+        found[want] = np.where(pd.isna(current), former["code_commune"].to_numpy(), current)
+        if merged.any():
+            hit = pd.Series(False, index=wanted.index)
+            hit[want] = merged
+            target = found.where(hit)
+            self.flag(hit, AVERTISSEMENT, "commune", "« {} » ({}) : {} {} {}.",
+                      (names, departement, pd.Series(former["nature"].to_numpy(), index=keys.index).reindex(found.index)
+                       .map(_FORMER_WORDS), target, _communes_of(target, ["nom_commune"])["nom_commune"]))
+        return found
+
     # Each repair below runs only when some value is not already a known code.
 
     def _commune_codes(self) -> tuple[pd.Series, pd.Series]:
         """Known commune codes (NA otherwise), repairing lost leading zeros and the old "20" Corsican prefix; and the unknown ones."""
         codes = geo.communes_by_code().index
-        cc, unknown = self._codes("code_commune", codes, r"\d{1,4}", "code commune")
+        cc, unknown = self._codes("code_commune", geo.known_commune_codes(), r"\d{1,4}", "code commune")
         if unknown.any():
             corsica = cc.where(unknown & cc.str.fullmatch(r"20\d{3}", na=False))
             as_2a, as_2b = "2A" + corsica.str.slice(2), "2B" + corsica.str.slice(2)
@@ -633,15 +708,39 @@ class _Reader:
             corsica_code = as_2a.where(in_2a, as_2b)
             self.flag(fix_corsica, AVERTISSEMENT, "code_commune", "Ancien code corse 20 corrigé : code commune lu comme {}.", corsica_code)
             cc, unknown = cc.where(~fix_corsica, corsica_code), unknown & ~fix_corsica
-            self.flag(unknown, ERREUR, "code_commune",
-                      "Code commune inconnu : indiquez le code INSEE à 5 caractères (pas le code postal), par exemple 93066.")
+        # A code of 2016 (merged since), a municipal arrondissement: placed in today's commune.
+        hit = cc.notna() & ~unknown & ~_known(cc, codes)
+        if hit.any():
+            found = geo.former_communes().reindex(cc.where(hit))
+            found.index = cc.index
+            words = found["nature"].map(_FORMER_WORDS)
+            named = found["nom_ancien"].ne("")
+            self.flag(hit & named, AVERTISSEMENT, "code_commune", "{} ({}) : {} {} {}.",
+                      (cc, found["nom_ancien"], words, found["code_commune"], found["nom_commune"]))
+            self.flag(hit & ~named, AVERTISSEMENT, "code_commune", "{} : {} {} {}.",
+                      (cc, words, found["code_commune"], found["nom_commune"]))
+            cc = cc.where(~hit, found["code_commune"])
         return cc.where(~unknown), unknown
 
-    def _postal_codes(self) -> tuple[pd.Series, pd.Series]:
-        """Known postal codes (NA otherwise), repairing a lost leading zero; and the unknown ones."""
+    def _postal_codes(self) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+        """Known postal codes (NA otherwise), repairing a lost leading zero; the unknown ones (flagged once the row is
+        placed or not); a commune code written in the postal code column; and the département an unknown code's first
+        digits name (a CEDEX code), when they name one."""
         cp, unknown = self._codes("code_postal", geo.postal_code_lookup().codes, r"\d{4}", "code postal")
-        self.flag(unknown, ERREUR, "code_postal", "Code postal inconnu : indiquez un code postal français à 5 chiffres.")
-        return cp.where(~unknown), unknown
+        none = pd.Series(None, index=cp.index, dtype="str")
+        if not unknown.any():
+            return cp.where(~unknown), unknown, none, none
+        # A commune code in the postal code column is taken as one only when the row's commune name confirms it:
+        # a CEDEX code may well equal some commune's code (27004 is Évreux's CEDEX and Les Andelys' code).
+        named = _communes_of(cp.where(unknown), ["nom_commune"])["nom_commune"]
+        as_commune = unknown & named.notna() & fold_series(named.fillna("")).eq(fold_series(self.text("commune")))
+        self.flag(as_commune, AVERTISSEMENT, "code_postal", "« {} » est le code commune de {}, pas un code postal : il "
+                  "est lu comme code commune.", (cp, named))
+        unknown &= ~as_commune
+        digits = cp.where(unknown & cp.str.fullmatch(r"\d{5}", na=False) & ~cp.str.match(_OVERSEAS_POSTAL, na=False))
+        prefix = digits.str.slice(0, 2).where(~digits.str.startswith("97", na=False), digits.str.slice(0, 3))
+        prefix = prefix.where(_known(prefix, pd.Index(list(geo.departement_regions()))))
+        return cp.where(~unknown & ~as_commune), unknown, cp.where(as_commune), prefix
 
     def _codes(self, column: str, reference: pd.Index, short: str, label: str) -> tuple[pd.Series, pd.Series]:
         """The column's codes (NA when blank) and which of them *reference* does not know, once a leading zero
@@ -693,8 +792,6 @@ class _Reader:
             lat, lon = lat.where(~fix_swap, lon), lon.where(~fix_swap, lat)
             dep_from_xy = dep_from_xy.fillna(dep_swapped)
             outside = has_point & dep_from_xy.isna()
-            self.flag(outside, ERREUR, "latitude", "Coordonnées hors de France (départements et DROM) : vérifiez "
-                      "la latitude et la longitude (degrés décimaux WGS84).", value=self.coordinates_text())
         return lat, lon, dep_from_xy, outside
 
     def coordinates_text(self) -> pd.Series:
@@ -719,8 +816,6 @@ class _Reader:
                       "Le département 20 n'existe plus : indiquez 2A (Corse-du-Sud) ou 2B (Haute-Corse), ou la commune.")
             dep = dep.where(~is_20, corsican)
         unknown = dep_text.ne("") & dep.isna()
-        self.flag(unknown & ~is_20, ERREUR, "code_departement",
-                  "Département inconnu : indiquez son code (01 à 95, 2A, 2B, 971 à 974, 976) ou son nom.")
         return dep, unknown
 
     def _most_precise(self, *found: pd.Series) -> pd.Series:

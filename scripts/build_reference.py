@@ -86,8 +86,19 @@ def build(source: Path = DEFAULT_SOURCE, out: Path = OUT) -> None:
         out / "communes.csv", index=False
     )
     pd.read_csv(source / "codes_postaux.csv", dtype=str).to_csv(out / "codes_postaux.csv", index=False)
+    write_former_communes(source, out)
     for path in sorted(out.iterdir()):
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size / 1000:.0f} kB")
+
+
+def write_former_communes(source: Path = DEFAULT_SOURCE, out: Path = OUT) -> None:
+    """``communes_anciennes.csv``: former codes, municipal arrondissements and merged communes, each with the current
+    commune it now belongs to (its name is in ``communes.csv``)."""
+    former = pd.read_csv(source / "communes_anciennes.csv", dtype=str, keep_default_na=False)
+    current = set(pd.read_csv(source / "communes.csv", dtype=str)["code_commune"])
+    if not set(former["code_commune"]) <= current:
+        raise SystemExit("communes_anciennes.csv : une commune de rattachement n'est pas une commune actuelle")
+    former[["code_ancien", "nom_ancien", "nature", "code_commune"]].to_csv(out / "communes_anciennes.csv", index=False)
 
 
 if __name__ == "__main__":
