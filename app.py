@@ -230,4 +230,8 @@ if view.entry.is_upload:
 elif view.entry.is_sample:
     st.info("Données illustratives : ces instantanés d'exemple sont générés et ne sont pas des chiffres officiels "
             "du programme. Déposez un fichier dans la barre latérale pour voir vos données.", icon=":material/info:")
+if view.snapshot.list_only:  # said once, on every page
+    st.info("Cet instantané est une liste de formations, sans effectifs : les apprenants, les parts de femmes et de jeunes "
+            "NEET et les taux qui en dépendent sont « non renseigné » ; fabriques, formations, vagues, carte, couverture et "
+            "comparaison restent complètes.", icon=":material/list:")
 page.run()

@@ -50,6 +50,7 @@ WITHDRAW_CHOICE = "retrait_choix"
 WITHDRAW_MESSAGE = "retrait_message"  # ("success" or "error", French text), shown once
 
 UPLOAD_ID = "depot"
+NOT_GIVEN = "non renseigné"
 # Query-string names of the shareable link.
 Q_REGION, Q_DEPARTEMENTS, Q_SNAPSHOT = "region", "dep", "instantane"
 
@@ -86,6 +87,11 @@ class View:
     def national(self) -> gpd.GeoDataFrame:
         """All accepted rows of the snapshot, whatever the filter."""
         return self.snapshot.rows
+
+    @property
+    def missing(self) -> str:
+        """What a table shows where a figure has no value: « non renseigné » for a list snapshot (no learner count)."""
+        return NOT_GIVEN if self.snapshot.list_only else "–"
 
 
 # --------------------------------------------------------------------------- cached loaders

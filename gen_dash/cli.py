@@ -142,6 +142,7 @@ def summary_json(snapshot: Snapshot) -> dict:
     ordered["quotas"] = {
         name: {"quota": quota, "ecart_points": None if figures[name] is None else round((figures[name] - quota) * 100, 1)}
         for name, quota in (("part_femmes", targets.part_femmes), ("part_neet", targets.part_neet))}
+    ordered["liste_seule"] = snapshot.list_only  # a list without learner counts: every learner figure is null
     return ordered
 
 
@@ -149,21 +150,24 @@ def _summary(args: argparse.Namespace) -> int:
     snapshot = read_snapshot(args.file)
     s = summary_json(snapshot)
     targets = load_targets()
+    learners = (["Apprenants : non renseigné (liste de formations, sans effectifs)"] if s["liste_seule"] else [
+        f"Apprenants : {fmt.number(s['apprenants'])} ; dont femmes : {fmt.number(s['apprenants_femmes'])} "
+        f"({fmt.percent(s['part_femmes'])}, {fmt.quota_gap(s['part_femmes'], targets.part_femmes)}) ; dont jeunes NEET : "
+        f"{fmt.number(s['apprenants_neet'])} ({fmt.percent(s['part_neet'])}, {fmt.quota_gap(s['part_neet'], targets.part_neet)})"])
     lines = [
         f"Instantané : {snapshot.name}" + (f" du {fmt.day(snapshot.date)}" if snapshot.date else ""),
         f"Formations : {fmt.number(s['formations'])}",
         f"Fabriques : {fmt.number(s['fabriques'])}",
-        f"Apprenants : {fmt.number(s['apprenants'])} ; dont femmes : {fmt.number(s['apprenants_femmes'])} "
-        f"({fmt.percent(s['part_femmes'])}, {fmt.quota_gap(s['part_femmes'], targets.part_femmes)}) ; dont jeunes NEET : "
-        f"{fmt.number(s['apprenants_neet'])} ({fmt.percent(s['part_neet'])}, {fmt.quota_gap(s['part_neet'], targets.part_neet)})",
+        *learners,
         f"Départements couverts : {s['departements_couverts']}",
         f"Lignes rejetées : {fmt.number(s['lignes_rejetees'])}",
         "Par vague :",
-        *[f"  vague {w} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations, "
-          f"{fmt.number(v['apprenants'])} apprenants" for w, v in s["par_vague"].items()],
+        *[f"  vague {w} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations"
+          + ("" if s["liste_seule"] else f", {fmt.number(v['apprenants'])} apprenants") for w, v in s["par_vague"].items()],
         "Par département :",
-        *[f"  {code:>3} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations, "
-          f"{fmt.number(v['apprenants'])} apprenants" for code, v in s["par_departement"].items()],
+        *[f"  {code:>3} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations"
+          + ("" if s["liste_seule"] else f", {fmt.number(v['apprenants'])} apprenants")
+          for code, v in s["par_departement"].items()],
     ]
     _out(args, s, "\n".join(lines))
     return _status(snapshot)

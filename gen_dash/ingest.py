@@ -29,7 +29,7 @@ import shapely
 from geopandas.array import GeometryArray
 
 from gen_dash import config, geo
-from gen_dash.schema import BY_NAME, COLUMNS, COUNT_COLUMNS, REQUIRED, canonical_name
+from gen_dash.schema import BY_NAME, COLUMNS, COUNT_COLUMNS, LEARNER_COLUMNS, REQUIRED, canonical_name
 from gen_dash.text import fold, fold_series
 
 ERREUR = "erreur"
@@ -111,6 +111,16 @@ class Snapshot:
     date: date | None
     name: str | None = None
     columns_in_file: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
+
+    @property
+    def list_only(self) -> bool:
+        """Whether this is a list of formations without learner counts (every learner figure is « non renseigné »)."""
+        return is_list_only(self.rows)
+
+
+def is_list_only(rows: pd.DataFrame) -> bool:
+    """Whether *rows* give no learner count at all (a list snapshot)."""
+    return len(rows) > 0 and bool(rows["apprenants"].isna().all())
 
 
 def read_snapshot(
@@ -390,7 +400,18 @@ class _Reader:
                                        f"({canonical}) : seule la première est lue, l'autre est conservée telle quelle.")
                 extras[_unique(header, extras, {*self.written, *DERIVED_COLUMNS})] = pos
         self.extras = {h: raw[pos] for h, pos in extras.items()}
-        missing = [c for c in REQUIRED if c not in self.written]
+        if "nom_fabrique" not in self.written and "porteur" in self.written:
+            # Lists the programme published name the structure, not the fabrique: the structure stands in for it.
+            self.written["nom_fabrique"], self.values["nom_fabrique"] = self.written["porteur"], self.values["porteur"]
+            self._file_warning(self.written["porteur"], f"Pas de colonne de nom de fabrique : la structure porteuse "
+                               f"(« {self.written['porteur']} ») en tient lieu.")
+        # No learner column at all, or all of them empty on every row: a list of formations, without learner figures.
+        present = [c for c in LEARNER_COLUMNS if c in self.written]
+        self.list_only = not present or all(self.values[c].eq("").all() for c in present)
+        if self.list_only and present:
+            self._file_warning(self.written[present[0]], "Les colonnes d'apprenants sont vides sur toutes les lignes : "
+                               "le fichier est lu comme une liste de formations, sans effectifs.")
+        missing = [c for c in REQUIRED if c not in self.written and not (self.list_only and c in LEARNER_COLUMNS)]
         if missing:
             wanted = ", ".join(f"{c} (« {BY_NAME[c].title} »)" for c in missing)
             found = ", ".join(f"« {h} »" for h in headers)
@@ -401,6 +422,7 @@ class _Reader:
 
     def _start(self, raw: pd.DataFrame, name: str | None, written: dict[str, str], values: dict[str, pd.Series]) -> None:
         self.raw, self.name, self.written, self.values = raw, name, written, values
+        self.list_only = False
         self.lines = pd.Series(raw.index.to_numpy(), index=raw.index)
         self.problems: list[pd.DataFrame] = []
         self._distinct: dict[str, tuple[np.ndarray, pd.Series] | Future] = {}
@@ -469,6 +491,8 @@ class _Reader:
     def _run(self) -> Snapshot:
         out: dict[str, pd.Series] = {}
         for column in REQUIRED:
+            if self.list_only and column in LEARNER_COLUMNS:
+                continue
             message = f"Valeur obligatoire manquante : renseignez « {self.written[column]} »."
             if BY_NAME[column].type == "string":
                 self.flag(self.text(column).eq(""), ERREUR, column, message)

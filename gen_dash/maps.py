@@ -98,6 +98,11 @@ def asset_links(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, s
     return scripts, styles
 
 
+def indicators_for(list_only: bool) -> list[str]:
+    """The indicators a snapshot can draw: a list without learner counts has only its fabriques and formations."""
+    return [k for k, ind in INDICATORS.items() if not list_only or ind.column in ("fabriques", "formations")]
+
+
 def classify(values: pd.Series, indicator: Indicator, quota: float | None = None) -> Classes:
     """The classes of *indicator* over *values* (the départements on screen)."""
     return classes.classify(values, indicator.kind, quota, indicator.zero_label)
@@ -222,7 +227,8 @@ def _fabrique_markers(fabriques: pd.DataFrame, scripts, styles) -> folium.plugin
     lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
     rows = [
         [round(y, 5), round(x, 5), str(name), "" if pd.isna(porteur) else str(porteur), "" if pd.isna(commune) else str(commune),
-         int(formations), int(learners), fmt.percent(pf), fmt.percent(pn)]
+         int(formations), "" if pd.isna(learners) else int(learners), "" if pd.isna(pf) else fmt.percent(pf),
+         "" if pd.isna(pn) else fmt.percent(pn)]
         for y, x, name, porteur, commune, formations, learners, pf, pn in zip(
             lat, lon, placed["nom_fabrique"], placed["porteur"], placed["commune"], placed["formations"],
             placed["apprenants"], placed["part_femmes"], placed["part_neet"])

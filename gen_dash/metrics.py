@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from gen_dash import fmt, geo
+from gen_dash.ingest import is_list_only
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
 
@@ -21,8 +22,10 @@ COUNTS = ("apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_bour
 
 
 def share(part: float, whole: float) -> float | None:
-    """*part* / *whole*, or None when *whole* is zero (a share of nothing is not 0 %)."""
-    return None if not whole else float(part) / float(whole)
+    """*part* / *whole*, or None when *whole* is zero or either is unknown (a share of nothing is not 0 %)."""
+    if part is None or whole is None or pd.isna(part) or pd.isna(whole) or not whole:
+        return None
+    return float(part) / float(whole)
 
 
 def summary_figures(rows: pd.DataFrame) -> dict:
@@ -35,15 +38,16 @@ def summary_figures(rows: pd.DataFrame) -> dict:
         ``apprenants_neet``, ``part_femmes``, ``part_neet``,
         ``departements_couverts``, ``par_departement``, ``par_vague``.
     """
-    sums = {c: int(rows[c].sum()) for c in ("apprenants", "apprenants_femmes", "apprenants_neet")}
+    known = not is_list_only(rows)  # a list snapshot gives no learner count: none is 0
+    sums = {c: int(rows[c].sum()) if known else None for c in ("apprenants", "apprenants_femmes", "apprenants_neet")}
     by_dep = _group_counts(rows, "code_departement")
     by_wave = waves_of(rows)
     return {
         "formations": int(len(rows)),
         "fabriques": int(rows["cle_fabrique"].nunique()),
         **sums,
-        "part_femmes": share(sums["apprenants_femmes"], sums["apprenants"]),
-        "part_neet": share(sums["apprenants_neet"], sums["apprenants"]),
+        "part_femmes": share(sums["apprenants_femmes"], sums["apprenants"]) if known else None,
+        "part_neet": share(sums["apprenants_neet"], sums["apprenants"]) if known else None,
         "departements_couverts": int(rows["code_departement"].nunique()),
         "par_departement": by_dep,
         "par_vague": {str(k): v for k, v in by_wave.items()},
@@ -53,14 +57,17 @@ def summary_figures(rows: pd.DataFrame) -> dict:
 def _group_counts(rows: pd.DataFrame, key: str) -> dict:
     grouped = rows.groupby(key, observed=True).agg(
         fabriques=("cle_fabrique", "nunique"), formations=("id_formation", "size"), apprenants=("apprenants", "sum"))
-    return {k: {c: int(v) for c, v in row.items()} for k, row in grouped.sort_index().iterrows()}
+    known = not is_list_only(rows)
+    return {k: {c: int(v) if known or c != "apprenants" else None for c, v in row.items()}
+            for k, row in grouped.sort_index().iterrows()}
 
 
 def _add_shares(table: pd.DataFrame) -> None:
     """``part_femmes`` and ``part_neet`` from the summed counts (none where there is no learner)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         for share_name, count in (("part_femmes", "apprenants_femmes"), ("part_neet", "apprenants_neet")):
-            table[share_name] = (table[count] / table["apprenants"]).where(table["apprenants"] > 0)
+            learners = table["apprenants"].astype("float64")  # NaN, not NA, for a list snapshot's unknown counts
+            table[share_name] = (table[count].astype("float64") / learners).where(learners > 0)
 
 
 def waves_of(rows: pd.DataFrame) -> dict[int, dict]:
@@ -69,8 +76,9 @@ def waves_of(rows: pd.DataFrame) -> dict[int, dict]:
     new = rows.assign(_premiere=first_wave).drop_duplicates("cle_fabrique").groupby("_premiere").size()
     own = rows.groupby("vague").agg(formations=("id_formation", "size"), apprenants=("apprenants", "sum"))
     waves = sorted(set(own.index) | set(new.index))
+    known = not is_list_only(rows)
     return {int(w): {"fabriques": int(new.get(w, 0)), "formations": int(own["formations"].get(w, 0)),
-                     "apprenants": int(own["apprenants"].get(w, 0))} for w in waves}
+                     "apprenants": int(own["apprenants"].get(w, 0)) if known else None} for w in waves}
 
 
 def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.DataFrame:
@@ -101,9 +109,15 @@ def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.D
     out = ref[columns].merge(counts, left_on=key, right_index=True, how="left")
     for column in ("fabriques", "formations", *COUNTS):
         out[column] = out[column].fillna(0).astype("int64")
+    if is_list_only(rows):  # no learner count in the snapshot: « non renseigné », never 0
+        for column in COUNTS:
+            out[column] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["subvention_eur"] = out["subvention_eur"].fillna(0).astype("float64")
+    if len(rows) and rows["subvention_eur"].isna().all():
+        out["subvention_eur"] = np.nan
     _add_shares(out)
-    out["apprenants_pour_100k"] = (out["apprenants"] / out["population"] * 1e5).where(out["population"] > 0).round(1)
+    out["apprenants_pour_100k"] = (out["apprenants"].astype("float64") / out["population"] * 1e5).where(
+        out["population"] > 0).round(1)
     out = out.rename(columns={key: "code", f"nom_{level}": "nom"})
     if level == "region":
         out["code_region"] = out["code"]
@@ -143,17 +157,19 @@ def progress_by_wave(rows: pd.DataFrame, targets: Targets, national: pd.DataFram
     with np.errstate(divide="ignore", invalid="ignore"):
         for part, column in (("part_fabriques", "fabriques_cumulees"), ("part_apprenants", "apprenants_cumules"),
                              ("part_subvention", "subvention_eur")):
-            table[part] = (table[column] / whole[column]).where(whole[column] > 0)
+            of_nation = whole[column].astype("float64")
+            table[part] = (table[column].astype("float64") / of_nation).where(of_nation > 0)
     return table
 
 
 def _wave_table(rows: pd.DataFrame, waves: dict[int, dict], numbers: list[int]) -> pd.DataFrame:
     subsidies = rows.groupby("vague")["subvention_eur"].sum()
+    known = not is_list_only(rows)
     table = pd.DataFrame({
         "vague": numbers,
         "formations": [waves.get(n, {}).get("formations", 0) for n in numbers],
         "nouvelles_fabriques": [waves.get(n, {}).get("fabriques", 0) for n in numbers],
-        "apprenants": [waves.get(n, {}).get("apprenants", 0) for n in numbers],
+        "apprenants": pd.array([waves.get(n, {}).get("apprenants", 0) if known else None for n in numbers], dtype="Int64"),
         "subvention_eur": [float(subsidies.get(n, 0.0)) for n in numbers],
     })
     table["fabriques_cumulees"] = table["nouvelles_fabriques"].cumsum()
@@ -169,13 +185,15 @@ def quota_shares(rows: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     DataFrame
         Index ``femmes``, ``neet``: ``effectif``, ``apprenants``, ``part``, ``quota``, ``atteint``.
     """
-    learners = int(rows["apprenants"].sum())
+    known = not is_list_only(rows)
+    learners = int(rows["apprenants"].sum()) if known else None
     out = pd.DataFrame({
-        "effectif": [int(rows["apprenants_femmes"].sum()), int(rows["apprenants_neet"].sum())],
+        "effectif": [int(rows["apprenants_femmes"].sum()) if known else None,
+                     int(rows["apprenants_neet"].sum()) if known else None],
         "quota": [targets.part_femmes, targets.part_neet],
     }, index=pd.Index(["femmes", "neet"], name="quota_de"))
     out["apprenants"] = learners
-    out["part"] = [share(v, learners) for v in out["effectif"]]
+    out["part"] = [share(v, learners) if known else None for v in out["effectif"]]
     out["atteint"] = [p is not None and round(p, 3) >= q for p, q in zip(out["part"], out["quota"])]  # as shown, to 0.1 %
     return out
 
@@ -190,6 +208,9 @@ def fabriques_of(rows: pd.DataFrame) -> pd.DataFrame:
         latitude=("latitude", "first"), longitude=("longitude", "first"),
         **{c: (c, "sum") for c in COUNTS}, subvention_eur=("subvention_eur", "sum"),
     ).reset_index()
+    if is_list_only(rows):
+        for column in COUNTS:
+            out[column] = pd.array([pd.NA] * len(out), dtype="Int64")
     _add_shares(out)
     return out
 
@@ -207,7 +228,7 @@ class Pace:
     reached: bool
 
 
-def pace(history: pd.Series, target: float, deadline: date) -> Pace:
+def pace(history: pd.Series, target: float, deadline: date) -> Pace | None:
     """Observed and needed pace of a figure, from its values at several snapshot dates.
 
     Parameters
@@ -216,6 +237,8 @@ def pace(history: pd.Series, target: float, deadline: date) -> Pace:
         Values indexed by snapshot date (at least one).
     """
     history = history.dropna().sort_index()
+    if history.empty:  # a figure no snapshot gives (a list snapshot's learners): no pace
+        return None
     dates = pd.to_datetime(pd.Index(history.index))
     current = float(history.iloc[-1])
     last = dates[-1].date()
@@ -292,10 +315,17 @@ def _headline_values(rows: pd.DataFrame) -> dict:
     s = summary_figures(rows)
     return {"fabriques": s["fabriques"], "apprenants": s["apprenants"], "part_femmes": s["part_femmes"],
             "part_neet": s["part_neet"], "departements_couverts": s["departements_couverts"],
-            "budget": float(rows["subvention_eur"].sum()) if "subvention_eur" in rows else 0.0}
+            "budget": _amount(rows["subvention_eur"]) if "subvention_eur" in rows else None}
+
+
+def _amount(values: pd.Series) -> float | None:
+    """A sum of euros, None when the file gives none (a list without subsidies is not « 0 € »)."""
+    return None if len(values) and values.isna().all() else float(values.sum())
 
 
 def _reference_text(key: str, line: pd.Series, territory: Territory) -> str:
+    if line["valeur"] is None or pd.isna(line["valeur"]):
+        return "non renseigné"
     if line["nature"] == "part":
         return fmt.quota_gap(line["valeur"], line["cible"])
     if key == "departements_couverts":

@@ -79,6 +79,8 @@ COLUMNS: tuple[Column, ...] = (
 BY_NAME = {c.name: c for c in COLUMNS}
 REQUIRED = tuple(c.name for c in COLUMNS if c.required)
 COUNT_COLUMNS = ("apprenants_femmes", "apprenants_neet", "apprenants_boursiers")
+# A file with none of these (or all of them empty on every row) is a list of formations: valid, without learner figures.
+LEARNER_COLUMNS = ("apprenants", "apprenants_femmes", "apprenants_neet")
 
 _PREFIXES = ("nombre d ", "nombre de ", "nombre ", "nb d ", "nb de ", "nb ")
 

@@ -51,12 +51,17 @@ def template_csv() -> bytes:
     return ("\ufeff" + header + "\r\n" + ";".join(example.values()) + "\r\n").encode("utf-8")
 
 
-def french(frame: pd.DataFrame, natures: dict[str, str]) -> pd.DataFrame:
-    """Columns of *frame* formatted as French text (``nombre``, ``part``, ``euros``), for tables not meant to be sorted."""
+def french(frame: pd.DataFrame, natures: dict[str, str], missing: str = "–") -> pd.DataFrame:
+    """Columns of *frame* formatted as French text (``nombre``, ``part``, ``euros``), for tables not meant to be sorted;
+    *missing* where there is no value."""
     out = frame.copy()
     for column, nature in natures.items():
-        out[column] = [fmt.by_nature(v, nature) for v in out[column]]
+        out[column] = [_shown(v, nature, fmt.by_nature, missing) for v in out[column]]
     return out
+
+
+def _shown(value, nature: str, write, missing: str) -> str:
+    return missing if value is None or (not isinstance(value, str) and pd.isna(value)) else write(value, nature)
 
 
 def as_points(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -72,15 +77,17 @@ def with_status(changes: pd.DataFrame, statuses: list[str]) -> pd.DataFrame:
     return changes[changes["statut"].isin(statuses)]
 
 
-def french_by_row(frame: pd.DataFrame, columns: list[str], nature: str = "nature", signed: tuple[str, ...] = ()) -> pd.DataFrame:
-    """*columns* as French text, each row by the nature named in its *nature* column (a table of mixed indicators).
+def french_by_row(frame: pd.DataFrame, columns: list[str], nature: str = "nature", signed: tuple[str, ...] = (),
+                  missing: str = "–") -> pd.DataFrame:
+    """*columns* as French text, each row by the nature named in its *nature* column (a table of mixed indicators);
+    *missing* where there is no value.
 
     Columns in *signed* are changes: written with their sign (``+1 500``, ``−2,1 pt``).
     """
     out = frame.copy()
     for column in columns:
         write = fmt.signed_change if column in signed else fmt.by_nature
-        out[column] = [write(v, n) for v, n in zip(out[column], out[nature])]
+        out[column] = [_shown(v, n, write, missing) for v, n in zip(out[column], out[nature])]
     return out
 
 
@@ -94,21 +101,22 @@ _FIGURE_HEADERS = {
 }
 
 
-def ranking(figures: pd.DataFrame, territory: Territory, level: str) -> pd.DataFrame:
-    """Territories ranked by learners, the chosen territory marked, shares in points (27.4).
+def ranking(figures: pd.DataFrame, territory: Territory, level: str, by: str = "apprenants") -> pd.DataFrame:
+    """Territories ranked by *by* (learners; formations for a list snapshot), the chosen territory marked, shares in
+    points (27.4).
 
     Régions: all of them, ranked (``rang``); the territory's région marked. Départements: all France for France;
     otherwise the départements of the territory's région, with their national rank and their rank in the région
     (``rang_region``), the chosen départements (or the whole région) marked. ``choisi`` is ``True`` on the marked rows.
     """
     out = as_points(figures, ["part_femmes", "part_neet"])
-    out["rang"] = out["apprenants"].rank(ascending=False, method="min").astype("int64")
+    out["rang"] = out[by].rank(ascending=False, method="min").astype("int64")
     if level == "region":
         out["choisi"] = out["code"] == territory.region
     else:
         if territory.region:
             out = out[out["code_region"] == territory.region].copy()
-            out["rang_region"] = out["apprenants"].rank(ascending=False, method="min").astype("int64")
+            out["rang_region"] = out[by].rank(ascending=False, method="min").astype("int64")
         out["choisi"] = out["code"].isin(territory.codes) & (not territory.national)
     return out.sort_values(["rang", "code"]).reset_index(drop=True)
 
@@ -118,7 +126,7 @@ def figures_export(figures: pd.DataFrame, level: str = "departement") -> pd.Data
     decimal, subsidies to the euro."""
     columns = [c for c in _FIGURE_HEADERS if c in figures and not (level == "region" and c == "nom_region")]
     out = as_points(figures[columns], ["part_femmes", "part_neet"])
-    out["subvention_eur"] = out["subvention_eur"].round(0).astype("int64")
+    out["subvention_eur"] = out["subvention_eur"].round(0).astype("Int64")
     name = "Département" if level == "departement" else "Région"
     return out.rename(columns={**_FIGURE_HEADERS, "nom": name})
 

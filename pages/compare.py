@@ -36,7 +36,7 @@ c.metric("Formations modifiées", fmt.number(counts[compare.MODIFIEE]), border=T
 st.subheader("Chiffres clés")
 figures = compare.headline_changes(before, after, view.targets)
 st.dataframe(
-    tables.french_by_row(figures, ["avant", "apres", "ecart"], signed=("ecart",)),
+    tables.french_by_row(figures, ["avant", "apres", "ecart"], signed=("ecart",), missing=view.missing),
     hide_index=True, width="stretch", column_order=["libelle", "avant", "apres", "ecart"],
     column_config={"libelle": "Indicateur", "avant": "Avant", "apres": "Après", "ecart": "Écart"},
 )

@@ -28,7 +28,8 @@ if len(history) >= 2:
                              key=f"evolution_{column}")
 st.dataframe(
     tables.french(history.reset_index(), {"fabriques": "nombre", "formations": "nombre", "apprenants": "nombre",
-                                          "part_femmes": "part", "part_neet": "part", "departements_couverts": "nombre"})
+                                          "part_femmes": "part", "part_neet": "part", "departements_couverts": "nombre"},
+                  view.missing)
     .assign(date=lambda t: [fmt.day(d) for d in t["date"]]),
     hide_index=True, width="stretch",
     column_config={"date": "Date", "fabriques": "Fabriques", "formations": "Formations", "apprenants": "Apprenants",

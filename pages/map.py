@@ -8,7 +8,7 @@ from gen_dash import maps, metrics
 
 view = s.page_header("Carte des fabriques et des formations")
 territory = view.territory
-indicator = st.selectbox("Indicateur", list(maps.INDICATORS), key="carte_indicateur",
+indicator = st.selectbox("Indicateur", maps.indicators_for(view.snapshot.list_only), key="carte_indicateur",
                          format_func=lambda k: maps.INDICATORS[k].label)
 quota = {"part_femmes": view.targets.part_femmes, "part_neet": view.targets.part_neet}.get(indicator)
 figures = metrics.figures_by_territory(view.national)

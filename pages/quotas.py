@@ -7,6 +7,10 @@ from gen_dash import charts, metrics, tables
 
 view = s.page_header("Quotas : femmes et jeunes peu ou pas qualifiés")
 targets = view.targets
+if view.snapshot.list_only:
+    st.write(f"Part de femmes et part de jeunes NEET : {s.NOT_GIVEN}. Cet instantané est une liste de formations, sans "
+             "effectifs : il n'y a pas de quota à mesurer.")
+    st.stop()
 national = metrics.quota_shares(view.national, targets)
 local = metrics.quota_shares(view.rows, targets)
 LABELS = {"femmes": "Part de femmes", "neet": "Part de jeunes NEET"}

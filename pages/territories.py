@@ -12,9 +12,9 @@ territory = view.territory
 
 st.subheader("Le territoire face à la France" if not territory.national else "La France entière")
 comparison = metrics.compare_with_nation(view.rows, view.national, view.targets, territory)
-shown = (tables.french_by_row(comparison.assign(nature_part="part"), ["territoire"])
-         .pipe(tables.french_by_row, ["france"], nature="nature_france")
-         .pipe(tables.french_by_row, ["part_du_national"], nature="nature_part"))
+shown = (tables.french_by_row(comparison.assign(nature_part="part"), ["territoire"], missing=view.missing)
+         .pipe(tables.french_by_row, ["france"], nature="nature_france", missing=view.missing)
+         .pipe(tables.french_by_row, ["part_du_national"], nature="nature_part", missing=view.missing))
 # For France the territory is the nation: one column of figures, not two identical ones.
 order = ["libelle", "territoire", "quota"] if territory.national else ["libelle", "territoire", "france", "part_du_national",
                                                                         "quota"]
@@ -25,10 +25,12 @@ st.dataframe(shown, hide_index=True, width="stretch", column_order=order, column
 st.subheader("Classement")
 level = st.radio("Niveau", ["region", "departement"], horizontal=True, key="territoires_niveau",
                  format_func={"region": "Régions", "departement": "Départements"}.get)
-ranking = tables.ranking(metrics.figures_by_territory(view.national, level), territory, level)
+by = "formations" if view.snapshot.list_only else "apprenants"
+ranking = tables.ranking(metrics.figures_by_territory(view.national, level), territory, level, by)
 where = ("" if territory.national else f" ; la ligne cochée est {territory.region_name}" if level == "region"
          else f" ; départements de {territory.region_name}, ceux du territoire choisi cochés")
-st.caption(f"Rang selon le nombre d'apprenants{where}. Cliquez sur un en-tête de colonne pour trier.")
+ranked_by = "de formations" if by == "formations" else "d'apprenants"
+st.caption(f"Rang selon le nombre {ranked_by}{where}. Cliquez sur un en-tête de colonne pour trier.")
 st.dataframe(
     ranking, hide_index=True, width="stretch",
     column_order=["choisi", "rang", "rang_region", "code", "nom", "fabriques", "formations", "apprenants",

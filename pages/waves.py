@@ -16,8 +16,11 @@ with left:
     s.show_chart(charts.cumulative_by_wave(progress, "fabriques_cumulees", "Fabriques cumulées", "fabriques",
                                            fabriques_goal), key="vagues_fabriques")
 with right:
-    s.show_chart(charts.cumulative_by_wave(progress, "apprenants_cumules", "Apprenants cumulés", "apprenants",
-                                           learners_goal), key="vagues_apprenants")
+    if view.snapshot.list_only:
+        st.markdown(f"**Apprenants cumulés, vague par vague** : {s.NOT_GIVEN} (liste de formations, sans effectifs).")
+    else:
+        s.show_chart(charts.cumulative_by_wave(progress, "apprenants_cumules", "Apprenants cumulés", "apprenants",
+                                               learners_goal), key="vagues_apprenants")
 
 st.subheader("Par vague")
 natures = {"formations": "nombre", "nouvelles_fabriques": "nombre", "apprenants": "nombre", "fabriques_cumulees": "nombre",
@@ -35,9 +38,11 @@ else:
     natures.update(part_fabriques="part", part_apprenants="part", part_subvention="part")
     labels.update(part_fabriques="Part des fabriques du pays (cumul)", part_apprenants="Part des apprenants du pays (cumul)",
                   part_subvention="Part des subventions nationales de la vague")
-st.dataframe(tables.french(progress, natures), hide_index=True, width="stretch", column_order=list(labels),
+st.dataframe(tables.french(progress, natures, view.missing), hide_index=True, width="stretch", column_order=list(labels),
              column_config=labels)
-if territory.national:
+if view.national["subvention_eur"].isna().all():
+    st.caption(f"Subventions : {s.NOT_GIVEN} dans cet instantané.")
+elif territory.national:
     s.show_chart(charts.budget_by_wave(progress), key="vagues_budget")
 else:
     s.show_chart(charts.subsidies_by_wave(progress, territory.label), key="vagues_budget")
@@ -51,6 +56,8 @@ else:
     for column, what, target, box in (("fabriques", "Fabriques", targets.fabriques, left),
                                       ("apprenants", "Apprenants", targets.apprenants, right)):
         pace = metrics.pace(history[column], target, targets.echeance)
+        if pace is None:
+            continue
         with box:
             s.show_chart(charts.evolution(history, column, what, target if territory.national else None,
                                           targets.echeance, pace), key=f"evolution_{column}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import time
 from pathlib import Path
 
@@ -541,3 +542,29 @@ def test_first_start_creates_an_editor_password_printed_once(tmp_path, monkeypat
     at.sidebar.button(key="editeur_connexion").click().run()
     upload(at, make_csv([row(id_formation="PREMIER")]), "premier-2018-03-01.csv")
     assert _publish_form(at)
+
+
+LIST = ("identifiant;intitule;Structure;vague;insee_com\n" + "\n".join(
+    f"L{i};Développeur web;Simplon {code};{1 + i % 2};{code}"
+    for i, code in enumerate(["93048", "75112", "31555", "34172", "69381", "13202", "59350", "33063"] * 2)) + "\n").encode()
+
+
+@pytest.mark.parametrize("query", [{}, {"region": "76"}, {"region": "76", "dep": "31"}], ids=["france", "region", "dep"])
+def test_a_list_snapshot_shows_no_false_zero_on_any_page(query):
+    at = upload(start(query), LIST, "liste-2018-01-31.csv")
+    assert not at.sidebar.error, [e.value for e in at.sidebar.error]
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert sum("liste de formations, sans effectifs" in i.value for i in at.info) == 1, page  # said once
+        shown = [m.value for m in at.metric] + [m.proto.delta for m in at.metric] + [c.value for c in at.main.caption]
+        assert not any(re.search(r"(?<![\d,])0(,0)?\u00a0%|\b0 apprenant", t) for t in shown), (page, shown)
+        if page == "pages/quotas.py":
+            assert not at.get("plotly_chart") and "non renseigné" in at.markdown[0].value + " ".join(
+                m.value for m in at.get("markdown"))
+    at.switch_page("pages/overview.py").run()
+    values = {m.label: m.value for m in at.metric}
+    assert values["Apprenants"] == values["Part de femmes"] == values["Part de jeunes NEET"] == "non renseigné"
+    assert values["Subventions accordées"] == "non renseigné"  # the list gives no amount either
+    assert values["Fabriques labellisées"] == {"dep": "1", "region": "2", "france": "8"}[
+        "dep" if "dep" in query else "region" if query else "france"]

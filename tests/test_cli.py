@@ -60,7 +60,9 @@ def test_summary_json(good):
     assert result.returncode == 0
     out = json.loads(result.stdout)
     assert list(out) == ["formations", "fabriques", "apprenants", "apprenants_femmes", "apprenants_neet", "part_femmes",
-                         "part_neet", "departements_couverts", "lignes_rejetees", "par_departement", "par_vague", "quotas"]
+                         "part_neet", "departements_couverts", "lignes_rejetees", "par_departement", "par_vague", "quotas",
+                         "liste_seule"]
+    assert out["liste_seule"] is False
     assert out["quotas"]["part_femmes"] == {"quota": 0.3, "ecart_points": 0.0}  # 12 women of 40: at the quota
     assert out["formations"] == 2 and out["fabriques"] == 2 and out["apprenants"] == 40
     assert out["part_femmes"] == pytest.approx(12 / 40)
@@ -105,3 +107,18 @@ def test_messy_sample_gives_the_figures_of_its_clean_twin(samples_dir):
     assert {"Zéro initial rétabli (perdu par le tableur)", "Le département 20 n'existe plus",
             "Latitude et longitude inversées"} <= kinds
     assert all(p["gravite"] == "avertissement" for p in report["problemes"])
+
+
+def test_summary_of_a_list_says_null_never_zero(tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_text("identifiant;intitule;Structure;vague;insee_com\nA;Dév web;Simplon;1;93048\nB;Data;Simplon;2;75112\n",
+                    encoding="utf-8")
+    result = run("summary", str(path), "--json")
+    assert result.returncode == 0, result.stdout
+    out = json.loads(result.stdout)
+    assert out["liste_seule"] is True and (out["formations"], out["fabriques"]) == (2, 2)
+    assert [out[k] for k in ("apprenants", "apprenants_femmes", "apprenants_neet", "part_femmes", "part_neet")] == [None] * 5
+    assert out["par_vague"]["1"] == {"fabriques": 1, "formations": 1, "apprenants": None}
+    assert out["quotas"]["part_femmes"] == {"quota": 0.3, "ecart_points": None}
+    text = run("summary", str(path)).stdout
+    assert "Apprenants : non renseigné" in text and " 0 apprenants" not in text

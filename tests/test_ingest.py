@@ -455,3 +455,34 @@ def test_only_a_row_nothing_places_is_rejected(case, cells, errors):
     assert snapshot.rows["id_formation"].tolist() == ["OK"]
     found = snapshot.report.problemes.query("gravite == 'erreur'")["message"].tolist()
     assert all(any(m.startswith(e) for m in found) for e in errors), found
+
+
+# --------------------------------------------------------------------------- list-only snapshots
+
+LIST = "identifiant;intitule;Structure;vague;insee_com\nA;Dév web;Simplon;1;93048\nB;Data;Simplon;2;75112\n"
+
+
+def test_a_list_without_learner_columns_is_a_list_snapshot():
+    snapshot = read_snapshot(LIST.encode(), "liste.csv")
+    assert snapshot.list_only and snapshot.report.lignes_rejetees == 0
+    assert snapshot.rows["apprenants"].isna().all() and snapshot.rows["nom_fabrique"].tolist() == ["Simplon", "Simplon"]
+    assert any("la structure porteuse (« Structure ») en tient lieu" in m for m in snapshot.report.problemes["message"])
+
+
+def test_learner_columns_empty_on_every_row_make_a_list_too():
+    data = make_csv([row(apprenants="", apprenants_femmes="", apprenants_neet=""),
+                     row(id_formation="F2", apprenants="", apprenants_femmes="", apprenants_neet="")])
+    snapshot = read_snapshot(data, "vide.csv")
+    assert snapshot.list_only and len(snapshot.rows) == 2
+
+
+def test_a_half_filled_table_is_still_caught_row_by_row():
+    data = make_csv([row(), row(id_formation="F2", apprenants="", apprenants_femmes="", apprenants_neet="")])
+    snapshot = read_snapshot(data, "moitie.csv")
+    assert not snapshot.list_only and snapshot.rows["id_formation"].tolist() == ["F1"]
+    assert snapshot.report.lignes_rejetees == 1
+
+
+def test_some_learner_columns_without_the_others_is_refused():
+    with pytest.raises(SnapshotError, match="apprenants_femmes"):
+        read_snapshot(make_csv([row(apprenants_femmes=None, apprenants_neet=None)]), "partiel.csv")

@@ -191,3 +191,10 @@ def test_one_snapshot_counts_per_date(eng):
     table = store.history(eng, include_withdrawn=True).set_index("id")
     assert table.loc[[first.id, second.id], "compte"].tolist() == [True, False]
     assert table.loc[second.id, "remplace_par"] is None  # withdrawn, not replaced
+
+
+def test_a_list_snapshot_stays_a_list_through_the_store(eng):
+    data = "identifiant;intitule;Structure;vague;insee_com\nA;Dév web;Simplon;1;93048\nB;Data;Simplon;2;75112\n".encode()
+    published = store.publish(eng, data, "liste-2018-01-31.csv", by="alice")
+    back = store.load_snapshot(eng, published.id)
+    assert back.list_only and back.rows["apprenants"].isna().all() and len(back.rows) == 2
