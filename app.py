@@ -7,11 +7,14 @@ URL, then runs the chosen page.
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 import appstate as s
 from gen_dash import fmt, store
-from gen_dash.ingest import SnapshotError
+from gen_dash.ingest import Mapping, MissingColumns, SnapshotError
+from gen_dash.schema import BY_NAME
 from gen_dash.territory import Territory
 
 st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(s.STATIC_DIR / "favicon.png"), layout="wide")
@@ -78,19 +81,26 @@ def _on_region_change() -> None:
     st.session_state[s.DEPARTEMENTS] = []
 
 
-def _on_upload() -> None:
-    """Read a new upload before the script runs, so it can become the chosen snapshot."""
+def _on_upload(mapping: Mapping | None = None) -> None:
+    """Read a new upload (with the column mapping the panel gives, if any) before the script runs, so it can become
+    the chosen snapshot."""
     uploaded = st.session_state.get(s.uploader_key())
     if uploaded is None:
         return
     data = uploaded.getvalue()
     digest = store.sha256(data)
+    if mapping is None:
+        st.session_state.pop(s.UPLOAD_MISSING, None)
     try:
-        snapshot = s.snapshot_from_upload(digest, data, uploaded.name)
+        snapshot = s.snapshot_from_upload(digest, data, uploaded.name,
+                                          json.dumps(mapping.to_dict(), sort_keys=True) if mapping else "")
     except SnapshotError as exc:  # read_snapshot turns whatever goes wrong with a file into one
         st.session_state[s.UPLOAD_ERROR] = (uploaded.file_id, str(exc))
+        if isinstance(exc, MissingColumns):
+            st.session_state[s.UPLOAD_MISSING] = (uploaded.file_id, exc.missing, exc.headers)
         return
     st.session_state.pop(s.UPLOAD_ERROR, None)
+    st.session_state.pop(s.UPLOAD_MISSING, None)
     st.session_state.pop(s.PUBLISH_PENDING, None)
     st.session_state[s.UPLOADED] = snapshot
     st.session_state[s.UPLOADED_FILE] = (uploaded.name, data)
@@ -156,13 +166,28 @@ def _confirmation(bar, pending: dict) -> None:
     right.button("Annuler", on_click=s.cancel_publication, key="publication_annuler")
 
 
+def _mapping_form(bar, missing: list[str], headers: list[str]) -> None:
+    """For each missing column, a choice among the file's columns or a value for every row; then read again."""
+    with bar.form("correspondance"):
+        st.markdown("**Dire quelle colonne est laquelle**")
+        for canonical in missing:
+            st.selectbox(f"{BY_NAME[canonical].title} ({canonical})", [None, *headers], key=s.MAPPING_COLUMN + canonical,
+                         format_func=lambda h: "— aucune colonne —" if h is None else h)
+            st.text_input(f"… ou la même valeur pour toutes les lignes ({canonical})", key=s.MAPPING_VALUE + canonical)
+        st.form_submit_button("Lire avec cette correspondance", icon=":material/join:",
+                              on_click=lambda: _on_upload(s.mapping_choices(missing)))
+
+
 def _upload_panel(bar) -> None:
     bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"], key=s.uploader_key(),
                       on_change=_on_upload, help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.")
     error = st.session_state.get(s.UPLOAD_ERROR)
     current = st.session_state.get(s.uploader_key())
     if error and current is not None and error[0] == current.file_id:  # the refused file is still the one shown
-        bar.error(f"Fichier refusé : {error[1]}", icon=":material/error:")
+        bar.error(f"Fichier refusé : {s.escape_md(error[1])}", icon=":material/error:")
+        missing = st.session_state.get(s.UPLOAD_MISSING)
+        if missing and missing[0] == current.file_id:
+            _mapping_form(bar, missing[1], missing[2])
     uploaded = st.session_state.get(s.UPLOADED)
     if uploaded is not None:
         bar.caption("Fichier déposé, non publié : il n'est visible que dans votre session.")
@@ -171,6 +196,9 @@ def _upload_panel(bar) -> None:
             f"**{fmt.number(report.lignes_acceptees)}** ligne(s) acceptée(s) dont {fmt.number(report.lignes_reparees)} "
             f"réparée(s), **{fmt.number(report.lignes_rejetees)}** rejetée(s)."
         )
+        if uploaded.mapping:
+            said = [f"{c} ← « {h} »" for c, h in uploaded.mapping.columns] + [f"{c} = « {v} »" for c, v in uploaded.mapping.values]
+            bar.caption("Lu avec la correspondance : " + s.escape_md(" ; ".join(said)) + ".")
         bar.page_link(PAGES[-1], label="Voir le rapport complet", icon=":material/fact_check:")
         if uploaded.date is None:
             bar.date_input("Date de l'extraction (absente du fichier)", value=None, key=s.UPLOAD_DATE, format="DD/MM/YYYY")

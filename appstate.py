@@ -6,6 +6,7 @@ what one browser session has chosen (territory, snapshot, uploaded file).
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gen_dash import access, config, fmt, geo, maps, metrics, sample, store
-from gen_dash.ingest import ERREUR, Snapshot, SnapshotError, read_snapshot
+from gen_dash.ingest import ERREUR, Mapping, Snapshot, SnapshotError, read_snapshot
 from gen_dash.targets import Targets, load_targets
 from gen_dash.territory import Territory
 
@@ -35,6 +36,9 @@ UPLOADED = "depot_instantane"  # the uploaded file as read: a Snapshot, this ses
 UPLOADED_FILE = "depot_octets"  # (name, bytes) of that file, kept to publish it unchanged
 UPLOAD_ERROR = "depot_erreur"  # (upload's file id, French message) of the last unreadable upload
 UPLOAD_DATE = "depot_date"
+UPLOAD_MISSING = "depot_colonnes_manquantes"  # (upload's file id, missing canonical columns, the file's headers)
+MAPPING_COLUMN = "correspondance_colonne_"  # + canonical name: the file column chosen for it
+MAPPING_VALUE = "correspondance_valeur_"  # + canonical name: the value given for every row
 URL_NOTICES = "url_avertissements"
 URL_READ = "url_lue"
 VIEW = "vue"
@@ -145,9 +149,23 @@ def published(snapshot_id: int) -> Snapshot:
 
 
 @st.cache_resource(show_spinner="Lecture du fichier…", max_entries=8, ttl=3600)
-def snapshot_from_upload(digest: str, _data: bytes, name: str) -> Snapshot:
-    """An uploaded file as read, keyed by its SHA-256 (only its uploader has its bytes; they are not hashed again)."""
-    return read_snapshot(_data, name)
+def snapshot_from_upload(digest: str, _data: bytes, name: str, mapping: str = "") -> Snapshot:
+    """An uploaded file as read, keyed by its SHA-256 and the column mapping (JSON of :meth:`Mapping.to_dict`, empty
+    for none); only its uploader has its bytes, they are not hashed again."""
+    return read_snapshot(_data, name, mapping=Mapping.from_dict(json.loads(mapping)) if mapping else None)
+
+
+def mapping_choices(missing: list[str]) -> Mapping:
+    """The mapping the upload panel's choices make: for each missing column, a file column or a value."""
+    columns, values = [], []
+    for canonical in missing:
+        choice = st.session_state.get(MAPPING_COLUMN + canonical)
+        value = (st.session_state.get(MAPPING_VALUE + canonical) or "").strip()
+        if choice:
+            columns.append((canonical, choice))
+        elif value:
+            values.append((canonical, value))
+    return Mapping(tuple(columns), tuple(values))
 
 
 @st.cache_resource(show_spinner=False)

@@ -21,7 +21,7 @@ import pandas as pd
 from gen_dash import compare, export, fmt, geo, store
 from gen_dash.access import hash_password
 from gen_dash.coverage import coverage_report
-from gen_dash.ingest import ERREUR, Snapshot, SnapshotError, read_snapshot
+from gen_dash.ingest import ERREUR, Mapping, Snapshot, SnapshotError, read_snapshot
 from gen_dash.metrics import fabriques_of, summary_figures
 from gen_dash.targets import load_targets
 
@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         if file:
             sub.add_argument("file", metavar="FICHIER", help="fichier CSV ou .xlsx")
+            sub.add_argument("--colonne", action="append", type=_pair, default=[], metavar="CANONIQUE=COLONNE",
+                             help="la colonne du fichier qui tient lieu d'une colonne du contrat (répétable)")
+            sub.add_argument("--valeur", action="append", type=_pair, default=[], metavar="CANONIQUE=VALEUR",
+                             help="une valeur commune à toutes les lignes pour une colonne absente (répétable)")
         sub.add_argument("--json", action="store_true", help="sortie JSON")
         sub.set_defaults(handler=handler)
         return sub
@@ -80,6 +84,19 @@ def _parser() -> argparse.ArgumentParser:
     hp = commands.add_parser("hash-password", help="calculer le hachage du mot de passe éditeur (pour les secrets)")
     hp.set_defaults(handler=_hash_password, json=False)
     return parser
+
+
+def _pair(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"« {text} » : écrivez CANONIQUE=VALEUR, par exemple id_formation=id_fs")
+    return name.strip(), value.strip()
+
+
+def _read(args: argparse.Namespace) -> Snapshot:
+    """The command's file, read with the mapping its --colonne and --valeur give."""
+    mapping = Mapping(tuple(sorted(args.colonne)), tuple(sorted(args.valeur)))
+    return read_snapshot(args.file, mapping=mapping)
 
 
 def _positive_float(text: str) -> float:
@@ -114,7 +131,7 @@ def _status(snapshot: Snapshot) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    snapshot = read_snapshot(args.file)
+    snapshot = _read(args)
     report = snapshot.report
     lines = [
         f"Fichier : {snapshot.name}",
@@ -147,7 +164,7 @@ def summary_json(snapshot: Snapshot) -> dict:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    snapshot = read_snapshot(args.file)
+    snapshot = _read(args)
     s = summary_json(snapshot)
     targets = load_targets()
     learners = (["Apprenants : non renseigné (liste de formations, sans effectifs)"] if s["liste_seule"] else [
@@ -174,7 +191,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    snapshot = read_snapshot(args.file)
+    snapshot = _read(args)
     communes = pd.DataFrame(geo.load_communes().drop(columns="geometry"))
     radius = int(args.radius) if float(args.radius).is_integer() else args.radius
     report = coverage_report(communes, fabriques_of(snapshot.rows), radius, max(args.suggest, 0), args.min_population)
@@ -199,7 +216,8 @@ def _publish(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError as exc:
         raise SnapshotError(f"Impossible de lire {path} : {exc.strerror or exc}.") from None
-    published = store.publish(store.engine(), data, path.name, by=args.by, snapshot_date=args.date, label=args.label)
+    published = store.publish(store.engine(), data, path.name, by=args.by, snapshot_date=args.date, label=args.label,
+                              mapping=Mapping(tuple(sorted(args.colonne)), tuple(sorted(args.valeur))))
     _out(args, {"id": published.id, "date": published.date.isoformat(), "libelle": published.label,
                 "lignes_acceptees": published.rows, "lignes_rejetees": published.rejected, "sha256": published.sha256},
          f"Publié : instantané n° {published.id} « {published.label} » du {fmt.day(published.date)} ; "

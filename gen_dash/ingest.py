@@ -64,6 +64,38 @@ class SnapshotError(ValueError):
     """The file cannot be read at all; the message (in French) says why and what to do."""
 
 
+class MissingColumns(SnapshotError):
+    """Required columns are missing: the message names them; ``missing`` (canonical names) and ``headers`` (the
+    file's own) let an interface offer a column mapping."""
+
+    def __init__(self, message: str, missing: list[str], headers: list[str]):
+        super().__init__(message)
+        self.missing, self.headers = missing, headers
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which file column stands for a canonical column, or which value a column has on every row, when the file's
+    headers say it some other way (``id_fs`` for ``id_formation``) or leave out a column constant for the file (a list
+    of one wave has no ``vague``)."""
+
+    columns: tuple[tuple[str, str], ...] = ()  # (canonical, file header)
+    values: tuple[tuple[str, str], ...] = ()  # (canonical, value)
+
+    def __bool__(self) -> bool:
+        return bool(self.columns or self.values)
+
+    def to_dict(self) -> dict:
+        """As stored with a published snapshot: ``{"colonnes": {...}, "valeurs": {...}}``."""
+        return {"colonnes": dict(self.columns), "valeurs": dict(self.values)}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Mapping:
+        """The inverse of :meth:`to_dict`."""
+        data = data or {}
+        return cls(tuple(sorted((data.get("colonnes") or {}).items())), tuple(sorted((data.get("valeurs") or {}).items())))
+
+
 @dataclass
 class Report:
     """What reading a snapshot found: row counts and every problem."""
@@ -111,6 +143,7 @@ class Snapshot:
     date: date | None
     name: str | None = None
     columns_in_file: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
+    mapping: Mapping = field(default_factory=Mapping)  # the column mapping it was read with, if any
 
     @property
     def list_only(self) -> bool:
@@ -129,6 +162,7 @@ def read_snapshot(
     *,
     max_bytes: int | None = None,
     max_rows: int | None = None,
+    mapping: Mapping | None = None,
 ) -> Snapshot:
     """Read a snapshot (CSV in any French spreadsheet shape, or ``.xlsx``).
 
@@ -140,6 +174,8 @@ def read_snapshot(
         The file's name, used in messages and for a ``YYYY-MM-DD`` snapshot date.
     max_bytes, max_rows
         Limits; default from :mod:`gen_dash.config`.
+    mapping
+        File columns standing for canonical ones, and values constant for the file (see :class:`Mapping`).
 
     Returns
     -------
@@ -156,7 +192,7 @@ def read_snapshot(
     """
     data, name = _read_bytes(source, name)
     try:
-        return _read(data, name, max_bytes, max_rows)
+        return _read(data, name, max_bytes, max_rows, mapping or Mapping())
     except SnapshotError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever the file holds, its reader gets a message, never a traceback
@@ -164,7 +200,7 @@ def read_snapshot(
                             "Vérifiez qu'il s'agit bien d'un tableau CSV ou .xlsx.") from exc
 
 
-def _read(data: bytes, name: str | None, max_bytes: int | None, max_rows: int | None) -> Snapshot:
+def _read(data: bytes, name: str | None, max_bytes: int | None, max_rows: int | None, mapping: Mapping) -> Snapshot:
     max_bytes = config.max_upload_bytes() if max_bytes is None else max_bytes
     max_rows = config.max_rows() if max_rows is None else max_rows
     if len(data) > max_bytes:
@@ -181,7 +217,7 @@ def _read(data: bytes, name: str | None, max_bytes: int | None, max_rows: int | 
         raise SnapshotError(
             f"Le fichier compte {len(raw):,} lignes, au-delà de la limite de {max_rows:,} lignes.".replace(",", "\u202f")
         )
-    return _Reader(raw, headers, name).run()
+    return _Reader(raw, headers, name, mapping).run()
 
 
 # --------------------------------------------------------------------------- file to table
@@ -386,11 +422,14 @@ def _trim(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
 class _Reader:
     """One reading: the raw table, what the columns are, and the problems found so far."""
 
-    def __init__(self, raw: pd.DataFrame, headers: list[str], name: str | None):
+    def __init__(self, raw: pd.DataFrame, headers: list[str], name: str | None, mapping: Mapping = Mapping()):
         self._start(raw, name, {}, {})
+        self.mapping = mapping
+        mapped = self._mapped_positions(headers)
         extras: dict[str, int] = {}
         for pos, header in enumerate(headers):
-            canonical = canonical_name(header)
+            canonical = mapped.get(pos) or (None if pos in mapped or canonical_name(header) in dict(mapping.columns)
+                                            else canonical_name(header))
             if canonical and canonical not in self.written:
                 self.written[canonical] = header
                 self.values[canonical] = raw[pos]
@@ -400,6 +439,7 @@ class _Reader:
                                        f"({canonical}) : seule la première est lue, l'autre est conservée telle quelle.")
                 extras[_unique(header, extras, {*self.written, *DERIVED_COLUMNS})] = pos
         self.extras = {h: raw[pos] for h, pos in extras.items()}
+        self._constant_values()
         if "nom_fabrique" not in self.written and "porteur" in self.written:
             # Lists the programme published name the structure, not the fabrique: the structure stands in for it.
             self.written["nom_fabrique"], self.values["nom_fabrique"] = self.written["porteur"], self.values["porteur"]
@@ -415,10 +455,43 @@ class _Reader:
         if missing:
             wanted = ", ".join(f"{c} (« {BY_NAME[c].title} »)" for c in missing)
             found = ", ".join(f"« {h} »" for h in headers)
-            raise SnapshotError(
+            raise MissingColumns(
                 f"Colonne(s) obligatoire(s) absente(s) : {wanted}. Colonnes trouvées dans le fichier : {found}. "
-                "Ajoutez-les ou renommez les en-têtes (voir le modèle de fichier)."
-            )
+                "Ajoutez-les, renommez les en-têtes (voir le modèle de fichier) ou dites quelle colonne du fichier en "
+                "tient lieu.", missing, list(headers))
+
+    def _mapped_positions(self, headers: list[str]) -> dict[int, str]:
+        """The file columns the mapping names, by position: canonical name (checked, French errors)."""
+        positions: dict[int, str] = {}
+        for canonical, header in self.mapping.columns:
+            if canonical not in BY_NAME:
+                raise SnapshotError(f"Correspondance : « {canonical} » n'est pas une colonne du contrat (par exemple "
+                                    "id_formation, nom_fabrique, vague, code_commune).")
+            found = [pos for pos, h in enumerate(headers) if h == header] or [
+                pos for pos, h in enumerate(headers) if fold(h) == fold(header)]
+            if not found:
+                raise SnapshotError(f"Correspondance : le fichier n'a pas de colonne « {header} » (pour {canonical}). "
+                                    "Colonnes du fichier : " + ", ".join(f"« {h} »" for h in headers) + ".")
+            positions[found[0]] = canonical
+            self._file_warning(headers[found[0]], f"Colonne « {headers[found[0]]} » lue comme {canonical} "
+                               f"(« {BY_NAME[canonical].title} ») : correspondance donnée.")
+        return positions
+
+    def _constant_values(self) -> None:
+        """Columns the mapping gives one value for every row, checked against the column's type first."""
+        for canonical, value in self.mapping.values:
+            column = BY_NAME.get(canonical)
+            if column is None:
+                raise SnapshotError(f"Valeur donnée : « {canonical} » n'est pas une colonne du contrat.")
+            text = pd.Series([str(value).strip()], dtype="str")
+            parsed = _parse_dates(text) if column.type == "date" else _parse_numbers(text)
+            if column.type != "string" and (pd.isna(parsed.iloc[0]) or (column.type == "integer" and parsed.iloc[0] % 1)):
+                kind = {"integer": "un nombre entier", "number": "un nombre", "date": "une date (2016-12-15)"}[column.type]
+                raise SnapshotError(f"Valeur donnée pour {canonical} : « {value} » n'est pas {kind}.")
+            self.written[canonical] = f"{canonical} (valeur donnée)"
+            self.values[canonical] = pd.Series(str(value).strip(), index=self.raw.index, dtype="str")
+            self._file_warning(self.written[canonical], f"{canonical} : la valeur « {value} » est donnée pour toutes les "
+                               "lignes (correspondance).")
 
     def _start(self, raw: pd.DataFrame, name: str | None, written: dict[str, str], values: dict[str, pd.Series]) -> None:
         self.raw, self.name, self.written, self.values = raw, name, written, values
@@ -529,7 +602,8 @@ class _Reader:
         points = points[keep]
         rows = gpd.GeoDataFrame(pd.DataFrame(accepted, index=pd.RangeIndex(len(points)), copy=False), geometry=points, crs=geo.CRS)
         report = Report(lignes=len(self.raw), problemes=problems)
-        return Snapshot(rows=rows, report=report, date=self._snapshot_date(out), name=self.name, columns_in_file=dict(self.written))
+        return Snapshot(rows=rows, report=report, date=self._snapshot_date(out), name=self.name,
+                        columns_in_file=dict(self.written), mapping=self.mapping)
 
     # -- types
 

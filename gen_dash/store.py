@@ -23,10 +23,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from gen_dash import config, geo
-from gen_dash.ingest import DERIVED_COLUMNS, PROBLEM_COLUMNS, Report, Snapshot, read_snapshot
+from gen_dash.ingest import DERIVED_COLUMNS, PROBLEM_COLUMNS, Mapping, Report, Snapshot, read_snapshot
 from gen_dash.schema import COLUMNS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SAMPLE_PUBLISHER = "gen-dash (exemples fournis)"
 _TYPES = {"string": sa.Text, "integer": sa.Integer, "number": sa.Float, "date": sa.Date}
 _DERIVED = [name for name in DERIVED_COLUMNS if name != "ligne"]  # text; "ligne" is part of the key
@@ -51,6 +51,7 @@ snapshots = sa.Table(
     sa.Column("autres_colonnes", sa.Text, nullable=False),  # the file's other column names, JSON, in order
     sa.Column("retire_le", sa.DateTime(timezone=True)),
     sa.Column("retire_par", sa.Text),
+    sa.Column("correspondance", sa.Text),  # the column mapping the file was read with, JSON (version 2)
 )
 formations = sa.Table(
     "formations", metadata,
@@ -142,8 +143,15 @@ def _writing(eng: Engine):
     return eng.connect().execution_options(write=True)
 
 
+def _add_mapping_column(conn: Connection) -> None:
+    # A store created at version 1 has no mapping column; one created now has it from create_all.
+    if "correspondance" not in {c["name"] for c in sa.inspect(conn).get_columns("snapshots")}:
+        conn.execute(sa.text("ALTER TABLE snapshots ADD COLUMN correspondance TEXT"))
+
+
 MIGRATIONS = {
     1: lambda conn: metadata.create_all(conn, tables=[snapshots, formations, audit]),
+    2: _add_mapping_column,
 }
 
 
@@ -171,13 +179,16 @@ def sha256(data: bytes) -> str:
 
 
 def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date | None = None,
-            label: str | None = None, sample: bool = False, snapshot: Snapshot | None = None) -> Published:
+            label: str | None = None, sample: bool = False, snapshot: Snapshot | None = None,
+            mapping: Mapping | None = None) -> Published:
     """Read, check and keep a snapshot: its bytes, date, label, who, when, report and accepted rows.
 
     Parameters
     ----------
     snapshot
-        The file as already read (the dashboard has it); read here otherwise.
+        The file as already read (the dashboard has it); read here otherwise, with *mapping*.
+    mapping
+        The column mapping to read the file with (kept with the snapshot; the bytes stay as sent).
 
     Raises
     ------
@@ -190,7 +201,7 @@ def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date
     """
     digest = sha256(data)
     _refuse_duplicate(eng, digest)
-    snapshot = snapshot or read_snapshot(data, name)
+    snapshot = snapshot or read_snapshot(data, name, mapping=mapping)
     when = snapshot_date or snapshot.date
     if when is None:
         raise StoreError("Date de l'instantané inconnue : ni colonne date_extraction, ni date AAAA-MM-JJ dans le nom "
@@ -207,6 +218,7 @@ def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date
                 lignes_acceptees=report.lignes_acceptees, lignes_rejetees=report.lignes_rejetees,
                 rapport=report.problemes.to_json(orient="records", force_ascii=False),
                 autres_colonnes=json.dumps(extras, ensure_ascii=False),
+                correspondance=json.dumps(snapshot.mapping.to_dict(), ensure_ascii=False) if snapshot.mapping else None,
             )).inserted_primary_key[0]
             _insert_rows(conn, snapshot_id, snapshot.rows, extras)
             _log(conn, by, "publication", snapshot_id,
@@ -374,7 +386,9 @@ def load_snapshot(eng: Engine, snapshot_id: int) -> Snapshot:
     problems = pd.DataFrame(json.loads(meta["rapport"]), columns=PROBLEM_COLUMNS)
     problems["ligne"] = problems["ligne"].astype("int64")
     report = Report(lignes=meta["lignes"], problemes=problems)
-    return Snapshot(rows=_restore(rows, extras), report=report, date=meta["date_instantane"], name=meta["nom_fichier"])
+    mapping = Mapping.from_dict(json.loads(meta["correspondance"])) if meta["correspondance"] else Mapping()
+    return Snapshot(rows=_restore(rows, extras), report=report, date=meta["date_instantane"], name=meta["nom_fichier"],
+                    mapping=mapping)
 
 
 def _restore(table: pd.DataFrame, extras: list[str]) -> gpd.GeoDataFrame:

@@ -233,7 +233,7 @@ def test_broken_upload_is_refused_in_french_and_the_snapshot_stays():
 def test_upload_missing_column_names_it():
     at = start()
     upload(at, make_csv([row(apprenants_neet=None)]), "sans-neet.csv")
-    assert any("apprenants_neet" in e.value for e in at.sidebar.error)
+    assert any("apprenants_neet" in e.value.replace("\\", "") for e in at.sidebar.error)  # escaped Markdown
 
 
 def test_messy_upload_gives_the_figures_of_its_clean_twin():
@@ -568,3 +568,32 @@ def test_a_list_snapshot_shows_no_false_zero_on_any_page(query):
     assert values["Subventions accordées"] == "non renseigné"  # the list gives no amount either
     assert values["Fabriques labellisées"] == {"dep": "1", "region": "2", "france": "8"}[
         "dep" if "dep" in query else "region" if query else "france"]
+
+
+OWN_NAMES = ("id_fs;lib_fs;Structure;insee_com;effectif;femmes;neet\nA;Dév web;Simplon;93048;10;3;5\n"
+             "B;Data;Simplon;75112;20;8;12\n").encode()
+
+
+def test_missing_columns_are_offered_a_mapping_and_the_file_is_read_with_it():
+    at = upload(start(), OWN_NAMES, "noms-propres-2018-02-28.csv")
+    assert any("Colonne(s) obligatoire(s) absente(s)" in e.value.replace("\\", "") for e in at.sidebar.error)
+    for canonical, header in (("id_formation", "id_fs"), ("nom_formation", "lib_fs")):
+        at.sidebar.selectbox(key=s.MAPPING_COLUMN + canonical).select(header)
+    at.sidebar.text_input(key=s.MAPPING_VALUE + "vague").input("2")
+    at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
+    assert not at.exception and not at.sidebar.error, [e.value for e in at.sidebar.error]
+    assert at.session_state[s.SNAPSHOT] == s.UPLOAD_ID
+    assert headline(at)["Apprenants"] == "30" and headline(at)["Fabriques labellisées"] == "2"
+    assert any("Lu avec la correspondance : id_formation ← « id_fs »" in c.value.replace("\\", "") for c in at.sidebar.caption), [c.value for c in at.sidebar.caption]
+    at.switch_page("pages/data.py").run()
+    report = at.dataframe[1].value
+    assert "vague : la valeur « 2 » est donnée pour toutes les lignes (correspondance)." in report["message"].tolist()
+
+
+def test_a_mapping_constant_of_the_wrong_type_is_said_in_french():
+    at = upload(start(), OWN_NAMES, "noms-propres.csv")
+    for canonical, header in (("id_formation", "id_fs"), ("nom_formation", "lib_fs")):
+        at.sidebar.selectbox(key=s.MAPPING_COLUMN + canonical).select(header)
+    at.sidebar.text_input(key=s.MAPPING_VALUE + "vague").input("deux")
+    at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
+    assert any("« deux » n'est pas un nombre entier" in e.value for e in at.sidebar.error)

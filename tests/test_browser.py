@@ -265,3 +265,27 @@ def test_a_new_install_publishes_with_its_printed_password_after_a_confirmation(
     assert page.get_by_text("Fichier déposé, non publié").count() == 0
     assert "Avril 2018 (navigateur)" in sidebar.get_by_role("combobox", name="Instantané affiché").input_value()
     page.screenshot(path=str(ARTIFACTS / "publication.png"), full_page=True)
+
+
+def test_the_upload_panel_maps_the_file_columns(page, server, tmp_path):
+    from tests.test_app import OWN_NAMES
+
+    path = tmp_path / "noms-propres-2018-02-28.csv"
+    path.write_bytes(OWN_NAMES)
+    _open(page, server, "")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Dire quelle colonne est laquelle").wait_for()
+    for label, header in (("Identifiant de la formation (id_formation)", "id_fs"),
+                          ("Intitulé de la formation (nom_formation)", "lib_fs")):
+        box = sidebar.get_by_role("combobox", name=label)
+        box.click()
+        box.press_sequentially(header)  # the select box filters its options as one types
+        page.get_by_role("option", name=header, exact=True).click()
+    sidebar.get_by_label("… ou la même valeur pour toutes les lignes (vague)").fill("2")
+    sidebar.get_by_role("button", name="Lire avec cette correspondance").click()
+    page.get_by_text("ligne(s) acceptée(s)").wait_for()
+    assert "Lu avec la correspondance : id_formation ← « id_fs »" in sidebar.inner_text()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '30')")
+    page.screenshot(path=str(ARTIFACTS / "correspondance.png"), full_page=True)

@@ -122,3 +122,36 @@ def test_summary_of_a_list_says_null_never_zero(tmp_path):
     assert out["quotas"]["part_femmes"] == {"quota": 0.3, "ecart_points": None}
     text = run("summary", str(path)).stdout
     assert "Apprenants : non renseigné" in text and " 0 apprenants" not in text
+
+
+@pytest.fixture
+def own_names(tmp_path):
+    path = tmp_path / "noms-propres.csv"
+    path.write_text("id_fs;lib_fs;Structure;insee_com;effectif;femmes;neet\nA;Dév web;Simplon;93048;10;3;5\n"
+                    "B;Data;Simplon;75112;20;8;12\n", encoding="utf-8")
+    return path
+
+
+def test_column_mapping_on_the_command_line(own_names):
+    refused = run("validate", str(own_names), "--json")
+    assert refused.returncode == 2 and "id_formation" in json.loads(refused.stdout)["erreur"]
+    result = run("summary", str(own_names), "--json", "--colonne", "id_formation=id_fs", "--colonne", "nom_formation=lib_fs",
+                 "--valeur", "vague=2")
+    assert result.returncode == 0, result.stdout
+    out = json.loads(result.stdout)
+    assert (out["formations"], out["apprenants"], list(out["par_vague"])) == (2, 30, ["2"])
+    report = json.loads(run("validate", str(own_names), "--json", "--colonne", "id_formation=id_fs", "--colonne",
+                            "nom_formation=lib_fs", "--valeur", "vague=2").stdout)
+    messages = [p["message"] for p in report["problemes"]]
+    assert "Colonne « id_fs » lue comme id_formation (« Identifiant de la formation ») : correspondance donnée." in messages
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--colonne", "identifiant=id_fs"], "« identifiant » n'est pas une colonne du contrat"),
+    (["--colonne", "id_formation=n_existe_pas"], "le fichier n'a pas de colonne « n_existe_pas »"),
+    (["--colonne", "id_formation=id_fs", "--colonne", "nom_formation=lib_fs", "--valeur", "vague=deux"],
+     "Valeur donnée pour vague : « deux » n'est pas un nombre entier."),
+])
+def test_a_bad_mapping_is_a_french_error(own_names, flags, message):
+    result = run("validate", str(own_names), "--json", *flags)
+    assert result.returncode == 2 and message in json.loads(result.stdout)["erreur"]

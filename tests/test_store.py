@@ -198,3 +198,29 @@ def test_a_list_snapshot_stays_a_list_through_the_store(eng):
     published = store.publish(eng, data, "liste-2018-01-31.csv", by="alice")
     back = store.load_snapshot(eng, published.id)
     assert back.list_only and back.rows["apprenants"].isna().all() and len(back.rows) == 2
+
+
+def test_the_mapping_is_kept_with_the_snapshot_and_the_bytes_unchanged(eng):
+    from gen_dash.ingest import Mapping
+
+    data = "id_fs;lib_fs;Structure;insee_com\nA;Dev web;Simplon;93048\n".encode()
+    mapping = Mapping(columns=(("id_formation", "id_fs"), ("nom_formation", "lib_fs")), values=(("vague", "2"),))
+    published = store.publish(eng, data, "liste-2018-02-28.csv", by="alice", mapping=mapping)
+    back = store.load_snapshot(eng, published.id)
+    assert back.mapping == mapping and store.load_file(eng, published.id)[0] == data
+    assert back.rows[["id_formation", "vague"]].values.tolist() == [["A", 2]]
+
+
+def test_a_version_1_store_gets_the_mapping_column(tmp_path):
+    url = f"sqlite:///{tmp_path / 'v1.sqlite3'}"
+    old = sa.create_engine(url)
+    with old.begin() as conn:
+        columns = [sa.Column(c.name, c.type, primary_key=c.primary_key) for c in store.snapshots.columns
+                   if c.name != "correspondance"]
+        v1 = sa.Table("snapshots", sa.MetaData(), *columns)
+        v1.create(conn)
+        store.schema_version.create(conn)
+        conn.execute(store.schema_version.insert().values(version=1))
+    old.dispose()
+    eng = store.engine(url)
+    assert "correspondance" in {c["name"] for c in sa.inspect(eng).get_columns("snapshots")}
