@@ -22,7 +22,7 @@ from gen_dash import compare, export, fmt, geo, store
 from gen_dash.access import hash_password
 from gen_dash.coverage import coverage_report
 from gen_dash.ingest import ERREUR, Mapping, Snapshot, SnapshotError, read_snapshot
-from gen_dash.metrics import fabriques_of, summary_figures
+from gen_dash.metrics import REPORTED, fabriques_of, reported, reported_share, summary_figures
 from gen_dash.targets import load_targets
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_REFUSED, EXIT_UNKNOWN = 0, 1, 2, 3, 4
@@ -151,6 +151,13 @@ def summary_json(snapshot: Snapshot) -> dict:
     """The contract's ``summary --json`` object."""
     figures = summary_figures(snapshot.rows)
     ordered = {k: v for k, v in figures.items() if k not in ("par_departement", "par_vague")}
+    rows = snapshot.rows
+    for key in reported(rows):  # the programme's other indicators, when the file gives them
+        if key == "part_qpv":
+            ordered["apprenants_qpv"] = int(rows["apprenants_qpv"].sum())
+        if key == "part_sorties_positives":
+            ordered["sorties_positives"] = int(rows["sorties_positives"].sum())
+        ordered[key] = reported_share(rows, key)
     ordered["lignes_rejetees"] = snapshot.report.lignes_rejetees
     ordered["par_departement"] = figures["par_departement"]
     ordered["par_vague"] = figures["par_vague"]
@@ -177,6 +184,7 @@ def _summary(args: argparse.Namespace) -> int:
         f"Fabriques : {fmt.number(s['fabriques'])}",
         *learners,
         f"Départements couverts : {s['departements_couverts']}",
+        *[f"{label} : {fmt.percent(s[key])}" for key, label, _ in REPORTED if key in s],
         f"Lignes rejetées : {fmt.number(s['lignes_rejetees'])}",
         "Par vague :",
         *[f"  vague {w} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations"

@@ -47,6 +47,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]")
 # Tolerance (metres, measured in Web Mercator, so at most this on the ground) for
 # a point just off the simplified coast: it is placed in the nearest département.
 _COAST_TOLERANCE_M = 3000
+_YES_NO = {**dict.fromkeys(("oui", "o", "vrai", "v", "1", "x", "yes", "y", "true", "gratuite", "gratuit"), "oui"),
+           **dict.fromkeys(("non", "n", "faux", "f", "0", "no", "false", "payante", "payant"), "non")}
 _FORMER_WORDS = {"arrondissement-municipal": "arrondissement municipal, rattaché à",
                  "commune-deleguee": "commune fusionnée, rattachée à", "commune-associee": "commune associée, rattachée à",
                  "ancien-code": "ancien code de la commune, aujourd'hui"}
@@ -572,7 +574,9 @@ class _Reader:
             else:  # hashed first: each distinct text is checked once
                 self.flag_texts(self.distinct(column)[1].eq("").to_numpy(), ERREUR, column, message)
         for c in COLUMNS:
-            if c.type == "string":
+            if c.name == "gratuite":
+                out[c.name] = self._yes_no(c.name)
+            elif c.type == "string":
                 out[c.name] = self.text(c.name).replace("", None)
             elif c.type == "integer":
                 out[c.name] = self._integers(c.name)
@@ -638,6 +642,15 @@ class _Reader:
                         "Nombre négatif : un effectif ne peut pas être inférieur à zéro." if minimum == 0
                         else f"Le numéro doit être au moins {minimum}.")
         return self.spread(column, pd.array(np.where(bad, np.nan, parsed), dtype="Float64").round().astype("Int64"))
+
+    def _yes_no(self, column: str) -> pd.Series:
+        """``oui`` or ``non`` from the usual French spellings; an error for anything else."""
+        text = self.distinct(column)[1]
+        answer = fold_series(text).map(_YES_NO)
+        self.flag_texts((text.ne("") & answer.isna()).to_numpy(), ERREUR, column,
+                        "« {} » : écrivez oui ou non (la formation est-elle gratuite ?).")
+        spread = self.spread(column, answer.fillna("").to_numpy(dtype=object))
+        return spread.astype("str").replace("", None)  # typed as every other text column
 
     def _dates(self, column: str) -> pd.Series:
         text = self.distinct(column)[1]

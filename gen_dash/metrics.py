@@ -18,7 +18,28 @@ from gen_dash.ingest import is_list_only
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
 
-COUNTS = ("apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_boursiers")
+COUNTS = ("apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_boursiers", "apprenants_qpv", "sorties_positives")
+# The programme's other reported indicators, shown only when a snapshot gives them: key, label, how it is computed.
+REPORTED = (
+    ("part_qpv", "Part d'apprenants des quartiers prioritaires", "apprenants_qpv"),
+    ("part_sorties_positives", "Part de sorties positives (emploi ou formation à six mois)", "sorties_positives"),
+    ("part_gratuites", "Part de formations gratuites", "gratuite"),
+)
+
+
+def reported(rows: pd.DataFrame) -> list[str]:
+    """The keys of :data:`REPORTED` the rows give (a column with at least one value)."""
+    return [key for key, _, column in REPORTED if column in rows and rows[column].notna().any()]
+
+
+def reported_share(rows: pd.DataFrame, key: str) -> float | None:
+    """One reported indicator of the rows: a share of learners, or of formations for ``part_gratuites``."""
+    column = dict((k, c) for k, _, c in REPORTED)[key]
+    if column == "gratuite":
+        known = rows[column].dropna()
+        return share(int((known == "oui").sum()), len(known))
+    counted = rows[rows[column].notna()]  # a share among the formations that give the figure
+    return share(int(counted[column].sum()), int(counted["apprenants"].sum()))
 
 
 def share(part: float, whole: float) -> float | None:
@@ -68,6 +89,10 @@ def _add_shares(table: pd.DataFrame) -> None:
         for share_name, count in (("part_femmes", "apprenants_femmes"), ("part_neet", "apprenants_neet")):
             learners = table["apprenants"].astype("float64")  # NaN, not NA, for a list snapshot's unknown counts
             table[share_name] = (table[count].astype("float64") / learners).where(learners > 0)
+    for share_name, count in (("part_qpv", "apprenants_qpv"), ("part_sorties_positives", "sorties_positives")):
+        if count in table:
+            table[share_name] = (table[count].astype("float64") / table["apprenants"].astype("float64")).where(
+                table["apprenants"].astype("float64") > 0)
 
 
 def waves_of(rows: pd.DataFrame) -> dict[int, dict]:
@@ -103,12 +128,12 @@ def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.D
     ref = pd.DataFrame(ref.drop(columns="geometry"))
     counts = rows.groupby(key).agg(
         fabriques=("cle_fabrique", "nunique"), formations=("id_formation", "size"),
-        **{c: (c, "sum") for c in COUNTS}, subvention_eur=("subvention_eur", "sum"),
+        **{c: (c, "sum") for c in COUNTS if c in rows}, subvention_eur=("subvention_eur", "sum"),
     )
     columns = [key, f"nom_{level}", "population"] + (["code_region", "nom_region"] if level == "departement" else [])
     out = ref[columns].merge(counts, left_on=key, right_index=True, how="left")
     for column in ("fabriques", "formations", *COUNTS):
-        out[column] = out[column].fillna(0).astype("int64")
+        out[column] = out[column].fillna(0).astype("int64") if column in out else 0
     if is_list_only(rows):  # no learner count in the snapshot: « non renseigné », never 0
         for column in COUNTS:
             out[column] = pd.array([pd.NA] * len(out), dtype="Int64")
@@ -206,8 +231,11 @@ def fabriques_of(rows: pd.DataFrame) -> pd.DataFrame:
         code_commune=("code_commune", "first"), code_departement=("code_departement", "first"),
         code_region=("code_region", "first"), vague=("vague", "min"), formations=("id_formation", "size"),
         latitude=("latitude", "first"), longitude=("longitude", "first"),
-        **{c: (c, "sum") for c in COUNTS}, subvention_eur=("subvention_eur", "sum"),
+        **{c: (c, "sum") for c in COUNTS if c in rows}, subvention_eur=("subvention_eur", "sum"),
     ).reset_index()
+    for column in COUNTS:
+        if column not in out:
+            out[column] = 0
     if is_list_only(rows):
         for column in COUNTS:
             out[column] = pd.array([pd.NA] * len(out), dtype="Int64")
@@ -299,6 +327,11 @@ def headline_figures(rows: pd.DataFrame, targets: Targets, territory: Territory 
          "couverture" if alone else "nombre", len(territory.codes)),
         ("budget", "Subventions accordées", "euros", targets.enveloppe_totale),
     ]
+    for key, label, _ in REPORTED:
+        if key in reported(national if national is not None else rows):
+            records.append((key, label, "part", targets.part_qpv if key == "part_qpv" else None))
+            local[key] = reported_share(rows, key)
+            whole[key] = reported_share(national if national is not None else rows, key)
     table = pd.DataFrame.from_records(
         [(key, label, local[key], nature, target, whole[key]) for key, label, nature, target in records],
         columns=["cle", "libelle", "valeur", "nature", "cible", "france"]).set_index("cle")
@@ -327,6 +360,8 @@ def _reference_text(key: str, line: pd.Series, territory: Territory) -> str:
     if line["valeur"] is None or pd.isna(line["valeur"]):
         return "non renseigné"
     if line["nature"] == "part":
+        if line["cible"] is None or pd.isna(line["cible"]):  # a reported share without a target
+            return "" if territory.national else f"France : {fmt.percent(line['france'])}"
         return fmt.quota_gap(line["valeur"], line["cible"])
     if key == "departements_couverts":
         return "" if line["nature"] == "couverture" else territory.covered(int(line["valeur"]))
@@ -392,5 +427,6 @@ def compare_with_nation(rows: pd.DataFrame, national: pd.DataFrame, targets: Tar
                         "nature": local["nature"], "part_du_national": local["part_du_national"]})
     # One département is « couvert » or not; the nation beside it is a number of départements.
     out["nature_france"] = out["nature"].replace({"couverture": "nombre"})
-    out["quota"] = [line["repere"] if line["nature"] == "part" else "" for _, line in local.iterrows()]
+    out["quota"] = [line["repere"] if line["nature"] == "part" and line["cible"] is not None and not pd.isna(line["cible"])
+                    else "" for _, line in local.iterrows()]
     return out

@@ -99,6 +99,8 @@ def spreadsheet_export(snapshot: pd.DataFrame, seed: int = SEED) -> bytes:
     """
     rng = np.random.default_rng(seed)
     df = snapshot.drop(columns=["id_fabrique"]).copy()
+    if "gratuite" in df:  # as people type it
+        df["gratuite"] = df["gratuite"].map({"oui": "Oui", "non": "NON"})
     for column in ("code_commune", "code_postal", "code_departement"):
         df[column] = df[column].str.lstrip("0")
     corsica = df["code_departement"].isin(["2A", "2B"])
@@ -121,6 +123,7 @@ def spreadsheet_export(snapshot: pd.DataFrame, seed: int = SEED) -> bytes:
         "metier": "Métier", "code_commune": "Code INSEE", "code_postal": "CP", "commune": "Commune", "code_departement": "Dép.",
         "latitude": "Lat", "longitude": "Long", "places": "Nb places", "apprenants": "Nombre d'apprenants",
         "apprenants_femmes": "Dont femmes", "apprenants_neet": "Dont jeunes NEET", "apprenants_boursiers": "Boursiers",
+        "apprenants_qpv": "Dont QPV", "sorties_positives": "Sorties positives", "gratuite": "Gratuite",
         "subvention_eur": "Subvention (€)", "date_extraction": "Date d'extraction", STATUS_COLUMN: "Statut des données",
     })
     lines = df.fillna("").astype(str).to_csv(sep=";", index=False, lineterminator="\r\n").split("\r\n")
@@ -135,6 +138,7 @@ def write_samples(directory: str | Path = SAMPLE_DIR, seed: int = SEED) -> list[
     (directory / "propre").mkdir(parents=True, exist_ok=True)
     written = []
     for when, snap in sample_snapshots(seed).items():
+        snap = with_reported_indicators(snap, seed)
         clean = snap.to_csv(index=False, lineterminator="\n").encode("utf-8")
         if when == MESSY_DATE:
             path = directory / f"gen-exemple-{when}-export-tableur.csv"
@@ -146,6 +150,27 @@ def write_samples(directory: str | Path = SAMPLE_DIR, seed: int = SEED) -> list[
         path.write_bytes(clean)
         written.append(path)
     return written
+
+
+def with_reported_indicators(snapshot: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
+    """The programme's other reported indicators, added to a sample snapshot: learners from the priority
+    neighbourhoods (about 17 % in 2017), positive outcomes six months after (about 74 %), free formations (about 77 %).
+
+    Each formation keeps its own rates from one snapshot to the next (drawn from its identifier, with a generator of
+    its own, so the other columns stay as they were).
+    """
+    out = snapshot.copy()
+    ids = out["id_formation"].astype(str)
+    keys = np.array([int.from_bytes(i.encode()[-8:].rjust(8, b"\0"), "big") % (1 << 32) for i in ids], dtype=np.uint64)
+    draws = np.array([np.random.default_rng([seed, int(k)]).random(3) for k in keys]).reshape(-1, 3)
+    learners = out["apprenants"].astype("Int64").fillna(0).to_numpy(dtype=np.int64)
+    qpv_rate = np.clip(0.17 + (draws[:, 0] - 0.5) * 0.24, 0.0, 0.6)
+    outcome_rate = np.clip(0.74 + (draws[:, 1] - 0.5) * 0.3, 0.3, 1.0)
+    insert_at = out.columns.get_loc("apprenants_boursiers") + 1
+    out.insert(insert_at, "apprenants_qpv", np.floor(learners * qpv_rate).astype(np.int64))
+    out.insert(insert_at + 1, "sorties_positives", np.floor(learners * outcome_rate).astype(np.int64))
+    out.insert(insert_at + 2, "gratuite", np.where(draws[:, 2] < 0.77, "oui", "non"))
+    return out
 
 
 def bundled_samples(directory: str | Path = SAMPLE_DIR) -> list[tuple[Path, date]]:

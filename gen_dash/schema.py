@@ -71,6 +71,16 @@ COLUMNS: tuple[Column, ...] = (
                     "dont jeunes peu ou pas qualifies", "de jeunes neet")),
     Column("apprenants_boursiers", "integer", "Dont boursiers", "Apprenants bénéficiant de l'aide financière (au plus le nombre d'apprenants).",
            minimum=0, aliases=("boursiers", "dont boursiers", "de boursiers")),
+    Column("apprenants_qpv", "integer", "Dont habitants des quartiers prioritaires (QPV)",
+           "Apprenants habitant un quartier prioritaire de la politique de la ville (au plus le nombre d'apprenants).",
+           minimum=0, aliases=("dont qpv", "qpv", "apprenants qpv", "habitants qpv", "dont habitants qpv",
+                               "quartiers prioritaires", "de qpv")),
+    Column("sorties_positives", "integer", "Sorties positives",
+           "Apprenants en emploi ou en formation six mois après (au plus le nombre d'apprenants).", minimum=0,
+           aliases=("dont sorties positives", "sorties positives", "sorties emploi formation", "de sorties positives")),
+    Column("gratuite", "string", "Formation gratuite", "La formation est-elle gratuite pour l'apprenant : oui ou non "
+           "(aussi o, n, vrai, faux, 1, 0, gratuite, payante).", pattern=r"^(oui|non)$",
+           aliases=("gratuite", "formation gratuite", "gratuit", "gratuite pour l apprenant")),
     Column("subvention_eur", "number", "Subvention (€)", "Montant de la subvention en euros.", minimum=0,
            aliases=("subvention", "montant subvention", "montant de la subvention", "subvention eur", "subvention euros")),
     Column("date_extraction", "date", "Date d'extraction", "Date de l'instantané.", aliases=("date d extraction", "date de l extraction", "extrait le")),
@@ -78,7 +88,9 @@ COLUMNS: tuple[Column, ...] = (
 
 BY_NAME = {c.name: c for c in COLUMNS}
 REQUIRED = tuple(c.name for c in COLUMNS if c.required)
-COUNT_COLUMNS = ("apprenants_femmes", "apprenants_neet", "apprenants_boursiers")
+COUNT_COLUMNS = ("apprenants_femmes", "apprenants_neet", "apprenants_boursiers", "apprenants_qpv", "sorties_positives")
+# The programme's other reported indicators: optional; shown only when a snapshot gives them.
+REPORTED_COLUMNS = ("apprenants_qpv", "sorties_positives", "gratuite")
 # A file with none of these (or all of them empty on every row) is a list of formations: valid, without learner figures.
 LEARNER_COLUMNS = ("apprenants", "apprenants_femmes", "apprenants_neet")
 

@@ -26,7 +26,7 @@ from gen_dash import config, geo
 from gen_dash.ingest import DERIVED_COLUMNS, PROBLEM_COLUMNS, Mapping, Report, Snapshot, read_snapshot
 from gen_dash.schema import COLUMNS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SAMPLE_PUBLISHER = "gen-dash (exemples fournis)"
 _TYPES = {"string": sa.Text, "integer": sa.Integer, "number": sa.Float, "date": sa.Date}
 _DERIVED = [name for name in DERIVED_COLUMNS if name != "ligne"]  # text; "ligne" is part of the key
@@ -149,9 +149,19 @@ def _add_mapping_column(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE snapshots ADD COLUMN correspondance TEXT"))
 
 
+def _add_reported_columns(conn: Connection) -> None:
+    # The programme's reported indicators (QPV, positive outcomes, free formations) joined the contract at version 3.
+    present = {c["name"] for c in sa.inspect(conn).get_columns("formations")}
+    for column in (formations.c.apprenants_qpv, formations.c.sorties_positives, formations.c.gratuite):
+        if column.name not in present:
+            conn.execute(sa.text(f"ALTER TABLE formations ADD COLUMN {column.name} "
+                                 f"{column.type.compile(dialect=conn.dialect)}"))
+
+
 MIGRATIONS = {
     1: lambda conn: metadata.create_all(conn, tables=[snapshots, formations, audit]),
     2: _add_mapping_column,
+    3: _add_reported_columns,
 }
 
 

@@ -38,6 +38,7 @@ class Targets:
     part_femmes: float
     vagues: tuple[Wave, ...]
     source: str = ""
+    part_qpv: float | None = None  # optional: a target for the share of learners from the priority neighbourhoods
 
     @property
     def enveloppe_totale(self) -> float:
@@ -91,6 +92,7 @@ def load_targets(path: str | Path = TARGETS_FILE) -> Targets:
         part_femmes=_share(_get(cibles, "part_femmes", (int, float), path, "[cibles]"), "part_femmes", path),
         vagues=tuple(sorted(waves, key=lambda w: w.numero)),
         source=str(data.get("source", "")),
+        part_qpv=_share(cibles["part_qpv"], "part_qpv", path) if "part_qpv" in cibles else None,
     )
     return targets
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import appstate as s
-from gen_dash import charts, metrics, tables
+from gen_dash import charts, fmt, metrics, tables
 
 view = s.page_header("Quotas : femmes et jeunes peu ou pas qualifiés")
 targets = view.targets
@@ -25,6 +25,15 @@ for key, label in LABELS.items():
         with columns[1]:
             s.show_chart(charts.gauge(local.loc[key, "part"], local.loc[key, "quota"], f"{label}, {view.territory.label}",
                                       reference=national.loc[key, "part"]), key=f"jauge_{key}_territoire")
+
+if "part_qpv" in metrics.reported(view.national):  # beside the two quotas, without a target unless targets.toml has one
+    st.subheader("Part d'apprenants des quartiers prioritaires (QPV)")
+    boxes = st.columns(1 if view.territory.national else 2)
+    target = view.targets.part_qpv
+    for box, label, rows in zip(boxes, ["France entière", view.territory.label], [view.national, view.rows]):
+        value = metrics.reported_share(rows, "part_qpv")
+        box.metric(label, fmt.percent(value) if value is not None else s.NOT_GIVEN, border=True,
+                   delta=fmt.quota_gap(value, target) if target else "sans objectif fixé", delta_color="off", delta_arrow="off")
 
 figures = view.territory.apply(metrics.figures_by_territory(view.national), "code")
 st.subheader("Par département")

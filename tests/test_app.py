@@ -75,8 +75,9 @@ HAND_HAUTE_GARONNE = {
 
 def sample_id(day: str) -> str:
     """The store number of the bundled sample of *day* (loaded on the test session's empty store)."""
-    from gen_dash import store
+    from gen_dash import sample, store
 
+    store.load_samples_once(store.engine(), sample.bundled_samples())  # as the dashboard does on an empty store
     history = store.history(store.engine())
     return str(int(history.loc[history["date_instantane"].astype(str) == day, "id"].iloc[0]))
 
@@ -240,7 +241,7 @@ def test_messy_upload_gives_the_figures_of_its_clean_twin():
     messy = upload(start(), MESSY, MESSY.name)
     twin = upload(start(), TWIN, TWIN.name)
     assert messy.session_state[s.SNAPSHOT] == s.UPLOAD_ID
-    assert headline(messy) == headline(twin) and len(headline(twin)) == 6
+    assert headline(messy) == headline(twin) and len(headline(twin)) == 9  # six, and the three reported indicators
     assert not messy.info  # no sample banner on the user's own data
     assert any("réparée" in m.value for m in messy.sidebar.markdown)
 

@@ -55,8 +55,10 @@ def server(tmp_path_factory):
     serve = _load_serve()
     port = _free_port()
     log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or SERVER_LOG, "w")
-    # A fresh var/ folder: the server starts as a new install does, and prints its first editor password.
-    env = {**os.environ, "GEN_DASH_VAR_DIR": str(tmp_path_factory.mktemp("var-serveur"))}
+    # A fresh var/ folder and store: the server starts as a new install does (it prints its first editor password),
+    # and what its tests publish stays out of the store the other tests read.
+    var = tmp_path_factory.mktemp("var-serveur")
+    env = {**os.environ, "GEN_DASH_VAR_DIR": str(var), "GEN_DASH_DATABASE_URL": f"sqlite:///{var / 'gen-dash.sqlite3'}"}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -95,7 +97,8 @@ def page(browser, server):
 
 
 def _metric(tab, label: str) -> str:
-    box = tab.locator('[data-testid="stMetric"]', has_text=label).first
+    title = tab.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True)
+    box = tab.locator('[data-testid="stMetric"]', has=title).first
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 

@@ -155,3 +155,18 @@ def test_column_mapping_on_the_command_line(own_names):
 def test_a_bad_mapping_is_a_french_error(own_names, flags, message):
     result = run("validate", str(own_names), "--json", *flags)
     assert result.returncode == 2 and message in json.loads(result.stdout)["erreur"]
+
+
+def test_summary_gives_the_reported_indicators_when_the_file_has_them(tmp_path):
+    from tests.conftest import make_csv, row
+
+    path = tmp_path / "indicateurs.csv"
+    path.write_bytes(make_csv([row(apprenants_qpv="4", sorties_positives="15", gratuite="oui"),
+                               row(id_formation="F2", apprenants="10", apprenants_femmes="5", apprenants_neet="5",
+                                   apprenants_qpv="1", sorties_positives="5", gratuite="non")]))
+    out = json.loads(run("summary", str(path), "--json").stdout)
+    assert (out["apprenants_qpv"], out["sorties_positives"]) == (5, 20)
+    assert out["part_qpv"] == pytest.approx(5 / 30) and out["part_sorties_positives"] == pytest.approx(20 / 30)
+    assert out["part_gratuites"] == 0.5
+    path.write_bytes(make_csv([row()]))
+    assert not {"apprenants_qpv", "part_qpv", "part_gratuites"} & set(json.loads(run("summary", str(path), "--json").stdout))

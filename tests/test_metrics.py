@@ -13,7 +13,9 @@ from gen_dash import metrics
 from gen_dash.ingest import read_snapshot
 from gen_dash.targets import load_targets
 from gen_dash.territory import Territory
-from tests.conftest import hand_csv, make_csv, row
+from tests.conftest import ROOT, hand_csv, make_csv, row
+
+ROOT_TARGETS = ROOT / "data" / "targets.toml"
 
 
 @pytest.fixture
@@ -209,3 +211,45 @@ def test_compare_with_nation_says_shares_against_their_quota(hand):
     assert table.loc["apprenants", ["territoire", "france"]].tolist() == [70, 140]
     assert table.loc["apprenants", "part_du_national"] == pytest.approx(0.5)
     assert table.loc["part_femmes", "quota"] == "au quota de 30\u00a0%" and table.loc["fabriques", "quota"] == ""
+
+
+def _reported_hand():
+    from tests.conftest import HAND_ROWS
+
+    extra = zip(["2", "1", "3", "5", "6", "8"], ["15", "8", "10", "20", "22", "30"], ["oui", "Oui", "non", "o", "oui", "payante"])
+    rows = [{**r, "apprenants_qpv": q, "sorties_positives": o, "gratuite": g} for r, (q, o, g) in zip(HAND_ROWS, extra)]
+    return read_snapshot(make_csv(rows), "indicateurs.csv").rows
+
+
+def test_the_reported_indicators_by_hand():
+    rows = _reported_hand()
+    assert metrics.reported(rows) == ["part_qpv", "part_sorties_positives", "part_gratuites"]
+    # QPV 25 of 140 learners, positive outcomes 105 of 140, free formations 4 of 6.
+    assert metrics.reported_share(rows, "part_qpv") == pytest.approx(25 / 140)
+    assert metrics.reported_share(rows, "part_sorties_positives") == pytest.approx(0.75)
+    assert metrics.reported_share(rows, "part_gratuites") == pytest.approx(4 / 6)
+    france = Territory.of(None, (), TABLE)
+    table = metrics.headline_figures(rows, load_targets(), france)
+    assert table.loc["part_qpv", ["libelle", "repere"]].tolist() == ["Part d'apprenants des quartiers prioritaires", ""]
+    occitanie = Territory.of("76", (), TABLE)
+    local = metrics.headline_figures(occitanie.apply(rows), load_targets(), occitanie, rows)
+    # Occitanie: QPV 2+1+3+5 = 11 of 70.
+    assert local.loc["part_qpv", "valeur"] == pytest.approx(11 / 70)
+    assert local.loc["part_qpv", "repere"] == "France : 17,9\u00a0%"
+
+
+def test_without_them_nothing_is_said(hand):
+    assert metrics.reported(hand) == []
+    assert "part_qpv" not in metrics.headline_figures(hand, load_targets()).index
+
+
+def test_a_qpv_target_in_the_targets_file_gives_the_gap_in_points(tmp_path):
+    from gen_dash.targets import load_targets as load
+
+    text = (ROOT_TARGETS.read_text(encoding="utf-8").replace("# part_qpv = 0.17", "part_qpv = 0.17"))
+    path = tmp_path / "targets.toml"
+    path.write_text(text, encoding="utf-8")
+    targets = load(path)
+    assert targets.part_qpv == 0.17
+    table = metrics.headline_figures(_reported_hand(), targets)
+    assert table.loc["part_qpv", "repere"] == "0,9\u00a0point au-dessus du quota de 17\u00a0%"

@@ -211,16 +211,22 @@ def test_the_mapping_is_kept_with_the_snapshot_and_the_bytes_unchanged(eng):
     assert back.rows[["id_formation", "vague"]].values.tolist() == [["A", 2]]
 
 
-def test_a_version_1_store_gets_the_mapping_column(tmp_path):
+def test_a_version_1_store_is_migrated_to_the_current_schema(tmp_path):
     url = f"sqlite:///{tmp_path / 'v1.sqlite3'}"
     old = sa.create_engine(url)
+    later = {"correspondance", "apprenants_qpv", "sorties_positives", "gratuite"}  # columns of versions 2 and 3
     with old.begin() as conn:
-        columns = [sa.Column(c.name, c.type, primary_key=c.primary_key) for c in store.snapshots.columns
-                   if c.name != "correspondance"]
-        v1 = sa.Table("snapshots", sa.MetaData(), *columns)
-        v1.create(conn)
+        v1 = sa.MetaData()
+        for table in (store.snapshots, store.formations, store.audit):
+            sa.Table(table.name, v1, *[sa.Column(c.name, c.type, primary_key=c.primary_key) for c in table.columns
+                                       if c.name not in later])
+        v1.create_all(conn)
         store.schema_version.create(conn)
         conn.execute(store.schema_version.insert().values(version=1))
     old.dispose()
     eng = store.engine(url)
     assert "correspondance" in {c["name"] for c in sa.inspect(eng).get_columns("snapshots")}
+    assert later - {"correspondance"} <= {c["name"] for c in sa.inspect(eng).get_columns("formations")}
+    published = store.publish(eng, make_csv([row(apprenants_qpv="3", gratuite="oui")]), "v3-2018-03-31.csv", by="alice")
+    back = store.load_snapshot(eng, published.id).rows
+    assert (back.loc[0, "apprenants_qpv"], back.loc[0, "gratuite"]) == (3, "oui")
