@@ -11,8 +11,9 @@ headline = metrics.headline_figures(view.rows, targets, territory, view.national
 for notice in metrics.sanity_notices(headline, territory):
     st.warning(f"À vérifier : {s.escape_md(notice)}", icon=":material/report:")
 
-columns = st.columns(3)
 for i, (key, line) in enumerate(headline.iterrows()):
+    if i % 3 == 0:  # a row of three at a time: on a phone the figures then stack in their own order
+        columns = st.columns(3)
     help_text = ("Valeur rapportée à la cible nationale." if territory.national and line["taux"] is not None
                  else "Un quota est un seuil : l'écart est donné en points." if line["nature"] == "part"
                  else "Part du total national." if line["part_du_national"] is not None else None)
