@@ -232,7 +232,7 @@ def _sidebar(listed: list[s.Entry]) -> s.View:
     _upload_panel(bar)
 
     for notice in st.session_state.get(s.URL_NOTICES, []):
-        bar.warning(f"Lien : {notice} ; ce paramètre est ignoré.", icon=":material/link_off:")
+        bar.warning(f"Lien : {s.escape_md(notice)} ; ce paramètre est ignoré.", icon=":material/link_off:")
 
     entry = by_id[chosen]
     if entry.replaced:

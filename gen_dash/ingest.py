@@ -29,7 +29,8 @@ import shapely
 from geopandas.array import GeometryArray
 
 from gen_dash import config, geo
-from gen_dash.schema import BY_NAME, COLUMNS, COUNT_COLUMNS, LEARNER_COLUMNS, REQUIRED, canonical_name
+from gen_dash.schema import (BY_NAME, COLUMNS, COUNT_COLUMNS, LARGEST, LEARNER_COLUMNS, PROGRAMME_START, REQUIRED,
+                             canonical_name)
 from gen_dash.text import fold, fold_series
 
 ERREUR = "erreur"
@@ -625,6 +626,12 @@ class _Reader:
             self.flag_texts(finite & (parsed < minimum), ERREUR, column,
                             "Valeur négative : un effectif ou un montant ne peut pas être inférieur à zéro."
                             if minimum == 0 else f"La valeur doit être au moins {minimum}.")
+        largest = LARGEST.get(column)
+        if largest is not None:
+            too_big = finite & (parsed > largest)
+            self.flag_texts(too_big, ERREUR, column, f"Montant démesuré « {{}} » : plus de {largest:,} € pour une formation "
+                            "(l'enveloppe d'une vague) ; vérifiez la cellule.".replace(",", "\u202f"))
+            finite &= ~too_big
         return self.spread(column, pd.array(np.where(finite, parsed, np.nan), dtype="Float64"))
 
     def _integers(self, column: str) -> pd.Series:
@@ -634,8 +641,12 @@ class _Reader:
         with np.errstate(invalid="ignore"):  # inf % 1 is NaN: not an integer either
             bad = (text.ne("").to_numpy() & ~number) | (number & (parsed % 1 != 0))
         self.flag_texts(bad, ERREUR, column, "« {} » n'est pas un nombre entier : écrivez un entier, par exemple 12.")
-        huge = ~bad & (np.abs(parsed) > _LARGEST_COUNT)
-        self.flag_texts(huge, ERREUR, column, "« {} » est bien trop grand pour un effectif ou un numéro : vérifiez la cellule.")
+        largest = _largest_wave() if column == "vague" else LARGEST.get(column, _LARGEST_COUNT)
+        huge = ~bad & (np.abs(parsed) > largest)
+        self.flag_texts(huge, ERREUR, column, f"Effectif démesuré « {{}} » : plus de {largest:,} pour une formation ; "
+                        "vérifiez la cellule.".replace(",", "\u202f") if column != "vague" else
+                        f"Vague « {{}} » inconnue : le fichier des objectifs décrit {largest - _WAVE_MARGIN} vague(s) ; "
+                        "vérifiez la cellule.")
         bad |= huge
         minimum = BY_NAME[column].minimum
         self.flag_texts((parsed < minimum) & ~bad, ERREUR, column,
@@ -655,8 +666,17 @@ class _Reader:
     def _dates(self, column: str) -> pd.Series:
         text = self.distinct(column)[1]
         parsed = _parse_dates(text)
-        self.flag_texts(text.ne("") & parsed.isna(), ERREUR, column, "« {} » n'est pas une date : écrivez 2016-12-15 ou 15/12/2016.")
-        return self.spread(column, parsed)
+        self.flag_texts((text.ne("") & parsed.isna()).to_numpy(), ERREUR, column,
+                        "« {} » n'est pas une date : écrivez 2016-12-15 ou 15/12/2016.")
+        # A date outside the programme's time is a typo, never a figure: before its start, or in the future.
+        today = pd.Timestamp(date.today())
+        latest = today + pd.Timedelta(days=1 if column == "date_extraction" else 366)
+        early, late = (parsed < pd.Timestamp(PROGRAMME_START)).to_numpy(), (parsed > latest).to_numpy()
+        self.flag_texts(early, ERREUR, column, "Date « {} » avant le début du programme (2015) : vérifiez la cellule.")
+        self.flag_texts(late, ERREUR, column, "Date « {} » dans le futur : " + ("une extraction ne peut pas être datée "
+                        "de plus d'un jour après aujourd'hui." if column == "date_extraction"
+                        else "au plus un an après aujourd'hui ; vérifiez la cellule."))
+        return self.spread(column, parsed.where(~(early | late)))
 
     def _duplicates(self) -> None:
         codes, ids = self.distinct("id_formation")
@@ -975,6 +995,20 @@ class _Reader:
             except ValueError:
                 return None
         return None
+
+
+_WAVE_MARGIN = 3  # waves the targets file does not describe yet, but may soon
+
+
+@functools.cache
+def _largest_wave() -> int:
+    """The highest plausible wave number: the targets file's last wave, plus a margin."""
+    from gen_dash.targets import TargetsError, load_targets
+
+    try:
+        return max(w.numero for w in load_targets().vagues) + _WAVE_MARGIN
+    except TargetsError:
+        return 99
 
 
 def _communes_of(codes: pd.Series, columns: list[str]) -> pd.DataFrame:

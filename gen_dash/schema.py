@@ -88,6 +88,12 @@ COLUMNS: tuple[Column, ...] = (
 
 BY_NAME = {c.name: c for c in COLUMNS}
 REQUIRED = tuple(c.name for c in COLUMNS if c.required)
+# Plausible values (« effectif démesuré » beyond): no total can overflow, and a typo of a few zeros is caught.
+# A formation of more learners than the whole programme's target, or a subsidy above a wave's envelope, is a typo.
+LARGEST = {"places": 10_000, "apprenants": 10_000, "apprenants_femmes": 10_000, "apprenants_neet": 10_000,
+           "apprenants_boursiers": 10_000, "apprenants_qpv": 10_000, "sorties_positives": 10_000,
+           "subvention_eur": 5_000_000}
+PROGRAMME_START = "2015-01-01"  # the programme's first labels: a date before it is a typo
 COUNT_COLUMNS = ("apprenants_femmes", "apprenants_neet", "apprenants_boursiers", "apprenants_qpv", "sorties_positives")
 # The programme's other reported indicators: optional; shown only when a snapshot gives them.
 REPORTED_COLUMNS = ("apprenants_qpv", "sorties_positives", "gratuite")

@@ -25,7 +25,7 @@ ERRORS = [
     ("required id missing", [row(id_formation="")], "id_formation", "obligatoire"),
     ("count of the wrong type", [row(apprenants="douze")], "apprenants", "n'est pas un nombre entier"),
     ("fractional count", [row(apprenants="12.5")], "apprenants", "n'est pas un nombre entier"),
-    ("absurdly large count", [row(apprenants="1e20")], "apprenants", "bien trop grand"),
+    ("absurdly large count", [row(apprenants="1e20")], "apprenants", "Effectif démesuré"),
     ("wave zero", [row(vague="0")], "vague", "au moins 1"),
     ("wave not a number", [row(vague="deux")], "vague", "nombre entier"),
     ("count below zero", [row(apprenants_neet="-1")], "apprenants_neet", "négatif"),
@@ -486,3 +486,30 @@ def test_a_half_filled_table_is_still_caught_row_by_row():
 def test_some_learner_columns_without_the_others_is_refused():
     with pytest.raises(SnapshotError, match="apprenants_femmes"):
         read_snapshot(make_csv([row(apprenants_femmes=None, apprenants_neet=None)]), "partiel.csv")
+
+
+# --------------------------------------------------------------------------- plausible values only
+
+@pytest.mark.parametrize("cells, column, fragment", [
+    ({"date_labellisation": "0000-01-01"}, "date_labellisation", "avant le début du programme (2015)"),
+    ({"date_labellisation": "0001-01-01"}, "date_labellisation", "avant le début du programme (2015)"),
+    ({"date_labellisation": "9999-12-31"}, "date_labellisation", "dans le futur : au plus un an après aujourd'hui"),
+    ({"date_extraction": "0000-01-01"}, "date_extraction", "avant le début du programme"),
+    ({"date_extraction": "2099-01-01"}, "date_extraction", "ne peut pas être datée de plus d'un jour après aujourd'hui"),
+    ({"apprenants": str(2**53), "apprenants_femmes": "1", "apprenants_neet": "1"}, "apprenants",
+     "Effectif démesuré « 9007199254740992 » : plus de 10\u202f000 pour une formation"),
+    ({"subvention_eur": "1e308"}, "subvention_eur", "Montant démesuré « 1e308 » : plus de 5\u202f000\u202f000 €"),
+    ({"vague": "1000000000000000"}, "vague", "Vague « 1000000000000000 » inconnue : le fichier des objectifs décrit 2"),
+])
+def test_an_impossible_value_rejects_its_row(cells, column, fragment):
+    snapshot = read_snapshot(make_csv([row(**cells), row(id_formation="OK")]), "f.csv")
+    assert snapshot.rows["id_formation"].tolist() == ["OK"]
+    errors = problems_of(snapshot, ERREUR)
+    assert any(fragment in m for m in errors.loc[errors["colonne"] == column, "message"]), errors.to_dict("records")
+
+
+def test_no_total_can_overflow():
+    rows = [row(id_formation=f"X{i}", apprenants="10000", apprenants_femmes="5000", apprenants_neet="5000")
+            for i in range(1100)]
+    snapshot = read_snapshot(make_csv(rows), "grand.csv")
+    assert int(snapshot.rows["apprenants"].sum()) == 11_000_000  # the largest plausible total, far from any overflow
