@@ -29,8 +29,8 @@ import shapely
 from geopandas.array import GeometryArray
 
 from gen_dash import config, geo
-from gen_dash.schema import (BY_NAME, COLUMNS, COUNT_COLUMNS, LARGEST, LEARNER_COLUMNS, PROGRAMME_START, REQUIRED,
-                             canonical_name)
+from gen_dash.schema import (BY_NAME, COLUMNS, COUNT_COLUMNS, DERIVED_TITLES, LARGEST, LEARNER_COLUMNS, PROGRAMME_START,
+                             REQUIRED, canonical_name)
 from gen_dash.text import fold, fold_series
 
 ERREUR = "erreur"
@@ -430,6 +430,10 @@ class _Reader:
         self.mapping = mapping
         mapped = self._mapped_positions(headers)
         extras: dict[str, int] = {}
+        # Names an extra column may not take, case and accents aside: every column the dashboard reads, adds or
+        # displays (« Ligne du fichier », « Apprenants »), and the extra columns before it.
+        taken = {fold(n) for c in COLUMNS for n in (c.name, c.title)} | {fold(n) for n in (*DERIVED_COLUMNS,
+                                                                                          *DERIVED_TITLES.values())}
         for pos, header in enumerate(headers):
             canonical = mapped.get(pos) or (None if pos in mapped or canonical_name(header) in dict(mapping.columns)
                                             else canonical_name(header))
@@ -440,7 +444,7 @@ class _Reader:
                 if canonical:
                     self._file_warning(header, f"La colonne « {header} » reprend « {self.written[canonical]} » "
                                        f"({canonical}) : seule la première est lue, l'autre est conservée telle quelle.")
-                extras[_unique(header, extras, {*self.written, *DERIVED_COLUMNS})] = pos
+                extras[_unique(header, taken)] = pos
         self.extras = {h: raw[pos] for h, pos in extras.items()}
         self._constant_values()
         if "nom_fabrique" not in self.written and "porteur" in self.written:
@@ -1018,11 +1022,13 @@ def _communes_of(codes: pd.Series, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: communes[c].array.take(found, allow_fill=True) for c in columns}, index=codes.index)
 
 
-def _unique(header: str, taken: dict, reserved: set[str]) -> str:
-    """*header*, or ``header (2)``, ``header (3)``... when that name is taken or reserved."""
+def _unique(header: str, taken: set[str]) -> str:
+    """*header*, or ``header (2)``, ``header (3)``... when that name, case and accents aside, is in *taken* (the
+    folded names already used, which the chosen one joins)."""
     name, n = header, 2
-    while name in taken or name in reserved:
+    while fold(name) in taken:
         name, n = f"{header} ({n})", n + 1
+    taken.add(fold(name))
     return name
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from gen_dash import fmt
-from gen_dash.schema import BY_NAME, COLUMNS
+from gen_dash.schema import BY_NAME, COLUMNS, DERIVED_TITLES
 from gen_dash.territory import Territory
 from gen_dash.text import fold_series
 
-DERIVED_LABELS = {"ligne": "Ligne du fichier", "code_region": "Région", "cle_fabrique": "Clé de fabrique",
-                  "localisation": "Situé par"}
+DERIVED_LABELS = DERIVED_TITLES
 
 
 def readable_rows(rows: pd.DataFrame) -> pd.DataFrame:

@@ -612,3 +612,12 @@ def test_a_link_puts_no_markup_on_the_page(query):
     for text in shown:  # every Markdown character from the link is escaped: nothing renders as a link, image or style
         for token in ("](", "![", ":red[", "**", "<b>"):
             assert token not in text, text
+
+
+def test_a_file_whose_extra_columns_collide_shows_every_page():
+    data = make_csv([{**row(), "Apprenants": "99", "Ligne du fichier": "x", "Commentaire": "a", "commentaire": "b"}])
+    at = upload(start(), data, "collisions-2018-01-15.csv")
+    for page in ("pages/data.py", "pages/territories.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+    assert at.get("download_button")  # the exports are offered (their tables have unique columns)

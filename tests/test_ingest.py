@@ -513,3 +513,20 @@ def test_no_total_can_overflow():
             for i in range(1100)]
     snapshot = read_snapshot(make_csv(rows), "grand.csv")
     assert int(snapshot.rows["apprenants"].sum()) == 11_000_000  # the largest plausible total, far from any overflow
+
+
+@pytest.mark.parametrize("extra, expected", [
+    (["Ligne du fichier"], ["Ligne du fichier (2)"]),  # a title the Données page shows
+    (["Apprenants"], ["Apprenants (2)"]),  # equal but for case to a column already read
+    (["Commentaire", "commentaire", "COMMENTAIRE"], ["Commentaire", "commentaire (2)", "COMMENTAIRE (3)"]),
+    (["Région", "region"], ["Région (2)", "region (3)"]),  # « region (2) » folds as « Région (2) »
+    (["Situé par", "Clé de fabrique"], ["Situé par (2)", "Clé de fabrique (2)"]),
+])
+def test_an_extra_column_never_collides_with_another_name(extra, expected):
+    from gen_dash import tables
+
+    header = list(row()) + extra
+    data = make_csv([{**row(), **{h: f"v{i}" for i, h in enumerate(extra)}}], header=header)
+    snapshot = read_snapshot(data, "collisions.csv")
+    assert set(expected) <= set(snapshot.rows.columns)
+    assert tables.readable_rows(snapshot.rows).columns.is_unique
