@@ -93,10 +93,14 @@ def _pair(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def _mapping(args: argparse.Namespace) -> Mapping:
+    """The column mapping the command's --colonne and --valeur give."""
+    return Mapping(tuple(sorted(args.colonne)), tuple(sorted(args.valeur)))
+
+
 def _read(args: argparse.Namespace) -> Snapshot:
-    """The command's file, read with the mapping its --colonne and --valeur give."""
-    mapping = Mapping(tuple(sorted(args.colonne)), tuple(sorted(args.valeur)))
-    return read_snapshot(args.file, mapping=mapping)
+    """The command's file, read with its mapping."""
+    return read_snapshot(args.file, mapping=_mapping(args))
 
 
 def _positive_float(text: str) -> float:
@@ -225,7 +229,7 @@ def _publish(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise SnapshotError(f"Impossible de lire {path} : {exc.strerror or exc}.") from None
     published = store.publish(store.engine(), data, path.name, by=args.by, snapshot_date=args.date, label=args.label,
-                              mapping=Mapping(tuple(sorted(args.colonne)), tuple(sorted(args.valeur))))
+                              mapping=_mapping(args))
     _out(args, {"id": published.id, "date": published.date.isoformat(), "libelle": published.label,
                 "lignes_acceptees": published.rows, "lignes_rejetees": published.rejected, "sha256": published.sha256},
          f"Publié : instantané n° {published.id} « {published.label} » du {fmt.day(published.date)} ; "

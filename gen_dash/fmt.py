@@ -95,15 +95,18 @@ def covered(value) -> str:
     return "–" if _missing(value) else "couvert" if value else "non couvert"
 
 
-def by_nature(value, nature: str) -> str:
-    """Format *value* as a ``part`` (percent), ``euros``, ``couverture`` (one département) or a number."""
+def by_nature(value, nature: str, missing: str = "–") -> str:
+    """Format *value* as a ``part`` (percent), ``euros``, ``couverture`` (one département) or a number; *missing*
+    where there is no value (« non renseigné » for a figure the snapshot does not give)."""
+    if _missing(value):
+        return missing
     return {"part": percent, "euros": euros, "couverture": covered}.get(nature, number)(value)
 
 
-def signed_change(value, nature: str) -> str:
+def signed_change(value, nature: str, missing: str = "–") -> str:
     """A change with its sign: ``+1 500``, ``−2,1 pt`` for a share, ``+12 000 €``."""
     if _missing(value):
-        return "–"
+        return missing
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     magnitude = abs(float(value))
     if nature == "part":

@@ -58,6 +58,7 @@ _OVERSEAS = {"975": "Saint-Pierre-et-Miquelon (975)", "977": "Saint-Barthélemy 
              "984": "Les Terres australes et antarctiques françaises (984)", "986": "Wallis-et-Futuna (986)",
              "987": "La Polynésie française (987)", "988": "La Nouvelle-Calédonie (988)", "989": "Clipperton (989)"}
 _OVERSEAS_CODE = r"^9(7[5-8]|8\d)\d{2}$"
+_OVERSEAS_MESSAGE = "{} est une collectivité d'outre-mer, hors du programme (qui couvre les 101 départements)."
 _OVERSEAS_POSTAL = r"^(97133|97150|975|98)"  # Saint-Barthélemy and Saint-Martin share Guadeloupe's 971 prefix
 # Threads that run Arrow kernels (which release the GIL) side by side; a few keep two to eight cores busy.
 _WORKERS = min(8, os.cpu_count() or 1)
@@ -782,8 +783,7 @@ class _Reader:
         self.flag(unknown_cc & kept, AVERTISSEMENT, "code_commune",
                   "Code commune inconnu : la ligne est gardée, située par « {} ».", by)
         overseas = cc_text.str.match(_OVERSEAS_CODE, na=False)
-        self.flag(unknown_cc & ~kept & overseas, ERREUR, "code_commune",
-                  "{} est une collectivité d'outre-mer, hors du programme (qui couvre les 101 départements).",
+        self.flag(unknown_cc & ~kept & overseas, ERREUR, "code_commune", _OVERSEAS_MESSAGE,
                   cc_text.str.slice(0, 3).map(_OVERSEAS).fillna("Ce territoire"))
         self.flag(unknown_cc & ~kept & ~overseas, ERREUR, "code_commune",
                   "Code commune inconnu : indiquez le code INSEE à 5 caractères (pas le code postal), par exemple 93066.")
@@ -801,8 +801,7 @@ class _Reader:
         unknown_dep = unknown_dep & ~dep_text.str.fullmatch(r"20(\s*-.*)?", na=False)  # the old Corsica: said above
         self.flag(unknown_dep & kept, AVERTISSEMENT, "code_departement",
                   "Département inconnu : la ligne est gardée, située par « {} ».", by)
-        self.flag(unknown_dep & ~kept & overseas_dep, ERREUR, "code_departement",
-                  "{} est une collectivité d'outre-mer, hors du programme (qui couvre les 101 départements).",
+        self.flag(unknown_dep & ~kept & overseas_dep, ERREUR, "code_departement", _OVERSEAS_MESSAGE,
                   dep_text.str.slice(0, 3).map(_OVERSEAS).fillna("Ce territoire"))
         self.flag(unknown_dep & ~kept & ~overseas_dep, ERREUR, "code_departement",
                   "Département inconnu : indiquez son code (01 à 95, 2A, 2B, 971 à 974, 976) ou son nom.")

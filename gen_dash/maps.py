@@ -143,9 +143,8 @@ def departement_map(
         For a share, the quota the colours are centred on.
     """
     ind = INDICATORS[indicator]
-    shown = figures if focus is None else figures[figures["code"].isin(focus)]
     extra = [_swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
-    m = _choropleth(figures, ind, classify(shown[ind.column], ind, quota), focus, assets_url, tiles, extra)
+    m = _choropleth(figures, ind, focus, assets_url, tiles, extra, quota)
     if len(fabriques):
         _fabrique_markers(fabriques, *asset_links(assets_url)).add_to(m)
     return m
@@ -175,7 +174,7 @@ def coverage_map(
     ind = Indicator("part_couverte", f"Part de la population à moins de {fmt.number(radius_km)} km d'une fabrique", "coverage")
     extra = [_swatch("#6a6f7a", "commune à plus de " + fmt.number(radius_km) + " km (taille : population)"),
              _swatch("#000091", "site suggéré (numéro : ordre de choix)", border="#ffffff")]
-    m = _choropleth(figures, ind, classify(figures[ind.column], ind), focus, assets_url, tiles, extra)
+    m = _choropleth(figures, ind, focus, assets_url, tiles, extra)
     if len(uncovered):
         lon, lat = geo.inset_points(uncovered["code_departement"], uncovered["lon"], uncovered["lat"])
         points = [[round(y, 4), round(x, 4), str(n), fmt.number(p), max(2.0, min(9.0, (float(p) ** 0.5) / 25))]
@@ -189,11 +188,13 @@ def coverage_map(
     return m
 
 
-def _choropleth(figures: pd.DataFrame, ind: Indicator, scheme: Classes, focus: list[str] | None, assets_url: str,
-                tiles: tuple[str, str] | None, legend_extra: list[str]) -> folium.Map:
-    """The map every page shares: départements coloured by *ind* in the classes of *scheme* (the fill and the legend
-    both come from it), région borders, DROM insets (France only), legend, zoom to *focus*; départements outside the
-    focus in grey."""
+def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, assets_url: str,
+                tiles: tuple[str, str] | None, legend_extra: list[str], quota: float | None = None) -> folium.Map:
+    """The map every page shares: départements coloured by *ind* in the classes of the départements on screen (the
+    fill and the legend both come from them), région borders, DROM insets (France only), legend, zoom to *focus*;
+    départements outside the focus in grey."""
+    shown = figures if focus is None else figures[figures["code"].isin(focus)]
+    scheme = classify(shown[ind.column], ind, quota)
     scripts, styles = asset_links(assets_url)
     values = figures.set_index("code")
     focus_set = set(focus) if focus else None
@@ -500,8 +501,7 @@ def changes_map(changes: pd.DataFrame, focus: list[str] | None = None, assets_ur
     ind = Indicator("changements", "Formations ajoutées, retirées ou modifiées", "count", "aucun changement")
     figures = changes_by_departement(changes)
     extra = [_swatch(colour, f"formation {status}") for status, colour in _STATUS_COLOURS.items()]
-    shown = figures if focus is None else figures[figures["code"].isin(focus)]
-    m = _choropleth(figures, ind, classify(shown["changements"], ind), focus, assets_url, tiles, extra)
+    m = _choropleth(figures, ind, focus, assets_url, tiles, extra)
     placed = changes.dropna(subset=["latitude", "longitude"])
     if len(placed):
         lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])

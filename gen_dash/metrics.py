@@ -138,7 +138,7 @@ def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.D
         for column in COUNTS:
             out[column] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["subvention_eur"] = out["subvention_eur"].fillna(0).astype("float64")
-    if len(rows) and rows["subvention_eur"].isna().all():
+    if not gives(rows["subvention_eur"]):
         out["subvention_eur"] = np.nan
     _add_shares(out)
     out["apprenants_pour_100k"] = (out["apprenants"].astype("float64") / out["population"] * 1e5).where(
@@ -353,7 +353,12 @@ def _headline_values(rows: pd.DataFrame) -> dict:
 
 def _amount(values: pd.Series) -> float | None:
     """A sum of euros, None when the file gives none (a list without subsidies is not « 0 € »)."""
-    return None if len(values) and values.isna().all() else float(values.sum())
+    return float(values.sum()) if gives(values) else None
+
+
+def gives(values: pd.Series) -> bool:
+    """Whether a snapshot gives this figure at all: not a column left empty on every row (no row: nothing to say)."""
+    return not len(values) or bool(values.notna().any())
 
 
 def _reference_text(key: str, line: pd.Series, territory: Territory) -> str:

@@ -143,25 +143,21 @@ def _writing(eng: Engine):
     return eng.connect().execution_options(write=True)
 
 
-def _add_mapping_column(conn: Connection) -> None:
-    # A store created at version 1 has no mapping column; one created now has it from create_all.
-    if "correspondance" not in {c["name"] for c in sa.inspect(conn).get_columns("snapshots")}:
-        conn.execute(sa.text("ALTER TABLE snapshots ADD COLUMN correspondance TEXT"))
-
-
-def _add_reported_columns(conn: Connection) -> None:
-    # The programme's reported indicators (QPV, positive outcomes, free formations) joined the contract at version 3.
-    present = {c["name"] for c in sa.inspect(conn).get_columns("formations")}
-    for column in (formations.c.apprenants_qpv, formations.c.sorties_positives, formations.c.gratuite):
-        if column.name not in present:
-            conn.execute(sa.text(f"ALTER TABLE formations ADD COLUMN {column.name} "
-                                 f"{column.type.compile(dialect=conn.dialect)}"))
+def _add_columns(*columns: sa.Column):
+    """A migration adding *columns* to their table where it lacks them (a store created since has them already)."""
+    def migrate(conn: Connection) -> None:
+        for column in columns:
+            if column.name not in {c["name"] for c in sa.inspect(conn).get_columns(column.table.name)}:
+                conn.execute(sa.text(f"ALTER TABLE {column.table.name} ADD COLUMN {column.name} "
+                                     f"{column.type.compile(dialect=conn.dialect)}"))
+    return migrate
 
 
 MIGRATIONS = {
     1: lambda conn: metadata.create_all(conn, tables=[snapshots, formations, audit]),
-    2: _add_mapping_column,
-    3: _add_reported_columns,
+    2: _add_columns(snapshots.c.correspondance),  # the column mapping a file was read with
+    # The programme's reported indicators (QPV, positive outcomes, free formations).
+    3: _add_columns(formations.c.apprenants_qpv, formations.c.sorties_positives, formations.c.gratuite),
 }
 
 

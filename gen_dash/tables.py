@@ -55,12 +55,8 @@ def french(frame: pd.DataFrame, natures: dict[str, str], missing: str = "–") -
     *missing* where there is no value."""
     out = frame.copy()
     for column, nature in natures.items():
-        out[column] = [_shown(v, nature, fmt.by_nature, missing) for v in out[column]]
+        out[column] = [fmt.by_nature(v, nature, missing) for v in out[column]]
     return out
-
-
-def _shown(value, nature: str, write, missing: str) -> str:
-    return missing if value is None or (not isinstance(value, str) and pd.isna(value)) else write(value, nature)
 
 
 def as_points(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -86,7 +82,7 @@ def french_by_row(frame: pd.DataFrame, columns: list[str], nature: str = "nature
     out = frame.copy()
     for column in columns:
         write = fmt.signed_change if column in signed else fmt.by_nature
-        out[column] = [_shown(v, n, write, missing) for v, n in zip(out[column], out[nature])]
+        out[column] = [write(v, n, missing) for v, n in zip(out[column], out[nature])]
     return out
 
 

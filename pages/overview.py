@@ -17,8 +17,7 @@ for i, (key, line) in enumerate(headline.iterrows()):
     help_text = ("Valeur rapportée à la cible nationale." if territory.national and line["taux"] is not None
                  else "Un quota est un seuil : l'écart est donné en points." if line["nature"] == "part"
                  else "Part du total national." if line["part_du_national"] is not None else None)
-    value = s.NOT_GIVEN if line["valeur"] is None or line["valeur"] != line["valeur"] else fmt.by_nature(line["valeur"],
-                                                                                                         line["nature"])
+    value = fmt.by_nature(line["valeur"], line["nature"], s.NOT_GIVEN)
     columns[i % 3].metric(line["libelle"], value, delta=None if value == s.NOT_GIVEN else line["repere"] or None,
                           delta_color="off", delta_arrow="off", border=True, help=help_text)
 if not territory.national:

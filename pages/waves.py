@@ -40,7 +40,7 @@ else:
                   part_subvention="Part des subventions nationales de la vague")
 st.dataframe(tables.french(progress, natures, view.missing), hide_index=True, width="stretch", column_order=list(labels),
              column_config=labels)
-if view.national["subvention_eur"].isna().all():
+if not metrics.gives(view.national["subvention_eur"]):
     st.caption(f"Subventions : {s.NOT_GIVEN} dans cet instantané.")
 elif territory.national:
     s.show_chart(charts.budget_by_wave(progress), key="vagues_budget")

@@ -520,7 +520,7 @@ def test_one_snapshot_counts_per_date(own_store):
     history = s.store.history(s.engine())
     first, second = (history[history["libelle"] == f"Juin 2017, {t}"].iloc[0] for t in ("premier", "second"))
     assert not first["compte"] and first["remplace_par"] == second["id"] and second["compte"]
-    assert any(f"remplacé par le n° {second['id']}" in c.value for c in at.sidebar.caption) is False  # the second is on screen
+    assert not any(f"remplacé par le n° {second['id']}" in c.value for c in at.sidebar.caption)  # the second is on screen
     at.switch_page("pages/evolution.py").run()
     table = at.dataframe[0].value.set_index("date")
     assert table.loc["30 juin 2017", "apprenants"] == "210"  # 6 × 35: the second publication counts
