@@ -7,13 +7,12 @@ URL, then runs the chosen page.
 
 from __future__ import annotations
 
-import json
 
 import streamlit as st
 
 import appstate as s
-from gen_dash import fmt, store
-from gen_dash.ingest import Mapping, MissingColumns, SnapshotError
+from gen_dash import fmt
+from gen_dash.snapshot import Mapping, MissingColumns, SnapshotError
 from gen_dash.schema import BY_NAME
 from gen_dash.territory import Territory
 
@@ -88,12 +87,10 @@ def _on_upload(mapping: Mapping | None = None) -> None:
     if uploaded is None:
         return
     data = uploaded.getvalue()
-    digest = store.sha256(data)
     if mapping is None:
         st.session_state.pop(s.UPLOAD_MISSING, None)
     try:
-        snapshot = s.snapshot_from_upload(digest, data, uploaded.name,
-                                          json.dumps(mapping.to_dict(), sort_keys=True) if mapping else "")
+        snapshot = s.snapshot_from_upload(data, uploaded.name, mapping)
     except SnapshotError as exc:  # read_snapshot turns whatever goes wrong with a file into one
         st.session_state[s.UPLOAD_ERROR] = (uploaded.file_id, str(exc))
         if isinstance(exc, MissingColumns):

@@ -6,7 +6,6 @@ what one browser session has chosen (territory, snapshot, uploaded file).
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from gen_dash import access, config, fmt, geo, maps, metrics, sample, store
-from gen_dash.ingest import ERREUR, Mapping, Snapshot, SnapshotError, read_snapshot
+from gen_dash import access, config, fmt, geo, maps, metrics, sample, store, upload
+from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
 from gen_dash.targets import Targets, load_targets
 from gen_dash.territory import Territory
 
@@ -148,11 +147,13 @@ def published(snapshot_id: int) -> Snapshot:
     return _published(store.database_url(), snapshot_id)
 
 
-@st.cache_resource(show_spinner="Lecture du fichier…", max_entries=8, ttl=3600)
-def snapshot_from_upload(digest: str, _data: bytes, name: str, mapping: str = "") -> Snapshot:
-    """An uploaded file as read, keyed by its SHA-256 and the column mapping (JSON of :meth:`Mapping.to_dict`, empty
-    for none); only its uploader has its bytes, they are not hashed again."""
-    return read_snapshot(_data, name, mapping=Mapping.from_dict(json.loads(mapping)) if mapping else None)
+def snapshot_from_upload(data: bytes, name: str, mapping: Mapping | None = None) -> Snapshot:
+    """An uploaded file as read, in a process of its own (:func:`gen_dash.upload.read_upload`).
+
+    Not cached: the session keeps what it uploaded (``UPLOADED``) and nobody else sees it, so a server-wide cache
+    would only keep the memory of closed sessions.
+    """
+    return upload.read_upload(data, name, mapping)
 
 
 def mapping_choices(missing: list[str]) -> Mapping:

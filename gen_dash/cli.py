@@ -21,7 +21,8 @@ import pandas as pd
 from gen_dash import compare, export, fmt, geo, store
 from gen_dash.access import hash_password
 from gen_dash.coverage import coverage_report
-from gen_dash.ingest import ERREUR, Mapping, Snapshot, SnapshotError, read_snapshot
+from gen_dash.ingest import read_snapshot
+from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
 from gen_dash.metrics import REPORTED, fabriques_of, reported, reported_share, summary_figures
 from gen_dash.targets import load_targets
 

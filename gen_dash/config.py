@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -11,13 +12,17 @@ REFERENCE_DIR = DATA_DIR / "reference"
 SAMPLE_DIR = DATA_DIR / "sample"
 TARGETS_FILE = DATA_DIR / "targets.toml"
 SCHEMA_FILE = DATA_DIR / "schema" / "snapshot.schema.json"
+# Threads that run Arrow kernels (which release the GIL) side by side; a few keep two to eight cores busy.
+ARROW_THREADS = min(8, os.cpu_count() or 1)
 
 
 def _int_env(name: str, default: int) -> int:
+    """A positive whole number from the environment; the default when unset or not one."""
     try:
-        return int(os.environ.get(name, default))
+        value = int(os.environ.get(name, default))
     except ValueError:
         return default
+    return value if value > 0 else default
 
 
 def var_dir() -> Path:
@@ -26,14 +31,39 @@ def var_dir() -> Path:
     return Path(os.environ.get("GEN_DASH_VAR_DIR", "").strip() or ROOT / "var")
 
 
-def max_upload_bytes() -> int:
-    """Largest snapshot file accepted, in bytes (``GEN_DASH_MAX_MB``, default 50)."""
-    return _int_env("GEN_DASH_MAX_MB", 50) * 1_000_000
+@dataclass(frozen=True)
+class Limits:
+    """What one snapshot file may hold; each is checked before the work it bounds (see the file contract)."""
+
+    bytes: int = 50_000_000  # GEN_DASH_MAX_MB
+    rows: int = 500_000  # GEN_DASH_MAX_ROWS
+    columns: int = 200  # GEN_DASH_MAX_COLUMNS
+    cell: int = 10_000  # GEN_DASH_MAX_CELL, characters in one cell
+    line: int = 100_000  # GEN_DASH_MAX_LINE, bytes on one line of a CSV file
+    xlsx_bytes: int = 200_000_000  # GEN_DASH_MAX_XLSX_MB, a classeur's content once decompressed
+    seconds: int = 60  # GEN_DASH_READ_SECONDS, time one upload's reading may take (see gen_dash.upload)
+    memory: int = 2_000_000_000  # GEN_DASH_READ_MEMORY_MB, memory it may take
+
+    @property
+    def shared_strings(self) -> int:
+        """Bytes of a classeur's shared texts: a quarter of its content (one cell cannot hide a huge text)."""
+        return self.xlsx_bytes // 4
 
 
-def max_rows() -> int:
-    """Largest number of rows accepted in one snapshot (``GEN_DASH_MAX_ROWS``, default 500 000)."""
-    return _int_env("GEN_DASH_MAX_ROWS", 500_000)
+def limits(**changes) -> Limits:
+    """The limits as configured by the environment, with *changes* (``limits(rows=3)``) on top."""
+    mega = 1_000_000
+    configured = Limits(
+        bytes=_int_env("GEN_DASH_MAX_MB", 50) * mega,
+        rows=_int_env("GEN_DASH_MAX_ROWS", Limits.rows),
+        columns=_int_env("GEN_DASH_MAX_COLUMNS", Limits.columns),
+        cell=_int_env("GEN_DASH_MAX_CELL", Limits.cell),
+        line=_int_env("GEN_DASH_MAX_LINE", Limits.line),
+        xlsx_bytes=_int_env("GEN_DASH_MAX_XLSX_MB", 200) * mega,
+        seconds=_int_env("GEN_DASH_READ_SECONDS", Limits.seconds),
+        memory=_int_env("GEN_DASH_READ_MEMORY_MB", 2000) * mega,
+    )
+    return replace(configured, **changes)
 
 
 def basemap() -> tuple[str, str] | None:

@@ -7,14 +7,10 @@ written in the file, the value and a French message saying what to fix.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import itertools
-import os
+import logging
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -24,25 +20,21 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 import shapely
 from geopandas.array import GeometryArray
 
 from gen_dash import config, geo
+from gen_dash.config import Limits
 from gen_dash.schema import (BY_NAME, COLUMNS, COUNT_COLUMNS, DERIVED_TITLES, LARGEST, LEARNER_COLUMNS, PROGRAMME_START,
                              REQUIRED, canonical_name)
-from gen_dash.text import fold, fold_series
+from gen_dash.snapshot import (AVERTISSEMENT, DERIVED_COLUMNS, ERREUR, PROBLEM_COLUMNS, Mapping, MissingColumns, Report,
+                               Snapshot, SnapshotError)
+from gen_dash.table import Table, read_table, too_many_rows
+from gen_dash.text import fold, fold_series, os_error
 
-ERREUR = "erreur"
-AVERTISSEMENT = "avertissement"
-PROBLEM_COLUMNS = ["gravite", "ligne", "colonne", "valeur", "message"]
 _LOCATION_COLUMNS = ("code_commune", "code_postal", "commune", "code_departement", "latitude", "longitude")
-DERIVED_COLUMNS = ["ligne", "code_region", "cle_fabrique", "localisation"]  # the columns the reading adds, in order
 
-_SEPARATORS = (";", ",", "\t", "|")
-_SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 _LARGEST_COUNT = 2**53  # beyond it a float no longer holds every integer: no effectif or wave number comes near
-_CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))  # all but tab and line breaks
 _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 # Tolerance (metres, measured in Web Mercator, so at most this on the ground) for
@@ -60,112 +52,14 @@ _OVERSEAS = {"975": "Saint-Pierre-et-Miquelon (975)", "977": "Saint-Barthélemy 
 _OVERSEAS_CODE = r"^9(7[5-8]|8\d)\d{2}$"
 _OVERSEAS_MESSAGE = "{} est une collectivité d'outre-mer, hors du programme (qui couvre les 101 départements)."
 _OVERSEAS_POSTAL = r"^(97133|97150|975|98)"  # Saint-Barthélemy and Saint-Martin share Guadeloupe's 971 prefix
-# Threads that run Arrow kernels (which release the GIL) side by side; a few keep two to eight cores busy.
-_WORKERS = min(8, os.cpu_count() or 1)
-
-
-class SnapshotError(ValueError):
-    """The file cannot be read at all; the message (in French) says why and what to do."""
-
-
-class MissingColumns(SnapshotError):
-    """Required columns are missing: the message names them; ``missing`` (canonical names) and ``headers`` (the
-    file's own) let an interface offer a column mapping."""
-
-    def __init__(self, message: str, missing: list[str], headers: list[str]):
-        super().__init__(message)
-        self.missing, self.headers = missing, headers
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """Which file column stands for a canonical column, or which value a column has on every row, when the file's
-    headers say it some other way (``id_fs`` for ``id_formation``) or leave out a column constant for the file (a list
-    of one wave has no ``vague``)."""
-
-    columns: tuple[tuple[str, str], ...] = ()  # (canonical, file header)
-    values: tuple[tuple[str, str], ...] = ()  # (canonical, value)
-
-    def __bool__(self) -> bool:
-        return bool(self.columns or self.values)
-
-    def to_dict(self) -> dict:
-        """As stored with a published snapshot: ``{"colonnes": {...}, "valeurs": {...}}``."""
-        return {"colonnes": dict(self.columns), "valeurs": dict(self.values)}
-
-    @classmethod
-    def from_dict(cls, data: dict | None) -> Mapping:
-        """The inverse of :meth:`to_dict`."""
-        data = data or {}
-        return cls(tuple(sorted((data.get("colonnes") or {}).items())), tuple(sorted((data.get("valeurs") or {}).items())))
-
-
-@dataclass
-class Report:
-    """What reading a snapshot found: row counts and every problem."""
-
-    lignes: int
-    problemes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
-
-    @property
-    def lignes_rejetees(self) -> int:
-        """Rows rejected: rows with at least one error."""
-        return int(self.problemes.loc[self.problemes["gravite"] == ERREUR, "ligne"].nunique())
-
-    @property
-    def lignes_acceptees(self) -> int:
-        """Rows accepted, repaired or not."""
-        return self.lignes - self.lignes_rejetees
-
-    @property
-    def lignes_reparees(self) -> int:
-        """Accepted rows that carry at least one warning."""
-        errors = set(self.problemes.loc[self.problemes["gravite"] == ERREUR, "ligne"])
-        warned = set(self.problemes.loc[self.problemes["gravite"] == AVERTISSEMENT, "ligne"]) - errors - {1}
-        return len(warned)
-
-    def to_dict(self) -> dict:
-        """The report as the command line's ``validate --json`` prints it."""
-        problems = self.problemes.astype(object).where(self.problemes.notna(), None)
-        return {
-            "lignes": self.lignes,
-            "lignes_acceptees": self.lignes_acceptees,
-            "lignes_rejetees": self.lignes_rejetees,
-            "problemes": [
-                {k: (int(v) if k == "ligne" else v) for k, v in row.items()}
-                for row in problems.to_dict(orient="records")
-            ],
-        }
-
-
-@dataclass
-class Snapshot:
-    """A snapshot as read: accepted rows, the report, the snapshot date and the file's name."""
-
-    rows: gpd.GeoDataFrame
-    report: Report
-    date: date | None
-    name: str | None = None
-    columns_in_file: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
-    mapping: Mapping = field(default_factory=Mapping)  # the column mapping it was read with, if any
-
-    @property
-    def list_only(self) -> bool:
-        """Whether this is a list of formations without learner counts (every learner figure is « non renseigné »)."""
-        return is_list_only(self.rows)
-
-
-def is_list_only(rows: pd.DataFrame) -> bool:
-    """Whether *rows* give no learner count at all (a list snapshot)."""
-    return len(rows) > 0 and bool(rows["apprenants"].isna().all())
+_log = logging.getLogger(__name__)
 
 
 def read_snapshot(
     source: str | Path | bytes | BinaryIO,
     name: str | None = None,
     *,
-    max_bytes: int | None = None,
-    max_rows: int | None = None,
+    limits: Limits | None = None,
     mapping: Mapping | None = None,
 ) -> Snapshot:
     """Read a snapshot (CSV in any French spreadsheet shape, or ``.xlsx``).
@@ -176,8 +70,8 @@ def read_snapshot(
         A path, the file's bytes, or a binary file object (e.g. a Streamlit upload).
     name
         The file's name, used in messages and for a ``YYYY-MM-DD`` snapshot date.
-    max_bytes, max_rows
-        Limits; default from :mod:`gen_dash.config`.
+    limits
+        What the file may hold; default :func:`gen_dash.config.limits`.
     mapping
         File columns standing for canonical ones, and values constant for the file (see :class:`Mapping`).
 
@@ -196,35 +90,32 @@ def read_snapshot(
     """
     data, name = _read_bytes(source, name)
     try:
-        return _read(data, name, max_bytes, max_rows, mapping or Mapping())
+        return _read(data, name, limits or config.limits(), mapping or Mapping())
     except SnapshotError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever the file holds, its reader gets a message, never a traceback
-        raise SnapshotError(f"Le fichier n'a pas pu être lu ({type(exc).__name__} : {exc}). "
-                            "Vérifiez qu'il s'agit bien d'un tableau CSV ou .xlsx.") from exc
+        _log.exception("Lecture de %s", name)
+        raise SnapshotError(f"Le fichier n'a pas pu être lu : une erreur inattendue s'est produite ({type(exc).__name__}). "
+                            "Vérifiez qu'il s'agit bien d'un tableau CSV ou .xlsx ; si cela persiste, transmettez le "
+                            "fichier à l'administrateur du tableau de bord.") from exc
 
 
-def _read(data: bytes, name: str | None, max_bytes: int | None, max_rows: int | None, mapping: Mapping) -> Snapshot:
-    max_bytes = config.max_upload_bytes() if max_bytes is None else max_bytes
-    max_rows = config.max_rows() if max_rows is None else max_rows
-    if len(data) > max_bytes:
-        raise SnapshotError(
-            f"Le fichier pèse {len(data) / 1e6:.1f} Mo, au-delà de la limite de {max_bytes / 1e6:.0f} Mo. "
-            "Découpez-le ou demandez à l'administrateur de relever la limite."
-        )
-    if not data or data.isspace():
-        raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
-    raw, headers = _split_header(*_read_table(data))
-    if raw.empty:
+def prepare() -> None:
+    """Load the reference tables the reader consults (each is cached), so that a process forked afterwards reads its
+    first file as fast as its tenth (see :mod:`gen_dash.upload`)."""
+    for load in (geo.communes_by_code, geo.commune_names, geo.departement_names, geo.departement_regions,
+                 geo.former_communes, geo.known_commune_codes, geo.load_placement_departements, geo.postal_code_lookup,
+                 _largest_wave):
+        load()
+
+
+def _read(data: bytes, name: str | None, limits: Limits, mapping: Mapping) -> Snapshot:
+    table = read_table(data, limits)
+    if table.body.empty:
         raise SnapshotError("Le fichier ne contient que la ligne d'en-tête : aucune formation à lire.")
-    if len(raw) > max_rows:
-        raise SnapshotError(
-            f"Le fichier compte {len(raw):,} lignes, au-delà de la limite de {max_rows:,} lignes.".replace(",", "\u202f")
-        )
-    return _Reader(raw, headers, name, mapping).run()
-
-
-# --------------------------------------------------------------------------- file to table
+    if len(table.body) > limits.rows:
+        raise too_many_rows(len(table.body), limits)
+    return _Reader(table, name, mapping).run()
 
 
 def _read_bytes(source, name: str | None) -> tuple[bytes, str | None]:
@@ -234,190 +125,10 @@ def _read_bytes(source, name: str | None) -> tuple[bytes, str | None]:
         path = Path(source)
         try:
             return path.read_bytes(), name or path.name
-        except FileNotFoundError:
-            raise SnapshotError(f"Fichier introuvable : {path}") from None
-        except IsADirectoryError:
-            raise SnapshotError(f"{path} est un dossier, pas un fichier.") from None
         except OSError as exc:
-            raise SnapshotError(f"Impossible de lire {path} : {exc.strerror}.") from None
+            raise SnapshotError(f"Impossible de lire {path} : {os_error(exc)}.") from None
     data = source.read()
     return data, name or getattr(source, "name", None)
-
-
-def _read_table(data: bytes) -> tuple[pa.Table, np.ndarray]:
-    """All cells as text, and the physical line each record starts on (the first line is 1)."""
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SnapshotError(
-            "Ce fichier est un classeur Excel ancien (.xls) ou un document Office : "
-            "enregistrez-le au format .xlsx ou CSV puis déposez-le à nouveau."
-        )
-    raw = _text_bytes(data)
-    start = len(raw) - len(raw.lstrip(b"\r\n"))  # no copy unless the file starts with blank lines
-    end = raw.find(b"\n", start)
-    first = raw[start: end if end >= 0 else len(raw)].decode("utf-8", errors="replace")
-    counts = {sep: first.count(sep) for sep in _SEPARATORS}
-    separator = max(counts, key=counts.get)
-    if counts[separator] == 0:
-        raise SnapshotError(
-            "Ce fichier n'est pas un tableau : sa première ligne ne contient aucun séparateur "
-            "(point-virgule, virgule ou tabulation). Exportez le tableur au format CSV."
-        )
-    # Arrow checks UTF-8 as it reads, so a UTF-8 file is never decoded in Python.
-    read = _read_regular_csv(raw, start, separator)
-    if read is None:
-        text, was_utf8 = _decode(raw)
-        if not was_utf8:
-            read = _read_regular_csv(text.encode("utf-8"), start, separator)
-        if read is None:
-            read = _read_ragged_csv(text, separator)
-    return read
-
-
-def _text_bytes(data: bytes) -> bytes:
-    """The file's bytes without BOM (UTF-16 turned into UTF-8); binary files refused."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            raise SnapshotError("Le fichier annonce un encodage UTF-16 mais ne peut pas être décodé.") from None
-    head = data[:65536]
-    if b"\x00" in head:
-        raise SnapshotError(
-            "Ce fichier n'est pas un fichier texte (CSV) ni un classeur .xlsx : il contient des données binaires. "
-            "Vérifiez que vous avez déposé le bon fichier."
-        )
-    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > 0.01 * len(head):
-        raise SnapshotError("Ce fichier n'est pas un fichier texte lisible (caractères de contrôle) : déposez un CSV ou un .xlsx.")
-    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-
-
-def _decode(raw: bytes) -> tuple[str, bool]:
-    """The text, and whether it was UTF-8."""
-    try:
-        return raw.decode("utf-8"), True
-    except UnicodeDecodeError:
-        # Not UTF-8: a French spreadsheet's "CSV" is Windows-1252 (a superset of Latin-1's letters).
-        try:
-            return raw.decode("cp1252"), False
-        except UnicodeDecodeError:
-            return raw.decode("latin-1"), False
-
-
-def _read_regular_csv(raw: bytes, start: int, separator: str) -> tuple[pa.Table, np.ndarray] | None:
-    """Fast path (Arrow's CSV reader) for valid UTF-8 whose lines all have the same width; None otherwise."""
-    end = len(raw)
-    while end > start and raw[end - 1] in b"\r\n":  # only the trailing line breaks: no copy of the file
-        end -= 1
-    body = pa.py_buffer(raw).slice(start, end - start)
-    newline = raw.find(b"\n", start, end)
-    width = raw.count(separator.encode(), start, newline if newline >= 0 else end) + 1
-    names = [str(i) for i in range(width)]
-    try:
-        table = pa_csv.read_csv(
-            pa.BufferReader(body),
-            read_options=pa_csv.ReadOptions(column_names=names, use_threads=True),
-            # A blank line inside is a row of the wrong width, so it sends the file to the slow path,
-            # which keeps the line numbers right.
-            parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
-                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-    except pa.ArrowInvalid:
-        return None
-    if table.num_rows != _count_newlines(body) + 1:
-        return None  # a line break inside a quoted cell, or a lone CR: line numbers would drift
-    offset = raw.count(b"\n", 0, start)
-    return table, np.arange(offset + 1, offset + 1 + table.num_rows)
-
-
-def _count_newlines(buffer: pa.Buffer) -> int:
-    data = np.frombuffer(buffer, np.uint8)
-    step = 1 << 20  # by blocks that stay in the CPU cache: twice as fast as one pass over the file
-    return sum(int(np.count_nonzero(data[i: i + step] == ord("\n"))) for i in range(0, len(data), step))
-
-
-def _read_ragged_csv(text: str, separator: str) -> tuple[pa.Table, np.ndarray]:
-    """Any table: lines of uneven width, blank lines, line breaks inside quoted cells.
-
-    Each record keeps the physical line it starts on, so messages point to the right line.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"')
-    records, starts, read = [], [], 0
-    try:
-        for record in reader:
-            starts.append(read + 1)
-            records.append(record)
-            read = reader.line_num
-    except csv.Error as exc:
-        raise SnapshotError(
-            f"Le tableau est mal formé vers la ligne {reader.line_num} (séparateur détecté : "
-            f"{_SEPARATOR_NAMES[separator]}) : vérifiez les guillemets. Détail : {exc}"
-        ) from None
-    columns = itertools.zip_longest(*records, fillvalue="")
-    return _text_table(columns), np.array(starts, dtype=np.int64)
-
-
-def _read_xlsx(data: bytes) -> tuple[pa.Table, np.ndarray]:
-    try:
-        table = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many kinds for a broken archive
-        raise SnapshotError(f"Ce classeur .xlsx ne peut pas être lu ({type(exc).__name__}) : "
-                            "enregistrez-le à nouveau ou exportez-le en CSV.") from None
-    columns = (map(_excel_cell, table[column]) for column in table.columns)
-    return _text_table(columns), np.arange(1, len(table) + 1)
-
-
-def _text_table(columns) -> pa.Table:
-    arrays = [pa.array(list(column), type=pa.large_string()) for column in columns]
-    return pa.table(arrays, names=[str(i) for i in range(len(arrays))])
-
-
-def _excel_cell(value) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
-        return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _split_header(table: pa.Table, lines: np.ndarray) -> tuple[pd.DataFrame, list[str]]:
-    """Stripped cells below the header (the first non-empty line), indexed by line number.
-
-    Empty lines and empty trailing columns are dropped. All of it happens in Arrow,
-    before any pandas object exists.
-    """
-    if not table.num_columns:
-        raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
-    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # Arrow's kernels release the GIL
-        columns, filled = zip(*pool.map(_trim, table.columns))
-    nonempty_rows = functools.reduce(pc.or_, filled).to_numpy(zero_copy_only=False)
-    if not nonempty_rows.any():
-        raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
-    header_pos = int(np.argmax(nonempty_rows))
-    headers = [column[header_pos].as_py() for column in columns]
-    nonempty_rows[: header_pos + 1] = False
-    keep_rows = np.flatnonzero(nonempty_rows)
-    if len(keep_rows) and keep_rows[-1] - keep_rows[0] + 1 == len(keep_rows):
-        pick = lambda column: column.slice(keep_rows[0], len(keep_rows))  # noqa: E731 - no empty line inside: a view
-    else:
-        pick = lambda column: column.take(keep_rows)  # noqa: E731
-    # Trailing separators make columns with neither a header nor a value.
-    keep_cols = [i for i, h in enumerate(headers) if h or pc.any(pick(filled[i])).as_py()]
-    body = pa.table([pick(columns[i]) for i in keep_cols], names=[str(i) for i in range(len(keep_cols))]).to_pandas()
-    body.columns = range(len(keep_cols))
-    body.index = pd.Index(lines[keep_rows])
-    headers = [headers[i] or f"colonne {i + 1}" for i in keep_cols]
-    return body, headers
-
-
-def _trim(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
-    """The column's cells stripped, and whether each is non-empty."""
-    trimmed = pc.utf8_trim_whitespace(column)
-    return trimmed, pc.greater(pc.binary_length(trimmed), 0)
 
 
 # --------------------------------------------------------------------------- rows
@@ -426,15 +137,19 @@ def _trim(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
 class _Reader:
     """One reading: the raw table, what the columns are, and the problems found so far."""
 
-    def __init__(self, raw: pd.DataFrame, headers: list[str], name: str | None, mapping: Mapping = Mapping()):
+    def __init__(self, table: Table, name: str | None, mapping: Mapping = Mapping()):
+        raw, headers = table.body, table.headers
         self._start(raw, name, {}, {})
+        for line, message in table.notices:
+            self.problems.append(pd.DataFrame([{"gravite": AVERTISSEMENT, "ligne": line, "colonne": "", "valeur": "",
+                                                "message": message}]))
         self.mapping = mapping
         mapped = self._mapped_positions(headers)
         extras: dict[str, int] = {}
         # Names an extra column may not take, case and accents aside: every column the dashboard reads, adds or
         # displays (« Ligne du fichier », « Apprenants »), and the extra columns before it.
-        taken = {fold(n) for c in COLUMNS for n in (c.name, c.title)} | {fold(n) for n in (*DERIVED_COLUMNS,
-                                                                                          *DERIVED_TITLES.values())}
+        taken = dict.fromkeys({fold(n) for c in COLUMNS for n in (c.name, c.title)}
+                              | {fold(n) for n in (*DERIVED_COLUMNS, *DERIVED_TITLES.values())}, 2)
         for pos, header in enumerate(headers):
             canonical = mapped.get(pos) or (None if pos in mapped or canonical_name(header) in dict(mapping.columns)
                                             else canonical_name(header))
@@ -462,7 +177,9 @@ class _Reader:
         missing = [c for c in REQUIRED if c not in self.written and not (self.list_only and c in LEARNER_COLUMNS)]
         if missing:
             wanted = ", ".join(f"{c} (« {BY_NAME[c].title} »)" for c in missing)
-            found = ", ".join(f"« {h} »" for h in headers)
+            distinct = list(dict.fromkeys(headers))
+            found = ", ".join(f"« {h} »" for h in distinct[:40]) + (f" et {len(distinct) - 40} autres"
+                                                                   if len(distinct) > 40 else "")
             raise MissingColumns(
                 f"Colonne(s) obligatoire(s) absente(s) : {wanted}. Colonnes trouvées dans le fichier : {found}. "
                 "Ajoutez-les, renommez les en-têtes (voir le modèle de fichier) ou dites quelle colonne du fichier en "
@@ -565,7 +282,7 @@ class _Reader:
         # Hashing the columns happens in Arrow, outside the GIL: worker threads do it, in the order
         # the checks need it, while this thread goes on with the rest.
         needed = [c.name for c in COLUMNS if c.type in ("integer", "number", "date")] + ["id_formation", *_LOCATION_COLUMNS]
-        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        with ThreadPoolExecutor(max_workers=config.ARROW_THREADS) as pool:
             self._distinct.update((c, pool.submit(_factorize, self.values[c])) for c in needed if c in self.values)
             return self._run()
 
@@ -1021,14 +738,20 @@ def _communes_of(codes: pd.Series, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: communes[c].array.take(found, allow_fill=True) for c in columns}, index=codes.index)
 
 
-def _unique(header: str, taken: set[str]) -> str:
-    """*header*, or ``header (2)``, ``header (3)``... when that name, case and accents aside, is in *taken* (the
-    folded names already used, which the chosen one joins)."""
-    name, n = header, 2
-    while fold(name) in taken:
-        name, n = f"{header} ({n})", n + 1
-    taken.add(fold(name))
-    return name
+def _unique(header: str, taken: dict[str, int]) -> str:
+    """*header*, or ``header (2)``, ``header (3)``... when that name, case and accents aside, is taken. *taken* maps
+    the folded names already used to the next number to try for them, so n equal headers cost n steps, not n²."""
+    key = fold(header)
+    if key not in taken:
+        taken[key] = 2
+        return header
+    while True:
+        n = taken[key]
+        taken[key] = n + 1
+        name = f"{header} ({n})"
+        if fold(name) not in taken:
+            taken[fold(name)] = 2
+            return name
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from gen_dash import fmt, geo
-from gen_dash.ingest import is_list_only
+from gen_dash.snapshot import is_list_only
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
 

@@ -23,7 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from gen_dash import config, geo
-from gen_dash.ingest import DERIVED_COLUMNS, PROBLEM_COLUMNS, Mapping, Report, Snapshot, read_snapshot
+from gen_dash.ingest import read_snapshot
+from gen_dash.snapshot import DERIVED_COLUMNS, PROBLEM_COLUMNS, Mapping, Report, Snapshot
 from gen_dash.schema import COLUMNS
 
 SCHEMA_VERSION = 3

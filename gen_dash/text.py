@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 
@@ -30,3 +31,18 @@ def fold_series(values: pd.Series) -> pd.Series:
     arr = pc.replace_substring_regex(pc.utf8_normalize(arr, "NFKD"), r"\p{Mn}+", "")
     arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"[^a-z0-9]+", " "))
     return pd.Series(arr.to_pandas().to_numpy(), index=values.index, dtype="str")
+
+
+_OS_ERRORS = {errno.ENOENT: "fichier ou dossier introuvable", errno.EACCES: "accès refusé",
+              errno.EPERM: "opération non permise", errno.EISDIR: "c'est un dossier, pas un fichier",
+              errno.ENOTDIR: "un élément du chemin n'est pas un dossier", errno.ENOSPC: "plus de place sur le disque",
+              errno.EROFS: "système de fichiers en lecture seule", errno.ENAMETOOLONG: "nom trop long"}
+
+
+def os_error(exc: OSError) -> str:
+    """What went wrong with a file, in French (the system's own words are English).
+
+    >>> os_error(FileNotFoundError(2, "No such file or directory"))
+    'fichier ou dossier introuvable'
+    """
+    return _OS_ERRORS.get(exc.errno, f"erreur du système (code {exc.errno})" if exc.errno else "erreur du système")

@@ -8,6 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from gen_dash import config
 from gen_dash.ingest import AVERTISSEMENT, ERREUR, SnapshotError, read_snapshot
 from tests.conftest import make_csv, row
 
@@ -300,11 +301,11 @@ def test_file_refused_with_one_clear_message(case, data, fragment):
 
 def test_size_and_row_limits():
     data = make_csv([row(id_formation=f"F{i}") for i in range(5)])
-    with pytest.raises(SnapshotError, match="limite"):
-        read_snapshot(data, max_bytes=100)
-    with pytest.raises(SnapshotError, match="limite de 3 lignes"):
-        read_snapshot(data, max_rows=3)
-    assert len(read_snapshot(data, max_rows=5).rows) == 5
+    with pytest.raises(SnapshotError, match="au-delà de la limite de 0,0 Mo"):
+        read_snapshot(data, limits=config.limits(bytes=100))
+    with pytest.raises(SnapshotError, match="Le fichier compte 5 lignes, au-delà de la limite de 3 lignes"):
+        read_snapshot(data, limits=config.limits(rows=3))
+    assert len(read_snapshot(data, limits=config.limits(rows=5)).rows) == 5
 
 
 def test_missing_file_is_a_clear_message(tmp_path):
@@ -376,9 +377,11 @@ def test_an_unexpected_failure_is_still_one_french_message(monkeypatch):
     def broken(*args):
         raise KeyError("imprévu")
 
-    monkeypatch.setattr(ingest, "_split_header", broken)
-    with pytest.raises(SnapshotError, match="n'a pas pu être lu"):
+    monkeypatch.setattr(ingest, "read_table", broken)
+    with pytest.raises(SnapshotError) as caught:
         read_snapshot(make_csv([row()]))
+    assert str(caught.value).startswith("Le fichier n'a pas pu être lu : une erreur inattendue s'est produite (KeyError)")
+    assert "imprévu" not in str(caught.value)  # the detail goes to the server's log, not to the user
 
 
 # --------------------------------------------------------------------------- real files: where a row says it is

@@ -1,0 +1,117 @@
+"""What reading a snapshot gives: the accepted rows, the report of problems, the column mapping it was read with.
+
+These types are shared by the reader (:mod:`gen_dash.ingest`), the store, the command line and the interface, which
+import them from here rather than from the reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+
+ERREUR = "erreur"
+AVERTISSEMENT = "avertissement"
+PROBLEM_COLUMNS = ["gravite", "ligne", "colonne", "valeur", "message"]
+DERIVED_COLUMNS = ["ligne", "code_region", "cle_fabrique", "localisation"]  # the columns the reading adds, in order
+
+
+class SnapshotError(ValueError):
+    """The file cannot be read at all; the message (in French) says why and what to do."""
+
+
+class MissingColumns(SnapshotError):
+    """Required columns are missing: the message names them; ``missing`` (canonical names) and ``headers`` (the
+    file's own) let an interface offer a column mapping."""
+
+    def __init__(self, message: str, missing: list[str], headers: list[str]):
+        super().__init__(message)
+        self.missing, self.headers = missing, headers
+
+    def __reduce__(self):  # so it crosses from the reading process intact (see gen_dash.upload)
+        return type(self), (str(self), self.missing, self.headers)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which file column stands for a canonical column, or which value a column has on every row, when the file's
+    headers say it some other way (``id_fs`` for ``id_formation``) or leave out a column constant for the file (a list
+    of one wave has no ``vague``)."""
+
+    columns: tuple[tuple[str, str], ...] = ()  # (canonical, file header)
+    values: tuple[tuple[str, str], ...] = ()  # (canonical, value)
+
+    def __bool__(self) -> bool:
+        return bool(self.columns or self.values)
+
+    def to_dict(self) -> dict:
+        """As stored with a published snapshot: ``{"colonnes": {...}, "valeurs": {...}}``."""
+        return {"colonnes": dict(self.columns), "valeurs": dict(self.values)}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Mapping:
+        """The inverse of :meth:`to_dict`."""
+        data = data or {}
+        return cls(tuple(sorted((data.get("colonnes") or {}).items())), tuple(sorted((data.get("valeurs") or {}).items())))
+
+
+@dataclass
+class Report:
+    """What reading a snapshot found: row counts and every problem."""
+
+    lignes: int
+    problemes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+
+    @property
+    def lignes_rejetees(self) -> int:
+        """Rows rejected: rows with at least one error."""
+        return int(self.problemes.loc[self.problemes["gravite"] == ERREUR, "ligne"].nunique())
+
+    @property
+    def lignes_acceptees(self) -> int:
+        """Rows accepted, repaired or not."""
+        return self.lignes - self.lignes_rejetees
+
+    @property
+    def lignes_reparees(self) -> int:
+        """Accepted rows that carry at least one warning."""
+        errors = set(self.problemes.loc[self.problemes["gravite"] == ERREUR, "ligne"])
+        warned = set(self.problemes.loc[self.problemes["gravite"] == AVERTISSEMENT, "ligne"]) - errors - {1}
+        return len(warned)
+
+    def to_dict(self) -> dict:
+        """The report as the command line's ``validate --json`` prints it."""
+        problems = self.problemes.astype(object).where(self.problemes.notna(), None)
+        return {
+            "lignes": self.lignes,
+            "lignes_acceptees": self.lignes_acceptees,
+            "lignes_rejetees": self.lignes_rejetees,
+            "problemes": [
+                {k: (int(v) if k == "ligne" else v) for k, v in row.items()}
+                for row in problems.to_dict(orient="records")
+            ],
+        }
+
+
+@dataclass
+class Snapshot:
+    """A snapshot as read: accepted rows, the report, the snapshot date and the file's name."""
+
+    rows: gpd.GeoDataFrame
+    report: Report
+    date: date | None
+    name: str | None = None
+    columns_in_file: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
+    mapping: Mapping = field(default_factory=Mapping)  # the column mapping it was read with, if any
+
+    @property
+    def list_only(self) -> bool:
+        """Whether this is a list of formations without learner counts (every learner figure is « non renseigné »)."""
+        return is_list_only(self.rows)
+
+
+def is_list_only(rows: pd.DataFrame) -> bool:
+    """Whether *rows* give no learner count at all (a list snapshot)."""
+    return len(rows) > 0 and bool(rows["apprenants"].isna().all())
