@@ -107,6 +107,10 @@ def _on_upload(mapping: Mapping | None = None) -> None:
 def _publication_panel(bar, uploaded) -> None:
     mode = s.access_config().mode
     s.show_outcome(s.PUBLISH_MESSAGE, bar)
+    if s.store_problem():
+        if uploaded is not None:
+            bar.caption("Publication impossible tant que l'historique partagé est indisponible.")
+        return
     if mode == "desactive":
         if uploaded is not None:
             bar.caption("Publication depuis l'interface désactivée : aucun éditeur n'est configuré. Configurez OpenID "
@@ -217,6 +221,10 @@ def _sidebar(listed: list[s.Entry]) -> s.View:
                                        format_func=lambda c: f"{names[c]} ({c})", placeholder="Toute la région")
 
     bar.header("Instantané")
+    problem = s.store_problem()
+    if problem:
+        bar.error(f"Historique partagé indisponible : {problem} Les instantanés d'exemple sont affichés ; la publication "
+                  "reprendra quand la base répondra.", icon=":material/cloud_off:")
     if not listed:
         st.warning("Aucun instantané publié (tous ont été retirés) : déposez un fichier dans la barre latérale.")
         _upload_panel(bar)

@@ -7,9 +7,11 @@ what one browser session has chosen (territory, snapshot, uploaded file).
 from __future__ import annotations
 
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -131,9 +133,42 @@ def _engine(url: str):
     return engine
 
 
+@st.cache_resource(show_spinner=False, ttl=30)
+def _store_problem(url: str) -> str | None:
+    # Asked again every 30 s, not at every call: an unreachable server costs its timeout once, and the store is used
+    # again soon after it comes back.
+    try:
+        store.check(_engine(url))
+    except store.StoreUnavailable as exc:
+        return str(exc)
+    return None
+
+
+@st.cache_resource(show_spinner=False)
+def _fallback_url() -> str:
+    return f"sqlite:///{Path(tempfile.mkdtemp(prefix='gen-dash-secours-')) / 'exemples.sqlite3'}"
+
+
+def store_url() -> str:
+    """The store's URL; when it cannot be reached, a temporary store of the bundled samples (see :func:`store_problem`)."""
+    try:
+        url = store.database_url()
+    except store.StoreUnavailable:
+        return _fallback_url()
+    return _fallback_url() if _store_problem(url) else url
+
+
+def store_problem() -> str | None:
+    """Why the shared store cannot be used now (French), or None when it can."""
+    try:
+        return _store_problem(store.database_url())
+    except store.StoreUnavailable as exc:
+        return str(exc)
+
+
 def engine():
-    """The store's engine (schema ensured, samples loaded on an empty store)."""
-    return _engine(store.database_url())
+    """The store's engine (schema ensured, samples loaded on an empty store), or the fallback's."""
+    return _engine(store_url())
 
 
 @st.cache_resource(show_spinner="Lecture de l'instantané…", max_entries=64)
@@ -144,7 +179,7 @@ def _published(url: str, snapshot_id: int) -> Snapshot:
 
 def published(snapshot_id: int) -> Snapshot:
     """A published snapshot, cached."""
-    return _published(store.database_url(), snapshot_id)
+    return _published(store_url(), snapshot_id)
 
 
 def snapshot_from_upload(data: bytes, name: str, mapping: Mapping | None = None) -> Snapshot:
@@ -191,7 +226,12 @@ def entries() -> list[Entry]:
     One query to the store; ``app.py`` makes it once per run and pages read :attr:`View.entries`.
     """
     listed = []
-    for r in store.history(engine()).itertuples():
+    try:
+        published_history = store.history(engine())
+    except store.StoreUnavailable:  # it answered a moment ago: ask again now, and use the fallback if it does not
+        _store_problem.clear()
+        published_history = store.history(engine())
+    for r in published_history.itertuples():
         replaced = (None if r.compte else
                     f"remplacé par le n° {r.remplace_par} (publié le {pd.Timestamp(r.remplace_le):%d/%m/%Y})")
         listed.append(Entry(str(r.id), f"{fmt.day(r.date_instantane)} · {r.libelle} ({fmt.number(r.lignes_acceptees)} "
@@ -215,7 +255,7 @@ def history(current: View) -> pd.DataFrame:
     """Figures of the view's territory at every published snapshot that counts for its date (one per date: the last
     published), see :func:`gen_dash.metrics.figures_over_time`."""
     ids = tuple(int(e.id) for e in current.entries if not e.is_upload and e.replaced is None)
-    return _history(store.database_url(), ids, current.territory.region, current.territory.departements)
+    return _history(store_url(), ids, current.territory.region, current.territory.departements)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -291,9 +331,9 @@ def editor_sessions() -> access.EditorSessions:
 
 
 @st.cache_resource(show_spinner=False)
-def throttle() -> access.Throttle:
-    """This server's record of failed password attempts."""
-    return access.Throttle()
+def login_lock() -> threading.Lock:
+    """This server's editor password attempts, one at a time."""
+    return threading.Lock()
 
 
 def session_id() -> str | None:
@@ -331,18 +371,40 @@ def _first_start_password(folder: str) -> None:
         print(access.first_password_banner(password, Path(folder)), file=sys.stderr, flush=True)
 
 
+def client_address() -> str:
+    """The address the browser connects from, as the server sees it (behind a proxy, the proxy's)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (health check)
+        address = None
+    return address if isinstance(address, str) and address else "adresse inconnue"  # AppTest has no address at all
+
+
 def become_editor() -> None:
-    """Check the editor password; every failure makes the next answer slower, for this session and overall."""
-    key = session_id() or "?"
-    time.sleep(throttle().delay(key))
-    if access.check_password(access_config().password_hash, st.session_state.get(PASSWORD, "")):
-        throttle().succeeded(key)
-        editor_sessions().grant(key)
-        st.session_state[PASSWORD_MESSAGE] = None
-    else:
-        throttle().failed(key)
-        st.session_state[PASSWORD_MESSAGE] = "Mot de passe incorrect."
-    st.session_state[PASSWORD] = ""
+    """Check the editor password under :class:`gen_dash.access.LoginPolicy`: one attempt at a time on this server,
+    failures counted in the store for this address and for all, each one in the journal."""
+    address, policy = client_address(), access.LoginPolicy()
+    password, st.session_state[PASSWORD] = st.session_state.get(PASSWORD, ""), ""
+    with login_lock():
+        try:
+            since = datetime.now(UTC) - policy.window
+            mine, everyone = store.login_failures(engine(), address, since)
+            refusal = access.login_refusal(mine, everyone, policy)
+            if refusal:
+                st.session_state[PASSWORD_MESSAGE] = refusal
+                return
+            granted = access.check_password(access_config().password_hash, password)
+            store.record_login(engine(), address, granted)
+        except store.StoreError as exc:
+            st.session_state[PASSWORD_MESSAGE] = f"Connexion impossible : {exc}"
+            return
+        if granted:
+            editor_sessions().grant(session_id() or "?")
+            st.session_state[PASSWORD_MESSAGE] = None
+        else:
+            st.session_state[PASSWORD_MESSAGE] = access.failure_message(
+                store.login_failures(engine(), address, since)[0], policy)
+            time.sleep(policy.pause)  # holding the lock: at most one wrong password per pause on this server
 
 
 def uploader_key() -> str:

@@ -12,8 +12,10 @@ import os
 import secrets as _secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -21,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from gen_dash import config
 
 _HASHER = PasswordHasher()
+_PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -119,28 +122,46 @@ def check_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-@dataclass
-class Throttle:
-    """Failed password attempts slow down: 1 s, 2 s, 4 s... up to *ceiling*, per key (a session) and overall."""
+@dataclass(frozen=True)
+class LoginPolicy:
+    """The rules for editor password attempts (documented in the README, Accès éditeur).
 
-    ceiling: float = 30.0
-    _failures: dict[str, int] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    Attempts are checked one at a time on a server, and a wrong one holds the others back for ``pause`` seconds.
+    An address with ``per_address`` failures within ``window`` (since its last success) is refused without its
+    password being checked until the oldest of them leaves the window; so is every address once the deployment
+    counts ``overall`` failures within the window. The correct password works again as soon as the window allows.
+    """
 
-    def delay(self, key: str) -> float:
-        """Seconds to wait before answering the next attempt from *key*."""
-        with self._lock:
-            failures = self._failures.get(key, 0) + self._failures.get("*", 0) // 10
-        return 0.0 if failures == 0 else min(self.ceiling, 2.0 ** (failures - 1))
+    window: timedelta = timedelta(minutes=15)
+    per_address: int = 5
+    overall: int = 50
+    pause: float = 1.0
 
-    def failed(self, key: str) -> None:
-        with self._lock:
-            self._failures[key] = self._failures.get(key, 0) + 1
-            self._failures["*"] = self._failures.get("*", 0) + 1
 
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+def login_refusal(mine: list[datetime], everyone: list[datetime], policy: LoginPolicy = LoginPolicy()) -> str | None:
+    """Why an attempt is refused before its password is checked (French), or None to check it.
+
+    *mine* and *everyone*: the failures within the window, oldest first, from this address and from all
+    (:func:`gen_dash.store.login_failures`).
+    """
+    minutes = int(policy.window.total_seconds() // 60)
+    for failures, limit, whose in ((mine, policy.per_address, "depuis votre adresse"),
+                                   (everyone, policy.overall, "sur ce tableau de bord, toutes adresses confondues")):
+        if len(failures) >= limit:
+            until = (failures[-limit] + policy.window).astimezone(_PARIS)
+            return (f"Trop de mots de passe incorrects {whose} ({limit} en {minutes} minutes) : la connexion est "
+                    f"suspendue jusqu'à {until:%H} h {until:%M}. Les éditeurs peuvent aussi publier sur le serveur "
+                    "(python -m gen_dash publish).")
+    return None
+
+
+def failure_message(mine: list[datetime], policy: LoginPolicy = LoginPolicy()) -> str:
+    """What a wrong password is told, with the attempts it has left (*mine*: its failures, this one included)."""
+    left = policy.per_address - len(mine)
+    if left <= 0:
+        return login_refusal(mine, [], policy) or "Mot de passe incorrect."
+    return (f"Mot de passe incorrect. Encore {left} essai{'s' if left > 1 else ''} avant une suspension de "
+            f"{int(policy.window.total_seconds() // 60)} minutes.")
 
 
 class EditorSessions:

@@ -3,8 +3,11 @@
 Reading a file (``validate``, ``summary``, ``coverage``): exit 0 the file was read and
 no row was rejected; 1 at least one row was rejected; 2 the file could not be read.
 The store (``publish``, ``history``, ``withdraw``, ``export``, ``diff``): exit 0 done;
-2 the file could not be read; 3 refused (same file already published, no date, already
-withdrawn); 4 no snapshot with that number. Never a traceback for a bad file.
+2 the file could not be read, a file could not be written or the database cannot be used;
+3 refused (same file already published, no date, already withdrawn); 4 no snapshot with
+that number, whatever the number; 64 the command itself is mis-written (unknown option,
+missing argument). Every error is one French sentence (``{"erreur": ...}`` under
+``--json``), never a traceback; output cut short by a closed pipe (``| head``) ends quietly.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import math
+import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -22,29 +28,86 @@ from gen_dash import compare, export, fmt, geo, store
 from gen_dash.access import hash_password
 from gen_dash.coverage import coverage_report
 from gen_dash.ingest import read_snapshot
-from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
 from gen_dash.metrics import REPORTED, fabriques_of, reported, reported_share, summary_figures
+from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
 from gen_dash.targets import load_targets
+from gen_dash.text import os_error
 
-EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_REFUSED, EXIT_UNKNOWN = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_REFUSED, EXIT_UNKNOWN, EXIT_USAGE = 0, 1, 2, 3, 4, 64
+LARGEST_RADIUS_KM = 200
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        return _fail(argparse.Namespace(json="--json" in argv), f"{exc} (python -m gen_dash --help pour l'aide)",
+                     EXIT_USAGE)
     try:
         return args.handler(args)
     except SnapshotError as exc:
         return _fail(args, str(exc), EXIT_UNREADABLE)
     except store.UnknownSnapshot as exc:
         return _fail(args, str(exc), EXIT_UNKNOWN)
+    except store.StoreUnavailable as exc:
+        return _fail(args, str(exc), EXIT_UNREADABLE)
     except store.StoreError as exc:
         return _fail(args, str(exc), EXIT_REFUSED)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_OK
+    except OSError as exc:  # a file to write: its folder missing, no right, disk full
+        where = f" {exc.filename}" if exc.filename else ""
+        return _fail(args, f"Impossible d'écrire{where} : {os_error(exc)}.", EXIT_UNREADABLE)
+
+
+class _UsageError(Exception):
+    """The command line is mis-written; the message is French."""
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Utilisation : " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse speaking French: its help, and its errors raised (not printed in English, exit 2) for :func:`main`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, add_help=False, formatter_class=_Formatter, **kwargs)
+        self._positionals.title, self._optionals.title = "arguments", "options"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+
+    def error(self, message: str):
+        raise _UsageError(_french(message))
+
+
+_ARGPARSE_MESSAGES = [  # argparse's own messages (Python 3.11 to 3.13), in French
+    (r"the following arguments are required: (.*)", r"il manque : \1"),
+    (r"unrecognized arguments: (.*)", r"argument(s) inconnu(s) : \1"),
+    (r"argument (.+?): invalid choice: '(.*?)' \(choose from (.*)\)", r"\1 : « \2 » n'est pas un choix possible (\3)"),
+    (r"argument (.+?): invalid int value: '(.*)'", r"\1 : « \2 » n'est pas un nombre entier"),
+    (r"argument (.+?): invalid .* value: '(.*)'", r"\1 : « \2 » n'est pas une valeur possible"),
+    (r"argument (.+?): expected one argument", r"\1 : une valeur est attendue"),
+    (r"argument (.+?): ignored explicit argument '(.*)'", r"\1 : « \2 » est de trop"),
+    (r"argument (.+?): not allowed with argument (.*)", r"\1 : ne va pas avec \2"),
+    (r"ambiguous option: (.*?) could match (.*)", r"option ambiguë : \1 (\2)"),
+    (r"argument (.+?): (.*)", r"\1 : \2"),  # our own types' messages, already French
+]
+
+
+def _french(message: str) -> str:
+    for pattern, french in _ARGPARSE_MESSAGES:
+        if re.fullmatch(pattern, message, flags=re.S):
+            return re.sub(pattern, french, message, flags=re.S)
+    return message
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m gen_dash", description="Instantanés de la Grande école du numérique.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+    parser = _Parser(prog="python -m gen_dash", description="Instantanés de la Grande école du numérique.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE", title="commandes")
 
     def command(name: str, help_text: str, handler, file: bool = False) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -62,29 +125,55 @@ def _parser() -> argparse.ArgumentParser:
     command("summary", "chiffres clés d'un fichier (lignes acceptées)", _summary, file=True)
     cov = command("coverage", "population proche d'une fabrique, zones blanches, sites suggérés (France entière)",
                   _coverage, file=True)
-    cov.add_argument("--radius", type=_positive_float, default=30.0, metavar="KM", help="rayon en km (30 par défaut)")
-    cov.add_argument("--suggest", type=int, default=0, metavar="K", help="nombre de nouveaux sites à suggérer")
-    cov.add_argument("--min-population", type=int, default=5000, metavar="N",
+    cov.add_argument("--radius", type=_radius, default=30.0, metavar="KM",
+                     help=f"rayon en km, plus de 0 et au plus {LARGEST_RADIUS_KM} (30 par défaut)")
+    cov.add_argument("--suggest", type=_count, default=0, metavar="K", help="nombre de nouveaux sites à suggérer")
+    cov.add_argument("--min-population", type=_count, default=5000, metavar="N",
                      help="population minimale d'une commune candidate (5 000 par défaut)")
     pub = command("publish", "publier un instantané dans l'historique partagé", _publish, file=True)
-    pub.add_argument("--date", type=date.fromisoformat, metavar="AAAA-MM-JJ", help="date de l'instantané (sinon, celle du fichier)")
+    pub.add_argument("--date", type=_date, metavar="AAAA-MM-JJ", help="date de l'instantané (sinon, celle du fichier)")
     pub.add_argument("--label", metavar="TEXTE", help="libellé affiché dans l'historique")
     pub.add_argument("--by", metavar="NOM", default=getpass.getuser(), help="qui publie (par défaut, l'utilisateur du système)")
     hist = command("history", "les instantanés publiés, du plus récent au plus ancien", _history)
     hist.add_argument("--all", action="store_true", help="y compris les instantanés retirés")
     wd = command("withdraw", "retirer un instantané des listes (il reste conservé et journalisé)", _withdraw)
-    wd.add_argument("id", type=int, metavar="ID")
+    wd.add_argument("id", type=_snapshot_id, metavar="ID")
     wd.add_argument("--by", metavar="NOM", default=getpass.getuser(), help="qui retire")
     exp = command("export", "exporter les lignes acceptées d'un instantané", _export)
-    exp.add_argument("id", type=int, metavar="ID")
+    exp.add_argument("id", type=_snapshot_id, metavar="ID")
     exp.add_argument("--format", choices=["csv", "xlsx", "gpkg"], default="csv", help="csv, xlsx ou gpkg (GeoPackage, pour QGIS)")
     exp.add_argument("--output", "-o", type=Path, metavar="CHEMIN", help="fichier à écrire (par défaut : instantane-ID.FORMAT)")
     dif = command("diff", "formations ajoutées, retirées, modifiées entre deux instantanés", _diff)
-    dif.add_argument("id1", type=int, metavar="ID1")
-    dif.add_argument("id2", type=int, metavar="ID2")
-    hp = commands.add_parser("hash-password", help="calculer le hachage du mot de passe éditeur (pour les secrets)")
+    dif.add_argument("id1", type=_snapshot_id, metavar="ID1")
+    dif.add_argument("id2", type=_snapshot_id, metavar="ID2")
+    hp = commands.add_parser("hash-password", help="calculer le hachage du mot de passe éditeur (pour les secrets)",
+                             description="calculer le hachage du mot de passe éditeur (pour les secrets)")
     hp.set_defaults(handler=_hash_password, json=False)
     return parser
+
+
+def _snapshot_id(text: str) -> int:
+    try:
+        return int(text)  # any size: a number no snapshot has is « inconnu » (exit 4), not a mis-written command
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un numéro d'instantané (un nombre entier)") from None
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text.replace(" ", "").replace("\u202f", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"« {text} » : un nombre positif ou nul est attendu")
+    return value
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date AAAA-MM-JJ (par exemple 2017-12-31)") from None
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -104,24 +193,36 @@ def _read(args: argparse.Namespace) -> Snapshot:
     return read_snapshot(args.file, mapping=_mapping(args))
 
 
-def _positive_float(text: str) -> float:
+def _radius(text: str) -> float:
     try:
         value = float(text.replace(",", "."))
     except ValueError:
         raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("le rayon doit être positif")
+    if not math.isfinite(value) or not 0 < value <= LARGEST_RADIUS_KM:
+        raise argparse.ArgumentTypeError(f"« {text} » : le rayon est un nombre de kilomètres, plus de 0 et au plus "
+                                         f"{LARGEST_RADIUS_KM}")
     return value
 
 
 def _fail(args: argparse.Namespace, message: str, status: int) -> int:
-    prefix = "Fichier illisible : " if status == EXIT_UNREADABLE else "Refusé : " if status == EXIT_REFUSED else ""
-    print(json.dumps({"erreur": message}, ensure_ascii=False) if args.json else prefix + message)
+    prefix = {EXIT_UNREADABLE: "Erreur : ", EXIT_REFUSED: "Refusé : ", EXIT_USAGE: "Commande mal écrite : "}.get(status, "")
+    _out(args, {"erreur": message}, prefix + message)
     return status
 
 
 def _out(args: argparse.Namespace, data, text: str) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value) if args.json else text)
+    try:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value) if args.json else text, flush=True)
+    except BrokenPipeError:  # the reader went away (``| head``): nothing more to say, and nothing to say it to
+        _quiet_stdout()
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit does not complain about the closed pipe."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _json_value(value):
@@ -228,7 +329,7 @@ def _publish(args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SnapshotError(f"Impossible de lire {path} : {exc.strerror or exc}.") from None
+        raise SnapshotError(f"Impossible de lire {path} : {os_error(exc)}.") from None
     published = store.publish(store.engine(), data, path.name, by=args.by, snapshot_date=args.date, label=args.label,
                               mapping=_mapping(args))
     _out(args, {"id": published.id, "date": published.date.isoformat(), "libelle": published.label,

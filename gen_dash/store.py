@@ -9,6 +9,7 @@ The schema is created and upgraded by :func:`ensure_schema`, never by hand.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from gen_dash.ingest import read_snapshot
 from gen_dash.snapshot import DERIVED_COLUMNS, PROBLEM_COLUMNS, Mapping, Report, Snapshot
 from gen_dash.schema import COLUMNS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SAMPLE_PUBLISHER = "gen-dash (exemples fournis)"
 _TYPES = {"string": sa.Text, "integer": sa.Integer, "number": sa.Float, "date": sa.Date}
 _DERIVED = [name for name in DERIVED_COLUMNS if name != "ligne"]  # text; "ligne" is part of the key
@@ -72,6 +73,15 @@ audit = sa.Table(
     sa.Column("details", sa.Text, nullable=False),
 )
 sa.Index("ix_formations_departement", formations.c.snapshot_id, formations.c.code_departement)
+logins = sa.Table(  # editor password attempts, so that every server counts the failures of all (version 4)
+    "connexions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("le", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("adresse", sa.Text, nullable=False),
+    sa.Column("reussie", sa.Boolean, nullable=False),
+)
+sa.Index("ix_connexions_le", logins.c.le)
+_LARGEST_ID = 2**31 - 1  # an INTEGER key on PostgreSQL; no number beyond it names a snapshot
 
 
 class StoreError(ValueError):
@@ -84,6 +94,46 @@ class DuplicateSnapshot(StoreError):
 
 class UnknownSnapshot(StoreError):
     """No snapshot has this number."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached, opened or written; the message (in French) says which and what to check."""
+
+
+def _translated(function):
+    """*function* with the database's own failures (English, from the driver) turned into :class:`StoreUnavailable`."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except StoreError:
+            raise
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
+            raise StoreUnavailable(_unavailable(exc)) from exc
+    return wrapper
+
+
+def _unavailable(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text or "read only" in text or isinstance(exc, PermissionError):
+        what = "La base de données est en lecture seule (droits du fichier ou du compte) : rien ne peut y être écrit."
+    elif "unable to open database file" in text or isinstance(exc, FileNotFoundError):
+        what = "Le fichier de la base SQLite ne peut pas être ouvert (dossier absent ou inaccessible)."
+    elif "connection refused" in text or "could not connect" in text or "connection failed" in text:
+        what = "Le serveur de base de données ne répond pas (connexion refusée)."
+    elif "password authentication failed" in text or "authentication" in text:
+        what = "Le serveur de base de données refuse l'identifiant ou le mot de passe."
+    elif "disk" in text and ("full" in text or "space" in text):
+        what = "Le disque de la base de données est plein."
+    else:
+        what = f"La base de données ne répond pas comme prévu ({type(exc).__name__})."
+    return what + " Vérifiez GEN_DASH_DATABASE_URL et l'état du serveur (voir le README, Déploiement)."
+
+
+def _known_id(snapshot_id: int) -> None:
+    """A number no snapshot can have (0, negative, beyond the key's range) is unknown, not a database error."""
+    if not 1 <= int(snapshot_id) <= _LARGEST_ID:
+        raise UnknownSnapshot(f"Aucun instantané n° {snapshot_id}.")
 
 
 @dataclass(frozen=True)
@@ -101,6 +151,7 @@ class Published:
 # --------------------------------------------------------------------------- connection and schema
 
 
+@_translated
 def database_url() -> str:
     """The configured database URL (see the module docstring)."""
     url = config.setting("GEN_DASH_DATABASE_URL")
@@ -111,16 +162,21 @@ def database_url() -> str:
     return f"sqlite:///{path}"
 
 
-@cache
 def engine(url: str | None = None) -> Engine:
-    """An engine for *url* (default :func:`database_url`), schema ensured; one per URL per process."""
-    url = url or database_url()
+    """An engine for *url* (default :func:`database_url`, read at each call), schema ensured; one per URL per process."""
+    return _open(url or database_url())
+
+
+@cache
+@_translated
+def _open(url: str) -> Engine:
     if url.startswith("sqlite"):
         created = sa.create_engine(url, connect_args={"timeout": 60})
         sa.event.listen(created, "connect", _sqlite_connect)
         sa.event.listen(created, "begin", _sqlite_begin)
     else:
-        created = sa.create_engine(url, pool_pre_ping=True)
+        # A server that does not answer is said so in seconds, not after the system's TCP timeout.
+        created = sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     ensure_schema(created)
     return created
 
@@ -159,11 +215,17 @@ MIGRATIONS = {
     2: _add_columns(snapshots.c.correspondance),  # the column mapping a file was read with
     # The programme's reported indicators (QPV, positive outcomes, free formations).
     3: _add_columns(formations.c.apprenants_qpv, formations.c.sorties_positives, formations.c.gratuite),
+    4: lambda conn: metadata.create_all(conn, tables=[logins]),
 }
 
 
 def ensure_schema(eng: Engine) -> int:
     """Create or upgrade the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
+    with eng.connect() as conn:  # read first: a store already up to date is never written (it may be read-only)
+        if sa.inspect(conn).has_table(schema_version.name):
+            found = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+            if found >= SCHEMA_VERSION:
+                return found
     with _writing(eng) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(20160922)"))  # one server migrates at a time
@@ -180,11 +242,19 @@ def ensure_schema(eng: Engine) -> int:
 # --------------------------------------------------------------------------- writing
 
 
+@_translated
+def check(eng: Engine) -> None:
+    """Ask the store something small: raises :class:`StoreUnavailable` (French) when it cannot answer."""
+    with eng.connect() as conn:
+        conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
+
+
 def sha256(data: bytes) -> str:
     """Hex SHA-256 of *data*."""
     return hashlib.sha256(data).hexdigest()
 
 
+@_translated
 def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date | None = None,
             label: str | None = None, sample: bool = False, snapshot: Snapshot | None = None,
             mapping: Mapping | None = None) -> Published:
@@ -276,8 +346,10 @@ def _refuse_duplicate(eng: Engine, digest: str) -> None:
             f"{earlier['publie_le']:%d/%m/%Y}{withdrawn}.")
 
 
+@_translated
 def withdraw(eng: Engine, snapshot_id: int, *, by: str) -> None:
     """Take a snapshot out of the lists; it stays in the store and the journal says who and when."""
+    _known_id(snapshot_id)
     now = datetime.now(UTC)
     with _writing(eng) as conn, conn.begin():
         row = conn.execute(sa.select(snapshots.c.id, snapshots.c.retire_le, snapshots.c.libelle)
@@ -295,6 +367,35 @@ def _log(conn: Connection, by: str, action: str, snapshot_id: int | None, detail
                                        details=details))
 
 
+@_translated
+def login_failures(eng: Engine, address: str, since: datetime) -> tuple[list[datetime], list[datetime]]:
+    """Failed editor logins since *since*, oldest first: those from *address* after its last success, and all of them
+    (every server records its attempts here, so the counts are the deployment's)."""
+    with eng.connect() as conn:
+        rows = conn.execute(sa.select(logins.c.le, logins.c.adresse, logins.c.reussie).where(logins.c.le >= since)
+                            .order_by(logins.c.le)).all()
+    mine: list[datetime] = []
+    for row in rows:
+        if row.adresse == address:
+            mine = [] if row.reussie else [*mine, _aware(row.le)]
+    return mine, [_aware(row.le) for row in rows if not row.reussie]
+
+
+@_translated
+def record_login(eng: Engine, address: str, succeeded: bool) -> None:
+    """Record an editor login attempt from *address*; a failure also goes to the journal."""
+    now = datetime.now(UTC)
+    with _writing(eng) as conn, conn.begin():
+        conn.execute(logins.insert().values(le=now, adresse=address, reussie=succeeded))
+        if not succeeded:
+            _log(conn, address, "connexion refusée", None, "mot de passe éditeur incorrect")
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives back naive UTC times
+
+
+@_translated
 def load_samples_once(eng: Engine, samples: list[tuple[Path, date]]) -> int:
     """On an empty store, publish the bundled samples, marked as such; returns how many were loaded."""
     with eng.connect() as conn:
@@ -315,6 +416,7 @@ def load_samples_once(eng: Engine, samples: list[tuple[Path, date]]) -> int:
 # --------------------------------------------------------------------------- reading
 
 
+@_translated
 def history(eng: Engine, include_withdrawn: bool = False) -> pd.DataFrame:
     """The published snapshots, newest snapshot date first.
 
@@ -355,6 +457,7 @@ def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+@_translated
 def same_date(eng: Engine, when: date) -> pd.DataFrame:
     """The listed snapshots already published for the date *when* (those a new one would replace)."""
     table = history(eng)
@@ -362,12 +465,14 @@ def same_date(eng: Engine, when: date) -> pd.DataFrame:
 
 
 def _snapshot_row(conn: Connection, snapshot_id: int):
+    _known_id(snapshot_id)
     row = conn.execute(sa.select(snapshots).where(snapshots.c.id == snapshot_id)).mappings().first()
     if row is None:
         raise UnknownSnapshot(f"Aucun instantané n° {snapshot_id}.")
     return row
 
 
+@_translated
 def load_file(eng: Engine, snapshot_id: int) -> tuple[bytes, str]:
     """The original file's bytes and name, as the user sent them."""
     with eng.connect() as conn:
@@ -375,6 +480,7 @@ def load_file(eng: Engine, snapshot_id: int) -> tuple[bytes, str]:
     return bytes(row["fichier"]), row["nom_fichier"]
 
 
+@_translated
 def load_snapshot(eng: Engine, snapshot_id: int) -> Snapshot:
     """A published snapshot as :func:`gen_dash.ingest.read_snapshot` returned it: rows, report, date."""
     with eng.connect() as conn:
@@ -425,8 +531,10 @@ def _restore(table: pd.DataFrame, extras: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry=geometry, crs=geo.CRS)
 
 
+@_translated
 def journal(eng: Engine) -> pd.DataFrame:
-    """Every publication and withdrawal: when, who, what; newest first."""
+    """Every publication, withdrawal and refused editor password: when, who (or from which address), what; newest
+    first."""
     with eng.connect() as conn:
         rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc())).mappings().all()
     return pd.DataFrame(rows, columns=[c.name for c in audit.columns])
@@ -434,7 +542,7 @@ def journal(eng: Engine) -> pd.DataFrame:
 
 def drop_schema(url: str) -> None:
     """Drop every table of the store at *url* (tests and benchmarks start from an empty database)."""
-    engine.cache_clear()
+    _open.cache_clear()
     eng = sa.create_engine(url)
     with eng.begin() as conn:
         metadata.drop_all(conn, checkfirst=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from gen_dash import access
@@ -16,17 +18,37 @@ def test_password_hash_and_check():
     assert not access.check_password("pas un hachage", "x") and not access.check_password(None, "x")
 
 
-def test_failures_slow_down_per_session_and_overall():
-    throttle = access.Throttle(ceiling=8)
-    assert throttle.delay("a") == 0
-    for expected in (1, 2, 4, 8, 8):
-        throttle.failed("a")
-        assert throttle.delay("a") == expected
-    throttle.succeeded("a")
-    assert throttle.delay("a") == 0
-    for _ in range(20):
-        throttle.failed("b")
-    assert throttle.delay("c") > 0  # many failures anywhere slow everyone
+UTC_ = timezone.utc
+
+
+def _failures(*minutes: int) -> list[datetime]:
+    """Failures at 10:MM UTC on 1 December 2026 (11:MM in Paris)."""
+    return [datetime(2026, 12, 1, 10, m, tzinfo=UTC_) for m in minutes]
+
+
+@pytest.mark.parametrize("mine, everyone, expected", [
+    ([], [], None),
+    (_failures(1, 2, 3, 4), _failures(1, 2, 3, 4), None),  # four: the fifth is still checked
+    (_failures(1, 2, 3, 4, 5), _failures(1, 2, 3, 4, 5),
+     "Trop de mots de passe incorrects depuis votre adresse (5 en 15 minutes) : la connexion est suspendue jusqu'à "
+     "11 h 16."),  # the oldest of the five leaves the window at 10:16 UTC, 11:16 in Paris
+    (_failures(0, 1, 2, 3, 4, 5, 6), _failures(0, 1, 2, 3, 4, 5, 6), "suspendue jusqu'à 11 h 17."),  # the fifth last
+    ([], _failures(*range(50)), "Trop de mots de passe incorrects sur ce tableau de bord, toutes adresses confondues "
+                                "(50 en 15 minutes) : la connexion est suspendue jusqu'à 11 h 15."),
+])
+def test_login_refusal(mine, everyone, expected):
+    refusal = access.login_refusal(mine, everyone)
+    if expected is None:
+        assert refusal is None
+    else:
+        assert expected in refusal and refusal.endswith("(python -m gen_dash publish).")
+
+
+def test_failure_message_counts_what_is_left():
+    assert access.failure_message(_failures(1)) == ("Mot de passe incorrect. Encore 4 essais avant une suspension de "
+                                                   "15 minutes.")
+    assert access.failure_message(_failures(1, 2, 3, 4)).startswith("Mot de passe incorrect. Encore 1 essai avant")
+    assert access.failure_message(_failures(1, 2, 3, 4, 5)).startswith("Trop de mots de passe incorrects depuis votre")
 
 
 def test_editor_sessions_expire():

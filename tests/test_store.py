@@ -129,7 +129,7 @@ def test_a_publish_killed_half_way_leaves_nothing(url, tmp_path):
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    store.engine.cache_clear()
+    store._open.cache_clear()  # as a new process would
     eng = store.engine(url)
     assert store.history(eng, include_withdrawn=True).empty and store.journal(eng).empty
     with eng.connect() as conn:
@@ -170,7 +170,7 @@ def test_two_concurrent_publishers_both_succeed_in_order(url, tmp_path):
         out, _ = process.communicate(timeout=300)
         assert process.returncode == 0
         ids.append(int(out.strip()))
-    store.engine.cache_clear()
+    store._open.cache_clear()  # as a new process would
     history = store.history(store.engine(url)).sort_values("id")
     assert sorted(ids) == history["id"].tolist() and len(set(ids)) == 2
     assert history["lignes_acceptees"].tolist() == [3000, 3000]
