@@ -149,7 +149,7 @@ class _Reader:
         # Names an extra column may not take, case and accents aside: every column the dashboard reads, adds or
         # displays (« Ligne du fichier », « Apprenants »), and the extra columns before it.
         taken = dict.fromkeys({fold(n) for c in COLUMNS for n in (c.name, c.title)}
-                              | {fold(n) for n in (*DERIVED_COLUMNS, *DERIVED_TITLES.values())}, 2)
+                              | {fold(n) for n in (*DERIVED_COLUMNS, *DERIVED_TITLES.values(), "geometry")}, 2)
         for pos, header in enumerate(headers):
             canonical = mapped.get(pos) or (None if pos in mapped or canonical_name(header) in dict(mapping.columns)
                                             else canonical_name(header))

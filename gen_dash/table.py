@@ -102,7 +102,7 @@ def _text_bytes(data: bytes) -> bytes:
                 raise SnapshotError(f"Le fichier annonce un encodage {encoding.upper()} (par sa marque d'ordre des "
                                     "octets) mais ne peut pas être décodé ainsi : enregistrez-le en UTF-8.") from None
     head = data[:65536]
-    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > 0.01 * len(head):
+    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > max(16, 0.01 * len(head)):  # a few are removed below
         raise SnapshotError("Ce fichier n'est pas un fichier texte (CSV) ni un classeur .xlsx : il contient des données "
                             "binaires. Vérifiez que vous avez déposé le bon fichier.")
     return data[3:] if data.startswith(b"\xef\xbb\xbf") else data

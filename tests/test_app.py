@@ -8,13 +8,16 @@ import re
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hyp
 from streamlit.testing.v1 import AppTest
 
 import appstate as s
 from gen_dash import fmt, metrics
 from gen_dash.ingest import read_snapshot
-from tests.conftest import ROOT, hand_csv, make_csv, row
+from tests.conftest import BASE_ROW, ROOT, hand_csv, make_csv, row
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/evolution.py", "pages/compare.py", "pages/quotas.py",
          "pages/territories.py", "pages/coverage.py", "pages/data.py"]
@@ -648,3 +651,43 @@ def test_a_store_out_of_reach_is_said_and_the_samples_still_shown(monkeypatch):
     upload(at, make_csv([row(id_formation="HORS-LIGNE")]), "hors-ligne-2018-01-15.csv")
     assert not at.exception
     assert "Publication impossible tant que l'historique partagé est indisponible." in [c.value for c in at.sidebar.caption]
+
+
+# Header names that once broke a page or an export, and the like: display titles, canonical names in other cases,
+# derived columns, the geometry, formulas and Markdown, blanks; plus any text.
+_HOSTILE_HEADERS = hyp.sampled_from([
+    "Ligne du fichier", "ligne", "Apprenants", "APPRENANTS", "apprenants", "Département", "code_region", "localisation",
+    "cle_fabrique", "geometry", "Géométrie", "Nom de la formation", "id_formation", "Id Formation", "=SUM(A1)",
+    "[lien](http://exemple.invalid)", "**gras**", "", " ", "colonne 1", "Commune", "ÉTAT", "état", "Région",
+]) | hyp.text(alphabet=hyp.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+
+
+@given(extras=hyp.lists(_HOSTILE_HEADERS, max_size=5),
+       values=hyp.lists(hyp.text(alphabet=hyp.characters(blacklist_categories=("Cs",)), max_size=8), min_size=5, max_size=5))
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+def test_any_header_set_renders_every_page_and_both_exports(extras, values):
+    """Whatever extra columns a file has, every page renders and both Territoires exports write every row."""
+    import csv
+    import io
+
+    from gen_dash import export, tables
+    from gen_dash.territory import Territory
+
+    header = [*BASE_ROW, *extras]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    for i in range(2):
+        writer.writerow([*row(id_formation=f"H{i}").values(), *values[: len(extras)]])
+    data = out.getvalue().encode()
+    at = upload(start(), data, "entetes-2018-01-15.csv")
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, header, at.exception)
+    rows = read_snapshot(data, "entetes.csv").rows
+    territory = Territory.of("11", (), s.departements_table())
+    readable = tables.readable_rows(territory.apply(rows))
+    assert len(pd.read_csv(io.BytesIO(export.to_csv_bytes(readable)), sep=";", encoding="utf-8-sig")) == 2
+    figures = tables.figures_export(territory.apply(metrics.figures_by_territory(rows), "code"))
+    book = export.to_xlsx_bytes({"Formations": readable, "Départements": figures})
+    assert len(pd.read_excel(io.BytesIO(book), sheet_name="Formations")) == 2

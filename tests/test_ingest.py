@@ -10,7 +10,7 @@ import pytest
 
 from gen_dash import config
 from gen_dash.ingest import AVERTISSEMENT, ERREUR, SnapshotError, read_snapshot
-from tests.conftest import make_csv, row
+from tests.conftest import BASE_ROW, make_csv, row
 
 
 def problems_of(snapshot, severity=None):
@@ -533,3 +533,57 @@ def test_an_extra_column_never_collides_with_another_name(extra, expected):
     snapshot = read_snapshot(data, "collisions.csv")
     assert set(expected) <= set(snapshot.rows.columns)
     assert tables.readable_rows(snapshot.rows).columns.is_unique
+
+
+# --------------------------------------------------------------------------- fuzzing: any bytes, any table
+
+from datetime import timedelta  # noqa: E402 - the fuzzing section's own imports
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hyp  # noqa: E402
+
+_CELL = hyp.one_of(hyp.text(max_size=12), hyp.sampled_from(["", "0", "-1", "1e308", "2**53", "0000-01-01", "9999-12-31",
+                                                            "31/02/2017", "93048", "2A004", "75112", "nan", "inf",
+                                                            '"', '""', "\n", ";", "=1+1", "\x00", "\ufeff"]))
+_HEADER = hyp.one_of(hyp.sampled_from(["id_formation", "nom_formation", "nom_fabrique", "vague", "code_commune",
+                                       "apprenants", "apprenants_femmes", "apprenants_neet", "date_extraction",
+                                       "Ligne du fichier", "latitude", "longitude", "code_postal", "commune"]),
+                     hyp.text(max_size=10))
+
+
+@hyp.composite
+def _tables(draw) -> bytes:
+    """A table as a spreadsheet might write it: a header, ragged rows, a separator, an encoding; or as a classeur."""
+    if draw(hyp.booleans()):  # the contract's columns in any order, and more: rows get read, checked and placed
+        header = draw(hyp.permutations(list(BASE_ROW))) + draw(hyp.lists(_HEADER, max_size=3))
+        bases = [{**BASE_ROW, "id_formation": f"F{i}"} for i in range(draw(hyp.integers(0, 8)))]
+        rows = [[draw(_CELL) if draw(hyp.integers(0, 3)) == 0 else base.get(column, "") for column in header]
+                for base in bases]
+    else:
+        header = draw(hyp.lists(_HEADER, min_size=1, max_size=10))
+        rows = draw(hyp.lists(hyp.lists(_CELL, max_size=12), max_size=8))
+    if draw(hyp.booleans()):
+        book = openpyxl.Workbook()
+        for line in [header, *rows]:
+            book.active.append([openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in line])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    sep = draw(hyp.sampled_from([";", ",", "\t", "|"]))
+    text = "\n".join(sep.join(line) for line in [header, *rows])
+    encoding = draw(hyp.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-32", "latin-1"]))
+    return text.encode(encoding, errors="replace")
+
+
+@given(data=hyp.one_of(hyp.binary(max_size=2000), _tables()))
+@settings(max_examples=150, deadline=timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow])
+def test_any_bytes_give_a_snapshot_or_one_french_refusal(data):
+    try:
+        snapshot = read_snapshot(data, "fuzz.csv")
+    except SnapshotError as exc:
+        assert str(exc) and "Traceback" not in str(exc)
+        assert "erreur inattendue" not in str(exc), str(exc)  # a refusal that says why, not a crash put into words
+    else:
+        report = snapshot.report
+        assert report.lignes_acceptees == len(snapshot.rows)  # no row lost between the report and the rows
+        assert not snapshot.rows.select_dtypes(["object", "str"]).apply(lambda c: c.astype(str).str.contains("\x00")).any().any()
