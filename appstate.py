@@ -459,7 +459,8 @@ def publish_upload() -> None:
     except (store.StoreError, SnapshotError) as exc:
         st.session_state[PUBLISH_MESSAGE] = ("error", str(exc))
         return
-    text = (f"Publié pour tous : instantané n° {done.id} « {done.label} » du {fmt.day(done.date)}, par {pending['by']} "
+    text = (f"Publié pour tous : instantané n° {done.id} « {escape_md(done.label)} » du {fmt.day(done.date)}, par "
+            f"{escape_md(pending['by'])} "
             f"({fmt.number(done.rows)} ligne(s) ; {fmt.number(done.rejected)} rejetée(s), non publiée(s)).")
     st.session_state[PUBLISH_MESSAGE] = st.session_state[PUBLISHED_NOTICE] = ("success", text)
     for key in (PUBLISH_PENDING, UPLOADED, UPLOADED_FILE, UPLOAD_ERROR):

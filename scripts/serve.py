@@ -46,7 +46,14 @@ def main(argv: list[str]) -> int:
         port = argv[argv.index("--port") + 1]
         del argv[argv.index("--port"): argv.index("--port") + 2]
     address = "localhost"
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", port, *argv]
+    # Streamlit refuses a larger file in its own words (English): up to twice the reader's limit, the reader
+    # refuses it instead, in French, naming the limit and its setting.
+    sys.path.insert(0, str(ROOT))
+    from gen_dash import config
+
+    upload_mb = str(2 * config.limits().bytes // 1_000_000)
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", port,
+               "--server.maxUploadSize", upload_mb, *argv]
     server = subprocess.Popen(command, cwd=ROOT)
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:

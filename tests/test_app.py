@@ -691,3 +691,31 @@ def test_any_header_set_renders_every_page_and_both_exports(extras, values):
     figures = tables.figures_export(territory.apply(metrics.figures_by_territory(rows), "code"))
     book = export.to_xlsx_bytes({"Formations": readable, "Départements": figures})
     assert len(pd.read_excel(io.BytesIO(book), sheet_name="Formations")) == 2
+
+
+_PAYLOADS = ("[cliquez](https://evil.example/login)", "![p](http://127.0.0.1:9999/track.png)", ":red[rouge]", "**gras**",
+             "<b>html</b>")
+
+
+def _markup_shown(at: AppTest) -> list[str]:
+    """Every text of the page rendered through Markdown, in which a payload's unescaped tokens appear."""
+    texts = [e.value for kind in ("warning", "error", "caption", "success", "markdown", "info") for e in getattr(at, kind)]
+    return [t for t in texts if any(token in t for token in ("](", "![", ":red[", "**gras**", "<b>"))]
+
+
+def test_text_from_a_file_or_the_store_puts_no_markup_on_the_page(own_store):
+    # A refused file quotes its headers; an accepted one its name; a publication its label and author.
+    refused = make_csv([{**row(nom_formation=None), _PAYLOADS[0]: "x", _PAYLOADS[2]: "y"}])
+    at = upload(_editor(), refused, "refus.csv")
+    assert any("refusé" in e.value for e in at.sidebar.error) and not _markup_shown(at)
+    upload(at, make_csv([row(id_formation="MARKUP")]), f"{_PAYLOADS[1]}-2018-01-15.csv")
+    assert not _markup_shown(at)
+    at.sidebar.text_input(key="publication_auteur").set_value(_PAYLOADS[3] + " " + _PAYLOADS[4])
+    at.sidebar.text_input(key="publication_libelle").set_value(_PAYLOADS[0])
+    _click(at, "Vérifier avant de publier")
+    assert not _markup_shown(at)
+    _click(at, "Confirmer la publication")
+    assert any("Publié pour tous" in e.value for e in at.success) and not _markup_shown(at)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception and not _markup_shown(at), page
