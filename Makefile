@@ -23,8 +23,10 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(PY) scripts/serve.py --port $(PORT)
 
-## Run the whole test suite (browser tests are skipped, with a message, without Chromium).
+## Lint (ruff, configured in pyproject.toml), then the whole test suite on every core (browser tests are skipped, with
+## a message, without Chromium).
 test: install-dev
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n auto
 
 ## Measure speed and memory against the floors and targets (not part of `make test`; see README, Performance).

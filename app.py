@@ -7,16 +7,16 @@ URL, then runs the chosen page.
 
 from __future__ import annotations
 
-
 import streamlit as st
 
 import appstate as s
 from gen_dash import fmt
-from gen_dash.snapshot import Mapping, MissingColumns, SnapshotError
 from gen_dash.schema import BY_NAME
+from gen_dash.snapshot import Mapping, MissingColumns, SnapshotError
 from gen_dash.territory import Territory
 
-st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(s.STATIC_DIR / "favicon.png"), layout="wide")
+st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(s.STATIC_DIR / "favicon.png"),
+                   layout="wide")
 
 PAGES = [
     st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", url_path="accueil", default=True,
@@ -198,7 +198,8 @@ def _upload_panel(bar) -> None:
             f"réparée(s), **{fmt.number(report.lignes_rejetees)}** rejetée(s)."
         )
         if uploaded.mapping:
-            said = [f"{c} ← « {h} »" for c, h in uploaded.mapping.columns] + [f"{c} = « {v} »" for c, v in uploaded.mapping.values]
+            said = [f"{c} ← « {h} »" for c, h in uploaded.mapping.columns] + [f"{c} = « {v} »" for c,
+                                                                              v in uploaded.mapping.values]
             bar.caption("Lu avec la correspondance : " + s.escape_md(" ; ".join(said)) + ".")
         bar.page_link(PAGES[-1], label="Voir le rapport complet", icon=":material/fact_check:")
         if uploaded.date is None:
@@ -210,13 +211,13 @@ def _sidebar(listed: list[s.Entry]) -> s.View:
     bar = st.sidebar
     bar.header("Territoire")
     regions = s.regions_table()
-    region_names = dict(zip(regions["code_region"], regions["nom_region"]))
+    region_names = dict(zip(regions["code_region"], regions["nom_region"], strict=False))
     region = bar.selectbox("Région", [None, *region_names], key=s.REGION, on_change=_on_region_change,
                            format_func=lambda c: "France entière" if c is None else region_names[c])
     departements: list[str] = []
     if region:
         of_region = s.territory_of(region, ()).apply(s.departements_table())
-        names = dict(zip(of_region["code_departement"], of_region["nom_departement"]))
+        names = dict(zip(of_region["code_departement"], of_region["nom_departement"], strict=False))
         departements = bar.multiselect("Départements", list(names), key=s.DEPARTEMENTS,
                                        format_func=lambda c: f"{names[c]} ({c})", placeholder="Toute la région")
 

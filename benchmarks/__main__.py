@@ -67,7 +67,8 @@ def render(results: list) -> str:
     lines = ["| mesure | taille | médiane | plancher | cible | tenue |", "|---|---|---|---|---|---|"]
     for r in results:
         verdict = "" if r.tenue is None else ("oui" if r.tenue else "**non**")
-        lines.append(f"| {r.mesure} | {r.taille} | {_value(r.valeur, r.unite)} | {_value(r.plancher, r.unite)} | {r.cible} | {verdict} |")
+        lines.append(f"| {r.mesure} | {r.taille} | {_value(r.valeur, r.unite)} | {_value(r.plancher, r.unite)} "
+                     f"| {r.cible} | {verdict} |")
     return "\n".join(lines)
 
 

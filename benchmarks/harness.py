@@ -51,7 +51,7 @@ def median_times(funcs: list, repeat: int, warm: bool = True) -> list[float]:
             func()
     times: list[list[float]] = [[] for _ in funcs]
     for _ in range(repeat):
-        for func, out in zip(funcs, times):
+        for func, out in zip(funcs, times, strict=False):
             gc.collect()
             start = time.perf_counter()
             func()
@@ -101,7 +101,8 @@ def figures(sizes: list[int], repeat: int) -> list[Result]:
 
         measured = median_time(compute, repeat)
         target, ok = ("< 0,3 s", measured < 0.3) if size >= 100_000 else ("", None)
-        out.append(Result("chiffres (résumé, départements, régions)", f"{size:,}".replace(",", " "), measured, "s", None, target, ok))
+        out.append(Result("chiffres (résumé, départements, régions)", f"{size:,}".replace(",", " "), measured, "s", None, target,
+                          ok))
     return out
 
 
@@ -256,7 +257,8 @@ def coverage_measures(repeat: int) -> list[Result]:
     out = [
         Result("couverture : distances de 34 875 communes", f"{len(fabriques):,} fabriques".replace(",", " "), distances, "s",
                None, "< 0,5 s", distances < 0.5),
-        Result("couverture : 70 sites suggérés (communes > 5 000 hab.)", "exemple fin 2017", greedy, "s", None, "< 3 s", greedy < 3),
+        Result("couverture : 70 sites suggérés (communes > 5 000 hab.)", "exemple fin 2017", greedy, "s", None, "< 3 s",
+               greedy < 3),
     ]
     # Quality: greedy against the exact optimum (scipy milp) on instances small enough to solve exactly.
     ratios = []
@@ -305,7 +307,8 @@ def store_measures(size: int = 100_000, snapshots: int = 20, rows_each: int = 10
         url = f"sqlite:///{folder}/historique.sqlite3"
         eng = store.engine(url)
         for i in range(snapshots):
-            frame = synthetic_snapshot(rows_each, seed=100 + i).assign(date_extraction=f"2017-{(i % 12) + 1:02d}-{(i // 12) + 1:02d}")
+            frame = synthetic_snapshot(rows_each,
+                                       seed=100 + i).assign(date_extraction=f"2017-{(i % 12) + 1:02d}-{(i // 12) + 1:02d}")
             store.publish(eng, frame.to_csv(index=False).encode(), f"lot-{i}.csv", by="benchmark")
         at = _apptest(ROOT / "app.py", {"GEN_DASH_DATABASE_URL": url})
         # The first run reads the 20 snapshots from the store and computes their figures (the overview's pace needs
@@ -314,7 +317,8 @@ def store_measures(size: int = 100_000, snapshots: int = 20, rows_each: int = 10
         at.switch_page("pages/evolution.py").run()
         regions = iter(["53", "32", "11", "84", "28"])
         again = median_time(lambda: at.sidebar.selectbox(key="territoire_region").select(next(regions)).run(), 3)
-        out.append(Result("premier affichage : lecture et chiffres des 20 instantanés", f"{snapshots} × {rows_each:,}".replace(",", " "),
+        out.append(Result("premier affichage : lecture et chiffres des 20 instantanés",
+                          f"{snapshots} × {rows_each:,}".replace(",", " "),
                           first, "s"))
         out.append(Result("page Évolution, rerun après filtre", f"{snapshots} × {rows_each:,}".replace(",", " "), again, "s"))
     return out

@@ -4,4 +4,5 @@ import sys
 
 from gen_dash.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when the test suite collects the package's doctests
+    sys.exit(main())

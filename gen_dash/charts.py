@@ -52,7 +52,7 @@ def cumulative_by_wave(progress: pd.DataFrame, column: str, title: str, what: st
         top = max(top, target)
     _layout(fig, f"{title}, vague par vague")
     fig.update_yaxes(range=[0, top * 1.15 or 1])
-    parts = ", ".join(f"vague {v} : {fmt.number(n)}" for v, n in zip(progress["vague"], progress[column]))
+    parts = ", ".join(f"vague {v} : {fmt.number(n)}" for v, n in zip(progress["vague"], progress[column], strict=False))
     last = float(progress[column].iloc[-1]) if len(progress) else 0.0
     reached = f", soit {fmt.percent(last / target)} de l'objectif de {fmt.number(target)}" if target else ""
     return Chart(fig, f"{title} par vague ({parts}){reached}.")
@@ -84,7 +84,7 @@ def evolution(history: pd.DataFrame, column: str, label: str, target: float | No
     if share:
         fig.update_yaxes(tickformat=".0%", range=[0, 1])
     fig.update_xaxes(tickformat="%b %Y")
-    points = ", ".join(f"{fmt.day(d.date())} : {s}" for d, s in zip(dates, shown))
+    points = ", ".join(f"{fmt.day(d.date())} : {s}" for d, s in zip(dates, shown, strict=False))
     target_text = f", objectif {fmt.percent(target) if share else fmt.number(target)}" if target is not None else ""
     return Chart(fig, f"{label} selon les instantanés ({points}){target_text}{projected}.")
 
@@ -144,8 +144,10 @@ def budget_by_wave(progress: pd.DataFrame) -> Chart:
     fig.update_layout(barmode="group")
     top = float(max(progress["enveloppe_eur"].max(skipna=True) or 0, progress["subvention_eur"].max() or 0))
     fig.update_yaxes(tickformat=",.0f", ticksuffix="\u00a0€", range=[0, top * 1.2 or 1])
-    parts = " ; ".join(f"vague {v} : {fmt.euros(s)} sur {fmt.euros(e)}" + (f", soit {fmt.euros(o)} de dépassement" if o > 0 else "")
-                      for v, s, e, o in zip(progress["vague"], progress["subvention_eur"], progress["enveloppe_eur"], over))
+    parts = " ; ".join(f"vague {v} : {fmt.euros(s)} sur {fmt.euros(e)}"
+                       + (f", soit {fmt.euros(o)} de dépassement" if o > 0 else "")
+                       for v, s, e, o in zip(progress["vague"], progress["subvention_eur"], progress["enveloppe_eur"], over,
+                                             strict=False))
     return Chart(fig, f"Subventions accordées par vague, à côté de l'enveloppe de la vague ({parts}).")
 
 
@@ -154,11 +156,12 @@ def subsidies_by_wave(progress: pd.DataFrame, territory: str) -> Chart:
     waves = [f"Vague {v}" for v in progress["vague"]]
     shares = [fmt.percent(v) for v in progress["part_subvention"]]
     fig = go.Figure(go.Bar(x=waves, y=progress["subvention_eur"], marker_color=BLUE, name="Subventions accordées",
-                           text=[f"{fmt.euros(v)} ({p} du national)" for v, p in zip(progress["subvention_eur"], shares)],
+                           text=[f"{fmt.euros(v)} ({p} du national)" for v, p in zip(progress["subvention_eur"], shares,
+                                                                                     strict=False)],
                            textposition="outside", customdata=[fmt.euros(v) for v in progress["subvention_eur"]],
                            hovertemplate="%{x} : %{customdata}<extra></extra>"))
     _layout(fig, f"Subventions accordées par vague, {territory}")
     fig.update_yaxes(tickformat=",.0f", ticksuffix="\u00a0€", range=[0, float(progress["subvention_eur"].max() or 0) * 1.25 or 1])
     parts = " ; ".join(f"vague {v} : {fmt.euros(s)}, soit {p} des subventions nationales de la vague"
-                      for v, s, p in zip(progress["vague"], progress["subvention_eur"], shares))
+                      for v, s, p in zip(progress["vague"], progress["subvention_eur"], shares, strict=False))
     return Chart(fig, f"Subventions accordées par vague, {territory} ({parts}).")

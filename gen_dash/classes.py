@@ -73,7 +73,7 @@ class Classes:
             cuts = [_percent(c) for c in self.limits]
             if not cuts:
                 return ["toutes valeurs"]
-            return ([f"moins de {cuts[0]}"] + [f"{a} à moins de {b}" for a, b in zip(cuts, cuts[1:])]
+            return ([f"moins de {cuts[0]}"] + [f"{a} à moins de {b}" for a, b in zip(cuts, cuts[1:], strict=False)]
                     + [f"{cuts[-1]} ou plus"])
         labels = []
         for i, high in enumerate(self.limits):
@@ -98,7 +98,7 @@ class Classes:
 
     def legend(self) -> list[tuple[str, str]]:
         """Every swatch of the legend, (colour, label): the classes, then the special values that occur."""
-        return list(zip(self.colours, self.labels())) + self.special()[-1:]
+        return list(zip(self.colours, self.labels(), strict=False)) + self.special()[-1:]
 
 
 def classify(values: pd.Series, kind: str, quota: float | None = None, zero_label: str = "0") -> Classes:

@@ -13,6 +13,7 @@ missing argument). Every error is one French sentence (``{"erreur": ...}`` under
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import math
@@ -219,10 +220,8 @@ def _out(args: argparse.Namespace, data, text: str) -> None:
 
 def _quiet_stdout() -> None:
     """Point standard output at /dev/null, so that Python's flush at exit does not complain about the closed pipe."""
-    try:
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no real descriptor (tests capture it): leave it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 def _json_value(value):
@@ -283,7 +282,8 @@ def _summary(args: argparse.Namespace) -> int:
     learners = (["Apprenants : non renseigné (liste de formations, sans effectifs)"] if s["liste_seule"] else [
         f"Apprenants : {fmt.number(s['apprenants'])} ; dont femmes : {fmt.number(s['apprenants_femmes'])} "
         f"({fmt.percent(s['part_femmes'])}, {fmt.quota_gap(s['part_femmes'], targets.part_femmes)}) ; dont jeunes NEET : "
-        f"{fmt.number(s['apprenants_neet'])} ({fmt.percent(s['part_neet'])}, {fmt.quota_gap(s['part_neet'], targets.part_neet)})"])
+        f"{fmt.number(s['apprenants_neet'])} ({fmt.percent(s['part_neet'])}, "
+        f"{fmt.quota_gap(s['part_neet'], targets.part_neet)})"])
     lines = [
         f"Instantané : {snapshot.name}" + (f" du {fmt.day(snapshot.date)}" if snapshot.date else ""),
         f"Formations : {fmt.number(s['formations'])}",
@@ -378,10 +378,12 @@ def _diff(args: argparse.Namespace) -> int:
     figures = compare.headline_changes(old.rows, new.rows, load_targets())
     data = {"de": args.id1, "a": args.id2, **counts,
             "chiffres": {k: {"avant": r.avant, "apres": r.apres, "ecart": r.ecart} for k, r in figures.iterrows()},
-            "formations": json.loads(changes.drop(columns=["latitude", "longitude"]).to_json(orient="records", force_ascii=False))}
+            "formations": json.loads(changes.drop(columns=["latitude", "longitude"]).to_json(orient="records",
+                                                                                             force_ascii=False))}
     lines = [f"Du n° {args.id1} ({fmt.day(old.date)}) au n° {args.id2} ({fmt.day(new.date)}) : "
              f"{counts['ajoutée']} formation(s) ajoutée(s), {counts['retirée']} retirée(s), {counts['modifiée']} modifiée(s)."]
-    lines += [f"  {r.libelle} : {fmt.by_nature(r.avant, r.nature)} → {fmt.by_nature(r.apres, r.nature)}" for r in figures.itertuples()]
+    lines += [f"  {r.libelle} : {fmt.by_nature(r.avant, r.nature)} → {fmt.by_nature(r.apres, r.nature)}"
+              for r in figures.itertuples()]
     lines += [f"  [{r.statut}] {r.id_formation} {r.nom_formation} ({r.code_departement})"
               + (f" : {r.champs_modifies}" if r.champs_modifies else "") for r in changes.itertuples()]
     _out(args, data, "\n".join(lines))

@@ -72,7 +72,7 @@ def headline_changes(old: pd.DataFrame, new: pd.DataFrame, targets: Targets) -> 
                           index=["formations"])
     out = pd.concat([counts, pd.DataFrame({"libelle": after["libelle"], "avant": before["valeur"], "apres": after["valeur"],
                                            "nature": after["nature"]})])
-    out["ecart"] = [None if a is None or b is None else b - a for a, b in zip(out["avant"], out["apres"])]
+    out["ecart"] = [None if a is None or b is None else b - a for a, b in zip(out["avant"], out["apres"], strict=False)]
     return out
 
 

@@ -1,7 +1,8 @@
-"""Paths and limits, overridable by environment variables."""
+"""Paths, settings and limits: every setting is in :data:`SETTINGS`, read by :func:`setting`."""
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,10 +17,78 @@ SCHEMA_FILE = DATA_DIR / "schema" / "snapshot.schema.json"
 ARROW_THREADS = min(8, os.cpu_count() or 1)
 
 
-def _int_env(name: str, default: int) -> int:
-    """A positive whole number from the environment; the default when unset or not one."""
+@dataclass(frozen=True)
+class Setting:
+    """One deployment setting: its name, its default as the README says it, and what it does."""
+
+    name: str
+    default: str
+    meaning: str
+    secrets: bool = True  # also read from .streamlit/secrets.toml (else the environment only)
+
+
+# Every setting of the dashboard and the command line, documented in the README's Configuration table (a test holds
+# the two together). Each is read by :func:`setting`, at the moment it is needed, so a test or a CLI run can set it.
+SETTINGS = (
+    Setting("GEN_DASH_DATABASE_URL", "un fichier SQLite dans `var/`", "l'historique (URL SQLAlchemy)"),
+    Setting("GEN_DASH_VAR_DIR", "`var/`", "le dossier où le tableau de bord écrit"),
+    Setting("GEN_DASH_EDITEURS", "aucune", "adresses électroniques des éditeurs (OpenID Connect)"),
+    Setting("GEN_DASH_MOT_DE_PASSE_HASH", "celui du mot de passe du premier démarrage", "hachage du mot de passe éditeur"),
+    Setting("GEN_DASH_MAX_MB", "50", "taille maximale d'un fichier, en Mo"),
+    Setting("GEN_DASH_MAX_ROWS", "500 000", "lignes d'un fichier"),
+    Setting("GEN_DASH_MAX_COLUMNS", "200", "colonnes d'un fichier"),
+    Setting("GEN_DASH_MAX_CELL", "10 000", "caractères d'une cellule"),
+    Setting("GEN_DASH_MAX_LINE", "100 000", "octets d'une ligne de CSV"),
+    Setting("GEN_DASH_MAX_XLSX_MB", "200", "contenu décompressé d'un classeur, en Mo"),
+    Setting("GEN_DASH_READ_SECONDS", "60", "temps de lecture d'un fichier déposé, en secondes"),
+    Setting("GEN_DASH_READ_MEMORY_MB", "2 000", "mémoire de lecture d'un fichier déposé, en Mo"),
+    Setting("GEN_DASH_TILES_URL", "pas de fond", "modèle d'URL des tuiles d'un fond de carte"),
+    Setting("GEN_DASH_TILES_ATTRIBUTION", "« Fond de carte »", "attribution du fond de carte"),
+    Setting("GEN_DASH_SECRETS_FILE", "`.streamlit/secrets.toml`", "le fichier des secrets", secrets=False),
+)
+BY_SETTING = {s.name: s for s in SETTINGS}
+
+
+def setting(name: str) -> str | None:
+    """A deployment setting (one of :data:`SETTINGS`): the environment variable *name*, else the same key in
+    ``.streamlit/secrets.toml``; None when neither gives it. A list in the secrets file comes back comma-separated.
+
+    The dashboard's secrets file is read here too, so the command line, run on the server, sees what the app sees.
+    """
+    if name not in BY_SETTING:
+        raise KeyError(f"{name} n'est pas un réglage du tableau de bord (voir config.SETTINGS)")
+    value = os.environ.get(name, "").strip()
+    if value or not BY_SETTING[name].secrets:
+        return value or None
+    found = _secrets(Path(os.environ.get("GEN_DASH_SECRETS_FILE", "").strip() or ROOT / ".streamlit" / "secrets.toml"))
+    value = found.get(name)
+    if isinstance(value, list):
+        value = ",".join(str(v) for v in value)
+    return str(value).strip() or None if value not in (None, "") else None
+
+
+def _secrets(path: Path) -> dict:
     try:
-        value = int(os.environ.get(name, default))
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _parsed_secrets(path, stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_secrets(path: Path, _stamp: int) -> dict:  # read again only when the file changes
+    import tomllib
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        return {}
+
+
+def _whole(name: str, default: int) -> int:
+    """A positive whole number setting; the default when unset or not one."""
+    try:
+        value = int((setting(name) or str(default)).replace(" ", "").replace("\u202f", ""))
     except ValueError:
         return default
     return value if value > 0 else default
@@ -28,7 +97,7 @@ def _int_env(name: str, default: int) -> int:
 def var_dir() -> Path:
     """Where the dashboard keeps what it writes (the SQLite store, the first-start editor password's hash):
     ``GEN_DASH_VAR_DIR``, default ``var/`` beside the code (git-ignored)."""
-    return Path(os.environ.get("GEN_DASH_VAR_DIR", "").strip() or ROOT / "var")
+    return Path(setting("GEN_DASH_VAR_DIR") or ROOT / "var")
 
 
 @dataclass(frozen=True)
@@ -51,17 +120,21 @@ class Limits:
 
 
 def limits(**changes) -> Limits:
-    """The limits as configured by the environment, with *changes* (``limits(rows=3)``) on top."""
-    mega = 1_000_000
+    """The limits as configured, with *changes* (``limits(rows=3)``) on top.
+
+    >>> limits(rows=3).rows, limits(rows=3).columns
+    (3, 200)
+    """
+    mega, base = 1_000_000, Limits()
     configured = Limits(
-        bytes=_int_env("GEN_DASH_MAX_MB", 50) * mega,
-        rows=_int_env("GEN_DASH_MAX_ROWS", Limits.rows),
-        columns=_int_env("GEN_DASH_MAX_COLUMNS", Limits.columns),
-        cell=_int_env("GEN_DASH_MAX_CELL", Limits.cell),
-        line=_int_env("GEN_DASH_MAX_LINE", Limits.line),
-        xlsx_bytes=_int_env("GEN_DASH_MAX_XLSX_MB", 200) * mega,
-        seconds=_int_env("GEN_DASH_READ_SECONDS", Limits.seconds),
-        memory=_int_env("GEN_DASH_READ_MEMORY_MB", 2000) * mega,
+        bytes=_whole("GEN_DASH_MAX_MB", base.bytes // mega) * mega,
+        rows=_whole("GEN_DASH_MAX_ROWS", base.rows),
+        columns=_whole("GEN_DASH_MAX_COLUMNS", base.columns),
+        cell=_whole("GEN_DASH_MAX_CELL", base.cell),
+        line=_whole("GEN_DASH_MAX_LINE", base.line),
+        xlsx_bytes=_whole("GEN_DASH_MAX_XLSX_MB", base.xlsx_bytes // mega) * mega,
+        seconds=_whole("GEN_DASH_READ_SECONDS", base.seconds),
+        memory=_whole("GEN_DASH_READ_MEMORY_MB", base.memory // mega) * mega,
     )
     return replace(configured, **changes)
 
@@ -71,27 +144,7 @@ def basemap() -> tuple[str, str] | None:
 
     None (the default) draws the map without tiles, so it works on a closed network.
     """
-    url = os.environ.get("GEN_DASH_TILES_URL", "").strip()
+    url = setting("GEN_DASH_TILES_URL")
     if not url:
         return None
-    return url, os.environ.get("GEN_DASH_TILES_ATTRIBUTION", "Fond de carte").strip()
-
-
-def setting(name: str) -> str | None:
-    """A deployment setting: the environment variable *name*, else the same key in ``.streamlit/secrets.toml``.
-
-    The dashboard's secrets file is read directly so the command line, run on the server, sees what the app sees.
-    """
-    value = os.environ.get(name, "").strip()
-    if value:
-        return value
-    secrets = Path(os.environ.get("GEN_DASH_SECRETS_FILE", ROOT / ".streamlit" / "secrets.toml"))
-    if secrets.is_file():
-        import tomllib
-
-        try:
-            found = tomllib.loads(secrets.read_text(encoding="utf-8")).get(name)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            return None
-        return str(found).strip() if found else None
-    return None
+    return url, setting("GEN_DASH_TILES_ATTRIBUTION") or "Fond de carte"

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
@@ -89,7 +89,8 @@ def _indicators(group: pd.DataFrame, radius_km: float) -> pd.Series:
     })
 
 
-def coverage_indicators(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM, by: str | None = None) -> pd.DataFrame | pd.Series:
+def coverage_indicators(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM,
+                        by: str | None = None) -> pd.DataFrame | pd.Series:
     """Population within *radius_km* of a fabrique, its share, median and 90th-percentile distance (population-weighted).
 
     Parameters

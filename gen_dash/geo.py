@@ -251,7 +251,7 @@ def inset_features(level: str = "departement") -> tuple[tuple[str, dict, tuple[f
         codes = frame["code"].map(_DROM_OF_REGION)
     moved = inset_drom(frame.assign(code_departement=codes.to_numpy()))
     geometries = shapely.set_precision(moved.geometry.values, 1e-4)
-    return tuple((code, shapely.geometry.mapping(g), tuple(g.bounds)) for code, g in zip(frame["code"], geometries))
+    return tuple((code, shapely.geometry.mapping(g), tuple(g.bounds)) for code, g in zip(frame["code"], geometries, strict=False))
 
 
 _DROM_OF_REGION = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}

@@ -25,10 +25,28 @@ from geopandas.array import GeometryArray
 
 from gen_dash import config, geo
 from gen_dash.config import Limits
-from gen_dash.schema import (BY_NAME, COLUMNS, COUNT_COLUMNS, DERIVED_TITLES, LARGEST, LEARNER_COLUMNS, PROGRAMME_START,
-                             REQUIRED, canonical_name)
-from gen_dash.snapshot import (AVERTISSEMENT, DERIVED_COLUMNS, ERREUR, PROBLEM_COLUMNS, Mapping, MissingColumns, Report,
-                               Snapshot, SnapshotError)
+from gen_dash.schema import (
+    BY_NAME,
+    COLUMNS,
+    COUNT_COLUMNS,
+    DERIVED_TITLES,
+    LARGEST,
+    LEARNER_COLUMNS,
+    PROGRAMME_START,
+    REQUIRED,
+    canonical_name,
+)
+from gen_dash.snapshot import (
+    AVERTISSEMENT,
+    DERIVED_COLUMNS,
+    ERREUR,
+    PROBLEM_COLUMNS,
+    Mapping,
+    MissingColumns,
+    Report,
+    Snapshot,
+    SnapshotError,
+)
 from gen_dash.table import Table, read_table, too_many_rows
 from gen_dash.text import fold, fold_series, os_error
 
@@ -137,7 +155,7 @@ def _read_bytes(source, name: str | None) -> tuple[bytes, str | None]:
 class _Reader:
     """One reading: the raw table, what the columns are, and the problems found so far."""
 
-    def __init__(self, table: Table, name: str | None, mapping: Mapping = Mapping()):
+    def __init__(self, table: Table, name: str | None, mapping: Mapping):
         raw, headers = table.body, table.headers
         self._start(raw, name, {}, {})
         for line, message in table.notices:
@@ -228,7 +246,8 @@ class _Reader:
     # -- recording problems
 
     def _file_warning(self, column: str, message: str) -> None:
-        self.problems.append(pd.DataFrame([{"gravite": AVERTISSEMENT, "ligne": 1, "colonne": column, "valeur": "", "message": message}]))
+        self.problems.append(pd.DataFrame([{"gravite": AVERTISSEMENT, "ligne": 1, "colonne": column, "valeur": "",
+                                            "message": message}]))
 
     def flag(self, mask: pd.Series, severity: str, column: str, message: str,
              fill: pd.Series | tuple[pd.Series, ...] = (), value: pd.Series | None = None) -> None:
@@ -242,7 +261,7 @@ class _Reader:
             return
         parts = message.split("{}")
         text = parts[0]
-        for series, part in zip(fill if isinstance(fill, tuple) else (fill,), parts[1:]):
+        for series, part in zip(fill if isinstance(fill, tuple) else (fill,), parts[1:], strict=False):
             text = text + series[mask].astype("str").fillna("") + part
         shown = self.values.get(column) if value is None else value
         self.problems.append(pd.DataFrame({
@@ -327,7 +346,8 @@ class _Reader:
         keep = ~self.lines.isin(rejected).to_numpy() if len(rejected) else slice(None)
         accepted = {name: out[name].array[keep] for name in [c.name for c in COLUMNS] + list(self.extras) + DERIVED_COLUMNS}
         points = points[keep]
-        rows = gpd.GeoDataFrame(pd.DataFrame(accepted, index=pd.RangeIndex(len(points)), copy=False), geometry=points, crs=geo.CRS)
+        rows = gpd.GeoDataFrame(pd.DataFrame(accepted, index=pd.RangeIndex(len(points)), copy=False), geometry=points,
+                                crs=geo.CRS)
         report = Report(lignes=len(self.raw), problemes=problems)
         return Snapshot(rows=rows, report=report, date=self._snapshot_date(out), name=self.name,
                         columns_in_file=dict(self.written), mapping=self.mapping)
@@ -409,7 +429,8 @@ class _Reader:
         ids = self.text("id_formation")
         lines_by_id = self.lines[dup].groupby(ids[dup]).agg(lambda s: ", ".join(map(str, s)))
         self.flag(dup, ERREUR, "id_formation", "Identifiant de formation en double (lignes {}) : chaque formation "
-                  "doit avoir un identifiant unique ; toutes ces lignes sont rejetées.", ids[dup].map(lines_by_id).reindex(ids.index))
+                  "doit avoir un identifiant unique ; toutes ces lignes sont rejetées.",
+                  ids[dup].map(lines_by_id).reindex(ids.index))
 
     # -- location
 
@@ -456,7 +477,8 @@ class _Reader:
         cp_commune = self._postal_communes(cp)
         postal_dep = cp.map(geo.postal_code_lookup().departement).fillna(cp_prefix)
         # A name and its département (from the postal code, else the département column) designate a commune too.
-        named = self._named_communes(cc.isna() & cp_commune.isna(), postal_dep.fillna(_departement_codes(self.text("code_departement"))))
+        named = self._named_communes(cc.isna() & cp_commune.isna(),
+                                     postal_dep.fillna(_departement_codes(self.text("code_departement"))))
         cp_commune = cp_commune.fillna(named)
         dep_from_cc = _communes_of(cc, ["code_departement"])["code_departement"]
         dep_from_cp = _communes_of(cp_commune, ["code_departement"])["code_departement"].fillna(postal_dep)
@@ -469,9 +491,11 @@ class _Reader:
         ambiguous_cp = cp.notna() & dep_from_cp.isna()
         unplaced = chosen.isna() & ~unknown & ~unknown_cp & ~outside & ~unknown_dep
         self.flag(unplaced & ambiguous_cp, ERREUR, "code_postal",
-                  "Ce code postal dessert des communes de plusieurs départements : ajoutez le nom de la commune ou le code commune.")
+                  "Ce code postal dessert des communes de plusieurs départements : ajoutez le nom de la commune ou le "
+                  "code commune.")
         self.flag(unplaced & ~ambiguous_cp, ERREUR, "code_departement",
-                  "Impossible de situer la formation : indiquez le code commune, le code postal, les coordonnées ou le département.",
+                  "Impossible de situer la formation : indiquez le code commune, le code postal, les coordonnées ou le "
+                  "département.",
                   value=pd.Series("", index=out.index, dtype="str"))
 
         commune = cc.fillna(cp_commune)
@@ -509,7 +533,8 @@ class _Reader:
                   "située dans le département {}, celui de ses premiers chiffres.", chosen)
         self.flag(unknown_cp & kept & ~by_prefix, AVERTISSEMENT, "code_postal",
                   "Code postal inconnu (un code CEDEX ?) : la ligne est gardée, située par « {} ».", by)
-        self.flag(unknown_cp & ~kept, ERREUR, "code_postal", "Code postal inconnu : indiquez un code postal français à 5 chiffres.")
+        self.flag(unknown_cp & ~kept, ERREUR, "code_postal",
+                  "Code postal inconnu : indiquez un code postal français à 5 chiffres.")
         self.flag(outside & kept, AVERTISSEMENT, "latitude", "Coordonnées hors de France, ignorées : la formation est "
                   "située par « {} ».", by, value=self.coordinates_text())
         self.flag(outside & ~kept, ERREUR, "latitude", "Coordonnées hors de France (départements et DROM) : vérifiez "
@@ -548,7 +573,8 @@ class _Reader:
     # Each repair below runs only when some value is not already a known code.
 
     def _commune_codes(self) -> tuple[pd.Series, pd.Series]:
-        """Known commune codes (NA otherwise), repairing lost leading zeros and the old "20" Corsican prefix; and the unknown ones."""
+        """Known commune codes (NA otherwise), repairing lost leading zeros and the old "20" Corsican prefix; and the
+        unknown ones."""
         codes = geo.communes_by_code().index
         cc, unknown = self._codes("code_commune", geo.known_commune_codes(), r"\d{1,4}", "code commune")
         if unknown.any():
@@ -557,7 +583,8 @@ class _Reader:
             in_2a, in_2b = _known(as_2a, codes), _known(as_2b, codes)
             fix_corsica = corsica.notna() & (in_2a ^ in_2b)
             corsica_code = as_2a.where(in_2a, as_2b)
-            self.flag(fix_corsica, AVERTISSEMENT, "code_commune", "Ancien code corse 20 corrigé : code commune lu comme {}.", corsica_code)
+            self.flag(fix_corsica, AVERTISSEMENT, "code_commune", "Ancien code corse 20 corrigé : code commune lu comme {}.",
+                      corsica_code)
             cc, unknown = cc.where(~fix_corsica, corsica_code), unknown & ~fix_corsica
         # A code of 2016 (merged since), a municipal arrondissement: placed in today's commune.
         hit = cc.notna() & ~unknown & ~_known(cc, codes)
@@ -602,7 +629,8 @@ class _Reader:
         if unknown.any():
             padded = values.where(unknown & values.str.fullmatch(short, na=False)).str.zfill(5)
             fixed = padded.notna() & _known(padded, reference)
-            self.flag(fixed, AVERTISSEMENT, column, f"Zéro initial rétabli (perdu par le tableur) : {label} lu comme {{}}.", padded)
+            self.flag(fixed, AVERTISSEMENT, column, f"Zéro initial rétabli (perdu par le tableur) : {label} lu comme {{}}.",
+                      padded)
             values, unknown = values.where(~fixed, padded), unknown & ~fixed
         return values, unknown
 
@@ -622,7 +650,8 @@ class _Reader:
         return found
 
     def _coordinates(self) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-        """Latitude, longitude (swapped back when they were inverted), the département containing the point, and points outside France."""
+        """Latitude, longitude (swapped back when they were inverted), the département containing the point, and the
+        points outside France."""
         lat_text, lon_text = self.text("latitude"), self.text("longitude")
         lat, lon = _parse_numbers(lat_text), _parse_numbers(lon_text)
         for column, text, parsed in (("latitude", lat_text, lat), ("longitude", lon_text, lon)):
@@ -679,12 +708,12 @@ class _Reader:
             return chosen
         none = pd.Series(None, index=chosen.index, dtype="str")
         chosen_from, chosen_value, taken = none, none, none
-        for column, each in zip(columns, found):
+        for column, each in zip(columns, found, strict=False):
             take = taken.isna() & each.notna()
             chosen_from = chosen_from.where(~take, self.written.get(column, column))
             chosen_value = chosen_value.where(~take, self.coordinates_text() if column == "latitude" else self.text(column))
             taken = taken.fillna(each)
-        for column, each, mask in zip(columns, found, differs):
+        for column, each, mask in zip(columns, found, differs, strict=False):
             message = (f"Désaccord sur le département : « {self.written.get(column, column)} » indique {{}}, "
                        "mais « {} » ({}), plus précis, indique {} : {} est retenu.")
             self.flag(mask, AVERTISSEMENT, column, message, (each, chosen_from, chosen_value, chosen, chosen),
@@ -842,7 +871,8 @@ def _departement_of_points(lon: pd.Series, lat: pd.Series) -> pd.Series:
         result[valid[point[first]]] = codes[polygon[first]]
         rest = valid[np.setdiff1d(np.arange(len(valid)), point)]
         if len(rest):
-            near = gpd.sjoin_nearest(gpd.GeoDataFrame(geometry=shapely.points(x[rest], y[rest]), index=rest, crs=geo.CRS).to_crs(3857),
+            near = gpd.sjoin_nearest(gpd.GeoDataFrame(geometry=shapely.points(x[rest], y[rest]), index=rest,
+                                                      crs=geo.CRS).to_crs(3857),
                                      shapes.to_crs(3857), how="inner", max_distance=_COAST_TOLERANCE_M)
             near = near[~near.index.duplicated()]
             result[near.index.to_numpy()] = near["code_departement"].to_numpy()

@@ -178,12 +178,13 @@ def coverage_map(
     if len(uncovered):
         lon, lat = geo.inset_points(uncovered["code_departement"], uncovered["lon"], uncovered["lat"])
         points = [[round(y, 4), round(x, 4), str(n), fmt.number(p), max(2.0, min(9.0, (float(p) ** 0.5) / 25))]
-                  for y, x, n, p in zip(lat, lon, uncovered["nom_commune"], uncovered["population"])]
+                  for y, x, n, p in zip(lat, lon, uncovered["nom_commune"], uncovered["population"], strict=False)]
         _Points(points, _UNCOVERED_CALLBACK).add_to(m)
     if len(suggestions):
         lon, lat = geo.inset_points(suggestions["code_departement"], suggestions["lon"], suggestions["lat"])
         points = [[round(y, 4), round(x, 4), int(r), str(n), fmt.number(g)]
-                  for y, x, r, n, g in zip(lat, lon, suggestions["rang"], suggestions["nom_commune"], suggestions["population_gagnee"])]
+                  for y, x, r, n, g in zip(lat, lon, suggestions["rang"], suggestions["nom_commune"],
+                                           suggestions["population_gagnee"], strict=False)]
         _Points(points, _SUGGESTION_CALLBACK).add_to(m)
     return m
 
@@ -232,7 +233,7 @@ def _fabrique_markers(fabriques: pd.DataFrame, scripts, styles) -> folium.plugin
          "" if pd.isna(pn) else fmt.percent(pn)]
         for y, x, name, porteur, commune, formations, learners, pf, pn in zip(
             lat, lon, placed["nom_fabrique"], placed["porteur"], placed["commune"], placed["formations"],
-            placed["apprenants"], placed["part_femmes"], placed["part_neet"])
+            placed["apprenants"], placed["part_femmes"], placed["part_neet"], strict=False)
     ]
     cluster = folium.plugins.FastMarkerCluster(rows, callback=_MARKER_CALLBACK, name="Fabriques",
                                                icon_create_function=_CLUSTER_ICON,
@@ -483,7 +484,7 @@ def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, ter
     """The map's text alternative: what it shows of *territory* (*figures*: its départements), with its figures."""
     ind = INDICATORS[indicator]
     top = figures.dropna(subset=[ind.column]).sort_values(ind.column, ascending=False).head(3)
-    best = ", ".join(f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.column]))
+    best = ", ".join(f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.column], strict=False))
     where = ("les DROM figurent en encarts à l'ouest" if territory.national
              else "les départements voisins sont en gris")
     return (f"Carte, {territory.label}, indicateur « {ind.label} » : "
@@ -506,7 +507,7 @@ def changes_map(changes: pd.DataFrame, focus: list[str] | None = None, assets_ur
     if len(placed):
         lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
         rows = [[round(y, 5), round(x, 5), _STATUS_COLOURS.get(status, "#666"), f"{status} : {name}"]
-                for y, x, status, name in zip(lat, lon, placed["statut"], placed["nom_formation"].astype(str))]
+                for y, x, status, name in zip(lat, lon, placed["statut"], placed["nom_formation"].astype(str), strict=False)]
         _Points(rows, _CHANGE_CALLBACK).add_to(m)
     return m
 

@@ -219,7 +219,8 @@ def quota_shares(rows: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     }, index=pd.Index(["femmes", "neet"], name="quota_de"))
     out["apprenants"] = learners
     out["part"] = [share(v, learners) if known else None for v in out["effectif"]]
-    out["atteint"] = [p is not None and round(p, 3) >= q for p, q in zip(out["part"], out["quota"])]  # as shown, to 0.1 %
+    out["atteint"] = [p is not None and round(p, 3) >= q for p, q in zip(out["part"], out["quota"],
+                                                                         strict=False)]  # as shown, to 0.1 %
     return out
 
 
@@ -337,9 +338,9 @@ def headline_figures(rows: pd.DataFrame, targets: Targets, territory: Territory 
         columns=["cle", "libelle", "valeur", "nature", "cible", "france"]).set_index("cle")
     counts = table["nature"].isin(["nombre", "euros"]) & (table.index != "departements_couverts")
     table["taux"] = [share(v, c) if n and territory.national else None
-                     for v, c, n in zip(table["valeur"], table["cible"], counts)]
+                     for v, c, n in zip(table["valeur"], table["cible"], counts, strict=False)]
     table["part_du_national"] = [share(v, f) if n and not territory.national else None
-                                 for v, f, n in zip(table["valeur"], table["france"], counts)]
+                                 for v, f, n in zip(table["valeur"], table["france"], counts, strict=False)]
     table["repere"] = [_reference_text(key, line, territory) for key, line in table.iterrows()]
     return table
 

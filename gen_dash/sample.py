@@ -114,7 +114,9 @@ def spreadsheet_export(snapshot: pd.DataFrame, seed: int = SEED) -> bytes:
         snapshot["longitude"].iloc[swap].to_numpy(), snapshot["latitude"].iloc[swap].to_numpy())
     for column in ("latitude", "longitude"):
         df[column] = df[column].map(lambda v: f"{v:.5f}".replace(".", ","))
-    df["subvention_eur"] = df["subvention_eur"].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}".replace(",", "\u00a0").replace(".", ","))
+    df["subvention_eur"] = df["subvention_eur"].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}".replace(",",
+                                                                                                        "\u00a0").replace(".",
+                                                                                                                          ","))
     for column in ("date_labellisation", "date_extraction"):
         df[column] = pd.to_datetime(df[column]).dt.strftime("%d/%m/%Y")
     df = df.rename(columns={
@@ -238,7 +240,8 @@ def _unique_name(rng: np.random.Generator, commune: str, taken: set) -> str:
     return name
 
 
-def _formations(rng: np.random.Generator, fabriques: pd.DataFrame, n: int, wave: int, label_dates: tuple[date, ...]) -> pd.DataFrame:
+def _formations(rng: np.random.Generator, fabriques: pd.DataFrame, n: int, wave: int, label_dates: tuple[date,
+                                                                                                         ...]) -> pd.DataFrame:
     """*n* formations: one per fabrique first, the rest to fabriques drawn at random."""
     order = np.concatenate([np.arange(len(fabriques)), rng.integers(0, len(fabriques), max(0, n - len(fabriques)))])[:n]
     df = fabriques.iloc[order].reset_index(drop=True)

@@ -25,8 +25,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from gen_dash import config, geo
 from gen_dash.ingest import read_snapshot
-from gen_dash.snapshot import DERIVED_COLUMNS, PROBLEM_COLUMNS, Mapping, Report, Snapshot
 from gen_dash.schema import COLUMNS
+from gen_dash.snapshot import DERIVED_COLUMNS, PROBLEM_COLUMNS, Mapping, Report, Snapshot
 
 SCHEMA_VERSION = 4
 SAMPLE_PUBLISHER = "gen-dash (exemples fournis)"
@@ -320,10 +320,11 @@ def _insert_rows(conn: Connection, snapshot_id: int, rows: pd.DataFrame, extras:
         else:
             columns.append(values.to_numpy(dtype=object, na_value=None).tolist())
     other = [rows[name].to_numpy(dtype=object, na_value=None).tolist() for name in extras]
-    columns.append([json.dumps(dict(zip(extras, values)), ensure_ascii=False) for values in zip(*other)]
+    columns.append([json.dumps(dict(zip(extras, values, strict=False)), ensure_ascii=False) for values in zip(*other,
+                                                                                                              strict=False)]
                    if extras else [None] * len(rows))
     names = [*_ROW_COLUMNS, "autres"]
-    records = [(snapshot_id, *values) for values in zip(*columns)]
+    records = [(snapshot_id, *values) for values in zip(*columns, strict=False)]
     quoted = ", ".join(["snapshot_id", *names])
     if conn.dialect.name == "postgresql":
         # COPY: PostgreSQL's bulk path, inside the same transaction as the rest of the publication.

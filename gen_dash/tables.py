@@ -82,7 +82,7 @@ def french_by_row(frame: pd.DataFrame, columns: list[str], nature: str = "nature
     out = frame.copy()
     for column in columns:
         write = fmt.signed_change if column in signed else fmt.by_nature
-        out[column] = [write(v, n, missing) for v, n in zip(out[column], out[nature])]
+        out[column] = [write(v, n, missing) for v, n in zip(out[column], out[nature], strict=False)]
     return out
 
 
@@ -139,9 +139,9 @@ def comparison_export(comparison: pd.DataFrame, territory: Territory) -> pd.Data
     out = pd.DataFrame({"Indicateur": comparison["libelle"],
                         "Unité": comparison["nature_france"].map({"part": "%", "euros": "€"}).fillna("nombre")})
     out[territory.label if not territory.national else "France entière"] = [
-        shown(v, n) for v, n in zip(comparison["territoire"], comparison["nature"])]
+        shown(v, n) for v, n in zip(comparison["territoire"], comparison["nature"], strict=False)]
     if not territory.national:
-        out["France entière"] = [shown(v, n) for v, n in zip(comparison["france"], comparison["nature_france"])]
+        out["France entière"] = [shown(v, n) for v, n in zip(comparison["france"], comparison["nature_france"], strict=False)]
         out["Part du total national (%)"] = [None if v is None or pd.isna(v) else round(float(v) * 100, 1)
                                              for v in comparison["part_du_national"]]
     out["Face au quota"] = comparison["quota"].values

@@ -97,7 +97,8 @@ def load_targets(path: str | Path = TARGETS_FILE) -> Targets:
     return targets
 
 
-_TYPE_NAMES = {int: "un nombre entier", date: "une date (AAAA-MM-JJ)", dict: "une table", list: "une liste", (int, float): "un nombre"}
+_TYPE_NAMES = {int: "un nombre entier", date: "une date (AAAA-MM-JJ)", dict: "une table", list: "une liste", (int,
+                                                                                                              float): "un nombre"}
 
 
 def _get(data: dict, key: str, kind, path: Path, where: str = ""):

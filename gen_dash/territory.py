@@ -45,7 +45,7 @@ class Territory:
         departements = tuple(departements or ())
         if departements:
             chosen = table[table["code_departement"].isin(departements)]
-            by_code = dict(zip(chosen["code_departement"], chosen["nom_departement"]))
+            by_code = dict(zip(chosen["code_departement"], chosen["nom_departement"], strict=False))
             label = ", ".join(f"{by_code[d]} ({d})" for d in departements)
         elif region:
             chosen = table[table["code_region"] == region]
@@ -66,7 +66,7 @@ class Territory:
         an unknown code or an unknown région is dropped with a notice, never an error.
         """
         notices: list[str] = []
-        region_of = dict(zip(table["code_departement"], table["code_region"]))
+        region_of = dict(zip(table["code_departement"], table["code_region"], strict=False))
         chosen_region = None
         if region:
             if region in set(table["code_region"]):

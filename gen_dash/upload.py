@@ -14,6 +14,7 @@ machine has cores; the others wait their turn.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -116,14 +117,10 @@ def _read_in_child(sender, data: bytes, name: str | None, mapping: Mapping | Non
     # The address space may grow by twice the budget: allocators reserve more than they touch, and the parent
     # watches the resident memory, the real cost, against the budget itself.
     budget = _address_space() + 2 * limits.memory
-    try:
+    with contextlib.suppress(ValueError, OSError):  # a platform without the limit: the parent's watch remains
         resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
-    except (ValueError, OSError):
-        pass
-    try:
+    with contextlib.suppress(OSError):
         os.nice(5)  # page views of other users come first
-    except OSError:
-        pass
     try:
         outcome = ("ok", read_snapshot(data, name, limits=limits, mapping=mapping))
     except SnapshotError as exc:

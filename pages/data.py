@@ -25,7 +25,8 @@ else:
     st.dataframe(report.problemes, hide_index=True, width="stretch", key="donnees_rapport", column_config={
         "gravite": "Gravité", "ligne": st.column_config.NumberColumn("Ligne", format="%d"), "colonne": "Colonne",
         "valeur": "Valeur", "message": st.column_config.TextColumn("Ce qu'il faut corriger", width="large")})
-    st.download_button("Télécharger le rapport (CSV)", partial(export.to_csv_bytes, report.problemes), "rapport-de-validation.csv",
+    st.download_button("Télécharger le rapport (CSV)", partial(export.to_csv_bytes, report.problemes),
+                       "rapport-de-validation.csv",
                        "text/csv", key="donnees_rapport_csv", icon=":material/download:")
 
 st.subheader("Le fichier attendu")

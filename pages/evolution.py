@@ -21,7 +21,7 @@ if len(history) >= 2:
         ("part_neet", "Part de jeunes NEET", targets.part_neet, True),
     ]
     for i in range(0, len(series), 2):
-        for box, (column, label, target, share) in zip(st.columns(2), series[i:i + 2]):
+        for box, (column, label, target, share) in zip(st.columns(2), series[i:i + 2], strict=False):
             pace = metrics.pace(history[column], target, targets.echeance) if target is not None and not share else None
             with box:
                 s.show_chart(charts.evolution(history, column, label, target, targets.echeance, pace, share=share),

@@ -11,7 +11,7 @@ headline = metrics.headline_figures(view.rows, targets, territory, view.national
 for notice in metrics.sanity_notices(headline, territory):
     st.warning(f"À vérifier : {s.escape_md(notice)}", icon=":material/report:")
 
-for i, (key, line) in enumerate(headline.iterrows()):
+for i, (_, line) in enumerate(headline.iterrows()):
     if i % 3 == 0:  # a row of three at a time: on a phone the figures then stack in their own order
         columns = st.columns(3)
     help_text = ("Valeur rapportée à la cible nationale." if territory.national and line["taux"] is not None

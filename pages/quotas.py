@@ -30,7 +30,7 @@ if "part_qpv" in metrics.reported(view.national):  # beside the two quotas, with
     st.subheader("Part d'apprenants des quartiers prioritaires (QPV)")
     boxes = st.columns(1 if view.territory.national else 2)
     target = view.targets.part_qpv
-    for box, label, rows in zip(boxes, ["France entière", view.territory.label], [view.national, view.rows]):
+    for box, label, rows in zip(boxes, ["France entière", view.territory.label], [view.national, view.rows], strict=False):
         value = metrics.reported_share(rows, "part_qpv")
         box.metric(label, fmt.percent(value) if value is not None else s.NOT_GIVEN, border=True,
                    delta=fmt.quota_gap(value, target) if target else "sans objectif fixé", delta_color="off", delta_arrow="off")
@@ -39,10 +39,12 @@ figures = view.territory.apply(metrics.figures_by_territory(view.national), "cod
 st.subheader("Par département")
 choice = st.radio("Quota", list(LABELS), format_func=LABELS.get, horizontal=True, key="quotas_choix")
 column = f"part_{choice}"
-s.show_chart(charts.shares_by_departement(figures, column, national.loc[choice, "quota"], LABELS[choice]), key="quotas_departements")
+s.show_chart(charts.shares_by_departement(figures, column, national.loc[choice, "quota"], LABELS[choice]),
+             key="quotas_departements")
 
 st.subheader("Fabriques sous le quota")
-minimum = st.number_input("Apprenants au moins (pour qu'une part ait un sens)", min_value=1, value=10, step=5, key="quotas_minimum")
+minimum = st.number_input("Apprenants au moins (pour qu'une part ait un sens)", min_value=1, value=10, step=5,
+                          key="quotas_minimum")
 below = metrics.below_quota(metrics.fabriques_of(view.rows), column, national.loc[choice, "quota"], minimum)
 st.write(f"{len(below)} fabrique(s) d'au moins {minimum} apprenants sous le quota ({LABELS[choice].lower()}).")
 st.dataframe(tables.as_points(below, [column]), hide_index=True, width="stretch", column_config={

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,7 +18,7 @@ def test_password_hash_and_check():
     assert not access.check_password("pas un hachage", "x") and not access.check_password(None, "x")
 
 
-UTC_ = timezone.utc
+UTC_ = UTC
 
 
 def _failures(*minutes: int) -> list[datetime]:

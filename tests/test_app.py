@@ -87,7 +87,7 @@ def sample_id(day: str) -> str:
 
 def upload(at: AppTest, path_or_bytes, name: str) -> AppTest:
     data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
-    version = at.session_state[s.UPLOADER_VERSION] if s.UPLOADER_VERSION in at.session_state else 0
+    version = at.session_state[s.UPLOADER_VERSION] if s.UPLOADER_VERSION in at.session_state else 0  # noqa: SIM401
     at.file_uploader(key=f"{s.UPLOADER}_{version}" if version else s.UPLOADER).upload(name, data)
     at.run()
     assert not at.exception, at.exception
@@ -603,7 +603,8 @@ def test_missing_columns_are_offered_a_mapping_and_the_file_is_read_with_it():
     assert not at.exception and not at.sidebar.error, [e.value for e in at.sidebar.error]
     assert at.session_state[s.SNAPSHOT] == s.UPLOAD_ID
     assert headline(at)["Apprenants"] == "30" and headline(at)["Fabriques labellisées"] == "2"
-    assert any("Lu avec la correspondance : id_formation ← « id_fs »" in c.value.replace("\\", "") for c in at.sidebar.caption), [c.value for c in at.sidebar.caption]
+    captions = [c.value.replace("\\", "") for c in at.sidebar.caption]
+    assert any("Lu avec la correspondance : id_formation ← « id_fs »" in c for c in captions), captions
     at.switch_page("pages/data.py").run()
     report = at.dataframe[1].value
     assert "vague : la valeur « 2 » est donnée pour toutes les lignes (correspondance)." in report["message"].tolist()

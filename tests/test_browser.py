@@ -27,7 +27,8 @@ pytestmark = [
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGES = {"": "Vue d'ensemble", "vue-d-ensemble": "Vue d'ensemble", "carte-des-fabriques": "Carte des fabriques",
          "vagues-et-objectifs": "Vagues et objectifs", "evolution-dans-le-temps": "Évolution dans le temps",
-         "comparer-deux-instantanes": "Comparer deux instantanés", "quotas-femmes-neet": "Quotas", "classement-des-territoires": "Territoires",
+         "comparer-deux-instantanes": "Comparer deux instantanés", "quotas-femmes-neet": "Quotas",
+         "classement-des-territoires": "Territoires",
          "couverture-territoriale": "Couverture territoriale", "donnees-et-methode": "Données, contrat de fichier"}
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 
@@ -54,7 +55,7 @@ SERVER_LOG = ARTIFACTS / f"streamlit-{os.environ.get('PYTEST_XDIST_WORKER', 'seu
 def server(tmp_path_factory):
     serve = _load_serve()
     port = _free_port()
-    log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or SERVER_LOG, "w")
+    log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or SERVER_LOG, "w")  # noqa: SIM115 - open while it serves
     # A fresh var/ folder and store: the server starts as a new install does (it prints its first editor password),
     # and what its tests publish stays out of the store the other tests read.
     var = tmp_path_factory.mktemp("var-serveur")

@@ -28,7 +28,8 @@ def test_cumulative_chart(progress):
 
 def test_gauge_says_whether_the_quota_is_met():
     chart = charts.gauge(0.274, 0.30, "Part de femmes, Bretagne", reference=0.27)
-    assert chart.alt == "Part de femmes, Bretagne : 27,4\u00a0% (France : 27,0\u00a0%), 2,6\u00a0points sous le quota de 30\u00a0%."
+    assert chart.alt == ("Part de femmes, Bretagne : 27,4\u00a0% (France : 27,0\u00a0%), 2,6\u00a0points sous le quota "
+                         "de 30\u00a0%.")
     assert chart.figure.data[0].gauge.threshold.value == 30
 
 
@@ -62,5 +63,6 @@ def test_pace_sentences_read_as_people_say_them():
     sentence = fmt.pace_sentence(metrics.pace(history, 10_000, date(2017, 12, 31)), "apprenants")
     assert sentence.startswith("À ce rythme (") and "l'objectif de 10\u202f000 apprenants serait atteint en " in sentence
     assert "il faudrait " in sentence and " apprenants de plus par mois d'ici le 31 décembre 2017." in sentence
-    done = fmt.pace_sentence(metrics.pace(pd.Series([10_500], index=[date(2017, 6, 1)]), 10_000, date(2017, 12, 31)), "apprenants")
+    done = fmt.pace_sentence(metrics.pace(pd.Series([10_500], index=[date(2017, 6, 1)]), 10_000, date(2017, 12, 31)),
+                             "apprenants")
     assert done == "L'objectif de 10\u202f000 apprenants est atteint : 10\u202f500 apprenants."

@@ -28,7 +28,8 @@ def good(tmp_path) -> Path:
 @pytest.fixture
 def broken(tmp_path) -> Path:
     path = tmp_path / "casse.csv"
-    path.write_bytes(make_csv([row(), row(id_formation="F2", apprenants_femmes="31")]).replace(b"apprenants_femmes", b"Dont femmes"))
+    path.write_bytes(make_csv([row(), row(id_formation="F2", apprenants_femmes="31")]).replace(b"apprenants_femmes",
+                                                                                               b"Dont femmes"))
     return path
 
 
@@ -80,7 +81,8 @@ def test_summary_text_is_french(good):
 
 
 @pytest.mark.parametrize("command", ["validate", "summary"])
-@pytest.mark.parametrize("content", [b"", b"\x00\x01binary\x00" * 20, b"a;b\n1;2\n"], ids=["empty", "binary", "no required column"])
+@pytest.mark.parametrize("content", [b"", b"\x00\x01binary\x00" * 20, b"a;b\n1;2\n"], ids=["empty", "binary",
+                                                                                           "no required column"])
 def test_unreadable_file_exits_2_without_traceback(tmp_path, command, content):
     path = tmp_path / "mauvais.csv"
     path.write_bytes(content)

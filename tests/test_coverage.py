@@ -100,7 +100,8 @@ def test_cli_coverage_json(tmp_path):
                              "--suggest", "3", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert list(out) == ["rayon_km", "population", "population_couverte", "part_couverte", "departements_sans_fabrique", "suggestions"]
+    assert list(out) == ["rayon_km", "population", "population_couverte", "part_couverte", "departements_sans_fabrique",
+                         "suggestions"]
     assert out["rayon_km"] == 30 and out["population"] == 68_350_798
     assert 0 < out["population_couverte"] < out["population"] and out["part_couverte"] == pytest.approx(
         out["population_couverte"] / out["population"], abs=1e-6)

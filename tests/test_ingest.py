@@ -44,7 +44,8 @@ ERRORS = [
     ("no way to place the row", [row(code_commune=None, commune="Montreuil")], "code_departement", "Impossible de situer"),
     ("postal code of two départements", [row(code_commune=None, code_postal="01200")], "code_postal", "plusieurs départements"),
     ("coordinates outside France", [row(code_commune=None, latitude="40.71", longitude="-74.00")], "latitude", "hors de France"),
-    ("coordinate not a number", [row(code_commune=None, latitude="nord", longitude="2.35")], "latitude", "n'est pas une coordonnée"),
+    ("coordinate not a number", [row(code_commune=None, latitude="nord", longitude="2.35")], "latitude",
+     "n'est pas une coordonnée"),
     ("latitude without longitude", [row(latitude="48.85")], "latitude", "incomplètes"),
 ]
 
@@ -88,7 +89,8 @@ REPAIRS = [
     ("20 told by the commune", dict(code_commune="2B033", code_departement="20"), "code_departement", "2B", ("2B033", "2B")),
     ("20 told by the postal code", dict(code_commune=None, code_postal="20000", code_departement="20"), "code_departement", "2A",
      ("2A004", "2A")),
-    ("swapped coordinates", dict(code_commune=None, latitude="2.3522", longitude="48.8566"), "latitude", "inversées", (None, "75")),
+    ("swapped coordinates", dict(code_commune=None, latitude="2.3522", longitude="48.8566"), "latitude", "inversées", (None,
+                                                                                                                       "75")),
     ("département disagrees with commune", dict(code_departement="75"), "code_departement", "93048", ("93048", "93")),
     ("coordinates disagree with commune", dict(latitude="45.76", longitude="4.83"), "latitude", "93 est retenu", ("93048", "93")),
 ]
@@ -117,7 +119,8 @@ PLACES = [
     ("Corsica 2A", dict(code_commune="2A004"), "2A", "94", "commune"),
     ("postal code serving one département", dict(code_commune=None, code_postal="75011"), "75", "11", "commune"),
     ("postal code and commune name", dict(code_commune=None, code_postal="01200", commune="Éloise"), "74", "84", "commune"),
-    ("postal code and commune name, other side", dict(code_commune=None, code_postal="01200", commune="BILLIAT"), "01", "84", "commune"),
+    ("postal code and commune name, other side", dict(code_commune=None, code_postal="01200", commune="BILLIAT"), "01", "84",
+     "commune"),
     ("coordinates", dict(code_commune=None, latitude="48.8566", longitude="2.3522"), "75", "11", "coordonnees"),
     ("DROM coordinates", dict(code_commune=None, latitude="-21.1151", longitude="55.5364"), "974", "04", "coordonnees"),
     ("département code", dict(code_commune=None, code_departement="2A"), "2A", "94", "departement"),
@@ -149,7 +152,8 @@ def test_point_is_the_coordinates_else_the_commune():
 
 # --------------------------------------------------------------------------- file forms
 
-FRENCH = "Identifiant;Intitulé de la formation;Nom de la fabrique;Vague de labellisation;Code INSEE;Nombre d'apprenants;Dont femmes;Dont jeunes NEET;Subvention (€)"
+FRENCH = ("Identifiant;Intitulé de la formation;Nom de la fabrique;Vague de labellisation;Code INSEE;Nombre d'apprenants;"
+          "Dont femmes;Dont jeunes NEET;Subvention (€)")
 
 
 def _french(values: str, encoding="utf-8", sep=";", newline="\n", bom=b"", header=FRENCH) -> bytes:
@@ -161,7 +165,8 @@ FORMS = [
     ("UTF-8", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500")),
     ("UTF-8 with BOM", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500", bom=b"\xef\xbb\xbf")),
     ("Windows-1252", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500", encoding="cp1252")),
-    ("Latin-1", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500", encoding="latin-1", header=FRENCH.replace(" (€)", ""))),
+    ("Latin-1", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500", encoding="latin-1", header=FRENCH.replace(" (€)",
+                                                                                                                     ""))),
     ("UTF-16 (Excel « texte Unicode »)", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500", encoding="utf-16", sep="\t")),
     ("comma", make_csv([row(subvention_eur="12500", nom_fabrique="Fabrique é")])),
     ("tab", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500", sep="\t")),
@@ -170,10 +175,12 @@ FORMS = [
     ("thousands with a space", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12 500,00")),
     ("thousands with a no-break space", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12\u00a0500,00")),
     ("thousands with a narrow no-break space", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12\u202f500")),
-    ("thousands with a no-break space, cp1252", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12\u00a0500,00", encoding="cp1252")),
+    ("thousands with a no-break space, cp1252", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12\u00a0500,00",
+                                                        encoding="cp1252")),
     ("euro sign", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12 500,00 €", encoding="cp1252")),
     ("quoted comma decimal", make_csv([row(subvention_eur='"12500,00"', nom_fabrique="Fabrique é")])),
-    ("trailing separators", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500;;").replace(b"(\xe2\x82\xac)\n", b"(\xe2\x82\xac);;\n")),
+    ("trailing separators", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500;;").replace(b"(\xe2\x82\xac)\n",
+                                                                                                 b"(\xe2\x82\xac);;\n")),
     ("trailing separators on data lines only", _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500;")),
     ("empty lines", b"\n" + _french("F1;Développeur;Fabrique é;1;93048;20;6;11;12500") + b"\n\n;;;;\n"),
 ]
@@ -269,7 +276,8 @@ def test_header_alias(header, canonical):
     snapshot = read_snapshot(make_csv([base]))
     assert snapshot.report.problemes.empty, snapshot.report.problemes.to_dict("records")
     assert snapshot.columns_in_file[canonical] == header.strip()
-    assert str(snapshot.rows[canonical].iloc[0]) == values[canonical] or float(snapshot.rows[canonical].iloc[0]) == float(values[canonical])
+    read = snapshot.rows[canonical].iloc[0]
+    assert str(read) == values[canonical] or float(read) == float(values[canonical])
 
 
 def test_other_columns_are_kept():

@@ -216,8 +216,10 @@ def test_compare_with_nation_says_shares_against_their_quota(hand):
 def _reported_hand():
     from tests.conftest import HAND_ROWS
 
-    extra = zip(["2", "1", "3", "5", "6", "8"], ["15", "8", "10", "20", "22", "30"], ["oui", "Oui", "non", "o", "oui", "payante"])
-    rows = [{**r, "apprenants_qpv": q, "sorties_positives": o, "gratuite": g} for r, (q, o, g) in zip(HAND_ROWS, extra)]
+    extra = zip(["2", "1", "3", "5", "6", "8"], ["15", "8", "10", "20", "22", "30"], ["oui", "Oui", "non", "o", "oui",
+                                                                                      "payante"], strict=False)
+    rows = [{**r, "apprenants_qpv": q, "sorties_positives": o, "gratuite": g} for r, (q, o, g) in zip(HAND_ROWS, extra,
+                                                                                                      strict=False)]
     return read_snapshot(make_csv(rows), "indicateurs.csv").rows
 
 

@@ -19,7 +19,8 @@ def test_schema_lists_every_canonical_column_with_the_contract_required_ones():
     fields = {f["name"]: f for f in schema.table_schema()["fields"]}
     assert list(fields) == [c.name for c in schema.COLUMNS]
     required = {n for n, f in fields.items() if f.get("constraints", {}).get("required")}
-    assert required == {"id_formation", "nom_formation", "nom_fabrique", "vague", "apprenants", "apprenants_femmes", "apprenants_neet"}
+    assert required == {"id_formation", "nom_formation", "nom_fabrique", "vague", "apprenants", "apprenants_femmes",
+                        "apprenants_neet"}
     assert fields["vague"]["constraints"]["minimum"] == 1
 
 

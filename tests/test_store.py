@@ -51,7 +51,8 @@ def test_round_trip_keeps_bytes_rows_and_report(eng):
     assert_frame_equal(back.report.problemes, original.report.problemes)
     assert back.report.lignes == original.report.lignes and back.date == date(2016, 12, 15)
     history = store.history(eng)
-    assert history[["id", "libelle", "publie_par", "lignes_acceptees"]].values.tolist() == [[published.id, "Décembre", "alice", 229]]
+    assert history[["id", "libelle", "publie_par", "lignes_acceptees"]].values.tolist() == [[published.id, "Décembre", "alice",
+                                                                                             229]]
     assert history["sha256"].iloc[0] == store.sha256(data)
 
 
@@ -66,7 +67,8 @@ def test_same_bytes_twice_is_refused_naming_the_earlier(eng):
 def test_a_snapshot_needs_a_date(eng):
     with pytest.raises(store.StoreError, match="Date de l'instantané inconnue"):
         store.publish(eng, make_csv([row()]), "sans-date.csv", by="alice")
-    assert store.publish(eng, make_csv([row()]), "sans-date.csv", by="alice", snapshot_date=date(2017, 3, 1)).date == date(2017, 3, 1)
+    assert store.publish(eng, make_csv([row()]), "sans-date.csv", by="alice", snapshot_date=date(2017, 3, 1)).date == date(2017,
+                                                                                                                           3, 1)
 
 
 def test_unreadable_file_is_not_published(eng):
@@ -84,7 +86,8 @@ def test_withdrawal_leaves_the_lists_not_the_store(eng):
     assert everything.loc[gone.id, "retire_par"] == "bob" and everything.loc[gone.id, "retire_le"] is not None
     assert len(store.load_snapshot(eng, gone.id).rows) == 1  # still in the store
     log = store.journal(eng)
-    assert log[["par", "action", "snapshot_id"]].values.tolist()[:2] == [["bob", "retrait", gone.id], ["alice", "publication", gone.id]]
+    assert log[["par", "action", "snapshot_id"]].values.tolist()[:2] == [["bob", "retrait", gone.id], ["alice", "publication",
+                                                                                                       gone.id]]
     with pytest.raises(store.StoreError, match="déjà retiré"):
         store.withdraw(eng, gone.id, by="bob")
     with pytest.raises(store.UnknownSnapshot):
@@ -203,7 +206,7 @@ def test_a_list_snapshot_stays_a_list_through_the_store(eng):
 def test_the_mapping_is_kept_with_the_snapshot_and_the_bytes_unchanged(eng):
     from gen_dash.ingest import Mapping
 
-    data = "id_fs;lib_fs;Structure;insee_com\nA;Dev web;Simplon;93048\n".encode()
+    data = b"id_fs;lib_fs;Structure;insee_com\nA;Dev web;Simplon;93048\n"
     mapping = Mapping(columns=(("id_formation", "id_fs"), ("nom_formation", "lib_fs")), values=(("vague", "2"),))
     published = store.publish(eng, data, "liste-2018-02-28.csv", by="alice", mapping=mapping)
     back = store.load_snapshot(eng, published.id)
