@@ -131,7 +131,7 @@ def national_map(repeat: int, formations: int = 10_000) -> list[Result]:
         rows = read_snapshot(path).rows
 
         def build():
-            return maps.map_html(maps.departement_map(metrics.figures_by_territory(rows), metrics.fabriques_of(rows)))
+            return maps.departement_map(metrics.figures_by_territory(rows), metrics.fabriques_of(rows)).get_root().render()
 
         seconds = median_time(build, repeat)
         page = len(build().encode())
@@ -299,7 +299,9 @@ def store_measures(size: int = 100_000, snapshots: int = 20, rows_each: int = 10
             urls["PostgreSQL"] = os.environ["GEN_DASH_TEST_POSTGRES_URL"]
         for backend, url in urls.items():
             if backend == "PostgreSQL":
-                store.drop_schema(url)
+                from tests.conftest import drop_store
+
+                drop_store(url)
             eng = store.engine(url)
             seconds = median_time(lambda: store.publish(eng, data, "cent-mille-2017-12-31.csv", by="benchmark"), 1, warm=False)
             out.append(Result(f"publier un instantané ({backend})", f"{size:,}".replace(",", " "), seconds, "s"))

@@ -142,8 +142,10 @@ def _parser() -> argparse.ArgumentParser:
     wd.add_argument("--by", metavar="NOM", default=getpass.getuser(), help="qui retire")
     exp = command("export", "exporter les lignes acceptées d'un instantané", _export)
     exp.add_argument("id", type=_snapshot_id, metavar="ID")
-    exp.add_argument("--format", choices=["csv", "xlsx", "gpkg"], default="csv", help="csv, xlsx ou gpkg (GeoPackage, pour QGIS)")
-    exp.add_argument("--output", "-o", type=Path, metavar="CHEMIN", help="fichier à écrire (par défaut : instantane-ID.FORMAT)")
+    exp.add_argument("--format", choices=["csv", "xlsx", "gpkg", "fichier"], default="csv",
+                     help="csv, xlsx, gpkg (GeoPackage, pour QGIS) ou fichier (le fichier publié, tel qu'il a été envoyé)")
+    exp.add_argument("--output", "-o", type=Path, metavar="CHEMIN",
+                     help="fichier à écrire (par défaut : instantane-ID.FORMAT, ou le nom d'origine pour « fichier »)")
     dif = command("diff", "formations ajoutées, retirées, modifiées entre deux instantanés", _diff)
     dif.add_argument("id1", type=_snapshot_id, metavar="ID1")
     dif.add_argument("id2", type=_snapshot_id, metavar="ID2")
@@ -357,7 +359,15 @@ def _withdraw(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    snapshot = store.load_snapshot(store.engine(), args.id)
+    eng = store.engine()
+    if args.format == "fichier":  # the bytes as published: what the report's line numbers refer to
+        data, name = store.load_file(eng, args.id)
+        output = args.output or Path(name)
+        output.write_bytes(data)
+        _out(args, {"id": args.id, "format": args.format, "fichier": str(output), "octets": len(data)},
+             f"Écrit : {output} (le fichier publié, {fmt.number(len(data))} octets).")
+        return EXIT_OK
+    snapshot = store.load_snapshot(eng, args.id)
     output = args.output or Path(f"instantane-{args.id}.{args.format}")
     if args.format == "csv":
         output.write_bytes(export.to_csv_bytes(snapshot.rows))

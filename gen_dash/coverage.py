@@ -39,12 +39,6 @@ def _arc_km(chord: np.ndarray) -> np.ndarray:
     return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
 
 
-def great_circle_km(lon1, lat1, lon2, lat2) -> np.ndarray:
-    """Great-circle distance in km between pairs of points (vectorised)."""
-    a, b = unit_vectors(lon1, lat1), unit_vectors(lon2, lat2)
-    return _arc_km(np.linalg.norm(a - b, axis=1))
-
-
 def nearest_fabrique(communes: pd.DataFrame, fabriques: pd.DataFrame) -> pd.DataFrame:
     """*communes* with ``distance_km`` to the nearest fabrique and that fabrique's row position.
 

@@ -350,7 +350,7 @@ class _Reader:
                                 crs=geo.CRS)
         report = Report(lignes=len(self.raw), problemes=problems)
         return Snapshot(rows=rows, report=report, date=self._snapshot_date(out), name=self.name,
-                        columns_in_file=dict(self.written), mapping=self.mapping)
+                        mapping=self.mapping)
 
     # -- types
 

@@ -461,25 +461,6 @@ def _legend_html(ind: Indicator, scheme: Classes, extra: list[str]) -> str:
             f'<div style="font-weight:600;margin-bottom:4px">{html.escape(ind.label)}</div>{"".join(items + extra)}</div>')
 
 
-def map_html(m: folium.Map) -> str:
-    """The map as a standalone HTML page (used to measure what a browser receives)."""
-    return m.get_root().render()
-
-
-def asset_urls(m: folium.Map) -> list[str]:
-    """Every script and style-sheet URL the map's elements ask for (what streamlit-folium loads)."""
-    urls = []
-
-    def walk(element):
-        urls.extend(url for _, url in getattr(element, "default_js", []))
-        urls.extend(url for _, url in getattr(element, "default_css", []))
-        for child in getattr(element, "_children", {}).values():
-            walk(child)
-
-    walk(m)
-    return list(dict.fromkeys(urls))
-
-
 def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory) -> str:
     """The map's text alternative: what it shows of *territory* (*figures*: its départements), with its figures."""
     ind = INDICATORS[indicator]

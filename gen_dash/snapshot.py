@@ -103,7 +103,6 @@ class Snapshot:
     report: Report
     date: date | None
     name: str | None = None
-    columns_in_file: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
     mapping: Mapping = field(default_factory=Mapping)  # the column mapping it was read with, if any
 
     @property

@@ -540,11 +540,3 @@ def journal(eng: Engine) -> pd.DataFrame:
         rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc())).mappings().all()
     return pd.DataFrame(rows, columns=[c.name for c in audit.columns])
 
-
-def drop_schema(url: str) -> None:
-    """Drop every table of the store at *url* (tests and benchmarks start from an empty database)."""
-    _open.cache_clear()
-    eng = sa.create_engine(url)
-    with eng.begin() as conn:
-        metadata.drop_all(conn, checkfirst=True)
-    eng.dispose()

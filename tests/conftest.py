@@ -40,6 +40,24 @@ def row(**changes) -> dict:
     return out
 
 
+def drop_store(url: str) -> None:
+    """Drop every table of the store at *url* (tests and benchmarks start from an empty database)."""
+    import sqlalchemy as sa
+
+    from gen_dash import store
+
+    store._open.cache_clear()  # the next engine() creates the schema again
+    eng = sa.create_engine(url)
+    with eng.begin() as conn:
+        store.metadata.drop_all(conn, checkfirst=True)
+    eng.dispose()
+
+
+def map_page(m) -> str:
+    """A folium map as the standalone HTML page a browser receives."""
+    return m.get_root().render()
+
+
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return ROOT / "data" / "sample"

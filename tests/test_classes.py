@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gen_dash import classes, geo, maps, metrics
+from tests.conftest import map_page
 
 CODES = sorted(geo.departement_regions())
 
@@ -133,7 +134,7 @@ def test_every_fill_is_the_colour_of_the_label_holding_its_value(data, focus):
     values = data.draw(shares if kind == "share" else rates if kind == "rate" else counts)
     figures = _figures(values, indicator)
     m = maps.departement_map(figures, metrics.fabriques_of(_empty_rows()), indicator, focus=focus, quota=0.3)
-    looks, legend = _page_map(maps.map_html(m))
+    looks, legend = _page_map(map_page(m))
     for code in CODES:
         look = looks[code]
         if focus is not None and code not in focus:

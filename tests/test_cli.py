@@ -253,3 +253,13 @@ def test_a_read_only_store_reads_but_refuses_to_write(tmp_path, good):
     assert run("history", "--json", env=read_only).returncode == 0
     result = run("publish", str(good), "--json", env=read_only)
     assert result.returncode == 2 and _error(result).startswith("La base de données est en lecture seule")
+
+
+def test_export_gives_back_the_file_as_published(tmp_path):
+    sent = tmp_path / "envoye-2016-02-01.csv"
+    sent.write_bytes(make_csv([row(id_formation="TEL-QUEL")], sep=";", encoding="cp1252"))
+    published = json.loads(run("publish", str(sent), "--json", "--label", "Tel quel").stdout)
+    target = tmp_path / "retour.csv"
+    result = run("export", str(published["id"]), "--format", "fichier", "--output", str(target), "--json")
+    assert result.returncode == 0 and json.loads(result.stdout)["octets"] == len(sent.read_bytes())
+    assert target.read_bytes() == sent.read_bytes()

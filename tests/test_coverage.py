@@ -28,7 +28,8 @@ def haversine_km(lon1, lat1, lon2, lat2, radius=6371.0088):
     ((-61.5333, 16.2411), (-61.0588, 14.6161), 187.7),  # Pointe-à-Pitre – Fort-de-France (two DROM)
 ])
 def test_great_circle_distances(a, b, km):
-    computed = coverage.great_circle_km([a[0]], [a[1]], [b[0]], [b[1]])[0]
+    communes = pd.DataFrame({"lon": [a[0]], "lat": [a[1]]})
+    computed = coverage.nearest_fabrique(communes, pd.DataFrame({"longitude": [b[0]], "latitude": [b[1]]}))["distance_km"][0]
     assert computed == pytest.approx(haversine_km(*a, *b), abs=1e-6)
     assert round(computed, 1) == km
 

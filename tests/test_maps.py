@@ -11,7 +11,7 @@ import pytest
 from gen_dash import geo, maps, metrics
 from gen_dash.ingest import read_snapshot
 from gen_dash.territory import Territory
-from tests.conftest import ROOT, make_csv, row
+from tests.conftest import ROOT, make_csv, map_page, row
 
 TABLE = gpd.pd.DataFrame(geo.load_departements().drop(columns="geometry"))
 
@@ -25,12 +25,26 @@ def build(rows, indicator="fabriques", **kwargs):
     return maps.departement_map(metrics.figures_by_territory(rows), metrics.fabriques_of(rows), indicator, **kwargs)
 
 
+def _asset_urls(m) -> list[str]:
+    """Every script and style-sheet URL the map's elements ask for (what streamlit-folium loads)."""
+    urls = []
+
+    def walk(element):
+        urls.extend(url for _, url in getattr(element, "default_js", []))
+        urls.extend(url for _, url in getattr(element, "default_css", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(urls))
+
+
 @pytest.mark.parametrize("indicator", list(maps.INDICATORS))
 def test_no_cdn_anywhere(snapshot, indicator):
     m = build(snapshot.rows, indicator, quota=0.3)
-    urls = maps.asset_urls(m)
+    urls = _asset_urls(m)
     assert urls and all(u.startswith("/app/static/vendor/") for u in urls)
-    page = maps.map_html(m)
+    page = map_page(m)
     assert not re.search(r"""(src|href)=["']https?://""", page)
     assert "d3" not in " ".join(urls)
     fetched = re.findall(r'fetch\("([^"]+)"\)', page)
@@ -54,7 +68,7 @@ def test_assets_install_from_xstatic_and_the_geometry(tmp_path):
 def test_fabrique_names_are_never_html():
     hostile = "<img src=x onerror=alert(1)>"
     rows = read_snapshot(make_csv([row(nom_fabrique=hostile, porteur="<script>alert(2)</script>")])).rows
-    page = maps.map_html(build(rows))
+    page = map_page(build(rows))
     assert hostile not in page and "<script>alert(2)" not in page
     assert "textContent = row[2]" in page  # popups are built as text
 
@@ -71,10 +85,10 @@ def test_drom_are_inset_beside_metropolitan_france():
 
 
 def test_legend_and_values_read_in_french(snapshot):
-    page = maps.map_html(build(snapshot.rows, "part_femmes", quota=0.3))
+    page = map_page(build(snapshot.rows, "part_femmes", quota=0.3))
     assert "Part de femmes" in page and "30,0\\u00a0%" in page  # JSON-escaped no-break space
     assert '"93": {"classe": ' in page  # each département's colour, class, focus and value travel with the map
-    page = maps.map_html(build(snapshot.rows, "fabriques"))
+    page = map_page(build(snapshot.rows, "fabriques"))
     assert "zone blanche" in page
 
 
@@ -86,7 +100,7 @@ def test_focus_zooms_to_the_territory(snapshot):
 
 
 def test_national_map_is_small(snapshot):
-    assert len(maps.map_html(build(snapshot.rows)).encode()) < 1_000_000
+    assert len(map_page(build(snapshot.rows)).encode()) < 1_000_000
 
 
 def test_classify_counts_and_shares():
@@ -103,7 +117,7 @@ def test_hand_snapshot_map_and_text_alternative():
     rows = read_snapshot(hand_csv()).rows
     figures = metrics.figures_by_territory(rows)
     occitanie = Territory.of("76", (), TABLE)
-    page = maps.map_html(maps.departement_map(figures, metrics.fabriques_of(rows), "fabriques", focus=occitanie.focus))
+    page = map_page(maps.departement_map(figures, metrics.fabriques_of(rows), "fabriques", focus=occitanie.focus))
     looks = json.loads(re.search(r"var looks = (\{.*?\});", page).group(1))
     # Occitanie's classes: Haute-Garonne 2 fabriques, Hérault 1, the 11 others none.
     assert looks["31"] == {"classe": "2", "couleur": "#6a9bd8", "dans": True, "valeur": "2"}

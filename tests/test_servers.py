@@ -13,7 +13,7 @@ import pytest
 
 from gen_dash import store
 from gen_dash.access import hash_password
-from tests.conftest import ROOT, make_csv, row
+from tests.conftest import ROOT, drop_store, make_csv, row
 from tests.test_browser import ARTIFACTS, CHROMIUM, _free_port
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
@@ -29,7 +29,7 @@ PASSWORD = "éditeur de test, assez long"
 def two_servers():
     from tests.test_browser import _load_serve
 
-    store.drop_schema(POSTGRES)
+    drop_store(POSTGRES)
     env = {**os.environ, "GEN_DASH_DATABASE_URL": POSTGRES, "GEN_DASH_MOT_DE_PASSE_HASH": hash_password(PASSWORD)}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     servers = []

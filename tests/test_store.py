@@ -17,7 +17,7 @@ from pandas.testing import assert_frame_equal
 from gen_dash import store
 from gen_dash.ingest import SnapshotError, read_snapshot
 from gen_dash.sample import bundled_samples
-from tests.conftest import ROOT, make_csv, row
+from tests.conftest import ROOT, drop_store, make_csv, row
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
@@ -28,7 +28,7 @@ MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 def _fresh_url(backend: str, tmp_path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    store.drop_schema(POSTGRES)
+    drop_store(POSTGRES)
     return POSTGRES
 
 
