@@ -1,4 +1,4 @@
-"""Who may publish: password hashes, slowed failures, editor sessions, OIDC editors."""
+"""gen_dash.access: who may publish: password hashes, slowed failures, editor sessions, OIDC editors."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""The dashboard through Streamlit's AppTest: every page, the shared sidebar, uploads, shareable links."""
+"""app.py, appstate.py and pages/: the dashboard through Streamlit's AppTest: every page, the shared sidebar, uploads, shareable links."""
 
 from __future__ import annotations
 
 import ast
 import json
 import re
-import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -399,11 +399,12 @@ def _unique_upload(at: AppTest, tag: str) -> None:
 def test_a_viewer_can_never_publish(secrets, user, own_store):
     at = start(secrets=secrets, user=user)
     _unique_upload(at, "lecteur")
-    # Forged session state grants nothing: the role is checked against the server's own records.
-    at.session_state["editeur"] = True
-    at.session_state["role"] = "editeur"
+    # Forged session state grants nothing: a publication about to be confirmed, put in the very key the panel reads,
+    # shows no confirmation, for the role is checked against the server's own records.
+    at.session_state[s.PUBLISH_PENDING] = _FORGED_PENDING
     at.run()
     assert not _publish_form(at)
+    assert "Confirmer la publication" not in [b.label for b in at.sidebar.button]
     if not secrets:  # out of the box: the first-start password, which only the installer knows
         assert any("Demandez le mot de passe éditeur à la personne qui a installé" in c.value for c in at.sidebar.caption)
     # Even the publishing action itself, reached without the form (as a crafted request would), refuses.
@@ -416,10 +417,14 @@ def test_a_viewer_can_never_publish(secrets, user, own_store):
     data = make_csv([row(id_formation="P-force")])
     crafted.session_state[s.UPLOADED] = read_snapshot(data, "force-2018-02-01.csv")
     crafted.session_state[s.UPLOADED_FILE] = ("force-2018-02-01.csv", data)
-    crafted.session_state["editeur"] = True
+    crafted.session_state[s.PUBLISH_PENDING] = _FORGED_PENDING  # all an editor's confirmation would hold
     crafted.run()
-    assert crafted.session_state["publication_message"][0] == "error"
+    assert crafted.session_state[s.PUBLISH_MESSAGE] == ("error", "Publication refusée : vous n'êtes pas éditeur.")
     assert len(s.store.history(s.engine())) == before
+
+
+_FORGED_PENDING = {"date": date(2018, 2, 1), "label": "Forgé", "by": "Personne", "accepted": 1, "rejected": 0,
+                   "warnings": 0, "replaces": [], "name": "force-2018-02-01.csv"}
 
 
 def _call_publish():
@@ -442,21 +447,29 @@ def test_an_oidc_editor_publishes_for_everyone(own_store):
     assert any("Janvier 2018" in option for option in other.sidebar.selectbox(key=s.SNAPSHOT).options)
 
 
-def test_password_editor_failures_counted_then_the_right_one_works(own_store):
+def test_password_editor_failures_counted_then_the_right_one_works(own_store, monkeypatch):
     from gen_dash.access import hash_password
 
+    pauses, sleep = [], s.time.sleep
+
+    def record(seconds):  # the pause a wrong password costs, as asked of the clock; Streamlit's own short waits go on
+        if seconds >= 0.5:
+            pauses.append(seconds)
+        else:
+            sleep(seconds)
+
+    monkeypatch.setattr(s.time, "sleep", record)
     secrets = {"GEN_DASH_MOT_DE_PASSE_HASH": hash_password("bon mot de passe éditeur")}
     at = start(secrets=secrets)
     _unique_upload(at, "mdp")
     for left in ("Encore 4 essais", "Encore 3 essais"):
         at.sidebar.text_input(key="editeur_mot_de_passe").set_value("mauvais")
-        started = time.perf_counter()
         at.sidebar.button(key="editeur_connexion").click().run()
-        assert time.perf_counter() - started >= 1.0  # a wrong password holds the server's attempts back a second
         assert [e.value for e in at.sidebar.error] == [f"Mot de passe incorrect. {left} avant une suspension de "
                                                        "15 minutes."]
         assert not _publish_form(at)
     assert (s.store.journal(s.engine())["action"] == "connexion refusée").sum() == 2  # each failure in the journal
+    assert pauses == [1.0, 1.0]  # each held the server's other attempts back a second
     at.sidebar.text_input(key="editeur_mot_de_passe").set_value("bon mot de passe éditeur")
     at.sidebar.button(key="editeur_connexion").click().run()
     assert _publish_form(at)

@@ -1,4 +1,4 @@
-"""Charts in French with a one-sentence text alternative carrying their figures."""
+"""gen_dash.charts: charts in French with a one-sentence text alternative carrying their figures."""
 
 from __future__ import annotations
 

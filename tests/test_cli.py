@@ -1,4 +1,4 @@
-"""The command line, run as users run it: a subprocess, its JSON and its exit status."""
+"""gen_dash.cli: the command line, run as users run it: a subprocess, its JSON and its exit status."""
 
 from __future__ import annotations
 

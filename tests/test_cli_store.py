@@ -1,4 +1,4 @@
-"""The store's command line, run as a subprocess against a store of its own: JSON and exit codes."""
+"""gen_dash.cli and gen_dash.store: the store's command line, run as a subprocess against a store of its own: JSON and exit codes."""
 
 from __future__ import annotations
 

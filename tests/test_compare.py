@@ -1,4 +1,4 @@
-"""Differences between two snapshots, on fixtures with known additions, removals and changes."""
+"""gen_dash.compare: differences between two snapshots, on fixtures with known additions, removals and changes."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Coverage: exact great-circle distances, indicators by hand, greedy site choice against the exact optimum."""
+"""gen_dash.coverage: exact great-circle distances, indicators by hand, greedy site choice against the exact optimum."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import subprocess
@@ -79,21 +80,30 @@ def test_greedy_picks_the_obvious_sites():
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_greedy_against_the_exact_optimum(seed):
+def test_greedy_and_exact_against_brute_force(seed):
+    """Both solvers against every choice of k sites, covered population counted here with haversine distances."""
     rng = np.random.default_rng(seed)
-    n = 60
-    communes = pd.DataFrame({"lon": rng.uniform(0, 3, n), "lat": rng.uniform(45, 47, n),
+    n, k, radius = 14, 2, 40
+    communes = pd.DataFrame({"lon": rng.uniform(0, 2, n), "lat": rng.uniform(45, 46.5, n),
                              "population": rng.integers(100, 20_000, n)})
     communes["code_commune"] = communes.index.astype(str)
     communes["code_departement"] = "01"
-    fabriques = pd.DataFrame({"longitude": [1.5], "latitude": [46.0], "code_departement": ["01"]})
-    instance = coverage.covering_instance(communes, fabriques, radius_km=25, min_population=5000)
-    k = 4
-    greedy = sum(g for _, g in coverage.greedy_cover(instance, k))
+    fabriques = pd.DataFrame({"longitude": [1.0], "latitude": [45.7], "code_departement": ["01"]})
+    lon, lat, people = communes["lon"].tolist(), communes["lat"].tolist(), communes["population"].tolist()
+    uncovered = [i for i in range(n) if haversine_km(lon[i], lat[i], 1.0, 45.7) > radius]
+
+    def covered_by(sites) -> float:
+        return float(sum(people[i] for i in uncovered
+                         if any(haversine_km(lon[i], lat[i], lon[s], lat[s]) <= radius for s in sites)))
+
+    instance = coverage.covering_instance(communes, fabriques, radius_km=radius)  # every commune a candidate
+    best = max(covered_by(c) for c in itertools.combinations(range(n), k))
     chosen, optimum = coverage.exact_cover(instance, k)
-    assert len(chosen) == k
-    assert greedy <= optimum + 1e-6
-    assert greedy >= 0.9 * optimum
+    assert optimum == pytest.approx(best) and covered_by(instance.candidates[chosen]) == pytest.approx(best)
+    picks = coverage.greedy_cover(instance, k)
+    sites = instance.candidates[[p for p, _ in picks]]
+    assert sum(g for _, g in picks) == pytest.approx(covered_by(sites))  # the gains it claims are the ones it makes
+    assert covered_by(sites) >= (1 - 1 / math.e) * best  # the greedy guarantee for maximal covering
 
 
 def test_cli_coverage_json(tmp_path):

@@ -1,4 +1,4 @@
-"""Exports open correctly in French Excel and cannot run a formula."""
+"""gen_dash.export: exports open correctly in French Excel and cannot run a formula."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""French formats and display tables."""
+"""gen_dash.fmt and gen_dash.tables: French formats and display tables."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading a snapshot: every rule and repair of the file contract (shared/spec/snapshot-csv.md)."""
+"""gen_dash.ingest: reading a snapshot: every rule and repair of the file contract (shared/spec/snapshot-csv.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The folium map: local assets only, escaped text, DROM insets, a readable legend, small enough to send."""
+"""gen_dash.maps: the folium map: local assets only, escaped text, DROM insets, a readable legend, small enough to send."""
 
 from __future__ import annotations
 
@@ -62,7 +62,9 @@ def test_assets_install_from_xstatic_and_the_geometry(tmp_path):
     assert len(departements["features"]) == 101
     assert {"code": "974", "nom": "La Réunion"} in [f["properties"] for f in departements["features"]]
     assert len(json.loads((target / "gen-dash" / "regions.geojson").read_text(encoding="utf-8"))["features"]) == 18
-    maps.install_assets(tmp_path)  # again: unchanged files are left as they are
+    written = {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()}
+    maps.install_assets(tmp_path)  # again: unchanged files are left as they are, none added
+    assert {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()} == written
 
 
 def test_fabrique_names_are_never_html():

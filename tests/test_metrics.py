@@ -1,4 +1,4 @@
-"""Figures on tiny fixtures, checked against values computed by hand."""
+"""gen_dash.metrics: figures on tiny fixtures, checked against values computed by hand."""
 
 from __future__ import annotations
 

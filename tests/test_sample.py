@@ -1,4 +1,4 @@
-"""The bundled sample snapshots: illustrative, as documented, and regenerated identically from the seed."""
+"""gen_dash.sample: the bundled sample snapshots: illustrative, as documented, and regenerated identically from the seed."""
 
 from __future__ import annotations
 

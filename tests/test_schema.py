@@ -1,4 +1,4 @@
-"""The published Table Schema is in step with the code's column definitions."""
+"""gen_dash.schema: the published Table Schema is in step with the code's column definitions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The store, on SQLite and (when GEN_DASH_TEST_POSTGRES_URL is set, as in CI) on a real PostgreSQL server."""
+"""gen_dash.store, on SQLite and (when GEN_DASH_TEST_POSTGRES_URL is set, as in CI) on a real PostgreSQL server."""
 
 from __future__ import annotations
 

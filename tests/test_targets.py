@@ -1,4 +1,4 @@
-"""Targets are data: the bundled file holds the programme's figures; a broken file is explained."""
+"""gen_dash.targets: targets are data: the bundled file holds the programme's figures; a broken file is explained."""
 
 from __future__ import annotations
 
