@@ -1,4 +1,4 @@
-"""app.py, appstate.py and pages/: the dashboard through Streamlit's AppTest: every page, the shared sidebar, uploads, shareable links."""
+"""app.py, appstate.py and pages/ through Streamlit's AppTest: every page, the sidebar, uploads, shareable links."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""app.py, pages/ and gen_dash.maps in a browser: what only a browser shows: the real server, Debian's Chromium driven by Playwright, no network but localhost.
+"""app.py, pages/ and gen_dash.maps in a browser, for what only a browser shows: the real server, Debian's
+Chromium driven by Playwright, no network but localhost.
 
 Skipped, with a message, on a machine without Chromium (``apt-get install chromium``).
 Screenshots go to ``tests/artifacts/``.

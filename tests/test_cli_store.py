@@ -1,4 +1,4 @@
-"""gen_dash.cli and gen_dash.store: the store's command line, run as a subprocess against a store of its own: JSON and exit codes."""
+"""gen_dash.cli and gen_dash.store: the store's commands, run as a subprocess on a store of their own: JSON, exit codes."""
 
 from __future__ import annotations
 

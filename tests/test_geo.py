@@ -1,4 +1,4 @@
-"""gen_dash.geo and data/reference: the project's reference geodata: complete, valid, a clean coverage, small enough for a web map."""
+"""gen_dash.geo and data/reference: complete, valid, a clean coverage, small enough for a web map."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""gen_dash.store behind app.py: several app servers, one PostgreSQL: a snapshot published through one server is listed by the other.
+"""gen_dash.store behind app.py: several app servers, one PostgreSQL; a snapshot published through one server is
+listed by the other.
 
 Needs Chromium and a PostgreSQL server (GEN_DASH_TEST_POSTGRES_URL); ``.ci/run`` provides both.
 """
