@@ -28,8 +28,9 @@ import pandas as pd
 from gen_dash import compare, export, fmt, geo, store
 from gen_dash.access import hash_password
 from gen_dash.coverage import coverage_report
+from gen_dash.indicators import REPORTED
 from gen_dash.ingest import read_snapshot
-from gen_dash.metrics import REPORTED, fabriques_of, reported, reported_share, summary_figures
+from gen_dash.metrics import fabriques_of, reported, reported_share, summary_figures
 from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
 from gen_dash.targets import load_targets
 from gen_dash.text import os_error
@@ -292,7 +293,7 @@ def _summary(args: argparse.Namespace) -> int:
         f"Fabriques : {fmt.number(s['fabriques'])}",
         *learners,
         f"Départements couverts : {s['departements_couverts']}",
-        *[f"{label} : {fmt.percent(s[key])}" for key, label, _ in REPORTED if key in s],
+        *[f"{i.label} : {fmt.percent(s[i.key])}" for i in REPORTED if i.key in s],
         f"Lignes rejetées : {fmt.number(s['lignes_rejetees'])}",
         "Par vague :",
         *[f"  vague {w} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from gen_dash import geo
+from gen_dash.indicators import BY_KEY
 from gen_dash.metrics import headline_figures
 from gen_dash.schema import COLUMNS
 from gen_dash.targets import Targets
@@ -68,8 +69,9 @@ def _text(value) -> str:
 def headline_changes(old: pd.DataFrame, new: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     """Every headline figure before and after, and the change (``avant``, ``apres``, ``ecart``, ``nature``)."""
     before, after = headline_figures(old, targets), headline_figures(new, targets)
-    counts = pd.DataFrame({"libelle": ["Formations"], "avant": [len(old)], "apres": [len(new)], "nature": ["nombre"]},
-                          index=["formations"])
+    formations = BY_KEY["formations"]
+    counts = pd.DataFrame({"libelle": [formations.label], "avant": [len(old)], "apres": [len(new)],
+                           "nature": [formations.nature]}, index=[formations.key])
     out = pd.concat([counts, pd.DataFrame({"libelle": after["libelle"], "avant": before["valeur"], "apres": after["valeur"],
                                            "nature": after["nature"]})])
     out["ecart"] = [None if a is None or b is None else b - a for a, b in zip(out["avant"], out["apres"], strict=False)]

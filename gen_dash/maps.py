@@ -13,7 +13,6 @@ import html
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import folium
@@ -25,30 +24,11 @@ from folium.template import Template
 from gen_dash import classes, fmt, geo
 from gen_dash.classes import Classes
 from gen_dash.compare import changes_by_departement
+from gen_dash.indicators import ON_MAP, Indicator
 from gen_dash.territory import Territory
 
 VENDOR = "vendor"
 GEOMETRY = "gen-dash"
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """A choropleth indicator: its column, French label, how to class it, and what a zero means."""
-
-    column: str
-    label: str
-    kind: str  # "count", "rate", "share" or "coverage" (see gen_dash.classes)
-    zero_label: str = "0"
-
-
-INDICATORS = {
-    "fabriques": Indicator("fabriques", "Fabriques", "count", "aucune (zone blanche)"),
-    "formations": Indicator("formations", "Formations", "count", "aucune"),
-    "apprenants": Indicator("apprenants", "Apprenants", "count", "aucun"),
-    "apprenants_pour_100k": Indicator("apprenants_pour_100k", "Apprenants pour 100 000 habitants", "rate", "aucun"),
-    "part_femmes": Indicator("part_femmes", "Part de femmes", "share"),
-    "part_neet": Indicator("part_neet", "Part de jeunes NEET", "share"),
-}
 
 
 def install_assets(static_dir: Path) -> Path:
@@ -100,12 +80,12 @@ def asset_links(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, s
 
 def indicators_for(list_only: bool) -> list[str]:
     """The indicators a snapshot can draw: a list without learner counts has only its fabriques and formations."""
-    return [k for k, ind in INDICATORS.items() if not list_only or ind.column in ("fabriques", "formations")]
+    return [k for k in ON_MAP if not list_only or k in ("fabriques", "formations")]
 
 
 def classify(values: pd.Series, indicator: Indicator, quota: float | None = None) -> Classes:
     """The classes of *indicator* over *values* (the départements on screen)."""
-    return classes.classify(values, indicator.kind, quota, indicator.zero_label)
+    return classes.classify(values, indicator.kind, quota, indicator.zero)
 
 
 def _format(value, indicator: Indicator) -> str:
@@ -132,7 +112,7 @@ def departement_map(
     fabriques
         :func:`gen_dash.metrics.fabriques_of` (one marker each, with a popup).
     indicator
-        A key of :data:`INDICATORS`.
+        A key of :data:`gen_dash.indicators.ON_MAP`.
     focus
         Département codes to zoom to (None: all of France with the DROM insets).
     assets_url
@@ -142,7 +122,7 @@ def departement_map(
     quota
         For a share, the quota the colours are centred on.
     """
-    ind = INDICATORS[indicator]
+    ind = ON_MAP[indicator]
     extra = [_swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra, quota)
     if len(fabriques):
@@ -171,7 +151,8 @@ def coverage_map(
     suggestions
         :func:`gen_dash.coverage.suggest_sites` output.
     """
-    ind = Indicator("part_couverte", f"Part de la population à moins de {fmt.number(radius_km)} km d'une fabrique", "coverage")
+    label = f"Part de la population à moins de {fmt.number(radius_km)} km d'une fabrique"
+    ind = Indicator("part_couverte", label, label, kind="coverage")
     extra = [_swatch("#6a6f7a", "commune à plus de " + fmt.number(radius_km) + " km (taille : population)"),
              _swatch("#000091", "site suggéré (numéro : ordre de choix)", border="#ffffff")]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra)
@@ -195,13 +176,13 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
     fill and the legend both come from them), région borders, DROM insets (France only), legend, zoom to *focus*;
     départements outside the focus in grey."""
     shown = figures if focus is None else figures[figures["code"].isin(focus)]
-    scheme = classify(shown[ind.column], ind, quota)
+    scheme = classify(shown[ind.key], ind, quota)
     scripts, styles = asset_links(assets_url)
     values = figures.set_index("code")
     focus_set = set(focus) if focus else None
     looks, bounds = {}, []
     for code, _, box in geo.inset_features("departement"):
-        value = values[ind.column].get(code) if code in values.index else None
+        value = values[ind.key].get(code) if code in values.index else None
         in_focus = focus_set is None or code in focus_set
         if in_focus:
             bounds.append(box)
@@ -215,7 +196,7 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
     if tiles:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
     root = assets_url.rstrip("/") + f"/{VENDOR}/{GEOMETRY}"
-    _Areas(f"{root}/departements.geojson", f"{root}/regions.geojson", looks, ind.label).add_to(m)
+    _Areas(f"{root}/departements.geojson", f"{root}/regions.geojson", looks, ind.short).add_to(m)
     if focus_set is None:
         _InsetFrames().add_to(m)
     outside = [] if focus_set is None else [_swatch(classes.OUTSIDE, "hors du territoire")]
@@ -458,17 +439,17 @@ def _legend_html(ind: Indicator, scheme: Classes, extra: list[str]) -> str:
     items = [_swatch(colour, label) for colour, label in scheme.legend()]
     return ('<div style="background:rgba(255,255,255,0.94);padding:8px 10px;border-radius:4px;'
             'box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;color:#1f2a44;max-width:240px">'
-            f'<div style="font-weight:600;margin-bottom:4px">{html.escape(ind.label)}</div>{"".join(items + extra)}</div>')
+            f'<div style="font-weight:600;margin-bottom:4px">{html.escape(ind.short)}</div>{"".join(items + extra)}</div>')
 
 
 def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory) -> str:
     """The map's text alternative: what it shows of *territory* (*figures*: its départements), with its figures."""
-    ind = INDICATORS[indicator]
-    top = figures.dropna(subset=[ind.column]).sort_values(ind.column, ascending=False).head(3)
-    best = ", ".join(f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.column], strict=False))
+    ind = ON_MAP[indicator]
+    top = figures.dropna(subset=[ind.key]).sort_values(ind.key, ascending=False).head(3)
+    best = ", ".join(f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.key], strict=False))
     where = ("les DROM figurent en encarts à l'ouest" if territory.national
              else "les départements voisins sont en gris")
-    return (f"Carte, {territory.label}, indicateur « {ind.label} » : "
+    return (f"Carte, {territory.label}, indicateur « {ind.short} » : "
             f"{territory.covered(int((figures['fabriques'] > 0).sum()))} avec au moins une fabrique ; en tête : "
             f"{best or 'aucun'}. {len(fabriques)} fabrique(s) sont placées (cercles rouges, regroupés en un nombre quand "
             f"ils sont proches) ; {where}. {geo.ATTRIBUTION}.")
@@ -480,7 +461,8 @@ _STATUS_COLOURS = {"ajoutée": "#18753c", "retirée": "#ce0500", "modifiée": "#
 def changes_map(changes: pd.DataFrame, focus: list[str] | None = None, assets_url: str = "/app/static",
                 tiles: tuple[str, str] | None = None) -> folium.Map:
     """Départements by number of changes between two snapshots, and each changed formation as a coloured point."""
-    ind = Indicator("changements", "Formations ajoutées, retirées ou modifiées", "count", "aucun changement")
+    label = "Formations ajoutées, retirées ou modifiées"
+    ind = Indicator("changements", label, label, zero="aucun changement")
     figures = changes_by_departement(changes)
     extra = [_swatch(colour, f"formation {status}") for status, colour in _STATUS_COLOURS.items()]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra)

@@ -14,27 +14,24 @@ import numpy as np
 import pandas as pd
 
 from gen_dash import fmt, geo
+from gen_dash.indicators import BY_KEY, REPORTED
 from gen_dash.snapshot import is_list_only
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
 
 COUNTS = ("apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_boursiers", "apprenants_qpv", "sorties_positives")
 # The programme's other reported indicators, shown only when a snapshot gives them: key, label, how it is computed.
-REPORTED = (
-    ("part_qpv", "Part d'apprenants des quartiers prioritaires", "apprenants_qpv"),
-    ("part_sorties_positives", "Part de sorties positives (emploi ou formation à six mois)", "sorties_positives"),
-    ("part_gratuites", "Part de formations gratuites", "gratuite"),
-)
 
 
 def reported(rows: pd.DataFrame) -> list[str]:
-    """The keys of :data:`REPORTED` the rows give (a column with at least one value)."""
-    return [key for key, _, column in REPORTED if column in rows and rows[column].notna().any()]
+    """The keys of the reported indicators (:data:`gen_dash.indicators.REPORTED`) the rows give (a column with at
+    least one value)."""
+    return [i.key for i in REPORTED if i.source in rows and rows[i.source].notna().any()]
 
 
 def reported_share(rows: pd.DataFrame, key: str) -> float | None:
     """One reported indicator of the rows: a share of learners, or of formations for ``part_gratuites``."""
-    column = dict((k, c) for k, _, c in REPORTED)[key]
+    column = BY_KEY[key].source
     if column == "gratuite":
         known = rows[column].dropna()
         return share(int((known == "oui").sum()), len(known))
@@ -319,20 +316,18 @@ def headline_figures(rows: pd.DataFrame, targets: Targets, territory: Territory 
     alone = len(territory.departements) == 1
     local = _headline_values(rows)
     whole = local if territory.national or national is None else _headline_values(national)
-    records = [
-        ("fabriques", "Fabriques labellisées", "nombre", targets.fabriques),
-        ("apprenants", "Apprenants", "nombre", targets.apprenants),
-        ("part_femmes", "Part de femmes", "part", targets.part_femmes),
-        ("part_neet", "Part de jeunes NEET", "part", targets.part_neet),
-        ("departements_couverts", "Département couvert" if alone else "Départements couverts",
-         "couverture" if alone else "nombre", len(territory.codes)),
-        ("budget", "Subventions accordées", "euros", targets.enveloppe_totale),
-    ]
-    for key, label, _ in REPORTED:
-        if key in reported(national if national is not None else rows):
-            records.append((key, label, "part", targets.part_qpv if key == "part_qpv" else None))
-            local[key] = reported_share(rows, key)
-            whole[key] = reported_share(national if national is not None else rows, key)
+    def line(key: str, indicator: str | None = None) -> tuple:
+        ind = BY_KEY[indicator or key]
+        return key, ind.label, ind.nature, getattr(targets, ind.target) if ind.target else None
+
+    records = [line("fabriques"), line("apprenants"), line("part_femmes"), line("part_neet"),
+               ("departements_couverts", "Département couvert" if alone else "Départements couverts",
+                "couverture" if alone else "nombre", len(territory.codes)),
+               line("budget", "subvention_eur")]
+    for key in reported(national if national is not None else rows):
+        records.append(line(key))
+        local[key] = reported_share(rows, key)
+        whole[key] = reported_share(national if national is not None else rows, key)
     table = pd.DataFrame.from_records(
         [(key, label, local[key], nature, target, whole[key]) for key, label, nature, target in records],
         columns=["cle", "libelle", "valeur", "nature", "cible", "france"]).set_index("cle")

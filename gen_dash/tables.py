@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from gen_dash import fmt
+from gen_dash.indicators import BY_KEY
 from gen_dash.schema import BY_NAME, COLUMNS, DERIVED_TITLES
 from gen_dash.territory import Territory
 from gen_dash.text import fold_series
@@ -87,12 +88,16 @@ def french_by_row(frame: pd.DataFrame, columns: list[str], nature: str = "nature
 
 
 RANK_COLUMNS = ["rang", "rang_region", "choisi"]
-_FIGURE_HEADERS = {
-    "code": "Code", "nom": "Nom", "nom_region": "Région", "fabriques": "Fabriques", "formations": "Formations",
-    "apprenants": "Apprenants", "apprenants_femmes": "Apprenantes", "apprenants_neet": "Jeunes NEET",
-    "apprenants_boursiers": "Boursiers", "part_femmes": "Part de femmes (%)", "part_neet": "Part de jeunes NEET (%)",
-    "apprenants_pour_100k": "Apprenants pour 100 000 habitants", "subvention_eur": "Subventions (€)",
-    "population": "Population",
+
+
+def _titles(*keys: str) -> dict[str, str]:
+    return {key: BY_KEY[key].title for key in keys}
+
+
+FIGURE_HEADERS = {
+    "code": "Code", "nom": "Nom", "nom_region": "Région", **_titles("fabriques", "formations", "apprenants"),
+    "apprenants_femmes": "Apprenantes", "apprenants_neet": "Jeunes NEET", "apprenants_boursiers": "Boursiers",
+    **_titles("part_femmes", "part_neet", "apprenants_pour_100k", "subvention_eur"), "population": "Population",
 }
 
 
@@ -119,11 +124,11 @@ def ranking(figures: pd.DataFrame, territory: Territory, level: str, by: str = "
 def figures_export(figures: pd.DataFrame, level: str = "departement") -> pd.DataFrame:
     """Figures by territory as the exports give them: French headers as on screen, shares in points rounded to one
     decimal, subsidies to the euro."""
-    columns = [c for c in _FIGURE_HEADERS if c in figures and not (level == "region" and c == "nom_region")]
+    columns = [c for c in FIGURE_HEADERS if c in figures and not (level == "region" and c == "nom_region")]
     out = as_points(figures[columns], ["part_femmes", "part_neet"])
     out["subvention_eur"] = out["subvention_eur"].round(0).astype("Int64")
     name = "Département" if level == "departement" else "Région"
-    return out.rename(columns={**_FIGURE_HEADERS, "nom": name})
+    return out.rename(columns={**FIGURE_HEADERS, "nom": name})
 
 
 def comparison_export(comparison: pd.DataFrame, territory: Territory) -> pd.DataFrame:

@@ -5,11 +5,12 @@ from streamlit_folium import st_folium
 
 import appstate as s
 from gen_dash import maps, metrics
+from gen_dash.indicators import ON_MAP
 
 view = s.page_header("Carte des fabriques et des formations")
 territory = view.territory
 indicator = st.selectbox("Indicateur", maps.indicators_for(view.snapshot.list_only), key="carte_indicateur",
-                         format_func=lambda k: maps.INDICATORS[k].label)
+                         format_func=lambda k: ON_MAP[k].short)
 quota = {"part_femmes": view.targets.part_femmes, "part_neet": view.targets.part_neet}.get(indicator)
 figures = metrics.figures_by_territory(view.national)
 fabriques = metrics.fabriques_of(view.rows)

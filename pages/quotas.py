@@ -4,6 +4,7 @@ import streamlit as st
 
 import appstate as s
 from gen_dash import charts, fmt, metrics, tables
+from gen_dash.indicators import BY_KEY
 
 view = s.page_header("Quotas : femmes et jeunes peu ou pas qualifiés")
 targets = view.targets
@@ -13,7 +14,7 @@ if view.snapshot.list_only:
     st.stop()
 national = metrics.quota_shares(view.national, targets)
 local = metrics.quota_shares(view.rows, targets)
-LABELS = {"femmes": "Part de femmes", "neet": "Part de jeunes NEET"}
+LABELS = {"femmes": BY_KEY["part_femmes"].label, "neet": BY_KEY["part_neet"].label}
 
 for key, label in LABELS.items():
     st.subheader(label)
@@ -27,7 +28,7 @@ for key, label in LABELS.items():
                                       reference=national.loc[key, "part"]), key=f"jauge_{key}_territoire")
 
 if "part_qpv" in metrics.reported(view.national):  # beside the two quotas, without a target unless targets.toml has one
-    st.subheader("Part d'apprenants des quartiers prioritaires (QPV)")
+    st.subheader(f"{BY_KEY['part_qpv'].label} (QPV)")
     boxes = st.columns(1 if view.territory.national else 2)
     target = view.targets.part_qpv
     for box, label, rows in zip(boxes, ["France entière", view.territory.label], [view.national, view.rows], strict=False):
@@ -49,6 +50,6 @@ below = metrics.below_quota(metrics.fabriques_of(view.rows), column, national.lo
 st.write(f"{len(below)} fabrique(s) d'au moins {minimum} apprenants sous le quota ({LABELS[choice].lower()}).")
 st.dataframe(tables.as_points(below, [column]), hide_index=True, width="stretch", column_config={
     "nom_fabrique": "Fabrique", "porteur": "Porteur", "commune": "Commune", "code_departement": "Département",
-    "apprenants": st.column_config.NumberColumn("Apprenants", format="localized"),
+    "apprenants": st.column_config.NumberColumn(BY_KEY["apprenants"].title, format="localized"),
     column: st.column_config.NumberColumn(f"{LABELS[choice]} (%)", format="localized"),
 })

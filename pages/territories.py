@@ -40,15 +40,8 @@ st.dataframe(
         "rang": st.column_config.NumberColumn("Rang national", format="%d"),
         "rang_region": st.column_config.NumberColumn("Rang dans la région", format="%d"),
         "code": "Code", "nom": "Nom",
-        "fabriques": st.column_config.NumberColumn("Fabriques", format="localized"),
-        "formations": st.column_config.NumberColumn("Formations", format="localized"),
-        "apprenants": st.column_config.NumberColumn("Apprenants", format="localized"),
-        "apprenants_pour_100k": st.column_config.NumberColumn("Apprenants pour 100 000 hab.", format="localized"),
-        "part_femmes": st.column_config.NumberColumn("Part de femmes (%)", format="localized"),
-        "part_neet": st.column_config.NumberColumn("Part de jeunes NEET (%)", format="localized"),
-        "apprenants_boursiers": st.column_config.NumberColumn("Boursiers", format="localized"),
-        "subvention_eur": st.column_config.NumberColumn("Subventions (€)", format="localized"),
-        "population": st.column_config.NumberColumn("Population", format="localized"),
+        **{key: st.column_config.NumberColumn(title, format="localized") for key, title in tables.FIGURE_HEADERS.items()
+           if key not in ("code", "nom", "nom_region")},
     },
 )
 

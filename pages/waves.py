@@ -4,6 +4,7 @@ import streamlit as st
 
 import appstate as s
 from gen_dash import charts, fmt, metrics, tables
+from gen_dash.indicators import BY_KEY
 
 view = s.page_header("Vagues et objectifs")
 targets, territory = view.targets, view.territory
@@ -25,9 +26,11 @@ with right:
 st.subheader("Par vague")
 natures = {"formations": "nombre", "nouvelles_fabriques": "nombre", "apprenants": "nombre", "fabriques_cumulees": "nombre",
            "apprenants_cumules": "nombre", "subvention_eur": "euros"}
-labels = {"vague": st.column_config.NumberColumn("Vague", format="%d"), "formations": "Formations",
-          "nouvelles_fabriques": "Nouvelles fabriques", "apprenants": "Apprenants", "fabriques_cumulees": "Fabriques (cumul)",
-          "apprenants_cumules": "Apprenants (cumul)", "subvention_eur": "Subventions"}
+labels = {"vague": st.column_config.NumberColumn("Vague", format="%d"), "formations": BY_KEY["formations"].short,
+          "nouvelles_fabriques": "Nouvelles fabriques", "apprenants": BY_KEY["apprenants"].short,
+          "fabriques_cumulees": f"{BY_KEY['fabriques'].short} (cumul)",
+          "apprenants_cumules": f"{BY_KEY['apprenants'].short} (cumul)",
+          "subvention_eur": BY_KEY["subvention_eur"].short}
 if territory.national:
     natures.update(taux_fabriques="part", taux_apprenants="part", enveloppe_eur="euros", taux_enveloppe="part",
                    depassement_eur="euros")
@@ -53,8 +56,8 @@ if len(history) < 2:
     st.write("Il faut au moins deux instantanés datés pour montrer une évolution.")
 else:
     left, right = st.columns(2)
-    for column, what, target, box in (("fabriques", "Fabriques", targets.fabriques, left),
-                                      ("apprenants", "Apprenants", targets.apprenants, right)):
+    for column, box in (("fabriques", left), ("apprenants", right)):
+        what, target = BY_KEY[column].short, getattr(targets, BY_KEY[column].target)
         pace = metrics.pace(history[column], target, targets.echeance)
         if pace is None:
             continue

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gen_dash import classes, geo, maps, metrics
+from gen_dash.indicators import ON_MAP
 from tests.conftest import map_page
 
 CODES = sorted(geo.departement_regions())
@@ -107,7 +108,7 @@ def _page_map(page: str) -> tuple[dict, list[tuple[str, str]]]:
 
 def _figures(values: list, indicator: str) -> pd.DataFrame:
     figures = metrics.figures_by_territory(_empty_rows())
-    figures[maps.INDICATORS[indicator].column] = values
+    figures[ON_MAP[indicator].key] = values
     return figures
 
 
@@ -130,7 +131,7 @@ focuses = st.sampled_from([None, ["31", "34", "11", "12", "30", "32", "46", "48"
 @given(data=st.data(), focus=focuses)
 def test_every_fill_is_the_colour_of_the_label_holding_its_value(data, focus):
     indicator = data.draw(st.sampled_from(["fabriques", "apprenants", "apprenants_pour_100k", "part_femmes", "part_neet"]))
-    kind = maps.INDICATORS[indicator].kind
+    kind = ON_MAP[indicator].kind
     values = data.draw(shares if kind == "share" else rates if kind == "rate" else counts)
     figures = _figures(values, indicator)
     m = maps.departement_map(figures, metrics.fabriques_of(_empty_rows()), indicator, focus=focus, quota=0.3)

@@ -193,7 +193,7 @@ def test_a_number_no_snapshot_has_exits_4_whatever_its_size(args):
 
 @pytest.mark.parametrize("args, message", [
     (["validate"], "il manque : FICHIER"),
-    (["export", "1", "--format", "pdf"], "--format : « pdf » n'est pas un choix possible ('csv', 'xlsx', 'gpkg')"),
+    (["export", "1", "--format", "pdf"], "--format : « pdf » n'est pas un choix possible ('csv', 'xlsx', 'gpkg', 'fichier')"),
     (["export", "un"], "ID : « un » n'est pas un numéro d'instantané (un nombre entier)"),
     (["coverage", "f.csv", "--radius", "nan"], "--radius : « nan » : le rayon est un nombre de kilomètres, plus de 0 et "
                                                "au plus 200"),

@@ -9,6 +9,7 @@ import geopandas as gpd
 import pytest
 
 from gen_dash import geo, maps, metrics
+from gen_dash.indicators import ON_MAP
 from gen_dash.ingest import read_snapshot
 from gen_dash.territory import Territory
 from tests.conftest import ROOT, make_csv, map_page, row
@@ -39,7 +40,7 @@ def _asset_urls(m) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-@pytest.mark.parametrize("indicator", list(maps.INDICATORS))
+@pytest.mark.parametrize("indicator", list(ON_MAP))
 def test_no_cdn_anywhere(snapshot, indicator):
     m = build(snapshot.rows, indicator, quota=0.3)
     urls = _asset_urls(m)
@@ -107,9 +108,9 @@ def test_national_map_is_small(snapshot):
 
 def test_classify_counts_and_shares():
     series = gpd.pd.Series([0, 1, 2, 3, 5, 8, 13])
-    scheme = maps.classify(series, maps.INDICATORS["fabriques"])
+    scheme = maps.classify(series, ON_MAP["fabriques"])
     assert scheme.lowest == 1 and scheme.limits[-1] == 13 and len(scheme.colours) == len(scheme.limits)
-    scheme = maps.classify(series / 20, maps.INDICATORS["part_femmes"], quota=0.3)
+    scheme = maps.classify(series / 20, ON_MAP["part_femmes"], quota=0.3)
     assert 0.3 in scheme.limits and len(scheme.colours) == 5
 
 
