@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from gen_dash import access, config, fmt, geo, maps, metrics, sample, store, upload
+from gen_dash import access, assets, config, fmt, geo, metrics, sample, store, upload
 from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
 from gen_dash.targets import Targets, load_targets
 from gen_dash.territory import Territory
@@ -207,7 +207,7 @@ def mapping_choices(missing: list[str]) -> Mapping:
 @st.cache_resource(show_spinner=False)
 def map_assets_dir() -> Path:
     """Leaflet and its plugin, copied once into ``static/vendor`` so the map needs no CDN."""
-    return maps.install_assets(STATIC_DIR)
+    return assets.install_assets(STATIC_DIR)
 
 
 def map_settings() -> dict:

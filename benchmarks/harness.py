@@ -112,7 +112,7 @@ def figures(sizes: list[int], repeat: int) -> list[Result]:
 def national_map(repeat: int, formations: int = 10_000) -> list[Result]:
     import folium
 
-    from gen_dash import maps, metrics
+    from gen_dash import assets, maps, metrics
     from gen_dash.ingest import read_snapshot
 
     out = []
@@ -136,7 +136,7 @@ def national_map(repeat: int, formations: int = 10_000) -> list[Result]:
         seconds = median_time(build, repeat)
         page = len(build().encode())
         # First visit: the page, plus the static geometry the browser fetches once and then keeps in its cache.
-        static = sum(f.stat().st_size for f in (maps.install_assets(ROOT / "static") / maps.GEOMETRY).glob("*.geojson"))
+        static = sum(f.stat().st_size for f in (assets.install_assets(ROOT / "static") / assets.GEOMETRY).glob("*.geojson"))
         out.append(Result("carte nationale : octets envoyés (1re visite)", label, page + static, "o", floor_bytes,
                           f"< {max_bytes / 1e6:.1f} Mo".replace(".", ","), page + static < max_bytes))
         out.append(Result("carte nationale : octets envoyés (chaque rerun)", label, page, "o", floor_bytes))

@@ -49,7 +49,8 @@ st.dataframe(selected.drop(columns=["latitude", "longitude"]), hide_index=True, 
     "id_formation": "Formation", "nom_formation": "Intitulé", "nom_fabrique": "Fabrique", "commune": "Commune",
     "code_departement": "Département", "code_region": "Région", "statut": "Changement", "champs_modifies": "Champs modifiés",
     "avant": "Avant", "apres": "Après"})
-folium_map = maps.changes_map(selected, focus=view.territory.focus, **s.map_settings())
+folium_map = maps.changes_map(compare.changes_by_departement(selected), selected, focus=view.territory.focus,
+                             **s.map_settings())
 st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_changements")
 st.caption(f"Carte des changements de {view.territory.label} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) (vert), "
            f"{counts[compare.RETIREE]} retirée(s) (rouge), {counts[compare.MODIFIEE]} modifiée(s) (orange) ; départements "

@@ -58,6 +58,18 @@ def map_page(m) -> str:
     return m.get_root().render()
 
 
+def map_calls(page: str) -> dict[str, list]:
+    """What a map page hands to ``static/gen-dash-map.js``: for each function called, the data of each call."""
+    import json
+    import re
+
+    calls: dict[str, list] = {}
+    for found in re.finditer(r'genDash\["(\w+)"\]\(map_\w+, ', page):
+        data, _ = json.JSONDecoder().raw_decode(page, found.end())
+        calls.setdefault(found.group(1), []).append(data)
+    return calls
+
+
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return ROOT / "data" / "sample"

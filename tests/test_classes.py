@@ -7,7 +7,6 @@ the classification which class a value is in.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pandas as pd
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 
 from gen_dash import classes, geo, maps, metrics
 from gen_dash.indicators import ON_MAP
-from tests.conftest import map_page
+from tests.conftest import map_calls, map_page
 
 CODES = sorted(geo.departement_regions())
 
@@ -100,8 +99,8 @@ def _label_holds(label: str, shown: str, kind: str) -> bool:
 
 
 def _page_map(page: str) -> tuple[dict, list[tuple[str, str]]]:
-    looks = json.loads(re.search(r"var looks = (\{.*?\});", page).group(1))
-    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", page).group(1))
+    calls = map_calls(page)
+    looks, legend = calls["areas"][0]["looks"], calls["legend"][0]
     swatches = re.findall(r"background:(#[0-9a-f]{6});[^>]*></span><span>([^<]*)</span>", legend)
     return looks, [(colour, label.replace("&#x27;", "'")) for colour, label in swatches]
 

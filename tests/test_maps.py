@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
 import geopandas as gpd
 import pytest
 
-from gen_dash import geo, maps, metrics
+from gen_dash import assets, geo, maps, metrics
 from gen_dash.indicators import ON_MAP
 from gen_dash.ingest import read_snapshot
 from gen_dash.territory import Territory
-from tests.conftest import ROOT, make_csv, map_page, row
+from tests.conftest import ROOT, make_csv, map_calls, map_page, row
 
 TABLE = gpd.pd.DataFrame(geo.load_departements().drop(columns="geometry"))
 
@@ -44,28 +46,36 @@ def _asset_urls(m) -> list[str]:
 def test_no_cdn_anywhere(snapshot, indicator):
     m = build(snapshot.rows, indicator, quota=0.3)
     urls = _asset_urls(m)
-    assert urls and all(u.startswith("/app/static/vendor/") for u in urls)
+    assert urls and all(u.startswith("/app/static/vendor/") or u == "/app/static/gen-dash-map.js" for u in urls)
     page = map_page(m)
     assert not re.search(r"""(src|href)=["']https?://""", page)
     assert "d3" not in " ".join(urls)
-    fetched = re.findall(r'fetch\("([^"]+)"\)', page)
-    assert fetched == ["/app/static/vendor/gen-dash/departements.geojson", "/app/static/vendor/gen-dash/regions.geojson"]
+    (areas,) = map_calls(page)["areas"]
+    assert (areas["departements"], areas["regions"]) == ("/app/static/vendor/gen-dash/departements.geojson",
+                                                         "/app/static/vendor/gen-dash/regions.geojson")
 
 
 def test_assets_install_from_xstatic_and_the_geometry(tmp_path):
     import json
 
-    target = maps.install_assets(tmp_path)
-    for link in maps.asset_links("/x")[0] + maps.asset_links("/x")[1]:
-        assert (tmp_path / link[1].removeprefix("/x/")).is_file()
+    target = assets.install_assets(tmp_path)
+    for name, link in assets.asset_links("/x")[0] + assets.asset_links("/x")[1]:
+        served = ROOT / "static" if name == "gen_dash_map" else tmp_path  # the map's own script is part of the code
+        assert (served / link.removeprefix("/x/")).is_file()
     assert (target / "leaflet" / "images").is_dir()  # Leaflet's own icons
     departements = json.loads((target / "gen-dash" / "departements.geojson").read_text(encoding="utf-8"))
     assert len(departements["features"]) == 101
     assert {"code": "974", "nom": "La Réunion"} in [f["properties"] for f in departements["features"]]
     assert len(json.loads((target / "gen-dash" / "regions.geojson").read_text(encoding="utf-8"))["features"]) == 18
     written = {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()}
-    maps.install_assets(tmp_path)  # again: unchanged files are left as they are, none added
+    assets.install_assets(tmp_path)  # again: unchanged files are left as they are, none added
     assert {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()} == written
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js absent (apt-get install nodejs ; .ci/run l'installe)")
+def test_the_map_script_is_valid_javascript():
+    result = subprocess.run(["node", "--check", str(ROOT / "static" / assets.MAP_SCRIPT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 def test_fabrique_names_are_never_html():
@@ -73,7 +83,8 @@ def test_fabrique_names_are_never_html():
     rows = read_snapshot(make_csv([row(nom_fabrique=hostile, porteur="<script>alert(2)</script>")])).rows
     page = map_page(build(rows))
     assert hostile not in page and "<script>alert(2)" not in page
-    assert "textContent = row[2]" in page  # popups are built as text
+    data = json.loads(re.search(r"var data = (\[.*?\]);\n", page).group(1))
+    assert data[0][2]["nom"] == hostile and data[0][2]["porteur"] == "<script>alert(2)</script>"  # data, set as text
 
 
 def test_drom_are_inset_beside_metropolitan_france():
@@ -89,8 +100,10 @@ def test_drom_are_inset_beside_metropolitan_france():
 
 def test_legend_and_values_read_in_french(snapshot):
     page = map_page(build(snapshot.rows, "part_femmes", quota=0.3))
-    assert "Part de femmes" in page and "30,0\\u00a0%" in page  # JSON-escaped no-break space
-    assert '"93": {"classe": ' in page  # each département's colour, class, focus and value travel with the map
+    (areas,) = map_calls(page)["areas"]
+    assert areas["label"] == "Part de femmes"
+    assert "<span>30\u00a0% à moins de 35\u00a0%</span>" in map_calls(page)["legend"][0]  # the class the quota opens
+    assert set(areas["looks"]["93"]) == {"classe", "couleur", "dans", "valeur"}  # each département's look travels
     page = map_page(build(snapshot.rows, "fabriques"))
     assert "zone blanche" in page
 
@@ -121,13 +134,13 @@ def test_hand_snapshot_map_and_text_alternative():
     figures = metrics.figures_by_territory(rows)
     occitanie = Territory.of("76", (), TABLE)
     page = map_page(maps.departement_map(figures, metrics.fabriques_of(rows), "fabriques", focus=occitanie.focus))
-    looks = json.loads(re.search(r"var looks = (\{.*?\});", page).group(1))
+    looks = map_calls(page)["areas"][0]["looks"]
     # Occitanie's classes: Haute-Garonne 2 fabriques, Hérault 1, the 11 others none.
     assert looks["31"] == {"classe": "2", "couleur": "#6a9bd8", "dans": True, "valeur": "2"}
     assert looks["34"] == {"classe": "1", "couleur": "#9ec3e6", "dans": True, "valeur": "1"}
     assert looks["12"] == {"classe": "aucune (zone blanche)", "couleur": "#ffffff", "dans": True, "valeur": "0"}
     assert looks["75"]["dans"] is False and looks["75"]["couleur"] == "#eef0f3"  # Paris: outside, in grey
-    assert "InsetFrames" not in page and "hors du territoire" in page  # no DROM inset on a région's map
+    assert "insets" not in map_calls(page) and "hors du territoire" in page  # no DROM inset on a région's map
     text = maps.describe(occitanie.apply(figures, "code"), metrics.fabriques_of(occitanie.apply(rows)), "fabriques", occitanie)
     assert text.startswith("Carte, Occitanie, indicateur « Fabriques » : 2 sur 13 départements de la région avec "
                            "au moins une fabrique ; en tête : Haute-Garonne (2), Hérault (1)")

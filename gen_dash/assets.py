@@ -1,0 +1,71 @@
+"""The map's files, served by the app itself so that no map needs a CDN: Leaflet, jQuery and Leaflet.markercluster
+copied from their ``xstatic`` packages, and the départements' and régions' geometry, written once into
+``static/vendor`` (git-ignored); the map's own script, ``static/gen-dash-map.js``, is part of the code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from gen_dash import geo
+
+VENDOR = "vendor"
+GEOMETRY = "gen-dash"
+MAP_SCRIPT = "gen-dash-map.js"
+
+
+def install_assets(static_dir: Path) -> Path:
+    """Copy Leaflet, jQuery and Leaflet.markercluster from their xstatic packages into *static_dir*/vendor."""
+    import xstatic.pkg.jquery as jquery
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as cluster
+
+    target = Path(static_dir) / VENDOR
+    for package, name in ((leaflet, "leaflet"), (jquery, "jquery"), (cluster, "markercluster")):
+        destination = target / name
+        if not destination.exists():
+            shutil.copytree(package.BASE_DIR, destination, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
+    # The map's geometry is the same on every page and every rerun: a static file the browser fetches once and
+    # caches, while each map sends only its colours and values.
+    for level in ("departement", "region"):
+        _write_atomically(target / GEOMETRY / f"{level}s.geojson", json.dumps(_geometry_collection(level), separators=(",", ":"),
+                                                                             ensure_ascii=False))
+    return target
+
+
+def _geometry_collection(level: str) -> dict:
+    """Départements or régions (``code``, and ``nom``: the département's name, the région's code) for the web map."""
+    names = geo.load_departements().set_index("code_departement")["nom_departement"] if level == "departement" else {}
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": geometry, "properties": {"code": code, "nom": names.get(code, code)}}
+        for code, geometry, _ in geo.inset_features(level)]}
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Several servers may start at once: each writes a temporary file, then renames it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def asset_links(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(scripts, style sheets) as folium's ``default_js``/``default_css`` pairs, served under *base_url*."""
+    root = base_url.rstrip("/") + "/" + VENDOR
+    scripts = [("leaflet", f"{root}/leaflet/leaflet.js"), ("jquery", f"{root}/jquery/jquery.min.js"),
+               ("markercluster", f"{root}/markercluster/leaflet.markercluster.js"),
+               ("gen_dash_map", base_url.rstrip("/") + "/" + MAP_SCRIPT)]
+    styles = [("leaflet_css", f"{root}/leaflet/leaflet.css"), ("markercluster_css", f"{root}/markercluster/MarkerCluster.css"),
+              ("markercluster_default_css", f"{root}/markercluster/MarkerCluster.Default.css")]
+    return scripts, styles
+
+
+def geometry_urls(base_url: str) -> tuple[str, str]:
+    """Where the browser fetches the départements' and the régions' geometry."""
+    root = base_url.rstrip("/") + f"/{VENDOR}/{GEOMETRY}"
+    return f"{root}/departements.geojson", f"{root}/regions.geojson"

@@ -1,0 +1,158 @@
+/*
+ * gen-dash: how every map of gen_dash.maps is drawn in the browser.
+ *
+ * Served by Streamlit from static/ (cached by the browser), loaded after Leaflet and Leaflet.markercluster. Each map
+ * sends only its data, with named fields; text from a snapshot is always set with textContent, never as HTML.
+ */
+(function () {
+    "use strict";
+
+    function element(tag, text) {
+        var node = document.createElement(tag);
+        if (text !== undefined) { node.textContent = text; }
+        return node;
+    }
+
+    function label(text) {
+        return function () { return element("span", text); };
+    }
+
+    // Leaflet focuses the map on mousedown (for its keyboard controls) and the browser then scrolls the page to show
+    // the whole map: when the map is partly below the fold, the page jumps under the pointer and the click lands on
+    // another place (a fabrique's popup never opens). Focus it without scrolling instead.
+    function focusWithoutScrolling(map) {
+        if (!map.keyboard) { return; }
+        map.keyboard.disable();
+        map.keyboard._onMouseDown = function () {
+            if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
+        };
+        map.keyboard.enable();
+    }
+
+    window.genDash = {
+        /* A fabrique: row = [lat, lon, {nom, porteur, commune, formations, apprenants, part_femmes, part_neet}];
+           labels: the French label of each field shown in the popup, in order. */
+        fabrique: function (row, labels) {
+            var fields = row[2];
+            var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: 7, weight: 1.5, color: "#ffffff",
+                                                                       fillColor: "#c8102e", fillOpacity: 0.9});
+            marker.bindPopup(function () {
+                var box = element("div");
+                box.appendChild(element("strong", fields.nom));
+                Object.keys(labels).forEach(function (key) {
+                    var value = fields[key];
+                    if (value === "" || value === null || value === undefined) { return; }
+                    box.appendChild(element("div", labels[key] + " : " + value));
+                });
+                return box;
+            });
+            marker.bindTooltip(label(fields.nom));
+            return marker;
+        },
+
+        /* A cluster of fabriques: a red disc with their number. */
+        cluster: function (cluster) {
+            var n = cluster.getChildCount();
+            var size = n < 10 ? 26 : n < 100 ? 32 : 40;
+            return L.divIcon({className: "gen-dash-cluster", iconSize: L.point(size, size), html:
+                '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size + "px;border-radius:50%;" +
+                "background:rgba(200,16,46,0.88);border:2px solid #fff;color:#fff;font-weight:bold;font-size:12px;" +
+                'text-align:center;box-shadow:0 0 3px rgba(0,0,0,0.4)">' + n + "</div>"});
+        },
+
+        /* A commune farther than the radius: {lat, lon, nom, population, rayon}. */
+        uncovered: function (point) {
+            var marker = L.circleMarker([point.lat, point.lon], {radius: point.rayon, weight: 0.5, color: "#ffffff",
+                                                                 fillColor: "#6a6f7a", fillOpacity: 0.75});
+            marker.bindTooltip(label(point.nom + " : " + point.population + " habitants"));
+            return marker;
+        },
+
+        /* A suggested site: {lat, lon, rang, nom, gain}. */
+        suggestion: function (point) {
+            var marker = L.marker([point.lat, point.lon], {icon: L.divIcon({className: "gen-dash-suggestion",
+                iconSize: L.point(24, 24), html: '<div style="width:24px;height:24px;line-height:24px;' +
+                "border-radius:50%;background:#000091;color:#fff;border:2px solid #fff;text-align:center;" +
+                'font-weight:bold;font-size:11px;box-shadow:0 0 3px rgba(0,0,0,.5)">' + Number(point.rang) + "</div>"})});
+            marker.bindTooltip(label(point.rang + ". " + point.nom + " : +" + point.gain + " habitants à portée"));
+            return marker;
+        },
+
+        /* A formation added, removed or changed: {lat, lon, couleur, texte}. */
+        change: function (point) {
+            var marker = L.circleMarker([point.lat, point.lon], {radius: 6, weight: 1, color: "#ffffff",
+                                                                 fillColor: point.couleur, fillOpacity: 0.9});
+            marker.bindTooltip(label(point.texte));
+            return marker;
+        },
+
+        /* Points drawn by one of the functions above, in a layer of their own. */
+        points: function (map, points, make) {
+            var layer = L.featureGroup();
+            points.forEach(function (point) { make(point).addTo(layer); });
+            layer.addTo(map);
+        },
+
+        /* Départements coloured by an indicator and région borders, from the static geometry files.
+           options: {departements, regions (URLs), looks: {code: {couleur, dans, valeur, classe}}, label, attribution} */
+        areas: function (map, options) {
+            var looks = options.looks;
+            // Below Leaflet's overlay pane (400), where the fabriques' circles are: they stay clickable.
+            ["genDashDepartements", "genDashRegions"].forEach(function (name, i) {
+                if (!map.getPane(name)) { map.createPane(name).style.zIndex = 350 + i; }
+            });
+            map.getPane("genDashRegions").style.pointerEvents = "none";
+            focusWithoutScrolling(map);
+            fetch(options.departements).then(function (r) { return r.json(); }).then(function (data) {
+                var layer = L.geoJSON(data, {
+                    pane: "genDashDepartements",
+                    style: function (f) {
+                        var look = looks[f.properties.code] || {couleur: "#c9ccd1", dans: true, valeur: "–"};
+                        // The fill is opaque: the colour seen is the legend's colour.
+                        return {fillColor: look.couleur, fillOpacity: 1, color: look.dans ? "#5f6b7a" : "#b7bcc4",
+                                weight: 0.6, className: "gen-dash-dep gen-dash-dep-" + f.properties.code};
+                    },
+                    onEachFeature: function (f, shape) {
+                        var look = looks[f.properties.code] || {valeur: "–", classe: ""};
+                        shape.bindTooltip(function () {
+                            var box = element("div");
+                            box.appendChild(element("strong", f.properties.nom + " (" + f.properties.code + ")"));
+                            box.appendChild(element("div", options.label + " : " + look.valeur));
+                            return box;
+                        }, {sticky: false});
+                        shape.on("mouseover", function () { shape.setStyle({weight: 2.5, color: "#1f2a44"}); });
+                        shape.on("mouseout", function () { layer.resetStyle(shape); });
+                    }
+                }).addTo(map);
+            });
+            fetch(options.regions).then(function (r) { return r.json(); }).then(function (data) {
+                L.geoJSON(data, {pane: "genDashRegions", interactive: false,
+                                 style: {fill: false, color: "#1f2a44", weight: 1.6, opacity: 0.9}}).addTo(map);
+            });
+            map.attributionControl.addAttribution(options.attribution);
+        },
+
+        /* The legend: HTML built and escaped in Python. */
+        legend: function (map, html) {
+            var legend = L.control({position: "topright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "gen-dash-legend");
+                div.innerHTML = html;
+                return div;
+            };
+            legend.addTo(map);
+        },
+
+        /* The DROM insets' frames and names: [{nom, bounds: [[south, west], [north, east]]}]. */
+        insets: function (map, frames) {
+            frames.forEach(function (frame) {
+                L.rectangle(frame.bounds, {color: "#8a94a3", weight: 1, fill: false, dashArray: "4 3",
+                                           interactive: false}).addTo(map);
+                var name = element("span", frame.nom);
+                name.style.cssText = "font: 11px sans-serif; color: #3c4757; white-space: nowrap;";
+                L.marker([frame.bounds[1][0], frame.bounds[0][1]], {interactive: false, icon: L.divIcon({
+                    className: "gen-dash-inset-label", iconSize: null, html: name})}).addTo(map);
+            });
+        }
+    };
+})();
