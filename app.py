@@ -258,7 +258,7 @@ view = _sidebar(listed)
 st.session_state[s.VIEW] = view
 s.show_outcome(s.PUBLISHED_NOTICE)
 if view.entry.is_upload:
-    st.warning(f"Fichier déposé, non publié : les chiffres de cette page viennent de « {s.escape_md(view.entry.source)} », "
+    st.warning(f"Fichier déposé, non publié : les chiffres de cette page viennent de « {s.escape_md(view.entry.file_name)} », "
                "visible dans votre seule session. Publiez-le depuis la barre latérale pour le rendre visible à tous.",
                icon=":material/upload_file:")
 elif view.entry.is_sample:

@@ -68,7 +68,7 @@ class Entry:
     label: str
     date: date | None
     is_sample: bool
-    source: str
+    file_name: str  # the file as it was sent (or the sample's)
     replaced: str | None = None  # « remplacé par le n° 7 (publié le 01/12/2026) »: another one counts for its date
 
     @property
@@ -482,7 +482,7 @@ def page_header(title: str) -> View:
     current = view()
     st.title(title)
     when = f"du {fmt.day(current.entry.date)}" if current.entry.date else "non daté"
-    st.caption(f"Instantané {when} ({escape_md(current.entry.source)}) · Territoire : {escape_md(current.territory.label)}")
+    st.caption(f"Instantané {when} ({escape_md(current.entry.file_name)}) · Territoire : {escape_md(current.territory.label)}")
     return current
 
 

@@ -270,8 +270,9 @@ class _Reader(Cells):
         problems = (pd.concat(self.problems, ignore_index=True) if self.problems
                     else pd.DataFrame(columns=PROBLEM_COLUMNS))
         problems["ligne"] = problems["ligne"].astype("int64")
-        problems = problems.assign(_o=problems["gravite"].ne(ERREUR)).sort_values(["ligne", "_o"], kind="stable")
-        problems = problems.drop(columns="_o").reset_index(drop=True)
+        warning = problems["gravite"].ne(ERREUR)  # on a line, its errors first
+        problems = problems.assign(_avertissement=warning).sort_values(["ligne", "_avertissement"], kind="stable")
+        problems = problems.drop(columns="_avertissement").reset_index(drop=True)
         rejected = problems.loc[problems["gravite"] == ERREUR, "ligne"].unique()
         keep = ~self.lines.isin(rejected).to_numpy() if len(rejected) else slice(None)
         accepted = {name: out[name].array[keep] for name in [c.name for c in COLUMNS] + list(self.extras) + DERIVED_COLUMNS}

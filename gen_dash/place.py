@@ -60,14 +60,14 @@ def locate(cells: Cells, commune: pd.Series) -> tuple[pd.DataFrame, GeometryArra
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
     # A reader of the distinct places: its "lines" are their numbers, mapped back to file lines below.
     places = pd.RangeIndex(len(first))
-    sub = _Places(places, cells.name, cells.written, {c: cells.values[c].iloc[first].set_axis(places) for c in columns})
+    places_read = _Places(places, cells.name, cells.written, {c: cells.values[c].iloc[first].set_axis(places) for c in columns})
     placed = commune.iloc[first].set_axis(places).to_frame("commune")
-    sub.place(placed)
+    places_read.place(placed)
     points = gpd.points_from_xy(placed["longitude"].to_numpy(dtype=float, na_value=np.nan),
                                 placed["latitude"].to_numpy(dtype=float, na_value=np.nan), crs=geo.CRS)
-    if sub.problems:
+    if places_read.problems:
         rows = pd.DataFrame({"_cle": codes, "ligne": cells.lines.to_numpy()})
-        problems = pd.concat(sub.problems, ignore_index=True).rename(columns={"ligne": "_cle"})
+        problems = pd.concat(places_read.problems, ignore_index=True).rename(columns={"ligne": "_cle"})
         cells.problems.append(rows.merge(problems, on="_cle").drop(columns="_cle")[PROBLEM_COLUMNS])
     return placed.take(codes).set_axis(cells.index), points.take(codes)
 
