@@ -368,10 +368,14 @@ def _trim(column: pa.ChunkedArray, limit: int, controls: bool):
     return trimmed, pc.greater(length, 0), too_long, cleaned
 
 
+def _beyond(subject: str, count: int, unit: str, limit: int, setting: str, advice: str) -> SnapshotError:
+    return SnapshotError(f"{subject} compte {number(count)} {unit}, au-delà de la limite de {number(limit)} (réglage "
+                         f"{setting}) : {advice}")
+
+
 def _long_line(line: int, length: int, limits: Limits) -> SnapshotError:
-    return SnapshotError(f"La ligne {line} compte {number(length)} caractères, au-delà de la limite de "
-                         f"{number(limits.line)} (réglage GEN_DASH_MAX_LINE) : le fichier n'est pas un tableau de "
-                         "formations ou une ligne a été mal exportée.")
+    return _beyond(f"La ligne {line}", length, "caractères", limits.line, "GEN_DASH_MAX_LINE",
+                   "le fichier n'est pas un tableau de formations ou une ligne a été mal exportée.")
 
 
 def _long_cell(line: int, limits: Limits) -> SnapshotError:
@@ -380,13 +384,11 @@ def _long_cell(line: int, limits: Limits) -> SnapshotError:
 
 
 def _too_many_columns(line: int, count: int, limits: Limits) -> SnapshotError:
-    return SnapshotError(f"La ligne {line} compte {number(count)} colonnes, au-delà de la limite de "
-                         f"{number(limits.columns)} (réglage GEN_DASH_MAX_COLUMNS) : vérifiez le séparateur et les "
-                         "séparateurs en trop en fin de ligne.")
+    return _beyond(f"La ligne {line}", count, "colonnes", limits.columns, "GEN_DASH_MAX_COLUMNS",
+                   "vérifiez le séparateur et les séparateurs en trop en fin de ligne.")
 
 
 def too_many_rows(count: int, limits: Limits) -> SnapshotError:
     """The refusal of a file with more rows than the limit (*count*: the rows found, or counted so far)."""
-    return SnapshotError(f"Le fichier compte {number(count)} lignes, au-delà de la limite de {number(limits.rows)} "
-                         "lignes (réglage GEN_DASH_MAX_ROWS). Découpez-le ou demandez à l'administrateur de relever la "
-                         "limite.")
+    return _beyond("Le fichier", count, "lignes", limits.rows, "GEN_DASH_MAX_ROWS",
+                   "découpez-le ou demandez à l'administrateur de relever la limite.")

@@ -310,7 +310,7 @@ def test_size_and_row_limits():
     data = make_csv([row(id_formation=f"F{i}") for i in range(5)])
     with pytest.raises(SnapshotError, match="au-delà de la limite de 0,0 Mo"):
         read_snapshot(data, limits=config.limits(bytes=100))
-    with pytest.raises(SnapshotError, match="Le fichier compte 5 lignes, au-delà de la limite de 3 lignes"):
+    with pytest.raises(SnapshotError, match="Le fichier compte 5 lignes, au-delà de la limite de 3 .réglage GEN_DASH_MAX_ROWS."):
         read_snapshot(data, limits=config.limits(rows=3))
     assert len(read_snapshot(data, limits=config.limits(rows=5)).rows) == 5
 

@@ -83,7 +83,7 @@ HOSTILE = [
                                                    + "x" * 20_000 + "\n").encode(), {},
      "Ligne 3 : une cellule dépasse 10\u202f000 caractères"),
     ("more rows than the limit", make_csv([row(id_formation=f"F{i}") for i in range(12)]), {"rows": 10},
-     "Le fichier compte 12 lignes, au-delà de la limite de 10 lignes (réglage GEN_DASH_MAX_ROWS)"),
+     "Le fichier compte 12 lignes, au-delà de la limite de 10 (réglage GEN_DASH_MAX_ROWS)"),
     ("a file beyond the size limit", b"a;b\n" + b"1;2\n" * 30_000, {"bytes": 100_000},
      "Le fichier pèse 0,1 Mo, au-delà de la limite de 0,1 Mo (réglage GEN_DASH_MAX_MB)"),
 ]
