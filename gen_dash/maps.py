@@ -9,10 +9,8 @@ Text from a snapshot reaches the page only through ``textContent`` or JSON, neve
 from __future__ import annotations
 
 import html
-import json
 
 import folium
-import folium.plugins
 import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
@@ -73,7 +71,7 @@ def departement_map(
     extra = [_swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra, quota)
     if len(fabriques):
-        _fabrique_markers(fabriques, *asset_links(assets_url)).add_to(m)
+        _fabrique_markers(fabriques).add_to(m)
     return m
 
 
@@ -158,27 +156,19 @@ _POPUP_FIELDS = {"porteur": "Porteur", "commune": "Commune", **{key: BY_KEY[key]
                  ("formations", "apprenants", "part_femmes", "part_neet")}}
 
 
-def _fabrique_markers(fabriques: pd.DataFrame, scripts, styles) -> folium.plugins.FastMarkerCluster:
+def _fabrique_markers(fabriques: pd.DataFrame) -> _Call:
+    """The fabriques as clustered markers: their fields by column (named, and each name sent once)."""
     placed = fabriques.dropna(subset=["latitude", "longitude"])
     lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
-    rows = [
-        [round(y, 5), round(x, 5), {
-            "nom": str(name), "porteur": "" if pd.isna(porteur) else str(porteur),
-            "commune": "" if pd.isna(commune) else str(commune), "formations": int(formations),
-            "apprenants": "" if pd.isna(learners) else int(learners), "part_femmes": "" if pd.isna(pf) else fmt.percent(pf),
-            "part_neet": "" if pd.isna(pn) else fmt.percent(pn)}]
-        for y, x, name, porteur, commune, formations, learners, pf, pn in zip(
-            lat, lon, placed["nom_fabrique"], placed["porteur"], placed["commune"], placed["formations"],
-            placed["apprenants"], placed["part_femmes"], placed["part_neet"], strict=True)
-    ]
-    # FastMarkerCluster wants [lat, lon, ...] rows; the third holds the named fields the popup shows.
-    callback = f"function (row) {{ return genDash.fabrique(row, {json.dumps(_POPUP_FIELDS, ensure_ascii=False)}); }}"
-    cluster = folium.plugins.FastMarkerCluster(rows, callback=callback, name="Fabriques",
-                                               icon_create_function="function (c) { return genDash.cluster(c); }",
-                                               options={"showCoverageOnHover": False, "maxClusterRadius": 45})
-    cluster.default_js = [s for s in scripts if s[0] == "markercluster"]
-    cluster.default_css = [s for s in styles if s[0].startswith("markercluster")]
-    return cluster
+
+    def texts(column: str, write=str) -> list:
+        return ["" if pd.isna(v) else write(v) for v in placed[column]]
+
+    columns = {"nom": texts("nom_fabrique"), "porteur": texts("porteur"), "commune": texts("commune"),
+               "formations": texts("formations", int), "apprenants": texts("apprenants", int),
+               "part_femmes": texts("part_femmes", fmt.percent), "part_neet": texts("part_neet", fmt.percent)}
+    return _Call("fabriques", {"lat": [round(y, 5) for y in lat], "lon": [round(x, 5) for x in lon],
+                               "colonnes": columns, "libelles": _POPUP_FIELDS})
 
 
 class _Call(MacroElement):

@@ -30,12 +30,24 @@
     }
 
     window.genDash = {
-        /* A fabrique: row = [lat, lon, {nom, porteur, commune, formations, apprenants, part_femmes, part_neet}];
-           labels: the French label of each field shown in the popup, in order. */
-        fabrique: function (row, labels) {
-            var fields = row[2];
-            var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: 7, weight: 1.5, color: "#ffffff",
-                                                                       fillColor: "#c8102e", fillOpacity: 0.9});
+        /* The fabriques, clustered: data = {lat: [...], lon: [...], colonnes: {nom: [...], porteur: [...], ...},
+           libelles: {field: French label shown in the popup, in order}}. */
+        fabriques: function (map, data) {
+            var cluster = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 45,
+                                                iconCreateFunction: window.genDash.cluster});
+            var names = Object.keys(data.colonnes);
+            for (var i = 0; i < data.lat.length; i++) {
+                var fields = {};
+                names.forEach(function (name) { fields[name] = data.colonnes[name][i]; });
+                window.genDash.fabrique(data.lat[i], data.lon[i], fields, data.libelles).addTo(cluster);
+            }
+            cluster.addTo(map);
+        },
+
+        /* One fabrique: its popup shows each labelled field that has a value. */
+        fabrique: function (lat, lon, fields, labels) {
+            var marker = L.circleMarker(new L.LatLng(lat, lon), {radius: 7, weight: 1.5, color: "#ffffff",
+                                                                 fillColor: "#c8102e", fillOpacity: 0.9});
             marker.bindPopup(function () {
                 var box = element("div");
                 box.appendChild(element("strong", fields.nom));

@@ -56,7 +56,6 @@ def test_no_cdn_anywhere(snapshot, indicator):
 
 
 def test_assets_install_from_xstatic_and_the_geometry(tmp_path):
-    import json
 
     target = assets.install_assets(tmp_path)
     for name, link in assets.asset_links("/x")[0] + assets.asset_links("/x")[1]:
@@ -83,8 +82,9 @@ def test_fabrique_names_are_never_html():
     rows = read_snapshot(make_csv([row(nom_fabrique=hostile, porteur="<script>alert(2)</script>")])).rows
     page = map_page(build(rows))
     assert hostile not in page and "<script>alert(2)" not in page
-    data = json.loads(re.search(r"var data = (\[.*?\]);\n", page).group(1))
-    assert data[0][2]["nom"] == hostile and data[0][2]["porteur"] == "<script>alert(2)</script>"  # data, set as text
+    (fabriques,) = map_calls(page)["fabriques"]
+    assert fabriques["colonnes"]["nom"] == [hostile]  # data, which the script sets as text
+    assert fabriques["colonnes"]["porteur"] == ["<script>alert(2)</script>"]
 
 
 def test_drom_are_inset_beside_metropolitan_france():
