@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from gen_dash import access, assets, config, fmt, geo, metrics, sample, store, upload
+from gen_dash import access, assets, config, fmt, geo, memory, metrics, sample, store, upload
 from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
 from gen_dash.targets import Targets, load_targets
 from gen_dash.territory import Territory
@@ -171,10 +171,22 @@ def engine():
     return _engine(store_url())
 
 
-@st.cache_resource(show_spinner="Lecture de l'instantané…", max_entries=64)
+@st.cache_resource(show_spinner=False)
+def shared_snapshots() -> memory.SharedSnapshots:
+    """The published snapshots this server has read, for every session, within its memory budget."""
+    return memory.SharedSnapshots(config.memory_budget())
+
+
+@st.cache_resource(show_spinner=False)
+def held_uploads() -> memory.HeldUploads:
+    """The bytes of the uploads this server's sessions hold, within its memory budget."""
+    return memory.HeldUploads(config.memory_budget())
+
+
 def _published(url: str, snapshot_id: int) -> Snapshot:
-    # Published snapshots are immutable: read once per server, shared by every session (read-only).
-    return store.load_snapshot(_engine(url), snapshot_id)
+    # Published snapshots are immutable: read once, shared by every session (read-only), the least used let go
+    # when the budget is reached.
+    return shared_snapshots().get((url, snapshot_id), lambda: store.load_snapshot(_engine(url), snapshot_id))
 
 
 def published(snapshot_id: int) -> Snapshot:
@@ -186,9 +198,9 @@ def snapshot_from_upload(data: bytes, name: str, mapping: Mapping | None = None)
     """An uploaded file as read, in a process of its own (:func:`gen_dash.upload.read_upload`).
 
     Not cached: the session keeps what it uploaded (``UPLOADED``) and nobody else sees it, so a server-wide cache
-    would only keep the memory of closed sessions.
+    would only keep the memory of closed sessions. Counted against the memory budget while the session holds it.
     """
-    return upload.read_upload(data, name, mapping)
+    return held_uploads().hold(upload.read_upload(data, name, mapping))
 
 
 def mapping_choices(missing: list[str]) -> Mapping:

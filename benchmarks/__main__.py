@@ -21,6 +21,7 @@ GROUPS = {
     "pages": lambda a: harness.page_reruns(a.repeat, with_10k=max(a.sizes) >= 10_000),
     "memoire": lambda a: harness.server_memory(max(a.sizes)),
     "couverture": lambda a: harness.coverage_measures(a.repeat) + harness.coverage_page(a.repeat),
+    "ligne_de_commande": lambda a: harness.command_line(a.repeat),
     "historique": lambda a: harness.store_measures(max(a.sizes), *((20, 10_000) if max(a.sizes) >= 10_000 else (3, 1_000))),
 }
 

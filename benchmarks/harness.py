@@ -324,3 +324,18 @@ def store_measures(size: int = 100_000, snapshots: int = 20, rows_each: int = 10
                           first, "s"))
         out.append(Result("page Évolution, rerun après filtre", f"{snapshots} × {rows_each:,}".replace(",", " "), again, "s"))
     return out
+
+
+def command_line(repeat: int) -> list[Result]:
+    """Wall time of ``python -m gen_dash validate|summary`` on a small file, beside Python starting and importing pandas
+    (the floor: no command can answer faster)."""
+    sample = ROOT / "data" / "sample" / "gen-exemple-2016-03-01.csv"
+    rows = sum(1 for _ in sample.open(encoding="utf-8")) - 1
+
+    def run(*args: str):
+        return lambda: subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, check=False)
+
+    floor, *measured = median_times([run("-c", "import pandas"), run("-m", "gen_dash", "validate", str(sample)),
+                                     run("-m", "gen_dash", "summary", str(sample))], repeat)
+    return [Result(f"ligne de commande : {command}", f"{rows} lignes", seconds, "s", floor, "< 0,8 s", seconds < 0.8)
+            for command, seconds in zip(("validate", "summary"), measured, strict=True)]

@@ -25,15 +25,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from gen_dash import compare, export, fmt, geo, store
-from gen_dash.access import hash_password
-from gen_dash.coverage import coverage_report
+from gen_dash import fmt
 from gen_dash.indicators import REPORTED
 from gen_dash.ingest import read_snapshot
-from gen_dash.metrics import fabriques_of, reported, reported_share, summary_figures
+from gen_dash.metrics import reported, reported_share, summary_figures
 from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
 from gen_dash.targets import load_targets
 from gen_dash.text import os_error
+
+# The store (SQLAlchemy), the coverage (SciPy), comparisons and exports are imported by the commands that use them:
+# validate and summary answer in a fraction of a second.
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_REFUSED, EXIT_UNKNOWN, EXIT_USAGE = 0, 1, 2, 3, 4, 64
 LARGEST_RADIUS_KM = 200
@@ -51,12 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except SnapshotError as exc:
         return _fail(args, str(exc), EXIT_UNREADABLE)
-    except store.UnknownSnapshot as exc:
-        return _fail(args, str(exc), EXIT_UNKNOWN)
-    except store.StoreUnavailable as exc:
-        return _fail(args, str(exc), EXIT_UNREADABLE)
-    except store.StoreError as exc:
-        return _fail(args, str(exc), EXIT_REFUSED)
+    except ValueError as exc:  # the store's refusals are ValueErrors; a command that never opened it raised none
+        store = sys.modules.get("gen_dash.store")
+        if store is None or not isinstance(exc, store.StoreError):
+            raise
+        status = (EXIT_UNKNOWN if isinstance(exc, store.UnknownSnapshot) else
+                  EXIT_UNREADABLE if isinstance(exc, store.StoreUnavailable) else EXIT_REFUSED)
+        return _fail(args, str(exc), status)
     except BrokenPipeError:
         _quiet_stdout()
         return EXIT_OK
@@ -308,6 +310,10 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
+    from gen_dash import geo
+    from gen_dash.coverage import coverage_report
+    from gen_dash.metrics import fabriques_of
+
     snapshot = _read(args)
     communes = pd.DataFrame(geo.load_communes().drop(columns="geometry"))
     radius = int(args.radius) if float(args.radius).is_integer() else args.radius
@@ -328,6 +334,8 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from gen_dash import store
+
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -343,6 +351,8 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
+    from gen_dash import store
+
     table = store.history(store.engine(), include_withdrawn=args.all).drop(columns=["sha256"])
     records = table.astype(object).where(table.notna(), None).to_dict("records")
     lines = [f"{r.id:>4}  {r.date_instantane:%d/%m/%Y}  {r.libelle}  ({fmt.number(r.lignes_acceptees)} lignes, "
@@ -354,12 +364,16 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _withdraw(args: argparse.Namespace) -> int:
+    from gen_dash import store
+
     store.withdraw(store.engine(), args.id, by=args.by)
     _out(args, {"id": args.id, "retire": True}, f"Instantané n° {args.id} retiré des listes (conservé et journalisé).")
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
+    from gen_dash import export, store
+
     eng = store.engine()
     if args.format == "fichier":  # the bytes as published: what the report's line numbers refer to
         data, name = store.load_file(eng, args.id)
@@ -382,6 +396,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from gen_dash import compare, store
+
     eng = store.engine()
     old, new = store.load_snapshot(eng, args.id1), store.load_snapshot(eng, args.id2)
     changes = compare.diff_snapshots(old.rows, new.rows)
@@ -402,6 +418,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _hash_password(args: argparse.Namespace) -> int:
+    from gen_dash.access import hash_password
+
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Mot de passe éditeur : ")
     if len(password) < 12:
         print("Refusé : choisissez un mot de passe d'au moins 12 caractères.")

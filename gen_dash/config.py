@@ -42,6 +42,7 @@ SETTINGS = (
     Setting("GEN_DASH_MAX_XLSX_MB", "200", "contenu décompressé d'un classeur, en Mo"),
     Setting("GEN_DASH_READ_SECONDS", "60", "temps de lecture d'un fichier déposé, en secondes"),
     Setting("GEN_DASH_READ_MEMORY_MB", "2 000", "mémoire de lecture d'un fichier déposé, en Mo"),
+    Setting("GEN_DASH_MEMOIRE_MAX_MO", "1 000", "mémoire gardée pour les instantanés publiés lus, et autant pour les dépôts"),
     Setting("GEN_DASH_TILES_URL", "pas de fond", "modèle d'URL des tuiles d'un fond de carte"),
     Setting("GEN_DASH_TILES_ATTRIBUTION", "« Fond de carte »", "attribution du fond de carte"),
     Setting("GEN_DASH_SECRETS_FILE", "`.streamlit/secrets.toml`", "le fichier des secrets", secrets=False),
@@ -137,6 +138,12 @@ def limits(**changes) -> Limits:
         memory=_whole("GEN_DASH_READ_MEMORY_MB", base.memory // mega) * mega,
     )
     return replace(configured, **changes)
+
+
+def memory_budget() -> int:
+    """Bytes the server keeps for the published snapshots it has read, and as many for the files sessions hold
+    (``GEN_DASH_MEMOIRE_MAX_MO``, default 1 000; see :mod:`gen_dash.memory`)."""
+    return _whole("GEN_DASH_MEMOIRE_MAX_MO", 1000) * 1_000_000
 
 
 def basemap() -> tuple[str, str] | None:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
@@ -190,6 +189,8 @@ def exact_cover(instance: Instance, k: int, time_limit: float = 60.0) -> tuple[l
     -------
     (chosen candidate positions, population covered)
     """
+    from scipy.optimize import Bounds, LinearConstraint, milp  # a quarter of a second of imports, for this only
+
     demand = np.flatnonzero(instance.weights > 0)
     index = {d: i for i, d in enumerate(demand)}
     n_sites, n_demand = len(instance.covers), len(demand)

@@ -21,7 +21,8 @@ def test_harness_runs_end_to_end_on_1000_rows():
     for expected in ("read_snapshot", "chiffres (résumé, départements, régions)", "carte nationale : octets envoyés (1re visite)",
                      "page overview : rerun après filtre", "page coverage : rerun après filtre",
                      "mémoire du serveur (RSS), instantané chargé", "couverture : glouton / optimum exact (pire cas)",
-                     "publier un instantané (SQLite)", "page Évolution, rerun après filtre"):
+                     "publier un instantané (SQLite)", "page Évolution, rerun après filtre",
+                     "ligne de commande : validate"):
         assert expected in names, expected
     reading = next(m for m in out["mesures"] if m["mesure"] == "read_snapshot")
     assert reading["valeur"] > 0 and reading["plancher"] > 0

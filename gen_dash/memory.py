@@ -1,0 +1,100 @@
+"""Memory the server keeps for all its sessions, bounded in bytes: the published snapshots read from the store, and
+the files sessions have uploaded (``GEN_DASH_MEMOIRE_MAX_MO``, see :mod:`gen_dash.config`).
+
+Published snapshots are shared by every session: a :class:`SharedSnapshots` keeps the most recently used of them
+within its budget and reads the others again from the store when asked. An upload lives in its session only: a
+:class:`HeldUploads` counts the bytes of those still held (a session's upload is counted until the object is freed,
+when the session ends or replaces it) and refuses one that would pass the budget, with a French message.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+import pandas as pd
+
+from gen_dash.snapshot import Snapshot, SnapshotError
+
+
+def size_of(snapshot: Snapshot) -> int:
+    """Bytes a snapshot takes in memory (its rows, geometry included, and its report), as pandas counts them."""
+    rows = snapshot.rows
+    frame = pd.DataFrame(rows.drop(columns=rows.geometry.name)) if hasattr(rows, "geometry") else rows
+    geometry = 120 * len(rows)  # a shapely point: the object and its coordinates
+    return int(frame.memory_usage(deep=True).sum()) + geometry + int(snapshot.report.problemes.memory_usage(deep=True).sum())
+
+
+class SharedSnapshots:
+    """The published snapshots every session reads, least recently used first out, within *budget* bytes (one
+    snapshot larger than the budget is still returned, and kept until the next one comes)."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._held: OrderedDict[Hashable, tuple[Snapshot, int]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._reading: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable, read: Callable[[], Snapshot]) -> Snapshot:
+        """The snapshot under *key*, read by *read* when not held (once, however many sessions ask at the same time)."""
+        with self._lock:
+            if key in self._held:
+                self._held.move_to_end(key)
+                return self._held[key][0]
+            reading = self._reading.setdefault(key, threading.Lock())
+        with reading:
+            with self._lock:
+                if key in self._held:
+                    return self._held[key][0]
+            snapshot = read()
+            size = size_of(snapshot)
+            with self._lock:
+                self._held[key] = (snapshot, size)
+                while len(self._held) > 1 and self.held_bytes() > self.budget:
+                    self._held.popitem(last=False)
+                self._reading.pop(key, None)
+        return snapshot
+
+    def held_bytes(self) -> int:
+        """Bytes of the snapshots held now."""
+        return sum(size for _, size in self._held.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._held.clear()
+
+
+class HeldUploads:
+    """The bytes of the uploads sessions hold, against *budget*."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._sizes: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, snapshot: Snapshot) -> Snapshot:
+        """Count *snapshot* until it is freed; refuse it (:class:`SnapshotError`, in French) beyond the budget."""
+        size = size_of(snapshot)
+        with self._lock:
+            held = sum(self._sizes.values())
+            if held + size > self.budget:
+                raise SnapshotError(
+                    f"Le serveur garde déjà {held // 1_000_000} Mo de fichiers déposés par les sessions ouvertes ; "
+                    f"celui-ci en demande {max(1, size // 1_000_000)} de plus, au-delà de la limite de "
+                    f"{self.budget // 1_000_000} Mo (réglage GEN_DASH_MEMOIRE_MAX_MO). Réessayez dans quelques "
+                    "minutes, quand d'autres sessions seront fermées, ou demandez à l'administrateur de relever la limite.")
+            token = id(snapshot)
+            self._sizes[token] = size
+        weakref.finalize(snapshot, self._release, token)
+        return snapshot
+
+    def held_bytes(self) -> int:
+        """Bytes of the uploads held now."""
+        with self._lock:
+            return sum(self._sizes.values())
+
+    def _release(self, token: int) -> None:
+        with self._lock:
+            self._sizes.pop(token, None)

@@ -1,0 +1,70 @@
+"""gen_dash.memory: the server's shared snapshots and the sessions' uploads, within their budget in bytes."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+
+from gen_dash.ingest import read_snapshot
+from gen_dash.memory import HeldUploads, SharedSnapshots, size_of
+from gen_dash.snapshot import SnapshotError
+from tests.conftest import make_csv, row
+
+
+def _snapshot(n: int, tag: str = "F"):
+    return read_snapshot(make_csv([row(id_formation=f"{tag}{i}") for i in range(n)]), "f.csv")
+
+
+def test_size_grows_with_the_rows():
+    small, big = size_of(_snapshot(10)), size_of(_snapshot(1000))
+    assert 0 < small < big and big > 50 * small  # rows, not a constant, make the size
+
+
+def test_shared_snapshots_keep_the_most_recent_within_the_budget():
+    snaps = {key: _snapshot(200, key) for key in "abc"}
+    reads = []
+
+    def read(key):
+        return lambda: reads.append(key) or snaps[key]
+
+    cache = SharedSnapshots(budget=size_of(snaps["a"]) * 2 + 1)  # room for two
+    assert cache.get("a", read("a")) is snaps["a"] and cache.get("b", read("b")) is snaps["b"]
+    cache.get("a", read("a"))  # a seen again: b is now the least recent
+    cache.get("c", read("c"))
+    assert reads == ["a", "b", "c"]
+    cache.get("a", read("a"))
+    cache.get("b", read("b"))  # let go for c, read again
+    assert reads == ["a", "b", "c", "b"]
+
+
+def test_a_snapshot_asked_by_many_sessions_at_once_is_read_once():
+    snapshot, reads, go = _snapshot(50), [], threading.Event()
+
+    def read():
+        go.wait(5)
+        reads.append(1)
+        return snapshot
+
+    cache = SharedSnapshots(budget=10**9)
+    threads = [threading.Thread(target=cache.get, args=("s", read)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    go.set()
+    for t in threads:
+        t.join(10)
+    assert reads == [1]
+
+
+def test_uploads_beyond_the_budget_are_refused_until_one_is_freed():
+    first, second = _snapshot(300, "A"), _snapshot(300, "B")
+    held = HeldUploads(budget=size_of(first) + size_of(second) // 2)
+    held.hold(first)
+    with pytest.raises(SnapshotError) as refused:
+        held.hold(second)
+    assert str(refused.value).startswith("Le serveur garde déjà ") and "(réglage GEN_DASH_MEMOIRE_MAX_MO)" in str(refused.value)
+    del first  # the session ended, or uploaded another file
+    gc.collect()
+    assert held.held_bytes() == 0
+    assert held.hold(second) is second and held.held_bytes() == size_of(second)
