@@ -14,6 +14,8 @@ cd /  # the postgres user may not enter the caller's directory
   as_postgres() { su postgres -c "$1"; }
   as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='gen'\"" | grep -q 1 \
     || as_postgres "psql -qc \"CREATE ROLE gen LOGIN PASSWORD 'gen'\""
+  # Each test worker creates a database of its own (tests/conftest.py).
+  as_postgres "psql -qc \"ALTER ROLE gen CREATEDB\""
   as_postgres "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='gen_test'\"" | grep -q 1 \
     || as_postgres "createdb -O gen gen_test"
 } >&2

@@ -12,6 +12,26 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+def _postgres_of_this_worker() -> None:
+    """Each pytest-xdist worker gets a PostgreSQL database of its own (``gen_test_gw0``...), created on first use:
+    tests that drop and create the store's tables cannot meet another worker's."""
+    import sqlalchemy as sa
+
+    url, worker = os.environ.get("GEN_DASH_TEST_POSTGRES_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return
+    base = sa.engine.make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own.database}).first():
+            conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    admin.dispose()
+    os.environ["GEN_DASH_TEST_POSTGRES_URL"] = own.render_as_string(hide_password=False)
+
+
+_postgres_of_this_worker()
+
 BASE_ROW = {
     "id_formation": "F1", "nom_formation": "Développeur web", "nom_fabrique": "Fabrique de Montreuil",
     "vague": "1", "code_commune": "93048", "apprenants": "20", "apprenants_femmes": "6", "apprenants_neet": "11",
@@ -49,6 +69,9 @@ def drop_store(url: str) -> None:
     store._open.cache_clear()  # the next engine() creates the schema again
     eng = sa.create_engine(url)
     with eng.begin() as conn:
+        if conn.dialect.name == "postgresql":  # an earlier test's pooled connections would hold locks on the tables
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
         store.metadata.drop_all(conn, checkfirst=True)
     eng.dispose()
 
@@ -142,3 +165,4 @@ HAND_ROWS = [
 def hand_csv(**changes) -> bytes:
     """The hand-computed snapshot as a CSV file (*changes* set a column on every row, e.g. a date)."""
     return make_csv([{**r, **changes} for r in HAND_ROWS])
+
