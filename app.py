@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-import appstate as s
+import appstate as state
 from gen_dash import fmt
 from gen_dash.schema import BY_NAME
 from gen_dash.snapshot import Mapping, MissingColumns, SnapshotError
 from gen_dash.territory import Territory
 
-st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(s.STATIC_DIR / "favicon.png"),
+st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(state.STATIC_DIR / "favicon.png"),
                    layout="wide")
 
 PAGES = [
@@ -44,30 +44,31 @@ PAGES = [
 ALIASES = [st.Page("pages/overview.py", title="Vue d'ensemble", url_path="vue-d-ensemble", visibility="hidden")]
 
 
-def _read_url(listed: list[s.Entry]) -> None:
+def _read_url(listed: list[state.Entry]) -> None:
     """Once per session: take the territory and snapshot from the link; ignore bad values with a notice."""
-    if st.session_state.get(s.URL_READ):
+    if st.session_state.get(state.URL_READ):
         return
-    st.session_state[s.URL_READ] = True
+    st.session_state[state.URL_READ] = True
     params = st.query_params
-    linked, notices = Territory.from_link(params.get(s.Q_REGION), params.get(s.Q_DEPARTEMENTS), s.departements_table())
+    linked, notices = Territory.from_link(params.get(state.Q_REGION), params.get(state.Q_DEPARTEMENTS),
+                                          state.departements_table())
     if linked.region:
-        st.session_state[s.REGION] = linked.region
+        st.session_state[state.REGION] = linked.region
     if linked.departements:
-        st.session_state[s.DEPARTEMENTS] = list(linked.departements)
-    snapshot = params.get(s.Q_SNAPSHOT)
+        st.session_state[state.DEPARTEMENTS] = list(linked.departements)
+    snapshot = params.get(state.Q_SNAPSHOT)
     if snapshot:
-        if snapshot in {e.id for e in listed} and snapshot != s.UPLOAD_ID:
-            st.session_state[s.SNAPSHOT] = snapshot
+        if snapshot in {e.id for e in listed} and snapshot != state.UPLOAD_ID:
+            st.session_state[state.SNAPSHOT] = snapshot
         else:
             notices.append(f"instantané « {snapshot} » introuvable")
-    st.session_state[s.URL_NOTICES] = notices
+    st.session_state[state.URL_NOTICES] = notices
 
 
 def _write_url(territory: Territory, snapshot: str) -> None:
     query = territory.to_query()
-    wanted = {s.Q_REGION: query["region"], s.Q_DEPARTEMENTS: query["dep"],
-              s.Q_SNAPSHOT: snapshot if snapshot != s.UPLOAD_ID else None}
+    wanted = {state.Q_REGION: query["region"], state.Q_DEPARTEMENTS: query["dep"],
+              state.Q_SNAPSHOT: snapshot if snapshot != state.UPLOAD_ID else None}
     for key, value in wanted.items():
         if value is None:
             if key in st.query_params:
@@ -77,37 +78,37 @@ def _write_url(territory: Territory, snapshot: str) -> None:
 
 
 def _on_region_change() -> None:
-    st.session_state[s.DEPARTEMENTS] = []
+    st.session_state[state.DEPARTEMENTS] = []
 
 
 def _on_upload(mapping: Mapping | None = None) -> None:
     """Read a new upload (with the column mapping the panel gives, if any) before the script runs, so it can become
     the chosen snapshot."""
-    uploaded = st.session_state.get(s.uploader_key())
+    uploaded = st.session_state.get(state.uploader_key())
     if uploaded is None:
         return
     data = uploaded.getvalue()
     if mapping is None:
-        st.session_state.pop(s.UPLOAD_MISSING, None)
+        st.session_state.pop(state.UPLOAD_MISSING, None)
     try:
-        snapshot = s.snapshot_from_upload(data, uploaded.name, mapping)
+        snapshot = state.snapshot_from_upload(data, uploaded.name, mapping)
     except SnapshotError as exc:  # read_snapshot turns whatever goes wrong with a file into one
-        st.session_state[s.UPLOAD_ERROR] = (uploaded.file_id, str(exc))
+        st.session_state[state.UPLOAD_ERROR] = (uploaded.file_id, str(exc))
         if isinstance(exc, MissingColumns):
-            st.session_state[s.UPLOAD_MISSING] = (uploaded.file_id, exc.missing, exc.headers)
+            st.session_state[state.UPLOAD_MISSING] = (uploaded.file_id, exc.missing, exc.headers)
         return
-    st.session_state.pop(s.UPLOAD_ERROR, None)
-    st.session_state.pop(s.UPLOAD_MISSING, None)
-    st.session_state.pop(s.PUBLISH_PENDING, None)
-    st.session_state[s.UPLOADED] = snapshot
-    st.session_state[s.UPLOADED_FILE] = (uploaded.name, data)
-    st.session_state[s.SNAPSHOT] = s.UPLOAD_ID
+    st.session_state.pop(state.UPLOAD_ERROR, None)
+    st.session_state.pop(state.UPLOAD_MISSING, None)
+    st.session_state.pop(state.PUBLISH_PENDING, None)
+    st.session_state[state.UPLOADED] = snapshot
+    st.session_state[state.UPLOADED_FILE] = (uploaded.name, data)
+    st.session_state[state.SNAPSHOT] = state.UPLOAD_ID
 
 
 def _publication_panel(bar, uploaded) -> None:
-    mode = s.access_config().mode
-    s.show_outcome(s.PUBLISH_MESSAGE, bar)
-    if s.store_problem():
+    mode = state.access_config().mode
+    state.show_outcome(state.PUBLISH_MESSAGE, bar)
+    if state.store_problem():
         if uploaded is not None:
             bar.caption("Publication impossible tant que l'historique partagé est indisponible.")
         return
@@ -117,54 +118,54 @@ def _publication_panel(bar, uploaded) -> None:
                         "Connect ou le mot de passe éditeur (voir le README), ou publiez sur le serveur avec "
                         "`python -m gen_dash publish FICHIER`.")
         return
-    editor = s.is_editor()
+    editor = state.is_editor()
     if not editor:
         if mode == "oidc":
-            if s.user_email():
-                bar.caption(f"Connecté·e comme {s.escape_md(s.user_email())}, sans le rôle d'éditeur.")
+            if state.user_email():
+                bar.caption(f"Connecté·e comme {state.escape_md(state.user_email())}, sans le rôle d'éditeur.")
                 bar.button("Se déconnecter", on_click=st.logout, key="deconnexion")
             else:
                 bar.button("Se connecter pour publier", on_click=st.login, key="connexion", icon=":material/login:")
         else:
             with bar.expander("Publier (éditeurs)"):
                 st.caption("Demandez le mot de passe éditeur à la personne qui a installé le tableau de bord.")
-                st.text_input("Mot de passe éditeur", type="password", key=s.PASSWORD)
-                st.button("Se connecter comme éditeur", on_click=s.become_editor, key="editeur_connexion")
-                if st.session_state.get(s.PASSWORD_MESSAGE):
-                    st.error(st.session_state[s.PASSWORD_MESSAGE])
+                st.text_input("Mot de passe éditeur", type="password", key=state.PASSWORD)
+                st.button("Se connecter comme éditeur", on_click=state.become_editor, key="editeur_connexion")
+                if st.session_state.get(state.PASSWORD_MESSAGE):
+                    st.error(st.session_state[state.PASSWORD_MESSAGE])
         return
     if uploaded is None:
         bar.caption("Éditeur : déposez un fichier pour le publier.")
         return
     with bar.form("publication"):
         st.markdown("**Publier pour tous**")
-        st.date_input("Date de l'instantané", value=uploaded.date or st.session_state.get(s.UPLOAD_DATE),
-                      key=s.PUBLISH_DATE, format="DD/MM/YYYY")
-        st.text_input("Libellé (obligatoire)", key=s.PUBLISH_LABEL, placeholder="Instantané du …")
-        if not s.user_email():
-            st.text_input("Votre nom (obligatoire)", key=s.PUBLISH_AUTHOR)
-        st.form_submit_button("Vérifier avant de publier", on_click=s.prepare_publication, icon=":material/fact_check:")
+        st.date_input("Date de l'instantané", value=uploaded.date or st.session_state.get(state.UPLOAD_DATE),
+                      key=state.PUBLISH_DATE, format="DD/MM/YYYY")
+        st.text_input("Libellé (obligatoire)", key=state.PUBLISH_LABEL, placeholder="Instantané du …")
+        if not state.user_email():
+            st.text_input("Votre nom (obligatoire)", key=state.PUBLISH_AUTHOR)
+        st.form_submit_button("Vérifier avant de publier", on_click=state.prepare_publication, icon=":material/fact_check:")
     # The form stays on screen (what was typed is kept if the editor cancels); publishing needs this confirmation.
-    pending = st.session_state.get(s.PUBLISH_PENDING)
+    pending = st.session_state.get(state.PUBLISH_PENDING)
     if pending:
         _confirmation(bar, pending)
 
 
 def _confirmation(bar, pending: dict) -> None:
     """What is about to be published, by whom, and what it replaces: nothing is published without this step."""
-    lines = [f"**Vous allez publier pour tous** « {s.escape_md(pending['label'])} », instantané du "
-             f"{fmt.day(pending['date'])}, par {s.escape_md(pending['by'])} :",
+    lines = [f"**Vous allez publier pour tous** « {state.escape_md(pending['label'])} », instantané du "
+             f"{fmt.day(pending['date'])}, par {state.escape_md(pending['by'])} :",
              f"- {fmt.number(pending['accepted'])} ligne(s) acceptée(s), publiée(s) ;",
              f"- {fmt.number(pending['rejected'])} ligne(s) rejetée(s), **non publiée(s)** ;",
              f"- {fmt.number(pending['warnings'])} avertissement(s) (lignes réparées ou à relire)."]
     bar.markdown("\n".join(lines))
     if pending["replaces"]:
-        bar.warning("Un instantané de la même date existe déjà : " + " ; ".join(s.escape_md(r) for r in pending["replaces"])
+        bar.warning("Un instantané de la même date existe déjà : " + " ; ".join(state.escape_md(r) for r in pending["replaces"])
                     + ". Une seule publication compte par date : ce sera celle-ci, la plus récente ; l'autre restera "
                     "dans l'historique, marquée « remplacée ».", icon=":material/warning:")
     left, right = bar.columns(2)
-    left.button("Confirmer la publication", on_click=s.publish_upload, key="publication_confirmer", type="primary")
-    right.button("Annuler", on_click=s.cancel_publication, key="publication_annuler")
+    left.button("Confirmer la publication", on_click=state.publish_upload, key="publication_confirmer", type="primary")
+    right.button("Annuler", on_click=state.cancel_publication, key="publication_annuler")
 
 
 def _mapping_form(bar, missing: list[str], headers: list[str]) -> None:
@@ -172,24 +173,24 @@ def _mapping_form(bar, missing: list[str], headers: list[str]) -> None:
     with bar.form("correspondance"):
         st.markdown("**Dire quelle colonne est laquelle**")
         for canonical in missing:
-            st.selectbox(f"{BY_NAME[canonical].title} ({canonical})", [None, *headers], key=s.MAPPING_COLUMN + canonical,
+            st.selectbox(f"{BY_NAME[canonical].title} ({canonical})", [None, *headers], key=state.MAPPING_COLUMN + canonical,
                          format_func=lambda h: "— aucune colonne —" if h is None else h)
-            st.text_input(f"… ou la même valeur pour toutes les lignes ({canonical})", key=s.MAPPING_VALUE + canonical)
+            st.text_input(f"… ou la même valeur pour toutes les lignes ({canonical})", key=state.MAPPING_VALUE + canonical)
         st.form_submit_button("Lire avec cette correspondance", icon=":material/join:",
-                              on_click=lambda: _on_upload(s.mapping_choices(missing)))
+                              on_click=lambda: _on_upload(state.mapping_choices(missing)))
 
 
 def _upload_panel(bar) -> None:
-    bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"], key=s.uploader_key(),
+    bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"], key=state.uploader_key(),
                       on_change=_on_upload, help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.")
-    error = st.session_state.get(s.UPLOAD_ERROR)
-    current = st.session_state.get(s.uploader_key())
+    error = st.session_state.get(state.UPLOAD_ERROR)
+    current = st.session_state.get(state.uploader_key())
     if error and current is not None and error[0] == current.file_id:  # the refused file is still the one shown
-        bar.error(f"Fichier refusé : {s.escape_md(error[1])}", icon=":material/error:")
-        missing = st.session_state.get(s.UPLOAD_MISSING)
+        bar.error(f"Fichier refusé : {state.escape_md(error[1])}", icon=":material/error:")
+        missing = st.session_state.get(state.UPLOAD_MISSING)
         if missing and missing[0] == current.file_id:
             _mapping_form(bar, missing[1], missing[2])
-    uploaded = st.session_state.get(s.UPLOADED)
+    uploaded = st.session_state.get(state.UPLOADED)
     if uploaded is not None:
         bar.caption("Fichier déposé, non publié : il n'est visible que dans votre session.")
         report = uploaded.report
@@ -200,29 +201,29 @@ def _upload_panel(bar) -> None:
         if uploaded.mapping:
             said = [f"{c} ← « {h} »" for c, h in uploaded.mapping.columns] + [f"{c} = « {v} »" for c,
                                                                               v in uploaded.mapping.values]
-            bar.caption("Lu avec la correspondance : " + s.escape_md(" ; ".join(said)) + ".")
+            bar.caption("Lu avec la correspondance : " + state.escape_md(" ; ".join(said)) + ".")
         bar.page_link(PAGES[-1], label="Voir le rapport complet", icon=":material/fact_check:")
         if uploaded.date is None:
-            bar.date_input("Date de l'extraction (absente du fichier)", value=None, key=s.UPLOAD_DATE, format="DD/MM/YYYY")
+            bar.date_input("Date de l'extraction (absente du fichier)", value=None, key=state.UPLOAD_DATE, format="DD/MM/YYYY")
     _publication_panel(bar, uploaded)
 
 
-def _sidebar(listed: list[s.Entry]) -> s.View:
+def _sidebar(listed: list[state.Entry]) -> state.View:
     bar = st.sidebar
     bar.header("Territoire")
-    regions = s.regions_table()
+    regions = state.regions_table()
     region_names = dict(zip(regions["code_region"], regions["nom_region"], strict=False))
-    region = bar.selectbox("Région", [None, *region_names], key=s.REGION, on_change=_on_region_change,
+    region = bar.selectbox("Région", [None, *region_names], key=state.REGION, on_change=_on_region_change,
                            format_func=lambda c: "France entière" if c is None else region_names[c])
     departements: list[str] = []
     if region:
-        of_region = s.territory_of(region, ()).apply(s.departements_table())
+        of_region = state.territory_of(region, ()).apply(state.departements_table())
         names = dict(zip(of_region["code_departement"], of_region["nom_departement"], strict=False))
-        departements = bar.multiselect("Départements", list(names), key=s.DEPARTEMENTS,
+        departements = bar.multiselect("Départements", list(names), key=state.DEPARTEMENTS,
                                        format_func=lambda c: f"{names[c]} ({c})", placeholder="Toute la région")
 
     bar.header("Instantané")
-    problem = s.store_problem()
+    problem = state.store_problem()
     if problem:
         bar.error(f"Historique partagé indisponible : {problem} Les instantanés d'exemple sont affichés ; la publication "
                   "reprendra quand la base répondra.", icon=":material/cloud_off:")
@@ -231,35 +232,36 @@ def _sidebar(listed: list[s.Entry]) -> s.View:
         _upload_panel(bar)
         st.stop()
     by_id = {e.id: e for e in listed}
-    if st.session_state.get(s.SNAPSHOT) not in by_id:
-        st.session_state[s.SNAPSHOT] = listed[0].id if listed[0].id != s.UPLOAD_ID or len(listed) == 1 else listed[1].id
-    chosen = bar.selectbox("Instantané affiché", list(by_id), key=s.SNAPSHOT, format_func=lambda i: by_id[i].label)
+    if st.session_state.get(state.SNAPSHOT) not in by_id:
+        st.session_state[state.SNAPSHOT] = listed[0].id if listed[0].id != state.UPLOAD_ID or len(listed) == 1 else listed[1].id
+    chosen = bar.selectbox("Instantané affiché", list(by_id), key=state.SNAPSHOT, format_func=lambda i: by_id[i].label)
 
     _upload_panel(bar)
 
-    for notice in st.session_state.get(s.URL_NOTICES, []):
-        bar.warning(f"Lien : {s.escape_md(notice)} ; ce paramètre est ignoré.", icon=":material/link_off:")
+    for notice in st.session_state.get(state.URL_NOTICES, []):
+        bar.warning(f"Lien : {state.escape_md(notice)} ; ce paramètre est ignoré.", icon=":material/link_off:")
 
     entry = by_id[chosen]
     if entry.replaced:
         bar.caption(f"Cet instantané est {entry.replaced} : c'est l'autre qui compte pour sa date dans l'évolution.")
-    snapshot = s.load(entry)
-    territory = s.territory_of(region, departements)
+    snapshot = state.load(entry)
+    territory = state.territory_of(region, departements)
     _write_url(territory, chosen)
-    return s.View(entry, snapshot, s.targets(), territory, territory.apply(snapshot.rows), tuple(listed))
+    return state.View(entry, snapshot, state.targets(), territory, territory.apply(snapshot.rows), tuple(listed))
 
 
 page = st.navigation(PAGES + ALIASES, position="top")
-s.map_assets_dir()
-s.first_start_password()
-listed = s.entries()
+state.map_assets_dir()
+state.first_start_password()
+listed = state.entries()
 _read_url(listed)
 view = _sidebar(listed)
-st.session_state[s.VIEW] = view
-s.show_outcome(s.PUBLISHED_NOTICE)
+st.session_state[state.VIEW] = view
+state.show_outcome(state.PUBLISHED_NOTICE)
 if view.entry.is_upload:
-    st.warning(f"Fichier déposé, non publié : les chiffres de cette page viennent de « {s.escape_md(view.entry.file_name)} », "
-               "visible dans votre seule session. Publiez-le depuis la barre latérale pour le rendre visible à tous.",
+    st.warning(f"Fichier déposé, non publié : les chiffres de cette page viennent de "
+               f"« {state.escape_md(view.entry.file_name)} », visible dans votre seule session. Publiez-le depuis la "
+               "barre latérale pour le rendre visible à tous.",
                icon=":material/upload_file:")
 elif view.entry.is_sample:
     st.info("Données illustratives : ces instantanés d'exemple sont générés et ne sont pas des chiffres officiels "

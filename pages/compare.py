@@ -3,17 +3,17 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-import appstate as s
+import appstate as state
 from gen_dash import compare, fmt, maps, tables
 
-view = s.page_header("Comparer deux instantanés")
+view = state.page_header("Comparer deux instantanés")
 listed = view.entries
 by_id = {e.id: e for e in listed}
 if len(listed) < 2:
     st.info("Il faut au moins deux instantanés (publiés, ou un publié et votre fichier déposé) pour comparer.")
     st.stop()
 ids = list(by_id)
-default_before, default_after = s.default_comparison(view)
+default_before, default_after = state.default_comparison(view)
 left, right = st.columns(2)
 before_id = left.selectbox("Avant", ids, index=ids.index(default_before), key="comparer_avant",
                            format_func=lambda i: by_id[i].label)
@@ -21,10 +21,10 @@ after_id = right.selectbox("Après", ids, index=ids.index(default_after), key="c
                            format_func=lambda i: by_id[i].label)
 for chosen in (by_id[before_id], by_id[after_id]):
     if chosen.replaced:
-        st.caption(f"« {s.escape_md(chosen.label)} » est {chosen.replaced} : pour sa date, c'est l'autre qui compte dans "
+        st.caption(f"« {state.escape_md(chosen.label)} » est {chosen.replaced} : pour sa date, c'est l'autre qui compte dans "
                    "l'évolution.")
-before = view.territory.apply(s.load(by_id[before_id]).rows)
-after = view.territory.apply(s.load(by_id[after_id]).rows)
+before = view.territory.apply(state.load(by_id[before_id]).rows)
+after = view.territory.apply(state.load(by_id[after_id]).rows)
 
 changes = compare.diff_snapshots(before, after)
 counts = compare.count_by_status(changes)
@@ -50,7 +50,7 @@ st.dataframe(selected.drop(columns=["latitude", "longitude"]), hide_index=True, 
     "code_departement": "Département", "code_region": "Région", "statut": "Changement", "champs_modifies": "Champs modifiés",
     "avant": "Avant", "apres": "Après"})
 folium_map = maps.changes_map(compare.changes_by_departement(selected), selected, focus=view.territory.focus,
-                             **s.map_settings())
+                             **state.map_settings())
 st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_changements")
 st.caption(f"Carte des changements de {view.territory.label} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) (vert), "
            f"{counts[compare.RETIREE]} retirée(s) (rouge), {counts[compare.MODIFIEE]} modifiée(s) (orange) ; départements "

@@ -5,18 +5,18 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-import appstate as s
+import appstate as state
 from gen_dash import coverage, export, fmt, maps, metrics
 
-view = s.page_header("Couverture territoriale")
+view = state.page_header("Couverture territoriale")
 fabriques = metrics.fabriques_of(view.national)  # every fabrique counts, even across the territory's border
-communes = view.territory.apply(s.communes_table())
+communes = view.territory.apply(state.communes_table())
 departements = sorted(communes["code_departement"].unique())
 
 radius = st.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, value=30, step=5, key="couverture_rayon")
 distances = coverage.nearest_fabrique(communes, fabriques)
 totals = coverage.coverage_indicators(distances, radius)
-where = "" if view.territory.national else f" ({s.escape_md(view.territory.label)})"
+where = "" if view.territory.national else f" ({state.escape_md(view.territory.label)})"
 st.markdown(f"### {fmt.percent(totals['part_couverte'])} de la population{where} vit à moins de {radius} km d'une fabrique")
 left, middle, right = st.columns(3)
 left.metric("Habitants à portée", fmt.number(totals["population_couverte"]), border=True,
@@ -40,7 +40,7 @@ suggestions = coverage.suggest_sites(communes, fabriques, int(k), radius, int(mi
 uncovered = coverage.uncovered_communes(distances, radius)
 folium_map = maps.coverage_map(coverage.coverage_by_departement(distances, radius), uncovered[uncovered["population"] >= 2000],
                                suggestions, radius, focus=view.territory.focus,
-                               **s.map_settings())
+                               **state.map_settings())
 st_folium(folium_map, height=620, use_container_width=True, returned_objects=[], key="carte_couverture")
 white = coverage.departements_without_fabrique(fabriques, departements)
 st.caption(

@@ -4,16 +4,16 @@ from functools import partial
 
 import streamlit as st
 
-import appstate as s
+import appstate as state
 from gen_dash import config, export, fmt, geo, tables
 
-view = s.page_header("Données, contrat de fichier et méthode")
+view = state.page_header("Données, contrat de fichier et méthode")
 report = view.snapshot.report
 
 st.subheader("Lignes de l'instantané")
 query = st.text_input("Rechercher (fabrique, commune, métier…)", key="donnees_recherche")
 found = tables.search(tables.readable_rows(view.rows), query)
-st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {s.escape_md(view.territory.label)}.")
+st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {state.escape_md(view.territory.label)}.")
 st.dataframe(found, hide_index=True, width="stretch")
 
 st.subheader("Rapport de validation")
@@ -39,7 +39,7 @@ st.subheader("Sources, licences et méthode")
 st.markdown(f"""
 - **Géographie** : contours des départements et régions (IGN, Admin Express COG 2018), communes, codes et populations
   légales (INSEE, Code officiel géographique) ; Licence Ouverte / Open Licence (Etalab). {geo.ATTRIBUTION}.
-- **Objectifs** : {s.escape_md(view.targets.source)} : {fmt.number(view.targets.fabriques)} fabriques et
+- **Objectifs** : {state.escape_md(view.targets.source)} : {fmt.number(view.targets.fabriques)} fabriques et
   {fmt.number(view.targets.apprenants)} apprenants au {fmt.day(view.targets.echeance)}, {fmt.percent(view.targets.part_neet, 0)}
   de jeunes peu ou pas qualifiés et {fmt.percent(view.targets.part_femmes, 0)} de femmes (fichier `data/targets.toml`).
 - **Placer une formation** : le code commune d'abord, puis le code postal (et le nom de la commune s'il en dessert
@@ -53,13 +53,13 @@ st.markdown(f"""
 
 st.subheader("Historique des publications")
 st.caption("Chaque publication et chaque retrait : qui, quand, quoi. Un instantané retiré quitte les listes mais reste conservé.")
-st.dataframe(s.journal(), hide_index=True, width="stretch", column_config={
+st.dataframe(state.journal(), hide_index=True, width="stretch", column_config={
     "id": None, "le": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY HH:mm"), "par": "Par", "action": "Action",
     "snapshot_id": st.column_config.NumberColumn("Instantané n°", format="%d"), "details": "Détails"})
-if s.is_editor():
+if state.is_editor():
     with st.form("retrait"):
         st.markdown("**Retirer un instantané des listes** (éditeurs)")
-        published = {e.id: e.label for e in view.entries if e.id != s.UPLOAD_ID}
-        st.selectbox("Instantané", list(published), format_func=published.get, key=s.WITHDRAW_CHOICE)
-        st.form_submit_button("Retirer", on_click=s.withdraw_chosen, icon=":material/delete:")
-s.show_outcome(s.WITHDRAW_MESSAGE)
+        published = {e.id: e.label for e in view.entries if e.id != state.UPLOAD_ID}
+        st.selectbox("Instantané", list(published), format_func=published.get, key=state.WITHDRAW_CHOICE)
+        st.form_submit_button("Retirer", on_click=state.withdraw_chosen, icon=":material/delete:")
+state.show_outcome(state.WITHDRAW_MESSAGE)

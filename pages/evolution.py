@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-import appstate as s
+import appstate as state
 from gen_dash import charts, fmt, metrics, tables
 from gen_dash.indicators import BY_KEY
 
 SHOWN = ["fabriques", "apprenants", "formations", "departements_couverts", "part_femmes", "part_neet"]
 
-view = s.page_header("Évolution dans le temps")
+view = state.page_header("Évolution dans le temps")
 targets = view.targets
-history = s.history(view)
+history = state.history(view)
 st.write(f"{len(history)} instantané(s) publié(s), du {fmt.day(history.index.min())} au {fmt.day(history.index.max())}."
          if len(history) else "Aucun instantané publié.")
 if len(history) >= 2:
@@ -21,7 +21,7 @@ if len(history) >= 2:
         for box, (column, label, target, share) in zip(st.columns(2), series[i:i + 2], strict=False):
             pace = metrics.pace(history[column], target, targets.echeance) if target is not None and not share else None
             with box:
-                s.show_chart(charts.evolution(history, column, label, target, targets.echeance, pace, share=share),
+                state.show_chart(charts.evolution(history, column, label, target, targets.echeance, pace, share=share),
                              key=f"evolution_{column}")
 st.dataframe(
     tables.french(history.reset_index(), {key: BY_KEY[key].nature for key in SHOWN}, view.missing)

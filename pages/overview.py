@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-import appstate as s
+import appstate as state
 from gen_dash import fmt, metrics
 
-view = s.page_header("Vue d'ensemble")
+view = state.page_header("Vue d'ensemble")
 targets, territory = view.targets, view.territory
 headline = metrics.headline_figures(view.rows, targets, territory, view.national)
 for notice in metrics.sanity_notices(headline, territory):
-    st.warning(f"À vérifier : {s.escape_md(notice)}", icon=":material/report:")
+    st.warning(f"À vérifier : {state.escape_md(notice)}", icon=":material/report:")
 
 for i, (_, line) in enumerate(headline.iterrows()):
     if i % 3 == 0:  # a row of three at a time: on a phone the figures then stack in their own order
@@ -17,15 +17,15 @@ for i, (_, line) in enumerate(headline.iterrows()):
     help_text = ("Valeur rapportée à la cible nationale." if territory.national and line["taux"] is not None
                  else "Un quota est un seuil : l'écart est donné en points." if line["nature"] == "part"
                  else "Part du total national." if line["part_du_national"] is not None else None)
-    value = fmt.by_nature(line["valeur"], line["nature"], s.NOT_GIVEN)
-    columns[i % 3].metric(line["libelle"], value, delta=None if value == s.NOT_GIVEN else line["repere"] or None,
+    value = fmt.by_nature(line["valeur"], line["nature"], state.NOT_GIVEN)
+    columns[i % 3].metric(line["libelle"], value, delta=None if value == state.NOT_GIVEN else line["repere"] or None,
                           delta_color="off", delta_arrow="off", border=True, help=help_text)
 if not territory.national:
     st.caption("Les objectifs (200 fabriques, 10 000 apprenants) et les enveloppes sont nationaux : un territoire est "
                "comparé au total national ; ses parts de femmes et de jeunes NEET, aux quotas.")
 
 st.subheader("Rythme")
-history, source = s.pace_history(view)
+history, source = state.pace_history(view)
 if not territory.national:
     st.write("Les objectifs sont nationaux ; pour ce territoire, voici son évolution d'un instantané à l'autre.")
 if len(history) < 2:
@@ -40,4 +40,4 @@ for column, what, target in (("apprenants", "apprenants", targets.apprenants), (
                         "par mois en moyenne sur les instantanés disponibles.")
     else:
         st.markdown(f"- **{what.capitalize()}** : {fmt.pace_sentence(pace, what)}")
-st.caption(f"{source} Échéance des objectifs : {fmt.day(targets.echeance)} ({s.escape_md(targets.source)}).")
+st.caption(f"{source} Échéance des objectifs : {fmt.day(targets.echeance)} ({state.escape_md(targets.source)}).")

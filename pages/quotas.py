@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-import appstate as s
+import appstate as state
 from gen_dash import charts, fmt, metrics, tables
 from gen_dash.indicators import BY_KEY
 
-view = s.page_header("Quotas : femmes et jeunes peu ou pas qualifiés")
+view = state.page_header("Quotas : femmes et jeunes peu ou pas qualifiés")
 targets = view.targets
 if view.snapshot.list_only:
-    st.write(f"Part de femmes et part de jeunes NEET : {s.NOT_GIVEN}. Cet instantané est une liste de formations, sans "
+    st.write(f"Part de femmes et part de jeunes NEET : {state.NOT_GIVEN}. Cet instantané est une liste de formations, sans "
              "effectifs : il n'y a pas de quota à mesurer.")
     st.stop()
 national = metrics.quota_shares(view.national, targets)
@@ -20,11 +20,11 @@ for key, label in LABELS.items():
     st.subheader(label)
     columns = st.columns(1 if view.territory.national else 2)
     with columns[0]:
-        s.show_chart(charts.gauge(national.loc[key, "part"], national.loc[key, "quota"], f"{label}, France entière"),
+        state.show_chart(charts.gauge(national.loc[key, "part"], national.loc[key, "quota"], f"{label}, France entière"),
                      key=f"jauge_{key}_france")
     if not view.territory.national:
         with columns[1]:
-            s.show_chart(charts.gauge(local.loc[key, "part"], local.loc[key, "quota"], f"{label}, {view.territory.label}",
+            state.show_chart(charts.gauge(local.loc[key, "part"], local.loc[key, "quota"], f"{label}, {view.territory.label}",
                                       reference=national.loc[key, "part"]), key=f"jauge_{key}_territoire")
 
 if "part_qpv" in metrics.reported(view.national):  # beside the two quotas, without a target unless targets.toml has one
@@ -33,14 +33,14 @@ if "part_qpv" in metrics.reported(view.national):  # beside the two quotas, with
     target = view.targets.part_qpv
     for box, label, rows in zip(boxes, ["France entière", view.territory.label], [view.national, view.rows], strict=False):
         value = metrics.reported_share(rows, "part_qpv")
-        box.metric(label, fmt.percent(value) if value is not None else s.NOT_GIVEN, border=True,
+        box.metric(label, fmt.percent(value) if value is not None else state.NOT_GIVEN, border=True,
                    delta=fmt.quota_gap(value, target) if target else "sans objectif fixé", delta_color="off", delta_arrow="off")
 
 figures = view.territory.apply(metrics.figures_by_territory(view.national), "code")
 st.subheader("Par département")
 choice = st.radio("Quota", list(LABELS), format_func=LABELS.get, horizontal=True, key="quotas_choix")
 column = f"part_{choice}"
-s.show_chart(charts.shares_by_departement(figures, column, national.loc[choice, "quota"], LABELS[choice]),
+state.show_chart(charts.shares_by_departement(figures, column, national.loc[choice, "quota"], LABELS[choice]),
              key="quotas_departements")
 
 st.subheader("Fabriques sous le quota")

@@ -4,10 +4,10 @@ from functools import partial
 
 import streamlit as st
 
-import appstate as s
+import appstate as state
 from gen_dash import export, metrics, tables
 
-view = s.page_header("Territoires")
+view = state.page_header("Territoires")
 territory = view.territory
 
 st.subheader("Le territoire face à la France" if not territory.national else "La France entière")

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-import appstate as s
+import appstate as state
 from gen_dash import charts, fmt, metrics, tables
 from gen_dash.indicators import BY_KEY
 
-view = s.page_header("Vagues et objectifs")
+view = state.page_header("Vagues et objectifs")
 targets, territory = view.targets, view.territory
 # The targets and the envelopes are national: a territory is set against the nation instead.
 progress = metrics.progress_by_wave(view.rows, targets, None if territory.national else view.national)
@@ -14,13 +14,13 @@ progress = metrics.progress_by_wave(view.rows, targets, None if territory.nation
 fabriques_goal, learners_goal = (targets.fabriques, targets.apprenants) if territory.national else (None, None)
 left, right = st.columns(2)
 with left:
-    s.show_chart(charts.cumulative_by_wave(progress, "fabriques_cumulees", "Fabriques cumulées", "fabriques",
+    state.show_chart(charts.cumulative_by_wave(progress, "fabriques_cumulees", "Fabriques cumulées", "fabriques",
                                            fabriques_goal), key="vagues_fabriques")
 with right:
     if view.snapshot.list_only:
-        st.markdown(f"**Apprenants cumulés, vague par vague** : {s.NOT_GIVEN} (liste de formations, sans effectifs).")
+        st.markdown(f"**Apprenants cumulés, vague par vague** : {state.NOT_GIVEN} (liste de formations, sans effectifs).")
     else:
-        s.show_chart(charts.cumulative_by_wave(progress, "apprenants_cumules", "Apprenants cumulés", "apprenants",
+        state.show_chart(charts.cumulative_by_wave(progress, "apprenants_cumules", "Apprenants cumulés", "apprenants",
                                                learners_goal), key="vagues_apprenants")
 
 st.subheader("Par vague")
@@ -44,14 +44,14 @@ else:
 st.dataframe(tables.french(progress, natures, view.missing), hide_index=True, width="stretch", column_order=list(labels),
              column_config=labels)
 if not metrics.gives(view.national["subvention_eur"]):
-    st.caption(f"Subventions : {s.NOT_GIVEN} dans cet instantané.")
+    st.caption(f"Subventions : {state.NOT_GIVEN} dans cet instantané.")
 elif territory.national:
-    s.show_chart(charts.budget_by_wave(progress), key="vagues_budget")
+    state.show_chart(charts.budget_by_wave(progress), key="vagues_budget")
 else:
-    s.show_chart(charts.subsidies_by_wave(progress, territory.label), key="vagues_budget")
+    state.show_chart(charts.subsidies_by_wave(progress, territory.label), key="vagues_budget")
 
 st.subheader("Évolution d'un instantané à l'autre")
-history, source = s.pace_history(view)
+history, source = state.pace_history(view)
 if len(history) < 2:
     st.write("Il faut au moins deux instantanés datés pour montrer une évolution.")
 else:
@@ -62,6 +62,6 @@ else:
         if pace is None:
             continue
         with box:
-            s.show_chart(charts.evolution(history, column, what, target if territory.national else None,
+            state.show_chart(charts.evolution(history, column, what, target if territory.national else None,
                                           targets.echeance, pace), key=f"evolution_{column}")
 st.caption(source)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hyp
 from streamlit.testing.v1 import AppTest
 
-import appstate as s
+import appstate as state
 from gen_dash import fmt, metrics
 from gen_dash.ingest import read_snapshot
 from tests.conftest import BASE_ROW, ROOT, hand_csv, make_csv, row
@@ -87,8 +87,8 @@ def sample_id(day: str) -> str:
 
 def upload(at: AppTest, path_or_bytes, name: str) -> AppTest:
     data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
-    version = at.session_state[s.UPLOADER_VERSION] if s.UPLOADER_VERSION in at.session_state else 0  # noqa: SIM401
-    at.file_uploader(key=f"{s.UPLOADER}_{version}" if version else s.UPLOADER).upload(name, data)
+    version = at.session_state[state.UPLOADER_VERSION] if state.UPLOADER_VERSION in at.session_state else 0  # noqa: SIM401
+    at.file_uploader(key=f"{state.UPLOADER}_{version}" if version else state.UPLOADER).upload(name, data)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -103,9 +103,9 @@ def at() -> AppTest:
 def no_editor_left():
     """AppTest gives every session the same id (« test session id »): forget the editors an earlier test logged in,
     as a real server would for a new browser session."""
-    s.editor_sessions.clear()
-    with s.store.engine().begin() as conn:  # AppTest has no client address: all its attempts share one
-        conn.execute(s.store.logins.delete())
+    state.editor_sessions.clear()
+    with state.store.engine().begin() as conn:  # AppTest has no client address: all its attempts share one
+        conn.execute(state.store.logins.delete())
     yield
 
 
@@ -126,7 +126,7 @@ def test_every_page_url_is_explicit_french_and_no_file_stem():
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])
 def test_every_page_runs_on_every_sample(sample):
     at = start()
-    at.sidebar.selectbox(key=s.SNAPSHOT).select(sample_id(sample.stem[12:22])).run()
+    at.sidebar.selectbox(key=state.SNAPSHOT).select(sample_id(sample.stem[12:22])).run()
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
@@ -137,12 +137,12 @@ def test_every_page_runs_on_every_sample(sample):
 def test_headline_by_hand_nation_region_departement():
     at = upload(start(), hand_csv(), "a-la-main.csv")
     assert headline_with_references(at) == HAND_FRANCE
-    at.sidebar.selectbox(key=s.REGION).select("76").run()
+    at.sidebar.selectbox(key=state.REGION).select("76").run()
     assert headline_with_references(at) == HAND_OCCITANIE
     assert not at.warning[1:]  # 50 % of the learners exactly: no « à vérifier » (the first warning is the upload's)
-    at.sidebar.multiselect(key=s.DEPARTEMENTS).select("31").run()
+    at.sidebar.multiselect(key=state.DEPARTEMENTS).select("31").run()
     assert headline_with_references(at) == HAND_HAUTE_GARONNE
-    at.sidebar.selectbox(key=s.REGION).select(None).run()
+    at.sidebar.selectbox(key=state.REGION).select(None).run()
     assert headline_with_references(at) == HAND_FRANCE
 
 
@@ -172,7 +172,7 @@ def test_upload_banner_on_every_page_and_pace_says_what_it_uses():
 def test_compare_opens_on_the_published_snapshot_before_the_upload():
     at = upload(start(), hand_csv(), "a-la-main.csv")  # dated 30 June 2017
     at.switch_page("pages/compare.py").run()
-    assert at.selectbox(key="comparer_apres").value == s.UPLOAD_ID
+    assert at.selectbox(key="comparer_apres").value == state.UPLOAD_ID
     assert at.selectbox(key="comparer_avant").value == sample_id("2016-12-15")
 
 
@@ -231,7 +231,7 @@ def test_broken_upload_is_refused_in_french_and_the_snapshot_stays():
     before = headline(at)
     upload(at, b"\x89PNG\r\n\x1a\n\x00\x00binary" * 10, "photo.csv")
     assert any("Fichier refusé" in e.value and "binaires" in e.value for e in at.sidebar.error)
-    assert at.session_state[s.SNAPSHOT] == sample_id("2017-12-31")
+    assert at.session_state[state.SNAPSHOT] == sample_id("2017-12-31")
     assert headline(at) == before
 
 
@@ -244,7 +244,7 @@ def test_upload_missing_column_names_it():
 def test_messy_upload_gives_the_figures_of_its_clean_twin():
     messy = upload(start(), MESSY, MESSY.name)
     twin = upload(start(), TWIN, TWIN.name)
-    assert messy.session_state[s.SNAPSHOT] == s.UPLOAD_ID
+    assert messy.session_state[state.SNAPSHOT] == state.UPLOAD_ID
     assert headline(messy) == headline(twin) and len(headline(twin)) == 9  # six, and the three reported indicators
     assert not messy.info  # no sample banner on the user's own data
     assert any("réparée" in m.value for m in messy.sidebar.markdown)
@@ -258,19 +258,19 @@ def test_upload_with_rejected_rows_reports_them_and_stays_in_the_session():
     at.switch_page("pages/data.py").run()
     report = at.dataframe[1].value  # the rows, then the validation report
     assert report[["ligne", "colonne", "valeur"]].values.tolist() == [[3, "apprenants_femmes", "99"]]
-    assert at.date_input(key=s.UPLOAD_DATE)  # no date in the file: the user is asked
+    assert at.date_input(key=state.UPLOAD_DATE)  # no date in the file: the user is asked
     other = start()
-    assert not any(o.startswith("Fichier déposé") for o in other.sidebar.selectbox(key=s.SNAPSHOT).options)  # nobody else
+    assert not any(o.startswith("Fichier déposé") for o in other.sidebar.selectbox(key=state.SNAPSHOT).options)  # nobody else
 
 
 def test_shared_link_opens_the_same_view_as_the_sidebar():
     at = start({"region": "32", "dep": "59,62", "instantane": sample_id("2017-06-30")})
-    assert at.session_state[s.REGION] == "32"
-    assert at.session_state[s.DEPARTEMENTS] == ["59", "62"]
+    assert at.session_state[state.REGION] == "32"
+    assert at.session_state[state.DEPARTEMENTS] == ["59", "62"]
     by_hand = start()
-    by_hand.sidebar.selectbox(key=s.SNAPSHOT).select(sample_id("2017-06-30")).run()
-    by_hand.sidebar.selectbox(key=s.REGION).select("32").run()
-    by_hand.sidebar.multiselect(key=s.DEPARTEMENTS).select("59").select("62").run()
+    by_hand.sidebar.selectbox(key=state.SNAPSHOT).select(sample_id("2017-06-30")).run()
+    by_hand.sidebar.selectbox(key=state.REGION).select("32").run()
+    by_hand.sidebar.multiselect(key=state.DEPARTEMENTS).select("59").select("62").run()
     assert headline_with_references(at) == headline_with_references(by_hand)
     assert "Territoire : Nord (59), Pas-de-Calais (62)" in at.caption[0].value.replace("\\", "")
     assert at.query_params["region"] == "32" and at.query_params["dep"] == "59,62"
@@ -401,26 +401,26 @@ def test_a_viewer_can_never_publish(secrets, user, own_store):
     _unique_upload(at, "lecteur")
     # Forged session state grants nothing: a publication about to be confirmed, put in the very key the panel reads,
     # shows no confirmation, for the role is checked against the server's own records.
-    at.session_state[s.PUBLISH_PENDING] = _FORGED_PENDING
+    at.session_state[state.PUBLISH_PENDING] = _FORGED_PENDING
     at.run()
     assert not _publish_form(at)
     assert "Confirmer la publication" not in [b.label for b in at.sidebar.button]
     if not secrets:  # out of the box: the first-start password, which only the installer knows
         assert any("Demandez le mot de passe éditeur à la personne qui a installé" in c.value for c in at.sidebar.caption)
     # Even the publishing action itself, reached without the form (as a crafted request would), refuses.
-    before = len(s.store.history(s.engine()))
+    before = len(state.store.history(state.engine()))
     crafted = AppTest.from_function(_call_publish, default_timeout=90)
     for key, value in secrets.items():
         crafted.secrets[key] = value
     if user is not None:
         crafted.user = user
     data = make_csv([row(id_formation="P-force")])
-    crafted.session_state[s.UPLOADED] = read_snapshot(data, "force-2018-02-01.csv")
-    crafted.session_state[s.UPLOADED_FILE] = ("force-2018-02-01.csv", data)
-    crafted.session_state[s.PUBLISH_PENDING] = _FORGED_PENDING  # all an editor's confirmation would hold
+    crafted.session_state[state.UPLOADED] = read_snapshot(data, "force-2018-02-01.csv")
+    crafted.session_state[state.UPLOADED_FILE] = ("force-2018-02-01.csv", data)
+    crafted.session_state[state.PUBLISH_PENDING] = _FORGED_PENDING  # all an editor's confirmation would hold
     crafted.run()
-    assert crafted.session_state[s.PUBLISH_MESSAGE] == ("error", "Publication refusée : vous n'êtes pas éditeur.")
-    assert len(s.store.history(s.engine())) == before
+    assert crafted.session_state[state.PUBLISH_MESSAGE] == ("error", "Publication refusée : vous n'êtes pas éditeur.")
+    assert len(state.store.history(state.engine())) == before
 
 
 _FORGED_PENDING = {"date": date(2018, 2, 1), "label": "Forgé", "by": "Personne", "accepted": 1, "rejected": 0,
@@ -441,16 +441,16 @@ def test_an_oidc_editor_publishes_for_everyone(own_store):
     _click(at, "Vérifier avant de publier")
     _click(at, "Confirmer la publication")
     assert any("Publié pour tous" in m.value and f"par {EDITOR}" in m.value.replace("\\", "") for m in at.sidebar.success)
-    latest = s.store.history(s.engine()).iloc[0]
+    latest = state.store.history(state.engine()).iloc[0]
     assert (latest["libelle"], latest["publie_par"]) == ("Janvier 2018", EDITOR)
     other = start()  # another session sees it in its list
-    assert any("Janvier 2018" in option for option in other.sidebar.selectbox(key=s.SNAPSHOT).options)
+    assert any("Janvier 2018" in option for option in other.sidebar.selectbox(key=state.SNAPSHOT).options)
 
 
 def test_password_editor_failures_counted_then_the_right_one_works(own_store, monkeypatch):
     from gen_dash.access import hash_password
 
-    pauses, sleep = [], s.time.sleep
+    pauses, sleep = [], state.time.sleep
 
     def record(seconds):  # the pause a wrong password costs, as asked of the clock; Streamlit's own short waits go on
         if seconds >= 0.5:
@@ -458,7 +458,7 @@ def test_password_editor_failures_counted_then_the_right_one_works(own_store, mo
         else:
             sleep(seconds)
 
-    monkeypatch.setattr(s.time, "sleep", record)
+    monkeypatch.setattr(state.time, "sleep", record)
     secrets = {"GEN_DASH_MOT_DE_PASSE_HASH": hash_password("bon mot de passe éditeur")}
     at = start(secrets=secrets)
     _unique_upload(at, "mdp")
@@ -468,7 +468,7 @@ def test_password_editor_failures_counted_then_the_right_one_works(own_store, mo
         assert [e.value for e in at.sidebar.error] == [f"Mot de passe incorrect. {left} avant une suspension de "
                                                        "15 minutes."]
         assert not _publish_form(at)
-    assert (s.store.journal(s.engine())["action"] == "connexion refusée").sum() == 2  # each failure in the journal
+    assert (state.store.journal(state.engine())["action"] == "connexion refusée").sum() == 2  # each failure in the journal
     assert pauses == [1.0, 1.0]  # each held the server's other attempts back a second
     at.sidebar.text_input(key="editeur_mot_de_passe").set_value("bon mot de passe éditeur")
     at.sidebar.button(key="editeur_connexion").click().run()
@@ -477,7 +477,7 @@ def test_password_editor_failures_counted_then_the_right_one_works(own_store, mo
     at.sidebar.text_input(key="publication_libelle").set_value("Mi-janvier")
     _click(at, "Vérifier avant de publier")
     _click(at, "Confirmer la publication")
-    assert s.store.history(s.engine()).iloc[0]["publie_par"] == "Camille"
+    assert state.store.history(state.engine()).iloc[0]["publie_par"] == "Camille"
     at.switch_page("pages/data.py").run()
     assert at.get("form")  # the withdrawal form, for editors only
 
@@ -487,9 +487,9 @@ def test_five_failures_suspend_the_address_even_for_the_right_password(own_store
 
     at = start(secrets={"GEN_DASH_MOT_DE_PASSE_HASH": hash_password("bon mot de passe éditeur")})
     _unique_upload(at, "bloque")
-    eng = s.store.engine()
+    eng = state.store.engine()
     for _ in range(5):  # as five other sessions from the same address would have, on this server or another
-        s.store.record_login(eng, "adresse inconnue", False)
+        state.store.record_login(eng, "adresse inconnue", False)
     at.sidebar.text_input(key="editeur_mot_de_passe").set_value("bon mot de passe éditeur")
     at.sidebar.button(key="editeur_connexion").click().run()
     assert at.sidebar.error[0].value.startswith("Trop de mots de passe incorrects depuis votre adresse (5 en 15 minutes)")
@@ -510,26 +510,26 @@ def test_publication_needs_a_label_an_author_and_a_confirmation(own_store):
     at = _editor()
     data = make_csv([row(id_formation="C1"), row(id_formation="C2", apprenants_femmes="99"), row(id_formation="C3")])
     upload(at, data, "confirmation-2018-02-01.csv")
-    before = len(s.store.history(s.engine()))
+    before = len(state.store.history(state.engine()))
     _click(at, "Vérifier avant de publier")  # no label, no author
     assert any("indiquez le libellé, votre nom" in e.value for e in at.sidebar.error)
-    assert len(s.store.history(s.engine())) == before
+    assert len(state.store.history(state.engine())) == before
     at.sidebar.text_input(key="publication_libelle").set_value("Février 2018")
     at.sidebar.text_input(key="publication_auteur").set_value("Dominique")
     _click(at, "Vérifier avant de publier")
     summary = " ".join(m.value for m in at.sidebar.markdown)
     assert "« Février 2018 », instantané du 1er février 2018, par Dominique" in summary
     assert "2 ligne(s) acceptée(s), publiée(s)" in summary and "1 ligne(s) rejetée(s), **non publiée(s)**" in summary
-    assert len(s.store.history(s.engine())) == before  # nothing published yet
+    assert len(state.store.history(state.engine())) == before  # nothing published yet
     _click(at, "Annuler")
-    assert _publish_form(at) and len(s.store.history(s.engine())) == before
+    assert _publish_form(at) and len(state.store.history(state.engine())) == before
     _click(at, "Vérifier avant de publier")
     _click(at, "Confirmer la publication")
-    latest = s.store.history(s.engine()).iloc[0]
+    latest = state.store.history(state.engine()).iloc[0]
     assert (latest["libelle"], latest["publie_par"], latest["lignes_rejetees"]) == ("Février 2018", "Dominique", 1)
     # Published: the upload leaves the session, the published snapshot is on screen, and both places say so.
-    assert s.UPLOADED not in at.session_state and at.session_state[s.SNAPSHOT] == str(latest["id"])
-    assert not any(o.startswith("Fichier déposé") for o in at.sidebar.selectbox(key=s.SNAPSHOT).options)
+    assert state.UPLOADED not in at.session_state and at.session_state[state.SNAPSHOT] == str(latest["id"])
+    assert not any(o.startswith("Fichier déposé") for o in at.sidebar.selectbox(key=state.SNAPSHOT).options)
     assert any("Publié pour tous" in m.value for m in at.sidebar.success)
     assert any("Publié pour tous" in m.value for m in at.main.success)
     assert not any(w.value.startswith("Fichier déposé, non publié") for w in at.warning)
@@ -548,7 +548,7 @@ def test_one_snapshot_counts_per_date(own_store):
             assert "Un instantané de la même date existe déjà" in warning and "« Juin 2017, premier »" in warning
             assert "ce sera celle-ci" in warning
         _click(at, "Confirmer la publication")
-    history = s.store.history(s.engine())
+    history = state.store.history(state.engine())
     first, second = (history[history["libelle"] == f"Juin 2017, {t}"].iloc[0] for t in ("premier", "second"))
     assert not first["compte"] and first["remplace_par"] == second["id"] and second["compte"]
     assert not any(f"remplacé par le n° {second['id']}" in c.value for c in at.sidebar.caption)  # the second is on screen
@@ -610,11 +610,11 @@ def test_missing_columns_are_offered_a_mapping_and_the_file_is_read_with_it():
     at = upload(start(), OWN_NAMES, "noms-propres-2018-02-28.csv")
     assert any("Colonne(s) obligatoire(s) absente(s)" in e.value.replace("\\", "") for e in at.sidebar.error)
     for canonical, header in (("id_formation", "id_fs"), ("nom_formation", "lib_fs")):
-        at.sidebar.selectbox(key=s.MAPPING_COLUMN + canonical).select(header)
-    at.sidebar.text_input(key=s.MAPPING_VALUE + "vague").input("2")
+        at.sidebar.selectbox(key=state.MAPPING_COLUMN + canonical).select(header)
+    at.sidebar.text_input(key=state.MAPPING_VALUE + "vague").input("2")
     at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
     assert not at.exception and not at.sidebar.error, [e.value for e in at.sidebar.error]
-    assert at.session_state[s.SNAPSHOT] == s.UPLOAD_ID
+    assert at.session_state[state.SNAPSHOT] == state.UPLOAD_ID
     assert headline(at)["Apprenants"] == "30" and headline(at)["Fabriques labellisées"] == "2"
     captions = [c.value.replace("\\", "") for c in at.sidebar.caption]
     assert any("Lu avec la correspondance : id_formation ← « id_fs »" in c for c in captions), captions
@@ -626,8 +626,8 @@ def test_missing_columns_are_offered_a_mapping_and_the_file_is_read_with_it():
 def test_a_mapping_constant_of_the_wrong_type_is_said_in_french():
     at = upload(start(), OWN_NAMES, "noms-propres.csv")
     for canonical, header in (("id_formation", "id_fs"), ("nom_formation", "lib_fs")):
-        at.sidebar.selectbox(key=s.MAPPING_COLUMN + canonical).select(header)
-    at.sidebar.text_input(key=s.MAPPING_VALUE + "vague").input("deux")
+        at.sidebar.selectbox(key=state.MAPPING_COLUMN + canonical).select(header)
+    at.sidebar.text_input(key=state.MAPPING_VALUE + "vague").input("deux")
     at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
     assert any("« deux » n'est pas un nombre entier" in e.value for e in at.sidebar.error)
 
@@ -661,7 +661,7 @@ def test_a_store_out_of_reach_is_said_and_the_samples_still_shown(monkeypatch):
     assert not at.exception
     assert at.sidebar.error[0].value.startswith("Historique partagé indisponible : Le serveur de base de données ne "
                                                 "répond pas (connexion refusée).")
-    assert "Exemple" in at.sidebar.selectbox(key=s.SNAPSHOT).format_func(at.sidebar.selectbox(key=s.SNAPSHOT).value)
+    assert "Exemple" in at.sidebar.selectbox(key=state.SNAPSHOT).format_func(at.sidebar.selectbox(key=state.SNAPSHOT).value)
     upload(at, make_csv([row(id_formation="HORS-LIGNE")]), "hors-ligne-2018-01-15.csv")
     assert not at.exception
     assert "Publication impossible tant que l'historique partagé est indisponible." in [c.value for c in at.sidebar.caption]
@@ -700,7 +700,7 @@ def test_any_header_set_renders_every_page_and_both_exports(extras, values):
         at.switch_page(page).run()
         assert not at.exception, (page, header, at.exception)
     rows = read_snapshot(data, "entetes.csv").rows
-    territory = Territory.of("11", (), s.departements_table())
+    territory = Territory.of("11", (), state.departements_table())
     readable = tables.readable_rows(territory.apply(rows))  # an extra column may be a coordinate (« X ») and reject rows
     assert len(pd.read_csv(io.BytesIO(export.to_csv_bytes(readable)), sep=";", encoding="utf-8-sig")) == len(readable)
     figures = tables.figures_export(territory.apply(metrics.figures_by_territory(rows), "code"))
@@ -738,16 +738,16 @@ def test_text_from_a_file_or_the_store_puts_no_markup_on_the_page(own_store):
 
 def test_an_upload_beyond_the_memory_budget_is_refused_in_french(monkeypatch):
     monkeypatch.setenv("GEN_DASH_MEMOIRE_MAX_MO", "1")
-    s.held_uploads.clear()  # the budget is read when the server first needs it
+    state.held_uploads.clear()  # the budget is read when the server first needs it
     try:
         at = start()
-        at.file_uploader(key=s.UPLOADER).upload("gros-2018-01-15.csv", make_csv([row(id_formation=f"M{i}")
+        at.file_uploader(key=state.UPLOADER).upload("gros-2018-01-15.csv", make_csv([row(id_formation=f"M{i}")
                                                                                   for i in range(6000)]))
         at.run()
         assert not at.exception
         refused = [e.value for e in at.sidebar.error]
         assert refused and refused[0].replace("\\", "").startswith("Fichier refusé : Le serveur garde déjà 0 Mo de "
                                                                    "fichiers déposés par les sessions ouvertes")
-        assert at.session_state[s.SNAPSHOT] != s.UPLOAD_ID  # the published snapshot stays on screen
+        assert at.session_state[state.SNAPSHOT] != state.UPLOAD_ID  # the published snapshot stays on screen
     finally:
-        s.held_uploads.clear()
+        state.held_uploads.clear()
