@@ -252,6 +252,7 @@ def _sidebar(listed: list[state.Entry]) -> state.View:
 
 page = st.navigation(PAGES + ALIASES, position="top")
 state.map_assets_dir()
+state.start_reading_process()
 state.first_start_password()
 listed = state.entries()
 _read_url(listed)

@@ -217,6 +217,13 @@ def mapping_choices(missing: list[str]) -> Mapping:
 
 
 @st.cache_resource(show_spinner=False)
+def start_reading_process() -> None:
+    """The process uploads are read in, started when the server first runs the app (its warm-up), not at the first
+    upload."""
+    upload.start()
+
+
+@st.cache_resource(show_spinner=False)
 def map_assets_dir() -> Path:
     """Leaflet and its plugin, copied once into ``static/vendor`` so the map needs no CDN."""
     return assets.install_assets(STATIC_DIR)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import threading
@@ -32,6 +33,14 @@ if _METHOD == "forkserver":
 _SLOTS = threading.BoundedSemaphore(os.cpu_count() or 1)
 _POLL_SECONDS = 0.02
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def start() -> None:
+    """Start the forkserver now (it loads the reader and its tables, a second or two), in the background, so that the
+    first upload does not wait for it."""
+    if _METHOD == "forkserver":
+        threading.Thread(target=multiprocessing.forkserver.ensure_running, name="gen-dash-forkserver",
+                         daemon=True).start()
 
 
 def read_upload(data: bytes, name: str | None, mapping: Mapping | None = None, limits: Limits | None = None) -> Snapshot:
