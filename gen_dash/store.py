@@ -286,9 +286,12 @@ def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date
     label = (label or "").strip() or f"Instantané du {when.strftime('%d/%m/%Y')}"
     report = snapshot.report
     extras = [c for c in snapshot.rows.columns if c not in _ROW_COLUMNS and c != "geometry"]
-    now = datetime.now(UTC)
     try:
         with _writing(eng) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already lets one writer in at a time
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(20160923)"))
+            # Taken once the publication holds the store: numbers and times of publication follow the same order.
+            now = datetime.now(UTC)
             snapshot_id = conn.execute(snapshots.insert().values(
                 sha256=digest, date_instantane=when, libelle=label, nom_fichier=name or "instantane.csv", fichier=data,
                 publie_par=by, publie_le=now, exemple=sample, lignes=report.lignes,
