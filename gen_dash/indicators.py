@@ -42,6 +42,8 @@ INDICATORS = (
               kind="rate", zero="aucun"),
     Indicator("part_femmes", "Part de femmes", "Part de femmes", "%", "share", "part", target="part_femmes"),
     Indicator("part_neet", "Part de jeunes NEET", "Part de jeunes NEET", "%", "share", "part", target="part_neet"),
+    Indicator("part_boursiers", "Part de boursiers (aide financière aux apprenants)", "Part de boursiers", "%", "share",
+              "part", source="apprenants_boursiers"),
     Indicator("part_qpv", "Part d'apprenants des quartiers prioritaires", "Part QPV", "%", "share", "part",
               target="part_qpv", source="apprenants_qpv"),
     Indicator("part_sorties_positives", "Part de sorties positives (emploi ou formation à six mois)",

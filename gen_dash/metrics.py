@@ -80,16 +80,22 @@ def _group_counts(rows: pd.DataFrame, key: str) -> dict:
             for k, row in grouped.sort_index().iterrows()}
 
 
-def _add_shares(table: pd.DataFrame) -> None:
-    """``part_femmes`` and ``part_neet`` from the summed counts (none where there is no learner)."""
+def _given(rows: pd.DataFrame) -> set[str]:
+    """The counts the rows give (a column with at least one value)."""
+    return {c for c in COUNTS if c in rows and rows[c].notna().any()}
+
+
+def _add_shares(table: pd.DataFrame, given: set[str]) -> None:
+    """``part_femmes`` and ``part_neet`` from the summed counts (none where there is no learner), and the shares of
+    the reported counts in *given* (the columns the snapshot gives)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         for share_name, count in (("part_femmes", "apprenants_femmes"), ("part_neet", "apprenants_neet")):
             learners = table["apprenants"].astype("float64")  # NaN, not NA, for a list snapshot's unknown counts
             table[share_name] = (table[count].astype("float64") / learners).where(learners > 0)
-    for share_name, count in (("part_qpv", "apprenants_qpv"), ("part_sorties_positives", "sorties_positives")):
-        if count in table:
-            table[share_name] = (table[count].astype("float64") / table["apprenants"].astype("float64")).where(
-                table["apprenants"].astype("float64") > 0)
+    for indicator in REPORTED:  # a share of learners the snapshot reports: none where it does not give the count
+        if indicator.source in COUNTS and indicator.source in given:
+            table[indicator.key] = (table[indicator.source].astype("float64") / table["apprenants"].astype("float64")
+                                    ).where(table["apprenants"].astype("float64") > 0)
 
 
 def waves_of(rows: pd.DataFrame) -> dict[int, dict]:
@@ -137,7 +143,7 @@ def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.D
     out["subvention_eur"] = out["subvention_eur"].fillna(0).astype("float64")
     if not gives(rows["subvention_eur"]):
         out["subvention_eur"] = np.nan
-    _add_shares(out)
+    _add_shares(out, _given(rows))
     out["apprenants_pour_100k"] = (out["apprenants"].astype("float64") / out["population"] * 1e5).where(
         out["population"] > 0).round(1)
     out = out.rename(columns={key: "code", f"nom_{level}": "nom"})
@@ -237,7 +243,7 @@ def fabriques_of(rows: pd.DataFrame) -> pd.DataFrame:
     if is_list_only(rows):
         for column in COUNTS:
             out[column] = pd.array([pd.NA] * len(out), dtype="Int64")
-    _add_shares(out)
+    _add_shares(out, _given(rows))
     return out
 
 

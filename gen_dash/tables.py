@@ -61,10 +61,12 @@ def french(frame: pd.DataFrame, natures: dict[str, str], missing: str = "–") -
 
 
 def as_points(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Shares (0.274) as percentage points to one decimal (27.4), for sortable tables shown in the reader's locale."""
+    """Shares (0.274) as percentage points to one decimal (27.4), for sortable tables shown in the reader's locale;
+    a share the frame does not have is left out."""
     out = frame.copy()
     for column in columns:
-        out[column] = (out[column] * 100).round(1)
+        if column in out:
+            out[column] = (out[column] * 100).round(1)
     return out
 
 
@@ -88,6 +90,7 @@ def french_by_row(frame: pd.DataFrame, columns: list[str], nature: str = "nature
 
 
 RANK_COLUMNS = ["rang", "rang_region", "choisi"]
+_SHARES = ["part_femmes", "part_neet", "part_boursiers"]  # shown in points in the tables
 
 
 def _titles(*keys: str) -> dict[str, str]:
@@ -97,7 +100,8 @@ def _titles(*keys: str) -> dict[str, str]:
 FIGURE_HEADERS = {
     "code": "Code", "nom": "Nom", "nom_region": "Région", **_titles("fabriques", "formations", "apprenants"),
     "apprenants_femmes": "Apprenantes", "apprenants_neet": "Jeunes NEET", "apprenants_boursiers": "Boursiers",
-    **_titles("part_femmes", "part_neet", "apprenants_pour_100k", "subvention_eur"), "population": "Population",
+    **_titles("part_femmes", "part_neet", "part_boursiers", "apprenants_pour_100k", "subvention_eur"),
+    "population": "Population",
 }
 
 
@@ -109,7 +113,7 @@ def ranking(figures: pd.DataFrame, territory: Territory, level: str, by: str = "
     otherwise the départements of the territory's région, with their national rank and their rank in the région
     (``rang_region``), the chosen départements (or the whole région) marked. ``choisi`` is ``True`` on the marked rows.
     """
-    out = as_points(figures, ["part_femmes", "part_neet"])
+    out = as_points(figures, _SHARES)
     out["rang"] = out[by].rank(ascending=False, method="min").astype("int64")
     if level == "region":
         out["choisi"] = out["code"] == territory.region
@@ -125,7 +129,7 @@ def figures_export(figures: pd.DataFrame, level: str = "departement") -> pd.Data
     """Figures by territory as the exports give them: French headers as on screen, shares in points rounded to one
     decimal, subsidies to the euro."""
     columns = [c for c in FIGURE_HEADERS if c in figures and not (level == "region" and c == "nom_region")]
-    out = as_points(figures[columns], ["part_femmes", "part_neet"])
+    out = as_points(figures[columns], _SHARES)
     out["subvention_eur"] = out["subvention_eur"].round(0).astype("Int64")
     name = "Département" if level == "departement" else "Région"
     return out.rename(columns={**FIGURE_HEADERS, "nom": name})

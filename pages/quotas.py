@@ -27,12 +27,13 @@ for key, label in LABELS.items():
             state.show_chart(charts.gauge(local.loc[key, "part"], local.loc[key, "quota"], f"{label}, {view.territory.label}",
                                       reference=national.loc[key, "part"]), key=f"jauge_{key}_territoire")
 
-if "part_qpv" in metrics.reported(view.national):  # beside the two quotas, without a target unless targets.toml has one
-    st.subheader(f"{BY_KEY['part_qpv'].label} (QPV)")
+# Beside the two quotas, the shares the snapshot reports (without a target unless targets.toml has one).
+for key in [k for k in ("part_boursiers", "part_qpv") if k in metrics.reported(view.national)]:
+    st.subheader(BY_KEY[key].label)
     boxes = st.columns(1 if view.territory.national else 2)
-    target = view.targets.part_qpv
+    target = getattr(view.targets, BY_KEY[key].target) if BY_KEY[key].target else None
     for box, label, rows in zip(boxes, ["France entière", view.territory.label], [view.national, view.rows], strict=False):
-        value = metrics.reported_share(rows, "part_qpv")
+        value = metrics.reported_share(rows, key)
         box.metric(label, fmt.percent(value) if value is not None else state.NOT_GIVEN, border=True,
                    delta=fmt.quota_gap(value, target) if target else "sans objectif fixé", delta_color="off", delta_arrow="off")
 

@@ -34,7 +34,8 @@ st.caption(f"Rang selon le nombre {ranked_by}{where}. Cliquez sur un en-tête de
 st.dataframe(
     ranking, hide_index=True, width="stretch",
     column_order=["choisi", "rang", "rang_region", "code", "nom", "fabriques", "formations", "apprenants",
-                  "apprenants_pour_100k", "part_femmes", "part_neet", "apprenants_boursiers", "subvention_eur", "population"],
+                  "apprenants_pour_100k", "part_femmes", "part_neet", "apprenants_boursiers", "part_boursiers", "subvention_eur",
+                  "population"],
     column_config={
         "choisi": st.column_config.CheckboxColumn("Choisi", help="Le territoire choisi dans la barre latérale"),
         "rang": st.column_config.NumberColumn("Rang national", format="%d"),

@@ -245,7 +245,7 @@ def test_messy_upload_gives_the_figures_of_its_clean_twin():
     messy = upload(start(), MESSY, MESSY.name)
     twin = upload(start(), TWIN, TWIN.name)
     assert messy.session_state[state.SNAPSHOT] == state.UPLOAD_ID
-    assert headline(messy) == headline(twin) and len(headline(twin)) == 9  # six, and the three reported indicators
+    assert headline(messy) == headline(twin) and len(headline(twin)) == 10  # six, and the four reported indicators
     assert not messy.info  # no sample banner on the user's own data
     assert any("réparée" in m.value for m in messy.sidebar.markdown)
 

@@ -165,15 +165,16 @@ def test_summary_gives_the_reported_indicators_when_the_file_has_them(tmp_path):
     from tests.conftest import make_csv, row
 
     path = tmp_path / "indicateurs.csv"
-    path.write_bytes(make_csv([row(apprenants_qpv="4", sorties_positives="15", gratuite="oui"),
+    path.write_bytes(make_csv([row(apprenants_qpv="4", sorties_positives="15", gratuite="oui", apprenants_boursiers="6"),
                                row(id_formation="F2", apprenants="10", apprenants_femmes="5", apprenants_neet="5",
-                                   apprenants_qpv="1", sorties_positives="5", gratuite="non")]))
+                                   apprenants_qpv="1", sorties_positives="5", gratuite="non", apprenants_boursiers="3")]))
     out = json.loads(run("summary", str(path), "--json").stdout)
     assert (out["apprenants_qpv"], out["sorties_positives"]) == (5, 20)
     assert out["part_qpv"] == pytest.approx(5 / 30) and out["part_sorties_positives"] == pytest.approx(20 / 30)
-    assert out["part_gratuites"] == 0.5
+    assert out["part_gratuites"] == 0.5 and out["part_boursiers"] == pytest.approx(9 / 30)
     path.write_bytes(make_csv([row()]))
-    assert not {"apprenants_qpv", "part_qpv", "part_gratuites"} & set(json.loads(run("summary", str(path), "--json").stdout))
+    given = set(json.loads(run("summary", str(path), "--json").stdout))
+    assert not {"apprenants_qpv", "part_qpv", "part_gratuites", "part_boursiers"} & given
 
 
 # --------------------------------------------------------------------------- hostile command lines
@@ -220,9 +221,10 @@ def test_help_is_french():
     assert "afficher cette aide et quitter" in result.stdout and "show this help" not in result.stdout
 
 
-def test_writing_where_no_folder_is_exits_2(good):
-    assert run("publish", str(good), "--json").returncode in (0, 3)  # published now or by an earlier test
-    result = run("export", "1", "--output", "/nonexistent/dossier/x.csv", "--json")
+def test_writing_where_no_folder_is_exits_2(good, tmp_path):
+    own = {"GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'propre.sqlite3'}"}  # never the session's shared store
+    assert run("publish", str(good), "--json", env=own).returncode == 0
+    result = run("export", "1", "--output", "/nonexistent/dossier/x.csv", "--json", env=own)
     assert result.returncode == 2
     assert _error(result) == "Impossible d'écrire /nonexistent/dossier/x.csv : fichier ou dossier introuvable."
 
@@ -258,8 +260,9 @@ def test_a_read_only_store_reads_but_refuses_to_write(tmp_path, good):
 def test_export_gives_back_the_file_as_published(tmp_path):
     sent = tmp_path / "envoye-2016-02-01.csv"
     sent.write_bytes(make_csv([row(id_formation="TEL-QUEL")], sep=";", encoding="cp1252"))
-    published = json.loads(run("publish", str(sent), "--json", "--label", "Tel quel").stdout)
+    own = {"GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'propre.sqlite3'}"}  # never the session's shared store
+    published = json.loads(run("publish", str(sent), "--json", "--label", "Tel quel", env=own).stdout)
     target = tmp_path / "retour.csv"
-    result = run("export", str(published["id"]), "--format", "fichier", "--output", str(target), "--json")
+    result = run("export", str(published["id"]), "--format", "fichier", "--output", str(target), "--json", env=own)
     assert result.returncode == 0 and json.loads(result.stdout)["octets"] == len(sent.read_bytes())
     assert target.read_bytes() == sent.read_bytes()

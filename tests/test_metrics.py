@@ -255,3 +255,20 @@ def test_a_qpv_target_in_the_targets_file_gives_the_gap_in_points(tmp_path):
     assert targets.part_qpv == 0.17
     table = metrics.headline_figures(_reported_hand(), targets)
     assert table.loc["part_qpv", "repere"] == "0,9\u00a0point au-dessus du quota de 17\u00a0%"
+
+
+def test_share_of_boursiers_by_hand():
+    # Montreuil (93): 20 and 10 learners, 5 and 3 of them receiving the aid; Toulouse (31): 10 learners, 1.
+    rows = read_snapshot(make_csv([row(apprenants_boursiers="5"), row(id_formation="F2", apprenants="10",
+                                                                      apprenants_femmes="2", apprenants_neet="4",
+                                                                      apprenants_boursiers="3"),
+                                   row(id_formation="F3", code_commune="31555", apprenants="10", apprenants_femmes="2",
+                                       apprenants_neet="4", apprenants_boursiers="1")])).rows
+    figures = metrics.figures_by_territory(rows).set_index("code")
+    assert figures.loc["93", "part_boursiers"] == pytest.approx(8 / 30)
+    assert figures.loc["31", "part_boursiers"] == pytest.approx(1 / 10)
+    assert pd.isna(figures.loc["29", "part_boursiers"])  # no learner in Finistère: no share, not 0
+    assert metrics.reported_share(rows, "part_boursiers") == pytest.approx(9 / 40)
+    without = read_snapshot(make_csv([row()])).rows
+    assert "part_boursiers" not in metrics.figures_by_territory(without)  # a file without the column says nothing
+    assert "part_boursiers" not in metrics.reported(without)
