@@ -151,11 +151,7 @@ def _fallback_url() -> str:
 
 def store_url() -> str:
     """The store's URL; when it cannot be reached, a temporary store of the bundled samples (see :func:`store_problem`)."""
-    try:
-        url = store.database_url()
-    except store.StoreUnavailable:
-        return _fallback_url()
-    return _fallback_url() if _store_problem(url) else url
+    return _fallback_url() if store_problem() else store.database_url()
 
 
 def store_problem() -> str | None:
@@ -421,8 +417,7 @@ def become_editor() -> None:
             editor_sessions().grant(session_id() or "?")
             st.session_state[PASSWORD_MESSAGE] = None
         else:
-            st.session_state[PASSWORD_MESSAGE] = access.failure_message(
-                store.login_failures(engine(), address, since)[0], policy)
+            st.session_state[PASSWORD_MESSAGE] = access.failure_message([*mine, datetime.now(UTC)], policy)
             time.sleep(policy.pause)  # holding the lock: at most one wrong password per pause on this server
 
 

@@ -14,17 +14,15 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-import pandas as pd
-
 from gen_dash.snapshot import Snapshot, SnapshotError
 
 
 def size_of(snapshot: Snapshot) -> int:
     """Bytes a snapshot takes in memory (its rows, geometry included, and its report), as pandas counts them."""
     rows = snapshot.rows
-    frame = pd.DataFrame(rows.drop(columns=rows.geometry.name)) if hasattr(rows, "geometry") else rows
-    geometry = 120 * len(rows)  # a shapely point: the object and its coordinates
-    return int(frame.memory_usage(deep=True).sum()) + geometry + int(snapshot.report.problemes.memory_usage(deep=True).sum())
+    geometry = 120 * len(rows)  # a shapely point, the object and its coordinates (pandas counts only the pointer)
+    return (int(rows.memory_usage(deep=True).sum()) + geometry  # no copy of the rows: this runs on every upload
+            + int(snapshot.report.problemes.memory_usage(deep=True).sum()))
 
 
 class SharedSnapshots:

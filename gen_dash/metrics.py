@@ -26,7 +26,7 @@ COUNTS = ("apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_bour
 def reported(rows: pd.DataFrame) -> list[str]:
     """The keys of the reported indicators (:data:`gen_dash.indicators.REPORTED`) the rows give (a column with at
     least one value)."""
-    return [i.key for i in REPORTED if i.source in rows and rows[i.source].notna().any()]
+    return [i.key for i in REPORTED if _has_values(rows, i.source)]
 
 
 def reported_share(rows: pd.DataFrame, key: str) -> float | None:
@@ -82,7 +82,12 @@ def _group_counts(rows: pd.DataFrame, key: str) -> dict:
 
 def _given(rows: pd.DataFrame) -> set[str]:
     """The counts the rows give (a column with at least one value)."""
-    return {c for c in COUNTS if c in rows and rows[c].notna().any()}
+    return {c for c in COUNTS if _has_values(rows, c)}
+
+
+def _has_values(rows: pd.DataFrame, column: str) -> bool:
+    """Whether *rows* have *column* with at least one value."""
+    return column in rows and bool(rows[column].notna().any())
 
 
 def _add_shares(table: pd.DataFrame, given: set[str]) -> None:

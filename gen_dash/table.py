@@ -74,7 +74,8 @@ def read_table(data: bytes, limits: Limits) -> Table:
     notices: list[tuple[int, str]] = []
     if data.startswith(b"PK\x03\x04"):
         table, lines = _read_xlsx(data, limits)
-        controls = True  # a classeur's cells can hold escaped control characters (_x0000_)
+        controls = False  # XML 1.0 cannot hold them: a classeur with one is refused by its parser, and openpyxl
+        # keeps an escaped « _x0001_ » as the text it is
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SnapshotError("Ce fichier est un classeur Excel ancien (.xls) ou un document Office : "
                             "enregistrez-le au format .xlsx ou CSV puis déposez-le à nouveau.")

@@ -105,17 +105,19 @@ def _wait(child, receiver, limits: Limits) -> tuple:
 
 
 def _resident_bytes(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * _PAGE
-    except (OSError, IndexError, ValueError):
-        return 0  # no /proc (not Linux) or the child just ended: the address-space limit still holds
+    # No /proc (not Linux) or the child just ended: 0, and the address-space limit still holds.
+    return _statm(f"/proc/{pid}/statm", 1)
 
 
 def _address_space() -> int:
+    return _statm("/proc/self/statm", 0)
+
+
+def _statm(path: str, field: int) -> int:
+    """Bytes in *field* of a process's ``statm`` (0: its address space, 1: its resident memory); 0 if unreadable."""
     try:
-        with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[0]) * _PAGE
+        with open(path, "rb") as statm:
+            return int(statm.read().split()[field]) * _PAGE
     except (OSError, IndexError, ValueError):
         return 0
 
