@@ -12,6 +12,7 @@ DATA_DIR = ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
 SAMPLE_DIR = DATA_DIR / "sample"
 TARGETS_FILE = DATA_DIR / "targets.toml"
+METIERS_FILE = DATA_DIR / "metiers.csv"
 SCHEMA_FILE = DATA_DIR / "schema" / "snapshot.schema.json"
 # Threads that run Arrow kernels (which release the GIL) side by side; a few keep two to eight cores busy.
 ARROW_THREADS = min(8, os.cpu_count() or 1)

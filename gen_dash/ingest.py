@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gen_dash import config, geo
+from gen_dash import config, geo, metiers
 from gen_dash.cells import Cells, factorize, parse_dates, parse_numbers
 from gen_dash.config import Limits
 from gen_dash.place import LOCATION_COLUMNS, locate
@@ -85,7 +85,7 @@ def read_snapshot(
     Snapshot
         ``rows``: accepted rows as a GeoDataFrame of points (EPSG:4326), canonical
         columns first, then the file's other columns, ``ligne`` (line in the file),
-        ``code_region``, ``cle_fabrique`` and ``localisation``.
+        ``code_region``, ``cle_fabrique``, ``localisation`` and ``famille_metier`` (:func:`gen_dash.metiers.family`).
 
     Raises
     ------
@@ -266,6 +266,7 @@ class _Reader(Cells):
         out.update((header, values.replace("", None)) for header, values in self.extras.items())
         out["ligne"] = self.lines
         out["cle_fabrique"] = self._fabrique_keys(out)
+        out["famille_metier"] = metiers.family(out["metier"])
 
         problems = (pd.concat(self.problems, ignore_index=True) if self.problems
                     else pd.DataFrame(columns=PROBLEM_COLUMNS))

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gen_dash import geo
+from gen_dash import geo, metiers
 from gen_dash.config import SAMPLE_DIR
 
 SEED = 20160922  # the Conseil des ministres' date
@@ -40,12 +40,35 @@ _LEARNERS = {
     date(2017, 12, 31): (6880, 2870),
 }
 _WAVE2_LABELS = (date(2016, 11, 24), date(2017, 4, 12))
-_METIERS = {  # job family: (weight, share of women)
+_METIERS = {  # métier: (weight, share of women); its family comes from data/metiers.csv
     "Développeur web": (6, 0.24), "Développeur d'applications mobiles": (2, 0.22), "Intégrateur web": (2, 0.32),
     "Technicien réseau": (2, 0.10), "Technicien support informatique": (2, 0.14), "Technicien fibre optique": (1, 0.06),
     "Médiateur numérique": (3, 0.52), "Référent numérique": (2, 0.44), "Chargé de communication numérique": (1, 0.58),
     "Administrateur systèmes": (1, 0.11), "Analyste de données": (1, 0.33), "Concepteur de jeux vidéo": (1, 0.18),
+    "Analyste en cybersécurité": (1, 0.16), "Designer web (UX/UI)": (1, 0.47),
 }
+# Each région's mix: a family's weight there, relative to the nation (1 when not said).
+_REGION_MIX = {
+    "11": {"Données (data)": 3.0, "Cybersécurité": 2.0, "Développement web et mobile": 1.3},
+    "53": {"Cybersécurité": 5.0, "Réseaux, systèmes et support": 1.5},
+    "76": {"Design et communication numérique": 2.0, "Médiation numérique": 1.5},
+    "84": {"Données (data)": 1.8, "Design et communication numérique": 1.8},
+    "32": {"Médiation numérique": 2.0, "Design et communication numérique": 1.5, "Données (data)": 0.5},
+    "75": {"Réseaux, systèmes et support": 2.0, "Médiation numérique": 1.5},
+    "44": {"Réseaux, systèmes et support": 1.6, "Cybersécurité": 1.5},
+    "28": {"Référent numérique": 2.5, "Cybersécurité": 0.0},
+    "24": {"Référent numérique": 1.8, "Réseaux, systèmes et support": 1.5, "Données (data)": 0.0},
+    "27": {"Référent numérique": 2.0, "Médiation numérique": 1.5, "Cybersécurité": 0.0},
+    "52": {"Développement web et mobile": 1.5, "Données (data)": 1.5},
+    "93": {"Cybersécurité": 1.5, "Design et communication numérique": 1.5},
+    "94": {"Médiation numérique": 2.5, "Données (data)": 0.0, "Cybersécurité": 0.0},
+    **dict.fromkeys(("01", "02", "03", "04", "06"), {"Médiation numérique": 2.5, "Référent numérique": 2.0,
+                                                     "Données (data)": 0.0, "Cybersécurité": 0.0}),
+}
+# How some exports write a métier (the messy sample uses them; they read back as the same family).
+_SPELLINGS = {"Développeur web": ("Dév. web", "DEVELOPPEUR WEB", "Développeur Web/Web mobile"),
+              "Technicien réseau": ("Technicien(ne) réseau", "technicien  reseau"),
+              "Médiateur numérique": ("Médiateur(trice) numérique",)}
 _NAMES = ("Fabrique numérique de {c}", "Atelier du code – {c}", "Campus numérique {c}", "École du web de {c}",
           "Les Codeurs de {c}", "Numérique solidaire {c}", "Lab'inclusion {c}", "La Passerelle numérique – {c}",
           "Pôle numérique {c}", "Web School {c}")
@@ -94,11 +117,13 @@ def synthetic_snapshot(n_formations: int, seed: int = SEED) -> pd.DataFrame:
 
 def spreadsheet_export(snapshot: pd.DataFrame, seed: int = SEED) -> bytes:
     """*snapshot* as a French spreadsheet exports it: French headers, ``;``, Windows-1252,
-    lost leading zeros, decimal commas, ``20`` for Corsica, a pair of swapped coordinates,
+    métiers spelt several ways, lost leading zeros, decimal commas, ``20`` for Corsica, a pair of swapped coordinates,
     trailing separators and a blank line. Reading it gives the same figures as *snapshot*.
     """
     rng = np.random.default_rng(seed)
     df = snapshot.drop(columns=["id_fabrique"]).copy()
+    respelled = df["metier"].isin(list(_SPELLINGS)) & (rng.random(len(df)) < 0.4)
+    df.loc[respelled, "metier"] = [rng.choice(_SPELLINGS[m]) for m in df.loc[respelled, "metier"]]
     if "gratuite" in df:  # as people type it
         df["gratuite"] = df["gratuite"].map({"oui": "Oui", "non": "NON"})
     for column in ("code_commune", "code_postal", "code_departement"):
@@ -245,9 +270,7 @@ def _formations(rng: np.random.Generator, fabriques: pd.DataFrame, n: int, wave:
     """*n* formations: one per fabrique first, the rest to fabriques drawn at random."""
     order = np.concatenate([np.arange(len(fabriques)), rng.integers(0, len(fabriques), max(0, n - len(fabriques)))])[:n]
     df = fabriques.iloc[order].reset_index(drop=True)
-    metiers = list(_METIERS)
-    weights = np.array([_METIERS[m][0] for m in metiers], dtype=float)
-    df["metier"] = rng.choice(metiers, size=n, p=weights / weights.sum())
+    df["metier"] = _draw_metiers(rng, df["code_departement"])
     df["nom_formation"] = df["metier"] + " – " + df["commune"]
     df["vague"] = wave
     # Formations of one fabrique share a label date when the wave has several.
@@ -258,6 +281,22 @@ def _formations(rng: np.random.Generator, fabriques: pd.DataFrame, n: int, wave:
     df["_p_neet"] = np.clip(rng.normal(0.53, 0.12, n), 0.1, 0.95)
     df["subvention_eur"] = np.round(rng.uniform(18_000, 44_000, n) / 50) * 50 + rng.choice([0, 0, 0, 0.5], n)
     return df
+
+
+def _draw_metiers(rng: np.random.Generator, departements: pd.Series) -> np.ndarray:
+    """A métier for each formation, by its région's mix (as many draws as one ``rng.choice`` of the same size)."""
+    names = list(_METIERS)
+    family = metiers.family(pd.Series(names)).tolist()
+    regions = departements.map(geo.load_departements().set_index("code_departement")["code_region"])
+    base = np.array([_METIERS[m][0] for m in names], dtype=float)
+    drawn = rng.random(len(departements))
+    out = np.empty(len(departements), dtype=object)
+    for region, members in regions.groupby(regions, sort=True).groups.items():
+        mix = _REGION_MIX.get(region, {})
+        cdf = np.cumsum(base * np.array([mix.get(f, 1.0) for f in family]))
+        at = departements.index.get_indexer(members)
+        out[at] = np.array(names, dtype=object)[np.searchsorted(cdf / cdf[-1], drawn[at], side="right")]
+    return out
 
 
 def _snapshot_at(rng: np.random.Generator, formations: pd.DataFrame, when: date) -> pd.DataFrame:

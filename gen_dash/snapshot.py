@@ -15,7 +15,9 @@ import pandas as pd
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
 PROBLEM_COLUMNS = ["gravite", "ligne", "colonne", "valeur", "message"]
-DERIVED_COLUMNS = ["ligne", "code_region", "cle_fabrique", "localisation"]  # the columns the reading adds, in order
+DERIVED_COLUMNS = ["ligne", "code_region", "cle_fabrique", "localisation", "famille_metier"]  # the reading adds them, in order
+# Derived from the data tables at every reading, never stored: a change of the rules applies to every snapshot.
+RECOMPUTED = ("famille_metier",)
 
 
 class SnapshotError(ValueError):

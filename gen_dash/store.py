@@ -23,15 +23,15 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from gen_dash import config, geo
+from gen_dash import config, geo, metiers
 from gen_dash.ingest import read_snapshot
 from gen_dash.schema import COLUMNS
-from gen_dash.snapshot import DERIVED_COLUMNS, PROBLEM_COLUMNS, Mapping, Report, Snapshot
+from gen_dash.snapshot import DERIVED_COLUMNS, PROBLEM_COLUMNS, RECOMPUTED, Mapping, Report, Snapshot
 
 SCHEMA_VERSION = 4
 SAMPLE_PUBLISHER = "gen-dash (exemples fournis)"
 _TYPES = {"string": sa.Text, "integer": sa.Integer, "number": sa.Float, "date": sa.Date}
-_DERIVED = [name for name in DERIVED_COLUMNS if name != "ligne"]  # text; "ligne" is part of the key
+_DERIVED = [name for name in DERIVED_COLUMNS if name not in ("ligne", *RECOMPUTED)]  # text; "ligne" is part of the key
 
 metadata = sa.MetaData()
 schema_version = sa.Table("gen_dash_schema", metadata, sa.Column("version", sa.Integer, nullable=False))
@@ -285,7 +285,7 @@ def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date
                          "du fichier. Indiquez-la.")
     label = (label or "").strip() or f"Instantané du {when.strftime('%d/%m/%Y')}"
     report = snapshot.report
-    extras = [c for c in snapshot.rows.columns if c not in _ROW_COLUMNS and c != "geometry"]
+    extras = [c for c in snapshot.rows.columns if c not in (*_ROW_COLUMNS, *RECOMPUTED, "geometry")]
     try:
         with _writing(eng) as conn, conn.begin():
             if conn.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already lets one writer in at a time
@@ -310,7 +310,7 @@ def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date
     return Published(snapshot_id, when, label, report.lignes_acceptees, report.lignes_rejetees, digest)
 
 
-_ROW_COLUMNS = [c.name for c in COLUMNS] + DERIVED_COLUMNS
+_ROW_COLUMNS = [c.name for c in COLUMNS] + [name for name in DERIVED_COLUMNS if name not in RECOMPUTED]
 
 
 def _insert_rows(conn: Connection, snapshot_id: int, rows: pd.DataFrame, extras: list[str]) -> None:
@@ -531,6 +531,7 @@ def _restore(table: pd.DataFrame, extras: list[str]) -> gpd.GeoDataFrame:
     out["ligne"] = table["ligne"].astype("int64")
     for name in _DERIVED:
         out[name] = table[name].astype("str").where(table[name].notna(), None)
+    out["famille_metier"] = metiers.family(out["metier"])
     geometry = gpd.points_from_xy(out["longitude"], out["latitude"], crs=geo.CRS)
     return gpd.GeoDataFrame(out, geometry=geometry, crs=geo.CRS)
 
