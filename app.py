@@ -33,6 +33,9 @@ PAGES = [
             help="Parts de femmes et de jeunes NEET face aux quotas de 30 % et 50 %, par département et par fabrique."),
     st.Page("pages/territories.py", title="Territoires", icon=":material/leaderboard:", url_path="classement-des-territoires",
             help="Classement des régions et départements, territoire choisi face à la France, exports CSV et Excel."),
+    st.Page("pages/metiers.py", title="Métiers", icon=":material/work:", url_path="familles-de-metiers",
+            help="Formations, fabriques et apprenants par famille de métiers, parts de femmes et de jeunes NEET, où chaque "
+                 "métier est formé et où il manque."),
     st.Page("pages/coverage.py", title="Couverture", icon=":material/radar:", url_path="couverture-territoriale",
             help="Population à moins de R km d'une fabrique, zones blanches, et où ouvrir les prochaines fabriques."),
     st.Page("pages/data.py", title="Données", icon=":material/table_view:", url_path="donnees-et-methode",

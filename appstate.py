@@ -94,6 +94,11 @@ class View:
         return self.snapshot.rows
 
     @property
+    def published_dates(self) -> list[date]:
+        """The dates of the published snapshots (the session's upload is not published)."""
+        return [e.date for e in self.entries if not e.is_upload and e.date]
+
+    @property
     def missing(self) -> str:
         """What a table shows where a figure has no value: « non renseigné » for a list snapshot (no learner count)."""
         return NOT_GIVEN if self.snapshot.list_only else "–"

@@ -126,6 +126,28 @@ def shares_by_departement(figures: pd.DataFrame, column: str, quota: float, labe
     return Chart(fig, alt)
 
 
+def shares_by_metier(table: pd.DataFrame, quotas: dict[str, float], territory: str) -> Chart:
+    """Women's and young NEET learners' shares in each métier family (:func:`gen_dash.metrics.figures_by_metier`), as
+    horizontal bars beside their quotas (*quotas*: ``part_femmes`` and ``part_neet``)."""
+    data = table[table["apprenants"].fillna(0) > 0].iloc[::-1]  # the largest family on top
+    fig = go.Figure()
+    for column, colour, name in (("part_femmes", BLUE, "Part de femmes"), ("part_neet", GREY, "Part de jeunes NEET")):
+        fig.add_trace(go.Bar(y=data["famille"], x=data[column], orientation="h", name=name, marker_color=colour,
+                             customdata=[fmt.percent(v) for v in data[column]],
+                             hovertemplate="%{y} : %{customdata}<extra>" + name + "</extra>"))
+    for column, colour, label in (("part_femmes", BLUE, "quota femmes"), ("part_neet", GREY, "quota NEET")):
+        fig.add_vline(x=quotas[column], line={"color": colour, "dash": "dash"},
+                      annotation_text=f"{label} : {fmt.percent(quotas[column], 0)}", annotation_position="bottom right")
+    _layout(fig, f"Parts de femmes et de jeunes NEET par famille de métiers, {territory}", height=120 + 46 * len(data))
+    fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 48, "b": 60})
+    fig.update_xaxes(tickformat=".0%", range=[0, 1], gridcolor="#e5e5e5")
+    fig.update_yaxes(tickformat=None, rangemode=None)
+    parts = " ; ".join(f"{f} : femmes {fmt.percent(w)}, jeunes NEET {fmt.percent(n)}"
+                      for f, w, n in zip(table["famille"], table["part_femmes"], table["part_neet"], strict=False)
+                      if f in set(data["famille"]))
+    return Chart(fig, f"Parts de femmes et de jeunes NEET par famille de métiers, {territory} ({parts or 'aucun apprenant'}).")
+
+
 def budget_by_wave(progress: pd.DataFrame) -> Chart:
     """Subsidies granted per wave beside the wave's envelope (France), an overspend said on the bar."""
     waves = [f"Vague {v}" for v in progress["vague"]]

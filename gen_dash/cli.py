@@ -260,7 +260,7 @@ def _validate(args: argparse.Namespace) -> int:
 def summary_json(snapshot: Snapshot) -> dict:
     """The contract's ``summary --json`` object."""
     figures = summary_figures(snapshot.rows)
-    ordered = {k: v for k, v in figures.items() if k not in ("par_departement", "par_vague")}
+    ordered = {k: v for k, v in figures.items() if k not in ("par_departement", "par_vague", "par_metier")}
     rows = snapshot.rows
     for key in reported(rows):  # the programme's other indicators, when the file gives them
         if key == "part_qpv":
@@ -271,6 +271,7 @@ def summary_json(snapshot: Snapshot) -> dict:
     ordered["lignes_rejetees"] = snapshot.report.lignes_rejetees
     ordered["par_departement"] = figures["par_departement"]
     ordered["par_vague"] = figures["par_vague"]
+    ordered["par_metier"] = figures["par_metier"]
     targets = load_targets()
     # A quota is a threshold: the gap is said in points (negative below it), never as a percentage of the quota.
     ordered["quotas"] = {
@@ -304,6 +305,10 @@ def _summary(args: argparse.Namespace) -> int:
         *[f"  {code:>3} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations"
           + ("" if s["liste_seule"] else f", {fmt.number(v['apprenants'])} apprenants")
           for code, v in s["par_departement"].items()],
+        "Par famille de métiers :",
+        *[f"  {name} : {fmt.number(v['fabriques'])} fabriques, {fmt.number(v['formations'])} formations"
+          + ("" if s["liste_seule"] else f", {fmt.number(v['apprenants'])} apprenants, femmes {fmt.percent(v['part_femmes'])}, "
+             f"jeunes NEET {fmt.percent(v['part_neet'])}") for name, v in s["par_metier"].items()],
     ]
     _out(args, s, "\n".join(lines))
     return _status(snapshot)

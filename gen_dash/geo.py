@@ -142,6 +142,12 @@ def departement_regions() -> dict[str, str]:
     return dict(_departements()[["code_departement", "code_region"]].itertuples(index=False))
 
 
+def departement_labels(codes: list[str]) -> list[str]:
+    """Départements as people name them: ``["Ariège (09)", …]`` (an unknown code as itself)."""
+    names = dict(_departements()[["code_departement", "nom_departement"]].itertuples(index=False))
+    return [f"{names[code]} ({code})" if code in names else code for code in codes]
+
+
 @cache
 def departement_names() -> dict[str, str]:
     """Map every accepted spelling of a département (folded name, with or without article) to its code."""

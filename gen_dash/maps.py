@@ -9,6 +9,7 @@ Text from a snapshot reaches the page only through ``textContent`` or JSON, neve
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import folium
 import pandas as pd
@@ -47,6 +48,7 @@ def departement_map(
     assets_url: str = "/app/static",
     tiles: tuple[str, str] | None = None,
     quota: float | None = None,
+    title: str | None = None,
 ) -> folium.Map:
     """A choropleth of the départements, région borders and the fabriques as clustered markers.
 
@@ -66,8 +68,10 @@ def departement_map(
         Optional basemap: (URL template, attribution). None draws no tiles: the map stays readable.
     quota
         For a share, the quota the colours are centred on.
+    title
+        What the legend calls the indicator, when not its own short label (« Formations de cybersécurité »).
     """
-    ind = ON_MAP[indicator]
+    ind = ON_MAP[indicator] if title is None else replace(ON_MAP[indicator], short=title)
     extra = [_swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra, quota)
     if len(fabriques):
@@ -208,10 +212,15 @@ def _legend_html(ind: Indicator, scheme: Classes, extra: list[str]) -> str:
             f'<div style="font-weight:600;margin-bottom:4px">{html.escape(ind.short)}</div>{"".join(items + extra)}</div>')
 
 
-def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory) -> str:
-    """The map's text alternative: what it shows of *territory* (*figures*: its départements), with its figures."""
-    ind = ON_MAP[indicator]
-    top = figures.dropna(subset=[ind.key]).sort_values(ind.key, ascending=False).head(3)
+def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory,
+             title: str | None = None) -> str:
+    """The map's text alternative: what it shows of *territory* (*figures*: its départements), with its figures;
+    *title* as given to :func:`departement_map`."""
+    ind = ON_MAP[indicator] if title is None else replace(ON_MAP[indicator], short=title)
+    valued = figures.dropna(subset=[ind.key])
+    if ind.kind in ("count", "rate"):  # « en tête : Aude (0) » says nothing
+        valued = valued[valued[ind.key] > 0]
+    top = valued.sort_values(ind.key, ascending=False).head(3)
     best = ", ".join(f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.key], strict=False))
     where = ("les DROM figurent en encarts à l'ouest" if territory.national
              else "les départements voisins sont en gris")

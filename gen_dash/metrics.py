@@ -15,6 +15,7 @@ import pandas as pd
 
 from gen_dash import fmt, geo
 from gen_dash.indicators import BY_KEY, REPORTED
+from gen_dash.metiers import NOT_GIVEN
 from gen_dash.snapshot import is_list_only
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
@@ -54,7 +55,7 @@ def summary_figures(rows: pd.DataFrame) -> dict:
     dict
         ``formations``, ``fabriques``, ``apprenants``, ``apprenants_femmes``,
         ``apprenants_neet``, ``part_femmes``, ``part_neet``,
-        ``departements_couverts``, ``par_departement``, ``par_vague``.
+        ``departements_couverts``, ``par_departement``, ``par_vague``, ``par_metier``.
     """
     known = not is_list_only(rows)  # a list snapshot gives no learner count: none is 0
     sums = {c: int(rows[c].sum()) if known else None for c in ("apprenants", "apprenants_femmes", "apprenants_neet")}
@@ -69,7 +70,19 @@ def summary_figures(rows: pd.DataFrame) -> dict:
         "departements_couverts": int(rows["code_departement"].nunique()),
         "par_departement": by_dep,
         "par_vague": {str(k): v for k, v in by_wave.items()},
+        "par_metier": _by_metier(rows),
     }
+
+
+def _by_metier(rows: pd.DataFrame) -> dict:
+    """The summary's ``par_metier``: counts and shares by family (a share of no learner, or unknown, is None)."""
+    table = figures_by_metier(rows)
+    def value(v, integer: bool):
+        return None if pd.isna(v) else int(v) if integer else float(v)
+    return {line["famille"]: {"formations": int(line["formations"]), "fabriques": int(line["fabriques"]),
+                              "apprenants": value(line["apprenants"], True), "part_femmes": value(line["part_femmes"], False),
+                              "part_neet": value(line["part_neet"], False)}
+            for _, line in table.iterrows()}
 
 
 def _group_counts(rows: pd.DataFrame, key: str) -> dict:
@@ -101,6 +114,67 @@ def _add_shares(table: pd.DataFrame, given: set[str]) -> None:
         if indicator.source in COUNTS and indicator.source in given:
             table[indicator.key] = (table[indicator.source].astype("float64") / table["apprenants"].astype("float64")
                                     ).where(table["apprenants"].astype("float64") > 0)
+
+
+def figures_by_metier(rows: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Indicators for every métier family of *rows* (:func:`gen_dash.metiers.family`), the largest first.
+
+    Parameters
+    ----------
+    rows
+        The territory's rows.
+    national
+        All the snapshot's rows: adds the nation's figures beside the territory's, and the families the nation
+        offers that the territory does not (with 0 formations).
+
+    Returns
+    -------
+    DataFrame
+        One row per family: ``famille``, ``formations``, ``fabriques``, ``departements`` (where it is offered), the
+        learner counts, ``part_femmes``, ``part_neet``, ``part_boursiers`` (none where no learner, or where the snapshot
+        does not give the count), ``part_formations`` (of the territory's formations); with *national*, the same
+        counts and shares suffixed ``_france``. « non renseigné » comes last.
+    """
+    out = _metier_table(rows)
+    if national is not None:
+        france = _metier_table(national).set_index("famille").add_suffix("_france")
+        out = out.set_index("famille").join(france, how="outer")
+        for column in ("formations", "fabriques", "departements"):
+            out[column] = out[column].fillna(0).astype("int64")
+        out["part_formations"] = out["part_formations"].fillna(0.0)
+        if not is_list_only(national):  # a family the territory does not offer has no learner there: 0, not unknown
+            for column in COUNTS:
+                out[column] = out[column].fillna(0) if _has_values(rows, column) else out[column]
+        out = out.reset_index()
+    unknown = out["famille"].eq(NOT_GIVEN)
+    order = out.assign(_inconnu=unknown).sort_values(["_inconnu", "formations", "famille"],
+                                                     ascending=[True, False, True], kind="stable").index
+    return out.loc[order].reset_index(drop=True)
+
+
+def offered_families(table: pd.DataFrame) -> list[str]:
+    """The families of a :func:`figures_by_metier` table with at least one formation, largest first, without
+    « non renseigné » (a missing métier is not a family the programme offers)."""
+    return table.loc[(table["formations"] > 0) & table["famille"].ne(NOT_GIVEN), "famille"].tolist()
+
+
+def of_metier(rows: pd.DataFrame, famille: str) -> pd.DataFrame:
+    """The rows of one métier family."""
+    return rows[rows["famille_metier"] == famille]
+
+
+def _metier_table(rows: pd.DataFrame) -> pd.DataFrame:
+    counts = rows.groupby("famille_metier").agg(
+        formations=("id_formation", "size"), fabriques=("cle_fabrique", "nunique"),
+        departements=("code_departement", "nunique"), **{c: (c, "sum") for c in COUNTS if c in rows})
+    for column in COUNTS:
+        if column not in counts or is_list_only(rows):  # no learner count: « non renseigné », never 0
+            counts[column] = pd.array([pd.NA] * len(counts), dtype="Int64")
+    _add_shares(counts, _given(rows))
+    if "part_boursiers" not in counts:
+        counts["part_boursiers"] = np.nan
+    counts["part_formations"] = counts["formations"] / max(len(rows), 1)
+    return counts.rename_axis("famille").reset_index()
 
 
 def waves_of(rows: pd.DataFrame) -> dict[int, dict]:

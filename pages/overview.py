@@ -1,9 +1,11 @@
 """Vue d'ensemble: headline figures against the targets (France) or the nation (a territory), and the pace."""
 
+from datetime import date
+
 import streamlit as st
 
 import appstate as state
-from gen_dash import fmt, metrics
+from gen_dash import fmt, metrics, objectives
 
 view = state.page_header("Vue d'ensemble")
 targets, territory = view.targets, view.territory
@@ -23,6 +25,12 @@ for i, (_, line) in enumerate(headline.iterrows()):
 if not territory.national:
     st.caption("Les objectifs (200 fabriques, 10 000 apprenants) et les enveloppes sont nationaux : un territoire est "
                "comparé au total national ; ses parts de femmes et de jeunes NEET, aux quotas.")
+
+st.subheader("Les quatre objectifs du programme")
+for objective in objectives.objective_lines(view.rows, view.national, territory, targets, state.communes_table(),
+                                            view.published_dates, date.today()):
+    st.markdown(f"**{objective.number}. {objective.title}.** {state.escape_md(objective.text)}")
+    st.page_link(objective.page, label=objective.link, icon=":material/arrow_forward:")
 
 st.subheader("Rythme")
 history, source = state.pace_history(view)

@@ -140,23 +140,35 @@ def browser():
 #              2 of its 13 départements, 35 000 € (50 %).
 #   Haute-Garonne: 2 fabriques (40 %), 45 apprenants (32,1 %), 11 femmes (24,4 %), 25 NEET (55,6 %), 23 000 € (32,9 %).
 #   Waves: 1 holds A, B, D (3 new fabriques), 65 apprenants, 38 000 €; 2 holds C, E (2 new), 75 apprenants, 32 000 €.
+#   Métiers, written as files write them: F1, F3, F6 (« Développeur web », « Dév. web », « DEVELOPPEUR WEB/web
+#   mobile ») are one family, Développement web et mobile: 3 formations, 3 fabriques (A, B, E), 2 départements,
+#   75 apprenants, 17 femmes (22,7 %), 44 NEET (58,7 %); Réseaux, systèmes et support (F2, « Technicien(ne) réseau »):
+#   10 apprenants, 20,0 % femmes, 60,0 % NEET; Médiation numérique (F4): 25, 40,0 %, 48,0 %; Données (data) (F5,
+#   « Data analyst »): 30, 40,0 %, 46,7 %. Occitanie: web 2 formations (31 only), 35 apprenants, 9 femmes (25,7 %),
+#   19 NEET (54,3 %); réseaux 1; médiation 1 (34); données absent from its 13 départements.
 HAND_ROWS = [
-    {"id_formation": "F1", "nom_formation": "Développeur web", "nom_fabrique": "Fabrique A", "vague": "1",
+    {"id_formation": "F1", "metier": "Développeur web",
+     "nom_formation": "Développeur web", "nom_fabrique": "Fabrique A", "vague": "1",
      "code_commune": "31555", "apprenants": "20", "apprenants_femmes": "6", "apprenants_neet": "10",
      "subvention_eur": "10000", "date_extraction": "2017-06-30"},
-    {"id_formation": "F2", "nom_formation": "Technicien réseau", "nom_fabrique": "Fabrique A", "vague": "2",
+    {"id_formation": "F2", "metier": "Technicien(ne) réseau",
+     "nom_formation": "Technicien réseau", "nom_fabrique": "Fabrique A", "vague": "2",
      "code_commune": "31555", "apprenants": "10", "apprenants_femmes": "2", "apprenants_neet": "6",
      "subvention_eur": "5000", "date_extraction": "2017-06-30"},
-    {"id_formation": "F3", "nom_formation": "Développeur web", "nom_fabrique": "Fabrique B", "vague": "1",
+    {"id_formation": "F3", "metier": "Dév. web",
+     "nom_formation": "Développeur web", "nom_fabrique": "Fabrique B", "vague": "1",
      "code_commune": "31395", "apprenants": "15", "apprenants_femmes": "3", "apprenants_neet": "9",
      "subvention_eur": "8000", "date_extraction": "2017-06-30"},
-    {"id_formation": "F4", "nom_formation": "Médiateur numérique", "nom_fabrique": "Fabrique C", "vague": "2",
+    {"id_formation": "F4", "metier": "Médiateur numérique",
+     "nom_formation": "Médiateur numérique", "nom_fabrique": "Fabrique C", "vague": "2",
      "code_commune": "34172", "apprenants": "25", "apprenants_femmes": "10", "apprenants_neet": "12",
      "subvention_eur": "12000", "date_extraction": "2017-06-30"},
-    {"id_formation": "F5", "nom_formation": "Data analyst", "nom_fabrique": "Fabrique D", "vague": "1",
+    {"id_formation": "F5", "metier": "Data analyst",
+     "nom_formation": "Data analyst", "nom_fabrique": "Fabrique D", "vague": "1",
      "code_commune": "75056", "apprenants": "30", "apprenants_femmes": "12", "apprenants_neet": "14",
      "subvention_eur": "20000", "date_extraction": "2017-06-30"},
-    {"id_formation": "F6", "nom_formation": "Développeur web", "nom_fabrique": "Fabrique E", "vague": "2",
+    {"id_formation": "F6", "metier": "DEVELOPPEUR WEB/web mobile",
+     "nom_formation": "Développeur web", "nom_fabrique": "Fabrique E", "vague": "2",
      "code_commune": "75056", "apprenants": "40", "apprenants_femmes": "8", "apprenants_neet": "25",
      "subvention_eur": "15000", "date_extraction": "2017-06-30"},
 ]

@@ -20,7 +20,7 @@ from gen_dash.ingest import read_snapshot
 from tests.conftest import BASE_ROW, ROOT, hand_csv, make_csv, row
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/evolution.py", "pages/compare.py", "pages/quotas.py",
-         "pages/territories.py", "pages/coverage.py", "pages/data.py"]
+         "pages/territories.py", "pages/metiers.py", "pages/coverage.py", "pages/data.py"]
 SAMPLES = sorted((ROOT / "data" / "sample").glob("gen-exemple-*.csv"))
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 TWIN = ROOT / "data" / "sample" / "propre" / "gen-exemple-2016-12-15.csv"
@@ -751,3 +751,114 @@ def test_an_upload_beyond_the_memory_budget_is_refused_in_french(monkeypatch):
         assert at.session_state[state.SNAPSHOT] != state.UPLOAD_ID  # the published snapshot stays on screen
     finally:
         state.held_uploads.clear()
+
+
+WEB = "Développement web et mobile"
+
+
+def _communes_of(region: str | None = None, departements: tuple[str, ...] = ()):
+    from gen_dash import geo
+
+    communes = pd.DataFrame(geo.load_communes().drop(columns="geometry"))
+    if departements:
+        return communes[communes["code_departement"].isin(departements)]
+    return communes if region is None else communes[communes["code_region"] == region]
+
+
+def _months_since(day: date) -> int:
+    today = date.today()
+    return (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day)
+
+
+def test_overview_says_the_four_objectives_for_the_territory():
+    at = upload(start({"region": "76"}), hand_csv(), "a-la-main.csv")
+    lines = [m.value.replace("\\", "") for m in at.markdown if re.match(r"\*\*[1-4]\. ", m.value)]
+    hand = read_snapshot(hand_csv()).rows
+    share = _share_within(_communes_of("76"), metrics.fabriques_of(hand), 30)
+    assert lines == [
+        "**1. Un réseau de formations d'excellence sur tout le territoire.** 2 sur 13 départements de la région ont au "
+        f"moins une formation ; {fmt.percent(share)} de la population vit à moins de 30 km d'une fabrique.",
+        "**2. Des formations qui répondent aux besoins économiques et sociaux.** 3 famille(s) de métiers proposée(s) ; "
+        f"les plus grandes : {WEB} (50,0{NBSP}% des formations), Médiation numérique (25,0{NBSP}% des formations), "
+        f"Réseaux, systèmes et support (25,0{NBSP}% des formations).",
+        # The published history is the four bundled samples (1 March 2016 – 31 December 2017); the upload is not in it.
+        "**3. Une veille continue sur les besoins en métiers et compétences du numérique.** Dernier instantané publié : "
+        f"31 décembre 2017, il y a {_months_since(date(2017, 12, 31))} mois ; l'historique couvre 21 mois (4 instantané(s) "
+        "daté(s)).",
+        f"**4. Des approches innovantes pour les publics éloignés de l'emploi.** Jeunes NEET : 52,9{NBSP}% (2,9{NBSP}points "
+        f"au-dessus du quota de 50{NBSP}%).",
+    ]
+    links = [(link.proto.label, link.proto.page) for link in at.get("page_link")]
+    assert [label for label, _ in links][:4] == ["Voir la couverture territoriale", "Voir les métiers",
+                                                 "Voir l'évolution dans le temps", "Voir les quotas"]
+
+
+def test_overview_objectives_give_boursiers_and_qpv_when_the_file_does():
+    at = start()
+    at.sidebar.selectbox(key=state.SNAPSHOT).select(sample_id("2017-12-31")).run()
+    rows = read_snapshot(LATEST).rows
+    line = next(m.value.replace("\\", "") for m in at.markdown if m.value.startswith("**4. "))
+    boursiers = rows["apprenants_boursiers"].sum() / rows["apprenants"].sum()
+    qpv = rows["apprenants_qpv"].sum() / rows["apprenants"].sum()
+    assert f"boursiers : {fmt.percent(boursiers)}" in line
+    assert f"habitants des quartiers prioritaires : {fmt.percent(qpv)}" in line
+
+
+def _metiers_page(query: dict):
+    at = upload(start(query), hand_csv(), "a-la-main.csv")
+    at.switch_page("pages/metiers.py").run()
+    assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
+    return at
+
+
+def test_metiers_page_for_france_by_hand():
+    at = _metiers_page({})
+    table = at.dataframe[0].value.set_index("Famille de métiers")
+    assert list(table.columns)[:4] == ["Formations", "Part des formations (%)", "Fabriques", "Départements où elle est proposée"]
+    assert table.index.tolist() == [WEB, "Données (data)", "Médiation numérique", "Réseaux, systèmes et support"]
+    assert table.loc[WEB].tolist()[:7] == [3, 50.0, 3, 2, 75, 22.7, 58.7]
+    data = table.loc["Données (data)", ["Apprenants", "Part de femmes (%)", "Part de jeunes NEET (%)"]]
+    assert data.tolist() == [30, 40.0, 46.7]
+    assert "Part de boursiers (%)" not in table.columns  # the file gives no boursiers
+    assert at.markdown[0].value.replace("\\", "").startswith("**4 famille(s) de métiers** proposée(s) en France")
+    # The chosen family's map and coverage: web is offered in Haute-Garonne and Paris.
+    metrics_shown = {m.label: m.value for m in at.metric}
+    hand = read_snapshot(hand_csv()).rows
+    web = metrics.fabriques_of(hand[hand["id_formation"].isin(["F1", "F3", "F6"])])
+    assert metrics_shown["Formations"] == "3"
+    assert metrics_shown["Population à moins de 30 km"] == fmt.percent(_share_within(_communes_of(), web, 30))
+    assert metrics_shown["Départements sans cette formation"] == "99 sur 101"
+
+
+def test_metiers_page_for_a_region_beside_france_and_the_missing_metier():
+    at = _metiers_page({"region": "76"})
+    table = at.dataframe[0].value.set_index("Famille de métiers")
+    web = table.loc[WEB, ["Formations — Occitanie", "Apprenants — Occitanie", "Part de femmes (%) — Occitanie",
+                          "Part de jeunes NEET (%) — Occitanie", "Formations — France entière"]]
+    assert web.tolist() == [2, 35, 25.7, 54.3, 3]
+    assert table.loc["Données (data)", ["Formations — Occitanie", "Formations — France entière"]].tolist() == [0, 1]
+    at.selectbox(key="metiers_famille").select("Données (data)").run()
+    absent = next(m.value.replace("\\", "") for m in at.markdown if m.value.startswith("**Départements du territoire"))
+    assert absent.endswith(": Ariège (09), Aude (11), Aveyron (12), Gard (30), Haute-Garonne (31), Gers (32), Hérault (34), "
+                           "Lot (46), Lozère (48), Hautes-Pyrénées (65), Pyrénées-Orientales (66), Tarn (81), "
+                           "Tarn-et-Garonne (82).")
+    assert {m.label: m.value for m in at.metric}["Départements sans cette formation"] == "13 sur 13"
+    at.selectbox(key="metiers_famille").select("Médiation numérique").run()
+    assert {m.label: m.value for m in at.metric}["Formations"] == "1"
+
+
+def test_metiers_page_for_one_departement_and_its_exports():
+    from io import BytesIO
+
+    from gen_dash import export
+
+    at = _metiers_page({"region": "76", "dep": "31"})
+    table = at.dataframe[0].value.set_index("Famille de métiers")
+    assert table["Formations — Haute-Garonne (31)"].to_dict() == {WEB: 2, "Réseaux, systèmes et support": 1,
+                                                                  "Données (data)": 0, "Médiation numérique": 0}
+    at.selectbox(key="metiers_famille").select("Médiation numérique").run()
+    assert {m.label: m.value for m in at.metric}["Départements sans cette formation"] == "1 sur 1"
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    assert {"Familles de métiers (CSV)", "Familles de métiers (.xlsx)"} <= set(buttons)
+    csv = pd.read_csv(BytesIO(export.to_csv_bytes(at.dataframe[0].value)), sep=";", encoding="utf-8-sig")
+    assert csv.columns[0] == "Famille de métiers" and csv.iloc[0].tolist()[:2] == [WEB, 2]

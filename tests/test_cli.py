@@ -63,8 +63,8 @@ def test_summary_json(good):
     assert result.returncode == 0
     out = json.loads(result.stdout)
     assert list(out) == ["formations", "fabriques", "apprenants", "apprenants_femmes", "apprenants_neet", "part_femmes",
-                         "part_neet", "departements_couverts", "lignes_rejetees", "par_departement", "par_vague", "quotas",
-                         "liste_seule"]
+                         "part_neet", "departements_couverts", "lignes_rejetees", "par_departement", "par_vague", "par_metier",
+                         "quotas", "liste_seule"]
     assert out["liste_seule"] is False
     assert out["quotas"]["part_femmes"] == {"quota": 0.3, "ecart_points": 0.0}  # 12 women of 40: at the quota
     assert out["formations"] == 2 and out["fabriques"] == 2 and out["apprenants"] == 40
@@ -73,6 +73,39 @@ def test_summary_json(good):
                                       "93": {"fabriques": 1, "formations": 1, "apprenants": 20}}
     assert out["par_vague"] == {"1": {"fabriques": 1, "formations": 1, "apprenants": 20},
                                 "2": {"fabriques": 1, "formations": 1, "apprenants": 20}}
+
+
+def test_summary_json_par_metier_and_boursiers_by_hand(tmp_path):
+    from tests.conftest import hand_csv
+
+    path = tmp_path / "a-la-main.csv"
+    boursiers = {"F1": "4", "F2": "1", "F3": "0", "F4": "10", "F5": "5", "F6": ""}  # F6 does not say: 20 of 100 learners
+    lines = hand_csv().decode("utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ",apprenants_boursiers"]
+                              + [line + "," + boursiers[line.split(",")[0]] for line in lines[1:]]) + "\n", encoding="utf-8")
+    out = json.loads(run("summary", str(path), "--json").stdout)
+    assert out["part_boursiers"] == pytest.approx(20 / 100)  # a share among the formations that give the count
+    assert out["par_metier"] == {
+        "Développement web et mobile": {"formations": 3, "fabriques": 3, "apprenants": 75, "part_femmes": pytest.approx(17 / 75),
+                                        "part_neet": pytest.approx(44 / 75)},
+        "Données (data)": {"formations": 1, "fabriques": 1, "apprenants": 30, "part_femmes": pytest.approx(0.4),
+                           "part_neet": pytest.approx(14 / 30)},
+        "Médiation numérique": {"formations": 1, "fabriques": 1, "apprenants": 25, "part_femmes": pytest.approx(0.4),
+                                "part_neet": pytest.approx(0.48)},
+        "Réseaux, systèmes et support": {"formations": 1, "fabriques": 1, "apprenants": 10, "part_femmes": pytest.approx(0.2),
+                                         "part_neet": pytest.approx(0.6)},
+    }
+    text = run("summary", str(path)).stdout
+    assert "  Réseaux, systèmes et support : 1 fabriques, 1 formations, 10 apprenants, femmes 20,0\u00a0%, jeunes NEET " \
+           "60,0\u00a0%" in text
+
+
+def test_summary_par_metier_has_null_shares_without_learners(tmp_path):
+    path = tmp_path / "zero.csv"
+    path.write_bytes(make_csv([row(metier="Dév. web", apprenants="0", apprenants_femmes="0", apprenants_neet="0")]))
+    out = json.loads(run("summary", str(path), "--json").stdout)
+    assert out["par_metier"] == {"Développement web et mobile": {"formations": 1, "fabriques": 1, "apprenants": 0,
+                                                                 "part_femmes": None, "part_neet": None}}
 
 
 def test_summary_text_is_french(good):

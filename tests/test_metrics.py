@@ -33,6 +33,7 @@ def rows() -> gpd.GeoDataFrame:
         "apprenants_boursiers": [1, 2, 3, 4, 0],
         "subvention_eur": [1000.0, 2000.0, 3000.0, 4000.0, None],
         "ligne": [2, 3, 4, 5, 6],
+        "famille_metier": ["Cybersécurité", "Cybersécurité", "Médiation numérique", "non renseigné", "Cybersécurité"],
     })
     points = [Point(2.45, 48.86), Point(2.45, 48.86), Point(2.35, 48.85), Point(55.5, -21.1), Point(2.45, 48.86)]
     return gpd.GeoDataFrame(data, geometry=points, crs="EPSG:4326")
@@ -52,6 +53,15 @@ def test_summary_by_hand(rows):
     # f1 has formations in waves 1 and 2: it belongs to wave 1; E's learners stay in wave 2.
     assert s["par_vague"] == {"1": {"fabriques": 2, "formations": 3, "apprenants": 60},
                               "2": {"fabriques": 1, "formations": 2, "apprenants": 40}}
+    # Cybersécurité: A, B, E of f1, 30 learners, 10 women, 15 NEET; « non renseigné » last although larger.
+    assert s["par_metier"] == {
+        "Cybersécurité": {"formations": 3, "fabriques": 1, "apprenants": 30, "part_femmes": pytest.approx(1 / 3),
+                          "part_neet": pytest.approx(0.5)},
+        "Médiation numérique": {"formations": 1, "fabriques": 1, "apprenants": 30, "part_femmes": pytest.approx(1 / 3),
+                                "part_neet": pytest.approx(2 / 3)},
+        "non renseigné": {"formations": 1, "fabriques": 1, "apprenants": 40, "part_femmes": pytest.approx(0.3),
+                          "part_neet": pytest.approx(0.625)},
+    }
 
 
 def test_shares_are_null_without_learners(rows):

@@ -1,0 +1,78 @@
+"""Métiers: the offer by métier family for the territory on screen beside France, the gaps between families in
+women's and young NEET learners' shares, where a family is trained and where it is missing.
+
+A page of its own rather than a section of Territoires: Territoires ranks places; this page crosses the offer with
+places, and its map and coverage are about one métier at a time.
+"""
+
+from functools import partial
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import appstate as state
+from gen_dash import charts, coverage, export, fmt, geo, maps, metrics, tables
+
+view = state.page_header("Métiers")
+territory = view.territory
+table = metrics.figures_by_metier(view.rows, view.national)
+offered = metrics.offered_families(table)
+where = "en France" if territory.national else f"dans le territoire ({state.escape_md(territory.label)})"
+if offered:
+    st.markdown(f"**{len(offered)} famille(s) de métiers** proposée(s) {where} ; la plus grande : "
+                f"**{state.escape_md(offered[0])}** ({fmt.number(table['formations'].iloc[0])} formation(s), "
+                f"{fmt.percent(table['part_formations'].iloc[0])} du territoire).")
+else:
+    st.markdown(f"Aucune formation au métier renseigné {where}.")
+
+st.subheader("Les familles de métiers")
+shown = tables.metiers_export(table, territory)
+st.dataframe(shown, hide_index=True, width="stretch",
+             column_config={c: st.column_config.NumberColumn(c, format="localized") for c in shown.columns[1:]})
+st.caption("Les métiers sont regroupés en familles à la lecture du fichier (majuscules, accents et variantes "
+           "d'écriture ne comptent pas ; table `data/metiers.csv`) ; une formation sans métier compte sous "
+           "« non renseigné ». Parts en points de pourcentage ; « – » : aucun apprenant."
+           + ("" if territory.national else " Les familles que le territoire ne propose pas y figurent avec 0 formation."))
+
+if not view.snapshot.list_only:
+    state.show_chart(charts.shares_by_metier(table, {"part_femmes": view.targets.part_femmes,
+                                                     "part_neet": view.targets.part_neet}, territory.label),
+                     key="metiers_parts")
+
+st.subheader("Où une famille de métiers est formée")
+national_offer = metrics.offered_families(metrics.figures_by_metier(view.national))
+if not national_offer:
+    st.info("Aucune formation de cet instantané ne renseigne son métier.")
+    st.stop()
+left, right = st.columns([2, 1])
+chosen = left.selectbox("Famille de métiers", national_offer, key="metiers_famille")
+radius = right.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, value=30, step=5, key="metiers_rayon")
+rows = metrics.of_metier(view.national, chosen)  # every formation of the family counts, even across the border
+fabriques = metrics.fabriques_of(rows)
+distances = coverage.nearest_fabrique(territory.apply(state.communes_table()), fabriques)
+totals = coverage.coverage_indicators(distances, radius)
+absent = coverage.departements_without_fabrique(rows, list(territory.codes))
+first, second, third = st.columns(3)
+first.metric("Formations", fmt.number(table.set_index("famille")["formations"].get(chosen, 0)), border=True,
+             help=f"{chosen}, {territory.label}.")
+second.metric(f"Population à moins de {radius} km", fmt.percent(totals["part_couverte"]), border=True,
+              help=f"Part des habitants du territoire à moins de {radius} km d'une fabrique qui forme à ce métier "
+                   f"({fmt.number(totals['population_couverte'])} sur {fmt.number(totals['population'])}).")
+third.metric("Départements sans cette formation", f"{fmt.number(len(absent))} sur {fmt.number(len(territory.codes))}",
+             border=True)
+st.markdown(f"**Départements du territoire où « {state.escape_md(chosen)} » n'est pas proposée** : "
+            + (state.escape_md(", ".join(geo.departement_labels(absent))) or "aucun") + ".")
+figures = metrics.figures_by_territory(rows)
+title = f"Formations : {chosen}"
+folium_map = maps.departement_map(figures, fabriques, "formations", focus=territory.focus, **state.map_settings(), title=title)
+st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_metier")
+st.caption(maps.describe(territory.apply(figures, "code"), territory.apply(fabriques), "formations", territory, title))
+
+st.subheader("Exporter")
+stem = f"gen-{(view.entry.date or 'sans-date')}-{territory.slug}-metiers"
+left, right = st.columns(2)
+left.download_button("Familles de métiers (CSV)", partial(export.to_csv_bytes, shown), f"{stem}.csv", "text/csv",
+                     key="metiers_export_csv", icon=":material/download:")
+right.download_button("Familles de métiers (.xlsx)", partial(export.to_xlsx_bytes, {"Métiers": shown}), f"{stem}.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="metiers_export_xlsx",
+                      icon=":material/download:")
