@@ -135,11 +135,12 @@ def shares_by_metier(table: pd.DataFrame, quotas: dict[str, float], territory: s
         fig.add_trace(go.Bar(y=data["famille"], x=data[column], orientation="h", name=name, marker_color=colour,
                              customdata=[fmt.percent(v) for v in data[column]],
                              hovertemplate="%{y} : %{customdata}<extra>" + name + "</extra>"))
-    for column, colour, label in (("part_femmes", BLUE, "quota femmes"), ("part_neet", GREY, "quota NEET")):
+    for column, colour, label, side in (("part_femmes", BLUE, "quota femmes", "top left"),
+                                        ("part_neet", GREY, "quota NEET", "top right")):
         fig.add_vline(x=quotas[column], line={"color": colour, "dash": "dash"},
-                      annotation_text=f"{label} : {fmt.percent(quotas[column], 0)}", annotation_position="bottom right")
+                      annotation_text=f"{label} : {fmt.percent(quotas[column], 0)}", annotation_position=side)
     _layout(fig, f"Parts de femmes et de jeunes NEET par famille de métiers, {territory}", height=120 + 46 * len(data))
-    fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 48, "b": 60})
+    fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 72, "b": 60})
     fig.update_xaxes(tickformat=".0%", range=[0, 1], gridcolor="#e5e5e5")
     fig.update_yaxes(tickformat=None, rangemode=None)
     parts = " ; ".join(f"{f} : femmes {fmt.percent(w)}, jeunes NEET {fmt.percent(n)}"

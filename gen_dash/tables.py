@@ -164,14 +164,14 @@ _METIER_HEADERS = {"famille": "Famille de métiers", **_titles("formations"), "p
 
 def metiers_export(table: pd.DataFrame, territory: Territory) -> pd.DataFrame:
     """:func:`gen_dash.metrics.figures_by_metier` as the page and the exports give it: French headers, shares in points
-    to one decimal; for a territory, its columns then the nation's (« Formations — France entière »)."""
+    to one decimal; for a territory, its columns, then the nation's main ones (« France : formations »)."""
     shares = ["part_formations", *_SHARES]
     given = table.get("part_boursiers_france", table["part_boursiers"])
     columns = [c for c in _METIER_HEADERS if c in table and (c != "part_boursiers" or given.notna().any())]
     out = as_points(table[columns], shares).rename(columns=_METIER_HEADERS)
     if not territory.national and "formations_france" in table:
-        france = [c for c in columns if f"{c}_france" in table]
+        france = [c for c in ("formations", "part_formations", "apprenants", "part_femmes", "part_neet") if c in columns]
         nation = as_points(table[[f"{c}_france" for c in france]].set_axis(france, axis=1), shares)
-        out = out.rename(columns={v: f"{v} — {territory.label}" for k, v in _METIER_HEADERS.items() if k != "famille"})
-        out = pd.concat([out, nation.rename(columns={k: f"{_METIER_HEADERS[k]} — France entière" for k in france})], axis=1)
+        headers = {c: "France : " + _METIER_HEADERS[c][:1].lower() + _METIER_HEADERS[c][1:] for c in france}
+        out = pd.concat([out, nation.rename(columns=headers)], axis=1)
     return out.reset_index(drop=True)

@@ -32,7 +32,8 @@ st.dataframe(shown, hide_index=True, width="stretch",
 st.caption("Les métiers sont regroupés en familles à la lecture du fichier (majuscules, accents et variantes "
            "d'écriture ne comptent pas ; table `data/metiers.csv`) ; une formation sans métier compte sous "
            "« non renseigné ». Parts en points de pourcentage ; « – » : aucun apprenant."
-           + ("" if territory.national else " Les familles que le territoire ne propose pas y figurent avec 0 formation."))
+           + ("" if territory.national else f" Colonnes : {state.escape_md(territory.label)}, puis la France entière ; les "
+              "familles que le territoire ne propose pas y figurent avec 0 formation."))
 
 if not view.snapshot.list_only:
     state.show_chart(charts.shares_by_metier(table, {"part_femmes": view.targets.part_femmes,

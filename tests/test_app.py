@@ -833,10 +833,10 @@ def test_metiers_page_for_france_by_hand():
 def test_metiers_page_for_a_region_beside_france_and_the_missing_metier():
     at = _metiers_page({"region": "76"})
     table = at.dataframe[0].value.set_index("Famille de métiers")
-    web = table.loc[WEB, ["Formations — Occitanie", "Apprenants — Occitanie", "Part de femmes (%) — Occitanie",
-                          "Part de jeunes NEET (%) — Occitanie", "Formations — France entière"]]
-    assert web.tolist() == [2, 35, 25.7, 54.3, 3]
-    assert table.loc["Données (data)", ["Formations — Occitanie", "Formations — France entière"]].tolist() == [0, 1]
+    web = table.loc[WEB, ["Formations", "Apprenants", "Part de femmes (%)", "Part de jeunes NEET (%)", "France : formations",
+                          "France : part de femmes (%)"]]
+    assert web.tolist() == [2, 35, 25.7, 54.3, 3, 22.7]
+    assert table.loc["Données (data)", ["Formations", "France : formations"]].tolist() == [0, 1]
     at.selectbox(key="metiers_famille").select("Données (data)").run()
     absent = next(m.value.replace("\\", "") for m in at.markdown if m.value.startswith("**Départements du territoire"))
     assert absent.endswith(": Ariège (09), Aude (11), Aveyron (12), Gard (30), Haute-Garonne (31), Gers (32), Hérault (34), "
@@ -854,7 +854,7 @@ def test_metiers_page_for_one_departement_and_its_exports():
 
     at = _metiers_page({"region": "76", "dep": "31"})
     table = at.dataframe[0].value.set_index("Famille de métiers")
-    assert table["Formations — Haute-Garonne (31)"].to_dict() == {WEB: 2, "Réseaux, systèmes et support": 1,
+    assert table["Formations"].to_dict() == {WEB: 2, "Réseaux, systèmes et support": 1,
                                                                   "Données (data)": 0, "Médiation numérique": 0}
     at.selectbox(key="metiers_famille").select("Médiation numérique").run()
     assert {m.label: m.value for m in at.metric}["Départements sans cette formation"] == "1 sur 1"
