@@ -245,6 +245,7 @@ def _sidebar(listed: list[state.Entry]) -> state.View:
         bar.warning(f"Lien : {state.escape_md(notice)} ; ce paramètre est ignoré.", icon=":material/link_off:")
 
     entry = by_id[chosen]
+    bar.caption(state.escape_md(entry.detail))
     if entry.replaced:
         bar.caption(f"Cet instantané est {entry.replaced} : c'est l'autre qui compte pour sa date dans l'évolution.")
     snapshot = state.load(entry)
@@ -254,6 +255,7 @@ def _sidebar(listed: list[state.Entry]) -> state.View:
 
 
 page = st.navigation(PAGES + ALIASES, position="top")
+st.set_page_config(page_title=f"{page.title} — GEN tableau de bord")  # one title per page, as a browser tab says it
 state.map_assets_dir()
 state.start_reading_process()
 state.first_start_password()

@@ -70,6 +70,7 @@ class Entry:
     is_sample: bool
     file_name: str  # the file as it was sent (or the sample's)
     replaced: str | None = None  # « remplacé par le n° 7 (publié le 01/12/2026) »: another one counts for its date
+    detail: str = ""  # the whole description, said under the selector (the label is short enough to fit in it)
 
     @property
     def is_upload(self) -> bool:
@@ -254,13 +255,16 @@ def entries() -> list[Entry]:
     for r in published_history.itertuples():
         replaced = (None if r.compte else
                     f"remplacé par le n° {r.remplace_par} (publié le {pd.Timestamp(r.remplace_le):%d/%m/%Y})")
-        listed.append(Entry(str(r.id), f"{fmt.day(r.date_instantane)} · {r.libelle} ({fmt.number(r.lignes_acceptees)} "
-                            "lignes" + ("" if r.exemple else f", {r.publie_par}") + (", remplacé" if replaced else "") + ")",
-                            r.date_instantane, bool(r.exemple), r.nom_fichier, replaced))
+        detail = (f"{fmt.day(r.date_instantane)} · {r.libelle} ({fmt.number(r.lignes_acceptees)} lignes"
+                  + ("" if r.exemple else f", {r.publie_par}") + (", remplacé" if replaced else "") + ")")
+        short = ("exemple" if r.exemple else r.libelle) + (" (remplacé)" if replaced else "")
+        listed.append(Entry(str(r.id), f"{fmt.short_day(r.date_instantane)} · {short}", r.date_instantane, bool(r.exemple),
+                            r.nom_fichier, replaced, detail))
     uploaded = st.session_state.get(UPLOADED)
     if uploaded is not None:
         when = uploaded.date or st.session_state.get(UPLOAD_DATE)
-        listed.insert(0, Entry(UPLOAD_ID, f"Fichier déposé : {uploaded.name}", when, False, uploaded.name or "fichier déposé"))
+        listed.insert(0, Entry(UPLOAD_ID, f"Fichier déposé : {uploaded.name}", when, False, uploaded.name or "fichier déposé",
+                               detail=f"Fichier déposé, non publié : {uploaded.name}"))
     return listed
 
 
@@ -506,9 +510,13 @@ def page_header(title: str) -> View:
 
 
 def show_chart(chart, key: str | None = None) -> None:
-    """A plotly chart with its text alternative, given to screen readers and shown as a caption."""
-    st.plotly_chart(chart.figure, key=key, alt=chart.alt, config={"displaylogo": False, "locale": "fr"})
+    """A plotly chart with its text alternative (given to screen readers as its name, and shown as a caption), then
+    its figures as a table (« voir les données », the pattern of the State's design system)."""
+    st.plotly_chart(chart.figure, key=key, alt=chart.alt, theme=None, config={"displayModeBar": False})
     st.caption(chart.alt)
+    if chart.data is not None and len(chart.data):
+        with st.expander(f"Voir les données : {chart.alt.split(' (')[0].split(' : ')[0]}"):
+            st.table(chart.data.set_index(chart.data.columns[0]))
 
 
 def show_outcome(key: str, where=st) -> None:

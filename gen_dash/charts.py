@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from gen_dash import fmt
 from gen_dash.metrics import Pace
@@ -14,23 +15,34 @@ from gen_dash.metrics import Pace
 BLUE = "#000091"  # bleu France
 RED = "#e1000f"  # rouge Marianne
 GREY = "#6a6f7a"
-LIGHT = "#cacafb"
+LIGHT = "#6a6af4"  # an envelope's bar: 4.2:1 on white (a bar needs 3:1), lighter than BLUE beside it
+TEXT = "#161616"  # titles, labels, annotations: 17:1 on white
+TICKS = "#3a3a3a"  # axis ticks: 11:1 on white (Plotly's own grey was 3.7:1)
 SEPARATORS = ",\u202f"  # decimal comma, narrow no-break space for thousands
+# The charts' look, explicit (Streamlit's theme is not applied: its greys are too light to read).
+pio.templates["gen_dash"] = go.layout.Template(layout={
+    "font": {"family": "Marianne, Arial, sans-serif", "size": 13, "color": TEXT},
+    "annotationdefaults": {"font": {"color": TEXT}, "bgcolor": "rgba(255,255,255,0.85)"},
+    "xaxis": {"tickfont": {"color": TICKS}, "linecolor": TICKS, "gridcolor": "#e5e5e5"},
+    "yaxis": {"tickfont": {"color": TICKS}, "linecolor": TICKS, "gridcolor": "#e5e5e5"},
+    "legend": {"font": {"color": TEXT}}, "paper_bgcolor": "white", "plot_bgcolor": "white",
+})
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A figure and its text alternative (for screen readers, and shown as a caption)."""
+    """A figure, its text alternative (for screen readers, and shown as a caption), and its figures as a table with
+    French headers and values as written on the chart (« voir les données »)."""
 
     figure: go.Figure
     alt: str
+    data: pd.DataFrame | None = None
 
 
 def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 15}}, separators=SEPARATORS, height=height,
-        margin={"l": 10, "r": 10, "t": 48, "b": 10}, font={"family": "Marianne, Arial, sans-serif", "size": 13},
-        legend={"orientation": "h", "y": -0.15}, plot_bgcolor="white",
+        template="gen_dash", title={"text": title, "x": 0, "font": {"size": 15}}, separators=SEPARATORS, height=height,
+        margin={"l": 10, "r": 10, "t": 48, "b": 10}, legend={"orientation": "h", "y": -0.15},
     )
     fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero", tickformat=",d")
     return fig
@@ -43,8 +55,8 @@ def cumulative_by_wave(progress: pd.DataFrame, column: str, title: str, what: st
     """
     waves = [f"Vague {v}" for v in progress["vague"]]
     fig = go.Figure(go.Bar(x=waves, y=progress[column], marker_color=BLUE, name=title,
-                           text=[fmt.number(v) for v in progress[column]], textposition="outside",
-                           hovertemplate="%{x} : %{y:,d} " + what + "<extra></extra>"))
+                           text=[fmt.number(v) for v in progress[column]], textposition="inside", insidetextanchor="end",
+                           textfont={"color": "white"}, hovertemplate="%{x} : %{y:,d} " + what + "<extra></extra>"))
     top = float(progress[column].max() or 0) if len(progress) else 0.0
     if target is not None:
         fig.add_hline(y=target, line={"color": RED, "dash": "dash"}, annotation_text=f"Objectif : {fmt.number(target)}",
@@ -55,7 +67,10 @@ def cumulative_by_wave(progress: pd.DataFrame, column: str, title: str, what: st
     parts = ", ".join(f"vague {v} : {fmt.number(n)}" for v, n in zip(progress["vague"], progress[column], strict=False))
     last = float(progress[column].iloc[-1]) if len(progress) else 0.0
     reached = f", soit {fmt.percent(last / target)} de l'objectif de {fmt.number(target)}" if target else ""
-    return Chart(fig, f"{title} par vague ({parts}){reached}.")
+    data = pd.DataFrame({"Vague": waves, title: [fmt.number(v) for v in progress[column]]})
+    if target:
+        data["Part de l'objectif"] = [fmt.percent(v / target) for v in progress[column]]
+    return Chart(fig, f"{title} par vague ({parts}){reached}.", data)
 
 
 def evolution(history: pd.DataFrame, column: str, label: str, target: float | None = None,
@@ -83,10 +98,19 @@ def evolution(history: pd.DataFrame, column: str, label: str, target: float | No
     _layout(fig, label)
     if share:
         fig.update_yaxes(tickformat=".0%", range=[0, 1])
-    fig.update_xaxes(tickformat="%b %Y")
+    ticks = _half_years(dates.min(), max(dates.max(), pd.Timestamp(deadline)) if deadline else dates.max())
+    fig.update_xaxes(tickvals=ticks, ticktext=[fmt.month(t.date()) for t in ticks])
     points = ", ".join(f"{fmt.day(d.date())} : {s}" for d, s in zip(dates, shown, strict=False))
     target_text = f", objectif {fmt.percent(target) if share else fmt.number(target)}" if target is not None else ""
-    return Chart(fig, f"{label} selon les instantanés ({points}){target_text}{projected}.")
+    data = pd.DataFrame({"Instantané": [fmt.day(d.date()) for d in dates], label: shown})
+    return Chart(fig, f"{label} selon les instantanés ({points}){target_text}{projected}.", data)
+
+
+def _half_years(start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:
+    """The 1 January and 1 July of the date axis from *start* to *end* (its ticks, written in French: Plotly's month
+    names are English)."""
+    ticks = pd.date_range(pd.Timestamp(start.year, 1, 1), end, freq="6MS")
+    return [t for t in ticks if t >= start - pd.Timedelta(days=45)] or [pd.Timestamp(start.year, start.month, 1)]
 
 
 def gauge(value: float | None, quota: float, title: str, reference: float | None = None) -> Chart:
@@ -105,25 +129,30 @@ def gauge(value: float | None, quota: float, title: str, reference: float | None
     _layout(fig, "", height=250)
     fig.update_layout(margin={"l": 40, "r": 45, "t": 50, "b": 10})
     ref = f" (France : {fmt.percent(reference)})" if reference is not None else ""
-    return Chart(fig, f"{title} : {fmt.percent(value)}{ref}, {fmt.quota_gap(value, quota)}.")
+    return Chart(fig, f"{title} : {fmt.percent(value)}{ref}, {fmt.quota_gap(value, quota)}.")  # one figure: no table
 
 
-def shares_by_departement(figures: pd.DataFrame, column: str, quota: float, label: str) -> Chart:
-    """One bar per département with learners, sorted, against the quota line."""
+def shares_by_territory(figures: pd.DataFrame, column: str, quota: float, label: str, per: str = "département") -> Chart:
+    """One horizontal bar per territory with learners (*per*: « département » or « région »), sorted, against the
+    quota line; names are written in full (horizontal bars: no rotated, overlapping names)."""
     data = figures[figures["apprenants"] > 0].sort_values(column)
-    colours = [BLUE if v >= quota else RED for v in data[column]]
-    fig = go.Figure(go.Bar(x=data["nom"], y=data[column], marker_color=colours,
+    colours = [BLUE if round(v, 3) >= quota else RED for v in data[column]]
+    fig = go.Figure(go.Bar(y=data["nom"], x=data[column], orientation="h", marker_color=colours,
                            customdata=[fmt.percent(v) for v in data[column]],
-                           hovertemplate="%{x} : %{customdata}<extra></extra>"))
-    fig.add_hline(y=quota, line={"color": "#1f2a44", "dash": "dash"}, annotation_text=f"Quota : {fmt.percent(quota, 0)}")
-    _layout(fig, f"{label} par département", height=380)
-    fig.update_yaxes(tickformat=".0%")
-    fig.update_xaxes(tickangle=-60, tickfont={"size": 9})
-    below = int((data[column] < quota).sum())
-    alt = (f"{label} par département : {below} département(s) sur {len(data)} sous le quota de {fmt.percent(quota, 0)}"
+                           hovertemplate="%{y} : %{customdata}<extra></extra>"))
+    fig.add_vline(x=quota, line={"color": TEXT, "dash": "dash"}, annotation_text=f"Quota : {fmt.percent(quota, 0)}",
+                  annotation_position="top")
+    _layout(fig, f"{label} par {per}", height=110 + 22 * len(data))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 72, "b": 10})
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(tickformat=None, rangemode=None, tickfont={"size": 11})
+    below = int((data[column].round(3) < quota).sum())
+    alt = (f"{label} par {per} : {below} {per}(s) sur {len(data)} sous le quota de {fmt.percent(quota, 0)}"
            + (f", de {fmt.percent(data[column].min())} ({data['nom'].iloc[0]}) à {fmt.percent(data[column].max())} "
               f"({data['nom'].iloc[-1]})" if len(data) else "") + ".")
-    return Chart(fig, alt)
+    table = pd.DataFrame({per.capitalize(): data["nom"], label: [fmt.percent(v) for v in data[column]],
+                          "Face au quota": [fmt.quota_gap(v, quota) for v in data[column]]}).iloc[::-1]
+    return Chart(fig, alt, table.reset_index(drop=True))
 
 
 def shares_by_metier(table: pd.DataFrame, quotas: dict[str, float], territory: str) -> Chart:
@@ -146,7 +175,10 @@ def shares_by_metier(table: pd.DataFrame, quotas: dict[str, float], territory: s
     parts = " ; ".join(f"{f} : femmes {fmt.percent(w)}, jeunes NEET {fmt.percent(n)}"
                       for f, w, n in zip(table["famille"], table["part_femmes"], table["part_neet"], strict=False)
                       if f in set(data["famille"]))
-    return Chart(fig, f"Parts de femmes et de jeunes NEET par famille de métiers, {territory} ({parts or 'aucun apprenant'}).")
+    table_ = pd.DataFrame({"Famille de métiers": data["famille"], "Part de femmes": [fmt.percent(v) for v in data["part_femmes"]],
+                           "Part de jeunes NEET": [fmt.percent(v) for v in data["part_neet"]]}).iloc[::-1]
+    return Chart(fig, f"Parts de femmes et de jeunes NEET par famille de métiers, {territory} ({parts or 'aucun apprenant'}).",
+                 table_.reset_index(drop=True))
 
 
 def budget_by_wave(progress: pd.DataFrame) -> Chart:
@@ -171,7 +203,10 @@ def budget_by_wave(progress: pd.DataFrame) -> Chart:
                        + (f", soit {fmt.euros(o)} de dépassement" if o > 0 else "")
                        for v, s, e, o in zip(progress["vague"], progress["subvention_eur"], progress["enveloppe_eur"], over,
                                              strict=False))
-    return Chart(fig, f"Subventions accordées par vague, à côté de l'enveloppe de la vague ({parts}).")
+    data = pd.DataFrame({"Vague": waves, "Subventions accordées": [fmt.euros(v) for v in progress["subvention_eur"]],
+                         "Enveloppe": [fmt.euros(v) for v in progress["enveloppe_eur"]],
+                         "Dépassement": [fmt.euros(o) if o > 0 else "" for o in over]})
+    return Chart(fig, f"Subventions accordées par vague, à côté de l'enveloppe de la vague ({parts}).", data)
 
 
 def subsidies_by_wave(progress: pd.DataFrame, territory: str) -> Chart:
@@ -187,4 +222,6 @@ def subsidies_by_wave(progress: pd.DataFrame, territory: str) -> Chart:
     fig.update_yaxes(tickformat=",.0f", ticksuffix="\u00a0€", range=[0, float(progress["subvention_eur"].max() or 0) * 1.25 or 1])
     parts = " ; ".join(f"vague {v} : {fmt.euros(s)}, soit {p} des subventions nationales de la vague"
                       for v, s, p in zip(progress["vague"], progress["subvention_eur"], shares, strict=False))
-    return Chart(fig, f"Subventions accordées par vague, {territory} ({parts}).")
+    data = pd.DataFrame({"Vague": waves, "Subventions accordées": [fmt.euros(v) for v in progress["subvention_eur"]],
+                         "Part des subventions nationales de la vague": shares})
+    return Chart(fig, f"Subventions accordées par vague, {territory} ({parts}).", data)

@@ -26,8 +26,10 @@ from gen_dash import fmt
 WHITE_ZONE = "#ffffff"  # a count of zero: a white zone, drawn with the département's border
 NO_VALUE = "#c9ccd1"  # no value at all (a share of no learner): a neutral grey
 OUTSIDE = "#eef0f3"  # a département outside the territory on screen
-BLUES = ("#9ec3e6", "#6a9bd8", "#3f76c2", "#1f4e9c", "#0b2a66")  # the lightest still stands out from the white zone
-BELOW_ABOVE = ("#a50f15", "#e0603a", "#f4b183", "#7fb2dc", "#1f5fa8")  # three warm classes below the quota, two blue
+# Every class is at least 3:1 against the white zone and the map's white, neighbouring classes differ by ΔE ≥ 9 in
+# CAM02-UCS with normal vision and with each common colour-vision deficiency (tests/test_classes.py checks it).
+BLUES = ("#4f8fd0", "#2f6db5", "#1f4e9c", "#17367a", "#0b1f4d")
+BELOW_ABOVE = ("#7a1f0a", "#b83a12", "#d9652b", "#4a7fcc", "#1f3f8f")  # three warm classes below the quota, two blue
 COVERAGE_LIMITS = (0.5, 0.7, 0.85, 0.95)
 SHARE_DECIMALS = 3  # shares are shown to 0.1 %: classed as shown, so the tooltip and the legend agree
 

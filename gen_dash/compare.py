@@ -7,7 +7,7 @@ import pandas as pd
 from gen_dash import geo
 from gen_dash.indicators import BY_KEY
 from gen_dash.metrics import headline_figures
-from gen_dash.schema import COLUMNS
+from gen_dash.schema import BY_NAME, COLUMNS
 from gen_dash.targets import Targets
 
 AJOUTEE, RETIREE, MODIFIEE = "ajoutée", "retirée", "modifiée"
@@ -36,7 +36,8 @@ def diff_snapshots(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         x, y = a.loc[both, column], b.loc[both, column]
         differs = ~((x == y).fillna(False) | (x.isna() & y.isna()))
         for key in differs[differs].index:
-            changed_fields.setdefault(key, []).append(column)
+            title = BY_NAME[column].title if column in BY_NAME else column  # « dont femmes », not apprenants_femmes
+            changed_fields.setdefault(key, []).append(title[:1].lower() + title[1:])
             before.setdefault(key, []).append(_text(x[key]))
             after.setdefault(key, []).append(_text(y[key]))
     parts = [

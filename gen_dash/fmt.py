@@ -7,6 +7,7 @@ from datetime import date
 
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
+SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 def _missing(value) -> bool:
@@ -41,6 +42,18 @@ def day(value: date | None) -> str:
         return "–"
     first = "1er" if value.day == 1 else str(value.day)
     return f"{first} {MONTHS[value.month - 1]} {value.year}"
+
+
+def short_day(value: date | None) -> str:
+    """``2017-12-31`` -> ``31 déc. 2017`` (where room is short: a selector).
+
+    >>> short_day(date(2016, 3, 1))
+    '1er mars 2016'
+    """
+    if _missing(value):
+        return "–"
+    first = "1er" if value.day == 1 else str(value.day)
+    return f"{first} {SHORT_MONTHS[value.month - 1]} {value.year}"
 
 
 def month(value: date | None) -> str:

@@ -140,11 +140,12 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
                        "valeur": _format(value, ind), "classe": scheme.label(value) if in_focus else "hors du territoire"}
 
     # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
-    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, attribution_control=True)
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True)  # metric scale: genDash
     m.options.update(max_zoom=13, min_zoom=4)
     m.default_js, m.default_css = scripts, styles
     if tiles:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
+    _Call("accessible", {"titre": f"Carte des départements : {ind.short}"}).add_to(m)
     departements, regions = geometry_urls(assets_url)
     _Call("areas", {"departements": departements, "regions": regions, "looks": looks, "label": ind.short,
                     "attribution": geo.ATTRIBUTION}).add_to(m)
@@ -207,9 +208,10 @@ def _swatch(colour: str, label: str, border: str = "#5f6b7a") -> str:
 
 def _legend_html(ind: Indicator, scheme: Classes, extra: list[str]) -> str:
     items = [_swatch(colour, label) for colour, label in scheme.legend()]
-    return ('<div style="background:rgba(255,255,255,0.94);padding:8px 10px;border-radius:4px;'
+    return ('<details open style="background:#ffffff;padding:8px 10px;border-radius:4px;'
             'box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;color:#1f2a44;max-width:240px">'
-            f'<div style="font-weight:600;margin-bottom:4px">{html.escape(ind.short)}</div>{"".join(items + extra)}</div>')
+            f'<summary style="font-weight:600;margin-bottom:4px;cursor:pointer">Légende : {html.escape(ind.short)}</summary>'
+            f'{"".join(items + extra)}</details>')
 
 
 def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory,
@@ -230,7 +232,9 @@ def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, ter
             f"ils sont proches) ; {where}. {geo.ATTRIBUTION}.")
 
 
-_STATUS_COLOURS = {AJOUTEE: "#18753c", RETIREE: "#ce0500", MODIFIEE: "#b34000"}
+# Told apart by shape and sign as well as colour (and the colours by lightness too): a green disc « + », a red square
+# « − », a blue diamond « ~ ».
+_STATUS_LOOKS = {AJOUTEE: ("#18753c", "disque"), RETIREE: ("#ce0500", "carre"), MODIFIEE: ("#0063cb", "losange")}
 
 
 def changes_map(figures: pd.DataFrame, changes: pd.DataFrame, focus: list[str] | None = None,
@@ -246,13 +250,14 @@ def changes_map(figures: pd.DataFrame, changes: pd.DataFrame, focus: list[str] |
     """
     label = "Formations ajoutées, retirées ou modifiées"
     ind = Indicator("changements", label, label, zero="aucun changement")
-    extra = [_swatch(colour, f"formation {status}") for status, colour in _STATUS_COLOURS.items()]
+    signs = {"disque": "+", "carre": "\u2212", "losange": "~"}
+    extra = [_swatch(colour, f"{signs[shape]} formation {status}") for status, (colour, shape) in _STATUS_LOOKS.items()]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra)
     placed = changes.dropna(subset=["latitude", "longitude"])
     if len(placed):
         lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
-        points = [{"lat": round(y, 5), "lon": round(x, 5), "couleur": _STATUS_COLOURS.get(status, "#666"),
-                   "texte": f"{status} : {name}"}
+        points = [{"lat": round(y, 5), "lon": round(x, 5), "couleur": _STATUS_LOOKS.get(status, ("#666", ""))[0],
+                   "forme": _STATUS_LOOKS.get(status, ("", "disque"))[1], "texte": f"Formation {status} : {name}"}
                   for y, x, status, name in zip(lat, lon, placed["statut"], placed["nom_formation"].astype(str), strict=True)]
         _Call("points", points, "genDash.change").add_to(m)
     return m

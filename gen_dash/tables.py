@@ -175,3 +175,12 @@ def metiers_export(table: pd.DataFrame, territory: Territory) -> pd.DataFrame:
         headers = {c: "France : " + _METIER_HEADERS[c][:1].lower() + _METIER_HEADERS[c][1:] for c in france}
         out = pd.concat([out, nation.rename(columns=headers)], axis=1)
     return out.reset_index(drop=True)
+
+
+def fabriques_list(fabriques: pd.DataFrame) -> pd.DataFrame:
+    """:func:`gen_dash.metrics.fabriques_of` as the list beside the map: name, commune, département, formations,
+    learners, sorted by name (the list a keyboard or a screen reader uses instead of the markers)."""
+    out = fabriques[["nom_fabrique", "commune", "code_departement", "formations", "apprenants"]].sort_values(
+        ["nom_fabrique", "commune"], key=lambda c: c.astype(str).str.lower())
+    return out.rename(columns={"nom_fabrique": "Fabrique", "commune": "Commune", "code_departement": "Département",
+                               "formations": "Formations", "apprenants": "Apprenants"}).reset_index(drop=True)

@@ -33,6 +33,22 @@ def fold_series(values: pd.Series) -> pd.Series:
     return pd.Series(arr.to_pandas().to_numpy(), index=values.index, dtype="str")
 
 
+def demote_headings(markdown: str, levels: int) -> str:
+    r"""*markdown* with every ATX heading *levels* deeper (``# Titre`` -> ``### Titre``), code blocks left alone.
+
+    >>> demote_headings("# Contrat\n```\n# pas un titre\n```\n## Colonnes", 2)
+    '### Contrat\n```\n# pas un titre\n```\n#### Colonnes'
+    """
+    lines, fenced = [], False
+    for line in markdown.split("\n"):
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(r"#{1,6} ", line):
+            line = "#" * levels + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
 _OS_ERRORS = {errno.ENOENT: "fichier ou dossier introuvable", errno.EACCES: "accès refusé",
               errno.EPERM: "opération non permise", errno.EISDIR: "c'est un dossier, pas un fichier",
               errno.ENOTDIR: "un élément du chemin n'est pas un dossier", errno.ENOSPC: "plus de place sur le disque",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.forkserver
+import multiprocessing.spawn
 import os
 import resource
 import threading
@@ -30,6 +31,21 @@ _METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods(
 _CONTEXT = multiprocessing.get_context(_METHOD)
 if _METHOD == "forkserver":
     _CONTEXT.set_forkserver_preload(["gen_dash._reading_process"])
+_PROCESS_NAME = "gen-dash-lecture"
+_preparation_data = multiprocessing.spawn.get_preparation_data
+
+
+def _reader_preparation(name: str) -> dict:
+    """What a new process is told to prepare; a reader is not told to run the main script again. Under Streamlit the
+    main module is the app's script (``app.py``): a reader would run the whole dashboard before reading (and fail)."""
+    data = _preparation_data(name)
+    if name.startswith(_PROCESS_NAME):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+multiprocessing.spawn.get_preparation_data = _reader_preparation  # read by the forkserver's and spawn's Popen
 _SLOTS = threading.BoundedSemaphore(os.cpu_count() or 1)
 _POLL_SECONDS = 0.02
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -62,7 +78,7 @@ def read_upload(data: bytes, name: str | None, mapping: Mapping | None = None, l
     with _SLOTS:
         receiver, sender = _CONTEXT.Pipe(duplex=False)
         child = _CONTEXT.Process(target=_read_in_child, args=(sender, data, name, mapping, limits), daemon=True,
-                                 name="gen-dash-lecture")
+                                 name=_PROCESS_NAME)
         child.start()
         sender.close()  # the child holds the only writing end: its death ends our wait
         try:
@@ -85,6 +101,8 @@ _BUDGET_MESSAGES = {
              "exportez-le en CSV.",
     "memoire": "La lecture du fichier demandait plus de {memory} Mo de mémoire (réglage GEN_DASH_READ_MEMORY_MB) et a "
                "été arrêtée. Vérifiez qu'il s'agit du bon fichier, ou découpez-le.",
+    "panne": "La lecture du fichier s'est interrompue sur le serveur, sans que le fichier soit en cause. Déposez-le à "
+             "nouveau ; si cela se répète, signalez-le à la personne qui administre le tableau de bord.",
 }
 
 
@@ -93,7 +111,9 @@ def _wait(child, receiver, limits: Limits) -> tuple:
     deadline = time.monotonic() + limits.seconds
     while not receiver.poll(_POLL_SECONDS):
         if not child.is_alive() and not receiver.poll(0):
-            return ("memoire",)  # killed by the address-space limit or the system's OOM killer
+            child.join(1)
+            # Killed (the system's OOM killer), or ended by the address-space limit: memory; any other end, a fault.
+            return ("memoire",) if child.exitcode is None or child.exitcode < 0 else ("panne",)
         if time.monotonic() > deadline:
             return ("temps",)
         if _resident_bytes(child.pid) > limits.memory:

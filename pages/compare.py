@@ -33,7 +33,7 @@ a.metric("Formations ajoutées", fmt.number(counts[compare.AJOUTEE]), border=Tru
 b.metric("Formations retirées", fmt.number(counts[compare.RETIREE]), border=True)
 c.metric("Formations modifiées", fmt.number(counts[compare.MODIFIEE]), border=True)
 
-st.subheader("Chiffres clés")
+st.header("Chiffres clés")
 figures = compare.headline_changes(before, after, view.targets)
 st.dataframe(
     tables.french_by_row(figures, ["avant", "apres", "ecart"], signed=("ecart",), missing=view.missing),
@@ -41,17 +41,19 @@ st.dataframe(
     column_config={"libelle": "Indicateur", "avant": "Avant", "apres": "Après", "ecart": "Écart"},
 )
 
-st.subheader("Formations")
+st.header("Formations")
 shown = st.multiselect("Montrer", [compare.AJOUTEE, compare.RETIREE, compare.MODIFIEE],
                        default=[compare.AJOUTEE, compare.RETIREE, compare.MODIFIEE], key="comparer_statuts")
 selected = tables.with_status(changes, shown)
 st.dataframe(selected.drop(columns=["latitude", "longitude"]), hide_index=True, width="stretch", column_config={
     "id_formation": "Formation", "nom_formation": "Intitulé", "nom_fabrique": "Fabrique", "commune": "Commune",
-    "code_departement": "Département", "code_region": "Région", "statut": "Changement", "champs_modifies": "Champs modifiés",
-    "avant": "Avant", "apres": "Après"})
+    "code_departement": "Département", "code_region": "Région", "statut": st.column_config.TextColumn("Changement", pinned=True),
+    "champs_modifies": st.column_config.TextColumn("Champs modifiés", width="large"),
+    "avant": st.column_config.TextColumn("Avant", width="large"), "apres": st.column_config.TextColumn("Après", width="large")})
 folium_map = maps.changes_map(compare.changes_by_departement(selected), selected, focus=view.territory.focus,
                              **state.map_settings())
 st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_changements")
-st.caption(f"Carte des changements de {view.territory.label} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) (vert), "
-           f"{counts[compare.RETIREE]} retirée(s) (rouge), {counts[compare.MODIFIEE]} modifiée(s) (orange) ; départements "
-           "colorés selon le nombre de changements.")
+st.caption(f"Carte des changements de {view.territory.label} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) "
+           f"(disque vert « + »), {counts[compare.RETIREE]} retirée(s) (carré rouge « − »), "
+           f"{counts[compare.MODIFIEE]} modifiée(s) (losange bleu « ~ ») ; départements colorés selon le nombre de "
+           "changements.")

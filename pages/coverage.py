@@ -17,7 +17,7 @@ radius = st.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, va
 distances = coverage.nearest_fabrique(communes, fabriques)
 totals = coverage.coverage_indicators(distances, radius)
 where = "" if view.territory.national else f" ({state.escape_md(view.territory.label)})"
-st.markdown(f"### {fmt.percent(totals['part_couverte'])} de la population{where} vit à moins de {radius} km d'une fabrique")
+st.markdown(f"## {fmt.percent(totals['part_couverte'])} de la population{where} vit à moins de {radius} km d'une fabrique")
 left, middle, right = st.columns(3)
 left.metric("Habitants à portée", fmt.number(totals["population_couverte"]), border=True,
             help=f"Sur {fmt.number(totals['population'])} habitants (populations légales).")
@@ -26,7 +26,7 @@ middle.metric("Distance médiane", f"{fmt.number(totals['distance_mediane_km'], 
 right.metric("9 habitants sur 10 à moins de", f"{fmt.number(totals['distance_p90_km'], 1)} km", border=True,
              help="90e centile de la distance, pondéré par la population.")
 
-st.subheader("Où ouvrir les prochaines fabriques")
+st.header("Où ouvrir les prochaines fabriques")
 missing = max(0, view.targets.fabriques - len(fabriques))
 c1, c2, c3 = st.columns(3)
 k = c1.number_input("Nouvelles fabriques", min_value=0, max_value=300, value=min(missing, 100), step=1, key="couverture_k",

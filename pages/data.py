@@ -5,18 +5,18 @@ from functools import partial
 import streamlit as st
 
 import appstate as state
-from gen_dash import config, export, fmt, geo, tables
+from gen_dash import config, export, fmt, geo, tables, text
 
 view = state.page_header("Données, contrat de fichier et méthode")
 report = view.snapshot.report
 
-st.subheader("Lignes de l'instantané")
+st.header("Lignes de l'instantané")
 query = st.text_input("Rechercher (fabrique, commune, métier…)", key="donnees_recherche")
 found = tables.search(tables.readable_rows(view.rows), query)
 st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {state.escape_md(view.territory.label)}.")
 st.dataframe(found, hide_index=True, width="stretch")
 
-st.subheader("Rapport de validation")
+st.header("Rapport de validation")
 st.write(f"{fmt.number(report.lignes)} ligne(s) lue(s) : {fmt.number(report.lignes_acceptees)} acceptée(s), dont "
          f"{fmt.number(report.lignes_reparees)} réparée(s) ; {fmt.number(report.lignes_rejetees)} rejetée(s).")
 if report.problemes.empty:
@@ -29,13 +29,14 @@ else:
                        "rapport-de-validation.csv",
                        "text/csv", key="donnees_rapport_csv", icon=":material/download:")
 
-st.subheader("Le fichier attendu")
+st.header("Le fichier attendu")
 st.download_button("Télécharger un modèle de fichier (CSV)", tables.template_csv(), "modele-instantane-gen.csv", "text/csv",
                    key="donnees_modele", icon=":material/download:")
 with st.expander("Le contrat de fichier en détail", expanded=False):
-    st.markdown((config.ROOT / "docs" / "contrat-fichier.md").read_text(encoding="utf-8"))
+    # Its headings under this page's (h1 for the page, h2 for this section): the contract's « # » becomes h3.
+    st.markdown(text.demote_headings((config.ROOT / "docs" / "contrat-fichier.md").read_text(encoding="utf-8"), 2))
 
-st.subheader("Sources, licences et méthode")
+st.header("Sources, licences et méthode")
 st.markdown(f"""
 - **Géographie** : contours des départements et régions (IGN, Admin Express COG 2018), communes, codes et populations
   légales (INSEE, Code officiel géographique) ; Licence Ouverte / Open Licence (Etalab). {geo.ATTRIBUTION}.
@@ -51,15 +52,16 @@ st.markdown(f"""
 - **Instantanés d'exemple** : générés (données illustratives), voir `data/README.md`.
 """)
 
-st.subheader("Historique des publications")
+st.header("Historique des publications")
 st.caption("Chaque publication et chaque retrait : qui, quand, quoi. Un instantané retiré quitte les listes mais reste conservé.")
 st.dataframe(state.journal(), hide_index=True, width="stretch", column_config={
     "id": None, "le": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY HH:mm"), "par": "Par", "action": "Action",
-    "snapshot_id": st.column_config.NumberColumn("Instantané n°", format="%d"), "details": "Détails"})
+    "snapshot_id": st.column_config.NumberColumn("Instantané n°", format="%d"),
+    "details": st.column_config.TextColumn("Détails", width="large")})
 if state.is_editor():
     with st.form("retrait"):
         st.markdown("**Retirer un instantané des listes** (éditeurs)")
-        published = {e.id: e.label for e in view.entries if e.id != state.UPLOAD_ID}
+        published = {e.id: e.detail for e in view.entries if e.id != state.UPLOAD_ID}
         st.selectbox("Instantané", list(published), format_func=published.get, key=state.WITHDRAW_CHOICE)
         st.form_submit_button("Retirer", on_click=state.withdraw_chosen, icon=":material/delete:")
 state.show_outcome(state.WITHDRAW_MESSAGE)

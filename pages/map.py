@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import appstate as state
-from gen_dash import maps, metrics
+from gen_dash import maps, metrics, tables
 from gen_dash.indicators import ON_MAP
 
 view = state.page_header("Carte des fabriques et des formations")
@@ -15,6 +15,12 @@ quota = {"part_femmes": view.targets.part_femmes, "part_neet": view.targets.part
 figures = metrics.figures_by_territory(view.national)
 fabriques = metrics.fabriques_of(view.rows)
 folium_map = maps.departement_map(figures, fabriques, indicator, focus=territory.focus, **state.map_settings(), quota=quota)
+# For the keyboard: a way past the map (its frame holds the focus), to the same fabriques as a list.
+st.markdown('<a href="#fabriques-en-liste">Passer la carte</a> (aller à la liste des fabriques)', unsafe_allow_html=True)
 # returned_objects=[]: panning or zooming sends nothing back, so the script does not rerun.
 st_folium(folium_map, height=640, use_container_width=True, returned_objects=[], key="carte")
 st.caption(maps.describe(territory.apply(figures, "code"), fabriques, indicator, territory))
+st.header(f"{territory.label} : les fabriques en liste", anchor="fabriques-en-liste")
+st.dataframe(tables.fabriques_list(fabriques), hide_index=True, width="stretch",
+             column_config={"Formations": st.column_config.NumberColumn(format="localized"),
+                            "Apprenants": st.column_config.NumberColumn(format="localized")})

@@ -25,12 +25,13 @@ if offered:
 else:
     st.markdown(f"Aucune formation au métier renseigné {where}.")
 
-st.subheader("Les familles de métiers")
+st.header("Les familles de métiers")
 shown = tables.metiers_export(table, territory)
 st.dataframe(shown, hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(c, format="localized") for c in shown.columns[1:]})
+             column_config={shown.columns[0]: st.column_config.TextColumn(pinned=True, width="medium"),
+                            **{c: st.column_config.NumberColumn(c, format="localized") for c in shown.columns[1:]}})
 st.caption("Les métiers sont regroupés en familles à la lecture du fichier (majuscules, accents et variantes "
-           "d'écriture ne comptent pas ; table `data/metiers.csv`) ; une formation sans métier compte sous "
+           "d'écriture ne comptent pas ; règles dans le fichier data/metiers.csv) ; une formation sans métier compte sous "
            "« non renseigné ». Parts en points de pourcentage ; « – » : aucun apprenant."
            + ("" if territory.national else f" Colonnes : {state.escape_md(territory.label)}, puis la France entière ; les "
               "familles que le territoire ne propose pas y figurent avec 0 formation."))
@@ -40,7 +41,7 @@ if not view.snapshot.list_only:
                                                      "part_neet": view.targets.part_neet}, territory.label),
                      key="metiers_parts")
 
-st.subheader("Où une famille de métiers est formée")
+st.header("Où une famille de métiers est formée")
 national_offer = metrics.offered_families(metrics.figures_by_metier(view.national))
 if not national_offer:
     st.info("Aucune formation de cet instantané ne renseigne son métier.")
@@ -69,7 +70,7 @@ folium_map = maps.departement_map(figures, fabriques, "formations", focus=territ
 st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_metier")
 st.caption(maps.describe(territory.apply(figures, "code"), territory.apply(fabriques), "formations", territory, title))
 
-st.subheader("Exporter")
+st.header("Exporter")
 stem = f"gen-{(view.entry.date or 'sans-date')}-{territory.slug}-metiers"
 left, right = st.columns(2)
 left.download_button("Familles de métiers (CSV)", partial(export.to_csv_bytes, shown), f"{stem}.csv", "text/csv",

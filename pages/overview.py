@@ -26,13 +26,13 @@ if not territory.national:
     st.caption("Les objectifs (200 fabriques, 10 000 apprenants) et les enveloppes sont nationaux : un territoire est "
                "comparé au total national ; ses parts de femmes et de jeunes NEET, aux quotas.")
 
-st.subheader("Les quatre objectifs du programme")
+st.header("Les quatre objectifs du programme")
 for objective in objectives.objective_lines(view.rows, view.national, territory, targets, state.communes_table(),
                                             view.published_dates, date.today()):
     st.markdown(f"**{objective.number}. {objective.title}.** {state.escape_md(objective.text)}")
     st.page_link(objective.page, label=objective.link, icon=":material/arrow_forward:")
 
-st.subheader("Rythme")
+st.header("Rythme")
 history, source = state.pace_history(view)
 if not territory.national:
     st.write("Les objectifs sont nationaux ; pour ce territoire, voici son évolution d'un instantané à l'autre.")

@@ -17,7 +17,7 @@ local = metrics.quota_shares(view.rows, targets)
 LABELS = {"femmes": BY_KEY["part_femmes"].label, "neet": BY_KEY["part_neet"].label}
 
 for key, label in LABELS.items():
-    st.subheader(label)
+    st.header(label)
     columns = st.columns(1 if view.territory.national else 2)
     with columns[0]:
         state.show_chart(charts.gauge(national.loc[key, "part"], national.loc[key, "quota"], f"{label}, France entière"),
@@ -29,7 +29,7 @@ for key, label in LABELS.items():
 
 # Beside the two quotas, the shares the snapshot reports (without a target unless targets.toml has one).
 for key in [k for k in ("part_boursiers", "part_qpv") if k in metrics.reported(view.national)]:
-    st.subheader(BY_KEY[key].label)
+    st.header(BY_KEY[key].label)
     boxes = st.columns(1 if view.territory.national else 2)
     target = getattr(view.targets, BY_KEY[key].target) if BY_KEY[key].target else None
     for box, label, rows in zip(boxes, ["France entière", view.territory.label], [view.national, view.rows], strict=False):
@@ -37,14 +37,17 @@ for key in [k for k in ("part_boursiers", "part_qpv") if k in metrics.reported(v
         box.metric(label, fmt.percent(value) if value is not None else state.NOT_GIVEN, border=True,
                    delta=fmt.quota_gap(value, target) if target else "sans objectif fixé", delta_color="off", delta_arrow="off")
 
-figures = view.territory.apply(metrics.figures_by_territory(view.national), "code")
-st.subheader("Par département")
+# France by région (18 bars one can read), a territory by département.
+per = "région" if view.territory.national else "département"
+figures = view.territory.apply(metrics.figures_by_territory(view.national, "region" if view.territory.national
+                                                            else "departement"), "code")
+st.header("Par région" if view.territory.national else "Par département")
 choice = st.radio("Quota", list(LABELS), format_func=LABELS.get, horizontal=True, key="quotas_choix")
 column = f"part_{choice}"
-state.show_chart(charts.shares_by_departement(figures, column, national.loc[choice, "quota"], LABELS[choice]),
-             key="quotas_departements")
+state.show_chart(charts.shares_by_territory(figures, column, national.loc[choice, "quota"], LABELS[choice], per),
+                 key="quotas_departements")
 
-st.subheader("Fabriques sous le quota")
+st.header("Fabriques sous le quota")
 minimum = st.number_input("Apprenants au moins (pour qu'une part ait un sens)", min_value=1, value=10, step=5,
                           key="quotas_minimum")
 below = metrics.below_quota(metrics.fabriques_of(view.rows), column, national.loc[choice, "quota"], minimum)

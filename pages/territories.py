@@ -10,7 +10,7 @@ from gen_dash import export, metrics, tables
 view = state.page_header("Territoires")
 territory = view.territory
 
-st.subheader("Le territoire face à la France" if not territory.national else "La France entière")
+st.header("Le territoire face à la France" if not territory.national else "La France entière")
 comparison = metrics.compare_with_nation(view.rows, view.national, view.targets, territory)
 shown = (tables.french_by_row(comparison.assign(nature_part="part"), ["territoire"], missing=view.missing)
          .pipe(tables.french_by_row, ["france"], nature="nature_france", missing=view.missing)
@@ -22,7 +22,7 @@ st.dataframe(shown, hide_index=True, width="stretch", column_order=order, column
     "libelle": "Indicateur", "territoire": territory.label, "france": "France entière",
     "part_du_national": "Part du total national", "quota": "Face au quota"})
 
-st.subheader("Classement")
+st.header("Classement")
 level = st.radio("Niveau", ["region", "departement"], horizontal=True, key="territoires_niveau",
                  format_func={"region": "Régions", "departement": "Départements"}.get)
 by = "formations" if view.snapshot.list_only else "apprenants"
@@ -40,13 +40,13 @@ st.dataframe(
         "choisi": st.column_config.CheckboxColumn("Choisi", help="Le territoire choisi dans la barre latérale"),
         "rang": st.column_config.NumberColumn("Rang national", format="%d"),
         "rang_region": st.column_config.NumberColumn("Rang dans la région", format="%d"),
-        "code": "Code", "nom": "Nom",
+        "code": "Code", "nom": st.column_config.TextColumn("Nom", pinned=True, width="medium"),  # kept in view on a phone
         **{key: st.column_config.NumberColumn(title, format="localized") for key, title in tables.FIGURE_HEADERS.items()
            if key not in ("code", "nom", "nom_region")},
     },
 )
 
-st.subheader("Exporter le territoire")
+st.header("Exporter le territoire")
 stem = f"gen-{(view.entry.date or 'sans-date')}-{territory.slug}"
 rows = tables.readable_rows(view.rows)
 departements = tables.figures_export(territory.apply(metrics.figures_by_territory(view.national), "code"))

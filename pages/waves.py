@@ -23,7 +23,7 @@ with right:
         state.show_chart(charts.cumulative_by_wave(progress, "apprenants_cumules", "Apprenants cumulés", "apprenants",
                                                learners_goal), key="vagues_apprenants")
 
-st.subheader("Par vague")
+st.header("Par vague")
 natures = {"formations": "nombre", "nouvelles_fabriques": "nombre", "apprenants": "nombre", "fabriques_cumulees": "nombre",
            "apprenants_cumules": "nombre", "subvention_eur": "euros"}
 labels = {"vague": st.column_config.NumberColumn("Vague", format="%d"), "formations": BY_KEY["formations"].short,
@@ -50,7 +50,7 @@ elif territory.national:
 else:
     state.show_chart(charts.subsidies_by_wave(progress, territory.label), key="vagues_budget")
 
-st.subheader("Évolution d'un instantané à l'autre")
+st.header("Évolution d'un instantané à l'autre")
 history, source = state.pace_history(view)
 if len(history) < 2:
     st.write("Il faut au moins deux instantanés datés pour montrer une évolution.")

@@ -29,7 +29,57 @@
         map.keyboard.enable();
     }
 
+    // A screen reader's name on a marker's element (a marker the keyboard reaches is a button).
+    function named(el, name) {
+        if (!el) { return; }
+        el.setAttribute("aria-label", name);
+        el.setAttribute("role", "button");
+    }
+
+    // A divIcon whose element carries a name.
+    var NamedIcon = L.DivIcon.extend({
+        createIcon: function (old) {
+            var el = L.DivIcon.prototype.createIcon.call(this, old);
+            named(el, this.options.name);
+            return el;
+        }
+    });
+
     window.genDash = {
+        /* What every map does for the keyboard, screen readers and French: the frame's language, title, landmark
+           and heading; zoom allowed (no user-scalable=no); the zoom buttons first in tab order and in French; a
+           metric scale; the attribution in French. options: {titre}. */
+        accessible: function (map, options) {
+            document.documentElement.lang = "fr";
+            document.title = options.titre;
+            if (window.frameElement) { window.frameElement.title = options.titre; }
+            document.querySelectorAll("meta[name=viewport]").forEach(function (meta) {
+                meta.setAttribute("content", "width=device-width, initial-scale=1");
+            });
+            var root = document.getElementById("root") || document.body;
+            root.setAttribute("role", "main");
+            root.setAttribute("aria-label", options.titre);  // named: not mistaken for the page's own main region
+            if (!document.querySelector("h1.gen-dash-titre")) {
+                var heading = element("h1", options.titre);
+                heading.className = "gen-dash-titre";
+                heading.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);" +
+                                        "white-space:nowrap;margin:-1px;padding:0;border:0";
+                root.insertBefore(heading, root.firstChild);
+            }
+            var container = map.getContainer();
+            container.setAttribute("aria-label", options.titre + " (flèches : déplacer la carte ; + et − : zoomer)");
+            var controls = container.querySelector(".leaflet-control-container");
+            if (controls) { container.insertBefore(controls, container.firstChild); }
+            [["in", "Zoomer"], ["out", "Dézoomer"]].forEach(function (pair) {
+                var button = container.querySelector(".leaflet-control-zoom-" + pair[0]);
+                if (button) { button.title = pair[1]; button.setAttribute("aria-label", pair[1]); }
+            });
+            L.control.scale({imperial: false, metric: true}).addTo(map);
+            map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="Leaflet, bibliothèque de cartes ' +
+                                             'interactives" lang="en">Leaflet</a>');
+        },
+
+
         /* The fabriques, clustered: data = {lat: [...], lon: [...], colonnes: {nom: [...], porteur: [...], ...},
            libelles: {field: French label shown in the popup, in order}}. */
         fabriques: function (map, data) {
@@ -44,10 +94,15 @@
             cluster.addTo(map);
         },
 
-        /* One fabrique: its popup shows each labelled field that has a value. */
+        /* One fabrique: a red disc the keyboard reaches (Enter opens its popup), named for a screen reader
+           (« Fabrique X, Toulouse, 3 formations »); its popup shows each labelled field that has a value. */
         fabrique: function (lat, lon, fields, labels) {
-            var marker = L.circleMarker(new L.LatLng(lat, lon), {radius: 7, weight: 1.5, color: "#ffffff",
-                                                                 fillColor: "#c8102e", fillOpacity: 0.9});
+            var name = [fields.nom, fields.commune, fields.formations !== "" ? fields.formations + " formation(s)" : ""]
+                .filter(function (part) { return part !== "" && part !== undefined; }).join(", ");
+            var marker = L.marker(new L.LatLng(lat, lon), {title: name, keyboard: true, icon: new NamedIcon({
+                className: "gen-dash-fabrique", iconSize: L.point(15, 15), name: name,
+                html: '<div style="width:12px;height:12px;border-radius:50%;background:#c8102e;border:1.5px solid #fff;' +
+                      'box-shadow:0 0 2px rgba(0,0,0,0.6)"></div>'})});
             marker.bindPopup(function () {
                 var box = element("div");
                 box.appendChild(element("strong", fields.nom));
@@ -62,14 +117,14 @@
             return marker;
         },
 
-        /* A cluster of fabriques: a red disc with their number. */
+        /* A cluster of fabriques: a red disc with their number, named « 12 fabriques, zoomer » (Enter zooms in). */
         cluster: function (cluster) {
             var n = cluster.getChildCount();
             var size = n < 10 ? 26 : n < 100 ? 32 : 40;
-            return L.divIcon({className: "gen-dash-cluster", iconSize: L.point(size, size), html:
-                '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size + "px;border-radius:50%;" +
-                "background:rgba(200,16,46,0.88);border:2px solid #fff;color:#fff;font-weight:bold;font-size:12px;" +
-                'text-align:center;box-shadow:0 0 3px rgba(0,0,0,0.4)">' + n + "</div>"});
+            return new NamedIcon({className: "gen-dash-cluster", iconSize: L.point(size, size), name: n + " fabriques, zoomer",
+                                  html: '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size +
+                "px;border-radius:50%;background:rgba(200,16,46,0.92);border:2px solid #fff;color:#fff;font-weight:bold;" +
+                'font-size:12px;text-align:center;box-shadow:0 0 3px rgba(0,0,0,0.4)">' + n + "</div>"});
         },
 
         /* A commune farther than the radius: {lat, lon, nom, population, rayon}. */
@@ -86,14 +141,25 @@
                 iconSize: L.point(24, 24), html: '<div style="width:24px;height:24px;line-height:24px;' +
                 "border-radius:50%;background:#000091;color:#fff;border:2px solid #fff;text-align:center;" +
                 'font-weight:bold;font-size:11px;box-shadow:0 0 3px rgba(0,0,0,.5)">' + Number(point.rang) + "</div>"})});
+            var name = "Site suggéré n° " + point.rang + " : " + point.nom + ", " + point.gain + " habitants de plus à portée";
+            marker.options.title = name;
+            marker.on("add", function () { named(marker.getElement(), name); });
             marker.bindTooltip(label(point.rang + ". " + point.nom + " : +" + point.gain + " habitants à portée"));
             return marker;
         },
 
-        /* A formation added, removed or changed: {lat, lon, couleur, texte}. */
+        /* A formation added, removed or changed: {lat, lon, couleur, forme, texte}. The shape says it as well as the
+           colour (a disc « + » added, a square « − » removed, a diamond « ~ » changed). */
         change: function (point) {
-            var marker = L.circleMarker([point.lat, point.lon], {radius: 6, weight: 1, color: "#ffffff",
-                                                                 fillColor: point.couleur, fillOpacity: 0.9});
+            var radius = point.forme === "losange" ? "2px" : point.forme === "carre" ? "1px" : "50%";
+            var turn = point.forme === "losange" ? "transform:rotate(45deg);" : "";
+            var sign = {disque: "+", carre: "−", losange: "~"}[point.forme] || "";
+            var marker = L.marker([point.lat, point.lon], {title: point.texte, keyboard: true, icon: new NamedIcon({
+                className: "gen-dash-change", iconSize: L.point(16, 16), name: point.texte,
+                html: '<div style="width:14px;height:14px;line-height:14px;border-radius:' + radius + ";background:" +
+                      point.couleur + ';border:1px solid #fff;color:#fff;font:bold 12px sans-serif;text-align:center;' +
+                      turn + '"><span style="display:inline-block;' + (turn ? "transform:rotate(-45deg);" : "") + '">' +
+                      sign + "</span></div>"})});
             marker.bindTooltip(label(point.texte));
             return marker;
         },
@@ -150,6 +216,10 @@
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "gen-dash-legend");
                 div.innerHTML = html;
+                // On a phone the legend would hide the top of the map: folded, one tap opens it.
+                var fold = div.querySelector("details");
+                if (fold && window.innerWidth < 600) { fold.open = false; }
+                L.DomEvent.disableClickPropagation(div);
                 return div;
             };
             legend.addTo(map);
@@ -162,7 +232,7 @@
                                            interactive: false}).addTo(map);
                 var name = element("span", frame.nom);
                 name.style.cssText = "font: 11px sans-serif; color: #3c4757; white-space: nowrap;";
-                L.marker([frame.bounds[1][0], frame.bounds[0][1]], {interactive: false, icon: L.divIcon({
+                L.marker([frame.bounds[1][0], frame.bounds[0][1]], {interactive: false, keyboard: false, icon: L.divIcon({
                     className: "gen-dash-inset-label", iconSize: null, html: name})}).addTo(map);
             });
         }

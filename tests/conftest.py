@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -177,4 +181,110 @@ HAND_ROWS = [
 def hand_csv(**changes) -> bytes:
     """The hand-computed snapshot as a CSV file (*changes* set a column on every row, e.g. a date)."""
     return make_csv([{**r, **changes} for r in HAND_ROWS])
+
+
+
+# --------------------------------------------------------------------------- the real server, in Chromium
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _load_serve():
+    """The launcher's warm-up (scripts/serve.py), the same a deployment uses."""
+    spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    return serve
+
+
+# One server per pytest-xdist worker, each with its own log (the first-start password is read from it).
+SERVER_LOG = ARTIFACTS / f"streamlit-{os.environ.get('PYTEST_XDIST_WORKER', 'seul')}.log"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    serve = _load_serve()
+    port = _free_port()
+    log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or SERVER_LOG, "w")  # noqa: SIM115 - open while it serves
+    # A fresh var/ folder and store: the server starts as a new install does (it prints its first editor password),
+    # and what its tests publish stays out of the store the other tests read.
+    var = tmp_path_factory.mktemp("var-serveur")
+    env = {**os.environ, "GEN_DASH_VAR_DIR": str(var), "GEN_DASH_DATABASE_URL": f"sqlite:///{var / 'gen-dash.sqlite3'}"}
+    process = subprocess.Popen(
+        [sys.executable, "scripts/streamlit_fr.py", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        serve.warm_up(base, timeout=180)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A French browser tab in which every request that is not to the local server is blocked and recorded."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    blocked: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith((server, "data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    tab = context.new_page()
+    tab.dialogs = []
+    tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    tab.blocked = blocked
+    tab.set_default_timeout(60_000)
+    yield tab
+    context.close()
+    assert not blocked, f"requêtes hors du serveur local : {blocked}"
+
+
+def metric_of(tab, label: str) -> str:
+    title = tab.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True)
+    box = tab.locator('[data-testid="stMetric"]', has=title).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def open_page(tab, server, path: str) -> None:
+    tab.goto(f"{server}/{path}")
+    tab.locator("h1").first.wait_for()
+    tab.wait_for_load_state("networkidle")
+
+
+def map_frame(tab, ready: str = "() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101"):
+    """The map's frame once it shows what *ready* (JavaScript run in the frame) waits for.
+
+    A rerun replaces the map's frame, and Streamlit keeps the old one a moment: a frame that goes away while we wait
+    is left for the next one.
+    """
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            tab.wait_for_function(f"() => document.querySelectorAll('{MAP_IFRAME}').length === 1")
+            frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
+            frame.wait_for_function(ready, timeout=10_000)
+            tab.wait_for_timeout(500)
+            if not frame.is_detached():
+                return frame
+        except Error:
+            if time.monotonic() > deadline:
+                raise
+
 

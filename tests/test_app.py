@@ -354,7 +354,7 @@ def test_coverage_page_follows_the_filter_and_the_radius():
         assert not at.exception
         share = _share_within(communes, fabriques, radius)
         title = at.markdown[0].value
-        assert title == f"### {fmt.percent(share)} de la population (Bretagne) vit à moins de {radius} km d'une fabrique"
+        assert title == f"## {fmt.percent(share)} de la population (Bretagne) vit à moins de {radius} km d'une fabrique"
     table = at.dataframe[0].value
     assert set(table["code_departement"]) <= {"22", "29", "35", "56"}  # suggestions inside the région
     assert len(table) == at.number_input(key="couverture_k").value
@@ -661,7 +661,7 @@ def test_a_store_out_of_reach_is_said_and_the_samples_still_shown(monkeypatch):
     assert not at.exception
     assert at.sidebar.error[0].value.startswith("Historique partagé indisponible : Le serveur de base de données ne "
                                                 "répond pas (connexion refusée).")
-    assert "Exemple" in at.sidebar.selectbox(key=state.SNAPSHOT).format_func(at.sidebar.selectbox(key=state.SNAPSHOT).value)
+    assert "exemple" in at.sidebar.selectbox(key=state.SNAPSHOT).format_func(at.sidebar.selectbox(key=state.SNAPSHOT).value)
     upload(at, make_csv([row(id_formation="HORS-LIGNE")]), "hors-ligne-2018-01-15.csv")
     assert not at.exception
     assert "Publication impossible tant que l'historique partagé est indisponible." in [c.value for c in at.sidebar.caption]

@@ -7,25 +7,19 @@ Screenshots go to ``tests/artifacts/``.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
 from gen_dash import fmt
-from tests.conftest import ROOT, hand_csv, make_csv, row
+from tests.conftest import ARTIFACTS, ROOT, SERVER_LOG, hand_csv, make_csv, map_frame, metric_of, open_page, row
 
 CHROMIUM = os.environ.get("GEN_DASH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur"),
 ]
-ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGES = {"": "Vue d'ensemble", "vue-d-ensemble": "Vue d'ensemble", "carte-des-fabriques": "Carte des fabriques",
          "vagues-et-objectifs": "Vagues et objectifs", "evolution-dans-le-temps": "Évolution dans le temps",
          "comparer-deux-instantanes": "Comparer deux instantanés", "quotas-femmes-neet": "Quotas",
@@ -34,85 +28,9 @@ PAGES = {"": "Vue d'ensemble", "vue-d-ensemble": "Vue d'ensemble", "carte-des-fa
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _load_serve():
-    """The launcher's warm-up (scripts/serve.py), the same a deployment uses."""
-    spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
-    serve = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(serve)
-    return serve
-
-
-# One server per pytest-xdist worker, each with its own log (the first-start password is read from it).
-SERVER_LOG = ARTIFACTS / f"streamlit-{os.environ.get('PYTEST_XDIST_WORKER', 'seul')}.log"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    serve = _load_serve()
-    port = _free_port()
-    log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or SERVER_LOG, "w")  # noqa: SIM115 - open while it serves
-    # A fresh var/ folder and store: the server starts as a new install does (it prints its first editor password),
-    # and what its tests publish stays out of the store the other tests read.
-    var = tmp_path_factory.mktemp("var-serveur")
-    env = {**os.environ, "GEN_DASH_VAR_DIR": str(var), "GEN_DASH_DATABASE_URL": f"sqlite:///{var / 'gen-dash.sqlite3'}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        serve.warm_up(base, timeout=180)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    """A French browser tab in which every request that is not to the local server is blocked and recorded."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
-    blocked: list[str] = []
-
-    def only_local(route):
-        if route.request.url.startswith((server, "data:", "blob:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    tab = context.new_page()
-    tab.dialogs = []
-    tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
-    tab.blocked = blocked
-    tab.set_default_timeout(60_000)
-    yield tab
-    context.close()
-    assert not blocked, f"requêtes hors du serveur local : {blocked}"
-
-
-def _metric(tab, label: str) -> str:
-    title = tab.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True)
-    box = tab.locator('[data-testid="stMetric"]', has=title).first
-    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
-
-
-def _open(tab, server, path: str) -> None:
-    tab.goto(f"{server}/{path}")
-    tab.locator("h1").first.wait_for()
-    tab.wait_for_load_state("networkidle")
-
-
 @pytest.mark.parametrize("path", list(PAGES), ids=[p or "racine" for p in PAGES])
 def test_every_page_by_its_deep_link_has_the_shared_sidebar(page, server, path):
-    _open(page, server, path)
+    open_page(page, server, path)
     assert PAGES[path] in page.locator("h1").first.inner_text()
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert "Territoire" in sidebar.inner_text() and "Instantané" in sidebar.inner_text()
@@ -121,31 +39,9 @@ def test_every_page_by_its_deep_link_has_the_shared_sidebar(page, server, path):
     page.screenshot(path=str(ARTIFACTS / f"page-{path or 'racine'}.png"), full_page=True)
 
 
-def _map_frame(tab, ready: str = "() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101"):
-    """The map's frame once it shows what *ready* (JavaScript run in the frame) waits for.
-
-    A rerun replaces the map's frame, and Streamlit keeps the old one a moment: a frame that goes away while we wait
-    is left for the next one.
-    """
-    from playwright.sync_api import Error
-
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            tab.wait_for_function("() => document.querySelectorAll('iframe[title=\"streamlit_folium.st_folium\"]').length === 1")
-            frame = tab.locator('iframe[title="streamlit_folium.st_folium"]').element_handle().content_frame()
-            frame.wait_for_function(ready, timeout=10_000)
-            tab.wait_for_timeout(500)
-            if not frame.is_detached():
-                return frame
-        except Error:
-            if time.monotonic() > deadline:
-                raise
-
-
 def test_map_draws_the_departements_offline(page, server):
-    _open(page, server, "carte-des-fabriques")
-    frame = _map_frame(page)
+    open_page(page, server, "carte-des-fabriques")
+    frame = map_frame(page)
     frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101")
     assert frame.evaluate("() => L.version") == "1.9.3"
     assert frame.locator(".gen-dash-legend").count() == 1
@@ -159,15 +55,15 @@ def _upload(tab, path) -> None:
 
 
 def test_upload_changes_the_figures_and_says_it_is_not_published(page, server, tmp_path):
-    _open(page, server, "")
-    assert _metric(page, "Fabriques labellisées") == fmt.number(198)
+    open_page(page, server, "")
+    assert metric_of(page, "Fabriques labellisées") == fmt.number(198)
     path = tmp_path / "a-la-main.csv"
     path.write_bytes(hand_csv())
     _upload(page, path)
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '140')")
-    assert _metric(page, "Fabriques labellisées") == "5"  # the hand-computed snapshot of tests/conftest.py
-    assert _metric(page, "Part de femmes") == "29,3\u00a0%"
+    assert metric_of(page, "Fabriques labellisées") == "5"  # the hand-computed snapshot of tests/conftest.py
+    assert metric_of(page, "Part de femmes") == "29,3\u00a0%"
     assert page.get_by_text("Fichier déposé, non publié").first.is_visible()
     assert page.get_by_text("Données illustratives").count() == 0
     page.screenshot(path=str(ARTIFACTS / "depot.png"), full_page=True)
@@ -176,7 +72,7 @@ def test_upload_changes_the_figures_and_says_it_is_not_published(page, server, t
 def test_shared_link_opens_the_same_view(page, server):
     from tests.test_app import sample_id
 
-    _open(page, server, f"?region=32&dep=59&instantane={sample_id('2017-06-30')}")
+    open_page(page, server, f"?region=32&dep=59&instantane={sample_id('2017-06-30')}")
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_role("combobox", name="Région").input_value() == "Hauts-de-France"
     assert "Nord (59)" in sidebar.inner_text()
@@ -186,7 +82,7 @@ def test_shared_link_opens_the_same_view(page, server):
     by_hand.sidebar.selectbox(key="instantane").select(sample_id("2017-06-30")).run()
     by_hand.sidebar.selectbox(key="territoire_region").select("32").run()
     by_hand.sidebar.multiselect(key="territoire_departements").select("59").run()
-    assert _metric(page, "Apprenants") == next(m.value for m in by_hand.metric if m.label == "Apprenants")
+    assert metric_of(page, "Apprenants") == next(m.value for m in by_hand.metric if m.label == "Apprenants")
     assert "Nord (59)" in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
 
 
@@ -194,13 +90,13 @@ def test_a_hostile_fabrique_name_shows_as_text(page, server, tmp_path):
     hostile = "<img src=x onerror=alert(1)>"
     path = tmp_path / "hostile-2017-01-01.csv"
     path.write_bytes(make_csv([row(nom_fabrique=hostile, porteur="<b>gras</b>")]))
-    _open(page, server, "")
+    open_page(page, server, "")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     page.get_by_text("ligne(s) acceptée(s)").wait_for()
     page.get_by_role("link", name="Carte").first.click()  # same session: the upload stays
-    frame = _map_frame(page)
+    frame = map_frame(page)
     frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101")
-    marker = frame.locator('path[fill="#c8102e"]').first
+    marker = frame.locator(".gen-dash-fabrique").first
     scrolled = "() => document.querySelector('[data-testid=stMain]').scrollTop"
     before = page.evaluate(scrolled)
     marker.click(force=True)  # the map runs below the fold here (the upload banner is above it)
@@ -218,16 +114,16 @@ def test_every_departement_is_filled_with_the_colour_its_legend_gives(page, serv
 
     path = tmp_path / "a-la-main.csv"
     path.write_bytes(hand_csv())
-    _open(page, server, "carte-des-fabriques?region=76")
+    open_page(page, server, "carte-des-fabriques?region=76")
     _upload(page, path)
     for indicator, kind in (("Fabriques", "count"), ("Part de femmes", "share")):
         if indicator != "Fabriques":
             page.get_by_role("combobox", name="Indicateur").click()
             page.get_by_role("option", name=indicator, exact=True).click()
         # The map of this upload and indicator: its legend is titled with the indicator, and Hérault has one fabrique.
-        frame = _map_frame(page, f"""() => document.querySelectorAll('path.gen-dash-dep').length >= 101
-            && (document.querySelector('.gen-dash-legend') || {{}}).textContent.startsWith({indicator!r})
-            && document.querySelectorAll('path.leaflet-interactive[fill="#c8102e"]').length
+        frame = map_frame(page, f"""() => document.querySelectorAll('path.gen-dash-dep').length >= 101
+            && (document.querySelector('.gen-dash-legend summary') || {{}}).textContent === {"Légende : " + indicator!r}
+            && document.querySelectorAll('.gen-dash-fabrique').length
                + document.querySelectorAll('.gen-dash-cluster').length <= 3""")
         legend = frame.evaluate("""() => [...document.querySelectorAll('.gen-dash-legend div[style*="display:flex"]')].map(d => [
             getComputedStyle(d.querySelector('span')).backgroundColor, d.querySelectorAll('span')[1].textContent])""")
@@ -253,7 +149,7 @@ def test_a_new_install_publishes_with_its_printed_password_after_a_confirmation(
     password = re.search(r"Mot de passe éditeur \(affiché une seule fois\) : (\S+)", printed).group(1)
     path = tmp_path / "publication-navigateur-2018-04-30.csv"
     path.write_bytes(hand_csv(nom_formation="Navigateur"))
-    _open(page, server, "")
+    open_page(page, server, "")
     _upload(page, path)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Publier (éditeurs)").click()
@@ -281,7 +177,7 @@ def test_the_upload_panel_maps_the_file_columns(page, server, tmp_path):
 
     path = tmp_path / "noms-propres-2018-02-28.csv"
     path.write_bytes(OWN_NAMES)
-    _open(page, server, "")
+    open_page(page, server, "")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Dire quelle colonne est laquelle").wait_for()

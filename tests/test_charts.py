@@ -54,7 +54,7 @@ def test_budget_and_shares_alternatives(progress):
                                 "7,4\u00a0% des subventions nationales de la vague")
     assert len(local.figure.data) == 1 and "nveloppe" not in local.alt
     figures = pd.DataFrame({"nom": ["Ain", "Aisne", "Allier"], "apprenants": [10, 20, 0], "part_femmes": [0.2, 0.4, None]})
-    alt = charts.shares_by_departement(figures, "part_femmes", 0.3, "Part de femmes").alt
+    alt = charts.shares_by_territory(figures, "part_femmes", 0.3, "Part de femmes").alt
     assert alt.startswith("Part de femmes par département : 1 département(s) sur 2 sous le quota de 30\u00a0%")
 
 

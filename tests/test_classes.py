@@ -61,9 +61,46 @@ def _contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def test_first_class_stands_out_from_the_white_zone():
-    assert _contrast(classes.BLUES[0], classes.WHITE_ZONE) >= 1.8  # was 1.25 : 1
-    assert all(_contrast(a, b) >= 1.5 for a, b in zip(classes.BLUES, classes.BLUES[1:], strict=False))
+def _delta_e(a: str, b: str, deficiency: str | None = None) -> float:
+    """Perceived difference (ΔE in CAM02-UCS) between two colours, as seen with *deficiency* (colorspacious's
+    simulation of deuteranomaly, protanomaly or tritanomaly at full severity)."""
+    import colorspacious
+    import numpy as np
+
+    def seen(colour):
+        rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        if deficiency is None:
+            return rgb
+        space = {"name": "sRGB1+CVD", "cvd_type": deficiency, "severity": 100}
+        return np.clip(colorspacious.cspace_convert(rgb, space, "sRGB1"), 0, 1)
+
+    return float(colorspacious.deltaE(seen(a), seen(b), input_space="sRGB1", uniform_space="CAM02-UCS"))
+
+
+VISIONS = [None, "deuteranomaly", "protanomaly", "tritanomaly"]
+
+
+@pytest.mark.parametrize("palette", [classes.BLUES, classes.BELOW_ABOVE], ids=["nombres", "parts"])
+def test_map_classes_are_readable_and_told_apart_in_every_common_vision(palette):
+    # WCAG 1.4.11: a class is a graphical object, 3:1 against the white zone and the map's white background.
+    assert min(_contrast(colour, classes.WHITE_ZONE) for colour in palette) >= 3.0  # the first blue was 1.25 : 1
+    for vision in VISIONS:
+        assert min(_delta_e(a, b, vision) for a, b in zip(palette, palette[1:], strict=False)) >= 9, vision
+        # « aucun apprenant » and « hors du territoire » are greys no class can be taken for (they were 1.05 : 1).
+        assert min(_delta_e(c, grey, vision) for c in palette for grey in (classes.NO_VALUE, classes.OUTSIDE)) >= 20, vision
+
+
+def test_chart_and_legend_text_and_bars_contrast():
+    from gen_dash import charts, maps
+
+    for text in (charts.TEXT, charts.TICKS, "#1f2a44"):  # chart text, ticks, the map legend's text
+        assert _contrast(text, "#ffffff") >= 4.5
+    for bar in (charts.BLUE, charts.RED, charts.LIGHT, charts.GREY):
+        assert _contrast(bar, "#ffffff") >= 3.0  # the envelope's bars were 1.57 : 1
+    colours = [colour for colour, _ in maps._STATUS_LOOKS.values()]
+    assert len({shape for _, shape in maps._STATUS_LOOKS.values()}) == 3  # a shape each, not only a colour
+    for vision in VISIONS:
+        assert min(_delta_e(a, b, vision) for a in colours for b in colours if a < b) >= 10, vision  # and the shapes
 
 
 # --------------------------------------------------------------------------- the property, on the map's own HTML

@@ -19,7 +19,7 @@ def test_added_removed_changed():
     diff = compare.diff_snapshots(old, new)
     assert diff[["id_formation", "statut"]].values.tolist() == [["D", "ajoutée"], ["B", "retirée"], ["C", "modifiée"]]
     changed = diff.set_index("id_formation").loc["C"]
-    assert changed["champs_modifies"] == "apprenants, apprenants_femmes"
+    assert changed["champs_modifies"] == "apprenants, dont femmes"  # as the file's headers say them, not code names
     assert changed["avant"] == "20 ; 6" and changed["apres"] == "25 ; 9"
     assert compare.count_by_status(diff) == {"ajoutée": 1, "retirée": 1, "modifiée": 1}
     assert diff.set_index("id_formation").loc["D", "code_departement"] == "974"

@@ -14,8 +14,8 @@ import pytest
 
 from gen_dash import store
 from gen_dash.access import hash_password
-from tests.conftest import ROOT, drop_store, make_csv, row
-from tests.test_browser import ARTIFACTS, CHROMIUM, _free_port
+from tests.conftest import ARTIFACTS, ROOT, _free_port, drop_store, make_csv, row
+from tests.test_browser import CHROMIUM
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
 pytestmark = [

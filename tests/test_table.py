@@ -183,3 +183,28 @@ def test_missing_columns_cross_the_process_with_what_the_mapping_needs():
     with pytest.raises(MissingColumns) as caught:
         read_upload(make_csv([row(vague=None)]), "f.csv")
     assert caught.value.missing == ["vague"] and "apprenants" in caught.value.headers
+
+
+def test_a_reader_never_runs_the_main_script_again(tmp_path):
+    """Under Streamlit the main module is app.py: a reading process told to run it again would run the dashboard (and
+    fail, or be told it was out of memory). Here a main script that leaves a mark each time it runs."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, hand_csv
+
+    script = tmp_path / "principal.py"
+    (tmp_path / "fichier.csv").write_bytes(hand_csv())
+    script.write_text(f"""
+import os, sys
+sys.path.insert(0, {str(ROOT)!r})
+open(os.path.join({str(tmp_path)!r}, f"passage-{{os.getpid()}}"), "w").close()
+if __name__ == "__main__":
+    from gen_dash.upload import read_upload
+    snapshot = read_upload(open(os.path.join({str(tmp_path)!r}, "fichier.csv"), "rb").read(), "fichier.csv")
+    print(len(snapshot.rows))
+""", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "6"
+    assert len(list(tmp_path.glob("passage-*"))) == 1  # the main script ran once: in the parent only

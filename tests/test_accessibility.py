@@ -1,0 +1,154 @@
+"""Accessibility and French, in Chromium: axe-core on every page and in the map's frame, the document's language and
+titles, the framework's texts, the keyboard path into the map, the phone viewport.
+
+axe-core (axe-playwright-python) fails the test on any violation of impact « moderate » or above; the rules deliberately
+accepted are listed in ACCEPTED with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import ARTIFACTS, HAND_ROWS, make_csv, map_frame, open_page
+from tests.test_browser import CHROMIUM
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur"),
+]
+PAGES = {"": "Vue d'ensemble", "carte-des-fabriques": "Carte", "vagues-et-objectifs": "Vagues et objectifs",
+         "evolution-dans-le-temps": "Évolution", "comparer-deux-instantanes": "Comparer", "quotas-femmes-neet": "Quotas",
+         "classement-des-territoires": "Territoires", "familles-de-metiers": "Métiers",
+         "couverture-territoriale": "Couverture", "donnees-et-methode": "Données"}
+SERIOUS = {"moderate", "serious", "critical"}
+ACCEPTED: dict[str, str] = {}
+# Streamlit's, Plotly's and Leaflet's English, as users met it: none may be left where a user reads or a screen reader
+# speaks (word-bounded: « minimale » is not « mi »).
+ENGLISH = [r"\bUpload\b", r"per file", r"Skip to main content", r"Link to heading", r"Help for", r"Collapse sidebar",
+           r"Expand sidebar", r"Show password", r"Download as CSV", r"Download plot", r"Choose an option",
+           r"Show/hide columns", r"Zoom in", r"Zoom out", r"Autoscale", r"Reset axes", r"streamlit_folium",
+           r"A JavaScript library", r"Clear all", r"Selected values", r"Decrement", r"Increment", r"Copy to clipboard",
+           r"\bSearch\b", r"Fullscreen", r"\d\s?mi\b", r"\d(\.\d)?\s?[KM]B\b",
+           r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b"]
+TEXTS_AND_NAMES = """() => {
+    const out = [];
+    const grab = (doc) => {
+        doc.querySelectorAll('[aria-label],[title],[placeholder],[data-title]').forEach(el => {
+            for (const a of ['aria-label', 'title', 'placeholder', 'data-title']) {
+                if (el.getAttribute(a)) out.push(el.getAttribute(a));
+            }
+        });
+        const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode())) {
+            if (!node.parentElement.closest('[aria-hidden=true], script, style, noscript')) out.push(node.nodeValue);
+        }
+        out.push(doc.title);
+    };
+    grab(document);
+    return out;
+}"""
+
+
+def _axe(target) -> list[dict]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(target)
+    return [v for v in results.response["violations"] if v["impact"] in SERIOUS and v["id"] not in ACCEPTED]
+
+
+def _describe(violations: list[dict]) -> str:
+    return "\\n".join(f"{v['id']} ({v['impact']}) : {v['help']} — {[n['target'] for n in v['nodes']][:4]}" for v in violations)
+
+
+@pytest.mark.parametrize("query", ["", "?region=76", "?region=76&dep=31"], ids=["france", "region", "departement"])
+@pytest.mark.parametrize("path", list(PAGES), ids=[p or "accueil" for p in PAGES])
+def test_axe_finds_nothing_moderate_or_worse(page, server, path, query):
+    open_page(page, server, path + query)
+    if path in ("carte-des-fabriques", "couverture-territoriale", "familles-de-metiers", "comparer-deux-instantanes"):
+        frame = map_frame(page, "() => window.L && document.querySelector('h1.gen-dash-titre')")
+        violations = _axe(frame)
+        assert not violations, "dans le cadre de la carte :\\n" + _describe(violations)
+    violations = _axe(page)
+    assert not violations, _describe(violations)
+
+
+def test_axe_on_an_upload_with_errors(page, server, tmp_path):
+    path = tmp_path / "avec-erreurs.csv"
+    path.write_bytes(make_csv([{**r, "apprenants_femmes": "999"} if r["id_formation"] == "F2" else r for r in HAND_ROWS]))
+    open_page(page, server, "")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_text("ligne(s) acceptée(s)").wait_for()
+    violations = _axe(page)
+    assert not violations, _describe(violations)
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=[p or "accueil" for p in PAGES])
+def test_each_page_is_french_with_a_title_of_its_own(page, server, path):
+    open_page(page, server, path + "?region=76")
+    assert page.evaluate("() => document.documentElement.lang") == "fr"
+    assert page.title() == f"{PAGES[path]} — GEN tableau de bord"
+    texts = page.evaluate(TEXTS_AND_NAMES)
+    frames = [f for f in page.frames if f != page.main_frame and "streamlit_folium" in f.url]
+    for frame in frames:
+        frame.wait_for_function("() => document.querySelector('h1.gen-dash-titre')")
+        assert frame.evaluate("() => document.documentElement.lang") == "fr"
+        texts += frame.evaluate(TEXTS_AND_NAMES)
+    left = sorted({word for word in ENGLISH for text in texts if re.search(word, text)})
+    assert not left, f"anglais restant : {left} — {[t for t in texts if any(re.search(w, t) for w in left)][:8]}"
+
+
+def test_the_map_is_reached_and_zoomed_by_keyboard(page, server):
+    open_page(page, server, "carte-des-fabriques?region=76")
+    frame = map_frame(page)
+    assert "user-scalable=no" not in frame.evaluate(
+        "() => [...document.querySelectorAll('meta[name=viewport]')].map(m => m.content).join(' ')")
+    page.get_by_role("link", name="Passer la carte").focus()
+    for _ in range(10):  # at most 10 Tab presses from the skip link to the zoom button
+        page.keyboard.press("Tab")
+        focused = frame.evaluate("() => document.activeElement && document.activeElement.getAttribute('aria-label')")
+        if focused == "Zoomer":
+            break
+    else:
+        pytest.fail("le bouton « Zoomer » n'est pas atteint en 10 pressions de Tab")
+    before = frame.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(600)
+    assert frame.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()") > before
+    # Markers and clusters are named; the insets' labels are not in the tab order.
+    names = frame.evaluate("() => [...document.querySelectorAll('.gen-dash-fabrique, .gen-dash-cluster')]"
+                           ".map(el => el.getAttribute('aria-label'))")
+    assert names and all(names)
+    assert any(n.endswith("fabriques, zoomer") for n in names) or any("formation" in n for n in names)
+    assert frame.locator(".gen-dash-inset-label[tabindex]").count() == 0
+
+
+def test_the_skip_link_leads_to_the_list_of_fabriques(page, server):
+    open_page(page, server, "carte-des-fabriques?region=76&dep=31")
+    link = page.get_by_role("link", name="Passer la carte")
+    assert link.get_attribute("href").endswith("#fabriques-en-liste")
+    assert page.locator("#fabriques-en-liste").count() == 1
+    assert page.get_by_text("Haute-Garonne (31) : les fabriques en liste").count() == 1
+
+
+def test_phone_legend_folded_and_sidebar_closes_after_a_choice(browser, server):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    try:
+        open_page(tab, server, "carte-des-fabriques")
+        frame = map_frame(tab)
+        assert frame.evaluate("() => document.querySelector('.gen-dash-legend details').open") is False
+        tab.screenshot(path=str(ARTIFACTS / "telephone-carte.png"))
+        shown = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width > 0"
+        assert tab.evaluate(shown) is False  # closed at first on a phone
+        tab.locator('[data-testid="stExpandSidebarButton"]').click()
+        tab.wait_for_function(shown)
+        tab.locator('[data-testid="stSidebar"]').get_by_label("Région").click()
+        tab.get_by_role("option", name="Occitanie").click()
+        tab.wait_for_function(f"() => !({shown})()", timeout=10_000)  # folded once the région is chosen
+        tab.locator("h1").first.wait_for()
+        assert "Occitanie" in tab.locator('[data-testid="stMain"]').inner_text()
+    finally:
+        context.close()
