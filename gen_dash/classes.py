@@ -131,8 +131,18 @@ def classify(values: pd.Series, kind: str, quota: float | None = None, zero_labe
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "numba not installed": the pure Python version is quick on 101 values
             limits = tuple(float(b) for b in mapclassify.FisherJenks(positive, k=k).bins)
-    return Classes(kind, limits, BLUES[:len(limits)] if len(limits) < 3 else BLUES[-len(limits):],
-                   lowest=float(positive.min()), zero_label=zero_label)
+    return Classes(kind, limits, _spread(BLUES, len(limits)), lowest=float(positive.min()), zero_label=zero_label)
+
+
+def _spread(palette: tuple[str, ...], k: int) -> tuple[str, ...]:
+    """*k* colours of *palette* as far apart as it allows (three classes: its first, middle and last).
+
+    >>> _spread(("a", "b", "c", "d", "e"), 3), _spread(("a", "b", "c", "d", "e"), 2)
+    (('a', 'c', 'e'), ('a', 'e'))
+    """
+    if k <= 1:
+        return palette[:k]
+    return tuple(palette[round(i * (len(palette) - 1) / (k - 1))] for i in range(k))
 
 
 def _percent(share: float) -> str:

@@ -136,7 +136,7 @@ def test_hand_snapshot_map_and_text_alternative():
     page = map_page(maps.departement_map(figures, metrics.fabriques_of(rows), "fabriques", focus=occitanie.focus))
     looks = map_calls(page)["areas"][0]["looks"]
     # Occitanie's classes: Haute-Garonne 2 fabriques, Hérault 1, the 11 others none.
-    assert looks["31"] == {"classe": "2", "couleur": "#2f6db5", "dans": True, "valeur": "2"}
+    assert looks["31"] == {"classe": "2", "couleur": "#0b1f4d", "dans": True, "valeur": "2"}
     assert looks["34"] == {"classe": "1", "couleur": "#4f8fd0", "dans": True, "valeur": "1"}
     assert looks["12"] == {"classe": "aucune (zone blanche)", "couleur": "#ffffff", "dans": True, "valeur": "0"}
     assert looks["75"]["dans"] is False and looks["75"]["couleur"] == "#eef0f3"  # Paris: outside, in grey

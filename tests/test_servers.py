@@ -37,7 +37,7 @@ def two_servers():
     for name in ("a", "b"):
         port = _free_port()
         log = open(ARTIFACTS / f"streamlit-{name}.log", "w")  # noqa: SIM115 - open while it serves
-        process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        process = subprocess.Popen([sys.executable, "scripts/streamlit_fr.py", "run", "app.py", "--server.port", str(port),
                                     "--server.address", "127.0.0.1", "--server.headless", "true"],
                                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         servers.append((f"http://127.0.0.1:{port}", process, log))
