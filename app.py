@@ -254,14 +254,29 @@ def _sidebar(listed: list[state.Entry]) -> state.View:
     return state.View(entry, snapshot, state.targets(), territory, territory.apply(snapshot.rows), tuple(listed))
 
 
-page = st.navigation(PAGES + ALIASES, position="top")
+def _embedded_view(listed: list[state.Entry]) -> state.View:
+    """The view of an embedded page (``?embed=true`` in an intranet's iframe): the territory and snapshot from the link
+    only, no sidebar, no upload, no publication."""
+    published = [e for e in listed if not e.is_upload]
+    if not published:
+        st.warning("Aucun instantané publié.")
+        st.stop()
+    by_id = {e.id: e for e in published}
+    entry = by_id.get(st.session_state.get(state.SNAPSHOT)) or published[0]
+    territory = state.territory_of(st.session_state.get(state.REGION), st.session_state.get(state.DEPARTEMENTS, ()))
+    snapshot = state.load(entry)
+    return state.View(entry, snapshot, state.targets(), territory, territory.apply(snapshot.rows), tuple(published))
+
+
+EMBEDDED = st.context.is_embedded is True  # (a stand-in object under AppTest, never True)
+page = st.navigation(PAGES + ALIASES, position="hidden" if EMBEDDED else "top")
 st.set_page_config(page_title=f"{page.title} — GEN tableau de bord")  # one title per page, as a browser tab says it
 state.map_assets_dir()
 state.start_reading_process()
 state.first_start_password()
 listed = state.entries()
 _read_url(listed)
-view = _sidebar(listed)
+view = _embedded_view(listed) if EMBEDDED else _sidebar(listed)
 st.session_state[state.VIEW] = view
 state.show_outcome(state.PUBLISHED_NOTICE)
 if view.entry.is_upload:

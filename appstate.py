@@ -71,6 +71,8 @@ class Entry:
     file_name: str  # the file as it was sent (or the sample's)
     replaced: str | None = None  # « remplacé par le n° 7 (publié le 01/12/2026) »: another one counts for its date
     detail: str = ""  # the whole description, said under the selector (the label is short enough to fit in it)
+    sha256: str = ""  # of the file as published (an upload's is computed when a sheet needs it)
+    libelle: str = ""  # the label it was published under
 
     @property
     def is_upload(self) -> bool:
@@ -259,7 +261,7 @@ def entries() -> list[Entry]:
                   + ("" if r.exemple else f", {r.publie_par}") + (", remplacé" if replaced else "") + ")")
         short = ("exemple" if r.exemple else r.libelle) + (" (remplacé)" if replaced else "")
         listed.append(Entry(str(r.id), f"{fmt.short_day(r.date_instantane)} · {short}", r.date_instantane, bool(r.exemple),
-                            r.nom_fichier, replaced, detail))
+                            r.nom_fichier, replaced, detail, r.sha256, r.libelle))
     uploaded = st.session_state.get(UPLOADED)
     if uploaded is not None:
         when = uploaded.date or st.session_state.get(UPLOAD_DATE)
@@ -507,6 +509,28 @@ def page_header(title: str) -> View:
     when = f"du {fmt.day(current.entry.date)}" if current.entry.date else "non daté"
     st.caption(f"Instantané {when} ({escape_md(current.entry.file_name)}) · Territoire : {escape_md(current.territory.label)}")
     return current
+
+
+def sheet_pdf(current: View, indicator: str = "fabriques") -> bytes:
+    """The « fiche territoire » of the view (:func:`gen_dash.fiche.territory_sheet`): built when its button is clicked."""
+    from gen_dash import fiche
+
+    entry = current.entry
+    digest = entry.sha256
+    if entry.is_upload and st.session_state.get(UPLOADED_FILE):
+        digest = store.sha256(st.session_state[UPLOADED_FILE][1])
+    source = fiche.Source(entry.file_name, entry.date, entry.libelle, digest, entry.is_sample)
+    return fiche.territory_sheet(current.rows, current.national, current.territory, current.targets, source,
+                                 communes_table(), indicator)
+
+
+def map_image(current: View, indicator: str, image_format: str) -> bytes:
+    """The map page's static twin as PNG or SVG (:func:`gen_dash.static_map.map_image`)."""
+    from gen_dash import static_map
+
+    quota = {"part_femmes": current.targets.part_femmes, "part_neet": current.targets.part_neet}.get(indicator)
+    return static_map.map_image(metrics.figures_by_territory(current.national), metrics.fabriques_of(current.national),
+                                indicator, current.territory, quota, image_format).data
 
 
 def show_chart(chart, key: str | None = None) -> None:

@@ -2,7 +2,7 @@
 
 Reading a file (``validate``, ``summary``, ``coverage``): exit 0 the file was read and
 no row was rejected; 1 at least one row was rejected; 2 the file could not be read.
-The store (``publish``, ``history``, ``withdraw``, ``export``, ``diff``): exit 0 done;
+The store (``publish``, ``history``, ``withdraw``, ``export``, ``diff``) and ``fiche``: exit 0 done;
 2 the file could not be read, a file could not be written or the database cannot be used;
 3 refused (same file already published, no date, already withdrawn); 4 no snapshot with
 that number, whatever the number; 64 the command itself is mis-written (unknown option,
@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from gen_dash import fmt
-from gen_dash.indicators import REPORTED
+from gen_dash.indicators import ON_MAP, REPORTED
 from gen_dash.ingest import read_snapshot
 from gen_dash.metrics import reported, reported_share, summary_figures
 from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
@@ -152,6 +152,16 @@ def _parser() -> argparse.ArgumentParser:
     dif = command("diff", "formations ajoutées, retirées, modifiées entre deux instantanés", _diff)
     dif.add_argument("id1", type=_snapshot_id, metavar="ID1")
     dif.add_argument("id2", type=_snapshot_id, metavar="ID2")
+    fic = command("fiche", "fiche PDF d'un territoire (une page A4), ou de chaque région et de la France", _fiche)
+    fic.add_argument("source", metavar="FICHIER_OU_ID", help="fichier CSV ou .xlsx, ou numéro d'un instantané publié")
+    where = fic.add_mutually_exclusive_group()
+    where.add_argument("--region", metavar="CODE", help="code de la région (76 : Occitanie) ; par défaut, la France")
+    where.add_argument("--departements", metavar="CODES", help="départements d'une région, séparés par des virgules : 31,32")
+    where.add_argument("--toutes-regions", action="store_true",
+                       help="une fiche par région et une pour la France entière, dans le dossier --output")
+    fic.add_argument("--indicateur", choices=list(ON_MAP), default="fabriques", help="ce que la carte colore")
+    fic.add_argument("--output", "-o", type=Path, required=True, metavar="CHEMIN",
+                     help="fichier PDF à écrire (avec --toutes-regions : un dossier, créé s'il le faut)")
     hp = commands.add_parser("hash-password", help="calculer le hachage du mot de passe éditeur (pour les secrets)",
                              description="calculer le hachage du mot de passe éditeur (pour les secrets)")
     hp.set_defaults(handler=_hash_password, json=False)
@@ -374,6 +384,67 @@ def _withdraw(args: argparse.Namespace) -> int:
     store.withdraw(store.engine(), args.id, by=args.by)
     _out(args, {"id": args.id, "retire": True}, f"Instantané n° {args.id} retiré des listes (conservé et journalisé).")
     return EXIT_OK
+
+
+def _fiche(args: argparse.Namespace) -> int:
+    from gen_dash import fiche, geo
+    from gen_dash.territory import Territory
+
+    rows, source = _sheet_source(args.source)
+    table = pd.DataFrame(geo.load_departements().drop(columns="geometry"))
+    communes = pd.DataFrame(geo.load_communes().drop(columns="geometry"))
+    targets = load_targets()
+    if args.toutes_regions:
+        from tqdm import tqdm
+
+        args.output.mkdir(parents=True, exist_ok=True)
+        territories = [Territory.of(None, (), table)] + [Territory.of(code, (), table)
+                                                         for code in sorted(table["code_region"].unique())]
+        written = []
+        for territory in tqdm(territories, desc="Fiches", unit="fiche", file=sys.stderr, disable=None):
+            path = args.output / f"fiche-{territory.slug}-{_slug(territory.label)}.pdf"
+            path.write_bytes(fiche.territory_sheet(territory.apply(rows), rows, territory, targets, source, communes,
+                                                   args.indicateur))
+            written.append(str(path))
+        _out(args, {"fichiers": written}, f"Écrit : {len(written)} fiches dans {args.output}.")
+        return EXIT_OK
+    territory, notices = Territory.from_link(args.region, args.departements, table)
+    if notices or (args.departements is not None and not territory.departements):
+        return _fail(args, "Territoire : " + " ; ".join(notices or ["aucun département donné"]) + ".", EXIT_USAGE)
+    data = fiche.territory_sheet(territory.apply(rows), rows, territory, targets, source, communes, args.indicateur)
+    args.output.write_bytes(data)
+    _out(args, {"fichier": str(args.output), "territoire": territory.label, "octets": len(data)},
+         f"Écrit : {args.output} (fiche {territory.label}, {fmt.number(len(data))} octets).")
+    return EXIT_OK
+
+
+def _sheet_source(text: str):
+    """The rows and the :class:`gen_dash.fiche.Source` of a file or of a published snapshot's number."""
+    from gen_dash import fiche
+
+    path = Path(text)
+    if text.isdigit() and not path.exists():
+        from gen_dash import store
+
+        eng = store.engine()
+        snapshot = store.load_snapshot(eng, int(text))
+        meta = store.history(eng, include_withdrawn=True).set_index("id").loc[int(text)]
+        return snapshot.rows, fiche.Source(snapshot.name or f"instantane-{text}", snapshot.date, str(meta["libelle"]),
+                                           str(meta["sha256"]), bool(meta["exemple"]))
+    data = path.read_bytes()
+    snapshot = read_snapshot(data, path.name)
+    from gen_dash.store import sha256
+
+    sample = "statut_donnees" in snapshot.rows and bool(
+        snapshot.rows["statut_donnees"].astype(str).str.startswith("illustratif").any())
+    return snapshot.rows, fiche.Source(path.name, snapshot.date, "", sha256(data), sample)
+
+
+def _slug(text: str) -> str:
+    """« Provence-Alpes-Côte d'Azur » -> ``provence-alpes-cote-d-azur`` (a file name)."""
+    from gen_dash.text import fold
+
+    return fold(text).replace(" ", "-")
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """Vue d'ensemble: headline figures against the targets (France) or the nation (a territory), and the pace."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -25,6 +26,11 @@ for i, (_, line) in enumerate(headline.iterrows()):
 if not territory.national:
     st.caption("Les objectifs (200 fabriques, 10 000 apprenants) et les enveloppes sont nationaux : un territoire est "
                "comparé au total national ; ses parts de femmes et de jeunes NEET, aux quotas.")
+
+st.download_button("Fiche PDF du territoire", partial(state.sheet_pdf, view),
+                   f"gen-{view.entry.date or 'sans-date'}-{territory.slug}-fiche.pdf", "application/pdf",
+                   key="accueil_fiche", icon=":material/picture_as_pdf:",
+                   help="Une page A4 : chiffres clés, carte, vagues, quotas, classement, sources.")
 
 st.header("Les quatre objectifs du programme")
 for objective in objectives.objective_lines(view.rows, view.national, territory, targets, state.communes_table(),

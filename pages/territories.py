@@ -63,5 +63,7 @@ right.download_button(
     f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx",
     icon=":material/download:",
 )
+left.download_button("Fiche PDF du territoire (une page)", partial(state.sheet_pdf, view), f"{stem}-fiche.pdf",
+                     "application/pdf", key="territoires_fiche", icon=":material/picture_as_pdf:")
 st.caption(f"Les exports portent sur {territory.label} : {len(departements)} département(s). Les CSV s'ouvrent directement "
            "dans Excel en français (séparateur point-virgule, UTF-8 avec BOM).")

@@ -194,3 +194,34 @@ def test_the_upload_panel_maps_the_file_columns(page, server, tmp_path):
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '30')")
     page.screenshot(path=str(ARTIFACTS / "correspondance.png"), full_page=True)
+
+
+def test_the_sheet_and_the_map_image_download_from_the_dashboard(page, server):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    open_page(page, server, "?region=76")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Fiche PDF du territoire").click()
+    data = download.value.path().read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    text = reader.pages[0].extract_text()
+    assert len(reader.pages) == 1 and "Grande école du numérique — Occitanie" in text
+    assert metric_of(page, "Fabriques labellisées") in text  # the sheet's figure is the screen's
+    assert download.value.suggested_filename.endswith("-76-fiche.pdf")
+    open_page(page, server, "carte-des-fabriques?region=76")
+    map_frame(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger la carte (PNG)").click()
+    image = Image.open(download.value.path())
+    assert image.format == "PNG" and image.width > 600
+
+
+def test_an_embedded_view_has_no_sidebar_and_follows_its_link(page, server):
+    open_page(page, server, "?embed=true&region=76")
+    assert page.locator('[data-testid="stSidebar"]').count() == 0
+    assert page.locator('[data-testid="stFileUploader"]').count() == 0
+    assert "Territoire : Occitanie" in page.locator('[data-testid="stMain"]').inner_text()
+    page.screenshot(path=str(ARTIFACTS / "integration-occitanie.png"), full_page=True)

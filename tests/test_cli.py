@@ -299,3 +299,57 @@ def test_export_gives_back_the_file_as_published(tmp_path):
     result = run("export", str(published["id"]), "--format", "fichier", "--output", str(target), "--json", env=own)
     assert result.returncode == 0 and json.loads(result.stdout)["octets"] == len(sent.read_bytes())
     assert target.read_bytes() == sent.read_bytes()
+
+
+def test_fiche_of_a_region_and_its_errors(tmp_path):
+    from pypdf import PdfReader
+
+    from tests.conftest import hand_csv
+
+    path = tmp_path / "a-la-main.csv"
+    path.write_bytes(hand_csv())
+    out = tmp_path / "fiche.pdf"
+    result = run("fiche", str(path), "--region", "76", "--output", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["territoire"] == "Occitanie"
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1 and "Grande école du numérique — Occitanie" in reader.pages[0].extract_text()
+    bad = run("fiche", str(path), "--region", "99", "--output", str(out))
+    assert bad.returncode == 64 and "région « 99 » inconnue" in bad.stdout + bad.stderr
+    both = run("fiche", str(path), "--region", "76", "--departements", "31", "--output", str(out))
+    assert both.returncode == 64 and "ne va pas avec" in both.stdout + both.stderr
+    outside = run("fiche", str(path), "--departements", "31,75", "--output", str(out), "--json")
+    assert outside.returncode == 64 and "75" in json.loads(outside.stdout)["erreur"]
+    missing = run("fiche", str(tmp_path / "absent.csv"), "--output", str(out))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_fiche_of_every_region_writes_nineteen_files(tmp_path):
+    from tests.conftest import hand_csv
+
+    path = tmp_path / "a-la-main.csv"
+    path.write_bytes(hand_csv())
+    folder = tmp_path / "fiches"
+    result = run("fiche", str(path), "--toutes-regions", "--output", str(folder), "--json")
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in folder.glob("*.pdf"))
+    assert len(written) == 19 and json.loads(result.stdout)["fichiers"]
+    assert "fiche-france-france-entiere.pdf" in written and "fiche-76-occitanie.pdf" in written
+    assert "fiche-93-provence-alpes-cote-d-azur.pdf" in written
+
+
+def test_fiche_of_a_published_snapshot_by_its_number(tmp_path):
+    from tests.conftest import hand_csv
+
+    own = {"GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'fiche.sqlite3'}"}  # never the session's shared store
+    path = tmp_path / "a-la-main-2017-06-30.csv"
+    path.write_bytes(hand_csv())
+    published = json.loads(run("publish", str(path), "--label", "À la main", "--json", env=own).stdout)
+    out = tmp_path / "fiche.pdf"
+    result = run("fiche", str(published["id"]), "--region", "76", "-o", str(out), env=own)
+    assert result.returncode == 0, result.stdout + result.stderr
+    from pypdf import PdfReader
+
+    text = PdfReader(out).pages[0].extract_text()
+    assert "À la main" in text and published["sha256"][:16] in text.replace("\n", "")
+    assert run("fiche", "999", "--region", "76", "-o", str(out), env=own).returncode == 4

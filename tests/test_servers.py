@@ -28,7 +28,7 @@ PASSWORD = "éditeur de test, assez long"
 
 @pytest.fixture(scope="module")
 def two_servers():
-    from tests.test_browser import _load_serve
+    from tests.conftest import _load_serve
 
     drop_store(POSTGRES)
     env = {**os.environ, "GEN_DASH_DATABASE_URL": POSTGRES, "GEN_DASH_MOT_DE_PASSE_HASH": hash_password(PASSWORD)}
