@@ -279,6 +279,9 @@ def map_frame(tab, ready: str = "() => window.L && document.querySelectorAll('pa
         try:
             tab.wait_for_function(f"() => document.querySelectorAll('{MAP_IFRAME}').length === 1")
             frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
+            if frame is None:  # the iframe is in the page, its document not yet attached
+                tab.wait_for_timeout(200)
+                continue
             frame.wait_for_function(ready, timeout=10_000)
             tab.wait_for_timeout(500)
             if not frame.is_detached():
