@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from gen_dash import access, assets, config, fmt, geo, memory, metrics, sample, store, upload
+from gen_dash import access, assets, config, coverage, fmt, geo, memory, metrics, objectives, sample, store, upload
 from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
 from gen_dash.targets import Targets, load_targets
 from gen_dash.territory import Territory
@@ -196,6 +196,40 @@ def _published(url: str, snapshot_id: int) -> Snapshot:
 def published(snapshot_id: int) -> Snapshot:
     """A published snapshot, cached."""
     return _published(store_url(), snapshot_id)
+
+
+# --------------------------------------------------------------------------- work shared by every session
+
+# What a page computes from a snapshot and a few values only: for a published snapshot, computed once per server and
+# given to every session that asks (a copy each: st.cache_data), the least used forgotten beyond SHARED_ENTRIES. An
+# upload is one session's: computed for it alone.
+SHARED_ENTRIES = 256
+_WORK = {
+    "figures": lambda rows, level="departement": metrics.figures_by_territory(rows, level),
+    "fabriques": lambda rows: metrics.fabriques_of(rows),
+    "distances": lambda rows, territory: coverage.nearest_fabrique(territory.apply(communes_table()),
+                                                                  metrics.fabriques_of(rows)),
+    "coverage": lambda rows, territory, radius: coverage.coverage_by_departement(_WORK["distances"](rows, territory), radius),
+    "suggestions": lambda rows, territory, k, radius, population, white: coverage.suggest_sites(
+        territory.apply(communes_table()), metrics.fabriques_of(rows), k, radius, population, white),
+    "headline": lambda rows, territory, goals: metrics.headline_figures(territory.apply(rows), goals, territory, rows),
+    "objectives": lambda rows, territory, goals, dates, today: objectives.objective_lines(
+        territory.apply(rows), rows, territory, goals, communes_table(), list(dates), today),
+    "metiers": lambda rows, territory: metrics.figures_by_metier(territory.apply(rows), rows),
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=SHARED_ENTRIES)
+def _shared(url: str, snapshot_id: str, work: str, arguments: tuple):
+    return _WORK[work](_published(url, int(snapshot_id)).rows, *arguments)
+
+
+def shared(current: View, work: str, *arguments):
+    """``_WORK[work]`` of the view's snapshot (all its rows) and *arguments*, computed once per server for a published
+    snapshot (see :data:`SHARED_ENTRIES`)."""
+    if current.entry.is_upload:
+        return _WORK[work](current.national, *arguments)
+    return _shared(store_url(), current.entry.id, work, arguments)
 
 
 def snapshot_from_upload(data: bytes, name: str, mapping: Mapping | None = None) -> Snapshot:

@@ -6,15 +6,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import appstate as state
-from gen_dash import coverage, export, fmt, maps, metrics
+from gen_dash import coverage, export, fmt, maps
 
 view = state.page_header("Couverture territoriale")
-fabriques = metrics.fabriques_of(view.national)  # every fabrique counts, even across the territory's border
+fabriques = state.shared(view, "fabriques")  # every fabrique counts, even across the territory's border
 communes = view.territory.apply(state.communes_table())
 departements = sorted(communes["code_departement"].unique())
 
 radius = st.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, value=30, step=5, key="couverture_rayon")
-distances = coverage.nearest_fabrique(communes, fabriques)
+distances = state.shared(view, "distances", view.territory)
 totals = coverage.coverage_indicators(distances, radius)
 where = "" if view.territory.national else f" ({state.escape_md(view.territory.label)})"
 st.markdown(f"## {fmt.percent(totals['part_couverte'])} de la population{where} vit à moins de {radius} km d'une fabrique")
@@ -35,10 +35,10 @@ min_population = c2.number_input("Population minimale d'une commune candidate", 
                                  key="couverture_population")
 first_white = c3.checkbox("Zones blanches d'abord", key="couverture_zones_blanches",
                           help="Donner d'abord une fabrique à chaque département qui n'en a aucune, puis continuer.")
-suggestions = coverage.suggest_sites(communes, fabriques, int(k), radius, int(min_population), first_white)
+suggestions = state.shared(view, "suggestions", view.territory, int(k), radius, int(min_population), first_white)
 
 uncovered = coverage.uncovered_communes(distances, radius)
-folium_map = maps.coverage_map(coverage.coverage_by_departement(distances, radius), uncovered[uncovered["population"] >= 2000],
+folium_map = maps.coverage_map(state.shared(view, "coverage", view.territory, radius), uncovered[uncovered["population"] >= 2000],
                                suggestions, radius, focus=view.territory.focus,
                                **state.map_settings())
 st_folium(folium_map, height=620, use_container_width=True, returned_objects=[], key="carte_couverture")

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import appstate as state
-from gen_dash import maps, metrics, tables
+from gen_dash import maps, tables
 from gen_dash.indicators import ON_MAP
 
 view = state.page_header("Carte des fabriques et des formations")
@@ -14,8 +14,8 @@ territory = view.territory
 indicator = st.selectbox("Indicateur", maps.indicators_for(view.snapshot.list_only), key="carte_indicateur",
                          format_func=lambda k: ON_MAP[k].short)
 quota = {"part_femmes": view.targets.part_femmes, "part_neet": view.targets.part_neet}.get(indicator)
-figures = metrics.figures_by_territory(view.national)
-fabriques = metrics.fabriques_of(view.rows)
+figures = state.shared(view, "figures")
+fabriques = territory.apply(state.shared(view, "fabriques"))
 folium_map = maps.departement_map(figures, fabriques, indicator, focus=territory.focus, **state.map_settings(), quota=quota)
 # For the keyboard: a way past the map (its frame holds the focus), to the same fabriques as a list.
 st.markdown('<a href="#fabriques-en-liste">Passer la carte</a> (aller à la liste des fabriques)', unsafe_allow_html=True)

@@ -15,7 +15,7 @@ from gen_dash import charts, coverage, export, fmt, geo, maps, metrics, tables
 
 view = state.page_header("Métiers")
 territory = view.territory
-table = metrics.figures_by_metier(view.rows, view.national)
+table = state.shared(view, "metiers", territory)
 offered = metrics.offered_families(table)
 where = "en France" if territory.national else f"dans le territoire ({state.escape_md(territory.label)})"
 if offered:

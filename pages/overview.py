@@ -6,11 +6,11 @@ from functools import partial
 import streamlit as st
 
 import appstate as state
-from gen_dash import fmt, metrics, objectives
+from gen_dash import fmt, metrics
 
 view = state.page_header("Vue d'ensemble")
 targets, territory = view.targets, view.territory
-headline = metrics.headline_figures(view.rows, targets, territory, view.national)
+headline = state.shared(view, "headline", territory, targets)
 for notice in metrics.sanity_notices(headline, territory):
     st.warning(f"À vérifier : {state.escape_md(notice)}", icon=":material/report:")
 
@@ -33,8 +33,7 @@ st.download_button("Fiche PDF du territoire", partial(state.sheet_pdf, view),
                    help="Une page A4 : chiffres clés, carte, vagues, quotas, classement, sources.")
 
 st.header("Les quatre objectifs du programme")
-for objective in objectives.objective_lines(view.rows, view.national, territory, targets, state.communes_table(),
-                                            view.published_dates, date.today()):
+for objective in state.shared(view, "objectives", territory, targets, tuple(view.published_dates), date.today()):
     st.markdown(f"**{objective.number}. {objective.title}.** {state.escape_md(objective.text)}")
     st.page_link(objective.page, label=objective.link, icon=":material/arrow_forward:")
 

@@ -765,9 +765,12 @@ def _communes_of(region: str | None = None, departements: tuple[str, ...] = ()):
     return communes if region is None else communes[communes["code_region"] == region]
 
 
+def _months_between(earlier: date, later: date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+
+
 def _months_since(day: date) -> int:
-    today = date.today()
-    return (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day)
+    return _months_between(day, date.today())
 
 
 def test_overview_says_the_four_objectives_for_the_territory():
@@ -775,16 +778,20 @@ def test_overview_says_the_four_objectives_for_the_territory():
     lines = [m.value.replace("\\", "") for m in at.markdown if re.match(r"\*\*[1-4]\. ", m.value)]
     hand = read_snapshot(hand_csv()).rows
     share = _share_within(_communes_of("76"), metrics.fabriques_of(hand), 30)
+    history = state.store.history(state.engine())
+    dates = sorted(set(history["date_instantane"]))
+    first, latest, count = dates[0], dates[-1], len(dates)
     assert lines == [
         "**1. Un réseau de formations d'excellence sur tout le territoire.** 2 sur 13 départements de la région ont au "
         f"moins une formation ; {fmt.percent(share)} de la population vit à moins de 30 km d'une fabrique.",
         "**2. Des formations qui répondent aux besoins économiques et sociaux.** 3 famille(s) de métiers proposée(s) ; "
         f"les plus grandes : {WEB} (50,0{NBSP}% des formations), Médiation numérique (25,0{NBSP}% des formations), "
         f"Réseaux, systèmes et support (25,0{NBSP}% des formations).",
-        # The published history is the four bundled samples (1 March 2016 – 31 December 2017); the upload is not in it.
+        # The published history (the bundled samples, 1 March 2016 – 31 December 2017, and what other tests of this
+        # worker published): read from the store; the upload is not in it.
         "**3. Une veille continue sur les besoins en métiers et compétences du numérique.** Dernier instantané publié : "
-        f"31 décembre 2017, il y a {_months_since(date(2017, 12, 31))} mois ; l'historique couvre 21 mois (4 instantané(s) "
-        "daté(s)).",
+        f"{fmt.day(latest)}, il y a {_months_since(latest)} mois ; l'historique couvre "
+        f"{_months_between(first, latest)} mois ({count} instantané(s) daté(s)).",
         f"**4. Des approches innovantes pour les publics éloignés de l'emploi.** Jeunes NEET : 52,9{NBSP}% (2,9{NBSP}points "
         f"au-dessus du quota de 50{NBSP}%).",
     ]

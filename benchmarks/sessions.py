@@ -1,0 +1,95 @@
+"""Many sessions at once, measured on the server: a client that speaks Streamlit's own protocol.
+
+Each session opens Streamlit's websocket (``/_stcore/stream``), asks for a page with a ``rerun_script`` BackMsg (the
+page's URL path and query string, as a browser's first message does) and reads the ForwardMsgs until
+``script_finished``. No browser runs: what is measured is the server — the time until each session's script
+finished, the server's CPU per page view (``/proc``), its resident memory before, during and after the sessions.
+``tests/test_benchmarks.py`` checks, in a real browser, that a page this client gets is the page a browser gets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import time
+from dataclasses import dataclass
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
+
+
+@dataclass
+class View:
+    """One session's page view: seconds until its script finished, how it ended, what it received."""
+
+    seconds: float
+    finished: bool
+    exception: bool
+    messages: int
+    text: str  # the markdown and headings it received, to check a page was complete
+
+
+async def view_page(base: str, page: str, query: str = "", timeout: float = 120.0) -> View:
+    """Open one session on *page* (its URL path, ``""`` for the home page) with *query*, until its script finished."""
+    import websockets
+
+    url = base.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
+    start = time.perf_counter()
+    texts: list[str] = []
+    messages, exception, finished = 0, False, False
+    async with websockets.connect(url, subprotocols=["streamlit"], origin=base, max_size=None, open_timeout=timeout) as ws:
+        message = BackMsg()
+        message.rerun_script.query_string = query
+        message.rerun_script.page_name = page
+        await ws.send(message.SerializeToString())
+        deadline = start + timeout
+        while time.perf_counter() < deadline:
+            raw = await asyncio.wait_for(ws.recv(), timeout=deadline - time.perf_counter())
+            forward = ForwardMsg()
+            forward.ParseFromString(raw)
+            messages += 1
+            kind = forward.WhichOneof("type")
+            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                element = forward.delta.new_element
+                which = element.WhichOneof("type")
+                if which == "exception":
+                    exception = True
+                elif which in ("markdown", "heading"):
+                    texts.append(getattr(element, which).body)
+            elif kind == "script_finished":
+                finished = forward.script_finished == FINISHED
+                break
+    return View(time.perf_counter() - start, finished, exception, messages, "\n".join(texts))
+
+
+async def _many(base: str, page: str, query: str, sessions: int) -> list[View]:
+    return await asyncio.gather(*(view_page(base, page, query) for _ in range(sessions)))
+
+
+def concurrent_views(base: str, page: str, query: str, sessions: int) -> list[View]:
+    """*sessions* sessions opening *page* at the same moment."""
+    return asyncio.run(_many(base, page, query, sessions))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process and its finished children have used, from ``/proc``."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks
+
+
+def cpu_per_view(base: str, pid: int, page: str, query: str, views: int = 5) -> tuple[float, float]:
+    """Server CPU of the first view of *page*, then the median of *views* more (another session just viewed it)."""
+    before = cpu_seconds(pid)
+    asyncio.run(view_page(base, page, query))
+    first = cpu_seconds(pid) - before
+    again = []
+    for _ in range(views):
+        before = cpu_seconds(pid)
+        asyncio.run(view_page(base, page, query))
+        again.append(cpu_seconds(pid) - before)
+    return first, statistics.median(again)
