@@ -339,3 +339,73 @@ def command_line(repeat: int) -> list[Result]:
                                      run("-m", "gen_dash", "summary", str(sample))], repeat)
     return [Result(f"ligne de commande : {command}", f"{rows} lignes", seconds, "s", floor, "< 0,8 s", seconds < 0.8)
             for command, seconds in zip(("validate", "summary"), measured, strict=True)]
+
+
+# --------------------------------------------------------------------------- many sessions, on the server
+
+SESSION_PAGES = {"": "accueil", "carte-des-fabriques": "carte", "vagues-et-objectifs": "vagues",
+                 "evolution-dans-le-temps": "évolution", "comparer-deux-instantanes": "comparer",
+                 "quotas-femmes-neet": "quotas", "classement-des-territoires": "territoires",
+                 "familles-de-metiers": "métiers", "couverture-territoriale": "couverture", "donnees-et-methode": "données"}
+
+
+def _start_server(script: Path, env: dict[str, str], port: int, launcher: list[str]) -> subprocess.Popen:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from serve import warm_up
+
+    process = subprocess.Popen([sys.executable, *launcher, "run", str(script), "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    warm_up(f"http://127.0.0.1:{port}", timeout=600)
+    return process
+
+
+def sessions_measures(sessions_at_once: int = 20) -> list[Result]:
+    """The server as its users load it, through Streamlit's own protocol (benchmarks/sessions.py): CPU per view of
+    every page (first view, then a view another session has just made), *sessions_at_once* sessions opening the map
+    then the coverage page at the same moment (every script finished within the target; RSS growth)."""
+    import socket
+
+    from benchmarks import sessions
+
+    def free_port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    out = []
+    port = free_port()
+    empty = _start_server(ROOT / "benchmarks" / "empty_app.py", {}, port, ["-m", "streamlit"])
+    try:
+        floor = sessions.cpu_per_view(f"http://127.0.0.1:{port}", empty.pid, "", "", 5)[1]
+    finally:
+        empty.terminate()
+        empty.wait(timeout=60)
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        env = {"GEN_DASH_VAR_DIR": folder, "GEN_DASH_DATABASE_URL": f"sqlite:///{folder}/sessions.sqlite3"}
+        server = _start_server(ROOT / "app.py", env, port, [str(ROOT / "scripts" / "streamlit_fr.py")])
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for page, name in SESSION_PAGES.items():
+                first, again = sessions.cpu_per_view(base, server.pid, page, "", 3)
+                out.append(Result(f"CPU serveur par vue : {name} (déjà vue par une autre session)", "exemple", again,
+                                  "s", floor, "< 0,1 s", again < 0.1))
+                if name in ("carte", "couverture"):
+                    limit = 0.5 if name == "carte" else 0.7
+                    out.append(Result(f"CPU serveur par vue : {name} (1re vue)", "exemple", first, "s", floor,
+                                      f"< {limit:.1f} s".replace(".", ","), first < limit))
+            before = _rss_mb(server.pid)
+            for page, name in (("carte-des-fabriques", "carte"), ("couverture-territoriale", "couverture")):
+                views = sessions.concurrent_views(base, page, "", sessions_at_once)
+                slowest = max(v.seconds for v in views)
+                complete = all(v.finished and not v.exception for v in views)
+                out.append(Result(f"{sessions_at_once} sessions à la fois : {name}, script fini (la plus lente)", "exemple",
+                                  slowest, "s", None, "< 4 s, toutes complètes", complete and slowest < 4))
+            growth = _rss_mb(server.pid) - before
+            out.append(Result(f"{sessions_at_once} sessions à la fois : croissance du RSS", "exemple", growth, "Mo", None,
+                              "< 150 Mo", growth < 150))
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    return out

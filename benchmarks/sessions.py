@@ -69,9 +69,23 @@ async def _many(base: str, page: str, query: str, sessions: int) -> list[View]:
     return await asyncio.gather(*(view_page(base, page, query) for _ in range(sessions)))
 
 
+def _run(coroutine):
+    """Run *coroutine* to its end in a thread of its own (the caller may already run an event loop, as Playwright's
+    synchronous API does)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def view(base: str, page: str, query: str = "") -> View:
+    """One session's view of *page* (:func:`view_page`), from synchronous code."""
+    return _run(view_page(base, page, query))
+
+
 def concurrent_views(base: str, page: str, query: str, sessions: int) -> list[View]:
     """*sessions* sessions opening *page* at the same moment."""
-    return asyncio.run(_many(base, page, query, sessions))
+    return _run(_many(base, page, query, sessions))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -85,11 +99,11 @@ def cpu_seconds(pid: int) -> float:
 def cpu_per_view(base: str, pid: int, page: str, query: str, views: int = 5) -> tuple[float, float]:
     """Server CPU of the first view of *page*, then the median of *views* more (another session just viewed it)."""
     before = cpu_seconds(pid)
-    asyncio.run(view_page(base, page, query))
+    view(base, page, query)
     first = cpu_seconds(pid) - before
     again = []
     for _ in range(views):
         before = cpu_seconds(pid)
-        asyncio.run(view_page(base, page, query))
+        view(base, page, query)
         again.append(cpu_seconds(pid) - before)
     return first, statistics.median(again)

@@ -22,7 +22,8 @@ def test_harness_runs_end_to_end_on_1000_rows():
                      "page overview : rerun après filtre", "page coverage : rerun après filtre",
                      "mémoire du serveur (RSS), instantané chargé", "couverture : glouton / optimum exact (pire cas)",
                      "publier un instantané (SQLite)", "page Évolution, rerun après filtre",
-                     "ligne de commande : validate"):
+                     "ligne de commande : validate", "CPU serveur par vue : carte (1re vue)",
+                     "4 sessions à la fois : couverture, script fini (la plus lente)"):
         assert expected in names, expected
     reading = next(m for m in out["mesures"] if m["mesure"] == "read_snapshot")
     assert reading["valeur"] > 0 and reading["plancher"] > 0
@@ -33,3 +34,18 @@ def test_table_is_markdown_with_verdicts():
                           Result("carte", "x", 1_580_000, "o", None, "< 2,5 Mo", False)])
     assert table.splitlines()[2] == "| lecture | 100 000 | 0,810 s | 0,095 s | < 2 s | oui |"
     assert "1,58 Mo" in table and "**non**" in table
+
+
+def test_a_page_the_protocol_client_gets_is_the_page_a_browser_gets(page, server):
+    """benchmarks/sessions.py measures the server without a browser: the page it gets must be complete, and the same
+    page a real browser shows."""
+    from benchmarks import sessions
+    from tests.conftest import open_page
+
+    view = sessions.view(server, "carte-des-fabriques", "region=76")
+    assert view.finished and not view.exception and view.messages > 10
+    assert "Carte des fabriques et des formations" in view.text and "Territoire : Occitanie" in view.text
+    open_page(page, server, "carte-des-fabriques?region=76")
+    assert page.locator("h1").first.inner_text() == "Carte des fabriques et des formations"
+    shown = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Territoire : Occitanie" in shown and "Passer la carte" in view.text and "Passer la carte" in shown
