@@ -562,9 +562,8 @@ def map_image(current: View, indicator: str, image_format: str) -> bytes:
     """The map page's static twin as PNG or SVG (:func:`gen_dash.static_map.map_image`)."""
     from gen_dash import static_map
 
-    quota = {"part_femmes": current.targets.part_femmes, "part_neet": current.targets.part_neet}.get(indicator)
-    return static_map.map_image(metrics.figures_by_territory(current.national), metrics.fabriques_of(current.national),
-                                indicator, current.territory, quota, image_format).data
+    return static_map.map_image(shared(current, "figures"), shared(current, "fabriques"), indicator, current.territory,
+                                current.targets.quota(indicator), image_format).data
 
 
 def show_chart(chart, key: str | None = None) -> None:

@@ -63,7 +63,7 @@ def territory_sheet(rows: pd.DataFrame, national: pd.DataFrame, territory: Terri
     pdf.add_page()
     pdf.header_block()
     pdf.headline_block(metrics.headline_figures(rows, targets, territory, national))
-    quota = {"part_femmes": targets.part_femmes, "part_neet": targets.part_neet}.get(indicator)
+    quota = targets.quota(indicator)
     image = static_map.map_image(metrics.figures_by_territory(national), metrics.fabriques_of(national), indicator, territory,
                                  quota)
     pdf.map_block(image, ON_MAP[indicator].short)
@@ -148,13 +148,11 @@ class _Sheet(FPDF):
         self.set_xy(x, self.side_top)
         self.set_font("DejaVu", "B", 9)
         self.cell(width, 5, "Parts face aux quotas", new_x="LEFT", new_y="NEXT")
-        lines = [("part_femmes", targets.part_femmes), ("part_neet", targets.part_neet)]
-        lines += [(key, None) for key in ("part_qpv", "part_boursiers") if key in metrics.reported(national)]
+        keys = ["part_femmes", "part_neet"] + [key for key in ("part_qpv", "part_boursiers") if key in metrics.reported(national)]
         summary = metrics.summary_figures(rows)
-        for key, quota in lines:
+        for key in keys:
             value = summary[key] if key in summary else metrics.reported_share(rows, key)
-            if key == "part_qpv" and targets.part_qpv:
-                quota = targets.part_qpv
+            quota = targets.quota(key)
             self.set_x(x)
             self.set_font("DejaVu", "", 7.5)
             self.cell(width, 4, f"{BY_KEY[key].short} : {fmt.percent(value) if value is not None else 'non renseigné'}",

@@ -45,6 +45,10 @@ class Targets:
         """Sum of the waves' envelopes, in euros."""
         return float(sum(w.enveloppe_eur for w in self.vagues))
 
+    def quota(self, indicator: str) -> float | None:
+        """The quota a share indicator is measured against (``part_femmes``, ``part_neet``, ``part_qpv``), else None."""
+        return {"part_femmes": self.part_femmes, "part_neet": self.part_neet, "part_qpv": self.part_qpv}.get(indicator)
+
     def wave(self, numero: int) -> Wave | None:
         """The wave numbered *numero*, if the file describes it."""
         return next((w for w in self.vagues if w.numero == numero), None)

@@ -13,7 +13,7 @@ view = state.page_header("Carte des fabriques et des formations")
 territory = view.territory
 indicator = st.selectbox("Indicateur", maps.indicators_for(view.snapshot.list_only), key="carte_indicateur",
                          format_func=lambda k: ON_MAP[k].short)
-quota = {"part_femmes": view.targets.part_femmes, "part_neet": view.targets.part_neet}.get(indicator)
+quota = view.targets.quota(indicator)
 figures = state.shared(view, "figures")
 fabriques = territory.apply(state.shared(view, "fabriques"))
 folium_map = maps.departement_map(figures, fabriques, indicator, focus=territory.focus, **state.map_settings(), quota=quota)

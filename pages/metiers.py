@@ -37,8 +37,8 @@ st.caption("Les métiers sont regroupés en familles à la lecture du fichier (m
               "familles que le territoire ne propose pas y figurent avec 0 formation."))
 
 if not view.snapshot.list_only:
-    state.show_chart(charts.shares_by_metier(table, {"part_femmes": view.targets.part_femmes,
-                                                     "part_neet": view.targets.part_neet}, territory.label),
+    state.show_chart(charts.shares_by_metier(table, {k: view.targets.quota(k) for k in ("part_femmes", "part_neet")},
+                                             territory.label),
                      key="metiers_parts")
 
 st.header("Où une famille de métiers est formée")
