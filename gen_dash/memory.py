@@ -9,6 +9,7 @@ when the session ends or replaces it) and refuses one that would pass the budget
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections import OrderedDict
@@ -96,3 +97,19 @@ class HeldUploads:
     def _release(self, token: int) -> None:
         with self._lock:
             self._sizes.pop(token, None)
+        give_back_memory()
+
+
+def give_back_memory() -> None:
+    """Return to the system the memory freed since (an upload's rows when its session ended): the C allocator and
+    Arrow's pool keep freed pages for later otherwise, and the server's resident memory would never come down."""
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    name = ctypes.util.find_library("c")
+    if name:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc: its allocator gives back by itself, or not
+            ctypes.CDLL(name).malloc_trim(0)
