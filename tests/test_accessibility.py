@@ -134,6 +134,8 @@ def test_the_skip_link_leads_to_the_list_of_fabriques(page, server):
 
 
 def test_phone_legend_folded_and_sidebar_closes_after_a_choice(browser, server):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     tab = context.new_page()
     try:
@@ -145,8 +147,17 @@ def test_phone_legend_folded_and_sidebar_closes_after_a_choice(browser, server):
         assert tab.evaluate(shown) is False  # closed at first on a phone
         tab.locator('[data-testid="stExpandSidebarButton"]').click()
         tab.wait_for_function(shown)
-        tab.locator('[data-testid="stSidebar"]').get_by_label("Région").click()
-        tab.get_by_role("option", name="Occitanie").click()
+        tab.wait_for_timeout(800)  # the sidebar slides in
+        region = tab.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Région")
+        option = tab.get_by_role("option", name="Occitanie")
+        for _ in range(5):  # a tap during the slide can be lost: tap again until the list is open
+            region.click()
+            try:
+                option.wait_for(timeout=3_000)
+                break
+            except PlaywrightTimeout:
+                continue
+        option.click()
         tab.wait_for_function(f"() => !({shown})()", timeout=10_000)  # folded once the région is chosen
         tab.locator("h1").first.wait_for()
         assert "Occitanie" in tab.locator('[data-testid="stMain"]').inner_text()
