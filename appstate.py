@@ -216,7 +216,16 @@ _WORK = {
     "objectives": lambda rows, territory, goals, dates, today: objectives.objective_lines(
         territory.apply(rows), rows, territory, goals, communes_table(), list(dates), today),
     "metiers": lambda rows, territory: metrics.figures_by_metier(territory.apply(rows), rows),
+    "metier": lambda rows, territory, famille: _metier_place(metrics.of_metier(rows, famille), territory),
 }
+
+
+def _metier_place(rows: pd.DataFrame, territory) -> dict:
+    """Where one métier family is trained: its figures by département, its fabriques, the territory's communes'
+    distances to the nearest of them."""
+    fabriques = metrics.fabriques_of(rows)
+    return {"figures": metrics.figures_by_territory(rows), "fabriques": fabriques,
+            "distances": coverage.nearest_fabrique(territory.apply(communes_table()), fabriques)}
 
 
 @st.cache_data(show_spinner=False, max_entries=SHARED_ENTRIES)

@@ -409,3 +409,34 @@ def sessions_measures(sessions_at_once: int = 20) -> list[Result]:
             server.terminate()
             server.wait(timeout=60)
     return out
+
+
+def big_snapshot_pages(size: int = 100_000) -> list[Result]:
+    """Each page, opened by a new session on a server whose newest snapshot has *size* formations: seconds until its
+    script finished (the second view: the first warms what the server shares)."""
+    import socket
+
+    from benchmarks import sessions
+    from gen_dash import store
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = []
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/gros.sqlite3"
+        path = synthetic_file(size)
+        store.publish(store.engine(url), path.read_bytes(), path.name, by="benchmark")  # the newest: shown by default
+        server = _start_server(ROOT / "app.py", {"GEN_DASH_VAR_DIR": folder, "GEN_DASH_DATABASE_URL": url}, port,
+                               [str(ROOT / "scripts" / "streamlit_fr.py")])
+        try:
+            for page, name in SESSION_PAGES.items():
+                sessions.view(f"http://127.0.0.1:{port}", page)
+                view = sessions.view(f"http://127.0.0.1:{port}", page)
+                out.append(Result(f"page {name} : changement de page, script fini", f"{size:,}".replace(",", " "),
+                                  view.seconds, "s", None, "< 1,5 s, complète",
+                                  view.finished and not view.exception and view.seconds < 1.5))
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    return out

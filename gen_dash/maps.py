@@ -72,10 +72,13 @@ def departement_map(
         What the legend calls the indicator, when not its own short label (« Formations de cybersécurité »).
     """
     ind = ON_MAP[indicator] if title is None else replace(ON_MAP[indicator], short=title)
-    extra = [_swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
+    grouped = len(fabriques) > MAX_MARKERS
+    extra = [_swatch("#c8102e", f"un nombre : les fabriques d'un carré d'environ {round(CELL_DEGREES * 111)} km "
+                     f"(au-delà de {fmt.number(MAX_MARKERS)} fabriques)" if grouped
+                     else "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra, quota)
     if len(fabriques):
-        _fabrique_markers(fabriques).add_to(m)
+        (_fabrique_groups(fabriques) if grouped else _fabrique_markers(fabriques)).add_to(m)
     return m
 
 
@@ -174,6 +177,31 @@ def _fabrique_markers(fabriques: pd.DataFrame) -> _Call:
                "part_femmes": texts("part_femmes", fmt.percent), "part_neet": texts("part_neet", fmt.percent)}
     return _Call("fabriques", {"lat": [round(y, 5) for y in lat], "lon": [round(x, 5) for x in lon],
                                "colonnes": columns, "libelles": _POPUP_FIELDS})
+
+
+# Beyond this many fabriques a map sends groups, not markers: one marker per fabrique is megabytes of page and seconds
+# of server work for 70,000 of them (measured: 11 MB, 1.4 s), and the browser would draw them as clusters anyway.
+MAX_MARKERS = 2_000
+CELL_DEGREES = 0.2
+
+
+def _fabrique_groups(fabriques: pd.DataFrame) -> _Call:
+    """The fabriques grouped by square cell (:data:`CELL_DEGREES`): a numbered marker each, at the cell's mean point,
+    named with its count and its largest commune."""
+    placed = fabriques.dropna(subset=["latitude", "longitude"])
+    lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
+    cells = pd.DataFrame({"lat": lat.to_numpy(), "lon": lon.to_numpy(), "commune": placed["commune"].fillna("").to_numpy(),
+                          "formations": placed["formations"].to_numpy()})
+    cells["cle"] = (cells["lat"] // CELL_DEGREES).astype(int).astype(str) + ":" + (cells["lon"] // CELL_DEGREES).astype(
+        int).astype(str)
+    groups = cells.groupby("cle").agg(lat=("lat", "mean"), lon=("lon", "mean"), fabriques=("lat", "size"),
+                                       formations=("formations", "sum"))
+    # Each cell named by the commune with the most fabriques in it.
+    by_commune = cells.groupby(["cle", "commune"]).size().sort_values(ascending=False, kind="stable")
+    groups["commune"] = by_commune.reset_index().drop_duplicates("cle").set_index("cle")["commune"]
+    return _Call("groups", {"lat": groups["lat"].round(4).tolist(), "lon": groups["lon"].round(4).tolist(),
+                            "fabriques": groups["fabriques"].astype(int).tolist(),
+                            "formations": groups["formations"].astype(int).tolist(), "commune": groups["commune"].tolist()})
 
 
 class _Call(MacroElement):

@@ -49,11 +49,11 @@ if not national_offer:
 left, right = st.columns([2, 1])
 chosen = left.selectbox("Famille de métiers", national_offer, key="metiers_famille")
 radius = right.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, value=30, step=5, key="metiers_rayon")
-rows = metrics.of_metier(view.national, chosen)  # every formation of the family counts, even across the border
-fabriques = metrics.fabriques_of(rows)
-distances = coverage.nearest_fabrique(territory.apply(state.communes_table()), fabriques)
-totals = coverage.coverage_indicators(distances, radius)
-absent = coverage.departements_without_fabrique(rows, list(territory.codes))
+# Every formation of the family counts, even across the territory's border.
+place = state.shared(view, "metier", territory, chosen)
+figures, fabriques = place["figures"], place["fabriques"]
+totals = coverage.coverage_indicators(place["distances"], radius)
+absent = coverage.departements_without_fabrique(fabriques, list(territory.codes))
 first, second, third = st.columns(3)
 first.metric("Formations", fmt.number(table.set_index("famille")["formations"].get(chosen, 0)), border=True,
              help=f"{chosen}, {territory.label}.")
@@ -64,7 +64,6 @@ third.metric("Départements sans cette formation", f"{fmt.number(len(absent))} s
              border=True)
 st.markdown(f"**Départements du territoire où « {state.escape_md(chosen)} » n'est pas proposée** : "
             + (state.escape_md(", ".join(geo.departement_labels(absent))) or "aucun") + ".")
-figures = metrics.figures_by_territory(rows)
 title = f"Formations : {chosen}"
 folium_map = maps.departement_map(figures, fabriques, "formations", focus=territory.focus, **state.map_settings(), title=title)
 st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_metier")

@@ -117,6 +117,25 @@
             return marker;
         },
 
+        /* Fabriques grouped by the server (a big snapshot): data = {lat, lon, fabriques, formations, commune}, one
+           numbered disc per square, named « 37 fabriques autour de Lyon, 52 formations ». */
+        groups: function (map, data) {
+            var layer = L.featureGroup();
+            for (var i = 0; i < data.lat.length; i++) {
+                var n = data.fabriques[i];
+                var name = n + " fabrique(s) autour de " + data.commune[i] + ", " + data.formations[i] + " formation(s)";
+                var size = n < 10 ? 26 : n < 100 ? 32 : 40;
+                var marker = L.marker([data.lat[i], data.lon[i]], {title: name, keyboard: true, icon: new NamedIcon({
+                    className: "gen-dash-cluster", iconSize: L.point(size, size), name: name,
+                    html: '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size + "px;" +
+                          "border-radius:50%;background:rgba(200,16,46,0.92);border:2px solid #fff;color:#fff;" +
+                          'font-weight:bold;font-size:12px;text-align:center">' + n + "</div>"})});
+                marker.bindTooltip(label(name));
+                marker.addTo(layer);
+            }
+            layer.addTo(map);
+        },
+
         /* A cluster of fabriques: a red disc with their number, named « 12 fabriques, zoomer » (Enter zooms in). */
         cluster: function (cluster) {
             var n = cluster.getChildCount();

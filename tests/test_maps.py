@@ -148,3 +148,21 @@ def test_hand_snapshot_map_and_text_alternative():
     france = Territory.of(None, (), TABLE)
     text = maps.describe(figures, metrics.fabriques_of(rows), "fabriques", france)
     assert "3 sur 101 départements avec au moins une fabrique" in text and "5 fabrique(s)" in text and "encarts" in text
+
+
+def test_a_big_snapshot_sends_groups_that_add_up_to_its_fabriques():
+    from gen_dash.ingest import read_snapshot
+    from gen_dash.sample import synthetic_snapshot
+
+    rows = read_snapshot(synthetic_snapshot(3_500).to_csv(index=False).encode()).rows
+    fabriques = metrics.fabriques_of(rows)
+    assert len(fabriques) > maps.MAX_MARKERS
+    page = map_page(maps.departement_map(metrics.figures_by_territory(rows), fabriques, "fabriques"))
+    calls = map_calls(page)
+    assert "fabriques" not in calls  # not one marker per fabrique
+    groups = calls["groups"][0]
+    placed = int(fabriques[["latitude", "longitude"]].notna().all(axis=1).sum())
+    assert sum(groups["fabriques"]) == placed and sum(groups["formations"]) == int(
+        fabriques.loc[fabriques["latitude"].notna(), "formations"].sum())
+    assert all(groups["commune"]) and len(groups["lat"]) < placed / 2
+    assert "les fabriques d&#x27;un carré d&#x27;environ 22 km" in calls["legend"][0]  # the legend says how
