@@ -17,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+import streamlit_folium  # noqa: F401 - with folium, imported at start-up: the first map view paid ~1 s of imports
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gen_dash import access, assets, config, coverage, fmt, geo, memory, metrics, objectives, sample, store, upload
