@@ -442,6 +442,41 @@ def history(eng: Engine, include_withdrawn: bool = False) -> pd.DataFrame:
     return _mark_replaced(table)
 
 
+@_translated
+def figures_over_time(eng: Engine, snapshot_ids: list[int], departements: list[str] | None = None) -> pd.DataFrame:
+    """:func:`gen_dash.metrics.figures_over_time` of published snapshots, counted by the database from their rows (one
+    query; no snapshot is read back): for the formations of *departements* (None: all).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by snapshot date, oldest first: ``fabriques``, ``formations``, ``apprenants``, ``part_femmes``,
+        ``part_neet``, ``departements_couverts`` (a share of no learner, or of a list without counts, is None).
+    """
+    f = formations.c
+    query = (sa.select(snapshots.c.date_instantane.label("date"), sa.func.count(sa.distinct(f.cle_fabrique)).label("fabriques"),
+                       sa.func.count().label("formations"), sa.func.sum(f.apprenants).label("apprenants"),
+                       sa.func.sum(f.apprenants_femmes).label("femmes"), sa.func.sum(f.apprenants_neet).label("neet"),
+                       sa.func.count(sa.distinct(f.code_departement)).label("departements_couverts"))
+             .join(snapshots, snapshots.c.id == f.snapshot_id)
+             .where(f.snapshot_id.in_(list(snapshot_ids)))
+             .group_by(snapshots.c.date_instantane))
+    if departements is not None:
+        query = query.where(f.code_departement.in_(list(departements)))
+    with eng.connect() as conn:
+        table = pd.DataFrame(conn.execute(query).mappings().all(),
+                             columns=["date", "fabriques", "formations", "apprenants", "femmes", "neet", "departements_couverts"])
+    table["date"] = pd.to_datetime(table["date"]).dt.date
+    learners = pd.to_numeric(table["apprenants"]).astype("float64")
+    for share, count in (("part_femmes", "femmes"), ("part_neet", "neet")):
+        values = pd.to_numeric(table[count]).astype("float64") / learners
+        table[share] = [None if pd.isna(v) or not n or pd.isna(n) else float(v) for v, n in zip(values, learners, strict=True)]
+    table["apprenants"] = [None if pd.isna(v) else int(v) for v in table["apprenants"]]
+    out = table.set_index("date")[["fabriques", "formations", "apprenants", "part_femmes", "part_neet",
+                                   "departements_couverts"]].sort_index()
+    return out
+
+
 def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:
     """One snapshot per date counts: the one published last among those not withdrawn. The others get
     ``compte`` False and ``remplace_par`` (the number of the one that counts) and ``remplace_le`` (when it was

@@ -10,14 +10,18 @@ import textwrap
 import time
 from datetime import date
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from pandas.testing import assert_frame_equal
 
-from gen_dash import store
+from gen_dash import geo, store
 from gen_dash.ingest import SnapshotError, read_snapshot
 from gen_dash.sample import bundled_samples
+from gen_dash.territory import Territory
 from tests.conftest import ROOT, drop_store, make_csv, row
+
+TABLE = pd.DataFrame(geo.load_departements().drop(columns="geometry"))
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
@@ -233,3 +237,24 @@ def test_a_version_1_store_is_migrated_to_the_current_schema(tmp_path):
     published = store.publish(eng, make_csv([row(apprenants_qpv="3", gratuite="oui")]), "v3-2018-03-31.csv", by="alice")
     back = store.load_snapshot(eng, published.id).rows
     assert (back.loc[0, "apprenants_qpv"], back.loc[0, "gratuite"]) == (3, "oui")
+
+
+def test_figures_over_time_counted_by_the_database_equal_those_of_the_rows(eng):
+    """Two computations that share no code: SQL over the stored rows, and gen_dash.metrics over the snapshots read
+    back; for France, a région, a département, a list without counts, and messy métier spellings (the hand file)."""
+    from gen_dash import metrics
+    from tests.conftest import hand_csv
+
+    store.load_samples_once(eng, bundled_samples())
+    store.publish(eng, hand_csv(date_extraction="2018-03-31"), "a-la-main.csv", by="test")
+    store.publish(eng, hand_csv(date_extraction="2018-06-30", apprenants="", apprenants_femmes="", apprenants_neet=""),
+                  "liste.csv", by="test")
+    ids = [int(i) for i in store.history(eng)["id"]]
+    snapshots = [store.load_snapshot(eng, i) for i in ids]
+    for territory in (Territory.of(None, (), TABLE), Territory.of("76", (), TABLE), Territory.of("76", ("31",), TABLE),
+                      Territory.of("11", (), TABLE)):
+        counted = store.figures_over_time(eng, ids, None if territory.national else list(territory.codes))
+        expected = metrics.figures_over_time([(s.date, s.rows) for s in snapshots], territory)
+        assert_frame_equal(counted, expected, check_dtype=True)
+    listed = store.figures_over_time(eng, ids).loc[date(2018, 6, 30)]
+    assert pd.isna(listed["apprenants"]) and pd.isna(listed["part_femmes"]) and listed["formations"] == 6  # unknown, not 0
