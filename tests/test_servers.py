@@ -93,3 +93,41 @@ def test_published_on_one_server_is_listed_by_the_other(two_servers, browser, tm
     combobox = other.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Instantané affiché")
     assert "Publié sur le serveur A" in combobox.input_value()
     context.close()
+
+
+def test_two_servers_keep_serving_twenty_sessions_while_one_publishes(two_servers, tmp_path):
+    """Issue 13: twenty sessions browse the two servers (ten each, through Streamlit's protocol) while a snapshot is
+    published into their shared PostgreSQL; every session's page is complete, and a new session on either server then
+    opens on the new snapshot."""
+    import threading
+
+    from benchmarks import sessions
+
+    server_a, server_b = two_servers
+    data = make_csv([row(id_formation=f"CHARGE-{i}", code_commune=code) for i, code in
+                     enumerate(["31555", "34172", "75056", "69123", "13055", "97411"])])
+    published = {}
+
+    def publish():
+        published["result"] = store.publish(store.engine(POSTGRES), data, "sous-la-charge-2018-05-31.csv", by="test",
+                                            label="Publié sous la charge")
+
+    publisher = threading.Timer(0.5, publish)  # while the sessions are running
+    publisher.start()
+    pages = ["", "carte-des-fabriques", "couverture-territoriale", "familles-de-metiers", "evolution-dans-le-temps"]
+
+    async def browse():
+        import asyncio
+
+        return await asyncio.gather(*(sessions.view_page(server, pages[i % len(pages)], "region=76")
+                                      for i in range(10) for server in (server_a, server_b)))
+
+    views = sessions._run(browse())
+    publisher.join(60)
+    assert len(views) == 20 and all(v.finished and not v.exception for v in views), [
+        (v.finished, v.exception) for v in views]
+    assert published["result"].id
+    for server in (server_a, server_b):
+        fresh = sessions.view(server, "", "")
+        assert fresh.finished and not fresh.exception
+        assert "Publié sous la charge" in fresh.text  # the newest snapshot, shown by default, said under the selector
