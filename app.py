@@ -248,10 +248,9 @@ def _sidebar(listed: list[state.Entry]) -> state.View:
     bar.caption(state.escape_md(entry.detail))
     if entry.replaced:
         bar.caption(f"Cet instantané est {entry.replaced} : c'est l'autre qui compte pour sa date dans l'évolution.")
-    snapshot = state.load(entry)
     territory = state.territory_of(region, departements)
     _write_url(territory, chosen)
-    return state.View(entry, snapshot, state.targets(), territory, territory.apply(snapshot.rows), tuple(listed))
+    return state.view_of(entry, territory, listed)
 
 
 def _embedded_view(listed: list[state.Entry]) -> state.View:
@@ -263,9 +262,8 @@ def _embedded_view(listed: list[state.Entry]) -> state.View:
         st.stop()
     by_id = {e.id: e for e in published}
     entry = by_id.get(st.session_state.get(state.SNAPSHOT)) or published[0]
-    territory = state.territory_of(st.session_state.get(state.REGION), st.session_state.get(state.DEPARTEMENTS, ()))
-    snapshot = state.load(entry)
-    return state.View(entry, snapshot, state.targets(), territory, territory.apply(snapshot.rows), tuple(published))
+    return state.view_of(entry, state.territory_of(st.session_state.get(state.REGION),
+                                                   st.session_state.get(state.DEPARTEMENTS, ())), published)
 
 
 EMBEDDED = st.context.is_embedded is True  # (a stand-in object under AppTest, never True)

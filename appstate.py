@@ -314,6 +314,12 @@ def entries() -> list[Entry]:
     return listed
 
 
+def view_of(entry: Entry, territory: Territory, listed: list[Entry]) -> View:
+    """The view of *entry*'s snapshot for *territory*, among the snapshots *listed*."""
+    snapshot = load(entry)
+    return View(entry, snapshot, targets(), territory, territory.apply(snapshot.rows), tuple(listed))
+
+
 def load(entry: Entry) -> Snapshot:
     """The snapshot behind *entry*."""
     if entry.id == UPLOAD_ID:

@@ -204,15 +204,17 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _serve_and_measure(script: Path, env: dict[str, str], port: int) -> float:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from serve import warm_up
+def _free_port() -> int:
+    import socket
 
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                                "--server.address", "127.0.0.1", "--server.headless", "true"],
-                               cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve_and_measure(script: Path, env: dict[str, str], port: int) -> float:
+    process = _start_server(script, env, port, ["-m", "streamlit"])  # warm-up ran the script once: the snapshot is loaded
     try:
-        warm_up(f"http://127.0.0.1:{port}", timeout=600)  # runs the script once: the default snapshot is loaded
         time.sleep(1)
         return _rss_mb(process.pid)
     finally:
@@ -221,21 +223,14 @@ def _serve_and_measure(script: Path, env: dict[str, str], port: int) -> float:
 
 
 def server_memory(size: int = 100_000) -> list[Result]:
-    import socket
-
     from gen_dash import store
 
-    def free_port() -> int:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            return sock.getsockname()[1]
-
-    floor = _serve_and_measure(ROOT / "benchmarks" / "empty_app.py", {}, free_port())
+    floor = _serve_and_measure(ROOT / "benchmarks" / "empty_app.py", {}, _free_port())
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/memoire.sqlite3"
         path = synthetic_file(size)
         store.publish(store.engine(url), path.read_bytes(), path.name, by="benchmark")  # the newest: shown by default
-        measured = _serve_and_measure(ROOT / "app.py", {"GEN_DASH_DATABASE_URL": url}, free_port())
+        measured = _serve_and_measure(ROOT / "app.py", {"GEN_DASH_DATABASE_URL": url}, _free_port())
     return [Result("mémoire du serveur (RSS), instantané chargé", f"{size:,}".replace(",", " "), measured, "Mo", floor,
                    "< plancher + 600 Mo", measured - floor < 600)]
 
@@ -357,7 +352,7 @@ def _start_server(script: Path, env: dict[str, str], port: int, launcher: list[s
     process = subprocess.Popen([sys.executable, *launcher, "run", str(script), "--server.port", str(port),
                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
                                cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    warm_up(f"http://127.0.0.1:{port}", timeout=600)
+    warm_up(f"http://127.0.0.1:{port}", timeout=600)  # runs the script once
     return process
 
 
@@ -365,17 +360,10 @@ def sessions_measures(sessions_at_once: int = 20) -> list[Result]:
     """The server as its users load it, through Streamlit's own protocol (benchmarks/sessions.py): CPU per view of
     every page (first view, then a view another session has just made), *sessions_at_once* sessions opening the map
     then the coverage page at the same moment (every script finished within the target; RSS growth)."""
-    import socket
-
     from benchmarks import sessions
 
-    def free_port() -> int:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            return sock.getsockname()[1]
-
     out = []
-    port = free_port()
+    port = _free_port()
     empty = _start_server(ROOT / "benchmarks" / "empty_app.py", {}, port, ["-m", "streamlit"])
     try:
         floor = sessions.cpu_per_view(f"http://127.0.0.1:{port}", empty.pid, "", "", 5)[1]
@@ -383,7 +371,7 @@ def sessions_measures(sessions_at_once: int = 20) -> list[Result]:
         empty.terminate()
         empty.wait(timeout=60)
     with tempfile.TemporaryDirectory() as folder:
-        port = free_port()
+        port = _free_port()
         env = {"GEN_DASH_VAR_DIR": folder, "GEN_DASH_DATABASE_URL": f"sqlite:///{folder}/sessions.sqlite3"}
         server = _start_server(ROOT / "app.py", env, port, [str(ROOT / "scripts" / "streamlit_fr.py")])
         base = f"http://127.0.0.1:{port}"
@@ -415,14 +403,10 @@ def sessions_measures(sessions_at_once: int = 20) -> list[Result]:
 def big_snapshot_pages(size: int = 100_000) -> list[Result]:
     """Each page, opened by a new session on a server whose newest snapshot has *size* formations: seconds until its
     script finished (the second view: the first warms what the server shares)."""
-    import socket
-
     from benchmarks import sessions
     from gen_dash import store
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = _free_port()
     out = []
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/gros.sqlite3"

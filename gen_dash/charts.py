@@ -175,10 +175,10 @@ def shares_by_metier(table: pd.DataFrame, quotas: dict[str, float], territory: s
     parts = " ; ".join(f"{f} : femmes {fmt.percent(w)}, jeunes NEET {fmt.percent(n)}"
                       for f, w, n in zip(table["famille"], table["part_femmes"], table["part_neet"], strict=False)
                       if f in set(data["famille"]))
-    table_ = pd.DataFrame({"Famille de métiers": data["famille"], "Part de femmes": [fmt.percent(v) for v in data["part_femmes"]],
+    shown = pd.DataFrame({"Famille de métiers": data["famille"], "Part de femmes": [fmt.percent(v) for v in data["part_femmes"]],
                            "Part de jeunes NEET": [fmt.percent(v) for v in data["part_neet"]]}).iloc[::-1]
     return Chart(fig, f"Parts de femmes et de jeunes NEET par famille de métiers, {territory} ({parts or 'aucun apprenant'}).",
-                 table_.reset_index(drop=True))
+                 shown.reset_index(drop=True))
 
 
 def budget_by_wave(progress: pd.DataFrame) -> Chart:

@@ -98,6 +98,12 @@ def coverage_indicators(distances: pd.DataFrame, radius_km: float = DEFAULT_RADI
     return distances.groupby(by).apply(_indicators, radius_km, include_groups=False)
 
 
+def population_share_within(communes: pd.DataFrame, fabriques: pd.DataFrame,
+                            radius_km: float = DEFAULT_RADIUS_KM) -> float | None:
+    """The share of *communes*' population within *radius_km* of one of *fabriques* (None for no population)."""
+    return coverage_indicators(nearest_fabrique(communes, fabriques), radius_km)["part_couverte"]
+
+
 def departements_without_fabrique(fabriques: pd.DataFrame, departements: list[str]) -> list[str]:
     """Départements (among *departements*) where no fabrique stands: the white zones of the map."""
     present = set(fabriques["code_departement"].dropna())

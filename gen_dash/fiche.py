@@ -14,21 +14,19 @@ from datetime import date, datetime
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt  # the Agg backend: chosen by gen_dash.static_map
 import pandas as pd
 from fpdf import FPDF
 
 from gen_dash import coverage, fmt, geo, metrics, static_map, tables
 from gen_dash.indicators import BY_KEY, ON_MAP
+from gen_dash.objectives import COVERAGE_KM
 from gen_dash.snapshot import is_list_only
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 BLUE, RED, GREY, TEXT = (0, 0, 145), (225, 0, 15), (90, 96, 108), (22, 22, 22)
-COVERAGE_KM = 30
 
 
 @dataclass(frozen=True)
@@ -176,8 +174,7 @@ class _Sheet(FPDF):
                       new_x="LEFT", new_y="NEXT")
             self.set_text_color(*TEXT)
             self.ln(1)
-        distances = coverage.nearest_fabrique(territory.apply(communes), metrics.fabriques_of(national))
-        share = coverage.coverage_indicators(distances, COVERAGE_KM)["part_couverte"]
+        share = coverage.population_share_within(territory.apply(communes), metrics.fabriques_of(national), COVERAGE_KM)
         white = coverage.departements_without_fabrique(metrics.fabriques_of(rows), list(territory.codes))
         self.ln(1)
         self.set_x(x)

@@ -34,6 +34,14 @@ def classify(values: pd.Series, indicator: Indicator, quota: float | None = None
     return classes.classify(values, indicator.kind, quota, indicator.zero)
 
 
+def classes_on_screen(figures: pd.DataFrame, indicator: Indicator, focus: list[str] | None,
+                      quota: float | None = None) -> Classes:
+    """The classes of *indicator* over the départements of *focus* (all for None): what the web map and its image
+    both colour by."""
+    shown = figures if focus is None else figures[figures["code"].isin(focus)]
+    return classify(shown[indicator.key], indicator, quota)
+
+
 def _format(value, indicator: Indicator) -> str:
     if indicator.kind in ("share", "coverage"):
         return fmt.percent(value)
@@ -128,8 +136,7 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
     """The map every page shares: départements coloured by *ind* in the classes of the départements on screen (the
     fill and the legend both come from them), région borders, DROM insets (France only), legend, zoom to *focus*;
     départements outside the focus in grey."""
-    shown = figures if focus is None else figures[figures["code"].isin(focus)]
-    scheme = classify(shown[ind.key], ind, quota)
+    scheme = classes_on_screen(figures, ind, focus, quota)
     scripts, styles = asset_links(assets_url)
     values = figures.set_index("code")
     focus_set = set(focus) if focus else None

@@ -16,7 +16,7 @@ from gen_dash import coverage, fmt, metrics
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
 
-COVERAGE_KM = 30
+COVERAGE_KM = int(coverage.DEFAULT_RADIUS_KM)
 LARGEST_SHOWN = 3
 
 
@@ -61,8 +61,7 @@ def months_between(earlier: date, later: date) -> int:
 
 def _network(rows: pd.DataFrame, national: pd.DataFrame, territory: Territory, communes: pd.DataFrame) -> Objective:
     covered = int(rows["code_departement"].nunique())
-    distances = coverage.nearest_fabrique(territory.apply(communes), metrics.fabriques_of(national))
-    share = coverage.coverage_indicators(distances, COVERAGE_KM)["part_couverte"]
+    share = coverage.population_share_within(territory.apply(communes), metrics.fabriques_of(national), COVERAGE_KM)
     where = (f"{territory.label} a au moins une formation" if covered else f"{territory.label} n'a aucune formation") \
         if len(territory.departements) == 1 else f"{territory.covered(covered)} ont au moins une formation"
     return Objective(1, "Un réseau de formations d'excellence sur tout le territoire",

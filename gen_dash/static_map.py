@@ -22,7 +22,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from gen_dash import classes, geo  # noqa: E402
 from gen_dash.indicators import ON_MAP  # noqa: E402
-from gen_dash.maps import classify  # noqa: E402
+from gen_dash.maps import classes_on_screen  # noqa: E402
 from gen_dash.territory import Territory  # noqa: E402
 
 FABRIQUE = "#c8102e"
@@ -65,8 +65,7 @@ def map_image(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, te
     """
     ind = ON_MAP[indicator]
     focus = territory.focus
-    shown = figures if focus is None else figures[figures["code"].isin(focus)]
-    scheme = classify(shown[ind.key], ind, quota)
+    scheme = classes_on_screen(figures, ind, focus, quota)
     values = figures.set_index("code")[ind.key]
     shapes = geo.load_departements()[["code_departement", "geometry"]]
     if focus is None:

@@ -9,7 +9,8 @@
  */
 (function () {
     "use strict";
-    var TEXTS = {
+    // Streamlit's texts and attributes (aria-label, title, placeholder), as it writes them, and in French.
+    var FRENCH = {
         "Skip to main content": "Aller au contenu principal",
         "Upload": "Déposer un fichier",
         "Browse files": "Parcourir",
@@ -22,15 +23,11 @@
         "Close": "Fermer",
         "Page not found": "Page introuvable",
         "Clear all": "Tout effacer",
-        "Submit": "Valider"
-    };
-    var ATTRIBUTES = {
+        "Submit": "Valider",
         "Sidebar": "Barre latérale",
         "Collapse sidebar": "Replier la barre latérale",
         "Expand sidebar": "Déplier la barre latérale",
         "Open": "Ouvrir la liste",
-        "Close": "Fermer",
-        "Clear all": "Tout effacer",
         "Selected values": "Valeurs choisies",
         "file upload": "dépôt de fichier",
         "Show password": "Afficher le mot de passe",
@@ -46,11 +43,8 @@
         "Decrement": "Diminuer",
         "Increment": "Augmenter",
         "Copy to clipboard": "Copier",
-        "Choose an option": "Choisir",
-        "Choose options": "Choisir",
         "Remove file": "Retirer le fichier",
         "Delete": "Supprimer",
-        "Upload": "Déposer un fichier",
         "streamlit_folium.st_folium": "Carte interactive"
     };
     var UNITS = {"B": "o", "KB": "ko", "MB": "Mo", "GB": "Go"};
@@ -63,9 +57,9 @@
     ];
     var NAMES = ["aria-label", "title", "placeholder", "data-title"];
 
-    function translate(text, table) {
+    function translate(text) {
         var trimmed = text.trim();
-        if (Object.prototype.hasOwnProperty.call(table, trimmed)) { return text.replace(trimmed, table[trimmed]); }
+        if (Object.prototype.hasOwnProperty.call(FRENCH, trimmed)) { return text.replace(trimmed, FRENCH[trimmed]); }
         for (var i = 0; i < PATTERNS.length; i++) {
             if (PATTERNS[i][0].test(trimmed)) { return text.replace(trimmed, trimmed.replace(PATTERNS[i][0], PATTERNS[i][1])); }
         }
@@ -77,7 +71,7 @@
         var parent = node.parentNode;
         // Icons are written as ligatures (« upload ») in a font of their own: they are not words.
         if (parent && parent.closest && parent.closest("[data-testid=stIconMaterial], .material-icons, script, style, code")) { return; }
-        var out = translate(node.nodeValue, TEXTS);
+        var out = translate(node.nodeValue);
         if (out !== null && out !== node.nodeValue) { node.nodeValue = out; }
     }
 
@@ -85,7 +79,7 @@
         NAMES.forEach(function (name) {
             var value = el.getAttribute(name);
             if (!value) { return; }
-            var out = translate(value, ATTRIBUTES);
+            var out = translate(value);
             if (out !== null && out !== value) { el.setAttribute(name, out); }
         });
         // The uploader's drop area is a presentation element that takes the focus: a conflict for assistive
