@@ -473,6 +473,10 @@ def sanity_notices(headline: pd.DataFrame, territory: Territory) -> list[str]:
     return notices
 
 
+OVER_TIME = ["fabriques", "formations", "apprenants", "part_femmes", "part_neet", "departements_couverts"]
+COUNTED = ["fabriques", "formations", "apprenants", "apprenants_femmes", "apprenants_neet", "departements_couverts"]
+
+
 def figures_over_time(snapshots: list[tuple[date, pd.DataFrame]], territory: Territory | None = None) -> pd.DataFrame:
     """Headline figures of a territory at each dated snapshot, oldest first (one snapshot per date: give the one that
     counts).
@@ -481,20 +485,54 @@ def figures_over_time(snapshots: list[tuple[date, pd.DataFrame]], territory: Ter
     -------
     DataFrame
         Indexed by date: ``fabriques``, ``formations``, ``apprenants``, ``part_femmes``, ``part_neet``,
-        ``departements_couverts``.
+        ``departements_couverts`` (see :func:`over_time`).
     """
-    records = {}
-    for when, rows in snapshots:
-        if when is None:
-            continue
-        s = summary_figures(territory.apply(rows) if territory else rows)
-        records[when] = {k: s[k] for k in ("fabriques", "formations", "apprenants", "part_femmes", "part_neet",
-                                           "departements_couverts")}
-    out = pd.DataFrame.from_dict(records, orient="index",
-                                 columns=["fabriques", "formations", "apprenants", "part_femmes", "part_neet",
-                                          "departements_couverts"]).sort_index()
-    out.index.name = "date"
-    return out
+    counts = {when: territory_figures(territory.apply(rows) if territory else rows).iloc[0]
+              for when, rows in snapshots if when is not None}
+    return over_time(pd.DataFrame.from_dict(counts, orient="index", columns=COUNTED))
+
+
+def territory_figures(rows: pd.DataFrame) -> pd.DataFrame:
+    """The counts the history keeps of a snapshot: for all its rows, then each région and each département they touch.
+
+    Returns
+    -------
+    DataFrame
+        One line per territory, the whole first: ``niveau`` (``france``, ``region``, ``departement``), ``code`` (empty
+        for the whole), and :data:`COUNTED`. A territory whose rows give no learner count (a list) has None learners
+        (unknown, not 0); where some rows give them, those without count as 0, as in :func:`summary_figures`.
+    """
+    whole = rows.assign(_tout="")
+    parts = [_grouped_counts(whole, "_tout", "france"), _grouped_counts(rows, "code_region", "region"),
+             _grouped_counts(rows, "code_departement", "departement")]
+    if rows.empty:  # no row, still a whole: nothing in it
+        parts[0] = pd.DataFrame([{"niveau": "france", "code": "", **dict.fromkeys(COUNTED, 0)}])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _grouped_counts(rows: pd.DataFrame, key: str, level: str) -> pd.DataFrame:
+    grouped = rows.groupby(key, observed=True, sort=True)
+    out = pd.DataFrame({"fabriques": grouped["cle_fabrique"].nunique(), "formations": grouped.size()})
+    known = grouped["apprenants"].count() > 0
+    for column in ("apprenants", "apprenants_femmes", "apprenants_neet"):
+        out[column] = grouped[column].sum().astype("Int64").where(known, pd.NA)
+    out["departements_couverts"] = grouped["code_departement"].nunique()
+    out = out.astype({"fabriques": "int64", "formations": "int64", "departements_couverts": "int64"})
+    return out.rename_axis("code").reset_index().assign(niveau=level)[["niveau", "code", *COUNTED]]
+
+
+def over_time(counts: pd.DataFrame) -> pd.DataFrame:
+    """The history's figures from its counts (:data:`COUNTED`, indexed by snapshot date): oldest first, shares of
+    learners computed (None where no learner is counted), learners None where unknown."""
+    table = counts.sort_index()
+    out = pd.DataFrame(index=pd.Index(list(table.index), name="date"))
+    for column in ("fabriques", "formations", "departements_couverts"):
+        out[column] = table[column].astype("int64").to_numpy()
+    learners = [None if pd.isna(v) else int(v) for v in table["apprenants"]]
+    out["apprenants"] = learners
+    for name, column in (("part_femmes", "apprenants_femmes"), ("part_neet", "apprenants_neet")):
+        out[name] = [share(None if pd.isna(v) else int(v), n) for v, n in zip(table[column], learners, strict=True)]
+    return out[OVER_TIME]
 
 
 def below_quota(fabriques: pd.DataFrame, column: str, quota: float, min_learners: int = 10) -> pd.DataFrame:

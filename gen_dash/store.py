@@ -5,6 +5,9 @@ One database URL (SQLAlchemy) chooses the backend: ``GEN_DASH_DATABASE_URL``, el
 ``var/`` (git-ignored, created on first use). Every write is one transaction:
 a failure, or a process killed half-way, leaves the store exactly as before.
 The schema is created and upgraded by :func:`ensure_schema`, never by hand.
+
+A snapshot's accepted rows are kept as one Parquet file (columnar, typed) beside its original bytes, and its counts
+for France, each région and each département are computed once, at publication, for the history's pages.
 """
 
 from __future__ import annotations
@@ -20,15 +23,18 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from gen_dash import config, geo, metiers
+from gen_dash import config, geo, metiers, metrics
 from gen_dash.ingest import read_snapshot
 from gen_dash.schema import COLUMNS
 from gen_dash.snapshot import DERIVED_COLUMNS, PROBLEM_COLUMNS, RECOMPUTED, Mapping, Report, Snapshot
+from gen_dash.territory import Territory
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SAMPLE_PUBLISHER = "gen-dash (exemples fournis)"
 _TYPES = {"string": sa.Text, "integer": sa.Integer, "number": sa.Float, "date": sa.Date}
 _DERIVED = [name for name in DERIVED_COLUMNS if name not in ("ligne", *RECOMPUTED)]  # text; "ligne" is part of the key
@@ -55,7 +61,21 @@ snapshots = sa.Table(
     sa.Column("retire_par", sa.Text),
     sa.Column("correspondance", sa.Text),  # the column mapping the file was read with, JSON (version 2)
 )
-formations = sa.Table(
+rows = sa.Table(  # a snapshot's accepted rows, one Parquet file (version 5)
+    "lignes_instantanes", metadata,
+    sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id"), primary_key=True),
+    sa.Column("format", sa.Text, nullable=False),
+    sa.Column("lignes", sa.LargeBinary, nullable=False),
+)
+counts = sa.Table(  # a snapshot's counts by territory, computed at publication (version 5)
+    "chiffres_instantanes", metadata,
+    sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id"), primary_key=True),
+    sa.Column("niveau", sa.String(16), primary_key=True),  # france, region, departement
+    sa.Column("code", sa.String(8), primary_key=True),  # empty for France
+    *[sa.Column(name, sa.Integer, nullable=name.startswith("apprenants")) for name in metrics.COUNTED],
+)
+# Versions 1 to 4 kept one SQL row per formation; version 5 moves them into `rows` and drops the table.
+_formations_before_5 = sa.Table(
     "formations", metadata,
     sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id"), primary_key=True),
     sa.Column("ligne", sa.Integer, primary_key=True),
@@ -72,7 +92,6 @@ audit = sa.Table(
     sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id")),
     sa.Column("details", sa.Text, nullable=False),
 )
-sa.Index("ix_formations_departement", formations.c.snapshot_id, formations.c.code_departement)
 logins = sa.Table(  # editor password attempts, so that every server counts the failures of all (version 4)
     "connexions", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -211,12 +230,22 @@ def _add_columns(*columns: sa.Column):
 
 
 MIGRATIONS = {
-    1: lambda conn: metadata.create_all(conn, tables=[snapshots, formations, audit]),
+    1: lambda conn: metadata.create_all(conn, tables=[snapshots, _formations_before_5, audit]),
     2: _add_columns(snapshots.c.correspondance),  # the column mapping a file was read with
     # The programme's reported indicators (QPV, positive outcomes, free formations).
-    3: _add_columns(formations.c.apprenants_qpv, formations.c.sorties_positives, formations.c.gratuite),
+    3: _add_columns(*(_formations_before_5.c[name] for name in ("apprenants_qpv", "sorties_positives", "gratuite"))),
     4: lambda conn: metadata.create_all(conn, tables=[logins]),
+    5: lambda conn: _rows_into_parquet(conn),
 }
+
+
+def _rows_into_parquet(conn: Connection) -> None:
+    """Version 5: each snapshot's SQL rows become its Parquet file and counts, in the migration's transaction."""
+    metadata.create_all(conn, tables=[rows, counts])
+    published = conn.execute(sa.select(snapshots.c.id, snapshots.c.autres_colonnes).order_by(snapshots.c.id)).all()
+    for snapshot_id, extras in published:
+        _insert_rows(conn, snapshot_id, _rows_before_5(conn, snapshot_id, json.loads(extras)))
+    _formations_before_5.drop(conn)
 
 
 def ensure_schema(eng: Engine) -> int:
@@ -300,7 +329,7 @@ def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date
                 autres_colonnes=json.dumps(extras, ensure_ascii=False),
                 correspondance=json.dumps(snapshot.mapping.to_dict(), ensure_ascii=False) if snapshot.mapping else None,
             )).inserted_primary_key[0]
-            _insert_rows(conn, snapshot_id, snapshot.rows, extras)
+            _insert_rows(conn, snapshot_id, snapshot.rows)
             _log(conn, by, "publication", snapshot_id,
                  f"{label} ({when.isoformat()}, {name}) : {report.lignes_acceptees} lignes acceptées, "
                  f"{report.lignes_rejetees} rejetées ; sha256 {digest[:12]}")
@@ -311,32 +340,18 @@ def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date
 
 
 _ROW_COLUMNS = [c.name for c in COLUMNS] + [name for name in DERIVED_COLUMNS if name not in RECOMPUTED]
+_COUNTED_FROM = ["code_departement", "code_region", "cle_fabrique", "apprenants", "apprenants_femmes", "apprenants_neet"]
 
 
-def _insert_rows(conn: Connection, snapshot_id: int, rows: pd.DataFrame, extras: list[str]) -> None:
-    """Bulk insert of the accepted rows, column by column (no per-cell pandas boxing, no per-row SQL compilation)."""
-    columns = []
-    for name in _ROW_COLUMNS:
-        values = rows[name]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            columns.append([None if pd.isna(v) else v for v in values.dt.date.tolist()])
-        else:
-            columns.append(values.to_numpy(dtype=object, na_value=None).tolist())
-    other = [rows[name].to_numpy(dtype=object, na_value=None).tolist() for name in extras]
-    columns.append([json.dumps(dict(zip(extras, values, strict=False)), ensure_ascii=False) for values in zip(*other,
-                                                                                                              strict=False)]
-                   if extras else [None] * len(rows))
-    names = [*_ROW_COLUMNS, "autres"]
-    records = [(snapshot_id, *values) for values in zip(*columns, strict=False)]
-    quoted = ", ".join(["snapshot_id", *names])
-    if conn.dialect.name == "postgresql":
-        # COPY: PostgreSQL's bulk path, inside the same transaction as the rest of the publication.
-        with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(f"COPY formations ({quoted}) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row(record)
-    else:
-        placeholders = ", ".join("?" * (len(names) + 1))
-        conn.exec_driver_sql(f"INSERT INTO formations ({quoted}) VALUES ({placeholders})", records)
+def _insert_rows(conn: Connection, snapshot_id: int, accepted: pd.DataFrame) -> None:
+    """The accepted rows as one Parquet file (their types kept; the geometry and what is recomputed at reading left
+    out), and their counts by territory."""
+    frame = pd.DataFrame(accepted.drop(columns=["geometry", *RECOMPUTED], errors="ignore"))
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink, compression="zstd")
+    conn.execute(rows.insert().values(snapshot_id=snapshot_id, format="parquet", lignes=sink.getvalue().to_pybytes()))
+    by_territory = metrics.territory_figures(accepted).astype(object).where(lambda t: t.notna(), None)
+    conn.execute(counts.insert(), [{"snapshot_id": snapshot_id, **line} for line in by_territory.to_dict("records")])
 
 
 def _refuse_duplicate(eng: Engine, digest: str) -> None:
@@ -443,9 +458,11 @@ def history(eng: Engine, include_withdrawn: bool = False) -> pd.DataFrame:
 
 
 @_translated
-def figures_over_time(eng: Engine, snapshot_ids: list[int], departements: list[str] | None = None) -> pd.DataFrame:
-    """:func:`gen_dash.metrics.figures_over_time` of published snapshots, counted by the database from their rows (one
-    query; no snapshot is read back): for the formations of *departements* (None: all).
+def figures_over_time(eng: Engine, snapshot_ids: list[int], territory: Territory | None = None) -> pd.DataFrame:
+    """:func:`gen_dash.metrics.figures_over_time` of published snapshots (one per date) for *territory* (None: France).
+
+    France, a région or one département: their counts stored at publication, in one query. Several départements: the
+    few columns the counts need, read from each snapshot's rows.
 
     Returns
     -------
@@ -453,28 +470,22 @@ def figures_over_time(eng: Engine, snapshot_ids: list[int], departements: list[s
         Indexed by snapshot date, oldest first: ``fabriques``, ``formations``, ``apprenants``, ``part_femmes``,
         ``part_neet``, ``departements_couverts`` (a share of no learner, or of a list without counts, is None).
     """
-    f = formations.c
-    query = (sa.select(snapshots.c.date_instantane.label("date"), sa.func.count(sa.distinct(f.cle_fabrique)).label("fabriques"),
-                       sa.func.count().label("formations"), sa.func.sum(f.apprenants).label("apprenants"),
-                       sa.func.sum(f.apprenants_femmes).label("femmes"), sa.func.sum(f.apprenants_neet).label("neet"),
-                       sa.func.count(sa.distinct(f.code_departement)).label("departements_couverts"))
-             .join(snapshots, snapshots.c.id == f.snapshot_id)
-             .where(f.snapshot_id.in_(list(snapshot_ids)))
-             .group_by(snapshots.c.date_instantane))
-    if departements is not None:
-        query = query.where(f.code_departement.in_(list(departements)))
+    ids = [int(i) for i in snapshot_ids]
     with eng.connect() as conn:
-        table = pd.DataFrame(conn.execute(query).mappings().all(),
-                             columns=["date", "fabriques", "formations", "apprenants", "femmes", "neet", "departements_couverts"])
-    table["date"] = pd.to_datetime(table["date"]).dt.date
-    learners = pd.to_numeric(table["apprenants"]).astype("float64")
-    for share, count in (("part_femmes", "femmes"), ("part_neet", "neet")):
-        values = pd.to_numeric(table[count]).astype("float64") / learners
-        table[share] = [None if pd.isna(v) or not n or pd.isna(n) else float(v) for v, n in zip(values, learners, strict=True)]
-    table["apprenants"] = [None if pd.isna(v) else int(v) for v in table["apprenants"]]
-    out = table.set_index("date")[["fabriques", "formations", "apprenants", "part_femmes", "part_neet",
-                                   "departements_couverts"]].sort_index()
-    return out
+        if territory is None or territory.national or len(territory.departements) <= 1:
+            level, code = (("france", "") if territory is None or territory.national else ("region", territory.region)
+                           if not territory.departements else ("departement", territory.departements[0]))
+            joined = snapshots.outerjoin(counts, sa.and_(counts.c.snapshot_id == snapshots.c.id, counts.c.niveau == level,
+                                                         counts.c.code == code))
+            query = (sa.select(snapshots.c.date_instantane, *[counts.c[name] for name in metrics.COUNTED])
+                     .select_from(joined).where(snapshots.c.id.in_(ids)))
+            table = pd.DataFrame(conn.execute(query).all(), columns=["date", *metrics.COUNTED])
+            # A territory without a formation in a snapshot has no stored line: nothing there, 0 of everything.
+            table.loc[table["formations"].isna(), metrics.COUNTED] = 0
+            table["date"] = pd.to_datetime(table["date"]).dt.date
+            return metrics.over_time(table.set_index("date"))
+        dated = conn.execute(sa.select(snapshots.c.id, snapshots.c.date_instantane).where(snapshots.c.id.in_(ids))).all()
+        return metrics.figures_over_time([(when, _read_rows(conn, i, _COUNTED_FROM)) for i, when in dated], territory)
 
 
 def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:
@@ -524,27 +535,28 @@ def load_snapshot(eng: Engine, snapshot_id: int) -> Snapshot:
     """A published snapshot as :func:`gen_dash.ingest.read_snapshot` returned it: rows, report, date."""
     with eng.connect() as conn:
         meta = _snapshot_row(conn, snapshot_id)
-        # The driver's plain rows (no per-value ORM processing): _restore gives every column its type.
-        names = [c.name for c in formations.columns]
-        placeholder = "?" if conn.dialect.name == "sqlite" else "%s"
-        cursor = conn.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(f"SELECT {', '.join(names)} FROM formations WHERE snapshot_id = {placeholder} ORDER BY ligne",
-                           (snapshot_id,))
-            rows = pd.DataFrame.from_records(cursor.fetchall(), columns=names)
-        finally:
-            cursor.close()
-    extras = json.loads(meta["autres_colonnes"])
+        frame = _read_rows(conn, snapshot_id)
     problems = pd.DataFrame(json.loads(meta["rapport"]), columns=PROBLEM_COLUMNS)
     problems["ligne"] = problems["ligne"].astype("int64")
     report = Report(lignes=meta["lignes"], problemes=problems)
     mapping = Mapping.from_dict(json.loads(meta["correspondance"])) if meta["correspondance"] else Mapping()
-    return Snapshot(rows=_restore(rows, extras), report=report, date=meta["date_instantane"], name=meta["nom_fichier"],
-                    mapping=mapping)
+    frame["famille_metier"] = metiers.family(frame["metier"])  # recomputed: a new rule applies to the whole history
+    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=geo.CRS)
+    return Snapshot(rows=gpd.GeoDataFrame(frame, geometry=geometry, crs=geo.CRS), report=report,
+                    date=meta["date_instantane"], name=meta["nom_fichier"], mapping=mapping)
 
 
-def _restore(table: pd.DataFrame, extras: list[str]) -> gpd.GeoDataFrame:
-    """Rows read back with the dtypes the reader gives them."""
+def _read_rows(conn: Connection, snapshot_id: int, columns: list[str] | None = None) -> pd.DataFrame:
+    """A snapshot's stored rows (only *columns*, when given), with their types."""
+    blob = conn.execute(sa.select(rows.c.lignes).where(rows.c.snapshot_id == snapshot_id)).scalar_one()
+    return pq.read_table(pa.BufferReader(blob), columns=columns).to_pandas()
+
+
+def _rows_before_5(conn: Connection, snapshot_id: int, extras: list[str]) -> pd.DataFrame:
+    """A snapshot's rows as versions 1 to 4 kept them (one SQL row per formation), with the reader's types."""
+    names = [c.name for c in _formations_before_5.columns]
+    query = sa.select(*_formations_before_5.columns).where(_formations_before_5.c.snapshot_id == snapshot_id)
+    table = pd.DataFrame(conn.execute(query.order_by(_formations_before_5.c.ligne)).all(), columns=names)
     out = pd.DataFrame(index=table.index)
     for c in COLUMNS:
         values = table[c.name]
@@ -566,9 +578,7 @@ def _restore(table: pd.DataFrame, extras: list[str]) -> gpd.GeoDataFrame:
     out["ligne"] = table["ligne"].astype("int64")
     for name in _DERIVED:
         out[name] = table[name].astype("str").where(table[name].notna(), None)
-    out["famille_metier"] = metiers.family(out["metier"])
-    geometry = gpd.points_from_xy(out["longitude"], out["latitude"], crs=geo.CRS)
-    return gpd.GeoDataFrame(out, geometry=geometry, crs=geo.CRS)
+    return out
 
 
 @_translated

@@ -7,6 +7,8 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hyp
 from shapely.geometry import Point
 
 from gen_dash import metrics
@@ -213,6 +215,49 @@ def test_figures_over_time_of_a_territory(hand):
     out = metrics.figures_over_time([(date(2017, 6, 30), hand), (date(2016, 1, 1), hand.iloc[:1])], occitanie)
     assert out.index.tolist() == [date(2016, 1, 1), date(2017, 6, 30)]
     assert out["apprenants"].tolist() == [20, 70] and out["departements_couverts"].tolist() == [1, 2]
+
+
+def test_territory_figures_of_the_hand_file(hand):
+    """Counted by hand: Toulouse (F1, F2: fabrique A) and Muret (F3: B) in 31, Montpellier (F4: C) in 34, Paris (F5:
+    D, F6: E) in 75."""
+    table = metrics.territory_figures(hand).set_index(["niveau", "code"])
+    assert table.reset_index()[["niveau", "code"]].values.tolist() == [
+        ["france", ""], ["region", "11"], ["region", "76"], ["departement", "31"], ["departement", "34"],
+        ["departement", "75"]]
+    assert table[metrics.COUNTED].astype(int).values.tolist() == [
+        [5, 6, 140, 41, 76, 3], [2, 2, 70, 20, 39, 1], [3, 4, 70, 21, 37, 2], [2, 3, 45, 11, 25, 1], [1, 1, 25, 10, 12, 1],
+        [2, 2, 70, 20, 39, 1]]
+
+
+def test_territory_figures_of_a_list_say_learners_unknown_not_zero(hand):
+    listed = read_snapshot(hand_csv(apprenants="", apprenants_femmes="", apprenants_neet=""), "liste.csv").rows
+    table = metrics.territory_figures(listed)
+    assert table[["fabriques", "formations", "departements_couverts"]].values.tolist() == [
+        [5, 6, 3], [2, 2, 1], [3, 4, 2], [2, 3, 1], [1, 1, 1], [2, 2, 1]]
+    assert table[["apprenants", "apprenants_femmes", "apprenants_neet"]].isna().all().all()
+    assert metrics.territory_figures(listed.iloc[:0])[metrics.COUNTED].values.tolist() == [[0, 0, 0, 0, 0, 0]]
+
+
+_PLACES = ["31555", "31395", "34172", "75056", "93048", "2A004", "97411", "29019"]
+
+
+@given(lines=hyp.lists(hyp.tuples(hyp.sampled_from(_PLACES), hyp.sampled_from(["A", "B", "C", "D"]), hyp.integers(0, 60),
+                                  hyp.integers(0, 30)), max_size=12), listed=hyp.booleans())
+@settings(max_examples=40, deadline=None)
+def test_territory_figures_equal_the_summary_of_each_territory(lines, listed):
+    """An independent computation: the contract's summary of the rows of each région and département (a file gives
+    every count or, a list, none)."""
+    data = make_csv([row(id_formation=f"F{i}", code_commune=place, nom_fabrique=f"Fabrique {name}",
+                         apprenants="" if listed else str(n), apprenants_femmes="" if listed else str(min(w, n)),
+                         apprenants_neet="" if listed else str(min(2 * w, n)))
+                     for i, (place, name, n, w) in enumerate(lines)] or [row()])
+    rows = read_snapshot(data, "x.csv").rows
+    for line in metrics.territory_figures(rows).to_dict("records"):
+        column = {"france": None, "region": "code_region", "departement": "code_departement"}[line["niveau"]]
+        summary = metrics.summary_figures(rows if column is None else rows[rows[column] == line["code"]])
+        assert {k: None if pd.isna(line[k]) else int(line[k]) for k in metrics.COUNTED} == {
+            k: summary[k] for k in ("fabriques", "formations", "apprenants", "apprenants_femmes", "apprenants_neet",
+                                    "departements_couverts")}
 
 
 def test_compare_with_nation_says_shares_against_their_quota(hand):

@@ -117,8 +117,8 @@ _KILLED = textwrap.dedent("""
     from pathlib import Path
     from gen_dash import store
     real = store._insert_rows
-    def slow(conn, snapshot_id, rows, extras):
-        real(conn, snapshot_id, rows, extras)
+    def slow(conn, snapshot_id, rows):
+        real(conn, snapshot_id, rows)
         Path(sys.argv[2]).write_text("inside")  # the snapshot and its rows are written, not committed
         time.sleep(600)
     store._insert_rows = slow
@@ -140,7 +140,8 @@ def test_a_publish_killed_half_way_leaves_nothing(url, tmp_path):
     eng = store.engine(url)
     assert store.history(eng, include_withdrawn=True).empty and store.journal(eng).empty
     with eng.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(store.formations)).scalar() == 0
+        for table in (store.rows, store.counts):
+            assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
         if url.startswith("sqlite"):
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     assert store.publish(eng, MESSY.read_bytes(), MESSY.name, by="alice").rows == 229  # the store works on
@@ -218,30 +219,52 @@ def test_the_mapping_is_kept_with_the_snapshot_and_the_bytes_unchanged(eng):
     assert back.rows[["id_formation", "vague"]].values.tolist() == [["A", 2]]
 
 
-def test_a_version_1_store_is_migrated_to_the_current_schema(tmp_path):
+def test_a_version_1_store_with_its_rows_is_migrated_to_the_current_schema(tmp_path):
+    """A store of version 1 keeping one SQL row per formation: upgraded, its snapshot reads back whole, with its other
+    column and its counts, from the Parquet file version 5 keeps."""
     url = f"sqlite:///{tmp_path / 'v1.sqlite3'}"
     old = sa.create_engine(url)
     later = {"correspondance", "apprenants_qpv", "sorties_positives", "gratuite"}  # columns of versions 2 and 3
+    legacy = store._formations_before_5
+    read = read_snapshot(make_csv([row(statut="ouverte"), row(id_formation="F2", code_commune="31555", apprenants="12",
+                                                              apprenants_femmes="5", apprenants_neet="7", statut="")]),
+                         "v1-2016-06-30.csv").rows
     with old.begin() as conn:
         v1 = sa.MetaData()
-        for table in (store.snapshots, store.formations, store.audit):
+        for table in (store.snapshots, legacy, store.audit):
             sa.Table(table.name, v1, *[sa.Column(c.name, c.type, primary_key=c.primary_key) for c in table.columns
                                        if c.name not in later])
         v1.create_all(conn)
         store.schema_version.create(conn)
         conn.execute(store.schema_version.insert().values(version=1))
+        conn.execute(v1.tables["snapshots"].insert().values(
+            id=1, sha256="0" * 64, date_instantane=date(2016, 6, 30), libelle="Juin", nom_fichier="v1-2016-06-30.csv",
+            fichier=b"...", publie_par="alice", publie_le=pd.Timestamp("2016-07-01", tz="UTC"), exemple=False, lignes=2,
+            lignes_acceptees=2, lignes_rejetees=0, rapport="[]", autres_colonnes='["statut"]'))
+        for line in read.drop(columns="geometry").astype(object).where(read.notna(), None).to_dict("records"):
+            values = {c.name: line[c.name] for c in v1.tables["formations"].columns if c.name in line}
+            values["date_extraction"] = None
+            conn.execute(v1.tables["formations"].insert().values(snapshot_id=1, **values,
+                                                                 autres='{"statut": "ouverte"}' if line["statut"] else None))
     old.dispose()
     eng = store.engine(url)
     assert "correspondance" in {c["name"] for c in sa.inspect(eng).get_columns("snapshots")}
-    assert later - {"correspondance"} <= {c["name"] for c in sa.inspect(eng).get_columns("formations")}
+    assert not sa.inspect(eng).has_table("formations")
+    back = store.load_snapshot(eng, 1).rows
+    assert back[["id_formation", "code_departement", "apprenants", "famille_metier"]].values.tolist() == [
+        ["F1", "93", 20, "non renseigné"], ["F2", "31", 12, "non renseigné"]]
+    assert back.loc[0, "statut"] == "ouverte" and pd.isna(back.loc[1, "statut"])
+    assert back["apprenants_qpv"].isna().all() and str(back["apprenants"].dtype) == "Int64"
+    # Two fabriques: the same name in two communes.
+    assert store.figures_over_time(eng, [1]).loc[date(2016, 6, 30)].tolist() == [2, 2, 32, 11 / 32, 18 / 32, 2]
     published = store.publish(eng, make_csv([row(apprenants_qpv="3", gratuite="oui")]), "v3-2018-03-31.csv", by="alice")
     back = store.load_snapshot(eng, published.id).rows
     assert (back.loc[0, "apprenants_qpv"], back.loc[0, "gratuite"]) == (3, "oui")
 
 
-def test_figures_over_time_counted_by_the_database_equal_those_of_the_rows(eng):
-    """Two computations that share no code: SQL over the stored rows, and gen_dash.metrics over the snapshots read
-    back; for France, a région, a département, a list without counts, and messy métier spellings (the hand file)."""
+def test_figures_over_time_stored_at_publication_equal_those_of_the_rows(eng):
+    """The counts stored at publication, and gen_dash.metrics over the snapshots read back; for France, a région, a
+    département, several, a list without counts, and messy métier spellings (the hand file)."""
     from gen_dash import metrics
     from tests.conftest import hand_csv
 
@@ -251,10 +274,54 @@ def test_figures_over_time_counted_by_the_database_equal_those_of_the_rows(eng):
                   "liste.csv", by="test")
     ids = [int(i) for i in store.history(eng)["id"]]
     snapshots = [store.load_snapshot(eng, i) for i in ids]
+    # France, régions, a département, several départements (counted from the rows), a région the hand file lacks.
     for territory in (Territory.of(None, (), TABLE), Territory.of("76", (), TABLE), Territory.of("76", ("31",), TABLE),
-                      Territory.of("11", (), TABLE)):
-        counted = store.figures_over_time(eng, ids, None if territory.national else list(territory.codes))
+                      Territory.of("11", (), TABLE), Territory.of("76", ("31", "34", "65"), TABLE),
+                      Territory.of("53", (), TABLE)):
+        counted = store.figures_over_time(eng, ids, territory)
         expected = metrics.figures_over_time([(s.date, s.rows) for s in snapshots], territory)
         assert_frame_equal(counted, expected, check_dtype=True)
     listed = store.figures_over_time(eng, ids).loc[date(2018, 6, 30)]
     assert pd.isna(listed["apprenants"]) and pd.isna(listed["part_femmes"]) and listed["formations"] == 6  # unknown, not 0
+
+
+# --------------------------------------------------------------------------- property: what is read back is what was published
+
+from datetime import timedelta  # noqa: E402 - the property section's own imports
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hyp  # noqa: E402
+
+_TEXT = hyp.text(alphabet=hyp.characters(blacklist_categories=("Cs", "Cc")), max_size=10)
+_OPTIONAL = {"apprenants_qpv": hyp.sampled_from(["", "0", "3"]), "gratuite": hyp.sampled_from(["", "oui", "non"]),
+             "subvention_eur": hyp.sampled_from(["", "0", "1250.5", "8000"]), "porteur": _TEXT, "metier": _TEXT,
+             "date_entree": hyp.sampled_from(["", "2016-09-01", "01/10/2016"]), "id_fabrique": hyp.sampled_from(["", "FAB-1"])}
+
+
+@hyp.composite
+def _files(draw) -> bytes:
+    optional = draw(hyp.lists(hyp.sampled_from(sorted(_OPTIONAL)), unique=True))
+    extras = draw(hyp.lists(hyp.sampled_from(["statut", "Commentaire", "ÉTAT", "colonne 1", "=SUM(A1)"]), unique=True))
+    lines = []
+    for i in range(draw(hyp.integers(1, 6))):
+        line = row(id_formation=f"F{i}", nom_formation=draw(_TEXT) or "Formation",
+                   code_commune=draw(hyp.sampled_from(["93048", "31555", "2A004", "97411", "75056"])))
+        line.update({name: draw(_OPTIONAL[name]) for name in optional})
+        line.update({name: draw(_TEXT) for name in extras})
+        lines.append(line)
+    return make_csv(lines, sep=";")
+
+
+@given(data=_files())
+@settings(max_examples=25, deadline=timedelta(seconds=10), suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_snapshot_read_back_is_the_one_published(tmp_path_factory, data):
+    eng = store.engine(f"sqlite:///{tmp_path_factory.mktemp('propriete') / 'store.sqlite3'}")
+    try:
+        original = read_snapshot(data, "propriete-2018-01-31.csv")
+    except SnapshotError:
+        return  # nothing to publish
+    published = store.publish(eng, data, "propriete-2018-01-31.csv", by="test", snapshot=original)
+    back = store.load_snapshot(eng, published.id)
+    assert_frame_equal(back.rows, original.rows, check_dtype=True)
+    assert list(back.rows.columns) == list(original.rows.columns) and back.rows.crs == original.rows.crs
+    assert_frame_equal(back.report.problemes, original.report.problemes)
