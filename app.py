@@ -290,3 +290,4 @@ if view.snapshot.list_only:  # said once, on every page
             "NEET et les taux qui en dépendent sont « non renseigné » ; fabriques, formations, vagues, carte, couverture et "
             "comparaison restent complètes.", icon=":material/list:")
 page.run()
+state.freeze_start_up_objects()

@@ -6,6 +6,7 @@ what one browser session has chosen (territory, snapshot, uploaded file).
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 import threading
@@ -17,10 +18,29 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-import streamlit_folium  # noqa: F401 - with folium, imported at start-up: the first map view paid ~1 s of imports
+
+# Imported at start-up (the launcher's warm-up run), not by the first session that opens a map: streamlit_folium
+# (with folium) and gen_dash.maps (mapclassify, with scipy.stats, sklearn and matplotlib) cost ~1.8 s of imports.
+import streamlit_folium  # noqa: F401
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from gen_dash import access, assets, config, coverage, fmt, geo, memory, metrics, objectives, sample, store, upload
+import gen_dash.maps  # noqa: F401 - see streamlit_folium above
+from gen_dash import (
+    access,
+    assets,
+    charts,
+    compare,
+    config,
+    coverage,
+    fmt,
+    geo,
+    memory,
+    metrics,
+    objectives,
+    sample,
+    store,
+    upload,
+)
 from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
 from gen_dash.targets import Targets, load_targets
 from gen_dash.territory import Territory
@@ -207,26 +227,36 @@ def published(snapshot_id: int) -> Snapshot:
 SHARED_ENTRIES = 256
 _WORK = {
     "figures": lambda rows, level="departement": metrics.figures_by_territory(rows, level),
-    "fabriques": lambda rows: metrics.fabriques_of(rows),
-    "distances": lambda rows, territory: coverage.nearest_fabrique(territory.apply(communes_table()),
-                                                                  metrics.fabriques_of(rows)),
-    "coverage": lambda rows, territory, radius: coverage.coverage_by_departement(_WORK["distances"](rows, territory), radius),
+    "fabriques": lambda rows, territory=None: metrics.fabriques_of(territory.apply(rows) if territory else rows),
+    # Small results only: a session gets a copy of what it asks for (the communes' distances are 35,000 rows).
+    "coverage": lambda rows, territory, radius: _coverage_of(metrics.fabriques_of(rows), territory, radius),
     "suggestions": lambda rows, territory, k, radius, population, white: coverage.suggest_sites(
         territory.apply(communes_table()), metrics.fabriques_of(rows), k, radius, population, white),
     "headline": lambda rows, territory, goals: metrics.headline_figures(territory.apply(rows), goals, territory, rows),
+    "beside_nation": lambda rows, territory, goals: metrics.compare_with_nation(territory.apply(rows), rows, goals, territory),
+    "progress": lambda rows, territory, goals: metrics.progress_by_wave(territory.apply(rows), goals,
+                                                                        None if territory.national else rows),
     "objectives": lambda rows, territory, goals, dates, today: objectives.objective_lines(
         territory.apply(rows), rows, territory, goals, communes_table(), list(dates), today),
-    "metiers": lambda rows, territory: metrics.figures_by_metier(territory.apply(rows), rows),
-    "metier": lambda rows, territory, famille: _metier_place(metrics.of_metier(rows, famille), territory),
+    "metiers": lambda rows, territory=None: (metrics.figures_by_metier(territory.apply(rows), rows) if territory
+                                             else metrics.figures_by_metier(rows)),
+    "metier": lambda rows, territory, famille, radius: _metier_place(metrics.of_metier(rows, famille), territory, radius),
 }
 
 
-def _metier_place(rows: pd.DataFrame, territory) -> dict:
-    """Where one métier family is trained: its figures by département, its fabriques, the territory's communes'
-    distances to the nearest of them."""
+def _metier_place(rows: pd.DataFrame, territory: Territory, radius: float) -> dict:
+    """Where one métier family is trained: its figures by département, its fabriques, and the coverage of the territory
+    by them (:func:`_coverage_of`)."""
     fabriques = metrics.fabriques_of(rows)
     return {"figures": metrics.figures_by_territory(rows), "fabriques": fabriques,
-            "distances": coverage.nearest_fabrique(territory.apply(communes_table()), fabriques)}
+            "coverage": _coverage_of(fabriques, territory, radius)}
+
+
+def _coverage_of(fabriques: pd.DataFrame, territory: Territory, radius: float) -> dict:
+    """:func:`gen_dash.coverage.coverage_summary` of the territory's communes by *fabriques* (all of them: a fabrique
+    across the border counts)."""
+    distances = coverage.nearest_fabrique(territory.apply(communes_table()), fabriques)
+    return coverage.coverage_summary(distances, fabriques, sorted(territory.codes), radius)
 
 
 @st.cache_data(show_spinner=False, max_entries=SHARED_ENTRIES)
@@ -272,6 +302,14 @@ def start_reading_process() -> None:
 
 
 @st.cache_resource(show_spinner=False)
+def freeze_start_up_objects() -> None:
+    """At the end of the server's first run: what start-up made (modules, reference tables, caches) is set aside from
+    the garbage collector, which Streamlit runs after every script run; it then walks only what sessions made."""
+    gc.collect()
+    gc.freeze()
+
+
+@st.cache_resource(show_spinner=False)
 def map_assets_dir() -> Path:
     """Leaflet and its plugin, copied once into ``static/vendor`` so the map needs no CDN."""
     return assets.install_assets(STATIC_DIR)
@@ -292,13 +330,24 @@ def entries() -> list[Entry]:
 
     One query to the store; ``app.py`` makes it once per run and pages read :attr:`View.entries`.
     """
-    listed = []
     try:
-        published_history = store.history(engine())
+        listed = list(_published_entries(store_url(), store.history_version(engine())))
     except store.StoreUnavailable:  # it answered a moment ago: ask again now, and use the fallback if it does not
         _store_problem.clear()
-        published_history = store.history(engine())
-    for r in published_history.itertuples():
+        listed = list(_published_entries(store_url(), store.history_version(engine())))
+    uploaded = st.session_state.get(UPLOADED)
+    if uploaded is not None:
+        when = uploaded.date or st.session_state.get(UPLOAD_DATE)
+        listed.insert(0, Entry(UPLOAD_ID, f"Fichier déposé : {uploaded.name}", when, False, uploaded.name or "fichier déposé",
+                               detail=f"Fichier déposé, non publié : {uploaded.name}"))
+    return listed
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _published_entries(url: str, version: tuple[int, int, int]) -> tuple[Entry, ...]:
+    # Keyed by the history's version: a publication or a withdrawal, by any server, is seen at the next run.
+    listed = []
+    for r in store.history(_engine(url)).itertuples():
         replaced = (None if r.compte else
                     f"remplacé par le n° {r.remplace_par} (publié le {pd.Timestamp(r.remplace_le):%d/%m/%Y})")
         detail = (f"{fmt.day(r.date_instantane)} · {r.libelle} ({fmt.number(r.lignes_acceptees)} lignes"
@@ -306,12 +355,7 @@ def entries() -> list[Entry]:
         short = ("exemple" if r.exemple else r.libelle) + (" (remplacé)" if replaced else "")
         listed.append(Entry(str(r.id), f"{fmt.short_day(r.date_instantane)} · {short}", r.date_instantane, bool(r.exemple),
                             r.nom_fichier, replaced, detail, r.sha256, r.libelle))
-    uploaded = st.session_state.get(UPLOADED)
-    if uploaded is not None:
-        when = uploaded.date or st.session_state.get(UPLOAD_DATE)
-        listed.insert(0, Entry(UPLOAD_ID, f"Fichier déposé : {uploaded.name}", when, False, uploaded.name or "fichier déposé",
-                               detail=f"Fichier déposé, non publié : {uploaded.name}"))
-    return listed
+    return tuple(listed)
 
 
 def view_of(entry: Entry, territory: Territory, listed: list[Entry]) -> View:
@@ -372,6 +416,25 @@ def default_comparison(current: View) -> tuple[str, str]:
     others = [e for e in current.entries if e.id != after.id]
     before = earlier[0] if earlier else others[0]
     return before.id, after.id
+
+
+def comparison(current: View, before: Entry, after: Entry) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The formations of the view's territory added, removed or changed from *before* to *after*
+    (:func:`gen_dash.compare.diff_snapshots`), and every headline figure before and after
+    (:func:`gen_dash.compare.headline_changes`); for two published snapshots, computed once per server."""
+    if before.is_upload or after.is_upload:
+        return _compared(load(before).rows, load(after).rows, current.territory, current.targets)
+    return _shared_comparison(store_url(), before.id, after.id, current.territory, current.targets)
+
+
+@st.cache_data(show_spinner=False, max_entries=SHARED_ENTRIES)
+def _shared_comparison(url: str, before_id: str, after_id: str, territory: Territory, goals: Targets):
+    return _compared(_published(url, int(before_id)).rows, _published(url, int(after_id)).rows, territory, goals)
+
+
+def _compared(before: pd.DataFrame, after: pd.DataFrame, territory: Territory, goals: Targets):
+    before, after = territory.apply(before), territory.apply(after)
+    return compare.diff_snapshots(before, after), compare.headline_changes(before, after, goals)
 
 
 def territory_of(region: str | None, departements) -> Territory:
@@ -581,14 +644,23 @@ def map_image(current: View, indicator: str, image_format: str) -> bytes:
                                 current.targets.quota(indicator), image_format).data
 
 
-def show_chart(chart, key: str | None = None) -> None:
-    """A plotly chart with its text alternative (given to screen readers as its name, and shown as a caption), then
-    its figures as a table (« voir les données », the pattern of the State's design system)."""
+def show_chart(build, *args, key: str | None = None, **kwargs) -> None:
+    """The chart ``build(*args, **kwargs)`` (a function of :mod:`gen_dash.charts`) with its text alternative (given to
+    screen readers as its name, and shown as a caption), then its figures as a table (« voir les données », the pattern
+    of the State's design system). Built once per server for the same values, and shared (read only)."""
+    chart = _chart(build.__name__, args, kwargs)
     st.plotly_chart(chart.figure, key=key, alt=chart.alt, theme=None, config={"displayModeBar": False})
     st.caption(chart.alt)
     if chart.data is not None and len(chart.data):
         with st.expander(f"Voir les données : {chart.alt.split(' (')[0].split(' : ')[0]}"):
             st.table(chart.data.set_index(chart.data.columns[0]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=SHARED_ENTRIES)
+def _chart(name: str, args: tuple, kwargs: dict) -> charts.Chart:
+    # Plotly validates every property as a figure is built: most of a chart page's CPU. The same values (a published
+    # history, a territory's waves) give the same figure; Streamlit serialises a copy of it (Figure.to_dict).
+    return getattr(charts, name)(*args, **kwargs)
 
 
 def show_outcome(key: str, where=st) -> None:

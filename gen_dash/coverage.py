@@ -269,6 +269,25 @@ def suggest_sites(communes: pd.DataFrame, fabriques: pd.DataFrame, k: int, radiu
     return out
 
 
+def coverage_summary(distances: pd.DataFrame, fabriques: pd.DataFrame, departements: list[str],
+                     radius_km: float = DEFAULT_RADIUS_KM, drawn_population: int = 2000) -> dict:
+    """What a page says of the coverage of *departements* (their communes' *distances* to the nearest fabrique).
+
+    Returns
+    -------
+    dict
+        ``totals`` (:func:`coverage_indicators`), ``by_departement`` (:func:`coverage_by_departement`),
+        ``uncovered`` and ``uncovered_population`` (communes farther than the radius, and their inhabitants), ``drawn``
+        (those of at least *drawn_population* inhabitants, most populated first), ``white``
+        (:func:`departements_without_fabrique`).
+    """
+    uncovered = uncovered_communes(distances, radius_km)
+    return {"totals": coverage_indicators(distances, radius_km), "by_departement": coverage_by_departement(distances, radius_km),
+            "uncovered": len(uncovered), "uncovered_population": int(uncovered["population"].sum()),
+            "drawn": uncovered[uncovered["population"] >= drawn_population],
+            "white": departements_without_fabrique(fabriques, departements)}
+
+
 def coverage_report(communes: pd.DataFrame, fabriques: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM,
                     suggest: int = 0, min_population: int = 5000) -> dict:
     """The command line's ``coverage --json`` object for *communes* (all of France or a territory)."""

@@ -7,6 +7,7 @@ from functools import cache
 from typing import NamedTuple
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -57,6 +58,11 @@ def load_regions() -> gpd.GeoDataFrame:
     GeoDataFrame
         ``code_region``, ``nom_region``, ``zone``, ``population``, polygons in EPSG:4326.
     """
+    return _regions().copy()
+
+
+@cache
+def _regions() -> gpd.GeoDataFrame:
     shapes = gpd.read_file(REFERENCE_DIR / "regions.geojson").set_crs(CRS, allow_override=True)
     table = pd.read_csv(REFERENCE_DIR / "regions.csv", dtype=str)
     population = _communes().groupby("code_region")["population"].sum()
@@ -235,12 +241,13 @@ def inset_drom(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def inset_points(codes: pd.Series, lon: pd.Series, lat: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The same move for plain coordinates (marker positions)."""
-    lon, lat = lon.astype(float).copy(), lat.astype(float).copy()
+    index, codes = lon.index, codes.to_numpy()
+    lon, lat = (values.to_numpy(dtype=float, na_value=np.nan, copy=True) for values in (lon, lat))
     for code, (sx, sy, xoff, yoff) in _inset_transforms().items():
         rows = codes == code
         lon[rows] = lon[rows] * sx + xoff
         lat[rows] = lat[rows] * sy + yoff
-    return lon, lat
+    return pd.Series(lon, index=index), pd.Series(lat, index=index)
 
 
 @cache

@@ -10,6 +10,7 @@ when the session ends or replaces it) and refuses one that would pass the budget
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 import weakref
 from collections import OrderedDict
@@ -108,6 +109,7 @@ def give_back_memory() -> None:
 
     import pyarrow as pa
 
+    gc.collect()  # the rows' cycles first: the server does not collect after every page view (.streamlit/config.toml)
     pa.default_memory_pool().release_unused()
     name = ctypes.util.find_library("c")
     if name:

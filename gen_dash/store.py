@@ -458,6 +458,16 @@ def history(eng: Engine, include_withdrawn: bool = False) -> pd.DataFrame:
 
 
 @_translated
+def history_version(eng: Engine) -> tuple[int, int, int]:
+    """What changes whenever :func:`history` does (snapshots are immutable but for their withdrawal): how many, the
+    newest number, how many withdrawn; one small query, for a cache of the history to know it is still true."""
+    query = sa.select(sa.func.count(), sa.func.max(snapshots.c.id), sa.func.count(snapshots.c.retire_le))
+    with eng.connect() as conn:
+        count, newest, withdrawn = conn.execute(query).one()
+    return int(count), int(newest or 0), int(withdrawn)
+
+
+@_translated
 def figures_over_time(eng: Engine, snapshot_ids: list[int], territory: Territory | None = None) -> pd.DataFrame:
     """:func:`gen_dash.metrics.figures_over_time` of published snapshots (one per date) for *territory* (None: France).
 

@@ -23,10 +23,7 @@ for chosen in (by_id[before_id], by_id[after_id]):
     if chosen.replaced:
         st.caption(f"« {state.escape_md(chosen.label)} » est {chosen.replaced} : pour sa date, c'est l'autre qui compte dans "
                    "l'évolution.")
-before = view.territory.apply(state.load(by_id[before_id]).rows)
-after = view.territory.apply(state.load(by_id[after_id]).rows)
-
-changes = compare.diff_snapshots(before, after)
+changes, figures = state.comparison(view, by_id[before_id], by_id[after_id])
 counts = compare.count_by_status(changes)
 a, b, c = st.columns(3)
 a.metric("Formations ajoutées", fmt.number(counts[compare.AJOUTEE]), border=True)
@@ -34,7 +31,6 @@ b.metric("Formations retirées", fmt.number(counts[compare.RETIREE]), border=Tru
 c.metric("Formations modifiées", fmt.number(counts[compare.MODIFIEE]), border=True)
 
 st.header("Chiffres clés")
-figures = compare.headline_changes(before, after, view.targets)
 st.dataframe(
     tables.french_by_row(figures, ["avant", "apres", "ecart"], signed=("ecart",), missing=view.missing),
     hide_index=True, width="stretch", column_order=["libelle", "avant", "apres", "ecart"],

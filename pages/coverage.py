@@ -6,16 +6,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import appstate as state
-from gen_dash import coverage, export, fmt, maps
+from gen_dash import export, fmt, maps
 
 view = state.page_header("Couverture territoriale")
-fabriques = state.shared(view, "fabriques")  # every fabrique counts, even across the territory's border
-communes = view.territory.apply(state.communes_table())
-departements = sorted(communes["code_departement"].unique())
-
 radius = st.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, value=30, step=5, key="couverture_rayon")
-distances = state.shared(view, "distances", view.territory)
-totals = coverage.coverage_indicators(distances, radius)
+# Every fabrique counts, even across the territory's border.
+covered = state.shared(view, "coverage", view.territory, radius)
+totals = covered["totals"]
 where = "" if view.territory.national else f" ({state.escape_md(view.territory.label)})"
 st.markdown(f"## {fmt.percent(totals['part_couverte'])} de la population{where} vit à moins de {radius} km d'une fabrique")
 left, middle, right = st.columns(3)
@@ -27,7 +24,7 @@ right.metric("9 habitants sur 10 à moins de", f"{fmt.number(totals['distance_p9
              help="90e centile de la distance, pondéré par la population.")
 
 st.header("Où ouvrir les prochaines fabriques")
-missing = max(0, view.targets.fabriques - len(fabriques))
+missing = max(0, view.targets.fabriques - len(state.shared(view, "fabriques")))
 c1, c2, c3 = st.columns(3)
 k = c1.number_input("Nouvelles fabriques", min_value=0, max_value=300, value=min(missing, 100), step=1, key="couverture_k",
                     help=f"Par défaut, ce qu'il manque pour atteindre {view.targets.fabriques} fabriques ({missing}).")
@@ -37,17 +34,14 @@ first_white = c3.checkbox("Zones blanches d'abord", key="couverture_zones_blanch
                           help="Donner d'abord une fabrique à chaque département qui n'en a aucune, puis continuer.")
 suggestions = state.shared(view, "suggestions", view.territory, int(k), radius, int(min_population), first_white)
 
-uncovered = coverage.uncovered_communes(distances, radius)
-folium_map = maps.coverage_map(state.shared(view, "coverage", view.territory, radius), uncovered[uncovered["population"] >= 2000],
-                               suggestions, radius, focus=view.territory.focus,
+folium_map = maps.coverage_map(covered["by_departement"], covered["drawn"], suggestions, radius, focus=view.territory.focus,
                                **state.map_settings())
 st_folium(folium_map, height=620, use_container_width=True, returned_objects=[], key="carte_couverture")
-white = coverage.departements_without_fabrique(fabriques, departements)
 st.caption(
     f"Carte des départements selon la part de leur population à moins de {radius} km d'une fabrique ; en gris, les "
-    f"{fmt.number(len(uncovered))} communes plus éloignées ({fmt.number(uncovered['population'].sum())} habitants ; celles de "
-    f"plus de 2 000 habitants sont dessinées) ; en bleu numéroté, les {len(suggestions)} sites suggérés. Départements sans "
-    f"fabrique : {', '.join(white) or 'aucun'}."
+    f"{fmt.number(covered['uncovered'])} communes plus éloignées ({fmt.number(covered['uncovered_population'])} habitants ; "
+    f"celles de plus de 2 000 habitants sont dessinées) ; en bleu numéroté, les {len(suggestions)} sites suggérés. "
+    f"Départements sans fabrique : {', '.join(covered['white']) or 'aucun'}."
 )
 
 st.dataframe(suggestions, hide_index=True, width="stretch",

@@ -21,8 +21,8 @@ if len(history) >= 2:
         for box, (column, label, target, share) in zip(st.columns(2), series[i:i + 2], strict=False):
             pace = metrics.pace(history[column], target, targets.echeance) if target is not None and not share else None
             with box:
-                state.show_chart(charts.evolution(history, column, label, target, targets.echeance, pace, share=share),
-                             key=f"evolution_{column}")
+                state.show_chart(charts.evolution, history, column, label, target, targets.echeance, pace, share=share,
+                                 key=f"evolution_{column}")
 st.dataframe(
     tables.french(history.reset_index(), {key: BY_KEY[key].nature for key in SHOWN}, view.missing)
     .assign(date=lambda t: [fmt.day(d) for d in t["date"]]),

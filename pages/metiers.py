@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import appstate as state
-from gen_dash import charts, coverage, export, fmt, geo, maps, metrics, tables
+from gen_dash import charts, export, fmt, geo, maps, metrics, tables
 
 view = state.page_header("Métiers")
 territory = view.territory
@@ -37,12 +37,11 @@ st.caption("Les métiers sont regroupés en familles à la lecture du fichier (m
               "familles que le territoire ne propose pas y figurent avec 0 formation."))
 
 if not view.snapshot.list_only:
-    state.show_chart(charts.shares_by_metier(table, {k: view.targets.quota(k) for k in ("part_femmes", "part_neet")},
-                                             territory.label),
-                     key="metiers_parts")
+    state.show_chart(charts.shares_by_metier, table, {k: view.targets.quota(k) for k in ("part_femmes", "part_neet")},
+                     territory.label, key="metiers_parts")
 
 st.header("Où une famille de métiers est formée")
-national_offer = metrics.offered_families(metrics.figures_by_metier(view.national))
+national_offer = metrics.offered_families(state.shared(view, "metiers"))
 if not national_offer:
     st.info("Aucune formation de cet instantané ne renseigne son métier.")
     st.stop()
@@ -50,10 +49,9 @@ left, right = st.columns([2, 1])
 chosen = left.selectbox("Famille de métiers", national_offer, key="metiers_famille")
 radius = right.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, value=30, step=5, key="metiers_rayon")
 # Every formation of the family counts, even across the territory's border.
-place = state.shared(view, "metier", territory, chosen)
+place = state.shared(view, "metier", territory, chosen, radius)
 figures, fabriques = place["figures"], place["fabriques"]
-totals = coverage.coverage_indicators(place["distances"], radius)
-absent = coverage.departements_without_fabrique(fabriques, list(territory.codes))
+totals, absent = place["coverage"]["totals"], place["coverage"]["white"]
 first, second, third = st.columns(3)
 first.metric("Formations", fmt.number(table.set_index("famille")["formations"].get(chosen, 0)), border=True,
              help=f"{chosen}, {territory.label}.")

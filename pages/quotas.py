@@ -20,12 +20,12 @@ for key, label in LABELS.items():
     st.header(label)
     columns = st.columns(1 if view.territory.national else 2)
     with columns[0]:
-        state.show_chart(charts.gauge(national.loc[key, "part"], national.loc[key, "quota"], f"{label}, France entière"),
+        state.show_chart(charts.gauge, national.loc[key, "part"], national.loc[key, "quota"], f"{label}, France entière",
                      key=f"jauge_{key}_france")
     if not view.territory.national:
         with columns[1]:
-            state.show_chart(charts.gauge(local.loc[key, "part"], local.loc[key, "quota"], f"{label}, {view.territory.label}",
-                                      reference=national.loc[key, "part"]), key=f"jauge_{key}_territoire")
+            state.show_chart(charts.gauge, local.loc[key, "part"], local.loc[key, "quota"], f"{label}, {view.territory.label}",
+                             reference=national.loc[key, "part"], key=f"jauge_{key}_territoire")
 
 # Beside the two quotas, the shares the snapshot reports (without a target unless targets.toml has one).
 for key in [k for k in ("part_boursiers", "part_qpv") if k in metrics.reported(view.national)]:
@@ -39,18 +39,18 @@ for key in [k for k in ("part_boursiers", "part_qpv") if k in metrics.reported(v
 
 # France by région (18 bars one can read), a territory by département.
 per = "région" if view.territory.national else "département"
-figures = view.territory.apply(metrics.figures_by_territory(view.national, "region" if view.territory.national
-                                                            else "departement"), "code")
+figures = view.territory.apply(state.shared(view, "figures", "region" if view.territory.national else "departement"),
+                               "code")
 st.header("Par région" if view.territory.national else "Par département")
 choice = st.radio("Quota", list(LABELS), format_func=LABELS.get, horizontal=True, key="quotas_choix")
 column = f"part_{choice}"
-state.show_chart(charts.shares_by_territory(figures, column, national.loc[choice, "quota"], LABELS[choice], per),
+state.show_chart(charts.shares_by_territory, figures, column, national.loc[choice, "quota"], LABELS[choice], per,
                  key="quotas_departements")
 
 st.header("Fabriques sous le quota")
 minimum = st.number_input("Apprenants au moins (pour qu'une part ait un sens)", min_value=1, value=10, step=5,
                           key="quotas_minimum")
-below = metrics.below_quota(metrics.fabriques_of(view.rows), column, national.loc[choice, "quota"], minimum)
+below = metrics.below_quota(state.shared(view, "fabriques", view.territory), column, national.loc[choice, "quota"], minimum)
 st.write(f"{len(below)} fabrique(s) d'au moins {minimum} apprenants sous le quota ({LABELS[choice].lower()}).")
 st.dataframe(tables.as_points(below, [column]), hide_index=True, width="stretch", column_config={
     "nom_fabrique": "Fabrique", "porteur": "Porteur", "commune": "Commune", "code_departement": "Département",

@@ -5,13 +5,13 @@ from functools import partial
 import streamlit as st
 
 import appstate as state
-from gen_dash import export, metrics, tables
+from gen_dash import export, tables
 
 view = state.page_header("Territoires")
 territory = view.territory
 
 st.header("Le territoire face à la France" if not territory.national else "La France entière")
-comparison = metrics.compare_with_nation(view.rows, view.national, view.targets, territory)
+comparison = state.shared(view, "beside_nation", territory, view.targets)
 shown = (tables.french_by_row(comparison.assign(nature_part="part"), ["territoire"], missing=view.missing)
          .pipe(tables.french_by_row, ["france"], nature="nature_france", missing=view.missing)
          .pipe(tables.french_by_row, ["part_du_national"], nature="nature_part", missing=view.missing))
@@ -26,7 +26,7 @@ st.header("Classement")
 level = st.radio("Niveau", ["region", "departement"], horizontal=True, key="territoires_niveau",
                  format_func={"region": "Régions", "departement": "Départements"}.get)
 by = "formations" if view.snapshot.list_only else "apprenants"
-ranking = tables.ranking(metrics.figures_by_territory(view.national, level), territory, level, by)
+ranking = tables.ranking(state.shared(view, "figures", level), territory, level, by)
 where = ("" if territory.national else f" ; la ligne cochée est {territory.region_name}" if level == "region"
          else f" ; départements de {territory.region_name}, ceux du territoire choisi cochés")
 ranked_by = "de formations" if by == "formations" else "d'apprenants"
@@ -49,7 +49,7 @@ st.dataframe(
 st.header("Exporter le territoire")
 stem = f"gen-{(view.entry.date or 'sans-date')}-{territory.slug}"
 rows = tables.readable_rows(view.rows)
-departements = tables.figures_export(territory.apply(metrics.figures_by_territory(view.national), "code"))
+departements = tables.figures_export(territory.apply(state.shared(view, "figures"), "code"))
 left, right = st.columns(2)
 # Files are built only when a button is clicked (a callable), not on every rerun.
 left.download_button("Formations du territoire (CSV)", partial(export.to_csv_bytes, rows), f"{stem}-formations.csv",

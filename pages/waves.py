@@ -9,19 +9,19 @@ from gen_dash.indicators import BY_KEY
 view = state.page_header("Vagues et objectifs")
 targets, territory = view.targets, view.territory
 # The targets and the envelopes are national: a territory is set against the nation instead.
-progress = metrics.progress_by_wave(view.rows, targets, None if territory.national else view.national)
+progress = state.shared(view, "progress", territory, targets)
 
 fabriques_goal, learners_goal = (targets.fabriques, targets.apprenants) if territory.national else (None, None)
 left, right = st.columns(2)
 with left:
-    state.show_chart(charts.cumulative_by_wave(progress, "fabriques_cumulees", "Fabriques cumulées", "fabriques",
-                                           fabriques_goal), key="vagues_fabriques")
+    state.show_chart(charts.cumulative_by_wave, progress, "fabriques_cumulees", "Fabriques cumulées", "fabriques",
+                     fabriques_goal, key="vagues_fabriques")
 with right:
     if view.snapshot.list_only:
         st.markdown(f"**Apprenants cumulés, vague par vague** : {state.NOT_GIVEN} (liste de formations, sans effectifs).")
     else:
-        state.show_chart(charts.cumulative_by_wave(progress, "apprenants_cumules", "Apprenants cumulés", "apprenants",
-                                               learners_goal), key="vagues_apprenants")
+        state.show_chart(charts.cumulative_by_wave, progress, "apprenants_cumules", "Apprenants cumulés", "apprenants",
+                         learners_goal, key="vagues_apprenants")
 
 st.header("Par vague")
 natures = {"formations": "nombre", "nouvelles_fabriques": "nombre", "apprenants": "nombre", "fabriques_cumulees": "nombre",
@@ -46,9 +46,9 @@ st.dataframe(tables.french(progress, natures, view.missing), hide_index=True, wi
 if not metrics.gives(view.national["subvention_eur"]):
     st.caption(f"Subventions : {state.NOT_GIVEN} dans cet instantané.")
 elif territory.national:
-    state.show_chart(charts.budget_by_wave(progress), key="vagues_budget")
+    state.show_chart(charts.budget_by_wave, progress, key="vagues_budget")
 else:
-    state.show_chart(charts.subsidies_by_wave(progress, territory.label), key="vagues_budget")
+    state.show_chart(charts.subsidies_by_wave, progress, territory.label, key="vagues_budget")
 
 st.header("Évolution d'un instantané à l'autre")
 history, source = state.pace_history(view)
@@ -62,6 +62,6 @@ else:
         if pace is None:
             continue
         with box:
-            state.show_chart(charts.evolution(history, column, what, target if territory.national else None,
-                                          targets.echeance, pace), key=f"evolution_{column}")
+            state.show_chart(charts.evolution, history, column, what, target if territory.national else None,
+                             targets.echeance, pace, key=f"evolution_{column}")
 st.caption(source)

@@ -61,6 +61,18 @@ def test_nearest_fabrique_and_indicators_by_hand():
     assert coverage.uncovered_communes(d, 20)["code_commune"].tolist() == ["D", "C"]
 
 
+def test_coverage_summary_says_what_the_page_shows():
+    """Within 20 km of the one fabrique (A): A and B (4 000 inhabitants); C (500) and D (6 000) beyond, D alone drawn
+    at 2 000 inhabitants or more; département 02 has no fabrique, 01 has."""
+    fabriques = pd.DataFrame({"longitude": [2.0], "latitude": [45.0], "code_departement": ["01"]})
+    d = coverage.nearest_fabrique(communes_fixture(), fabriques)
+    summary = coverage.coverage_summary(d, fabriques, ["01", "02"], 20)
+    assert summary["totals"]["population_couverte"] == 4000 and summary["totals"]["population"] == 10_500
+    assert (summary["uncovered"], summary["uncovered_population"]) == (2, 6500)
+    assert summary["drawn"]["code_commune"].tolist() == ["D"] and summary["white"] == ["02"]
+    assert summary["by_departement"].set_index("code")["part_couverte"].to_dict() == {"01": 1.0, "02": 0.0}
+
+
 def test_greedy_picks_the_obvious_sites():
     rng = np.random.default_rng(0)
     # Two dense towns far apart and a scattered countryside: the towns' centres win, biggest first.
