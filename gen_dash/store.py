@@ -545,7 +545,7 @@ def load_snapshot(eng: Engine, snapshot_id: int) -> Snapshot:
     """A published snapshot as :func:`gen_dash.ingest.read_snapshot` returned it: rows, report, date."""
     with eng.connect() as conn:
         meta = _snapshot_row(conn, snapshot_id)
-        frame = _read_rows(conn, snapshot_id)
+        frame = _with_every_column(_read_rows(conn, snapshot_id))
     problems = pd.DataFrame(json.loads(meta["rapport"]), columns=PROBLEM_COLUMNS)
     problems["ligne"] = problems["ligne"].astype("int64")
     report = Report(lignes=meta["lignes"], problemes=problems)
@@ -562,22 +562,34 @@ def _read_rows(conn: Connection, snapshot_id: int, columns: list[str] | None = N
     return pq.read_table(pa.BufferReader(blob), columns=columns).to_pandas()
 
 
+def _with_every_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows kept before a column joined the contract get it, empty, with the reader's type, in the reader's order."""
+    missing = [c for c in COLUMNS if c.name not in frame]
+    if not missing:
+        return frame
+    for c in missing:
+        frame[c.name] = _typed(pd.Series([None] * len(frame), index=frame.index, dtype=object), c.type)
+    known = {c.name for c in COLUMNS}
+    return frame[[c.name for c in COLUMNS] + [name for name in frame.columns if name not in known]]
+
+
+def _typed(values: pd.Series, kind: str) -> pd.Series:
+    """*values* with the type the reader gives a column of *kind* (:data:`gen_dash.schema.COLUMNS`)."""
+    if kind == "string":
+        return values.astype("str").where(values.notna(), None)
+    if kind == "integer":
+        return pd.to_numeric(values).astype("Int64")
+    if kind == "number":
+        return pd.to_numeric(values).astype("Float64")
+    return pd.to_datetime(values).astype("datetime64[us]")
+
+
 def _rows_before_5(conn: Connection, snapshot_id: int, extras: list[str]) -> pd.DataFrame:
     """A snapshot's rows as versions 1 to 4 kept them (one SQL row per formation), with the reader's types."""
     names = [c.name for c in _formations_before_5.columns]
     query = sa.select(*_formations_before_5.columns).where(_formations_before_5.c.snapshot_id == snapshot_id)
     table = pd.DataFrame(conn.execute(query.order_by(_formations_before_5.c.ligne)).all(), columns=names)
-    out = pd.DataFrame(index=table.index)
-    for c in COLUMNS:
-        values = table[c.name]
-        if c.type == "string":
-            out[c.name] = values.astype("str").where(values.notna(), None)
-        elif c.type == "integer":
-            out[c.name] = pd.to_numeric(values).astype("Int64")
-        elif c.type == "number":
-            out[c.name] = pd.to_numeric(values).astype("Float64")
-        else:
-            out[c.name] = pd.to_datetime(values).astype("datetime64[us]")
+    out = pd.DataFrame({c.name: _typed(table[c.name], c.type) for c in COLUMNS}, index=table.index)
     if extras:
         # The other columns repeat a lot (a status, a comment): decode each distinct JSON text once.
         codes, distinct = pd.factorize(table["autres"].astype(object), use_na_sentinel=True)
@@ -587,7 +599,7 @@ def _rows_before_5(conn: Connection, snapshot_id: int, extras: list[str]) -> pd.
             out[name] = pd.Series(values[codes], index=table.index, dtype="str")
     out["ligne"] = table["ligne"].astype("int64")
     for name in _DERIVED:
-        out[name] = table[name].astype("str").where(table[name].notna(), None)
+        out[name] = _typed(table[name], "string")
     return out
 
 

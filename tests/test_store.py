@@ -262,6 +262,24 @@ def test_a_version_1_store_with_its_rows_is_migrated_to_the_current_schema(tmp_p
     assert (back.loc[0, "apprenants_qpv"], back.loc[0, "gratuite"]) == (3, "oui")
 
 
+def test_a_snapshot_kept_before_a_column_existed_reads_back_with_it_empty(eng):
+    """A column joins the contract: the Parquet files of earlier snapshots lack it, and need no migration."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    data = make_csv([row(), row(id_formation="F2", code_commune="31555")])
+    published = store.publish(eng, data, "avant-2018-04-30.csv", by="alice")
+    with eng.begin() as conn:
+        blob = conn.execute(sa.select(store.rows.c.lignes).where(store.rows.c.snapshot_id == published.id)).scalar_one()
+        older = pq.read_table(io.BytesIO(blob)).drop_columns(["gratuite", "apprenants_qpv", "date_extraction"])
+        sink = io.BytesIO()
+        pq.write_table(older, sink)
+        conn.execute(store.rows.update().where(store.rows.c.snapshot_id == published.id).values(lignes=sink.getvalue()))
+    back = store.load_snapshot(eng, published.id).rows
+    assert_frame_equal(back, read_snapshot(data, "avant-2018-04-30.csv").rows, check_dtype=True)
+
+
 def test_figures_over_time_stored_at_publication_equal_those_of_the_rows(eng):
     """The counts stored at publication, and gen_dash.metrics over the snapshots read back; for France, a région, a
     département, several, a list without counts, and messy métier spellings (the hand file)."""
