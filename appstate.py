@@ -7,6 +7,8 @@ what one browser session has chosen (territory, snapshot, uploaded file).
 from __future__ import annotations
 
 import gc
+import hashlib
+import pickle
 import sys
 import tempfile
 import threading
@@ -197,9 +199,26 @@ def engine():
 
 
 @st.cache_resource(show_spinner=False)
-def shared_snapshots() -> memory.SharedSnapshots:
-    """The published snapshots this server has read, for every session, within its memory budget."""
-    return memory.SharedSnapshots(config.memory_budget())
+def shared_values() -> memory.SharedCache:
+    """What this server shares between its sessions (the published snapshots it has read, what pages computed from
+    them, the history's figures, built charts), within its memory budget in bytes."""
+    return memory.SharedCache(config.memory_budget())
+
+
+def _kept(key: tuple, compute, size=memory.size_of):
+    """A copy of the value shared under *key* (computed by *compute* once per server): a page may change what it is
+    given, no other session may see it."""
+    return _copied(shared_values().get(key, compute, size))
+
+
+def _copied(value):
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_copied(v) for v in value)
+    return value
 
 
 @st.cache_resource(show_spinner=False)
@@ -209,9 +228,9 @@ def held_uploads() -> memory.HeldUploads:
 
 
 def _published(url: str, snapshot_id: int) -> Snapshot:
-    # Published snapshots are immutable: read once, shared by every session (read-only), the least used let go
-    # when the budget is reached.
-    return shared_snapshots().get((url, snapshot_id), lambda: store.load_snapshot(_engine(url), snapshot_id))
+    # Published snapshots are immutable: read once, shared by every session (read-only, not copied: pages filter
+    # them), the least used let go when the budget is reached.
+    return shared_values().get((url, snapshot_id), lambda: store.load_snapshot(_engine(url), snapshot_id))
 
 
 def published(snapshot_id: int) -> Snapshot:
@@ -222,9 +241,8 @@ def published(snapshot_id: int) -> Snapshot:
 # --------------------------------------------------------------------------- work shared by every session
 
 # What a page computes from a snapshot and a few values only: for a published snapshot, computed once per server and
-# given to every session that asks (a copy each: st.cache_data), the least used forgotten beyond SHARED_ENTRIES. An
-# upload is one session's: computed for it alone.
-SHARED_ENTRIES = 256
+# given to every session that asks (a copy each), the least used forgotten beyond the memory budget (shared_values).
+# An upload is one session's: computed for it alone.
 _WORK = {
     "figures": lambda rows, level="departement": metrics.figures_by_territory(rows, level),
     "fabriques": lambda rows, territory=None: metrics.fabriques_of(territory.apply(rows) if territory else rows),
@@ -259,17 +277,14 @@ def _coverage_of(fabriques: pd.DataFrame, territory: Territory, radius: float) -
     return coverage.coverage_summary(distances, fabriques, sorted(territory.codes), radius)
 
 
-@st.cache_data(show_spinner=False, max_entries=SHARED_ENTRIES)
-def _shared(url: str, snapshot_id: str, work: str, arguments: tuple):
-    return _WORK[work](_published(url, int(snapshot_id)).rows, *arguments)
-
-
 def shared(current: View, work: str, *arguments):
     """``_WORK[work]`` of the view's snapshot (all its rows) and *arguments*, computed once per server for a published
-    snapshot (see :data:`SHARED_ENTRIES`)."""
+    snapshot (see :func:`shared_values`)."""
     if current.entry.is_upload:
         return _WORK[work](current.national, *arguments)
-    return _shared(store_url(), current.entry.id, work, arguments)
+    url, snapshot_id = store_url(), int(current.entry.id)
+    return _kept((url, snapshot_id, work, arguments),
+                 lambda: _WORK[work](_published(url, snapshot_id).rows, *arguments))
 
 
 def snapshot_from_upload(data: bytes, name: str, mapping: Mapping | None = None) -> Snapshot:
@@ -331,10 +346,10 @@ def entries() -> list[Entry]:
     One query to the store; ``app.py`` makes it once per run and pages read :attr:`View.entries`.
     """
     try:
-        listed = list(_published_entries(store_url(), store.history_version(engine())))
+        listed = list(_published_entries(store_url()))
     except store.StoreUnavailable:  # it answered a moment ago: ask again now, and use the fallback if it does not
         _store_problem.clear()
-        listed = list(_published_entries(store_url(), store.history_version(engine())))
+        listed = list(_published_entries(store_url()))
     uploaded = st.session_state.get(UPLOADED)
     if uploaded is not None:
         when = uploaded.date or st.session_state.get(UPLOAD_DATE)
@@ -343,9 +358,12 @@ def entries() -> list[Entry]:
     return listed
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _published_entries(url: str, version: tuple[int, int, int]) -> tuple[Entry, ...]:
+def _published_entries(url: str) -> tuple[Entry, ...]:
     # Keyed by the history's version: a publication or a withdrawal, by any server, is seen at the next run.
+    return _kept(("historique", url, store.history_version(_engine(url))), lambda: _entries_of(url))
+
+
+def _entries_of(url: str) -> tuple[Entry, ...]:
     listed = []
     for r in store.history(_engine(url)).itertuples():
         replaced = (None if r.compte else
@@ -375,13 +393,9 @@ def history(current: View) -> pd.DataFrame:
     """Figures of the view's territory at every published snapshot that counts for its date (one per date: the last
     published), see :func:`gen_dash.metrics.figures_over_time`."""
     ids = tuple(int(e.id) for e in current.entries if not e.is_upload and e.replaced is None)
-    return _history(store_url(), ids, current.territory.region, current.territory.departements)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _history(url: str, ids: tuple[int, ...], region: str | None, departements: tuple[str, ...]) -> pd.DataFrame:
+    url, territory = store_url(), current.territory
     # Counted at publication and stored: no snapshot is read back (20 of 10,000 rows took 2.8 s).
-    return store.figures_over_time(_engine(url), list(ids), Territory.of(region, departements, departements_table()))
+    return _kept(("evolution", url, ids, territory), lambda: store.figures_over_time(_engine(url), list(ids), territory))
 
 
 def pace_history(current: View) -> tuple[pd.DataFrame, str]:
@@ -424,12 +438,10 @@ def comparison(current: View, before: Entry, after: Entry) -> tuple[pd.DataFrame
     (:func:`gen_dash.compare.headline_changes`); for two published snapshots, computed once per server."""
     if before.is_upload or after.is_upload:
         return _compared(load(before).rows, load(after).rows, current.territory, current.targets)
-    return _shared_comparison(store_url(), before.id, after.id, current.territory, current.targets)
-
-
-@st.cache_data(show_spinner=False, max_entries=SHARED_ENTRIES)
-def _shared_comparison(url: str, before_id: str, after_id: str, territory: Territory, goals: Targets):
-    return _compared(_published(url, int(before_id)).rows, _published(url, int(after_id)).rows, territory, goals)
+    url, territory, goals = store_url(), current.territory, current.targets
+    return _kept(("comparaison", url, before.id, after.id, territory, goals),
+                 lambda: _compared(_published(url, int(before.id)).rows, _published(url, int(after.id)).rows, territory,
+                                   goals))
 
 
 def _compared(before: pd.DataFrame, after: pd.DataFrame, territory: Territory, goals: Targets):
@@ -648,19 +660,17 @@ def show_chart(build, *args, key: str | None = None, **kwargs) -> None:
     """The chart ``build(*args, **kwargs)`` (a function of :mod:`gen_dash.charts`) with its text alternative (given to
     screen readers as its name, and shown as a caption), then its figures as a table (« voir les données », the pattern
     of the State's design system). Built once per server for the same values, and shared (read only)."""
-    chart = _chart(build.__name__, args, kwargs)
+    # Plotly validates every property as a figure is built: most of a chart page's CPU. The same values (a published
+    # history, a territory's waves) give the same figure, shared read-only (Streamlit serialises a copy of it).
+    name = build.__name__
+    key = ("graphique", name, hashlib.sha256(pickle.dumps((args, kwargs))).hexdigest())
+    chart = shared_values().get(key, lambda: getattr(charts, name)(*args, **kwargs),
+                                lambda c: len(c.figure.to_json()) + memory.size_of(c.data))
     st.plotly_chart(chart.figure, key=key, alt=chart.alt, theme=None, config={"displayModeBar": False})
     st.caption(chart.alt)
     if chart.data is not None and len(chart.data):
         with st.expander(f"Voir les données : {chart.alt.split(' (')[0].split(' : ')[0]}"):
             st.table(chart.data.set_index(chart.data.columns[0]))
-
-
-@st.cache_resource(show_spinner=False, max_entries=SHARED_ENTRIES)
-def _chart(name: str, args: tuple, kwargs: dict) -> charts.Chart:
-    # Plotly validates every property as a figure is built: most of a chart page's CPU. The same values (a published
-    # history, a territory's waves) give the same figure; Streamlit serialises a copy of it (Figure.to_dict).
-    return getattr(charts, name)(*args, **kwargs)
 
 
 def show_outcome(key: str, where=st) -> None:

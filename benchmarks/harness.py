@@ -394,14 +394,11 @@ def sessions_measures(sessions_at_once: int = 20) -> list[Result]:
                 complete = all(v.finished and not v.exception for v in views)
                 out.append(Result(f"{sessions_at_once} sessions à la fois : {name}, script fini (la plus lente)", "exemple",
                                   slowest, "s", None, "< 4 s, toutes complètes", complete and slowest < 4))
-            peak = _rss_mb(server.pid) - before
             # Streamlit forgets closed sessions when it next handles one: a visitor after the crowd.
             sessions.view(base, "")
             growth = _rss_mb(server.pid) - before
             out.append(Result(f"{sessions_at_once} sessions à la fois : croissance du RSS, sessions finies", "exemple", growth,
                               "Mo", None, "< 150 Mo", growth < 150))
-            out.append(Result(f"{sessions_at_once} sessions à la fois : croissance du RSS, juste après", "exemple", peak,
-                              "Mo", None, "", None))
         finally:
             server.terminate()
             server.wait(timeout=60)

@@ -1,65 +1,82 @@
-"""Memory the server keeps for all its sessions, bounded in bytes: the published snapshots read from the store, and
-the files sessions have uploaded (``GEN_DASH_MEMOIRE_MAX_MO``, see :mod:`gen_dash.config`).
+"""Memory the server keeps for all its sessions, bounded in bytes: what it shares between sessions (the published
+snapshots read from the store and what is computed from them), and the files sessions have uploaded
+(``GEN_DASH_MEMOIRE_MAX_MO``, see :mod:`gen_dash.config`).
 
-Published snapshots are shared by every session: a :class:`SharedSnapshots` keeps the most recently used of them
-within its budget and reads the others again from the store when asked. An upload lives in its session only: a
-:class:`HeldUploads` counts the bytes of those still held (a session's upload is counted until the object is freed,
-when the session ends or replaces it) and refuses one that would pass the budget, with a French message.
+What is shared is kept by a :class:`SharedCache`: the most recently used values within its budget; the others are
+read or computed again when asked. An upload lives in its session only: a :class:`HeldUploads` counts the bytes of
+those still held (a session's upload is counted until the object is freed, when the session ends or replaces it) and
+refuses one that would pass the budget, with a French message.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import sys
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
+
+import pandas as pd
 
 from gen_dash.snapshot import Snapshot, SnapshotError
 
-
-def size_of(snapshot: Snapshot) -> int:
-    """Bytes a snapshot takes in memory (its rows, geometry included, and its report), as pandas counts them."""
-    rows = snapshot.rows
-    geometry = 120 * len(rows)  # a shapely point, the object and its coordinates (pandas counts only the pointer)
-    return (int(rows.memory_usage(deep=True).sum()) + geometry  # no copy of the rows: this runs on every upload
-            + int(snapshot.report.problemes.memory_usage(deep=True).sum()))
+_POINT_BYTES = 120  # a shapely point, the object and its coordinates (pandas counts only the pointer)
 
 
-class SharedSnapshots:
-    """The published snapshots every session reads, least recently used first out, within *budget* bytes (one
-    snapshot larger than the budget is still returned, and kept until the next one comes)."""
+def size_of(value: Any) -> int:
+    """Bytes *value* takes in memory, as pandas counts them: a snapshot (its rows, geometry included, and its report),
+    a table, or dicts, lists and tuples of them; another object, as Python counts it (its own bytes only)."""
+    if isinstance(value, Snapshot):
+        return size_of(value.rows) + size_of(value.report.problemes)
+    if isinstance(value, pd.DataFrame):
+        points = _POINT_BYTES * len(value) if "geometry" in value else 0
+        return int(value.memory_usage(deep=True).sum()) + points  # no copy of the rows: this runs on every upload
+    if isinstance(value, pd.Series):
+        return int(value.memory_usage(deep=True))
+    if isinstance(value, dict):
+        return sys.getsizeof(value) + sum(size_of(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return sys.getsizeof(value) + sum(size_of(v) for v in value)
+    return sys.getsizeof(value)
+
+
+class SharedCache:
+    """Values every session reads and none changes, least recently used first out, within *budget* bytes (one value
+    larger than the budget is still returned, and kept until the next one comes)."""
 
     def __init__(self, budget: int):
         self.budget = budget
-        self._held: OrderedDict[Hashable, tuple[Snapshot, int]] = OrderedDict()
+        self._held: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
-        self._reading: dict[Hashable, threading.Lock] = {}
+        self._computing: dict[Hashable, threading.Lock] = {}
 
-    def get(self, key: Hashable, read: Callable[[], Snapshot]) -> Snapshot:
-        """The snapshot under *key*, read by *read* when not held (once, however many sessions ask at the same time)."""
+    def get(self, key: Hashable, compute: Callable[[], Any], size: Callable[[Any], int] = size_of) -> Any:
+        """The value under *key*, computed by *compute* when not held (once, however many sessions ask at the same
+        time), its bytes counted by *size*."""
         with self._lock:
             if key in self._held:
                 self._held.move_to_end(key)
                 return self._held[key][0]
-            reading = self._reading.setdefault(key, threading.Lock())
-        with reading:
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
             with self._lock:
                 if key in self._held:
                     return self._held[key][0]
-            snapshot = read()
-            size = size_of(snapshot)
+            value = compute()
+            bytes_ = size(value)
             with self._lock:
-                self._held[key] = (snapshot, size)
+                self._held[key] = (value, bytes_)
                 while len(self._held) > 1 and self.held_bytes() > self.budget:
                     self._held.popitem(last=False)
-                self._reading.pop(key, None)
-        return snapshot
+                self._computing.pop(key, None)
+        return value
 
     def held_bytes(self) -> int:
-        """Bytes of the snapshots held now."""
-        return sum(size for _, size in self._held.values())
+        """Bytes of the values held now."""
+        return sum(bytes_ for _, bytes_ in self._held.values())
 
     def clear(self) -> None:
         with self._lock:

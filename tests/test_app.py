@@ -109,6 +109,15 @@ def no_editor_left():
     yield
 
 
+def test_a_value_shared_between_sessions_is_handed_out_as_a_copy():
+    """A page that changes what it is given changes its own copy: the next session gets the value as computed."""
+    first = state._kept(("essai", "copie"), lambda: {"table": pd.DataFrame({"n": [1, 2]}), "codes": ["31"]})
+    first["table"].loc[0, "n"] = 99
+    first["codes"].append("75")
+    again = state._kept(("essai", "copie"), lambda: pytest.fail("computed twice"))
+    assert again["table"]["n"].tolist() == [1, 2] and again["codes"] == ["31"]
+
+
 def test_every_page_url_is_explicit_french_and_no_file_stem():
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
     pages = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page"]

@@ -1,14 +1,16 @@
-"""gen_dash.memory: the server's shared snapshots and the sessions' uploads, within their budget in bytes."""
+"""gen_dash.memory: what the server shares (snapshots, computed values) and the sessions' uploads, within their budget
+in bytes."""
 
 from __future__ import annotations
 
 import gc
 import threading
 
+import pandas as pd
 import pytest
 
 from gen_dash.ingest import read_snapshot
-from gen_dash.memory import HeldUploads, SharedSnapshots, size_of
+from gen_dash.memory import HeldUploads, SharedCache, size_of
 from gen_dash.snapshot import SnapshotError
 from tests.conftest import make_csv, row
 
@@ -22,6 +24,22 @@ def test_size_grows_with_the_rows():
     assert 0 < small < big and big > 50 * small  # rows, not a constant, make the size
 
 
+def test_size_of_counts_tables_inside_dicts_and_tuples():
+    table = pd.DataFrame({"code": ["31", "75"] * 500, "n": range(1000)})
+    alone = size_of(table)
+    assert alone >= 1000 * 8 + 1000 * 2  # the integers, and the two characters of each code at the least
+    assert size_of({"a": table, "b": (table, 3)}) > 2 * alone
+
+
+def test_a_computed_value_is_let_go_like_a_snapshot():
+    tables = {key: pd.DataFrame({"n": range(10_000)}) for key in "ab"}
+    cache = SharedCache(budget=size_of(tables["a"]) + 1)  # room for one
+    cache.get("a", lambda: tables["a"])
+    cache.get("b", lambda: tables["b"])
+    assert cache.held_bytes() == size_of(tables["b"])
+    assert cache.get("a", lambda: "computed again") == "computed again"
+
+
 def test_shared_snapshots_keep_the_most_recent_within_the_budget():
     snaps = {key: _snapshot(200, key) for key in "abc"}
     reads = []
@@ -29,7 +47,7 @@ def test_shared_snapshots_keep_the_most_recent_within_the_budget():
     def read(key):
         return lambda: reads.append(key) or snaps[key]
 
-    cache = SharedSnapshots(budget=size_of(snaps["a"]) * 2 + 1)  # room for two
+    cache = SharedCache(budget=size_of(snaps["a"]) * 2 + 1)  # room for two
     assert cache.get("a", read("a")) is snaps["a"] and cache.get("b", read("b")) is snaps["b"]
     cache.get("a", read("a"))  # a seen again: b is now the least recent
     cache.get("c", read("c"))
@@ -47,7 +65,7 @@ def test_a_snapshot_asked_by_many_sessions_at_once_is_read_once():
         reads.append(1)
         return snapshot
 
-    cache = SharedSnapshots(budget=10**9)
+    cache = SharedCache(budget=10**9)
     threads = [threading.Thread(target=cache.get, args=("s", read)) for _ in range(8)]
     for t in threads:
         t.start()
