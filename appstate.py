@@ -663,8 +663,8 @@ def show_chart(build, *args, key: str | None = None, **kwargs) -> None:
     # Plotly validates every property as a figure is built: most of a chart page's CPU. The same values (a published
     # history, a territory's waves) give the same figure, shared read-only (Streamlit serialises a copy of it).
     name = build.__name__
-    key = ("graphique", name, hashlib.sha256(pickle.dumps((args, kwargs))).hexdigest())
-    chart = shared_values().get(key, lambda: getattr(charts, name)(*args, **kwargs),
+    values = hashlib.sha256(pickle.dumps((args, kwargs))).hexdigest()
+    chart = shared_values().get(("graphique", name, values), lambda: getattr(charts, name)(*args, **kwargs),
                                 lambda c: len(c.figure.to_json()) + memory.size_of(c.data))
     st.plotly_chart(chart.figure, key=key, alt=chart.alt, theme=None, config={"displayModeBar": False})
     st.caption(chart.alt)

@@ -118,6 +118,16 @@ def test_a_value_shared_between_sessions_is_handed_out_as_a_copy():
     assert again["table"]["n"].tolist() == [1, 2] and again["codes"] == ["31"]
 
 
+def test_a_shared_chart_keeps_its_page_s_key_and_its_territory_s_figures():
+    at = start()
+    at.switch_page("pages/evolution.py").run()
+    keys = [e.proto.id.rsplit("-", 1)[1] for e in at.get("plotly_chart")]
+    assert keys[:2] == ["evolution_fabriques", "evolution_apprenants"] and len(set(keys)) == len(keys) > 2
+    france = at.get("plotly_chart")[0].proto.spec
+    at.sidebar.selectbox(key=state.REGION).select("76").run()
+    assert at.get("plotly_chart")[0].proto.spec != france  # Occitanie's own values, not France's chart again
+
+
 def test_every_page_url_is_explicit_french_and_no_file_stem():
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
     pages = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page"]
