@@ -23,8 +23,10 @@ SEPARATORS = ",\u202f"  # decimal comma, narrow no-break space for thousands
 pio.templates["gen_dash"] = go.layout.Template(layout={
     "font": {"family": "Marianne, Arial, sans-serif", "size": 13, "color": TEXT},
     "annotationdefaults": {"font": {"color": TEXT}, "bgcolor": "rgba(255,255,255,0.85)"},
-    "xaxis": {"tickfont": {"color": TICKS}, "linecolor": TICKS, "gridcolor": "#e5e5e5"},
-    "yaxis": {"tickfont": {"color": TICKS}, "linecolor": TICKS, "gridcolor": "#e5e5e5"},
+    # The margins are narrow (the page gives the room): each axis widens them as far as its tick labels need, or a
+    # label cut by the chart's edge reads as another number (« 700 » cut to « 0 »).
+    "xaxis": {"tickfont": {"color": TICKS}, "linecolor": TICKS, "gridcolor": "#e5e5e5", "automargin": True},
+    "yaxis": {"tickfont": {"color": TICKS}, "linecolor": TICKS, "gridcolor": "#e5e5e5", "automargin": True},
     "legend": {"font": {"color": TEXT}}, "paper_bgcolor": "white", "plot_bgcolor": "white",
 })
 
@@ -143,7 +145,7 @@ def shares_by_territory(figures: pd.DataFrame, column: str, quota: float, label:
     fig.add_vline(x=quota, line={"color": TEXT, "dash": "dash"}, annotation_text=f"Quota : {fmt.percent(quota, 0)}",
                   annotation_position="top")
     _layout(fig, f"{label} par {per}", height=110 + 22 * len(data))
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 72, "b": 10})
+    fig.update_layout(margin={"l": 10, "r": 30, "t": 72, "b": 10})  # room for half of the last share's label
     fig.update_xaxes(tickformat=".0%", rangemode="tozero")
     fig.update_yaxes(tickformat=None, rangemode=None, tickfont={"size": 11})
     below = int((data[column].round(3) < quota).sum())
@@ -169,7 +171,7 @@ def shares_by_metier(table: pd.DataFrame, quotas: dict[str, float], territory: s
         fig.add_vline(x=quotas[column], line={"color": colour, "dash": "dash"},
                       annotation_text=f"{label} : {fmt.percent(quotas[column], 0)}", annotation_position=side)
     _layout(fig, f"Parts de femmes et de jeunes NEET par famille de métiers, {territory}", height=120 + 46 * len(data))
-    fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 72, "b": 60})
+    fig.update_layout(barmode="group", margin={"l": 10, "r": 30, "t": 72, "b": 60})  # room for half of « 100% »
     fig.update_xaxes(tickformat=".0%", range=[0, 1], gridcolor="#e5e5e5")
     fig.update_yaxes(tickformat=None, rangemode=None)
     parts = " ; ".join(f"{f} : femmes {fmt.percent(w)}, jeunes NEET {fmt.percent(n)}"

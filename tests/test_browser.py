@@ -39,6 +39,30 @@ def test_every_page_by_its_deep_link_has_the_shared_sidebar(page, server, path):
     page.screenshot(path=str(ARTIFACTS / f"page-{path or 'racine'}.png"), full_page=True)
 
 
+_TICKS_OUTSIDE = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
+    const box = plot.querySelector('svg.main-svg').getBoundingClientRect();
+    return [...plot.querySelectorAll('.xtick text, .ytick text')].filter(t => t.textContent.trim()).filter(t => {
+        const r = t.getBoundingClientRect();
+        return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5;
+    }).map(t => t.textContent);
+})"""
+
+
+@pytest.mark.parametrize("path", ["vagues-et-objectifs", "evolution-dans-le-temps?region=76", "quotas-femmes-neet",
+                                  "familles-de-metiers"])
+def test_every_chart_s_axis_labels_are_whole_inside_it(page, server, path):
+    """A tick label cut by the chart's edge reads as another number (« 700 » cut to « 0 », « 15 » to « 5 »): on a laptop
+    and on a phone."""
+    for width, height in ((1440, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        open_page(page, server, path)
+        page.wait_for_function("() => { const plots = [...document.querySelectorAll('.js-plotly-plot')]; return plots.length "
+                               "&& plots.every(p => p.querySelector('svg.main-svg')) && "
+                               "plots.some(p => p.querySelector('.xtick text, .ytick text')); }")
+        assert page.evaluate(_TICKS_OUTSIDE) == [], f"{width} px"
+        page.screenshot(path=str(ARTIFACTS / f"graphiques-{path.split('?')[0]}-{width}.png"), full_page=True)
+
+
 def test_map_draws_the_departements_offline(page, server):
     open_page(page, server, "carte-des-fabriques")
     frame = map_frame(page)
