@@ -50,6 +50,13 @@ def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     return fig
 
 
+def _whole_numbers(fig: go.Figure, top: float) -> None:
+    """A count axis up to *top* ticks whole numbers only: below 6, Plotly ticks halves, which ``,d`` writes
+    « 0, 1, 1, 2, 2 »."""
+    if top < 6:
+        fig.update_yaxes(dtick=1, tick0=0)
+
+
 def cumulative_by_wave(progress: pd.DataFrame, column: str, title: str, what: str, target: int | None = None) -> Chart:
     """Bars of *column* cumulated wave by wave, with the target line when one is given.
 
@@ -66,6 +73,7 @@ def cumulative_by_wave(progress: pd.DataFrame, column: str, title: str, what: st
         top = max(top, target)
     _layout(fig, f"{title}, vague par vague")
     fig.update_yaxes(range=[0, top * 1.15 or 1])
+    _whole_numbers(fig, top)
     parts = ", ".join(f"vague {v} : {fmt.number(n)}" for v, n in zip(progress["vague"], progress[column], strict=False))
     last = float(progress[column].iloc[-1]) if len(progress) else 0.0
     reached = f", soit {fmt.percent(last / target)} de l'objectif de {fmt.number(target)}" if target else ""
@@ -100,6 +108,8 @@ def evolution(history: pd.DataFrame, column: str, label: str, target: float | No
     _layout(fig, label)
     if share:
         fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    else:
+        _whole_numbers(fig, max(float(values.max()) if values.notna().any() else 0.0, target or 0.0))
     ticks = _half_years(dates.min(), max(dates.max(), pd.Timestamp(deadline)) if deadline else dates.max())
     fig.update_xaxes(tickvals=ticks, ticktext=[fmt.month(t.date()) for t in ticks])
     points = ", ".join(f"{fmt.day(d.date())} : {s}" for d, s in zip(dates, shown, strict=False))
