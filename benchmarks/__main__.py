@@ -24,6 +24,7 @@ GROUPS = {
     "ligne_de_commande": lambda a: harness.command_line(a.repeat),
     "sessions": lambda a: harness.sessions_measures(20 if max(a.sizes) >= 10_000 else 4),
     "gros_instantane": lambda a: harness.big_snapshot_pages(max(a.sizes)),
+    "depots": lambda a: harness.uploads_memory_measures(max(a.sizes)),
     "historique": lambda a: harness.store_measures(max(a.sizes), *((20, 10_000) if max(a.sizes) >= 10_000 else (3, 1_000))),
 }
 

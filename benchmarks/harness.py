@@ -430,3 +430,30 @@ def big_snapshot_pages(size: int = 100_000) -> list[Result]:
             server.terminate()
             server.wait(timeout=60)
     return out
+
+
+# --------------------------------------------------------------------------- uploads' memory, in Chromium
+
+
+def uploads_memory_measures(rows: int = 100_000) -> list[Result]:
+    """Five sessions each upload a distinct *rows*-row file in Chromium, then close (benchmarks/uploads.py): the
+    server's RSS while they live, and after ten visitors came once they were gone, beside its level before them."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.uploads import launch_chromium, synthetic_files, uploads_memory
+
+    executable = os.environ.get("GEN_DASH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        return []
+    size = f"5 × {rows:,}".replace(",", " ")
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        browser = launch_chromium(playwright, executable)
+        try:
+            measured = uploads_memory(browser, synthetic_files(Path(folder), rows), Path(folder))  # all ten visitors
+        finally:
+            browser.close()
+    held, left = measured.during - measured.before, measured.after - measured.before
+    return [Result("cinq dépôts dans cinq sessions : RSS en plus tant qu'elles vivent", size, held, "Mo", None, "", None),
+            Result("cinq dépôts dans cinq sessions : RSS en plus après leur fin", size, left, "Mo", None, "< 400 Mo", left < 400)]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.uploads import launch_chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -129,9 +131,7 @@ def browser():
     if not executable:
         pytest.skip("Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur")
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        chromium = launch_chromium(p, executable)
         yield chromium
         chromium.close()
 

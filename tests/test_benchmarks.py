@@ -24,7 +24,8 @@ def test_harness_runs_end_to_end_on_1000_rows():
                      "publier un instantané (SQLite)", "page Évolution, rerun après filtre",
                      "ligne de commande : validate", "CPU serveur par vue : carte (1re vue)",
                      "4 sessions à la fois : couverture, script fini (la plus lente)",
-                     "page carte : changement de page, script fini"):
+                     "page carte : changement de page, script fini",
+                     "cinq dépôts dans cinq sessions : RSS en plus après leur fin"):
         assert expected in names, expected
     reading = next(m for m in out["mesures"] if m["mesure"] == "read_snapshot")
     assert reading["valeur"] > 0 and reading["plancher"] > 0

@@ -1,0 +1,96 @@
+"""Memory after uploads, on a real server: sessions in Chromium each upload a distinct file, then close.
+
+Used by ``make bench`` (five uploads of 100,000 rows) and by ``tests/test_memory.py`` in ``make test`` (the same
+scenario at 20,000 rows, its bound scaled): the server's resident memory before the uploads, while their sessions
+hold them, and once the sessions are gone.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.harness import ROOT, _free_port, _rss_mb
+
+
+@dataclass(frozen=True)
+class UploadsMemory:
+    """The server's RSS (MB) before the uploads, while their sessions lived, and after they ended."""
+
+    before: float
+    during: float
+    after: float
+
+
+def launch_chromium(playwright, executable: str):
+    """Debian's Chromium (*executable*) through Playwright, as the browser tests and this benchmark run it."""
+    return playwright.chromium.launch(executable_path=executable, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"])
+
+
+def uploads_memory(browser, files: list[Path], folder: Path, back_within_mb: float | None = None) -> UploadsMemory:
+    """A server (``scripts/streamlit_fr.py``), one browser session per file in *files* uploading it, the sessions
+    closed; then ten visitors come, 2 s apart (a test may stop as soon as the RSS is back within *back_within_mb* of
+    its level before).
+
+    Streamlit forgets a closed session once its reconnection delay has passed (1 s here), when it next handles
+    sessions: it is the visitors after them that let the memory come back.
+    """
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from serve import warm_up
+
+    port = _free_port()
+    env = {**os.environ, "GEN_DASH_VAR_DIR": str(folder), "GEN_DASH_DATABASE_URL": f"sqlite:///{folder / 'depots.sqlite3'}"}
+    server = subprocess.Popen([sys.executable, "scripts/streamlit_fr.py", "run", "app.py", "--server.port", str(port),
+                               "--server.address", "127.0.0.1", "--server.headless", "true",
+                               "--server.disconnectedSessionTTL", "1"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+
+    def visit(upload: Path | None = None):
+        context = browser.new_context(locale="fr-FR")
+        tab = context.new_page()
+        tab.set_default_timeout(180_000)
+        tab.goto(base)
+        tab.locator("h1").first.wait_for()
+        if upload is not None:
+            tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+            tab.get_by_text("ligne(s) acceptée(s)").wait_for()
+        return context
+
+    try:
+        warm_up(base, timeout=180)
+        visit().close()  # a first visit fills what every session shares (the samples, the reference tables)
+        time.sleep(2)
+        before = _rss_mb(server.pid)
+        sessions = [visit(path) for path in files]
+        during = _rss_mb(server.pid)
+        for context in sessions:
+            context.close()
+        for _ in range(10):
+            time.sleep(2)
+            visit().close()
+            after = _rss_mb(server.pid)
+            if back_within_mb is not None and after - before < back_within_mb:
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return UploadsMemory(before, during, after)
+
+
+def synthetic_files(folder: Path, rows: int, count: int = 5) -> list[Path]:
+    """*count* distinct synthetic snapshots of *rows* rows (seeded), as CSV files in *folder*."""
+    from gen_dash.sample import synthetic_snapshot
+
+    files = []
+    for seed in range(1, count + 1):
+        path = folder / f"depot-{rows}-{seed}.csv"
+        synthetic_snapshot(rows, seed=seed).to_csv(path, index=False)
+        files.append(path)
+    return files
