@@ -142,19 +142,19 @@ def targets() -> Targets:
 @st.cache_resource(show_spinner=False)
 def departements_table() -> pd.DataFrame:
     """Départements without geometry, for the territory filter."""
-    return pd.DataFrame(geo.load_departements().drop(columns="geometry"))
+    return geo.departements_table()
 
 
 @st.cache_resource(show_spinner=False)
 def regions_table() -> pd.DataFrame:
     """Régions without geometry, sorted by name."""
-    return pd.DataFrame(geo.load_regions().drop(columns="geometry")).sort_values("nom_region")
+    return geo.regions_table().sort_values("nom_region")
 
 
 @st.cache_resource(show_spinner=False)
 def communes_table() -> pd.DataFrame:
     """Communes with population and point, without geometry (coverage analysis)."""
-    return pd.DataFrame(geo.load_communes().drop(columns="geometry"))
+    return geo.communes_table()
 
 
 @st.cache_resource(show_spinner="Ouverture de l'historique…")
@@ -242,32 +242,52 @@ def published(snapshot_id: int) -> Snapshot:
 
 # What a page computes from a snapshot and a few values only: for a published snapshot, computed once per server and
 # given to every session that asks (a copy each), the least used forgotten beyond the memory budget (shared_values).
-# An upload is one session's: computed for it alone.
+# An upload is one session's: computed for it alone. Each work receives the snapshot as a _Work: its rows, and the
+# other work of the same snapshot (the fabriques are computed once, not once per radius).
 _WORK = {
-    "figures": lambda rows, level="departement": metrics.figures_by_territory(rows, level),
-    "fabriques": lambda rows, territory=None: metrics.fabriques_of(territory.apply(rows) if territory else rows),
+    "figures": lambda of, level="departement": metrics.figures_by_territory(of.rows, level),
+    "fabriques": lambda of, territory=None: metrics.fabriques_of(territory.apply(of.rows) if territory else of.rows),
     # Small results only: a session gets a copy of what it asks for (the communes' distances are 35,000 rows).
-    "coverage": lambda rows, territory, radius: _coverage_of(metrics.fabriques_of(rows), territory, radius),
-    "suggestions": lambda rows, territory, k, radius, population, white: coverage.suggest_sites(
-        territory.apply(communes_table()), metrics.fabriques_of(rows), k, radius, population, white),
-    "headline": lambda rows, territory, goals: metrics.headline_figures(territory.apply(rows), goals, territory, rows),
-    "beside_nation": lambda rows, territory, goals: metrics.compare_with_nation(territory.apply(rows), rows, goals, territory),
-    "progress": lambda rows, territory, goals: metrics.progress_by_wave(territory.apply(rows), goals,
-                                                                        None if territory.national else rows),
-    "objectives": lambda rows, territory, goals, dates, today: objectives.objective_lines(
-        territory.apply(rows), rows, territory, goals, communes_table(), list(dates), today),
-    "metiers": lambda rows, territory=None: (metrics.figures_by_metier(territory.apply(rows), rows) if territory
-                                             else metrics.figures_by_metier(rows)),
-    "metier": lambda rows, territory, famille, radius: _metier_place(metrics.of_metier(rows, famille), territory, radius),
+    "coverage": lambda of, territory, radius: _coverage_of(of("fabriques"), territory, radius),
+    "suggestions": lambda of, territory, k, radius, population, white: coverage.suggest_sites(
+        territory.apply(communes_table()), of("fabriques"), k, radius, population, white),
+    "headline": lambda of, territory, goals: metrics.headline_figures(territory.apply(of.rows), goals, territory, of.rows),
+    "beside_nation": lambda of, territory, goals: metrics.compare_with_nation(territory.apply(of.rows), of.rows, goals,
+                                                                              territory),
+    "progress": lambda of, territory, goals: metrics.progress_by_wave(territory.apply(of.rows), goals,
+                                                                      None if territory.national else of.rows),
+    "objectives": lambda of, territory, goals, dates, today: objectives.objective_lines(
+        territory.apply(of.rows), of.rows, territory, goals, communes_table(), list(dates), today),
+    "metiers": lambda of, territory=None: (metrics.figures_by_metier(territory.apply(of.rows), of.rows) if territory
+                                           else metrics.figures_by_metier(of.rows)),
+    # Where one métier family is trained: its figures by département and its fabriques; then the coverage of a
+    # territory by them.
+    "metier": lambda of, famille: _metier_place(metrics.of_metier(of.rows, famille)),
+    "metier_coverage": lambda of, famille, territory, radius: _coverage_of(of("metier", famille)["fabriques"], territory,
+                                                                          radius),
 }
 
 
-def _metier_place(rows: pd.DataFrame, territory: Territory, radius: float) -> dict:
-    """Where one métier family is trained: its figures by département, its fabriques, and the coverage of the territory
-    by them (:func:`_coverage_of`)."""
-    fabriques = metrics.fabriques_of(rows)
-    return {"figures": metrics.figures_by_territory(rows), "fabriques": fabriques,
-            "coverage": _coverage_of(fabriques, territory, radius)}
+class _Work:
+    """A snapshot as shared work sees it: its rows, and (called) the other work of the same snapshot."""
+
+    def __init__(self, rows: pd.DataFrame | None = None, published: tuple[str, int] | None = None):
+        self._rows, self.published = rows, published  # published: (store URL, number); None for an upload
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        # Read when a work needs them: a result still kept needs no snapshot in memory.
+        return self._rows if self.published is None else _published(*self.published).rows
+
+    def __call__(self, work: str, *arguments):
+        """``_WORK[work]`` of this snapshot: shared and read-only for a published one (a work must not change it)."""
+        if self.published is None:
+            return _WORK[work](self, *arguments)
+        return shared_values().get((*self.published, work, arguments), lambda: _WORK[work](self, *arguments))
+
+
+def _metier_place(rows: pd.DataFrame) -> dict:
+    return {"figures": metrics.figures_by_territory(rows), "fabriques": metrics.fabriques_of(rows)}
 
 
 def _coverage_of(fabriques: pd.DataFrame, territory: Territory, radius: float) -> dict:
@@ -279,12 +299,10 @@ def _coverage_of(fabriques: pd.DataFrame, territory: Territory, radius: float) -
 
 def shared(current: View, work: str, *arguments):
     """``_WORK[work]`` of the view's snapshot (all its rows) and *arguments*, computed once per server for a published
-    snapshot (see :func:`shared_values`)."""
+    snapshot (see :func:`shared_values`), a copy for this session."""
     if current.entry.is_upload:
-        return _WORK[work](current.national, *arguments)
-    url, snapshot_id = store_url(), int(current.entry.id)
-    return _kept((url, snapshot_id, work, arguments),
-                 lambda: _WORK[work](_published(url, snapshot_id).rows, *arguments))
+        return _Work(rows=current.national)(work, *arguments)
+    return _copied(_Work(published=(store_url(), int(current.entry.id)))(work, *arguments))
 
 
 def snapshot_from_upload(data: bytes, name: str, mapping: Mapping | None = None) -> Snapshot:

@@ -212,8 +212,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve_and_measure(script: Path, env: dict[str, str], port: int) -> float:
-    process = _start_server(script, env, port, ["-m", "streamlit"])  # warm-up ran the script once: the snapshot is loaded
+def _serve_and_measure(script: Path, env: dict[str, str]) -> float:
+    process, _ = start_server(env, script, ["-m", "streamlit"])  # warm-up ran the script once: the snapshot is loaded
     try:
         time.sleep(1)
         return _rss_mb(process.pid)
@@ -225,12 +225,12 @@ def _serve_and_measure(script: Path, env: dict[str, str], port: int) -> float:
 def server_memory(size: int = 100_000) -> list[Result]:
     from gen_dash import store
 
-    floor = _serve_and_measure(ROOT / "benchmarks" / "empty_app.py", {}, _free_port())
+    floor = _serve_and_measure(ROOT / "benchmarks" / "empty_app.py", {})
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/memoire.sqlite3"
         path = synthetic_file(size)
         store.publish(store.engine(url), path.read_bytes(), path.name, by="benchmark")  # the newest: shown by default
-        measured = _serve_and_measure(ROOT / "app.py", {"GEN_DASH_DATABASE_URL": url}, _free_port())
+        measured = _serve_and_measure(ROOT / "app.py", {"GEN_DASH_DATABASE_URL": url})
     return [Result("mémoire du serveur (RSS), instantané chargé", f"{size:,}".replace(",", " "), measured, "Mo", floor,
                    "< plancher + 600 Mo", measured - floor < 600)]
 
@@ -244,7 +244,7 @@ def coverage_measures(repeat: int) -> list[Result]:
     from gen_dash import coverage, geo, metrics
     from gen_dash.ingest import read_snapshot
 
-    communes = pd.DataFrame(geo.load_communes().drop(columns="geometry"))
+    communes = geo.communes_table()
     fabriques = metrics.fabriques_of(read_snapshot(synthetic_file(2_600)).rows).head(2_000)
     distances = median_time(lambda: coverage.nearest_fabrique(communes, fabriques), repeat)
     sample = metrics.fabriques_of(read_snapshot(ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv").rows)
@@ -348,15 +348,28 @@ SESSION_PAGES = {"": "accueil", "carte-des-fabriques": "carte", "vagues-et-objec
                  "familles-de-metiers": "métiers", "couverture-territoriale": "couverture", "donnees-et-methode": "données"}
 
 
-def _start_server(script: Path, env: dict[str, str], port: int, launcher: list[str]) -> subprocess.Popen:
+FRENCH_SHELL = [str(ROOT / "scripts" / "streamlit_fr.py")]
+
+
+def start_server(env: dict[str, str], script: Path = ROOT / "app.py", launcher: list[str] = FRENCH_SHELL,
+                 options: tuple[str, ...] = (), output=subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
+    """A local Streamlit server of *script* (with the environment's variables and *env*), warmed up as
+    ``scripts/serve.py`` does (the script has run once): its process and its base URL. The benchmarks and the tests
+    that need a real server start it here."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from serve import warm_up
 
+    port = _free_port()
     process = subprocess.Popen([sys.executable, *launcher, "run", str(script), "--server.port", str(port),
-                                "--server.address", "127.0.0.1", "--server.headless", "true"],
-                               cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    warm_up(f"http://127.0.0.1:{port}", timeout=600)  # runs the script once
-    return process
+                                "--server.address", "127.0.0.1", "--server.headless", "true", *options],
+                               cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        warm_up(base, timeout=600)
+    except BaseException:
+        process.terminate()
+        raise
+    return process, base
 
 
 def sessions_measures(sessions_at_once: int = 20) -> list[Result]:
@@ -366,18 +379,14 @@ def sessions_measures(sessions_at_once: int = 20) -> list[Result]:
     from benchmarks import sessions
 
     out = []
-    port = _free_port()
-    empty = _start_server(ROOT / "benchmarks" / "empty_app.py", {}, port, ["-m", "streamlit"])
+    empty, empty_base = start_server({}, ROOT / "benchmarks" / "empty_app.py", ["-m", "streamlit"])
     try:
-        floor = sessions.cpu_per_view(f"http://127.0.0.1:{port}", empty.pid, "", "")[1]
+        floor = sessions.cpu_per_view(empty_base, empty.pid, "", "")[1]
     finally:
         empty.terminate()
         empty.wait(timeout=60)
     with tempfile.TemporaryDirectory() as folder:
-        port = _free_port()
-        env = {"GEN_DASH_VAR_DIR": folder, "GEN_DASH_DATABASE_URL": f"sqlite:///{folder}/sessions.sqlite3"}
-        server = _start_server(ROOT / "app.py", env, port, [str(ROOT / "scripts" / "streamlit_fr.py")])
-        base = f"http://127.0.0.1:{port}"
+        server, base = start_server({"GEN_DASH_VAR_DIR": folder, "GEN_DASH_DATABASE_URL": f"sqlite:///{folder}/sessions.sqlite3"})
         try:
             for page, name in SESSION_PAGES.items():
                 first, again = sessions.cpu_per_view(base, server.pid, page, "")
@@ -411,18 +420,16 @@ def big_snapshot_pages(size: int = 100_000) -> list[Result]:
     from benchmarks import sessions
     from gen_dash import store
 
-    port = _free_port()
     out = []
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/gros.sqlite3"
         path = synthetic_file(size)
         store.publish(store.engine(url), path.read_bytes(), path.name, by="benchmark")  # the newest: shown by default
-        server = _start_server(ROOT / "app.py", {"GEN_DASH_VAR_DIR": folder, "GEN_DASH_DATABASE_URL": url}, port,
-                               [str(ROOT / "scripts" / "streamlit_fr.py")])
+        server, base = start_server({"GEN_DASH_VAR_DIR": folder, "GEN_DASH_DATABASE_URL": url})
         try:
             for page, name in SESSION_PAGES.items():
-                sessions.view(f"http://127.0.0.1:{port}", page)
-                view = sessions.view(f"http://127.0.0.1:{port}", page)
+                sessions.view(base, page)
+                view = sessions.view(base, page)
                 out.append(Result(f"page {name} : changement de page, script fini", f"{size:,}".replace(",", " "),
                                   view.seconds, "s", None, "< 1,5 s, complète",
                                   view.finished and not view.exception and view.seconds < 1.5))

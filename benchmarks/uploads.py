@@ -7,14 +7,11 @@ hold them, and once the sessions are gone.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.harness import ROOT, _free_port, _rss_mb
+from benchmarks.harness import _rss_mb, start_server
 
 
 @dataclass(frozen=True)
@@ -41,16 +38,8 @@ def uploads_memory(browser, files: list[Path], folder: Path, back_within_mb: flo
     Streamlit forgets a closed session once its reconnection delay has passed (1 s here), when it next handles
     sessions: it is the visitors after them that let the memory come back.
     """
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from serve import warm_up
-
-    port = _free_port()
-    env = {**os.environ, "GEN_DASH_VAR_DIR": str(folder), "GEN_DASH_DATABASE_URL": f"sqlite:///{folder / 'depots.sqlite3'}"}
-    server = subprocess.Popen([sys.executable, "scripts/streamlit_fr.py", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true",
-                               "--server.disconnectedSessionTTL", "1"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    env = {"GEN_DASH_VAR_DIR": str(folder), "GEN_DASH_DATABASE_URL": f"sqlite:///{folder / 'depots.sqlite3'}"}
+    server, base = start_server(env, options=("--server.disconnectedSessionTTL", "1"))
 
     def visit(upload: Path | None = None):
         context = browser.new_context(locale="fr-FR")
@@ -64,7 +53,6 @@ def uploads_memory(browser, files: list[Path], folder: Path, back_within_mb: flo
         return context
 
     try:
-        warm_up(base, timeout=180)
         visit().close()  # a first visit fills what every session shares (the samples, the reference tables)
         time.sleep(2)
         before = _rss_mb(server.pid)

@@ -330,7 +330,7 @@ def _coverage(args: argparse.Namespace) -> int:
     from gen_dash.metrics import fabriques_of
 
     snapshot = _read(args)
-    communes = pd.DataFrame(geo.load_communes().drop(columns="geometry"))
+    communes = geo.communes_table()
     radius = int(args.radius) if float(args.radius).is_integer() else args.radius
     report = coverage_report(communes, fabriques_of(snapshot.rows), radius, max(args.suggest, 0), args.min_population)
     lines = [
@@ -391,8 +391,7 @@ def _fiche(args: argparse.Namespace) -> int:
     from gen_dash.territory import Territory
 
     rows, source = _sheet_source(args.source)
-    table = pd.DataFrame(geo.load_departements().drop(columns="geometry"))
-    communes = pd.DataFrame(geo.load_communes().drop(columns="geometry"))
+    table, communes = geo.departements_table(), geo.communes_table()
     targets = load_targets()
     if args.toutes_regions:
         from tqdm import tqdm

@@ -86,7 +86,7 @@ def count_by_status(diff: pd.DataFrame) -> dict[str, int]:
 
 def changes_by_departement(changes: pd.DataFrame) -> pd.DataFrame:
     """Number of differences in every département (``code``, ``nom``, ``changements``), zeros included."""
-    deps = geo.load_departements()[["code_departement", "nom_departement"]]
+    deps = geo.departements_table()[["code_departement", "nom_departement"]]
     counts = changes.groupby("code_departement").size()
     return pd.DataFrame({"code": deps["code_departement"], "nom": deps["nom_departement"],
                          "changements": deps["code_departement"].map(counts).fillna(0).astype("int64")})

@@ -311,5 +311,5 @@ def coverage_report(communes: pd.DataFrame, fabriques: pd.DataFrame, radius_km: 
 def coverage_by_departement(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM) -> pd.DataFrame:
     """:func:`coverage_indicators` for each département of *distances*, with ``code`` and ``nom`` for maps and tables."""
     table = coverage_indicators(distances, radius_km, by="code_departement").reset_index()
-    names = geo.load_departements().set_index("code_departement")["nom_departement"]
+    names = geo.departements_table().set_index("code_departement")["nom_departement"]
     return table.rename(columns={"code_departement": "code"}).assign(nom=lambda t: t["code"].map(names))

@@ -60,14 +60,16 @@ def territory_sheet(rows: pd.DataFrame, national: pd.DataFrame, territory: Terri
     pdf = _Sheet(territory, source, generated or datetime.now())
     pdf.add_page()
     pdf.header_block()
-    pdf.headline_block(metrics.headline_figures(rows, targets, territory, national))
-    quota = targets.quota(indicator)
-    image = static_map.map_image(metrics.figures_by_territory(national), metrics.fabriques_of(national), indicator, territory,
-                                 quota)
-    pdf.map_block(image, ON_MAP[indicator].short)
-    pdf.shares_block(rows, national, territory, targets, communes)
+    headline = metrics.headline_figures(rows, targets, territory, national)
+    pdf.headline_block(headline)
+    figures, fabriques = metrics.figures_by_territory(national), metrics.fabriques_of(national)
+    pdf.map_block(static_map.map_image(figures, fabriques, indicator, territory, targets.quota(indicator)),
+                  ON_MAP[indicator].short)
+    pdf.shares_block(headline, rows, fabriques, territory, targets, communes)
     pdf.waves_block(metrics.progress_by_wave(rows, targets, None if territory.national else national), targets, territory)
-    pdf.ranking_block(national, territory, list_only=is_list_only(national))
+    level = "region" if territory.national else "departement"
+    pdf.ranking_block(figures if level == "departement" else metrics.figures_by_territory(national, level), territory, level,
+                      list_only=is_list_only(national))
     pdf.footer_block()
     return bytes(pdf.output())
 
@@ -139,17 +141,16 @@ class _Sheet(FPDF):
         self.map_bottom = top + height
         self.side_x, self.side_top = 12 + width + 3, top
 
-    def shares_block(self, rows: pd.DataFrame, national: pd.DataFrame, territory: Territory, targets: Targets,
-                     communes: pd.DataFrame) -> None:
-        """Beside the map: the shares against their quotas (a bar and the quota's mark), and the coverage."""
+    def shares_block(self, headline: pd.DataFrame, rows: pd.DataFrame, fabriques: pd.DataFrame, territory: Territory,
+                     targets: Targets, communes: pd.DataFrame) -> None:
+        """Beside the map: the headline's shares against their quotas (a bar and the quota's mark), and the coverage
+        of the territory by every fabrique (*fabriques*: the nation's)."""
         x, width = self.side_x, self.w - 12 - self.side_x
         self.set_xy(x, self.side_top)
         self.set_font("DejaVu", "B", 9)
         self.cell(width, 5, "Parts face aux quotas", new_x="LEFT", new_y="NEXT")
-        keys = ["part_femmes", "part_neet"] + [key for key in ("part_qpv", "part_boursiers") if key in metrics.reported(national)]
-        summary = metrics.summary_figures(rows)
-        for key in keys:
-            value = summary[key] if key in summary else metrics.reported_share(rows, key)
+        for key in [k for k in ("part_femmes", "part_neet", "part_qpv", "part_boursiers") if k in headline.index]:
+            value = None if pd.isna(headline.loc[key, "valeur"]) else float(headline.loc[key, "valeur"])
             quota = targets.quota(key)
             self.set_x(x)
             self.set_font("DejaVu", "", 7.5)
@@ -174,7 +175,7 @@ class _Sheet(FPDF):
                       new_x="LEFT", new_y="NEXT")
             self.set_text_color(*TEXT)
             self.ln(1)
-        share = coverage.population_share_within(territory.apply(communes), metrics.fabriques_of(national), COVERAGE_KM)
+        share = coverage.population_share_within(territory.apply(communes), fabriques, COVERAGE_KM)
         white = coverage.departements_without_fabrique(metrics.fabriques_of(rows), list(territory.codes))
         self.ln(1)
         self.set_x(x)
@@ -203,10 +204,10 @@ class _Sheet(FPDF):
         self.waves_bottom = self.get_y()
         self.ranking_x, self.ranking_top = 104, top - 6
 
-    def ranking_block(self, national: pd.DataFrame, territory: Territory, list_only: bool) -> None:
-        level = "region" if territory.national else "departement"
+    def ranking_block(self, figures: pd.DataFrame, territory: Territory, level: str, list_only: bool) -> None:
+        """The régions (France) or the région's départements, ranked (*figures*: of every territory of *level*)."""
         by = "formations" if list_only else "apprenants"
-        ranking = tables.ranking(metrics.figures_by_territory(national, level), territory, level, by)
+        ranking = tables.ranking(figures, territory, level, by)
         self.set_xy(self.ranking_x, self.ranking_top)
         self.set_font("DejaVu", "B", 10)
         title = ("Classement des régions" if territory.national else f"Départements de {territory.region_name}")

@@ -50,6 +50,11 @@ def load_departements() -> gpd.GeoDataFrame:
     return _departements().copy()
 
 
+def departements_table() -> pd.DataFrame:
+    """:func:`load_departements` without the polygons: names, région, zone, population."""
+    return pd.DataFrame(_departements().drop(columns="geometry"))
+
+
 def load_regions() -> gpd.GeoDataFrame:
     """The 18 régions, dissolved from the simplified départements (same borders).
 
@@ -59,6 +64,11 @@ def load_regions() -> gpd.GeoDataFrame:
         ``code_region``, ``nom_region``, ``zone``, ``population``, polygons in EPSG:4326.
     """
     return _regions().copy()
+
+
+def regions_table() -> pd.DataFrame:
+    """:func:`load_regions` without the polygons: names, zone, population."""
+    return pd.DataFrame(_regions().drop(columns="geometry"))
 
 
 @cache
@@ -82,6 +92,11 @@ def load_communes() -> gpd.GeoDataFrame:
     """
     communes = _communes()
     return gpd.GeoDataFrame(communes.copy(), geometry=gpd.points_from_xy(communes["lon"], communes["lat"]), crs=CRS)
+
+
+def communes_table() -> pd.DataFrame:
+    """:func:`load_communes` without the points (``lon`` and ``lat`` are columns): what distances are computed on."""
+    return _communes().copy()
 
 
 @cache

@@ -230,7 +230,7 @@ class _Call(MacroElement):
 
 def _inset_frames() -> list[dict]:
     """The DROM insets' frames and names (set as text by the script)."""
-    names = geo.load_departements().set_index("code_departement")["nom_departement"]
+    names = geo.departements_table().set_index("code_departement")["nom_departement"]
     return [{"nom": names[code], "bounds": [[y0 - 0.05, x0 - 0.05], [y1 + 0.05, x1 + 0.05]]}
             for code, (x0, y0, x1, y1) in geo.INSET_BOXES.items()]
 
@@ -269,7 +269,8 @@ def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, ter
 
 # Told apart by shape and sign as well as colour (and the colours by lightness too): a green disc « + », a red square
 # « − », a blue diamond « ~ ».
-_STATUS_LOOKS = {AJOUTEE: ("#18753c", "disque"), RETIREE: ("#ce0500", "carre"), MODIFIEE: ("#0063cb", "losange")}
+_STATUS_LOOKS = {AJOUTEE: ("#18753c", "disque", "+"), RETIREE: ("#ce0500", "carre", "\u2212"),
+                 MODIFIEE: ("#0063cb", "losange", "~")}
 
 
 def changes_map(figures: pd.DataFrame, changes: pd.DataFrame, focus: list[str] | None = None,
@@ -285,14 +286,13 @@ def changes_map(figures: pd.DataFrame, changes: pd.DataFrame, focus: list[str] |
     """
     label = "Formations ajoutées, retirées ou modifiées"
     ind = Indicator("changements", label, label, zero="aucun changement")
-    signs = {"disque": "+", "carre": "\u2212", "losange": "~"}
-    extra = [_swatch(colour, f"{signs[shape]} formation {status}") for status, (colour, shape) in _STATUS_LOOKS.items()]
+    extra = [_swatch(colour, f"{sign} formation {status}") for status, (colour, _, sign) in _STATUS_LOOKS.items()]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra)
     placed = changes.dropna(subset=["latitude", "longitude"])
     if len(placed):
         lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
-        points = [{"lat": round(y, 5), "lon": round(x, 5), "couleur": _STATUS_LOOKS.get(status, ("#666", ""))[0],
-                   "forme": _STATUS_LOOKS.get(status, ("", "disque"))[1], "texte": f"Formation {status} : {name}"}
+        points = [{"lat": round(y, 5), "lon": round(x, 5), **dict(zip(("couleur", "forme", "signe"), _STATUS_LOOKS[status],
+                                                                        strict=True)), "texte": f"Formation {status} : {name}"}
                   for y, x, status, name in zip(lat, lon, placed["statut"], placed["nom_formation"].astype(str), strict=True)]
         _Call("points", points, "genDash.change").add_to(m)
     return m

@@ -206,8 +206,7 @@ def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.D
     if level not in ("departement", "region"):
         raise ValueError("level: 'departement' ou 'region'")
     key = f"code_{level}"
-    ref = geo.load_departements() if level == "departement" else geo.load_regions()
-    ref = pd.DataFrame(ref.drop(columns="geometry"))
+    ref = geo.departements_table() if level == "departement" else geo.regions_table()
     counts = rows.groupby(key).agg(
         fabriques=("cle_fabrique", "nunique"), formations=("id_formation", "size"),
         **{c: (c, "sum") for c in COUNTS if c in rows}, subvention_eur=("subvention_eur", "sum"),
@@ -487,7 +486,7 @@ def figures_over_time(snapshots: list[tuple[date, pd.DataFrame]], territory: Ter
         Indexed by date: ``fabriques``, ``formations``, ``apprenants``, ``part_femmes``, ``part_neet``,
         ``departements_couverts`` (see :func:`over_time`).
     """
-    counts = {when: territory_figures(territory.apply(rows) if territory else rows).iloc[0]
+    counts = {when: _whole_counts(territory.apply(rows) if territory else rows).iloc[0]
               for when, rows in snapshots if when is not None}
     return over_time(pd.DataFrame.from_dict(counts, orient="index", columns=COUNTED))
 
@@ -502,12 +501,15 @@ def territory_figures(rows: pd.DataFrame) -> pd.DataFrame:
         for the whole), and :data:`COUNTED`. A territory whose rows give no learner count (a list) has None learners
         (unknown, not 0); where some rows give them, those without count as 0, as in :func:`summary_figures`.
     """
-    whole = rows.assign(_tout="")
-    parts = [_grouped_counts(whole, "_tout", "france"), _grouped_counts(rows, "code_region", "region"),
-             _grouped_counts(rows, "code_departement", "departement")]
+    return pd.concat([_whole_counts(rows), _grouped_counts(rows, "code_region", "region"),
+                      _grouped_counts(rows, "code_departement", "departement")], ignore_index=True)
+
+
+def _whole_counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """The first line of :func:`territory_figures`: all *rows* as one territory."""
     if rows.empty:  # no row, still a whole: nothing in it
-        parts[0] = pd.DataFrame([{"niveau": "france", "code": "", **dict.fromkeys(COUNTED, 0)}])
-    return pd.concat(parts, ignore_index=True)
+        return pd.DataFrame([{"niveau": "france", "code": "", **dict.fromkeys(COUNTED, 0)}])
+    return _grouped_counts(rows.assign(_tout=""), "_tout", "france")
 
 
 def _grouped_counts(rows: pd.DataFrame, key: str, level: str) -> pd.DataFrame:

@@ -49,9 +49,10 @@ left, right = st.columns([2, 1])
 chosen = left.selectbox("Famille de métiers", national_offer, key="metiers_famille")
 radius = right.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, value=30, step=5, key="metiers_rayon")
 # Every formation of the family counts, even across the territory's border.
-place = state.shared(view, "metier", territory, chosen, radius)
+place = state.shared(view, "metier", chosen)
 figures, fabriques = place["figures"], place["fabriques"]
-totals, absent = place["coverage"]["totals"], place["coverage"]["white"]
+reach = state.shared(view, "metier_coverage", chosen, territory, radius)
+totals, absent = reach["totals"], reach["white"]
 first, second, third = st.columns(3)
 first.metric("Formations", fmt.number(table.set_index("famille")["formations"].get(chosen, 0)), border=True,
              help=f"{chosen}, {territory.label}.")

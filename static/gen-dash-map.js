@@ -45,6 +45,15 @@
         }
     });
 
+    // A red disc with a number of fabriques (a cluster, or a group sent by the server), sized by the number.
+    function countIcon(n, name) {
+        var size = n < 10 ? 26 : n < 100 ? 32 : 40;
+        return new NamedIcon({className: "gen-dash-cluster", iconSize: L.point(size, size), name: name,
+                              html: '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size +
+            "px;border-radius:50%;background:rgba(200,16,46,0.92);border:2px solid #fff;color:#fff;font-weight:bold;" +
+            'font-size:12px;text-align:center;box-shadow:0 0 3px rgba(0,0,0,0.4)">' + n + "</div>"});
+    }
+
     window.genDash = {
         /* What every map does for the keyboard, screen readers and French: the frame's language, title, landmark
            and heading; zoom allowed (no user-scalable=no); the zoom buttons first in tab order and in French; a
@@ -124,12 +133,7 @@
             for (var i = 0; i < data.lat.length; i++) {
                 var n = data.fabriques[i];
                 var name = n + " fabrique(s) autour de " + data.commune[i] + ", " + data.formations[i] + " formation(s)";
-                var size = n < 10 ? 26 : n < 100 ? 32 : 40;
-                var marker = L.marker([data.lat[i], data.lon[i]], {title: name, keyboard: true, icon: new NamedIcon({
-                    className: "gen-dash-cluster", iconSize: L.point(size, size), name: name,
-                    html: '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size + "px;" +
-                          "border-radius:50%;background:rgba(200,16,46,0.92);border:2px solid #fff;color:#fff;" +
-                          'font-weight:bold;font-size:12px;text-align:center">' + n + "</div>"})});
+                var marker = L.marker([data.lat[i], data.lon[i]], {title: name, keyboard: true, icon: countIcon(n, name)});
                 marker.bindTooltip(label(name));
                 marker.addTo(layer);
             }
@@ -139,11 +143,7 @@
         /* A cluster of fabriques: a red disc with their number, named « 12 fabriques, zoomer » (Enter zooms in). */
         cluster: function (cluster) {
             var n = cluster.getChildCount();
-            var size = n < 10 ? 26 : n < 100 ? 32 : 40;
-            return new NamedIcon({className: "gen-dash-cluster", iconSize: L.point(size, size), name: n + " fabriques, zoomer",
-                                  html: '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size +
-                "px;border-radius:50%;background:rgba(200,16,46,0.92);border:2px solid #fff;color:#fff;font-weight:bold;" +
-                'font-size:12px;text-align:center;box-shadow:0 0 3px rgba(0,0,0,0.4)">' + n + "</div>"});
+            return countIcon(n, n + " fabriques, zoomer");
         },
 
         /* A commune farther than the radius: {lat, lon, nom, population, rayon}. */
@@ -167,18 +167,17 @@
             return marker;
         },
 
-        /* A formation added, removed or changed: {lat, lon, couleur, forme, texte}. The shape says it as well as the
-           colour (a disc « + » added, a square « − » removed, a diamond « ~ » changed). */
+        /* A formation added, removed or changed: {lat, lon, couleur, forme, signe, texte}. The shape and sign say it as
+           well as the colour (a disc « + » added, a square « − » removed, a diamond « ~ » changed). */
         change: function (point) {
             var radius = point.forme === "losange" ? "2px" : point.forme === "carre" ? "1px" : "50%";
             var turn = point.forme === "losange" ? "transform:rotate(45deg);" : "";
-            var sign = {disque: "+", carre: "−", losange: "~"}[point.forme] || "";
             var marker = L.marker([point.lat, point.lon], {title: point.texte, keyboard: true, icon: new NamedIcon({
                 className: "gen-dash-change", iconSize: L.point(16, 16), name: point.texte,
                 html: '<div style="width:14px;height:14px;line-height:14px;border-radius:' + radius + ";background:" +
                       point.couleur + ';border:1px solid #fff;color:#fff;font:bold 12px sans-serif;text-align:center;' +
                       turn + '"><span style="display:inline-block;' + (turn ? "transform:rotate(-45deg);" : "") + '">' +
-                      sign + "</span></div>"})});
+                      point.signe + "</span></div>"})});
             marker.bindTooltip(label(point.texte));
             return marker;
         },

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -190,18 +187,6 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _load_serve():
-    """The launcher's warm-up (scripts/serve.py), the same a deployment uses."""
-    spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
-    serve = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(serve)
-    return serve
 
 
 # One server per pytest-xdist worker, each with its own log (the first-start password is read from it).
@@ -210,19 +195,15 @@ SERVER_LOG = ARTIFACTS / f"streamlit-{os.environ.get('PYTEST_XDIST_WORKER', 'seu
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    serve = _load_serve()
-    port = _free_port()
+    from benchmarks.harness import start_server
+
     log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or SERVER_LOG, "w")  # noqa: SIM115 - open while it serves
     # A fresh var/ folder and store: the server starts as a new install does (it prints its first editor password),
     # and what its tests publish stays out of the store the other tests read.
     var = tmp_path_factory.mktemp("var-serveur")
-    env = {**os.environ, "GEN_DASH_VAR_DIR": str(var), "GEN_DASH_DATABASE_URL": f"sqlite:///{var / 'gen-dash.sqlite3'}"}
-    process = subprocess.Popen(
-        [sys.executable, "scripts/streamlit_fr.py", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_server({"GEN_DASH_VAR_DIR": str(var), "GEN_DASH_DATABASE_URL": f"sqlite:///{var / 'gen-dash.sqlite3'}"},
+                                 output=log)
     try:
-        serve.warm_up(base, timeout=180)
         yield base
     finally:
         process.terminate()

@@ -97,8 +97,8 @@ def test_chart_and_legend_text_and_bars_contrast():
         assert _contrast(text, "#ffffff") >= 4.5
     for bar in (charts.BLUE, charts.RED, charts.LIGHT, charts.GREY):
         assert _contrast(bar, "#ffffff") >= 3.0  # the envelope's bars were 1.57 : 1
-    colours = [colour for colour, _ in maps._STATUS_LOOKS.values()]
-    assert len({shape for _, shape in maps._STATUS_LOOKS.values()}) == 3  # a shape each, not only a colour
+    colours = [colour for colour, _, _ in maps._STATUS_LOOKS.values()]
+    assert len({shape for _, shape, _ in maps._STATUS_LOOKS.values()}) == 3  # a shape each, not only a colour
     for vision in VISIONS:
         assert min(_delta_e(a, b, vision) for a in colours for b in colours if a < b) >= 10, vision  # and the shapes
 

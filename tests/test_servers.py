@@ -7,14 +7,12 @@ Needs Chromium and a PostgreSQL server (GEN_DASH_TEST_POSTGRES_URL); ``.ci/run``
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 
 from gen_dash import store
 from gen_dash.access import hash_password
-from tests.conftest import ARTIFACTS, ROOT, _free_port, drop_store, make_csv, row
+from tests.conftest import ARTIFACTS, drop_store, make_csv, row
 from tests.test_browser import CHROMIUM
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
@@ -28,26 +26,19 @@ PASSWORD = "éditeur de test, assez long"
 
 @pytest.fixture(scope="module")
 def two_servers():
-    from tests.conftest import _load_serve
+    from benchmarks.harness import start_server
 
     drop_store(POSTGRES)
-    env = {**os.environ, "GEN_DASH_DATABASE_URL": POSTGRES, "GEN_DASH_MOT_DE_PASSE_HASH": hash_password(PASSWORD)}
+    env = {"GEN_DASH_DATABASE_URL": POSTGRES, "GEN_DASH_MOT_DE_PASSE_HASH": hash_password(PASSWORD)}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     servers = []
-    for name in ("a", "b"):
-        port = _free_port()
-        log = open(ARTIFACTS / f"streamlit-{name}.log", "w")  # noqa: SIM115 - open while it serves
-        process = subprocess.Popen([sys.executable, "scripts/streamlit_fr.py", "run", "app.py", "--server.port", str(port),
-                                    "--server.address", "127.0.0.1", "--server.headless", "true"],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        servers.append((f"http://127.0.0.1:{port}", process, log))
     try:
-        serve = _load_serve()
-        for base, _, _ in servers:
-            serve.warm_up(base, timeout=180)
-        yield [base for base, _, _ in servers]
+        for name in ("a", "b"):
+            log = open(ARTIFACTS / f"streamlit-{name}.log", "w")  # noqa: SIM115 - open while it serves
+            servers.append((*start_server(env, output=log), log))
+        yield [base for _, base, _ in servers]
     finally:
-        for _, process, log in servers:
+        for process, _, log in servers:
             process.terminate()
             process.wait(timeout=30)
             log.close()
