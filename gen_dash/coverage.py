@@ -17,7 +17,7 @@ from scipy import sparse
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
-from gen_dash import geo
+from gen_dash import epci, geo
 
 EARTH_RADIUS_KM = 6371.0088
 DEFAULT_RADIUS_KM = 30.0
@@ -259,7 +259,8 @@ def suggest_sites(communes: pd.DataFrame, fabriques: pd.DataFrame, k: int, radiu
             forced.append(int(max(options, key=lambda c: instance.weights[instance.covers[c]].sum())))
     picks = greedy_cover(instance, k, forced)
     chosen = communes.iloc[[instance.candidates[c] for c, _ in picks]]
-    out = chosen[["code_commune", "nom_commune", "code_departement", "population", "lon", "lat"]].reset_index(drop=True)
+    kept = ["code_commune", "nom_commune", "code_departement", "population", "lon", "lat"]
+    out = chosen[kept + [c for c in ("code_epci",) if c in chosen]].reset_index(drop=True)
     out.insert(0, "rang", np.arange(1, len(out) + 1))
     out["population_gagnee"] = [int(g) for _, g in picks]
     total = float(communes["population"].sum())
@@ -276,13 +277,15 @@ def coverage_summary(distances: pd.DataFrame, fabriques: pd.DataFrame, departeme
     Returns
     -------
     dict
-        ``totals`` (:func:`coverage_indicators`), ``by_departement`` (:func:`coverage_by_departement`),
+        ``totals`` (:func:`coverage_indicators`), ``by_departement`` (:func:`coverage_by_departement`), ``by_epci``
+        (:func:`coverage_by_epci`),
         ``uncovered`` and ``uncovered_population`` (communes farther than the radius, and their inhabitants), ``drawn``
         (those of at least *drawn_population* inhabitants, most populated first), ``white``
         (:func:`departements_without_fabrique`).
     """
     uncovered = uncovered_communes(distances, radius_km)
     return {"totals": coverage_indicators(distances, radius_km), "by_departement": coverage_by_departement(distances, radius_km),
+            "by_epci": coverage_by_epci(distances, radius_km),
             "uncovered": len(uncovered), "uncovered_population": int(uncovered["population"].sum()),
             "drawn": uncovered[uncovered["population"] >= drawn_population],
             "white": departements_without_fabrique(fabriques, departements)}
@@ -313,3 +316,28 @@ def coverage_by_departement(distances: pd.DataFrame, radius_km: float = DEFAULT_
     table = coverage_indicators(distances, radius_km, by="code_departement").reset_index()
     names = geo.departements_table().set_index("code_departement")["nom_departement"]
     return table.rename(columns={"code_departement": "code"}).assign(nom=lambda t: t["code"].map(names))
+
+
+def coverage_by_epci(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM) -> pd.DataFrame:
+    """Population, population within *radius_km*, its share and the median distance for each EPCI of *distances*
+    (communes without EPCI left out), lowest share first: ``code``, ``nom``, ``population``, ``population_couverte``,
+    ``part_couverte``, ``distance_mediane_km``.
+
+    Computed at once for all EPCI (a group-by per EPCI of Python would take half a second for the 1,255).
+    """
+    if "code_epci" not in distances:  # communes given without their EPCI
+        distances = distances.assign(code_epci=pd.Series(dtype="str"))
+    placed = distances.dropna(subset=["code_epci"])
+    frame = pd.DataFrame({"code": placed["code_epci"].to_numpy(), "population": placed["population"].to_numpy(float),
+                          "distance": placed["distance_km"].to_numpy(float)})
+    frame["couverte"] = frame["population"].where(frame["distance"] <= radius_km, 0.0)
+    out = frame.groupby("code").agg(population=("population", "sum"), population_couverte=("couverte", "sum"))
+    out["part_couverte"] = (out["population_couverte"] / out["population"]).where(out["population"] > 0)
+    # Population-weighted median: the first distance where an EPCI's cumulated population reaches half its total.
+    ordered = frame[np.isfinite(frame["distance"])].sort_values(["code", "distance"], kind="stable")
+    cumulated = ordered.groupby("code")["population"].cumsum()
+    half = ordered["code"].map(out["population"]) / 2
+    out["distance_mediane_km"] = ordered[cumulated >= half].groupby("code")["distance"].first()
+    names = epci.epci_by_code()["nom_epci"]
+    out = out.reset_index().assign(nom=lambda t: t["code"].map(names))
+    return out.sort_values(["part_couverte", "population"], ascending=[True, False], kind="stable").reset_index(drop=True)

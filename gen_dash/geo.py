@@ -16,7 +16,7 @@ from gen_dash.text import fold, fold_series
 
 CRS = "EPSG:4326"
 ATTRIBUTION = "Sources : IGN – Admin Express COG ; INSEE – Code officiel géographique et populations légales"
-_CODES = {"code_commune": str, "code_departement": str, "code_region": str, "code_postal": str}
+_CODES = {"code_commune": str, "code_departement": str, "code_region": str, "code_postal": str, "code_epci": str}
 
 
 @cache

@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gen_dash import config, geo, metiers
+from gen_dash import config, epci, geo, metiers
 from gen_dash.cells import Cells, factorize, parse_dates, parse_numbers
 from gen_dash.config import Limits
 from gen_dash.place import LOCATION_COLUMNS, locate
@@ -267,6 +267,7 @@ class _Reader(Cells):
         out["ligne"] = self.lines
         out["cle_fabrique"] = self._fabrique_keys(out)
         out["famille_metier"] = metiers.family(out["metier"])
+        out["code_epci"] = epci.epci_of(out)
 
         problems = (pd.concat(self.problems, ignore_index=True) if self.problems
                     else pd.DataFrame(columns=PROBLEM_COLUMNS))

@@ -13,13 +13,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from gen_dash import fmt, geo
+from gen_dash import epci, fmt, geo
 from gen_dash.indicators import BY_KEY, REPORTED
 from gen_dash.metiers import NOT_GIVEN
 from gen_dash.snapshot import is_list_only
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
 
+LEVELS = ("departement", "region", "epci")
 COUNTS = ("apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_boursiers", "apprenants_qpv", "sorties_positives")
 # The programme's other reported indicators, shown only when a snapshot gives them: key, label, how it is computed.
 
@@ -189,29 +190,35 @@ def waves_of(rows: pd.DataFrame) -> dict[int, dict]:
 
 
 def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.DataFrame:
-    """Indicators for every département (or région), white zones included.
+    """Indicators for every département, région or EPCI, white zones included.
 
     Parameters
     ----------
     level
-        ``"departement"`` or ``"region"``.
+        ``"departement"``, ``"region"`` or ``"epci"``.
 
     Returns
     -------
     DataFrame
         One row per territory: ``code``, ``nom``, ``code_region``, ``fabriques``, ``formations``,
         the learner counts, ``part_femmes``, ``part_neet``, ``subvention_eur``, ``population``,
-        ``apprenants_pour_100k``.
+        ``apprenants_pour_100k``; for EPCI also ``nom_complet``, ``nature``, ``code_departement`` (where most of its
+        inhabitants live; ``code_region`` likewise), ``departements`` and ``regions`` (every one it lies in).
     """
-    if level not in ("departement", "region"):
-        raise ValueError("level: 'departement' ou 'region'")
+    if level not in LEVELS:
+        raise ValueError("level: 'departement', 'region' ou 'epci'")
     key = f"code_{level}"
-    ref = geo.departements_table() if level == "departement" else geo.regions_table()
     counts = rows.groupby(key).agg(
         fabriques=("cle_fabrique", "nunique"), formations=("id_formation", "size"),
         **{c: (c, "sum") for c in COUNTS if c in rows}, subvention_eur=("subvention_eur", "sum"),
     )
-    columns = [key, f"nom_{level}", "population"] + (["code_region", "nom_region"] if level == "departement" else [])
+    if level == "epci":
+        columns = ["code_epci", "nom_epci", "population", "code_region", "nom_complet", "nature", "code_departement",
+                   "departements", "regions"]
+        ref = epci.epci_table()
+    else:
+        ref = geo.departements_table() if level == "departement" else geo.regions_table()
+        columns = [key, f"nom_{level}", "population"] + (["code_region", "nom_region"] if level == "departement" else [])
     out = ref[columns].merge(counts, left_on=key, right_index=True, how="left")
     for column in ("fabriques", "formations", *COUNTS):
         out[column] = out[column].fillna(0).astype("int64") if column in out else 0
@@ -397,7 +404,7 @@ def headline_figures(rows: pd.DataFrame, targets: Targets, territory: Territory 
         « 3,8 points sous le quota de 30 % », « 9 sur 13 départements de la région »).
     """
     territory = territory or Territory(None, (), "France entière", tuple(geo.departement_regions()))
-    alone = len(territory.departements) == 1
+    alone = territory.single
     local = _headline_values(rows)
     whole = local if territory.national or national is None else _headline_values(national)
     def line(key: str, indicator: str | None = None) -> tuple:
@@ -405,7 +412,8 @@ def headline_figures(rows: pd.DataFrame, targets: Targets, territory: Territory 
         return key, ind.label, ind.nature, getattr(targets, ind.target) if ind.target else None
 
     records = [line("fabriques"), line("apprenants"), line("part_femmes"), line("part_neet"),
-               ("departements_couverts", "Département couvert" if alone else "Départements couverts",
+               ("departements_couverts", "EPCI couvert" if territory.epci else "Département couvert" if alone
+                else "Départements couverts",
                 "couverture" if alone else "nombre", len(territory.codes)),
                line("budget", "subvention_eur")]
     for key in reported(national if national is not None else rows):
@@ -449,7 +457,7 @@ def _reference_text(key: str, line: pd.Series, territory: Territory) -> str:
             return "" if territory.national else f"France : {fmt.percent(line['france'])}"
         return fmt.quota_gap(line["valeur"], line["cible"])
     if key == "departements_couverts":
-        return "" if line["nature"] == "couverture" else territory.covered(int(line["valeur"]))
+        return territory.straddles if line["nature"] == "couverture" else territory.covered(int(line["valeur"]))
     if not territory.national:
         return f"{fmt.percent(line['part_du_national'])} du total national"
     what = "de l'enveloppe" if key == "budget" else "de l'objectif"

@@ -63,7 +63,12 @@ def _network(rows: pd.DataFrame, national: pd.DataFrame, territory: Territory, c
     covered = int(rows["code_departement"].nunique())
     share = coverage.population_share_within(territory.apply(communes), metrics.fabriques_of(national), COVERAGE_KM)
     where = (f"{territory.label} a au moins une formation" if covered else f"{territory.label} n'a aucune formation") \
-        if len(territory.departements) == 1 else f"{territory.covered(covered)} ont au moins une formation"
+        if territory.single else f"{territory.covered(covered)} ont au moins une formation"
+    if not territory.national and not territory.epci:  # the level below, where white zones show
+        in_territory = territory.apply(communes)["code_epci"].dropna().unique()
+        with_formation = rows["code_epci"].dropna().unique() if "code_epci" in rows else []
+        where += (f" ; {len(set(with_formation) & set(in_territory))} sur {len(in_territory)} EPCI"
+                  f"{territory.within} en ont au moins une")
     return Objective(1, "Un réseau de formations d'excellence sur tout le territoire",
                      f"{where} ; {fmt.percent(share)} de la population vit à moins de {COVERAGE_KM} km d'une fabrique.",
                      "pages/coverage.py", "Voir la couverture territoriale")

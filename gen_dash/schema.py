@@ -96,7 +96,7 @@ COLUMNS: tuple[Column, ...] = (
 BY_NAME = {c.name: c for c in COLUMNS}
 # The columns the reading adds, as tables show them.
 DERIVED_TITLES = {"ligne": "Ligne du fichier", "code_region": "Région", "cle_fabrique": "Clé de fabrique",
-                  "localisation": "Situé par", "famille_metier": "Famille de métiers"}
+                  "localisation": "Situé par", "famille_metier": "Famille de métiers", "code_epci": "EPCI"}
 REQUIRED = tuple(c.name for c in COLUMNS if c.required)
 # Plausible values (« effectif démesuré » beyond): no total can overflow, and a typo of a few zeros is caught.
 # A formation of more learners than the whole programme's target, or a subsidy above a wave's envelope, is a typo.

@@ -15,9 +15,11 @@ import pandas as pd
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
 PROBLEM_COLUMNS = ["gravite", "ligne", "colonne", "valeur", "message"]
-DERIVED_COLUMNS = ["ligne", "code_region", "cle_fabrique", "localisation", "famille_metier"]  # the reading adds them, in order
-# Derived from the data tables at every reading, never stored: a change of the rules applies to every snapshot.
-RECOMPUTED = ("famille_metier",)
+# The reading adds them, in order.
+DERIVED_COLUMNS = ["ligne", "code_region", "cle_fabrique", "localisation", "famille_metier", "code_epci"]
+# Derived from the data tables at every reading, never stored: a change of the rules (or of the EPCI map, which
+# changes every 1st of January) applies to every snapshot.
+RECOMPUTED = ("famille_metier", "code_epci")
 
 
 class SnapshotError(ValueError):

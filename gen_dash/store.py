@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from gen_dash import config, geo, metiers, metrics
+from gen_dash import config, epci, geo, metiers, metrics
 from gen_dash.ingest import read_snapshot
 from gen_dash.schema import COLUMNS
 from gen_dash.snapshot import DERIVED_COLUMNS, PROBLEM_COLUMNS, RECOMPUTED, Mapping, Report, Snapshot
@@ -551,6 +551,7 @@ def load_snapshot(eng: Engine, snapshot_id: int) -> Snapshot:
     report = Report(lignes=meta["lignes"], problemes=problems)
     mapping = Mapping.from_dict(json.loads(meta["correspondance"])) if meta["correspondance"] else Mapping()
     frame["famille_metier"] = metiers.family(frame["metier"])  # recomputed: a new rule applies to the whole history
+    frame["code_epci"] = epci.epci_of(frame)  # likewise the EPCI map of today
     geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=geo.CRS)
     return Snapshot(rows=gpd.GeoDataFrame(frame, geometry=geometry, crs=geo.CRS), report=report,
                     date=meta["date_instantane"], name=meta["nom_fichier"], mapping=mapping)

@@ -39,6 +39,11 @@ METRIC_CRS = {
 MAP_TOLERANCE_M = 1200
 PLACEMENT_TOLERANCE_M = 200
 GRID_DEG = 1e-4  # ~10 m; coordinates stored with four decimals
+# EPCI: fine enough for a région's map and for placing a point in its EPCI; the national layer coarser (2 km) and on
+# a ~100 m grid, so that 1,255 contours weigh well under a megabyte in the browser.
+EPCI_FINE_TOLERANCE_M = 300
+EPCI_NATIONAL_TOLERANCE_M = 2000
+EPCI_NATIONAL_GRID_DEG = 1e-3
 
 
 def _simplify_coverage(deps: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
@@ -54,9 +59,18 @@ def _simplify_coverage(deps: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataF
     return gpd.GeoDataFrame(out, geometry="geometry", crs=4326).reset_index(drop=True)
 
 
-def _write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
+def _write_geojson(gdf: gpd.GeoDataFrame, path: Path, decimals: int | None = None) -> None:
     data = json.loads(gdf.to_json(drop_id=True))
+    if decimals is not None:  # a coordinate snapped to a grid may still print as 45.123000000000005
+        for feature in data["features"]:
+            feature["geometry"]["coordinates"] = _rounded(feature["geometry"]["coordinates"], decimals)
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _rounded(coordinates, decimals: int):
+    if isinstance(coordinates, float | int):
+        return round(coordinates, decimals)
+    return [_rounded(c, decimals) for c in coordinates]
 
 
 def build(source: Path = DEFAULT_SOURCE, out: Path = OUT) -> None:
@@ -82,13 +96,48 @@ def build(source: Path = DEFAULT_SOURCE, out: Path = OUT) -> None:
     dep_table.to_csv(out / "departements.csv", index=False)
     reg_table.to_csv(out / "regions.csv", index=False)
     communes = pd.read_csv(source / "communes.csv", dtype={"code_commune": str, "code_departement": str, "code_region": str})
-    communes[["code_commune", "nom_commune", "code_departement", "population", "lon", "lat"]].to_csv(
+    membership = pd.read_csv(source / "communes_epci.csv", dtype=str)
+    communes = communes.merge(membership, on="code_commune", how="left", validate="1:1")
+    communes[["code_commune", "nom_commune", "code_departement", "population", "lon", "lat", "code_epci"]].to_csv(
         out / "communes.csv", index=False
     )
+    write_epci(source, out, communes, dep_table)
     pd.read_csv(source / "codes_postaux.csv", dtype=str).to_csv(out / "codes_postaux.csv", index=False)
     write_former_communes(source, out)
     for path in sorted(out.iterdir()):
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size / 1000:.0f} kB")
+
+
+def write_epci(source: Path, out: Path, communes: pd.DataFrame, dep_table: pd.DataFrame) -> None:
+    """``epci.csv`` (code, name, nature, population of its communes) and the EPCI contours twice, simplified as a
+    coverage in each zone's metric CRS: ``epci.geojson`` (fine: région maps and placing points) and
+    ``epci_france.geojson`` (coarse and quantised: the national map, light enough to send to a browser)."""
+    table = pd.read_csv(source / "epci.csv", dtype={"code_epci": str})
+    members = communes.dropna(subset=["code_epci"])
+    if not set(members["code_epci"]) <= set(table["code_epci"]):
+        raise SystemExit("communes_epci.csv : un EPCI n'est pas dans epci.csv")
+    # Its population is that of its communes, as every coverage figure counts it.
+    table["population"] = table["code_epci"].map(members.groupby("code_epci")["population"].sum()).fillna(0).astype(int)
+    table[["code_epci", "nom_epci", "nature_epci", "population"]].to_csv(out / "epci.csv", index=False)
+    shapes = gpd.read_file(source / "epci.geojson")[["code_epci", "geometry"]]
+    # Each EPCI's zone: the département holding most of its population (an EPCI never spans metropole and a DROM).
+    main = members.sort_values("population").drop_duplicates("code_epci", keep="last").set_index("code_epci")
+    zone = main["code_departement"].map(dep_table.set_index("code_departement")["zone"])
+    shapes["zone"] = shapes["code_epci"].map(main["code_departement"].where(zone == "drom", "metro"))
+    for name, tolerance, grid in (("epci.geojson", EPCI_FINE_TOLERANCE_M, GRID_DEG),
+                                  ("epci_france.geojson", EPCI_NATIONAL_TOLERANCE_M, EPCI_NATIONAL_GRID_DEG)):
+        parts = []
+        for key, group in shapes.groupby("zone", sort=False):
+            metric = group.to_crs(METRIC_CRS[key])
+            simplified = shapely.coverage_simplify(metric.geometry.values, tolerance)
+            parts.append(gpd.GeoDataFrame(group[["code_epci"]], geometry=list(simplified), crs=metric.crs).to_crs(4326))
+        layer = pd.concat(parts).sort_values("code_epci")
+        layer["geometry"] = shapely.make_valid(shapely.set_precision(layer.geometry.values, grid))
+        _write_geojson(gpd.GeoDataFrame(layer, geometry="geometry", crs=4326), out / name, decimals=_decimals(grid))
+
+
+def _decimals(grid: float) -> int:
+    return len(f"{grid:.10f}".rstrip("0").split(".")[1])
 
 
 def write_former_communes(source: Path = DEFAULT_SOURCE, out: Path = OUT) -> None:

@@ -64,7 +64,7 @@ def test_summary_json(good):
     out = json.loads(result.stdout)
     assert list(out) == ["formations", "fabriques", "apprenants", "apprenants_femmes", "apprenants_neet", "part_femmes",
                          "part_neet", "departements_couverts", "lignes_rejetees", "par_departement", "par_vague", "par_metier",
-                         "quotas", "liste_seule"]
+                         "quotas", "liste_seule", "hors_epci"]
     assert out["liste_seule"] is False
     assert out["quotas"]["part_femmes"] == {"quota": 0.3, "ecart_points": 0.0}  # 12 women of 40: at the quota
     assert out["formations"] == 2 and out["fabriques"] == 2 and out["apprenants"] == 40
