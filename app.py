@@ -13,7 +13,7 @@ import appstate as state
 from gen_dash import fmt
 from gen_dash.schema import BY_NAME
 from gen_dash.snapshot import Mapping, MissingColumns, SnapshotError
-from gen_dash.territory import Territory
+from ui import territory as territory_flow
 
 st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(state.STATIC_DIR / "favicon.png"),
                    layout="wide")
@@ -38,6 +38,8 @@ PAGES = [
                  "métier est formé et où il manque."),
     st.Page("pages/coverage.py", title="Couverture", icon=":material/radar:", url_path="couverture-territoriale",
             help="Population à moins de R km d'une fabrique, zones blanches, et où ouvrir les prochaines fabriques."),
+    st.Page("pages/commune.py", title="Ma commune", icon=":material/location_on:", url_path="ma-commune",
+            help="Une commune par son nom ou son code : les fabriques les plus proches, les formations à portée."),
     st.Page("pages/data.py", title="Données", icon=":material/table_view:", url_path="donnees-et-methode",
             help="Lignes de l'instantané, rapport de validation, contrat de fichier, sources et méthode."),
 ]
@@ -52,36 +54,14 @@ def _read_url(listed: list[state.Entry]) -> None:
     if st.session_state.get(state.URL_READ):
         return
     st.session_state[state.URL_READ] = True
-    params = st.query_params
-    linked, notices = Territory.from_link(params.get(state.Q_REGION), params.get(state.Q_DEPARTEMENTS),
-                                          state.departements_table())
-    if linked.region:
-        st.session_state[state.REGION] = linked.region
-    if linked.departements:
-        st.session_state[state.DEPARTEMENTS] = list(linked.departements)
-    snapshot = params.get(state.Q_SNAPSHOT)
+    notices = territory_flow.read_link()
+    snapshot = st.query_params.get(state.Q_SNAPSHOT)
     if snapshot:
         if snapshot in {e.id for e in listed} and snapshot != state.UPLOAD_ID:
             st.session_state[state.SNAPSHOT] = snapshot
         else:
             notices.append(f"instantané « {snapshot} » introuvable")
     st.session_state[state.URL_NOTICES] = notices
-
-
-def _write_url(territory: Territory, snapshot: str) -> None:
-    query = territory.to_query()
-    wanted = {state.Q_REGION: query["region"], state.Q_DEPARTEMENTS: query["dep"],
-              state.Q_SNAPSHOT: snapshot if snapshot != state.UPLOAD_ID else None}
-    for key, value in wanted.items():
-        if value is None:
-            if key in st.query_params:
-                del st.query_params[key]
-        elif st.query_params.get(key) != value:
-            st.query_params[key] = value
-
-
-def _on_region_change() -> None:
-    st.session_state[state.DEPARTEMENTS] = []
 
 
 def _on_upload(mapping: Mapping | None = None) -> None:
@@ -213,17 +193,7 @@ def _upload_panel(bar) -> None:
 
 def _sidebar(listed: list[state.Entry]) -> state.View:
     bar = st.sidebar
-    bar.header("Territoire")
-    regions = state.regions_table()
-    region_names = dict(zip(regions["code_region"], regions["nom_region"], strict=False))
-    region = bar.selectbox("Région", [None, *region_names], key=state.REGION, on_change=_on_region_change,
-                           format_func=lambda c: "France entière" if c is None else region_names[c])
-    departements: list[str] = []
-    if region:
-        of_region = state.territory_of(region, ()).apply(state.departements_table())
-        names = dict(zip(of_region["code_departement"], of_region["nom_departement"], strict=False))
-        departements = bar.multiselect("Départements", list(names), key=state.DEPARTEMENTS,
-                                       format_func=lambda c: f"{names[c]} ({c})", placeholder="Toute la région")
+    territory = territory_flow.choose_territory(bar)
 
     bar.header("Instantané")
     problem = state.store_problem()
@@ -248,8 +218,7 @@ def _sidebar(listed: list[state.Entry]) -> state.View:
     bar.caption(state.escape_md(entry.detail))
     if entry.replaced:
         bar.caption(f"Cet instantané est {entry.replaced} : c'est l'autre qui compte pour sa date dans l'évolution.")
-    territory = state.territory_of(region, departements)
-    _write_url(territory, chosen)
+    territory_flow.write_link(territory, {state.Q_SNAPSHOT: chosen if chosen != state.UPLOAD_ID else None})
     return state.view_of(entry, territory, listed)
 
 
@@ -263,7 +232,8 @@ def _embedded_view(listed: list[state.Entry]) -> state.View:
     by_id = {e.id: e for e in published}
     entry = by_id.get(st.session_state.get(state.SNAPSHOT)) or published[0]
     return state.view_of(entry, state.territory_of(st.session_state.get(state.REGION),
-                                                   st.session_state.get(state.DEPARTEMENTS, ())), published)
+                                                   st.session_state.get(state.DEPARTEMENTS, ()),
+                                                   st.session_state.get(state.EPCI)), published)
 
 
 EMBEDDED = st.context.is_embedded is True  # (a stand-in object under AppTest, never True)

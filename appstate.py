@@ -31,9 +31,11 @@ from gen_dash import (
     access,
     assets,
     charts,
+    commune,
     compare,
     config,
     coverage,
+    epci,
     fmt,
     geo,
     memory,
@@ -53,6 +55,9 @@ STATIC_DIR = ROOT / "static"
 # Session-state keys (widgets use them as their key).
 REGION = "territoire_region"
 DEPARTEMENTS = "territoire_departements"
+EPCI = "territoire_epci"
+GO_TO = "aller_a"  # a page a button asked to open at the next run (ui.territory.go_to)
+COMMUNE_SEARCH = "commune_recherche"
 SNAPSHOT = "instantane"
 UPLOADER = "depot_fichier"  # the uploader's key; after a publication it gets a new one (see uploader_key)
 UPLOADER_VERSION = "depot_version"
@@ -80,7 +85,7 @@ WITHDRAW_MESSAGE = "retrait_message"  # ("success" or "error", French text), sho
 UPLOAD_ID = "depot"
 NOT_GIVEN = "non renseigné"
 # Query-string names of the shareable link.
-Q_REGION, Q_DEPARTEMENTS, Q_SNAPSHOT = "region", "dep", "instantane"
+Q_REGION, Q_DEPARTEMENTS, Q_EPCI, Q_SNAPSHOT = "region", "dep", "epci", "instantane"
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,18 @@ def departements_table() -> pd.DataFrame:
 def regions_table() -> pd.DataFrame:
     """Régions without geometry, sorted by name."""
     return geo.regions_table().sort_values("nom_region")
+
+
+@st.cache_resource(show_spinner=False)
+def epci_table() -> pd.DataFrame:
+    """The EPCI (:func:`gen_dash.epci.epci_table`)."""
+    return epci.epci_table()
+
+
+@st.cache_resource(show_spinner=False)
+def epci_by_code() -> pd.DataFrame:
+    """The EPCI indexed by their SIREN code."""
+    return epci.epci_by_code()
 
 
 @st.cache_resource(show_spinner=False)
@@ -265,6 +282,9 @@ _WORK = {
     "metier": lambda of, famille: _metier_place(metrics.of_metier(of.rows, famille)),
     "metier_coverage": lambda of, famille, territory, radius: _coverage_of(of("metier", famille)["fabriques"], territory,
                                                                           radius),
+    # Ma commune: a few rows, the same for everyone who asks about that commune.
+    "near_commune": lambda of, code, radius: commune.near_commune(commune.find_commune(code).one, of("fabriques"),
+                                                                  of.rows, radius),
 }
 
 
@@ -303,6 +323,12 @@ def shared(current: View, work: str, *arguments):
     if current.entry.is_upload:
         return _Work(rows=current.national)(work, *arguments)
     return _copied(_Work(published=(store_url(), int(current.entry.id)))(work, *arguments))
+
+
+def near_commune(current: View, place: pd.Series, radius: float) -> commune.Near:
+    """:func:`gen_dash.commune.near_commune` of *place* in the view's snapshot (all of it: the nearest fabrique may
+    be across a border), shared between sessions."""
+    return shared(current, "near_commune", place["code_commune"], radius)
 
 
 def snapshot_from_upload(data: bytes, name: str, mapping: Mapping | None = None) -> Snapshot:
@@ -467,9 +493,16 @@ def _compared(before: pd.DataFrame, after: pd.DataFrame, territory: Territory, g
     return compare.diff_snapshots(before, after), compare.headline_changes(before, after, goals)
 
 
-def territory_of(region: str | None, departements) -> Territory:
-    """The territory of *region* and *departements*, from the reference départements."""
+def territory_of(region: str | None, departements, epci_code: str | None = None) -> Territory:
+    """The territory of *region* and *departements* (or of the EPCI *epci_code*, seen from *region*)."""
+    if epci_code:
+        return _epci_territory(epci_code, region)
     return Territory.of(region, tuple(departements or ()), departements_table())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2000)
+def _epci_territory(code: str, region: str | None) -> Territory:
+    return Territory.of_epci(code, region, departements_table(), epci_table())
 
 
 def view() -> View:

@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from gen_dash import geo
+from gen_dash import epci, geo
 
 VENDOR = "vendor"
 GEOMETRY = "gen-dash"
@@ -33,7 +33,24 @@ def install_assets(static_dir: Path) -> Path:
     for level in ("departement", "region"):
         _write_atomically(target / GEOMETRY / f"{level}s.geojson", json.dumps(_geometry_collection(level), separators=(",", ":"),
                                                                              ensure_ascii=False))
+    # The EPCI: a light national layer, and a finer one per région (the browser fetches only what it shows).
+    names = epci.epci_by_code()["nom_epci"]
+    for region in [None, *sorted(geo.regions_table()["code_region"])]:
+        collection = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": geometry, "properties": {"code": code, "nom": names[code]}}
+            for code, geometry, _ in epci.inset_features(region)]}
+        _write_atomically(target / GEOMETRY / _epci_file(region), json.dumps(collection, separators=(",", ":"),
+                                                                             ensure_ascii=False))
     return target
+
+
+def _epci_file(region: str | None) -> str:
+    return "epci-france.geojson" if region is None else f"epci-{region}.geojson"
+
+
+def epci_geometry_url(base_url: str, region: str | None) -> str:
+    """Where the browser fetches the EPCI of France (None) or of a région."""
+    return base_url.rstrip("/") + f"/{VENDOR}/{GEOMETRY}/{_epci_file(region)}"
 
 
 def _geometry_collection(level: str) -> dict:

@@ -125,3 +125,21 @@ def _containing(lon: pd.Series, lat: pd.Series) -> np.ndarray:
     answer = np.full(len(distinct), None, dtype=object)
     answer[point_at] = shapes["code_epci"].to_numpy()[shape_at]
     return answer[keys]
+
+
+@cache
+def inset_features(region: str | None = None) -> tuple[tuple[str, dict, tuple[float, float, float, float]], ...]:
+    """Web-map geometry, computed once: (code, GeoJSON geometry, bounds) per EPCI, the DROM in their insets beside
+    metropolitan France (as :func:`gen_dash.geo.inset_features` places the départements).
+
+    For France (*region* None) the national layer, on its 100 m grid; for a région, the fine contours of every EPCI
+    lying in it (on a 10 m grid).
+    """
+    shapes = _contours(region is not None)
+    main = _table().set_index("code_epci")
+    if region is not None:
+        shapes = shapes[shapes["code_epci"].map(main["regions"]).map(lambda codes: region in codes)]
+    moved = geo.inset_drom(shapes.assign(code_departement=shapes["code_epci"].map(main["code_departement"]).to_numpy()))
+    geometries = shapely.set_precision(moved.geometry.values, 1e-4 if region is not None else 1e-3)
+    return tuple((code, shapely.geometry.mapping(g), tuple(g.bounds))
+                 for code, g in zip(shapes["code_epci"], geometries, strict=True))

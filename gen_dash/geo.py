@@ -254,6 +254,12 @@ def inset_drom(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+def inset_scale(code_departement: str) -> float:
+    """How much smaller a DROM is drawn in its inset (1 for metropolitan France): a distance on its map times this."""
+    transform = _inset_transforms().get(code_departement)
+    return transform[1] if transform else 1.0
+
+
 def inset_points(codes: pd.Series, lon: pd.Series, lat: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The same move for plain coordinates (marker positions)."""
     index, codes = lon.index, codes.to_numpy()

@@ -9,6 +9,7 @@ Text from a snapshot reaches the page only through ``textContent`` or JSON, neve
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import replace
 
 import folium
@@ -16,8 +17,8 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from gen_dash import classes, fmt, geo
-from gen_dash.assets import asset_links, geometry_urls
+from gen_dash import classes, epci, fmt, geo
+from gen_dash.assets import asset_links, epci_geometry_url, geometry_urls
 from gen_dash.classes import Classes
 from gen_dash.compare import AJOUTEE, MODIFIEE, RETIREE
 from gen_dash.indicators import BY_KEY, ON_MAP, Indicator
@@ -98,9 +99,11 @@ def coverage_map(
     focus: list[str] | None = None,
     assets_url: str = "/app/static",
     tiles: tuple[str, str] | None = None,
+    epci_region: str | None | bool = False,
 ) -> folium.Map:
     """Départements by the share of their population within *radius_km* of a fabrique, the communes left out,
-    and the suggested new fabriques numbered in order of choice.
+    and the suggested new fabriques numbered in order of choice; with *epci_region* (None: France, or a région's
+    code), EPCI instead of départements (*figures* and *focus* then by EPCI).
 
     Parameters
     ----------
@@ -115,7 +118,7 @@ def coverage_map(
     ind = Indicator("part_couverte", label, label, kind="coverage")
     extra = [_swatch("#6a6f7a", "commune à plus de " + fmt.number(radius_km) + " km (taille : population)"),
              _swatch("#000091", "site suggéré (numéro : ordre de choix)", border="#ffffff")]
-    m = _choropleth(figures, ind, focus, assets_url, tiles, extra)
+    m = _choropleth(figures, ind, focus, assets_url, tiles, extra, region=epci_region)
     if len(uncovered):
         lon, lat = geo.inset_points(uncovered["code_departement"], uncovered["lon"], uncovered["lat"])
         points = [{"lat": round(y, 4), "lon": round(x, 4), "nom": str(n), "population": fmt.number(p),
@@ -131,23 +134,67 @@ def coverage_map(
     return m
 
 
+def epci_map(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory,
+             assets_url: str = "/app/static", tiles: tuple[str, str] | None = None, quota: float | None = None,
+             title: str | None = None) -> folium.Map:
+    """The same map by EPCI: a choropleth of the EPCI (light contours for France, finer for a région), département
+    borders over them, the fabriques as markers; an EPCI's tooltip gives its figures.
+
+    Parameters
+    ----------
+    figures
+        :func:`gen_dash.metrics.figures_by_territory` at EPCI level (every EPCI).
+    territory
+        What is shown: France, or a région, départements or an EPCI (its région's EPCI drawn, the others in grey).
+    """
+    ind = ON_MAP[indicator] if title is None else replace(ON_MAP[indicator], short=title)
+    extra = [_swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
+    m = _choropleth(figures, ind, epci_focus(figures, territory), assets_url, tiles, extra, quota,
+                    region=None if territory.national else territory.region)
+    if len(fabriques):
+        (_fabrique_groups(fabriques) if len(fabriques) > MAX_MARKERS else _fabrique_markers(fabriques)).add_to(m)
+    return m
+
+
+def epci_focus(figures: pd.DataFrame, territory: Territory) -> list[str] | None:
+    """The EPCI of *territory* among *figures* (None: all France): the EPCI itself, or every EPCI lying in its
+    départements."""
+    if territory.national:
+        return None
+    if territory.epci:
+        return [territory.epci]
+    wanted = set(territory.codes)
+    return [code for code, codes in zip(figures["code"], figures["departements"], strict=True) if set(codes) & wanted]
+
+
+_EPCI_LINES = ("formations", "apprenants", "apprenants_pour_100k")
+
+
 def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, assets_url: str,
-                tiles: tuple[str, str] | None, legend_extra: list[str], quota: float | None = None) -> folium.Map:
+                tiles: tuple[str, str] | None, legend_extra: list[str], quota: float | None = None,
+                region: str | None | bool = False) -> folium.Map:
     """The map every page shares: départements coloured by *ind* in the classes of the départements on screen (the
     fill and the legend both come from them), région borders, DROM insets (France only), legend, zoom to *focus*;
-    départements outside the focus in grey."""
+    départements outside the focus in grey. With *region* (None: France, or a région's code) the areas are the EPCI
+    of that layer, with département borders over them and their figures in their tooltip."""
     scheme = classes_on_screen(figures, ind, focus, quota)
     scripts, styles = asset_links(assets_url)
     values = figures.set_index("code")
     focus_set = set(focus) if focus else None
     looks, bounds = {}, []
-    for code, _, box in geo.inset_features("departement"):
+    by_epci = region is not False
+    features = epci.inset_features(region) if by_epci else geo.inset_features("departement")
+    for code, _, box in features:
         value = values[ind.key].get(code) if code in values.index else None
         in_focus = focus_set is None or code in focus_set
         if in_focus:
             bounds.append(box)
         looks[code] = {"couleur": scheme.colour(value) if in_focus else classes.OUTSIDE, "dans": in_focus,
                        "valeur": _format(value, ind), "classe": scheme.label(value) if in_focus else "hors du territoire"}
+        if by_epci and code in values.index:
+            line = values.loc[code]
+            looks[code]["lignes"] = [f"{BY_KEY[k].short} : {_format(line[k], BY_KEY[k])}" for k in _EPCI_LINES
+                                     if k != ind.key and k in line.index and not pd.isna(line[k])]
 
     # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True)  # metric scale: genDash
@@ -157,9 +204,11 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
     _Call("accessible", {"titre": f"Carte des départements : {ind.short}"}).add_to(m)
     departements, regions = geometry_urls(assets_url)
+    if by_epci:  # the EPCI as areas, the départements' borders over them
+        departements, regions = epci_geometry_url(assets_url, region), departements
     _Call("areas", {"departements": departements, "regions": regions, "looks": looks, "label": ind.short,
                     "attribution": geo.ATTRIBUTION}).add_to(m)
-    if focus_set is None:
+    if focus_set is None or (by_epci and region is None):
         _Call("insets", _inset_frames()).add_to(m)
     outside = [] if focus_set is None else [_swatch(classes.OUTSIDE, "hors du territoire")]
     _Call("legend", _legend_html(ind, scheme, outside + legend_extra)).add_to(m)
@@ -250,9 +299,9 @@ def _legend_html(ind: Indicator, scheme: Classes, extra: list[str]) -> str:
 
 
 def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory,
-             title: str | None = None) -> str:
-    """The map's text alternative: what it shows of *territory* (*figures*: its départements), with its figures;
-    *title* as given to :func:`departement_map`."""
+             title: str | None = None, by_epci: bool = False) -> str:
+    """The map's text alternative: what it shows of *territory* (*figures*: its départements, or its EPCI with
+    *by_epci*), with its figures; *title* as given to :func:`departement_map`."""
     ind = ON_MAP[indicator] if title is None else replace(ON_MAP[indicator], short=title)
     valued = figures.dropna(subset=[ind.key])
     if ind.kind in ("count", "rate"):  # « en tête : Aude (0) » says nothing
@@ -261,8 +310,13 @@ def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, ter
     best = ", ".join(f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.key], strict=False))
     where = ("les DROM figurent en encarts à l'ouest" if territory.national
              else "les départements voisins sont en gris")
-    return (f"Carte, {territory.label}, indicateur « {ind.short} » : "
-            f"{territory.covered(int((figures['fabriques'] > 0).sum()))} avec au moins une fabrique ; en tête : "
+    with_one = int((figures["fabriques"] > 0).sum())
+    counted = (f"{with_one} EPCI sur {len(figures)}{territory.within}" if by_epci and not territory.epci
+               else territory.covered(with_one))
+    if by_epci:
+        where = "les EPCI voisins sont en gris" if territory.epci else where.replace("départements voisins", "EPCI voisins")
+    return (f"Carte{' par EPCI' if by_epci else ''}, {territory.label}, indicateur « {ind.short} » : "
+            f"{counted} avec au moins une fabrique ; en tête : "
             f"{best or 'aucun'}. {len(fabriques)} fabrique(s) sont placées (cercles rouges, regroupés en un nombre quand "
             f"ils sont proches) ; {where}. {geo.ATTRIBUTION}.")
 
@@ -295,4 +349,37 @@ def changes_map(figures: pd.DataFrame, changes: pd.DataFrame, focus: list[str] |
                                                                         strict=True)), "texte": f"Formation {status} : {name}"}
                   for y, x, status, name in zip(lat, lon, placed["statut"], placed["nom_formation"].astype(str), strict=True)]
         _Call("points", points, "genDash.change").add_to(m)
+    return m
+
+
+def commune_map(commune: pd.Series, nearest: pd.DataFrame, fabriques: pd.DataFrame, radius_km: float,
+                assets_url: str = "/app/static", tiles: tuple[str, str] | None = None) -> folium.Map:
+    """A small map centred on *commune* (a row of :func:`gen_dash.commune.find_commune`): its *radius_km* circle,
+    the départements around, and its *nearest* fabriques numbered by distance (rows of *fabriques*, matched by
+    ``cle_fabrique``, give their points)."""
+    scripts, styles = asset_links(assets_url)
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True)
+    m.options.update(max_zoom=13, min_zoom=4)
+    m.default_js, m.default_css = scripts, styles
+    if tiles:
+        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
+    _Call("accessible", {"titre": f"Carte autour de {commune['nom_commune']}"}).add_to(m)
+    departements, regions = geometry_urls(assets_url)
+    _Call("areas", {"departements": departements, "regions": regions, "looks": {}, "label": "Département",
+                    "attribution": geo.ATTRIBUTION}).add_to(m)
+    code = pd.Series([commune["code_departement"]])
+    lon, lat = geo.inset_points(code, pd.Series([float(commune["lon"])]), pd.Series([float(commune["lat"])]))
+    scale = geo.inset_scale(commune["code_departement"])  # a DROM is drawn smaller, in its inset
+    _Call("around", {"lat": round(lat[0], 5), "lon": round(lon[0], 5), "rayon_m": radius_km * 1000 * scale,
+                     "nom": str(commune["nom_commune"])}).add_to(m)
+    points = fabriques.set_index("cle_fabrique").loc[nearest["cle_fabrique"]]
+    f_lon, f_lat = geo.inset_points(points["code_departement"].reset_index(drop=True),
+                                    points["longitude"].reset_index(drop=True), points["latitude"].reset_index(drop=True))
+    _Call("points", [{"lat": round(y, 5), "lon": round(x, 5), "rang": i + 1, "nom": str(name),
+                      "distance": fmt.number(d, 1)} for i, (y, x, name, d) in
+                     enumerate(zip(f_lat, f_lon, nearest["nom_fabrique"], nearest["distance_km"], strict=True))],
+          "genDash.nearby").add_to(m)
+    reach = radius_km * scale / 111.0  # degrees of latitude
+    widen = reach / max(0.2, math.cos(math.radians(lat[0])))
+    m.fit_bounds([[lat[0] - reach, lon[0] - widen], [lat[0] + reach, lon[0] + widen]])
     return m

@@ -321,6 +321,7 @@ def fabriques_of(rows: pd.DataFrame) -> pd.DataFrame:
         code_region=("code_region", "first"), vague=("vague", "min"), formations=("id_formation", "size"),
         latitude=("latitude", "first"), longitude=("longitude", "first"),
         **{c: (c, "sum") for c in COUNTS if c in rows}, subvention_eur=("subvention_eur", "sum"),
+        **({"code_epci": ("code_epci", "first")} if "code_epci" in rows else {}),
     ).reset_index()
     for column in COUNTS:
         if column not in out:

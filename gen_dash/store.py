@@ -471,8 +471,8 @@ def history_version(eng: Engine) -> tuple[int, int, int]:
 def figures_over_time(eng: Engine, snapshot_ids: list[int], territory: Territory | None = None) -> pd.DataFrame:
     """:func:`gen_dash.metrics.figures_over_time` of published snapshots (one per date) for *territory* (None: France).
 
-    France, a région or one département: their counts stored at publication, in one query. Several départements: the
-    few columns the counts need, read from each snapshot's rows.
+    France, a région or one département: their counts stored at publication, in one query. Several départements or an
+    EPCI: the few columns the counts need, read from each snapshot's rows.
 
     Returns
     -------
@@ -482,7 +482,7 @@ def figures_over_time(eng: Engine, snapshot_ids: list[int], territory: Territory
     """
     ids = [int(i) for i in snapshot_ids]
     with eng.connect() as conn:
-        if territory is None or territory.national or len(territory.departements) <= 1:
+        if territory is None or territory.national or (len(territory.departements) <= 1 and not territory.epci):
             level, code = (("france", "") if territory is None or territory.national else ("region", territory.region)
                            if not territory.departements else ("departement", territory.departements[0]))
             joined = snapshots.outerjoin(counts, sa.and_(counts.c.snapshot_id == snapshots.c.id, counts.c.niveau == level,
@@ -495,7 +495,11 @@ def figures_over_time(eng: Engine, snapshot_ids: list[int], territory: Territory
             table["date"] = pd.to_datetime(table["date"]).dt.date
             return metrics.over_time(table.set_index("date"))
         dated = conn.execute(sa.select(snapshots.c.id, snapshots.c.date_instantane).where(snapshots.c.id.in_(ids))).all()
-        return metrics.figures_over_time([(when, _read_rows(conn, i, _COUNTED_FROM)) for i, when in dated], territory)
+        columns = _COUNTED_FROM + (["code_commune", "latitude", "longitude"] if territory.epci else [])
+        read = [(when, _read_rows(conn, i, columns)) for i, when in dated]
+    if territory.epci:  # not stored: placed in today's EPCI, as every reading does
+        read = [(when, frame.assign(code_epci=epci.epci_of(frame))) for when, frame in read]
+    return metrics.figures_over_time(read, territory)
 
 
 def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:

@@ -109,13 +109,23 @@ def ranking(figures: pd.DataFrame, territory: Territory, level: str, by: str = "
     """Territories ranked by *by* (learners; formations for a list snapshot), the chosen territory marked, shares in
     points (27.4).
 
-    Régions: all of them, ranked (``rang``); the territory's région marked. Départements: all France for France;
+    Régions: all of them, ranked (``rang``); the territory's région marked. EPCI: those lying in the territory's
+    départements, with their national rank and their rank in the région, the chosen EPCI marked. Départements: all
+    France for France;
     otherwise the départements of the territory's région, with their national rank and their rank in the région
     (``rang_region``), the chosen départements (or the whole région) marked. ``choisi`` is ``True`` on the marked rows.
     """
     out = as_points(figures, _SHARES)
     out["rang"] = out[by].rank(ascending=False, method="min").astype("int64")
-    if level == "region":
+    if level == "epci":  # the EPCI lying in the territory's départements (all for France), ranked in the région too
+        if not territory.national:
+            wanted = set(territory.codes)
+            out = out[out["departements"].map(lambda codes: bool(set(codes) & wanted))].copy()
+            in_region = out["regions"].map(lambda codes: territory.region in codes)
+            out.loc[in_region, "rang_region"] = out.loc[in_region, by].rank(ascending=False, method="min")
+            out["rang_region"] = out["rang_region"].astype("Int64")
+        out["choisi"] = out["code"].eq(territory.epci) if territory.epci else False
+    elif level == "region":
         out["choisi"] = out["code"] == territory.region
     else:
         if territory.region:
@@ -128,11 +138,15 @@ def ranking(figures: pd.DataFrame, territory: Territory, level: str, by: str = "
 def figures_export(figures: pd.DataFrame, level: str = "departement") -> pd.DataFrame:
     """Figures by territory as the exports give them: French headers as on screen, shares in points rounded to one
     decimal, subsidies to the euro."""
-    columns = [c for c in FIGURE_HEADERS if c in figures and not (level == "region" and c == "nom_region")]
+    columns = [c for c in FIGURE_HEADERS if c in figures and not (level != "departement" and c == "nom_region")]
     out = as_points(figures[columns], _SHARES)
     out["subvention_eur"] = out["subvention_eur"].round(0).astype("Int64")
-    name = "Département" if level == "departement" else "Région"
-    return out.rename(columns={**FIGURE_HEADERS, "nom": name})
+    name = {"departement": "Département", "region": "Région", "epci": "EPCI"}[level]
+    out = out.rename(columns={**FIGURE_HEADERS, "nom": name})
+    if level == "epci":  # where it lies: every département where it has communes
+        out.insert(2, "Nature", figures["nature"].to_numpy())
+        out.insert(3, "Départements", figures["departements"].map(", ".join).to_numpy())
+    return out
 
 
 def comparison_export(comparison: pd.DataFrame, territory: Territory) -> pd.DataFrame:
@@ -184,3 +198,21 @@ def fabriques_list(fabriques: pd.DataFrame) -> pd.DataFrame:
         ["nom_fabrique", "commune"], key=lambda c: c.astype(str).str.lower())
     return out.rename(columns={"nom_fabrique": "Fabrique", "commune": "Commune", "code_departement": "Département",
                                "formations": "Formations", "apprenants": "Apprenants"}).reset_index(drop=True)
+
+
+def epci_without_formation(figures: pd.DataFrame) -> pd.DataFrame:
+    """The EPCI of *figures* (:func:`gen_dash.metrics.figures_by_territory` at EPCI level) with no formation, the
+    most populated first, as shown: the programme's white zones one level below the département."""
+    empty = figures[figures["formations"] == 0].sort_values("population", ascending=False)
+    return pd.DataFrame({"EPCI": empty["nom"], "Code SIREN": empty["code"], "Nature": empty["nature"],
+                         "Départements": empty["departements"].map(", ".join), "Population": empty["population"]})
+
+
+def nearest_fabriques(nearest: pd.DataFrame) -> pd.DataFrame:
+    """:attr:`gen_dash.commune.Near.fabriques` as « Ma commune » shows and exports it: French headers, distances in km
+    to 0.1."""
+    return pd.DataFrame({"Rang": range(1, len(nearest) + 1), "Fabrique": nearest["nom_fabrique"],
+                         "Commune": nearest["commune"], "Département": nearest["code_departement"],
+                         "Distance (km)": nearest["distance_km"].map(lambda d: fmt.number(d, 1)),
+                         "Formations": nearest["formations"], "Métiers": nearest["metiers"],
+                         "Intitulés": nearest["intitules"]})

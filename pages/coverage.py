@@ -23,6 +23,26 @@ middle.metric("Distance médiane", f"{fmt.number(totals['distance_mediane_km'], 
 right.metric("9 habitants sur 10 à moins de", f"{fmt.number(totals['distance_p90_km'], 1)} km", border=True,
              help="90e centile de la distance, pondéré par la population.")
 
+st.header("Par intercommunalité (EPCI)")
+by_epci = covered["by_epci"]
+if len(by_epci) > 1:
+    lowest = by_epci.iloc[0]
+    st.markdown(f"{fmt.number(int((by_epci['part_couverte'] < 1).sum()))} EPCI sur {fmt.number(len(by_epci))} ont des "
+                f"habitants à plus de {radius} km d'une fabrique ; le moins couvert : **{state.escape_md(lowest['nom'])}** "
+                f"({fmt.percent(lowest['part_couverte'])} de ses {fmt.number(lowest['population'])} habitants).")
+elif len(by_epci) == 1:
+    st.markdown(f"{state.escape_md(by_epci.iloc[0]['nom'])} : {fmt.percent(by_epci.iloc[0]['part_couverte'])} de ses "
+                f"habitants à moins de {radius} km d'une fabrique.")
+st.dataframe(by_epci, hide_index=True, width="stretch", height=260,
+             column_order=["nom", "code", "population", "population_couverte", "part_couverte", "distance_mediane_km"],
+             column_config={"nom": st.column_config.TextColumn("EPCI", pinned=True), "code": "Code SIREN",
+                            "population": st.column_config.NumberColumn("Population", format="localized"),
+                            "population_couverte": st.column_config.NumberColumn("Habitants à portée", format="localized"),
+                            "part_couverte": st.column_config.NumberColumn("Part couverte", format="percent"),
+                            "distance_mediane_km": st.column_config.NumberColumn("Distance médiane (km)", format="%.1f")})
+st.caption("La part la plus basse d'abord. Les communes sans EPCI (quatre îles) ne figurent dans aucune ligne ; une "
+           "EPCI à cheval sur plusieurs départements compte ici ses seules communes du territoire choisi.")
+
 st.header("Où ouvrir les prochaines fabriques")
 missing = max(0, view.targets.fabriques - len(state.shared(view, "fabriques")))
 c1, c2, c3 = st.columns(3)
@@ -33,20 +53,27 @@ min_population = c2.number_input("Population minimale d'une commune candidate", 
 first_white = c3.checkbox("Zones blanches d'abord", key="couverture_zones_blanches",
                           help="Donner d'abord une fabrique à chaque département qui n'en a aucune, puis continuer.")
 suggestions = state.shared(view, "suggestions", view.territory, int(k), radius, int(min_population), first_white)
+suggestions["nom_epci"] = suggestions["code_epci"].map(state.epci_by_code()["nom_epci"])
 
-folium_map = maps.coverage_map(covered["by_departement"], covered["drawn"], suggestions, radius, focus=view.territory.focus,
-                               **state.map_settings())
+if view.territory.epci:  # the EPCI's own outline, its neighbours in grey
+    folium_map = maps.coverage_map(by_epci, covered["drawn"], suggestions, radius, focus=[view.territory.epci],
+                                   epci_region=view.territory.region, **state.map_settings())
+else:
+    folium_map = maps.coverage_map(covered["by_departement"], covered["drawn"], suggestions, radius,
+                                   focus=view.territory.focus, **state.map_settings())
 st_folium(folium_map, height=620, use_container_width=True, returned_objects=[], key="carte_couverture")
 st.caption(
-    f"Carte des départements selon la part de leur population à moins de {radius} km d'une fabrique ; en gris, les "
+    f"Carte {'de l’EPCI' if view.territory.epci else 'des départements'} selon la part de leur population à moins de "
+    f"{radius} km d'une fabrique ; en gris, les "
     f"{fmt.number(covered['uncovered'])} communes plus éloignées ({fmt.number(covered['uncovered_population'])} habitants ; "
     f"celles de plus de 2 000 habitants sont dessinées) ; en bleu numéroté, les {len(suggestions)} sites suggérés. "
     f"Départements sans fabrique : {', '.join(covered['white']) or 'aucun'}."
 )
 
 st.dataframe(suggestions, hide_index=True, width="stretch",
-             column_order=["rang", "nom_commune", "code_departement", "population", "population_gagnee", "part_couverte_cumulee"],
-             column_config={"rang": "Ordre", "nom_commune": "Commune", "code_departement": "Département",
+             column_order=["rang", "nom_commune", "code_departement", "nom_epci", "population", "population_gagnee",
+                           "part_couverte_cumulee"],
+             column_config={"rang": "Ordre", "nom_commune": "Commune", "code_departement": "Département", "nom_epci": "EPCI",
                             "population": st.column_config.NumberColumn("Population", format="localized"),
                             "population_gagnee": st.column_config.NumberColumn("Habitants gagnés", format="localized"),
                             "part_couverte_cumulee": st.column_config.NumberColumn("Part couverte (cumul)", format="percent")})

@@ -13,15 +13,32 @@ view = state.page_header("Carte des fabriques et des formations")
 territory = view.territory
 indicator = st.selectbox("Indicateur", maps.indicators_for(view.snapshot.list_only), key="carte_indicateur",
                          format_func=lambda k: ON_MAP[k].short)
+grid = st.radio("Maille", ["departement", "epci"], horizontal=True, key="carte_maille",
+                index=1 if territory.epci else 0, format_func={"departement": "Départements",
+                                                               "epci": "Intercommunalités (EPCI)"}.get,
+                help="Colorer les départements, ou les intercommunalités (EPCI : communautés de communes, "
+                     "d'agglomération, urbaines, métropoles).")
+by_epci = grid == "epci"
 quota = view.targets.quota(indicator)
-figures = state.shared(view, "figures")
+figures = state.shared(view, "figures", grid)
 fabriques = territory.apply(state.shared(view, "fabriques"))
-folium_map = maps.departement_map(figures, fabriques, indicator, focus=territory.focus, **state.map_settings(), quota=quota)
+if by_epci:
+    folium_map = maps.epci_map(figures, fabriques, indicator, territory, **state.map_settings(), quota=quota)
+    shown = figures if territory.national else figures[figures["code"].isin(maps.epci_focus(figures, territory))]
+else:
+    folium_map = maps.departement_map(figures, fabriques, indicator, focus=territory.focus, **state.map_settings(),
+                                      quota=quota)
+    shown = territory.apply(figures, "code")
 # For the keyboard: a way past the map (its frame holds the focus), to the same fabriques as a list.
 st.markdown('<a href="#fabriques-en-liste">Passer la carte</a> (aller à la liste des fabriques)', unsafe_allow_html=True)
 # returned_objects=[]: panning or zooming sends nothing back, so the script does not rerun.
 st_folium(folium_map, height=640, use_container_width=True, returned_objects=[], key="carte")
-st.caption(maps.describe(territory.apply(figures, "code"), fabriques, indicator, territory))
+st.caption(maps.describe(shown, fabriques, indicator, territory, by_epci=by_epci))
+if by_epci:
+    outside = int(view.rows["code_epci"].isna().sum())
+    if outside:  # said, not lost
+        st.caption(f"{outside} formation(s) du territoire ne sont dans aucun EPCI (situées par leur seul département, ou "
+                   "dans l'une des quatre communes insulaires sans EPCI) : elles ne colorent aucun EPCI.")
 stem = f"gen-{view.entry.date or 'sans-date'}-{territory.slug}-carte-{indicator}"
 left, right = st.columns(2)
 left.download_button("Télécharger la carte (PNG)", partial(state.map_image, view, indicator, "png"), f"{stem}.png",

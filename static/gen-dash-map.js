@@ -167,6 +167,29 @@
             return marker;
         },
 
+        /* A fabrique near the commune searched: {lat, lon, rang, nom, distance}. */
+        nearby: function (point) {
+            var marker = L.marker([point.lat, point.lon], {icon: L.divIcon({className: "gen-dash-nearby",
+                iconSize: L.point(22, 22), html: '<div style="width:22px;height:22px;line-height:22px;' +
+                "border-radius:50%;background:#c8102e;color:#fff;border:2px solid #fff;text-align:center;" +
+                'font-weight:bold;font-size:11px;box-shadow:0 0 3px rgba(0,0,0,.5)">' + Number(point.rang) + "</div>"})});
+            var name = point.rang + ". " + point.nom + ", à " + point.distance + " km";
+            marker.options.title = name;
+            marker.on("add", function () { named(marker.getElement(), name); });
+            marker.bindTooltip(label(name));
+            return marker;
+        },
+
+        /* The commune searched and its R-km circle: {lat, lon, rayon_m, nom}. */
+        around: function (map, place) {
+            L.circle([place.lat, place.lon], {radius: place.rayon_m, color: "#000091", weight: 2, dashArray: "6 4",
+                                              fill: false, interactive: false}).addTo(map);
+            var marker = L.circleMarker([place.lat, place.lon], {radius: 7, color: "#ffffff", weight: 2,
+                                                                 fillColor: "#000091", fillOpacity: 1});
+            marker.bindTooltip(label(place.nom));
+            marker.addTo(map);
+        },
+
         /* A formation added, removed or changed: {lat, lon, couleur, forme, signe, texte}. The shape and sign say it as
            well as the colour (a disc « + » added, a square « − » removed, a diamond « ~ » changed). */
         change: function (point) {
@@ -190,7 +213,8 @@
         },
 
         /* Départements coloured by an indicator and région borders, from the static geometry files.
-           options: {departements, regions (URLs), looks: {code: {couleur, dans, valeur, classe}}, label, attribution} */
+           options: {departements, regions (URLs), looks: {code: {couleur, dans, valeur, classe, lignes}}, label,
+           attribution}; the areas may be EPCI (lignes: their other figures), the borders then the départements'. */
         areas: function (map, options) {
             var looks = options.looks;
             // Below Leaflet's overlay pane (400), where the fabriques' circles are: they stay clickable.
@@ -214,6 +238,7 @@
                             var box = element("div");
                             box.appendChild(element("strong", f.properties.nom + " (" + f.properties.code + ")"));
                             box.appendChild(element("div", options.label + " : " + look.valeur));
+                            (look.lignes || []).forEach(function (line) { box.appendChild(element("div", line)); });
                             return box;
                         }, {sticky: false});
                         shape.on("mouseover", function () { shape.setStyle({weight: 2.5, color: "#1f2a44"}); });

@@ -1,0 +1,106 @@
+"""The territory flow: région → départements → EPCI in the sidebar, and the same in the shareable link.
+
+The territory is read from the link once per session (``?region=76&dep=31&epci=243100518``), chosen in the sidebar,
+and written back to the link at every run, so that a link sent by e-mail reopens the same view. An unknown value is
+ignored with a French notice, never an error.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import appstate as state
+from gen_dash.territory import Territory
+
+
+def read_link() -> list[str]:
+    """The territory the link asks for, put into the sidebar's widgets; the notices for what was ignored."""
+    params = st.query_params
+    linked, notices = Territory.from_link(params.get(state.Q_REGION), params.get(state.Q_DEPARTEMENTS),
+                                          state.departements_table(), params.get(state.Q_EPCI), state.epci_table())
+    if linked.region:
+        st.session_state[state.REGION] = linked.region
+    if linked.departements:
+        st.session_state[state.DEPARTEMENTS] = list(linked.departements)
+    if linked.epci:
+        st.session_state[state.EPCI] = linked.epci
+    return notices
+
+
+def write_link(territory: Territory, extra: dict[str, str | None]) -> None:
+    """Put *territory* (and *extra* parameters, None to remove) into the address bar, changing only what differs."""
+    query = territory.to_query()
+    wanted = {state.Q_REGION: query["region"], state.Q_DEPARTEMENTS: query["dep"], state.Q_EPCI: query["epci"], **extra}
+    for key, value in wanted.items():
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def _on_region_change() -> None:
+    st.session_state[state.DEPARTEMENTS] = []
+    st.session_state[state.EPCI] = None
+
+
+def _on_departements_change() -> None:
+    # An EPCI outside the départements now chosen no longer belongs to the list: forget it.
+    chosen = st.session_state.get(state.DEPARTEMENTS) or []
+    code = st.session_state.get(state.EPCI)
+    if code and chosen and not set(state.epci_by_code().loc[code, "departements"]) & set(chosen):
+        st.session_state[state.EPCI] = None
+
+
+def epci_choices(region: str, departements: list[str]) -> dict[str, str]:
+    """The EPCI the sidebar offers: those lying in *region* (in *departements*, when chosen), by name; each labelled
+    with its nature in full and its SIREN code, so that typing either finds it."""
+    table = state.epci_table()
+    inside = table["regions"].map(lambda codes: region in codes)
+    if departements:
+        inside &= table["departements"].map(lambda codes: bool(set(codes) & set(departements)))
+    chosen = table[inside].sort_values("nom_epci")
+    return {code: f"{name} · {nature} ({code})" for code, name, nature in
+            zip(chosen["code_epci"], chosen["nom_complet"], chosen["nature"], strict=True)}
+
+
+def choose_territory(bar) -> Territory:
+    """The sidebar's territory: région, then départements, then an EPCI; returns the territory chosen."""
+    bar.header("Territoire")
+    regions = state.regions_table()
+    region_names = dict(zip(regions["code_region"], regions["nom_region"], strict=False))
+    region = bar.selectbox("Région", [None, *region_names], key=state.REGION, on_change=_on_region_change,
+                           format_func=lambda c: "France entière" if c is None else region_names[c])
+    departements: list[str] = []
+    code = None
+    if region:
+        of_region = state.territory_of(region, ()).apply(state.departements_table())
+        names = dict(zip(of_region["code_departement"], of_region["nom_departement"], strict=False))
+        departements = bar.multiselect("Départements", list(names), key=state.DEPARTEMENTS,
+                                       format_func=lambda c: f"{names[c]} ({c})", placeholder="Toute la région",
+                                       on_change=_on_departements_change)
+        choices = epci_choices(region, departements)
+        if st.session_state.get(state.EPCI) not in choices:
+            st.session_state[state.EPCI] = None
+        code = bar.selectbox("Intercommunalité (EPCI)", [None, *choices], key=state.EPCI,
+                             format_func=lambda c: "Toutes" if c is None else choices[c],
+                             help="Tapez un nom (« Lunel », « Métropole ») ou un code SIREN pour chercher.")
+    territory = state.territory_of(region, departements, code)
+    if territory.straddles:
+        bar.caption(f"{territory.label} est {territory.straddles} : ses chiffres sont ceux de toutes ses communes.")
+    return territory
+
+
+def go_to(region: str, departements: list[str], code: str | None) -> None:
+    """A button's callback: choose this territory in the sidebar, then open the overview (see :func:`follow_link`)."""
+    st.session_state[state.REGION] = region
+    st.session_state[state.DEPARTEMENTS] = list(departements)
+    st.session_state[state.EPCI] = code
+    st.session_state[state.GO_TO] = "pages/overview.py"
+
+
+def follow_link() -> None:
+    """Open the page a button asked for (a callback cannot switch pages itself)."""
+    target = st.session_state.pop(state.GO_TO, None)
+    if target:
+        st.switch_page(target)
