@@ -21,7 +21,7 @@ pytestmark = [
 PAGES = {"": "Vue d'ensemble", "carte-des-fabriques": "Carte", "vagues-et-objectifs": "Vagues et objectifs",
          "evolution-dans-le-temps": "Évolution", "comparer-deux-instantanes": "Comparer", "quotas-femmes-neet": "Quotas",
          "classement-des-territoires": "Territoires", "familles-de-metiers": "Métiers",
-         "couverture-territoriale": "Couverture", "donnees-et-methode": "Données"}
+         "couverture-territoriale": "Couverture", "ma-commune": "Ma commune", "donnees-et-methode": "Données"}
 SERIOUS = {"moderate", "serious", "critical"}
 ACCEPTED: dict[str, str] = {}
 # Streamlit's, Plotly's and Leaflet's English, as users met it: none may be left where a user reads or a screen reader

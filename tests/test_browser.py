@@ -24,7 +24,8 @@ PAGES = {"": "Vue d'ensemble", "vue-d-ensemble": "Vue d'ensemble", "carte-des-fa
          "vagues-et-objectifs": "Vagues et objectifs", "evolution-dans-le-temps": "Évolution dans le temps",
          "comparer-deux-instantanes": "Comparer deux instantanés", "quotas-femmes-neet": "Quotas",
          "classement-des-territoires": "Territoires",
-         "couverture-territoriale": "Couverture territoriale", "donnees-et-methode": "Données, contrat de fichier"}
+         "couverture-territoriale": "Couverture territoriale", "ma-commune": "Ma commune",
+         "donnees-et-methode": "Données, contrat de fichier"}
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 
 
