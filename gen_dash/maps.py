@@ -170,6 +170,14 @@ def epci_focus(figures: pd.DataFrame, territory: Territory) -> list[str] | None:
 _EPCI_LINES = ("formations", "apprenants", "apprenants_pour_100k")
 
 
+def _epci_lines(values: pd.DataFrame, ind: Indicator) -> dict[str, list[str]]:
+    """Each EPCI's other figures, as its tooltip says them (« Formations : 3 »)."""
+    keys = [k for k in _EPCI_LINES if k != ind.key and k in values]
+    columns = {k: values[k].tolist() for k in keys}
+    return {code: [f"{BY_KEY[k].short} : {_format(columns[k][i], BY_KEY[k])}" for k in keys if not pd.isna(columns[k][i])]
+            for i, code in enumerate(values.index)}
+
+
 def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, assets_url: str,
                 tiles: tuple[str, str] | None, legend_extra: list[str], quota: float | None = None,
                 region: str | None | bool = False) -> folium.Map:
@@ -184,17 +192,17 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
     looks, bounds = {}, []
     by_epci = region is not False
     features = epci.inset_features(region) if by_epci else geo.inset_features("departement")
+    shown = values[ind.key].to_dict()
+    extra_lines = _epci_lines(values, ind) if by_epci else {}
     for code, _, box in features:
-        value = values[ind.key].get(code) if code in values.index else None
+        value = shown.get(code)
         in_focus = focus_set is None or code in focus_set
         if in_focus:
             bounds.append(box)
         looks[code] = {"couleur": scheme.colour(value) if in_focus else classes.OUTSIDE, "dans": in_focus,
                        "valeur": _format(value, ind), "classe": scheme.label(value) if in_focus else "hors du territoire"}
-        if by_epci and code in values.index:
-            line = values.loc[code]
-            looks[code]["lignes"] = [f"{BY_KEY[k].short} : {_format(line[k], BY_KEY[k])}" for k in _EPCI_LINES
-                                     if k != ind.key and k in line.index and not pd.isna(line[k])]
+        if code in extra_lines:
+            looks[code]["lignes"] = extra_lines[code]
 
     # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True)  # metric scale: genDash
