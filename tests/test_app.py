@@ -20,7 +20,7 @@ from gen_dash.ingest import read_snapshot
 from tests.conftest import BASE_ROW, ROOT, hand_csv, make_csv, row
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/evolution.py", "pages/compare.py", "pages/quotas.py",
-         "pages/territories.py", "pages/metiers.py", "pages/coverage.py", "pages/data.py"]
+         "pages/territories.py", "pages/metiers.py", "pages/coverage.py", "pages/commune.py", "pages/data.py"]
 SAMPLES = sorted((ROOT / "data" / "sample").glob("gen-exemple-*.csv"))
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 TWIN = ROOT / "data" / "sample" / "propre" / "gen-exemple-2016-12-15.csv"
