@@ -802,7 +802,8 @@ def test_overview_says_the_four_objectives_for_the_territory():
     first, latest, count = dates[0], dates[-1], len(dates)
     assert lines == [
         "**1. Un réseau de formations d'excellence sur tout le territoire.** 2 sur 13 départements de la région ont au "
-        f"moins une formation ; {fmt.percent(share)} de la population vit à moins de 30 km d'une fabrique.",
+        f"moins une formation ; 3 sur 164 EPCI de la région en ont au moins une ; {fmt.percent(share)} de la population "
+        "vit à moins de 30 km d'une fabrique.",
         "**2. Des formations qui répondent aux besoins économiques et sociaux.** 3 famille(s) de métiers proposée(s) ; "
         f"les plus grandes : {WEB} (50,0{NBSP}% des formations), Médiation numérique (25,0{NBSP}% des formations), "
         f"Réseaux, systèmes et support (25,0{NBSP}% des formations).",
