@@ -336,7 +336,7 @@ def coverage_by_epci(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_
     # Population-weighted median: the first distance where an EPCI's cumulated population reaches half its total.
     ordered = frame[np.isfinite(frame["distance"])].sort_values(["code", "distance"], kind="stable")
     cumulated = ordered.groupby("code")["population"].cumsum()
-    half = ordered["code"].map(out["population"]) / 2
+    half = ordered.groupby("code")["population"].transform("sum") / 2
     out["distance_mediane_km"] = ordered[cumulated >= half].groupby("code")["distance"].first()
     names = epci.epci_by_code()["nom_epci"]
     out = out.reset_index().assign(nom=lambda t: t["code"].map(names))

@@ -374,7 +374,7 @@ def test_coverage_page_follows_the_filter_and_the_radius():
         share = _share_within(communes, fabriques, radius)
         title = at.markdown[0].value
         assert title == f"## {fmt.percent(share)} de la population (Bretagne) vit à moins de {radius} km d'une fabrique"
-    table = at.dataframe[0].value
+    table = at.dataframe[1].value  # after the coverage by EPCI
     assert set(table["code_departement"]) <= {"22", "29", "35", "56"}  # suggestions inside the région
     assert len(table) == at.number_input(key="couverture_k").value
 

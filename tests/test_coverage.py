@@ -140,3 +140,19 @@ def test_cli_coverage_json(tmp_path):
     refused = subprocess.run([sys.executable, "-m", "gen_dash", "coverage", str(bad), "--json"], cwd=ROOT, capture_output=True,
                              text=True, timeout=120)
     assert refused.returncode == 2 and "erreur" in json.loads(refused.stdout)
+
+
+def test_coverage_by_epci_by_hand():
+    """Three communes of EPCI A (10, 20, 30 inhabitants at 5, 10, 40 km), one of B out of reach, one without EPCI."""
+    import numpy as np
+
+    distances = pd.DataFrame({"code_epci": ["A", "A", "A", "B", None], "population": [10.0, 20.0, 30.0, 5.0, 99.0],
+                              "distance_km": [5.0, 10.0, 40.0, np.inf, 1.0]})
+    table = coverage.coverage_by_epci(distances, 30).set_index("code")
+    assert list(table.index) == ["B", "A"]  # the lowest share first
+    assert table.loc["A", ["population", "population_couverte", "part_couverte", "distance_mediane_km"]].tolist() == [
+        60.0, 30.0, 0.5, 10.0]  # half of 60 is reached at 10 + 20 inhabitants, 10 km away
+    assert table.loc["B", "part_couverte"] == 0.0 and pd.isna(table.loc["B", "distance_mediane_km"])
+    # No fabrique at all: every share 0, no median, nothing raised.
+    nowhere = coverage.coverage_by_epci(distances.assign(distance_km=np.inf), 30)
+    assert nowhere["part_couverte"].tolist() == [0.0, 0.0] and nowhere["distance_mediane_km"].isna().all()
