@@ -163,12 +163,6 @@ def epci_table() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def epci_by_code() -> pd.DataFrame:
-    """The EPCI indexed by their SIREN code."""
-    return epci.epci_by_code()
-
-
-@st.cache_resource(show_spinner=False)
 def communes_table() -> pd.DataFrame:
     """Communes with population and point, without geometry (coverage analysis)."""
     return geo.communes_table()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+import pandas as pd
+
 from gen_dash import fmt
 from gen_dash.cli_support import (
     EXIT_OK,
@@ -17,7 +19,7 @@ from gen_dash.cli_support import (
 )
 from gen_dash.indicators import REPORTED
 from gen_dash.metrics import reported, reported_share, summary_figures
-from gen_dash.snapshot import ERREUR, Snapshot
+from gen_dash.snapshot import ERREUR, Snapshot, is_list_only
 from gen_dash.targets import load_targets
 
 
@@ -77,7 +79,7 @@ def by_territory(rows, level: str, place=None) -> dict:
 
     table = figures_by_territory(rows, level)
     table = table[table["formations"] > 0]
-    known = not snapshot_is_list(rows)
+    known = not is_list_only(rows)
     out = {}
     for line in table.itertuples(index=False):
         entry = {"nom": line.nom, "formations": int(line.formations), "fabriques": int(line.fabriques),
@@ -86,12 +88,6 @@ def by_territory(rows, level: str, place=None) -> dict:
             entry["departements"] = list(line.departements)
         out[str(line.code)] = entry
     return out
-
-
-def snapshot_is_list(rows) -> bool:
-    from gen_dash.snapshot import is_list_only
-
-    return is_list_only(rows)
 
 
 def summary(args: argparse.Namespace) -> int:
@@ -160,7 +156,7 @@ def coverage(args: argparse.Namespace) -> int:
         by_epci = cover.coverage_by_epci(cover.nearest_fabrique(communes, fabriques), radius)
         report["par_epci"] = {r.code: {"nom": r.nom, "population": int(r.population),
                                        "population_couverte": int(r.population_couverte),
-                                       "part_couverte": None if r.part_couverte != r.part_couverte
+                                       "part_couverte": None if pd.isna(r.part_couverte)
                                        else round(float(r.part_couverte), 6)}
                               for r in by_epci.itertuples(index=False)}
     lines = [

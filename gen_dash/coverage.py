@@ -237,7 +237,8 @@ def suggest_sites(communes: pd.DataFrame, fabriques: pd.DataFrame, k: int, radiu
     Returns
     -------
     DataFrame
-        One row per suggestion, in order of choice: ``rang``, ``code_commune``, ``nom_commune``, ``code_departement``,
+        One row per suggestion, in order of choice: ``rang``, ``code_commune``, ``nom_commune``, ``code_departement``
+        (and ``code_epci``, ``nom_epci`` when *communes* give their EPCI),
         ``population``, ``population_gagnee``, ``population_couverte_cumulee``, ``part_couverte_cumulee``, ``lon``, ``lat``.
     """
     communes = communes.reset_index(drop=True)
@@ -261,6 +262,8 @@ def suggest_sites(communes: pd.DataFrame, fabriques: pd.DataFrame, k: int, radiu
     chosen = communes.iloc[[instance.candidates[c] for c, _ in picks]]
     kept = ["code_commune", "nom_commune", "code_departement", "population", "lon", "lat"]
     out = chosen[kept + [c for c in ("code_epci",) if c in chosen]].reset_index(drop=True)
+    if "code_epci" in out:
+        out["nom_epci"] = out["code_epci"].map(epci.epci_by_code()["nom_epci"])
     out.insert(0, "rang", np.arange(1, len(out) + 1))
     out["population_gagnee"] = [int(g) for _, g in picks]
     total = float(communes["population"].sum())

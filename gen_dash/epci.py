@@ -73,16 +73,6 @@ def epci_by_code() -> pd.DataFrame:
     return _table().set_index("code_epci")
 
 
-def straddles(code: str) -> str:
-    """« à cheval sur 2 départements » (or régions) for an EPCI that lies in several, else an empty text."""
-    line = epci_by_code().loc[code]
-    if len(line["regions"]) > 1:
-        return f"à cheval sur {len(line['departements'])} départements et {len(line['regions'])} régions"
-    if len(line["departements"]) > 1:
-        return f"à cheval sur {len(line['departements'])} départements"
-    return ""
-
-
 @cache
 def _contours(fine: bool) -> gpd.GeoDataFrame:
     name = "epci.geojson" if fine else "epci_france.geojson"

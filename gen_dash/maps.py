@@ -186,7 +186,6 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
     départements outside the focus in grey. With *region* (None: France, or a région's code) the areas are the EPCI
     of that layer, with département borders over them and their figures in their tooltip."""
     scheme = classes_on_screen(figures, ind, focus, quota)
-    scripts, styles = asset_links(assets_url)
     values = figures.set_index("code")
     focus_set = set(focus) if focus else None
     looks, bounds = {}, []
@@ -204,13 +203,7 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
         if code in extra_lines:
             looks[code]["lignes"] = extra_lines[code]
 
-    # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
-    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True)  # metric scale: genDash
-    m.options.update(max_zoom=13, min_zoom=4)
-    m.default_js, m.default_css = scripts, styles
-    if tiles:
-        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
-    _Call("accessible", {"titre": f"Carte des départements : {ind.short}"}).add_to(m)
+    m = _base_map(assets_url, tiles, f"Carte des départements : {ind.short}")
     departements, regions = geometry_urls(assets_url)
     if by_epci:  # the EPCI as areas, the départements' borders over them
         departements, regions = epci_geometry_url(assets_url, region), departements
@@ -221,6 +214,19 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
     outside = [] if focus_set is None else [_swatch(classes.OUTSIDE, "hors du territoire")]
     _Call("legend", _legend_html(ind, scheme, outside + legend_extra)).add_to(m)
     m.fit_bounds([[min(b[1] for b in bounds), min(b[0] for b in bounds)], [max(b[3] for b in bounds), max(b[2] for b in bounds)]])
+    return m
+
+
+def _base_map(assets_url: str, tiles: tuple[str, str] | None, title: str) -> folium.Map:
+    """An empty map of the app's own Leaflet (no CDN), the optional basemap, and its accessible *title*."""
+    scripts, styles = asset_links(assets_url)
+    # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True)  # metric scale: genDash
+    m.options.update(max_zoom=13, min_zoom=4)
+    m.default_js, m.default_css = scripts, styles
+    if tiles:
+        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
+    _Call("accessible", {"titre": title}).add_to(m)
     return m
 
 
@@ -365,13 +371,7 @@ def commune_map(commune: pd.Series, nearest: pd.DataFrame, fabriques: pd.DataFra
     """A small map centred on *commune* (a row of :func:`gen_dash.commune.find_commune`): its *radius_km* circle,
     the départements around, and its *nearest* fabriques numbered by distance (rows of *fabriques*, matched by
     ``cle_fabrique``, give their points)."""
-    scripts, styles = asset_links(assets_url)
-    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True)
-    m.options.update(max_zoom=13, min_zoom=4)
-    m.default_js, m.default_css = scripts, styles
-    if tiles:
-        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
-    _Call("accessible", {"titre": f"Carte autour de {commune['nom_commune']}"}).add_to(m)
+    m = _base_map(assets_url, tiles, f"Carte autour de {commune['nom_commune']}")
     departements, regions = geometry_urls(assets_url)
     _Call("areas", {"departements": departements, "regions": regions, "looks": {}, "label": "Département",
                     "attribution": geo.ATTRIBUTION}).add_to(m)

@@ -40,7 +40,7 @@ st.dataframe(by_epci, hide_index=True, width="stretch", height=260,
                             "population_couverte": st.column_config.NumberColumn("Habitants à portée", format="localized"),
                             "part_couverte": st.column_config.NumberColumn("Part couverte", format="percent"),
                             "distance_mediane_km": st.column_config.NumberColumn("Distance médiane (km)", format="%.1f")})
-st.caption("La part la plus basse d'abord. Les communes sans EPCI (quatre îles) ne figurent dans aucune ligne ; une "
+st.caption("La part la plus basse d'abord. Les communes sans EPCI (quatre îles) ne figurent dans aucune ligne ; un "
            "EPCI à cheval sur plusieurs départements compte ici ses seules communes du territoire choisi.")
 
 st.header("Où ouvrir les prochaines fabriques")
@@ -53,7 +53,6 @@ min_population = c2.number_input("Population minimale d'une commune candidate", 
 first_white = c3.checkbox("Zones blanches d'abord", key="couverture_zones_blanches",
                           help="Donner d'abord une fabrique à chaque département qui n'en a aucune, puis continuer.")
 suggestions = state.shared(view, "suggestions", view.territory, int(k), radius, int(min_population), first_white)
-suggestions["nom_epci"] = suggestions["code_epci"].map(state.epci_by_code()["nom_epci"])
 
 if view.territory.epci:  # the EPCI's own outline, its neighbours in grey
     folium_map = maps.coverage_map(by_epci, covered["drawn"], suggestions, radius, focus=[view.territory.epci],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 import appstate as state
+from gen_dash import epci
 from gen_dash.territory import Territory
 
 
@@ -48,7 +49,7 @@ def _on_departements_change() -> None:
     # An EPCI outside the départements now chosen no longer belongs to the list: forget it.
     chosen = st.session_state.get(state.DEPARTEMENTS) or []
     code = st.session_state.get(state.EPCI)
-    if code and chosen and not set(state.epci_by_code().loc[code, "departements"]) & set(chosen):
+    if code and chosen and not set(epci.epci_by_code().loc[code, "departements"]) & set(chosen):
         st.session_state[state.EPCI] = None
 
 
