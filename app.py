@@ -38,8 +38,6 @@ PAGES = [
                  "métier est formé et où il manque."),
     st.Page("pages/coverage.py", title="Couverture", icon=":material/radar:", url_path="couverture-territoriale",
             help="Population à moins de R km d'une fabrique, zones blanches, et où ouvrir les prochaines fabriques."),
-    st.Page("pages/commune.py", title="Ma commune", icon=":material/location_on:", url_path="ma-commune",
-            help="Une commune par son nom ou son code : les fabriques les plus proches, les formations à portée."),
     st.Page("pages/data.py", title="Données", icon=":material/table_view:", url_path="donnees-et-methode",
             help="Lignes de l'instantané, rapport de validation, contrat de fichier, sources et méthode."),
 ]
@@ -47,6 +45,10 @@ PAGES = [
 
 # The default page lives at the root URL; this hidden twin gives it a deep link of its own too.
 ALIASES = [st.Page("pages/overview.py", title="Vue d'ensemble", url_path="vue-d-ensemble", visibility="hidden")]
+# Reached from the sidebar's territory, under the EPCI, on every page: the top navigation already fills an office
+# laptop's width (see issue « A State service at every width »).
+COMMUNE = st.Page("pages/commune.py", title="Ma commune", icon=":material/location_on:", url_path="ma-commune",
+                  visibility="hidden")
 
 
 def _read_url(listed: list[state.Entry]) -> None:
@@ -194,6 +196,8 @@ def _upload_panel(bar) -> None:
 def _sidebar(listed: list[state.Entry]) -> state.View:
     bar = st.sidebar
     territory = territory_flow.choose_territory(bar)
+    bar.page_link(COMMUNE, label="Ma commune", icon=":material/location_on:",
+                  help="Une commune par son nom ou son code : les fabriques les plus proches, les formations à portée.")
 
     bar.header("Instantané")
     problem = state.store_problem()
@@ -237,7 +241,7 @@ def _embedded_view(listed: list[state.Entry]) -> state.View:
 
 
 EMBEDDED = st.context.is_embedded is True  # (a stand-in object under AppTest, never True)
-page = st.navigation(PAGES + ALIASES, position="hidden" if EMBEDDED else "top")
+page = st.navigation(PAGES + [COMMUNE] + ALIASES, position="hidden" if EMBEDDED else "top")
 st.set_page_config(page_title=f"{page.title} — GEN tableau de bord")  # one title per page, as a browser tab says it
 state.map_assets_dir()
 state.start_reading_process()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 import appstate as state
-from gen_dash import epci
+from gen_dash import epci, fmt
 from gen_dash.territory import Territory
 
 
@@ -55,14 +55,14 @@ def _on_departements_change() -> None:
 
 def epci_choices(region: str, departements: list[str]) -> dict[str, str]:
     """The EPCI the sidebar offers: those lying in *region* (in *departements*, when chosen), by name; each labelled
-    with its nature in full and its SIREN code, so that typing either finds it."""
+    with its name and its SIREN code, so that typing either finds it."""
     table = state.epci_table()
     inside = table["regions"].map(lambda codes: region in codes)
     if departements:
         inside &= table["departements"].map(lambda codes: bool(set(codes) & set(departements)))
     chosen = table[inside].sort_values("nom_epci")
-    return {code: f"{name} · {nature} ({code})" for code, name, nature in
-            zip(chosen["code_epci"], chosen["nom_complet"], chosen["nature"], strict=True)}
+    # The reference's short name (« CA Lunel Agglo »): the sidebar is narrow; the full name is said under the list.
+    return {code: f"{name} ({code})" for code, name in zip(chosen["code_epci"], chosen["nom_epci"], strict=True)}
 
 
 def choose_territory(bar) -> Territory:
@@ -87,8 +87,12 @@ def choose_territory(bar) -> Territory:
                              format_func=lambda c: "Toutes" if c is None else choices[c],
                              help="Tapez un nom (« Lunel », « Métropole ») ou un code SIREN pour chercher.")
     territory = state.territory_of(region, departements, code)
-    if territory.straddles:
-        bar.caption(f"{territory.label} est {territory.straddles} : ses chiffres sont ceux de toutes ses communes.")
+    if code:
+        line = epci.epci_by_code().loc[code]
+        said = f"{line['nom_complet']} : {fmt.number(line['communes'])} communes, {fmt.number(line['population'])} habitants"
+        if territory.straddles:
+            said += f" ; {territory.straddles}, ses chiffres sont ceux de toutes ses communes"
+        bar.caption(said + ".")
     return territory
 
 
