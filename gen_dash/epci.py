@@ -94,15 +94,14 @@ def epci_of(rows: pd.DataFrame) -> pd.Series:
 
     Each distinct commune and each distinct point is looked up once (a fabrique's formations repeat them).
     """
-    codes = rows["code_commune"].astype("str")  # rows may be the reader's columns, a dict of Series
-    if not len(codes):
-        return pd.Series([], index=codes.index, dtype="str")
-    communes = geo.communes_by_code()["code_epci"]
-    found = codes.map(communes.reindex(codes.dropna().unique())).astype(object)
-    point_only = (found.isna() & codes.isna() & rows["latitude"].notna() & rows["longitude"].notna()).to_numpy()
+    codes = rows["code_commune"]  # rows may be the reader's columns, a dict of Series
+    keys, distinct = pd.factorize(codes)
+    looked = np.append(geo.communes_by_code()["code_epci"].reindex(distinct).to_numpy(dtype=object), None)
+    found = looked[keys]  # -1 (no commune) takes the None appended
+    point_only = ((keys < 0) & rows["latitude"].notna().to_numpy() & rows["longitude"].notna().to_numpy())
     if point_only.any():
-        found.iloc[np.flatnonzero(point_only)] = _containing(rows["longitude"][point_only], rows["latitude"][point_only])
-    return found.astype("str")
+        found[point_only] = _containing(rows["longitude"][point_only], rows["latitude"][point_only])
+    return pd.Series(found, index=codes.index, dtype="str")
 
 
 def _containing(lon: pd.Series, lat: pd.Series) -> np.ndarray:
