@@ -84,7 +84,7 @@ def choose_territory(bar) -> Territory:
         if st.session_state.get(state.EPCI) not in choices:
             st.session_state[state.EPCI] = None
         code = bar.selectbox("Intercommunalité (EPCI)", [None, *choices], key=state.EPCI,
-                             format_func=lambda c: "Toutes" if c is None else choices[c],
+                             format_func=lambda c: "Toutes" if c is None else choices[c], placeholder="Toutes",
                              help="Tapez un nom (« Lunel », « Métropole ») ou un code SIREN pour chercher.")
     territory = state.territory_of(region, departements, code)
     if code:
