@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import tempfile
 
-from benchmarks.harness import ROOT, Result, median_time, synthetic_file
+from benchmarks.harness import ROOT, Result, median_time, start_server, synthetic_file
 
 SAMPLE = ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv"
 
@@ -42,7 +43,7 @@ def epci_measures(repeat: int, size: int = 100_000) -> list[Result]:
 
     whole = median_time(summary, repeat)
     label = f"{size:,}".replace(",", " ")
-    return [
+    return server_cpu() + [
         Result("carte nationale par EPCI : octets envoyés (1re visite)", "exemple fin 2017", sent, "o", None, "< 1,5 Mo",
                sent < 1.5e6),
         Result("carte nationale par EPCI : construction Python", "exemple fin 2017", seconds, "s", None, "< 0,5 s",
@@ -52,3 +53,31 @@ def epci_measures(repeat: int, size: int = 100_000) -> list[Result]:
         Result("ligne de commande : summary --par epci (lecture comprise)", label, whole, "s", None, "< 1 s",
                whole < 1.0),
     ]
+
+
+# Views a real server answers (through Streamlit's protocol, benchmarks/sessions.py): name, page, query, target.
+SERVER_VIEWS = [("carte nationale par départements (repère)", "carte-des-fabriques", "", None),
+                ("carte nationale par EPCI", "carte-des-fabriques", "maille=epci", 0.1),
+                ("carte d'un EPCI", "carte-des-fabriques", "epci=243100518", 0.1),
+                ("Ma commune, une recherche", "ma-commune", "commune=34145", 0.3)]
+
+
+def server_cpu() -> list[Result]:
+    """Server CPU of a view another session has just made (the EPCI layer and its figures built once per snapshot
+    and shared; a commune's neighbours likewise), and of the first one."""
+    from benchmarks import sessions
+
+    out = []
+    with tempfile.TemporaryDirectory() as folder:
+        server, base = start_server({"GEN_DASH_VAR_DIR": folder, "GEN_DASH_DATABASE_URL": f"sqlite:///{folder}/e.sqlite3"})
+        try:
+            for name, page, query, target in SERVER_VIEWS:
+                first, again = sessions.cpu_per_view(base, server.pid, page, query)
+                out.append(Result(f"CPU serveur par vue : {name} (déjà vue par une autre session)", "exemple fin 2017",
+                                  again, "s", None, f"< {target} s".replace(".", ",") if target else "",
+                                  again < target if target else None))
+                out.append(Result(f"CPU serveur par vue : {name} (1re vue)", "exemple fin 2017", first, "s"))
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    return out

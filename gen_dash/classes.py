@@ -14,6 +14,7 @@ Two conventions, each stated in the labels:
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -124,14 +125,21 @@ def classify(values: pd.Series, kind: str, quota: float | None = None, zero_labe
     positive = positive[positive > 0].to_numpy(dtype=float)
     if not len(positive):
         return Classes(kind, (), (), zero_label=zero_label)
+    limits = _natural_breaks(np.sort(positive).tobytes())
+    return Classes(kind, limits, _spread(BLUES, len(limits)), lowest=float(positive.min()), zero_label=zero_label)
+
+
+@functools.lru_cache(maxsize=256)
+def _natural_breaks(sorted_values: bytes) -> tuple[float, ...]:
+    """Up to five Fisher-Jenks class limits of the sorted positive values (their bytes: a key every session that
+    shows the same map shares). Fisher-Jenks is quadratic: 1,255 EPCI took 0.13 s, on every view."""
+    positive = np.frombuffer(sorted_values, dtype=float)
     k = min(5, len(np.unique(positive)))
     if k == 1:
-        limits = (float(positive.max()),)
-    else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "numba not installed": the pure Python version is quick on 101 values
-            limits = tuple(float(b) for b in mapclassify.FisherJenks(positive, k=k).bins)
-    return Classes(kind, limits, _spread(BLUES, len(limits)), lowest=float(positive.min()), zero_label=zero_label)
+        return (float(positive.max()),)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "numba not installed": the pure Python version is quick on 101 values
+        return tuple(float(b) for b in mapclassify.FisherJenks(positive, k=k).bins)
 
 
 def _spread(palette: tuple[str, ...], k: int) -> tuple[str, ...]:

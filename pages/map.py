@@ -13,9 +13,9 @@ view = state.page_header("Carte des fabriques et des formations")
 territory = view.territory
 indicator = st.selectbox("Indicateur", maps.indicators_for(view.snapshot.list_only), key="carte_indicateur",
                          format_func=lambda k: ON_MAP[k].short)
-grid = st.radio("Maille", ["departement", "epci"], horizontal=True, key="carte_maille",
-                index=1 if territory.epci else 0, format_func={"departement": "Départements",
-                                                               "epci": "Intercommunalités (EPCI)"}.get,
+by_epci_first = territory.epci or st.query_params.get("maille") == "epci"  # ?maille=epci: a link to the EPCI map
+grid = st.radio("Maille", ["departement", "epci"], horizontal=True, key="carte_maille", index=1 if by_epci_first else 0,
+                format_func={"departement": "Départements", "epci": "Intercommunalités (EPCI)"}.get,
                 help="Colorer les départements, ou les intercommunalités (EPCI : communautés de communes, "
                      "d'agglomération, urbaines, métropoles).")
 by_epci = grid == "epci"
