@@ -889,3 +889,16 @@ def test_metiers_page_for_one_departement_and_its_exports():
     assert {"Familles de métiers (CSV)", "Familles de métiers (.xlsx)"} <= set(buttons)
     csv = pd.read_csv(BytesIO(export.to_csv_bytes(at.dataframe[0].value)), sep=";", encoding="utf-8-sig")
     assert csv.columns[0] == "Famille de métiers" and csv.iloc[0].tolist()[:2] == [WEB, 2]
+
+
+@pytest.mark.parametrize("query, grid, said", [
+    ({"maille": "epci"}, "epci", "Carte par EPCI, France entière"),
+    ({"epci": "243400520"}, "epci", "Carte par EPCI, CA Lunel Agglo"),
+    ({"region": "76"}, "departement", "Carte, Occitanie"),
+])
+def test_the_map_opens_by_epci_for_an_epci_or_when_the_link_asks(query, grid, said):
+    at = start(query)
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert at.radio(key="carte_maille").value == grid
+    assert any(c.value.startswith(said) for c in at.caption)
