@@ -71,11 +71,8 @@ class Territory:
         line = epcis.set_index("code_epci").loc[code]
         region = region if region in line["regions"] else line["code_region"]
         names = table.drop_duplicates("code_region").set_index("code_region")["nom_region"]
-        straddles = ""
-        if len(line["departements"]) > 1:
-            straddles = f"à cheval sur {len(line['departements'])} départements"
-            if len(line["regions"]) > 1:
-                straddles += f" et {len(line['regions'])} régions"
+        # Short enough for a key figure's line and the sheet's cell; the sidebar names the régions.
+        straddles = f"à cheval sur {len(line['departements'])} départements" if len(line["departements"]) > 1 else ""
         return cls(region, (), str(line["nom_epci"]), tuple(line["departements"]), int(line["population"]),
                    str(names.get(region, "")) or None, code, straddles)
 

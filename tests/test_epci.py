@@ -60,7 +60,7 @@ def test_an_epci_territory_keeps_its_rows_from_both_departements():
     aire = Territory.of_epci("200030435", "76", geo.departements_table(), epci.epci_table())
     assert sorted(aire.apply(rows)["id_formation"]) == ["GERS", "LANDES"]
     assert aire.codes == ("32", "40") and aire.region == "76"
-    assert aire.straddles == "à cheval sur 2 départements et 2 régions"
+    assert aire.straddles == "à cheval sur 2 départements"
     assert summary_figures(aire.apply(rows))["apprenants"] == 17
 
 

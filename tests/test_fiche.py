@@ -17,7 +17,7 @@ from gen_dash import fiche, geo, metrics, static_map
 from gen_dash.ingest import read_snapshot
 from gen_dash.targets import load_targets
 from gen_dash.territory import Territory
-from tests.conftest import hand_csv
+from tests.conftest import ROOT, hand_csv
 
 TABLE = pd.DataFrame(geo.load_departements().drop(columns="geometry"))
 SOURCE = fiche.Source("a-la-main.csv", pd.Timestamp("2017-06-30").date(), "À la main", "0123abcd" * 8, sample=False)
@@ -115,3 +115,15 @@ def test_the_map_of_france_draws_the_drom_in_insets_and_exports_svg(hand):
     reunion = geo.inset_drom(geo.load_departements().query("code_departement == '974'")).geometry.iloc[0]
     point = reunion.representative_point()
     assert _colour_at(png, point.x, point.y) == "#ffffff"
+
+
+def test_the_sheet_of_an_epci(tmp_path, capsys):
+    """``fiche --epci``: the EPCI's name in the title, its key figures, « à cheval » said whole."""
+    from gen_dash import cli
+
+    out = tmp_path / "fiche.pdf"
+    sample = str(ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv")
+    assert cli.main(["fiche", sample, "--epci", "200030435", "--sortie", str(out)]) == 0
+    text = PdfReader(out).pages[0].extract_text()
+    assert "Grande école du numérique — CC d'Aire-sur-l'Adour" in text
+    assert "EPCI couvert\nnon couvert\nà cheval sur 2 départements\n" in text

@@ -91,7 +91,9 @@ def choose_territory(bar) -> Territory:
         line = epci.epci_by_code().loc[code]
         said = f"{line['nom_complet']} : {fmt.number(line['communes'])} communes, {fmt.number(line['population'])} habitants"
         if territory.straddles:
-            said += f" ; {territory.straddles}, ses chiffres sont ceux de toutes ses communes"
+            regions = len(line["regions"])
+            said += (f" ; {territory.straddles}" + (f" et {regions} régions" if regions > 1 else "")
+                     + ", ses chiffres sont ceux de toutes ses communes")
         bar.caption(said + ".")
     return territory
 
