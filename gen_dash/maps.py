@@ -174,6 +174,8 @@ def _epci_lines(values: pd.DataFrame, ind: Indicator) -> dict[str, list[str]]:
     """Each EPCI's other figures, as its tooltip says them (« Formations : 3 »); none for an EPCI without formation
     (most of the 1,255: its tooltip already says 0, and the map weighs a third less)."""
     keys = [k for k in _EPCI_LINES if k != ind.key and k in values]
+    if "formations" not in values:  # the coverage map's figures: its tooltip says its share alone
+        return {}
     columns = {k: values[k].tolist() for k in keys}
     offered = values["formations"].to_numpy() > 0
     return {code: [f"{BY_KEY[k].short} : {_format(columns[k][i], BY_KEY[k])}" for k in keys if not pd.isna(columns[k][i])]

@@ -902,3 +902,10 @@ def test_the_map_opens_by_epci_for_an_epci_or_when_the_link_asks(query, grid, sa
     assert not at.exception
     assert at.radio(key="carte_maille").value == grid
     assert any(c.value.startswith(said) for c in at.caption)
+
+
+def test_coverage_of_an_epci_draws_its_map():
+    at = start({"epci": "243400017"})
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception
+    assert at.markdown[0].value.startswith("## 100,0\xa0% de la population (Montpellier Méditerranée Métropole)")
