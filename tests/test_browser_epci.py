@@ -22,7 +22,7 @@ OUTLINE = f"() => window.L && document.querySelector('path.gen-dash-dep-{MONTPEL
 
 def test_the_map_by_epci_shows_its_name_figures_and_outline(page, server):
     open_page(page, server, f"carte-des-fabriques?epci={MONTPELLIER}")
-    assert page.locator("main").get_by_text(f"Territoire : {NAME}").count() >= 1
+    page.locator("main").get_by_text(f"Territoire : {NAME}").first.wait_for()  # waits: the script may still run
     frame = map_frame(page, OUTLINE)
     assert frame.locator(f"path.gen-dash-dep-{MONTPELLIER}").count() == 1
     caption = page.get_by_text("Carte par EPCI, " + NAME).first.inner_text()
@@ -40,10 +40,10 @@ def test_the_national_map_by_epci_draws_every_epci(page, server):
 
 def test_territories_and_coverage_follow_the_epci(page, server):
     open_page(page, server, f"classement-des-territoires?epci={MONTPELLIER}")
-    assert page.locator("main").get_by_text(f"Territoire : {NAME}").count() >= 1
-    assert page.get_by_text("EPCI sans aucune formation").count() == 1  # ranked by EPCI: its départements' EPCI
+    page.locator("main").get_by_text(f"Territoire : {NAME}").first.wait_for()  # waits: the script may still run
+    page.get_by_text("EPCI sans aucune formation").wait_for()  # ranked by EPCI: its départements' EPCI
     open_page(page, server, f"couverture-territoriale?epci={MONTPELLIER}")
-    assert page.locator("h2").filter(has_text=f"de la population ({NAME}) vit à moins de 30 km").count() == 1
+    page.locator("h2").filter(has_text=f"de la population ({NAME}) vit à moins de 30 km").wait_for()
     frame = map_frame(page, OUTLINE)
     assert frame.locator(f"path.gen-dash-dep-{MONTPELLIER}").count() == 1
 
@@ -66,4 +66,6 @@ def test_ma_commune_with_the_keyboard_and_a_screen_reader_name(page, server):
 def test_ma_commune_lists_homonyms_with_their_departement(page, server):
     open_page(page, server, "ma-commune?commune=Saint-Denis")
     page.get_by_text("désigne 4 communes").wait_for()
-    assert page.get_by_text("Saint-Denis — La Réunion (974), 97411").count() == 1
+    choices = page.get_by_role("radiogroup").get_by_role("radio")
+    page.get_by_text("Saint-Denis — La Réunion (974), 97411").wait_for()  # the list comes just after the notice
+    assert choices.count() == 4
