@@ -247,6 +247,13 @@ def open_page(tab, server, path: str) -> None:
     tab.wait_for_load_state("networkidle")
 
 
+def script_finished(tab) -> None:
+    """Wait until the page's script has finished (no running indicator, no element left stale) and the elements
+    that were dimmed while it ran have faded back in: colours measured before then are not the page's."""
+    tab.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')")
+    tab.wait_for_timeout(600)  # Streamlit's fade back from stale
+
+
 def map_frame(tab, ready: str = "() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101"):
     """The map's frame once it shows what *ready* (JavaScript run in the frame) waits for.
 
