@@ -18,7 +18,6 @@ from gen_dash.snapshot import AVERTISSEMENT
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
-
 class Cells:
     """The text of some columns over some lines (*index*: the file's line numbers, or any numbering), and the
     problems found so far, each naming its line, the column as the file wrote it, the value and a French message."""
@@ -79,6 +78,33 @@ class Cells:
             return self.values[column]
         return pd.Series("", index=self.index, dtype="str")
 
+
+
+def combine_codes(columns: list[tuple[np.ndarray, pd.Series]], rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Number the distinct combinations of several columns' texts, given each column's :func:`factorize`.
+
+    Returns
+    -------
+    codes, first
+        Per row, the number of its combination (in order of first appearance); per combination, its first row.
+    """
+    codes = np.zeros(rows, dtype=np.int64)
+    size = 1
+    for column_codes, distinct in columns:  # combined arithmetically, re-numbered only when the key could overflow
+        if size * (len(distinct) + 1) >= 2**62:
+            codes = pd.factorize(codes)[0]
+            size = int(codes.max()) + 1
+        codes, size = codes * (len(distinct) + 1) + column_codes + 1, size * (len(distinct) + 1)
+    codes, distinct = pd.factorize(codes)
+    first = np.empty(len(distinct), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return codes, first
+
+
+def known(values: pd.Series, reference: pd.Index) -> pd.Series:
+    """``values.isin(reference)`` through the reference's own hash table, built once as the reference is cached
+    (``isin`` walks a text reference in Python: 0,2 s for the 39 000 postal codes)."""
+    return pd.Series(reference.get_indexer(values) >= 0, index=values.index)
 
 
 def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:

@@ -17,26 +17,22 @@ from rapidfuzz import fuzz, process
 
 from gen_dash import epci, fmt, geo
 from gen_dash.coverage import EARTH_RADIUS_KM
-from gen_dash.text import fold, fold_series
+from gen_dash.text import fold_name, fold_names
 
 NEAREST = 5
-# « St » and « Ste » as lists abbreviate them; folded text has no hyphen (« saint denis »).
-_SAINTS = (re.compile(r"\bste\b"), "sainte"), (re.compile(r"\bst\b"), "saint")
 _WITH_DEPARTEMENT = re.compile(r"^(?P<nom>.*?)[\s,]*\(?\b(?P<dep>\d{2,3}|2[ab])\)?$", re.IGNORECASE)
 _COLUMNS = ["code_commune", "nom_commune", "code_departement", "nom_departement", "code_region", "code_epci", "nom_epci",
             "population", "lon", "lat"]
 
 
 def name_key(text: str) -> str:
-    """A commune's name as searched: accents, case, punctuation and « St » / « Ste » / « Saint » ignored.
+    """A commune's name as searched: accents, case, punctuation and « St » / « Ste » / « Saint » ignored
+    (:func:`gen_dash.text.fold_name`).
 
     >>> name_key("ST-DENIS"), name_key("Sainte-Marie"), name_key("L'Haÿ-les-Roses")
     ('saint denis', 'sainte marie', 'l hay les roses')
     """
-    key = fold(text)
-    for pattern, word in _SAINTS:
-        key = pattern.sub(word, key)
-    return key
+    return fold_name(text)
 
 
 @cache
@@ -45,10 +41,7 @@ def _communes() -> pd.DataFrame:
     names = geo.departements_table().set_index("code_departement")["nom_departement"]
     communes["nom_departement"] = communes["code_departement"].map(names)
     communes["nom_epci"] = communes["code_epci"].map(epci.epci_by_code()["nom_epci"])
-    keys = fold_series(communes["nom_commune"])
-    for pattern, word in _SAINTS:
-        keys = keys.str.replace(pattern.pattern, word, regex=True)
-    communes["cle"] = keys
+    communes["cle"] = fold_names(communes["nom_commune"])
     return communes[[*_COLUMNS, "cle"]]
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 
 from gen_dash.config import REFERENCE_DIR
-from gen_dash.text import fold, fold_series
+from gen_dash.text import fold, fold_names
 
 CRS = "EPSG:4326"
 ATTRIBUTION = "Sources : IGN – Admin Express COG ; INSEE – Code officiel géographique et populations légales"
@@ -132,13 +132,13 @@ class CommuneNames(NamedTuple):
 def commune_names() -> CommuneNames:
     """Lookups from a commune's name and its département to its current code (see :class:`CommuneNames`)."""
     communes = _communes()
-    keys = communes["code_departement"] + "|" + fold_series(communes["nom_commune"])
+    keys = communes["code_departement"] + "|" + fold_names(communes["nom_commune"])
     current = communes.set_index(keys)["code_commune"]
     current = current[~current.index.duplicated(keep=False)]
     named = former_communes().reset_index()
     named = named[named["nom_ancien"].ne("")]
     departements = named["code_commune"].map(communes.set_index("code_commune")["code_departement"])
-    former = named.set_index(departements + "|" + fold_series(named["nom_ancien"]))[["code_commune", "code_ancien", "nature"]]
+    former = named.set_index(departements + "|" + fold_names(named["nom_ancien"]))[["code_commune", "code_ancien", "nature"]]
     former = former[~former.index.duplicated(keep=False) & ~former.index.isin(current.index)]
     return CommuneNames(current, former)
 
@@ -204,7 +204,7 @@ def postal_code_lookup() -> PostalCodes:
     departement = per_code.loc[per_code["departements"] == 1, "departement"]
     codes = pd.Index(load_postal_codes()["code_postal"].unique())
     by_exact_name = pairs.set_index(pairs["code_postal"] + pairs["nom_commune"])["code_commune"]
-    by_name = pairs.set_index(pairs["code_postal"] + fold_series(pairs["nom_commune"]))["code_commune"]
+    by_name = pairs.set_index(pairs["code_postal"] + fold_names(pairs["nom_commune"]))["code_commune"]
     return PostalCodes(codes, single, departement, _first_of_each(by_exact_name), _first_of_each(by_name))
 
 

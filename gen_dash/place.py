@@ -17,9 +17,19 @@ import shapely
 from geopandas.array import GeometryArray
 
 from gen_dash import geo
-from gen_dash.cells import Cells, parse_numbers
+from gen_dash.cells import Cells, combine_codes, known, parse_numbers
+from gen_dash.codes import (
+    OVERSEAS,
+    OVERSEAS_CODE,
+    OVERSEAS_MESSAGE,
+    OVERSEAS_POSTAL,
+    OVERSEAS_POSTAL_NAMES,
+    THREE_CHARACTERS,
+    departement_codes,
+)
+from gen_dash.garbled import REPLACEMENT, match_garbled
 from gen_dash.snapshot import AVERTISSEMENT, ERREUR, PROBLEM_COLUMNS
-from gen_dash.text import fold, fold_series
+from gen_dash.text import fold_names, fold_series
 
 LOCATION_COLUMNS = ("code_commune", "code_postal", "commune", "code_departement", "latitude", "longitude")
 # Tolerance (metres, measured in Web Mercator, so at most this on the ground) for
@@ -28,15 +38,6 @@ _COAST_TOLERANCE_M = 3000
 _FORMER_WORDS = {"arrondissement-municipal": "arrondissement municipal, rattaché à",
                  "commune-deleguee": "commune fusionnée, rattachée à", "commune-associee": "commune associée, rattachée à",
                  "ancien-code": "ancien code de la commune, aujourd'hui"}
-# Collectivités d'outre-mer: outside the 101 départements the programme covers.
-_OVERSEAS = {"975": "Saint-Pierre-et-Miquelon (975)", "977": "Saint-Barthélemy (977)", "978": "Saint-Martin (978)",
-             "984": "Les Terres australes et antarctiques françaises (984)", "986": "Wallis-et-Futuna (986)",
-             "987": "La Polynésie française (987)", "988": "La Nouvelle-Calédonie (988)", "989": "Clipperton (989)"}
-_OVERSEAS_CODE = r"^9(7[5-8]|8\d)\d{2}$"
-_OVERSEAS_MESSAGE = "{} est une collectivité d'outre-mer, hors du programme (qui couvre les 101 départements)."
-_OVERSEAS_POSTAL = r"^(97133|97150|975|98)"  # Saint-Barthélemy and Saint-Martin share Guadeloupe's 971 prefix
-
-
 def locate(cells: Cells, commune: pd.Series) -> tuple[pd.DataFrame, GeometryArray]:
     """Place every row: ``code_commune``, ``code_postal``, ``commune`` (the file's name, else the reference's),
     ``code_departement``, ``code_region``, coordinates and ``localisation``; and each row's point.
@@ -47,17 +48,7 @@ def locate(cells: Cells, commune: pd.Series) -> tuple[pd.DataFrame, GeometryArra
     one place share one (immutable) point object.
     """
     columns = [c for c in LOCATION_COLUMNS if c in cells.values]
-    codes = np.zeros(len(commune), dtype=np.int64)
-    size = 1
-    for column in columns:  # combine the columns' codes, re-numbering only when the key could overflow
-        column_codes, distinct = cells.distinct(column)
-        if size * (len(distinct) + 1) >= 2**62:
-            codes = pd.factorize(codes)[0]
-            size = int(codes.max()) + 1
-        codes, size = codes * (len(distinct) + 1) + column_codes + 1, size * (len(distinct) + 1)
-    codes, distinct = pd.factorize(codes)  # numbered in order of first appearance
-    first = np.empty(len(distinct), dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    codes, first = combine_codes([cells.distinct(column) for column in columns], len(commune))
     # A reader of the distinct places: its "lines" are their numbers, mapped back to file lines below.
     places = pd.RangeIndex(len(first))
     places_read = _Places(places, cells.name, cells.written, {c: cells.values[c].iloc[first].set_axis(places) for c in columns})
@@ -65,6 +56,8 @@ def locate(cells: Cells, commune: pd.Series) -> tuple[pd.DataFrame, GeometryArra
     places_read.place(placed)
     points = gpd.points_from_xy(placed["longitude"].to_numpy(dtype=float, na_value=np.nan),
                                 placed["latitude"].to_numpy(dtype=float, na_value=np.nan), crs=geo.CRS)
+    for column, message in places_read.file_notes:
+        cells.file_warning(cells.written.get(column, column), message)
     if places_read.problems:
         rows = pd.DataFrame({"_cle": codes, "ligne": cells.lines.to_numpy()})
         problems = pd.concat(places_read.problems, ignore_index=True).rename(columns={"ligne": "_cle"})
@@ -76,6 +69,14 @@ class _Places(Cells):
     """The distinct places of a file, as cells: their « lines » are their numbers, mapped back to the file's by
     :func:`locate`."""
 
+    def __init__(self, *arguments):
+        super().__init__(*arguments)
+        self.file_notes: list[tuple[str, str]] = []
+
+    def file_warning(self, column: str, message: str) -> None:
+        """Said once for the file, not for a place: :func:`locate` passes it on to the file's cells."""
+        self.file_notes.append((column, message))
+
     def place(self, out: pd.DataFrame) -> None:
         """Fill *out* (one row per distinct place, its ``commune`` column given) with where each place is."""
         cc, unknown = self._commune_codes()
@@ -85,8 +86,11 @@ class _Places(Cells):
         postal_dep = cp.map(geo.postal_code_lookup().departement).fillna(cp_prefix)
         # A name and its département (from the postal code, else the département column) designate a commune too.
         named = self._named_communes(cc.isna() & cp_commune.isna(),
-                                     postal_dep.fillna(_departement_codes(self.text("code_departement"))))
+                                     postal_dep.fillna(departement_codes(self.text("code_departement"))))
         cp_commune = cp_commune.fillna(named)
+        unknown_cp = self._corsican_cedex(unknown_cp, cc.isna() & cp_commune.isna(), cp_commune)
+        cp_commune = cp_commune.fillna(self._garbled(cc.isna() & cp_commune.isna(), cp,
+                                                     postal_dep.fillna(departement_codes(self.text("code_departement")))))
         dep_from_cc = _communes_of(cc, ["code_departement"])["code_departement"]
         dep_from_cp = _communes_of(cp_commune, ["code_departement"])["code_departement"].fillna(postal_dep)
         lat, lon, dep_from_xy, outside = self._coordinates()
@@ -112,7 +116,8 @@ class _Places(Cells):
         out["code_postal"] = cp
         out["code_departement"] = chosen
         out["code_region"] = chosen.map(geo.departement_regions())
-        out["commune"] = out["commune"].fillna(reference["nom_commune"])
+        garbled = out["commune"].str.contains(REPLACEMENT, regex=False, na=False) & reference["nom_commune"].notna()
+        out["commune"] = out["commune"].where(~garbled, reference["nom_commune"]).fillna(reference["nom_commune"])
         out["localisation"] = np.select([placed_point, commune.notna(), chosen.notna()],
                                         ["coordonnees", "commune", "departement"], default=None)
         out["latitude"] = lat.where(placed_point, reference["lat"]).astype("Float64")
@@ -127,12 +132,14 @@ class _Places(Cells):
                                                     for c in columns], default="")
         by = pd.Series(by, index=chosen.index, dtype="str")
         kept = chosen.notna()
-        cc_text, dep_text = self.text("code_commune").str.upper(), self.text("code_departement")
-        self.flag(unknown_cc & kept, AVERTISSEMENT, "code_commune",
+        # A collectivité d'outre-mer is outside the programme whatever else the row says: named, never counted.
+        overseas = self._overseas("code_commune", unknown_cc, OVERSEAS_CODE, lambda t: t.str.slice(0, 3).map(OVERSEAS))
+        self.flag(unknown_cc & kept & ~overseas, AVERTISSEMENT, "code_commune",
                   "Code commune inconnu : la ligne est gardée, située par « {} ».", by)
-        overseas = cc_text.str.match(_OVERSEAS_CODE, na=False)
-        self.flag(unknown_cc & ~kept & overseas, ERREUR, "code_commune", _OVERSEAS_MESSAGE,
-                  cc_text.str.slice(0, 3).map(_OVERSEAS).fillna("Ce territoire"))
+        overseas_cp = self._overseas("code_postal", unknown_cp & ~overseas, OVERSEAS_POSTAL, lambda t: (
+            t.str.slice(0, 5).map(OVERSEAS_POSTAL_NAMES).fillna(t.str.slice(0, 3).map(OVERSEAS_POSTAL_NAMES)) + " ("
+            + t + ")"))
+        unknown_cp = unknown_cp & ~overseas_cp
         self.flag(unknown_cc & ~kept & ~overseas, ERREUR, "code_commune",
                   "Code commune inconnu : indiquez le code INSEE à 5 caractères (pas le code postal), par exemple 93066.")
         by_prefix = unknown_cp & cp_prefix.notna() & (by == self.written.get("code_postal", "code_postal"))
@@ -146,14 +153,50 @@ class _Places(Cells):
                   "située par « {} ».", by, value=self.coordinates_text())
         self.flag(outside & ~kept, ERREUR, "latitude", "Coordonnées hors de France (départements et DROM) : vérifiez "
                   "la latitude et la longitude (degrés décimaux WGS84).", value=self.coordinates_text())
-        overseas_dep = dep_text.str.match(r"^9(7[5-8]|8\d)\b", na=False)
+        dep_text = self.text("code_departement").where(unknown_dep, "")
         unknown_dep = unknown_dep & ~dep_text.str.fullmatch(r"20(\s*-.*)?", na=False)  # the old Corsica: said above
-        self.flag(unknown_dep & kept, AVERTISSEMENT, "code_departement",
+        overseas_dep = self._overseas("code_departement", unknown_dep, r"^9(7[5-8]|8\d)\b",
+                                      lambda t: t.str.slice(0, 3).map(OVERSEAS))
+        self.flag(unknown_dep & kept & ~overseas_dep, AVERTISSEMENT, "code_departement",
                   "Département inconnu : la ligne est gardée, située par « {} ».", by)
-        self.flag(unknown_dep & ~kept & overseas_dep, ERREUR, "code_departement", _OVERSEAS_MESSAGE,
-                  dep_text.str.slice(0, 3).map(_OVERSEAS).fillna("Ce territoire"))
         self.flag(unknown_dep & ~kept & ~overseas_dep, ERREUR, "code_departement",
                   "Département inconnu : indiquez son code (01 à 95, 2A, 2B, 971 à 974, 976) ou son nom.")
+
+    def _overseas(self, column: str, unknown: pd.Series, pattern: str, named) -> pd.Series:
+        """The places of *unknown* whose *column* names a collectivité d'outre-mer (*pattern*), each an error naming
+        it (*named*: the name of each matching text); only the unknown texts are looked at."""
+        text = self.text(column)[unknown].str.upper()
+        hit = text[text.str.match(pattern, na=False)]
+        mask = pd.Series(False, index=unknown.index)
+        if len(hit):
+            mask[hit.index] = True
+            self.flag(mask, ERREUR, column, OVERSEAS_MESSAGE, named(hit).fillna("Ce territoire").reindex(mask.index))
+        return mask
+
+    def _corsican_cedex(self, unknown_cp: pd.Series, wanted: pd.Series, found: pd.Series) -> pd.Series:
+        """Place an unknown Corsican code (« 20700 », a CEDEX: no département of its own since 1976) by the commune's
+        name in 2A or 2B, into *found*; the unknown postal codes left."""
+        corsican = wanted & unknown_cp & self.text("code_postal").str.fullmatch(r"20\d{3}", na=False)
+        if not corsican.any():
+            return unknown_cp
+        south, north = (self._named_communes(corsican, pd.Series(dep, index=corsican.index)) for dep in ("2A", "2B"))
+        placed = south.notna() ^ north.notna()  # a name both halves have stays unplaced by it
+        found[placed] = south.fillna(north)[placed]
+        self.flag(placed, AVERTISSEMENT, "code_postal", "Code postal corse {} (un code CEDEX) : la formation est située "
+                  "par sa commune, {} ({}).", (self.text("code_postal"), self.text("commune"), found))
+        return unknown_cp & ~placed
+
+    def _garbled(self, wanted: pd.Series, cp: pd.Series, departement: pd.Series) -> pd.Series:
+        """The commune of a name whose accents were destroyed (U+FFFD), when exactly one fits (:mod:`gen_dash.garbled`)."""
+        names = self.text("commune")
+        found = match_garbled(names.where(wanted, ""), cp, departement)
+        hit = found.notna()
+        if not hit.any():
+            return found.astype("str")
+        self.flag(hit, AVERTISSEMENT, "commune", "« {} » : caractère illisible (accent perdu à l'encodage), lu comme "
+                  "{} ({}), la seule commune qui convienne.", (names, _communes_of(found.where(hit), ["nom_commune"])[
+                      "nom_commune"], found))
+        return found.astype("str")
 
     def _named_communes(self, wanted: pd.Series, departement: pd.Series) -> pd.Series:
         """The commune a name designates in its département, current or merged since (with a warning), where *wanted*."""
@@ -162,7 +205,7 @@ class _Places(Cells):
         found = pd.Series(None, index=wanted.index, dtype="str")
         if not want.any():
             return found
-        keys = departement[want] + "|" + fold_series(names[want])
+        keys = departement[want] + "|" + fold_names(names[want])
         lookups = geo.commune_names()
         current = lookups.current.reindex(keys).to_numpy()
         former = lookups.former.reindex(keys)
@@ -172,9 +215,12 @@ class _Places(Cells):
             hit = pd.Series(False, index=wanted.index)
             hit[want] = merged
             target = found.where(hit)
-            self.flag(hit, AVERTISSEMENT, "commune", "« {} » ({}) : {} {} {}.",
-                      (names, departement, pd.Series(former["nature"].to_numpy(), index=keys.index).reindex(found.index)
-                       .map(_FORMER_WORDS), target, _communes_of(target, ["nom_commune"])["nom_commune"]))
+            def of_former(column: str) -> pd.Series:
+                return pd.Series(former[column].to_numpy(), index=keys.index).reindex(found.index)
+
+            self.flag(hit, AVERTISSEMENT, "commune", "« {} » ({}) : {}, {} {} {}.",
+                      (names, departement, of_former("code_ancien"), of_former("nature").map(_FORMER_WORDS), target,
+                       _communes_of(target, ["nom_commune"])["nom_commune"]))
         return found
 
     # Each repair below runs only when some value is not already a known code.
@@ -187,14 +233,14 @@ class _Places(Cells):
         if unknown.any():
             corsica = cc.where(unknown & cc.str.fullmatch(r"20\d{3}", na=False))
             as_2a, as_2b = "2A" + corsica.str.slice(2), "2B" + corsica.str.slice(2)
-            in_2a, in_2b = _known(as_2a, codes), _known(as_2b, codes)
+            in_2a, in_2b = known(as_2a, codes), known(as_2b, codes)
             fix_corsica = corsica.notna() & (in_2a ^ in_2b)
             corsica_code = as_2a.where(in_2a, as_2b)
             self.flag(fix_corsica, AVERTISSEMENT, "code_commune", "Ancien code corse 20 corrigé : code commune lu comme {}.",
                       corsica_code)
             cc, unknown = cc.where(~fix_corsica, corsica_code), unknown & ~fix_corsica
         # A code of 2016 (merged since), a municipal arrondissement: placed in today's commune.
-        hit = cc.notna() & ~unknown & ~_known(cc, codes)
+        hit = cc.notna() & ~unknown & ~known(cc, codes)
         if hit.any():
             found = geo.former_communes().reindex(cc.where(hit))
             found.index = cc.index
@@ -222,9 +268,9 @@ class _Places(Cells):
         self.flag(as_commune, AVERTISSEMENT, "code_postal", "« {} » est le code commune de {}, pas un code postal : il "
                   "est lu comme code commune.", (cp, named))
         unknown &= ~as_commune
-        digits = cp.where(unknown & cp.str.fullmatch(r"\d{5}", na=False) & ~cp.str.match(_OVERSEAS_POSTAL, na=False))
+        digits = cp.where(unknown & cp.str.fullmatch(r"\d{5}", na=False) & ~cp.str.match(OVERSEAS_POSTAL, na=False))
         prefix = digits.str.slice(0, 2).where(~digits.str.startswith("97", na=False), digits.str.slice(0, 3))
-        prefix = prefix.where(_known(prefix, pd.Index(list(geo.departement_regions()))))
+        prefix = prefix.where(known(prefix, pd.Index(list(geo.departement_regions()))))
         return cp.where(~unknown & ~as_commune), unknown, cp.where(as_commune), prefix
 
     def _codes(self, column: str, reference: pd.Index, short: str, label: str) -> tuple[pd.Series, pd.Series]:
@@ -232,10 +278,10 @@ class _Places(Cells):
         a spreadsheet dropped (*short*: the pattern of such a code) is restored where that makes a known code."""
         text = self.text(column).str.upper()
         values = text.where(text.ne(""))
-        unknown = values.notna() & ~_known(values, reference)
+        unknown = values.notna() & ~known(values, reference)
         if unknown.any():
             padded = values.where(unknown & values.str.fullmatch(short, na=False)).str.zfill(5)
-            fixed = padded.notna() & _known(padded, reference)
+            fixed = padded.notna() & known(padded, reference)
             self.flag(fixed, AVERTISSEMENT, column, f"Zéro initial rétabli (perdu par le tableur) : {label} lu comme {{}}.",
                       padded)
             values, unknown = values.where(~fixed, padded), unknown & ~fixed
@@ -252,7 +298,7 @@ class _Places(Cells):
             by_name = postal.by_exact_name.reindex(codes + names).to_numpy()
             missing = pd.isna(by_name)
             if missing.any():
-                by_name[missing] = postal.by_name.reindex(codes[missing] + fold_series(names[missing])).to_numpy()
+                by_name[missing] = postal.by_name.reindex(codes[missing] + fold_names(names[missing])).to_numpy()
             found[named] = by_name
         return found
 
@@ -289,11 +335,17 @@ class _Places(Cells):
         """The département column read as a code, a name or ``93 - Seine-Saint-Denis`` (lost zero and Corsica's "20"
         repaired, the latter from *finer*, the département found by the commune, postal code or point); and the unknown ones."""
         dep_text = self.text("code_departement")
-        dep = _departement_codes(dep_text)
+        dep = departement_codes(dep_text)
         texts = self.distinct("code_departement")[1]
         fix_zero = self.spread("code_departement", texts.str.fullmatch(r"\d", na=False)) & dep.notna()
         self.flag(fix_zero, AVERTISSEMENT, "code_departement",
                   "Zéro initial rétabli (perdu par le tableur) : département lu comme {}.", dep)
+        three = texts.str.fullmatch(THREE_CHARACTERS.pattern, case=False, na=False)
+        if three.any():
+            seen = ", ".join(f"« {t} »" for t in texts[three].head(4))
+            nord = texts[three].str.upper().str.startswith("59").any()
+            self.file_warning("code_departement", f"Codes de département sur trois caractères ({seen}) : lus sans le "
+                              "zéro initial" + (", et 59L / 59V (les deux moitiés du Nord) comme 59." if nord else "."))
         is_20 = self.spread("code_departement", texts.str.fullmatch(r"20(\s*-.*)?", na=False))
         if is_20.any():
             corsican = finer.where(finer.eq("2A") | finer.eq("2B"))
@@ -320,10 +372,15 @@ class _Places(Cells):
             chosen_from = chosen_from.where(~take, self.written.get(column, column))
             chosen_value = chosen_value.where(~take, self.coordinates_text() if column == "latitude" else self.text(column))
             taken = taken.fillna(each)
+        labels = dict(zip(geo.departement_regions(), geo.departement_labels(list(geo.departement_regions())),
+                          strict=True))
+        chosen_label = chosen.map(labels)
         for column, each, mask in zip(columns, found, differs, strict=False):
+            # Priority (documented in the file contract): commune code, postal code, point, département column.
             message = (f"Désaccord sur le département : « {self.written.get(column, column)} » indique {{}}, "
-                       "mais « {} » ({}), plus précis, indique {} : {} est retenu.")
-            self.flag(mask, AVERTISSEMENT, column, message, (each, chosen_from, chosen_value, chosen, chosen),
+                       "mais « {} » ({}), plus précis, indique {} : la formation est placée selon « {} ».")
+            self.flag(mask, AVERTISSEMENT, column, message, (each.map(labels), chosen_from, chosen_value, chosen_label,
+                                                             chosen_from),
                       value=self.coordinates_text() if column == "latitude" else None)
         return chosen
 
@@ -334,29 +391,6 @@ def _communes_of(codes: pd.Series, columns: list[str]) -> pd.DataFrame:
     found = communes.index.get_indexer(codes)
     return pd.DataFrame({c: communes[c].array.take(found, allow_fill=True) for c in columns}, index=codes.index)
 
-
-
-def _known(values: pd.Series, reference: pd.Index) -> pd.Series:
-    """``values.isin(reference)`` through the reference's own hash table (built once, as it is cached)."""
-    return pd.Series(reference.get_indexer(values) >= 0, index=values.index)
-
-
-def _departement_codes(text: pd.Series) -> pd.Series:
-    """Département code from a code, a name or ``93 - Seine-Saint-Denis``; None when unknown."""
-    codes = geo.departement_regions()
-    names = geo.departement_names()
-    uniques = pd.unique(text)
-    found = {}
-    for value in uniques:
-        token = value.split(" - ")[0].strip().upper() if value else ""
-        if token.isdigit() and len(token) == 1:
-            token = token.zfill(2)
-        if token in codes:
-            found[value] = token
-        else:
-            key = fold(value)
-            found[value] = names.get(key) or names.get(fold(value.split(" - ", 1)[-1]))
-    return text.map(found)
 
 
 def _departement_of_points(lon: pd.Series, lat: pd.Series) -> pd.Series:

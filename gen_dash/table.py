@@ -27,6 +27,9 @@ from gen_dash.config import ARROW_THREADS, Limits
 from gen_dash.fmt import number
 from gen_dash.snapshot import SnapshotError
 
+# What spreadsheets and databases write in a cell for « nothing »: read as an empty cell, said once per column.
+NULL_WORDS = ("NULL", "null", "Null", "N/A", "n/a", "N/a", "#N/A", "#N/D", "-", "--", "None", "#VALEUR!", "#REF!")
+_NULL_WORDS = pa.array(NULL_WORDS, type=pa.large_string())
 _SEPARATORS = (";", ",", "\t", "|")
 _SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 _CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))  # all but tab and line breaks
@@ -325,7 +328,7 @@ def _split_header(table: pa.Table, lines: np.ndarray, limits: Limits, controls: 
         raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
     with ThreadPoolExecutor(max_workers=ARROW_THREADS) as pool:  # Arrow's kernels release the GIL
         trimmed = list(pool.map(functools.partial(_trim, limit=limits.cell, controls=controls), table.columns))
-    for _, _, too_long, cleaned in trimmed:
+    for _, _, too_long, cleaned, _ in trimmed:
         if too_long is not None:
             raise _long_cell(int(lines[too_long]), limits)
         notices.extend((int(lines[i]), "Caractère de contrôle invisible (par exemple NUL) retiré de la ligne : "
@@ -347,12 +350,19 @@ def _split_header(table: pa.Table, lines: np.ndarray, limits: Limits, controls: 
     body = pa.table([pick(columns[i]) for i in keep_cols], names=[str(i) for i in range(len(keep_cols))]).to_pandas()
     body.columns = range(len(keep_cols))
     body.index = pd.Index(lines[keep_rows])
-    return Table(body, [headers[i] or f"colonne {i + 1}" for i in keep_cols], sorted(set(notices)))
+    names = [headers[i] or f"colonne {i + 1}" for i in keep_cols]
+    for name, i in zip(names, keep_cols, strict=True):
+        count, words = trimmed[i][4]
+        if count:
+            said = " ".join(f"« {w} »" for w in words)
+            notices.append((1, f"Colonne « {name} » : {number(count)} cellule(s) {said} lue(s) comme vide(s)."))
+    return Table(body, names, sorted(set(notices)))
 
 
 def _trim(column: pa.ChunkedArray, limit: int, controls: bool):
-    """The column's cells stripped (control characters removed when the file has any), whether each is non-empty,
-    the position of a cell longer than *limit* characters (None if none) and the positions of cleaned cells."""
+    """The column's cells stripped (control characters removed when the file has any, :data:`NULL_WORDS` made empty),
+    whether each is non-empty, the position of a cell longer than *limit* characters (None if none), the positions of
+    cleaned cells, and how many cells were null words (with the first four words seen)."""
     cleaned = np.array([], dtype=np.int64)
     if controls:
         dirty = pc.match_substring_regex(column, _CONTROL_CELL)
@@ -360,13 +370,18 @@ def _trim(column: pa.ChunkedArray, limit: int, controls: bool):
             cleaned = np.flatnonzero(dirty.to_numpy(zero_copy_only=False))
             column = pc.replace_substring_regex(column, _CONTROL_CELL, "")
     trimmed = pc.utf8_trim_whitespace(column)
+    null = pc.is_in(trimmed, value_set=_NULL_WORDS)  # « NULL », « #N/A », « - »: what tools write for nothing
+    nulls = (0, [])
+    if pc.any(null).as_py():
+        nulls = (pc.sum(null).as_py(), pc.unique(pc.filter(trimmed, null)).to_pylist()[:4])
+        trimmed = pc.if_else(null, "", trimmed)
     length = pc.binary_length(trimmed)
     too_long = None
     if len(trimmed) and pc.max(length).as_py() > limit:  # bytes bound characters: count characters only then
         over = pc.greater(pc.utf8_length(trimmed), limit)
         if pc.any(over).as_py():
             too_long = int(pc.index(over, True).as_py())
-    return trimmed, pc.greater(length, 0), too_long, cleaned
+    return trimmed, pc.greater(length, 0), too_long, cleaned, nulls
 
 
 def _beyond(subject: str, count: int, unit: str, limit: int, setting: str, advice: str) -> SnapshotError:

@@ -33,6 +33,33 @@ def fold_series(values: pd.Series) -> pd.Series:
     return pd.Series(arr.to_pandas().to_numpy(), index=values.index, dtype="str")
 
 
+# How lists write commune names their own way, as (RE2/Python pattern on folded text, replacement): « St » and « Ste »
+# for Saint and Sainte, and an arrondissement as « PARIS 19 », « Marseille 1er », « Lyon 03e arrondissement ».
+_NAME_RULES = ((r"\bste\b", "sainte"), (r"\bst\b", "saint"),
+               (r"^(paris|marseille|lyon) 0?([1-9][0-9]?) ?(er|e|eme|ieme)?( arr| arrondissement)?$", r"\1 \2"))
+
+
+def fold_name(text: str) -> str:
+    """A commune's name as lists are matched on: :func:`fold`, then « St » / « Ste » written in full and an
+    arrondissement reduced to its city and number.
+
+    >>> fold_name("ST-DENIS"), fold_name("Sainte-Marie"), fold_name("PARIS 19EME"), fold_name("Marseille 1er Arrondissement")
+    ('saint denis', 'sainte marie', 'paris 19', 'marseille 1')
+    """
+    key = fold(text)
+    for pattern, replacement in _NAME_RULES:
+        key = re.sub(pattern, replacement, key)
+    return key
+
+
+def fold_names(values: pd.Series) -> pd.Series:
+    """Vectorised :func:`fold_name`."""
+    arr = pa.array(fold_series(values), type=pa.string())
+    for pattern, replacement in _NAME_RULES:
+        arr = pc.replace_substring_regex(arr, pattern, replacement)
+    return pd.Series(arr.to_pandas().to_numpy(), index=values.index, dtype="str")
+
+
 def demote_headings(markdown: str, levels: int) -> str:
     r"""*markdown* with every ATX heading *levels* deeper (``# Titre`` -> ``### Titre``), code blocks left alone.
 
