@@ -36,7 +36,7 @@ from gen_dash.cli_support import (
     snapshot_id,
 )
 from gen_dash.indicators import ON_MAP
-from gen_dash.snapshot import SnapshotError
+from gen_dash.snapshot import MissingColumns, SnapshotError
 from gen_dash.text import os_error
 
 # The store (SQLAlchemy), the coverage (SciPy), comparisons and exports are imported by the commands that use them:
@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         return fail(args, str(exc), EXIT_USAGE)
     except SnapshotError as exc:
-        return fail(args, str(exc), EXIT_UNREADABLE)
+        hint = exc.guess.hint() if isinstance(exc, MissingColumns) and exc.guess is not None else ""
+        return fail(args, str(exc) + hint, EXIT_UNREADABLE)
     except ValueError as exc:  # the store's refusals are ValueErrors; a command that never opened it raised none
         store = sys.modules.get("gen_dash.store")
         if store is None or not isinstance(exc, store.StoreError):
@@ -136,6 +137,11 @@ def _parser() -> argparse.ArgumentParser:
                              help="la colonne du fichier qui tient lieu d'une colonne du contrat (répétable)")
             sub.add_argument("--valeur", action="append", type=pair, default=[], metavar="CANONIQUE=VALEUR",
                              help="une valeur commune à toutes les lignes pour une colonne absente (répétable)")
+            sub.add_argument("--deviner", action="store_true",
+                             help="deviner quelle colonne est laquelle (en-têtes et contenu), dire ce qui a été deviné "
+                                  "et pourquoi ; les --colonne données l'emportent")
+            sub.add_argument("--generer-identifiant", action="store_true",
+                             help="sans colonne d'identifiant : un identifiant stable tiré du nom et de la commune")
         sub.add_argument("--json", action="store_true", help="sortie JSON")
         sub.set_defaults(handler=handler)
         return sub

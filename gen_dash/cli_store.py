@@ -12,22 +12,16 @@ from pathlib import Path
 import pandas as pd
 
 from gen_dash import fmt
-from gen_dash.cli_support import EXIT_OK, EXIT_REFUSED, UsageError, mapping, out, source, territory
-from gen_dash.snapshot import SnapshotError
+from gen_dash.cli_support import EXIT_OK, EXIT_REFUSED, UsageError, mapping, out, read_file, source, territory
 from gen_dash.targets import load_targets
-from gen_dash.text import os_error
 
 
 def publish(args: argparse.Namespace) -> int:
     from gen_dash import store
 
-    path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SnapshotError(f"Impossible de lire {path} : {os_error(exc)}.") from None
-    published = store.publish(store.engine(), data, path.name, by=args.auteur, snapshot_date=args.date, label=args.libelle,
-                              mapping=mapping(args))
+    data, name = read_file(args.file)
+    published = store.publish(store.engine(), data, name, by=args.auteur, snapshot_date=args.date, label=args.libelle,
+                              mapping=mapping(args, data))
     out(args, {"id": published.id, "date": published.date.isoformat(), "libelle": published.label,
                 "lignes_acceptees": published.rows, "lignes_rejetees": published.rejected, "sha256": published.sha256},
          f"Publié : instantané n° {published.id} « {published.label} » du {fmt.day(published.date)} ; "

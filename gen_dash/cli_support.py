@@ -55,14 +55,40 @@ def pair(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def mapping(args: argparse.Namespace) -> Mapping:
-    """The column mapping the command's --colonne and --valeur give."""
-    return Mapping(tuple(sorted(getattr(args, "colonne", []))), tuple(sorted(getattr(args, "valeur", []))))
+def mapping(args: argparse.Namespace, data: bytes | None = None) -> Mapping:
+    """The column mapping the command's ``--colonne``, ``--valeur`` and ``--generer-identifiant`` give; with
+    ``--deviner``, completed by the guess from *data* (:mod:`gen_dash.guess`), said on standard error and kept as
+    ``args.guessed`` for the JSON output."""
+    given = Mapping(tuple(sorted(getattr(args, "colonne", []))), tuple(sorted(getattr(args, "valeur", []))),
+                    bool(getattr(args, "generer_identifiant", False)))
+    if not getattr(args, "deviner", False) or data is None:
+        return given
+    from gen_dash.guess import guess_file
+
+    guessed = args.guessed = guess_file(data, given=given)
+    chosen = guessed.mapping()
+    if not args.json:
+        lines = ["Correspondance devinée : " + (" ".join(chosen.options()) or "aucune option nécessaire")]
+        lines += [f"  {sentence}" for sentence in guessed.sentences()]
+        if guessed.unmapped:
+            lines.append("  Colonnes gardées telles quelles : " + ", ".join(f"« {h} »" for h in guessed.unmapped) + ".")
+        print("\n".join(lines), file=sys.stderr, flush=True)
+    return chosen
+
+
+def read_file(path_text: str) -> tuple[bytes, str]:
+    """A command's file: its bytes and its name; a French error when it cannot be read."""
+    path = Path(path_text)
+    try:
+        return path.read_bytes(), path.name
+    except OSError as exc:
+        raise SnapshotError(f"Impossible de lire {path} : {os_error(exc)}.") from None
 
 
 def read(args: argparse.Namespace) -> Snapshot:
     """The command's file, read with its mapping."""
-    return read_snapshot(args.file, mapping=mapping(args))
+    data, name = read_file(args.file)
+    return read_snapshot(data, name, mapping=mapping(args, data))
 
 
 @dataclass
@@ -88,11 +114,8 @@ def source(args: argparse.Namespace) -> Source:
         from gen_dash import store
 
         return Source(store.load_snapshot(store.engine(), int(text)), None, int(text))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SnapshotError(f"Impossible de lire {path} : {os_error(exc)}.") from None
-    return Source(read_snapshot(data, path.name, mapping=mapping(args)), data)
+    data, name = read_file(text)
+    return Source(read_snapshot(data, name, mapping=mapping(args, data)), data)
 
 
 def add_territory_options(command: argparse.ArgumentParser, by: bool = False) -> None:
@@ -138,6 +161,9 @@ def fail(args: argparse.Namespace, message: str, status: int) -> int:
 
 
 def out(args: argparse.Namespace, data, text: str) -> None:
+    guessed = getattr(args, "guessed", None)
+    if guessed is not None and isinstance(data, dict):
+        data = data | {"correspondance": guessed.to_dict()}
     try:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value) if args.json else text, flush=True)
     except BrokenPipeError:  # the reader went away (``| head``): nothing more to say, and nothing to say it to

@@ -271,7 +271,7 @@ class _Sheet(FPDF):
 
 def _waves_chart(progress: pd.DataFrame, targets: Targets | None) -> bytes:
     fig, axes = plt.subplots(1, 2, figsize=(3.6, 1.75), dpi=200)
-    waves = [f"V{w}" for w in progress["vague"]]
+    waves = [f"V{w}" if w != metrics.UNKNOWN_WAVE else "Sans vague" for w in progress["vague"]]
     for ax, column, title, target in ((axes[0], "fabriques_cumulees", "Fabriques", targets.fabriques if targets else None),
                                       (axes[1], "apprenants_cumules", "Apprenants", targets.apprenants if targets else None)):
         values = progress[column].fillna(0).astype(float)

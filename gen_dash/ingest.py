@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gen_dash import config, epci, geo, metiers
+from gen_dash import config, epci, geo, guess, identity, metiers
 from gen_dash.cells import Cells, factorize, parse_dates, parse_numbers
 from gen_dash.config import Limits
 from gen_dash.place import LOCATION_COLUMNS, locate
@@ -157,16 +157,19 @@ class _Reader(Cells):
         # displays (« Ligne du fichier », « Apprenants »), and the extra columns before it.
         taken = dict.fromkeys({fold(n) for c in COLUMNS for n in (c.name, c.title)}
                               | {fold(n) for n in (*DERIVED_COLUMNS, *DERIVED_TITLES.values(), "geometry")}, 2)
+        given = dict(mapping.columns)
         for pos, header in enumerate(headers):
-            canonical = mapped.get(pos) or (None if pos in mapped or canonical_name(header) in dict(mapping.columns)
-                                            else canonical_name(header))
-            if canonical and canonical not in self.written:
+            by_alias = canonical_name(header)
+            canonicals = mapped.get(pos) or ([by_alias] if by_alias and by_alias not in given else [])
+            fresh = [c for c in canonicals if c not in self.written]
+            column = raw[pos]
+            for canonical in fresh:  # one file column may stand for several (a list of places has one name)
                 self.written[canonical] = header
-                self.values[canonical] = raw[pos]
-            else:
-                if canonical:
-                    self.file_warning(header, f"La colonne « {header} » reprend « {self.written[canonical]} » "
-                                      f"({canonical}) : seule la première est lue, l'autre est conservée telle quelle.")
+                self.values[canonical] = column
+            if not fresh:
+                if canonicals:
+                    self.file_warning(header, f"La colonne « {header} » reprend « {self.written[canonicals[0]]} » "
+                                      f"({canonicals[0]}) : seule la première est lue, l'autre est conservée telle quelle.")
                 extras[_unique(header, taken)] = pos
         self.extras = {h: raw[pos] for h, pos in extras.items()}
         self._constant_values()
@@ -181,20 +184,31 @@ class _Reader(Cells):
         if self.list_only and present:
             self.file_warning(self.written[present[0]], "Les colonnes d'apprenants sont vides sur toutes les lignes : "
                               "le fichier est lu comme une liste de formations, sans effectifs.")
-        missing = [c for c in REQUIRED if c not in self.written and not (self.list_only and c in LEARNER_COLUMNS)]
+        if "id_formation" not in self.written and mapping.generate_ids and self.values:
+            self.written["id_formation"] = "identifiant généré"
+            self.values["id_formation"] = identity.generated_ids(self.values)
+            self.file_warning("identifiant généré", "Pas de colonne d'identifiant : chaque ligne reçoit un identifiant "
+                              "stable tiré de son nom et de sa commune (le même à chaque export de la même liste).")
+        if "vague" not in self.written:
+            # A list of places has no wave: its rows count under « vague non renseignée », never under a wave.
+            self.file_warning("vague", "Pas de colonne de vague : les formations sont comptées en « vague non "
+                              "renseignée » (donnez la vague avec la correspondance si elle est la même pour toutes).")
+        missing = [c for c in REQUIRED if c not in self.written and c != "vague"
+                   and not (self.list_only and c in LEARNER_COLUMNS)]
         if missing:
             wanted = ", ".join(f"{c} (« {BY_NAME[c].title} »)" for c in missing)
             distinct = list(dict.fromkeys(headers))
             found = ", ".join(f"« {h} »" for h in distinct[:40]) + (f" et {len(distinct) - 40} autres"
                                                                    if len(distinct) > 40 else "")
+            proposed = guess.guess_mapping(Table(raw, list(headers)), mapping)
             raise MissingColumns(
                 f"Colonne(s) obligatoire(s) absente(s) : {wanted}. Colonnes trouvées dans le fichier : {found}. "
                 "Ajoutez-les, renommez les en-têtes (voir le modèle de fichier) ou dites quelle colonne du fichier en "
-                "tient lieu.", missing, list(headers))
+                "tient lieu.", missing, list(headers), proposed)
 
-    def _mapped_positions(self, headers: list[str]) -> dict[int, str]:
-        """The file columns the mapping names, by position: canonical name (checked, French errors)."""
-        positions: dict[int, str] = {}
+    def _mapped_positions(self, headers: list[str]) -> dict[int, list[str]]:
+        """The file columns the mapping names, by position: canonical names (checked, French errors)."""
+        positions: dict[int, list[str]] = {}
         for canonical, header in self.mapping.columns:
             if canonical not in BY_NAME:
                 raise SnapshotError(f"Correspondance : « {canonical} » n'est pas une colonne du contrat (par exemple "
@@ -204,7 +218,7 @@ class _Reader(Cells):
             if not found:
                 raise SnapshotError(f"Correspondance : le fichier n'a pas de colonne « {header} » (pour {canonical}). "
                                     "Colonnes du fichier : " + ", ".join(f"« {h} »" for h in headers) + ".")
-            positions[found[0]] = canonical
+            positions.setdefault(found[0], []).append(canonical)
             self.file_warning(headers[found[0]], f"Colonne « {headers[found[0]]} » lue comme {canonical} "
                               f"(« {BY_NAME[canonical].title} ») : correspondance donnée.")
         return positions
@@ -238,7 +252,7 @@ class _Reader(Cells):
     def _run(self) -> Snapshot:
         out: dict[str, pd.Series] = {}
         for column in REQUIRED:
-            if self.list_only and column in LEARNER_COLUMNS:
+            if (self.list_only and column in LEARNER_COLUMNS) or column not in self.written:
                 continue
             message = f"Valeur obligatoire manquante : renseignez « {self.written[column]} »."
             if BY_NAME[column].type == "string":
@@ -261,6 +275,10 @@ class _Reader(Cells):
             self.flag(above, ERREUR, column, "Valeur supérieure au nombre d'apprenants de la formation : "
                       f"« {self.written.get(column, column)} » compte une partie des apprenants, pas plus.")
         self._duplicates()
+        if self.mapping.generate_ids and self.written["id_formation"] == "identifiant généré":
+            repeated, first = identity.repeated_rows(self.raw)
+            self.flag(repeated, AVERTISSEMENT, "identifiant généré", "Ligne identique à la ligne {} : elle est gardée "
+                      "(chacune reçoit son identifiant) ; vérifiez qu'il ne s'agit pas d'un doublon.", first)
         placed, points = locate(self, out["commune"])
         out.update(placed.items())
         out.update((header, values.replace("", None)) for header, values in self.extras.items())

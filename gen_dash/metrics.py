@@ -21,6 +21,7 @@ from gen_dash.targets import Targets
 from gen_dash.territory import Territory
 
 LEVELS = ("departement", "region", "epci")
+UNKNOWN_WAVE = "non renseignée"  # the wave of a row that gives none (« vague non renseignée »)
 COUNTS = ("apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_boursiers", "apprenants_qpv", "sorties_positives")
 # The programme's other reported indicators, shown only when a snapshot gives them: key, label, how it is computed.
 
@@ -178,15 +179,20 @@ def _metier_table(rows: pd.DataFrame) -> pd.DataFrame:
     return counts.rename_axis("famille").reset_index()
 
 
-def waves_of(rows: pd.DataFrame) -> dict[int, dict]:
-    """Per wave: fabriques (each counted in the earliest wave of its formations), formations, learners."""
-    first_wave = rows.groupby("cle_fabrique")["vague"].transform("min")
-    new = rows.assign(_premiere=first_wave).drop_duplicates("cle_fabrique").groupby("_premiere").size()
-    own = rows.groupby("vague").agg(formations=("id_formation", "size"), apprenants=("apprenants", "sum"))
-    waves = sorted(set(own.index) | set(new.index))
+def waves_of(rows: pd.DataFrame) -> dict[int | str, dict]:
+    """Per wave: fabriques (each counted in the earliest wave of its formations), formations, learners; rows without
+    a wave (a list of places) under :data:`UNKNOWN_WAVE`, last, never under a wave of their own."""
+    first_wave = rows.groupby("cle_fabrique")["vague"].min()  # NA for a fabrique none of whose rows has a wave
+    new = first_wave.value_counts(dropna=False)
+    own = rows.assign(vague=rows["vague"].astype("Float64").fillna(-1)).groupby("vague").agg(
+        formations=("id_formation", "size"), apprenants=("apprenants", "sum"))
+    own.index = [UNKNOWN_WAVE if w == -1 else int(w) for w in own.index]
+    new.index = [UNKNOWN_WAVE if pd.isna(w) else int(w) for w in new.index]
+    waves = sorted(w for w in set(own.index) | set(new.index) if w != UNKNOWN_WAVE)
+    waves += [UNKNOWN_WAVE] if UNKNOWN_WAVE in own.index else []
     known = not is_list_only(rows)
-    return {int(w): {"fabriques": int(new.get(w, 0)), "formations": int(own["formations"].get(w, 0)),
-                     "apprenants": int(own["apprenants"].get(w, 0)) if known else None} for w in waves}
+    return {w: {"fabriques": int(new.get(w, 0)), "formations": int(own["formations"].get(w, 0)),
+                "apprenants": int(own["apprenants"].get(w, 0)) if known else None} for w in waves}
 
 
 def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.DataFrame:
@@ -257,10 +263,12 @@ def progress_by_wave(rows: pd.DataFrame, targets: Targets, national: pd.DataFram
         and ``part_subvention`` (of the wave's national subsidies).
     """
     waves = waves_of(rows)
-    numbers = sorted(set(waves) | {w.numero for w in targets.vagues})
+    numbers = sorted({w for w in waves if w != UNKNOWN_WAVE} | {w.numero for w in targets.vagues})
+    numbers += [UNKNOWN_WAVE] if UNKNOWN_WAVE in waves else []
     table = _wave_table(rows, waves, numbers)
     if national is None:
-        table["enveloppe_eur"] = [float(w.enveloppe_eur) if (w := targets.wave(n)) else np.nan for n in numbers]
+        table["enveloppe_eur"] = [float(w.enveloppe_eur) if n != UNKNOWN_WAVE and (w := targets.wave(n)) else np.nan
+                                  for n in numbers]
         table["taux_fabriques"] = table["fabriques_cumulees"] / targets.fabriques
         table["taux_apprenants"] = table["apprenants_cumules"] / targets.apprenants
         table["taux_enveloppe"] = table["subvention_eur"] / table["enveloppe_eur"]
@@ -276,7 +284,7 @@ def progress_by_wave(rows: pd.DataFrame, targets: Targets, national: pd.DataFram
 
 
 def _wave_table(rows: pd.DataFrame, waves: dict[int, dict], numbers: list[int]) -> pd.DataFrame:
-    subsidies = rows.groupby("vague")["subvention_eur"].sum()
+    subsidies = rows.groupby(rows["vague"].astype("object").fillna(UNKNOWN_WAVE))["subvention_eur"].sum()
     known = not is_list_only(rows)
     table = pd.DataFrame({
         "vague": numbers,

@@ -6,6 +6,7 @@ import them from here rather than from the reader.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,12 +31,13 @@ class MissingColumns(SnapshotError):
     """Required columns are missing: the message names them; ``missing`` (canonical names) and ``headers`` (the
     file's own) let an interface offer a column mapping."""
 
-    def __init__(self, message: str, missing: list[str], headers: list[str]):
+    def __init__(self, message: str, missing: list[str], headers: list[str], guess=None):
         super().__init__(message)
-        self.missing, self.headers = missing, headers
+        # guess: the :class:`gen_dash.guess.Guess` of the file's columns, offered to confirm (never applied silently)
+        self.missing, self.headers, self.guess = missing, headers, guess
 
     def __reduce__(self):  # so it crosses from the reading process intact (see gen_dash.upload)
-        return type(self), (str(self), self.missing, self.headers)
+        return type(self), (str(self), self.missing, self.headers, self.guess)
 
 
 @dataclass(frozen=True)
@@ -44,21 +46,31 @@ class Mapping:
     headers say it some other way (``id_fs`` for ``id_formation``) or leave out a column constant for the file (a list
     of one wave has no ``vague``)."""
 
-    columns: tuple[tuple[str, str], ...] = ()  # (canonical, file header)
+    columns: tuple[tuple[str, str], ...] = ()  # (canonical, file header); one header may stand for several
     values: tuple[tuple[str, str], ...] = ()  # (canonical, value)
+    generate_ids: bool = False  # no id column: a stable id is made from each row's name and place
 
     def __bool__(self) -> bool:
-        return bool(self.columns or self.values)
+        return bool(self.columns or self.values or self.generate_ids)
 
     def to_dict(self) -> dict:
-        """As stored with a published snapshot: ``{"colonnes": {...}, "valeurs": {...}}``."""
-        return {"colonnes": dict(self.columns), "valeurs": dict(self.values)}
+        """As stored with a published snapshot: ``{"colonnes": {...}, "valeurs": {...}}``, and
+        ``"identifiant_genere": true`` when ids were generated."""
+        out = {"colonnes": dict(self.columns), "valeurs": dict(self.values)}
+        return out | {"identifiant_genere": True} if self.generate_ids else out
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Mapping:
         """The inverse of :meth:`to_dict`."""
         data = data or {}
-        return cls(tuple(sorted((data.get("colonnes") or {}).items())), tuple(sorted((data.get("valeurs") or {}).items())))
+        return cls(tuple(sorted((data.get("colonnes") or {}).items())), tuple(sorted((data.get("valeurs") or {}).items())),
+                   bool(data.get("identifiant_genere")))
+
+    def options(self) -> list[str]:
+        """The same mapping as command-line options (``--colonne nom_fabrique=NOM`` …)."""
+        return ([f"--colonne {shlex.quote(f'{c}={h}')}" for c, h in self.columns]
+                + [f"--valeur {shlex.quote(f'{c}={v}')}" for c, v in self.values]
+                + (["--generer-identifiant"] if self.generate_ids else []))
 
 
 @dataclass

@@ -13,10 +13,17 @@ from gen_dash.text import fold_series
 DERIVED_LABELS = DERIVED_TITLES
 
 
-def readable_rows(rows: pd.DataFrame) -> pd.DataFrame:
+WARNINGS_TITLE = "À relire"
+
+
+def readable_rows(rows: pd.DataFrame, problems: pd.DataFrame | None = None) -> pd.DataFrame:
     """A snapshot's rows for display: no geometry, canonical columns under their French titles, an empty cell (never
-    « None ») where the file gave nothing."""
+    « None ») where the file gave nothing; with *problems* (the report's), a last column « À relire » with each row's
+    warnings (a repair, clues that disagree), so that a row is checked where it is read."""
     out = pd.DataFrame(rows.drop(columns=[c for c in ("geometry", "cle_fabrique") if c in rows]))
+    if problems is not None and "ligne" in out:
+        said = problems[problems["ligne"] > 1].groupby("ligne")["message"].agg(" ; ".join)
+        out[WARNINGS_TITLE] = out["ligne"].map(said)
     for column in out.columns:
         # Text, and any column the file left empty throughout (an optional column it does not have), show blank.
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]) or out[column].isna().all():

@@ -26,7 +26,7 @@ with right:
 st.header("Par vague")
 natures = {"formations": "nombre", "nouvelles_fabriques": "nombre", "apprenants": "nombre", "fabriques_cumulees": "nombre",
            "apprenants_cumules": "nombre", "subvention_eur": "euros"}
-labels = {"vague": st.column_config.NumberColumn("Vague", format="%d"), "formations": BY_KEY["formations"].short,
+labels = {"vague": st.column_config.TextColumn("Vague"), "formations": BY_KEY["formations"].short,
           "nouvelles_fabriques": "Nouvelles fabriques", "apprenants": BY_KEY["apprenants"].short,
           "fabriques_cumulees": f"{BY_KEY['fabriques'].short} (cumul)",
           "apprenants_cumules": f"{BY_KEY['apprenants'].short} (cumul)",
@@ -41,8 +41,9 @@ else:
     natures.update(part_fabriques="part", part_apprenants="part", part_subvention="part")
     labels.update(part_fabriques="Part des fabriques du pays (cumul)", part_apprenants="Part des apprenants du pays (cumul)",
                   part_subvention="Part des subventions nationales de la vague")
-st.dataframe(tables.french(progress, natures, view.missing), hide_index=True, width="stretch", column_order=list(labels),
-             column_config=labels)
+# A wave is a number, or « non renseignée » for rows that give none: shown as text.
+st.dataframe(tables.french(progress.astype({"vague": "str"}), natures, view.missing), hide_index=True, width="stretch",
+             column_order=list(labels), column_config=labels)
 if not metrics.gives(view.national["subvention_eur"]):
     st.caption(f"Subventions : {state.NOT_GIVEN} dans cet instantané.")
 elif territory.national:

@@ -92,7 +92,8 @@ REPAIRS = [
     ("swapped coordinates", dict(code_commune=None, latitude="2.3522", longitude="48.8566"), "latitude", "inversées", (None,
                                                                                                                        "75")),
     ("département disagrees with commune", dict(code_departement="75"), "code_departement", "93048", ("93048", "93")),
-    ("coordinates disagree with commune", dict(latitude="45.76", longitude="4.83"), "latitude", "93 est retenu", ("93048", "93")),
+    ("coordinates disagree with commune", dict(latitude="45.76", longitude="4.83"), "latitude",
+     "indique Seine-Saint-Denis (93) : la formation est placée selon « code_commune »", ("93048", "93")),
 ]
 
 
@@ -410,7 +411,7 @@ PLACED = [
     ("ancien code, zéro perdu", {"code_commune": "1003"}, "01", "01165", (46.0707, 4.81888),
      "01003 : ancien code de la commune, aujourd'hui 01165 Francheleins."),
     ("nom d'une commune fusionnée et son département", {"commune": "Champtoceaux", "code_departement": "49"}, "49", "49126",
-     (47.30428, -1.2104), "« Champtoceaux » (49) : commune fusionnée, rattachée à 49126 Orée d'Anjou."),
+     (47.30428, -1.2104), "« Champtoceaux » (49) : 49069, commune fusionnée, rattachée à 49126 Orée d'Anjou."),
     ("nom d'une commune actuelle et son département", {"commune": "Muret", "code_departement": "31"}, "31", "31395",
      (43.4405, 1.3107), None),
     ("code postal d'arrondissement (Paris)", {"code_postal": "75012"}, "75", "75056", (48.85798, 2.31991), None),
@@ -452,9 +453,9 @@ REJECTED = [
     ("code commune inconnu, coordonnées à l'étranger", {"code_commune": "31999", "latitude": "51.5", "longitude": "-0.12"},
      ["Code commune inconnu : indiquez le code INSEE", "Coordonnées hors de France"]),
     ("Saint-Martin (code commune)", {"code_commune": "97801"},
-     ["Saint-Martin (978) est une collectivité d'outre-mer, hors du programme"]),
+     ["Saint-Martin (978) est une collectivité d'outre-mer, hors des 101 départements"]),
     ("Saint-Martin (département)", {"code_departement": "978"},
-     ["Saint-Martin (978) est une collectivité d'outre-mer, hors du programme"]),
+     ["Saint-Martin (978) est une collectivité d'outre-mer, hors des 101 départements"]),
     ("code postal inconnu seul", {"code_postal": "00999"}, ["Code postal inconnu : indiquez un code postal"]),
 ]
 

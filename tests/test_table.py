@@ -181,8 +181,9 @@ def test_missing_columns_cross_the_process_with_what_the_mapping_needs():
     from gen_dash.snapshot import MissingColumns
 
     with pytest.raises(MissingColumns) as caught:
-        read_upload(make_csv([row(vague=None)]), "f.csv")
-    assert caught.value.missing == ["vague"] and "apprenants" in caught.value.headers
+        read_upload(make_csv([row(id_formation=None)]), "f.csv")
+    assert caught.value.missing == ["id_formation"] and "apprenants" in caught.value.headers
+    assert caught.value.guess.generate_ids  # the guess crosses too, to pre-fill the form
 
 
 def test_a_reader_never_runs_the_main_script_again(tmp_path):
