@@ -10,10 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 import appstate as state
-from gen_dash import fmt
-from gen_dash.schema import BY_NAME
-from gen_dash.snapshot import Mapping, MissingColumns, SnapshotError
+from ui import publish as publish_flow
 from ui import territory as territory_flow
+from ui import upload as upload_flow
 
 st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(state.STATIC_DIR / "favicon.png"),
                    layout="wide")
@@ -66,131 +65,9 @@ def _read_url(listed: list[state.Entry]) -> None:
     st.session_state[state.URL_NOTICES] = notices
 
 
-def _on_upload(mapping: Mapping | None = None) -> None:
-    """Read a new upload (with the column mapping the panel gives, if any) before the script runs, so it can become
-    the chosen snapshot."""
-    uploaded = st.session_state.get(state.uploader_key())
-    if uploaded is None:
-        return
-    data = uploaded.getvalue()
-    if mapping is None:
-        st.session_state.pop(state.UPLOAD_MISSING, None)
-    try:
-        snapshot = state.snapshot_from_upload(data, uploaded.name, mapping)
-    except SnapshotError as exc:  # read_snapshot turns whatever goes wrong with a file into one
-        st.session_state[state.UPLOAD_ERROR] = (uploaded.file_id, str(exc))
-        if isinstance(exc, MissingColumns):
-            st.session_state[state.UPLOAD_MISSING] = (uploaded.file_id, exc.missing, exc.headers)
-        return
-    st.session_state.pop(state.UPLOAD_ERROR, None)
-    st.session_state.pop(state.UPLOAD_MISSING, None)
-    st.session_state.pop(state.PUBLISH_PENDING, None)
-    st.session_state[state.UPLOADED] = snapshot
-    st.session_state[state.UPLOADED_FILE] = (uploaded.name, data)
-    st.session_state[state.SNAPSHOT] = state.UPLOAD_ID
-
-
-def _publication_panel(bar, uploaded) -> None:
-    mode = state.access_config().mode
-    state.show_outcome(state.PUBLISH_MESSAGE, bar)
-    if state.store_problem():
-        if uploaded is not None:
-            bar.caption("Publication impossible tant que l'historique partagé est indisponible.")
-        return
-    if mode == "desactive":
-        if uploaded is not None:
-            bar.caption("Publication depuis l'interface désactivée : aucun éditeur n'est configuré. Configurez OpenID "
-                        "Connect ou le mot de passe éditeur (voir le README), ou publiez sur le serveur avec "
-                        "`python -m gen_dash publish FICHIER`.")
-        return
-    editor = state.is_editor()
-    if not editor:
-        if mode == "oidc":
-            if state.user_email():
-                bar.caption(f"Connecté·e comme {state.escape_md(state.user_email())}, sans le rôle d'éditeur.")
-                bar.button("Se déconnecter", on_click=st.logout, key="deconnexion")
-            else:
-                bar.button("Se connecter pour publier", on_click=st.login, key="connexion", icon=":material/login:")
-        else:
-            with bar.expander("Publier (éditeurs)"):
-                st.caption("Demandez le mot de passe éditeur à la personne qui a installé le tableau de bord.")
-                st.text_input("Mot de passe éditeur", type="password", key=state.PASSWORD)
-                st.button("Se connecter comme éditeur", on_click=state.become_editor, key="editeur_connexion")
-                if st.session_state.get(state.PASSWORD_MESSAGE):
-                    st.error(st.session_state[state.PASSWORD_MESSAGE])
-        return
-    if uploaded is None:
-        bar.caption("Éditeur : déposez un fichier pour le publier.")
-        return
-    with bar.form("publication"):
-        st.markdown("**Publier pour tous**")
-        st.date_input("Date de l'instantané", value=uploaded.date or st.session_state.get(state.UPLOAD_DATE),
-                      key=state.PUBLISH_DATE, format="DD/MM/YYYY")
-        st.text_input("Libellé (obligatoire)", key=state.PUBLISH_LABEL, placeholder="Instantané du …")
-        if not state.user_email():
-            st.text_input("Votre nom (obligatoire)", key=state.PUBLISH_AUTHOR)
-        st.form_submit_button("Vérifier avant de publier", on_click=state.prepare_publication, icon=":material/fact_check:")
-    # The form stays on screen (what was typed is kept if the editor cancels); publishing needs this confirmation.
-    pending = st.session_state.get(state.PUBLISH_PENDING)
-    if pending:
-        _confirmation(bar, pending)
-
-
-def _confirmation(bar, pending: dict) -> None:
-    """What is about to be published, by whom, and what it replaces: nothing is published without this step."""
-    lines = [f"**Vous allez publier pour tous** « {state.escape_md(pending['label'])} », instantané du "
-             f"{fmt.day(pending['date'])}, par {state.escape_md(pending['by'])} :",
-             f"- {fmt.number(pending['accepted'])} ligne(s) acceptée(s), publiée(s) ;",
-             f"- {fmt.number(pending['rejected'])} ligne(s) rejetée(s), **non publiée(s)** ;",
-             f"- {fmt.number(pending['warnings'])} avertissement(s) (lignes réparées ou à relire)."]
-    bar.markdown("\n".join(lines))
-    if pending["replaces"]:
-        bar.warning("Un instantané de la même date existe déjà : " + " ; ".join(state.escape_md(r) for r in pending["replaces"])
-                    + ". Une seule publication compte par date : ce sera celle-ci, la plus récente ; l'autre restera "
-                    "dans l'historique, marquée « remplacée ».", icon=":material/warning:")
-    left, right = bar.columns(2)
-    left.button("Confirmer la publication", on_click=state.publish_upload, key="publication_confirmer", type="primary")
-    right.button("Annuler", on_click=state.cancel_publication, key="publication_annuler")
-
-
-def _mapping_form(bar, missing: list[str], headers: list[str]) -> None:
-    """For each missing column, a choice among the file's columns or a value for every row; then read again."""
-    with bar.form("correspondance"):
-        st.markdown("**Dire quelle colonne est laquelle**")
-        for canonical in missing:
-            st.selectbox(f"{BY_NAME[canonical].title} ({canonical})", [None, *headers], key=state.MAPPING_COLUMN + canonical,
-                         format_func=lambda h: "— aucune colonne —" if h is None else h)
-            st.text_input(f"… ou la même valeur pour toutes les lignes ({canonical})", key=state.MAPPING_VALUE + canonical)
-        st.form_submit_button("Lire avec cette correspondance", icon=":material/join:",
-                              on_click=lambda: _on_upload(state.mapping_choices(missing)))
-
-
-def _upload_panel(bar) -> None:
-    bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"], key=state.uploader_key(),
-                      on_change=_on_upload, help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.")
-    error = st.session_state.get(state.UPLOAD_ERROR)
-    current = st.session_state.get(state.uploader_key())
-    if error and current is not None and error[0] == current.file_id:  # the refused file is still the one shown
-        bar.error(f"Fichier refusé : {state.escape_md(error[1])}", icon=":material/error:")
-        missing = st.session_state.get(state.UPLOAD_MISSING)
-        if missing and missing[0] == current.file_id:
-            _mapping_form(bar, missing[1], missing[2])
-    uploaded = st.session_state.get(state.UPLOADED)
-    if uploaded is not None:
-        bar.caption("Fichier déposé, non publié : il n'est visible que dans votre session.")
-        report = uploaded.report
-        bar.markdown(
-            f"**{fmt.number(report.lignes_acceptees)}** ligne(s) acceptée(s) dont {fmt.number(report.lignes_reparees)} "
-            f"réparée(s), **{fmt.number(report.lignes_rejetees)}** rejetée(s)."
-        )
-        if uploaded.mapping:
-            said = [f"{c} ← « {h} »" for c, h in uploaded.mapping.columns] + [f"{c} = « {v} »" for c,
-                                                                              v in uploaded.mapping.values]
-            bar.caption("Lu avec la correspondance : " + state.escape_md(" ; ".join(said)) + ".")
-        bar.page_link(PAGES[-1], label="Voir le rapport complet", icon=":material/fact_check:")
-        if uploaded.date is None:
-            bar.date_input("Date de l'extraction (absente du fichier)", value=None, key=state.UPLOAD_DATE, format="DD/MM/YYYY")
-    _publication_panel(bar, uploaded)
+def _upload_and_publish(bar) -> None:
+    upload_flow.upload_panel(bar, PAGES[-1])
+    publish_flow.publication_panel(bar, st.session_state.get(state.UPLOADED))
 
 
 def _sidebar(listed: list[state.Entry]) -> state.View:
@@ -206,14 +83,14 @@ def _sidebar(listed: list[state.Entry]) -> state.View:
                   "reprendra quand la base répondra.", icon=":material/cloud_off:")
     if not listed:
         st.warning("Aucun instantané publié (tous ont été retirés) : déposez un fichier dans la barre latérale.")
-        _upload_panel(bar)
+        _upload_and_publish(bar)
         st.stop()
     by_id = {e.id: e for e in listed}
     if st.session_state.get(state.SNAPSHOT) not in by_id:
         st.session_state[state.SNAPSHOT] = listed[0].id if listed[0].id != state.UPLOAD_ID or len(listed) == 1 else listed[1].id
     chosen = bar.selectbox("Instantané affiché", list(by_id), key=state.SNAPSHOT, format_func=lambda i: by_id[i].label)
 
-    _upload_panel(bar)
+    _upload_and_publish(bar)
 
     for notice in st.session_state.get(state.URL_NOTICES, []):
         bar.warning(f"Lien : {state.escape_md(notice)} ; ce paramètre est ignoré.", icon=":material/link_off:")
@@ -245,7 +122,7 @@ page = st.navigation(PAGES + [COMMUNE] + ALIASES, position="hidden" if EMBEDDED 
 st.set_page_config(page_title=f"{page.title} — GEN tableau de bord")  # one title per page, as a browser tab says it
 state.map_assets_dir()
 state.start_reading_process()
-state.first_start_password()
+publish_flow.first_start_password()
 listed = state.entries()
 _read_url(listed)
 view = _embedded_view(listed) if EMBEDDED else _sidebar(listed)

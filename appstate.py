@@ -9,12 +9,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
-import sys
 import tempfile
-import threading
-import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,11 +21,9 @@ import streamlit as st
 # Imported at start-up (the launcher's warm-up run), not by the first session that opens a map: streamlit_folium
 # (with folium) and gen_dash.maps (mapclassify, with scipy.stats, sklearn and matplotlib) cost ~1.8 s of imports.
 import streamlit_folium  # noqa: F401
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import gen_dash.maps  # noqa: F401 - see streamlit_folium above
 from gen_dash import (
-    access,
     assets,
     charts,
     commune,
@@ -45,7 +40,7 @@ from gen_dash import (
     store,
     upload,
 )
-from gen_dash.snapshot import ERREUR, Mapping, Snapshot, SnapshotError
+from gen_dash.snapshot import Snapshot
 from gen_dash.targets import Targets, load_targets
 from gen_dash.territory import Territory
 
@@ -65,9 +60,10 @@ UPLOADED = "depot_instantane"  # the uploaded file as read: a Snapshot, this ses
 UPLOADED_FILE = "depot_octets"  # (name, bytes) of that file, kept to publish it unchanged
 UPLOAD_ERROR = "depot_erreur"  # (upload's file id, French message) of the last unreadable upload
 UPLOAD_DATE = "depot_date"
-UPLOAD_MISSING = "depot_colonnes_manquantes"  # (upload's file id, missing canonical columns, the file's headers)
+UPLOAD_MISSING = "depot_colonnes_manquantes"  # (upload's file id, missing canonical columns, the file's headers, guess)
 MAPPING_COLUMN = "correspondance_colonne_"  # + canonical name: the file column chosen for it
 MAPPING_VALUE = "correspondance_valeur_"  # + canonical name: the value given for every row
+MAPPING_IDS = "correspondance_identifiant_genere"  # the form's « générer un identifiant stable »
 URL_NOTICES = "url_avertissements"
 URL_READ = "url_lue"
 VIEW = "vue"
@@ -325,28 +321,6 @@ def near_commune(current: View, place: pd.Series, radius: float) -> commune.Near
     return shared(current, "near_commune", place["code_commune"], radius)
 
 
-def snapshot_from_upload(data: bytes, name: str, mapping: Mapping | None = None) -> Snapshot:
-    """An uploaded file as read, in a process of its own (:func:`gen_dash.upload.read_upload`).
-
-    Not cached: the session keeps what it uploaded (``UPLOADED``) and nobody else sees it, so a server-wide cache
-    would only keep the memory of closed sessions. Counted against the memory budget while the session holds it.
-    """
-    return held_uploads().hold(upload.read_upload(data, name, mapping))
-
-
-def mapping_choices(missing: list[str]) -> Mapping:
-    """The mapping the upload panel's choices make: for each missing column, a file column or a value."""
-    columns, values = [], []
-    for canonical in missing:
-        choice = st.session_state.get(MAPPING_COLUMN + canonical)
-        value = (st.session_state.get(MAPPING_VALUE + canonical) or "").strip()
-        if choice:
-            columns.append((canonical, choice))
-        elif value:
-            values.append((canonical, value))
-    return Mapping(tuple(columns), tuple(values))
-
-
 @st.cache_resource(show_spinner=False)
 def start_reading_process() -> None:
     """The process uploads are read in, started when the server first runs the app (its warm-up), not at the first
@@ -507,160 +481,10 @@ def view() -> View:
 # --------------------------------------------------------------------------- who may publish
 
 
-def _secrets() -> dict:
-    try:
-        return st.secrets.to_dict()
-    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        return {}
-
-
-def access_config() -> access.AccessConfig:
-    """How editors are recognised here (secrets, then environment)."""
-    return access.load_access(_secrets())
-
-
-@st.cache_resource(show_spinner=False)
-def editor_sessions() -> access.EditorSessions:
-    """This server's sessions that gave the editor password."""
-    return access.EditorSessions()
-
-
-@st.cache_resource(show_spinner=False)
-def login_lock() -> threading.Lock:
-    """This server's editor password attempts, one at a time."""
-    return threading.Lock()
-
-
-def session_id() -> str | None:
-    """The server's own id for this browser session (not something the browser can set)."""
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx else None
-
-
-def user_email() -> str | None:
-    """The e-mail address the identity provider vouched for, if logged in."""
-    try:
-        return st.user.get("email") if st.user.get("is_logged_in") else None
-    except Exception:  # noqa: BLE001 - no auth configured
-        return None
-
-
-def is_editor() -> bool:
-    """Whether this session may publish and withdraw, checked now against the server's own records."""
-    email = user_email()  # only set when the identity provider vouched for the user
-    return access.editor_role(access_config(), editor_sessions(), session_id(), email, email is not None)
-
-
-def first_start_password() -> None:
-    """On a fresh install (neither OpenID Connect nor a password hash configured), create the editor password once and
-    print it in the server's terminal: the person who installed the dashboard hands it to the editors."""
-    if access_config().mode == "desactive":
-        _first_start_password(str(config.var_dir()))
-
-
-@st.cache_resource(show_spinner=False)
-def _first_start_password(folder: str) -> None:
-    password = access.create_first_password(Path(folder))
-    if password:
-        # To the server's terminal (standard error: standard output may be a pipe that someone parses).
-        print(access.first_password_banner(password, Path(folder)), file=sys.stderr, flush=True)
-
-
-def client_address() -> str:
-    """The address the browser connects from, as the server sees it (behind a proxy, the proxy's)."""
-    try:
-        address = st.context.ip_address
-    except Exception:  # noqa: BLE001 - no request context (health check)
-        address = None
-    return address if isinstance(address, str) and address else "adresse inconnue"  # AppTest has no address at all
-
-
-def become_editor() -> None:
-    """Check the editor password under :class:`gen_dash.access.LoginPolicy`: one attempt at a time on this server,
-    failures counted in the store for this address and for all, each one in the journal."""
-    address, policy = client_address(), access.LoginPolicy()
-    password, st.session_state[PASSWORD] = st.session_state.get(PASSWORD, ""), ""
-    with login_lock():
-        try:
-            since = datetime.now(UTC) - policy.window
-            mine, everyone = store.login_failures(engine(), address, since)
-            refusal = access.login_refusal(mine, everyone, policy)
-            if refusal:
-                st.session_state[PASSWORD_MESSAGE] = refusal
-                return
-            granted = access.check_password(access_config().password_hash, password)
-            store.record_login(engine(), address, granted)
-        except store.StoreError as exc:
-            st.session_state[PASSWORD_MESSAGE] = f"Connexion impossible : {exc}"
-            return
-        if granted:
-            editor_sessions().grant(session_id() or "?")
-            st.session_state[PASSWORD_MESSAGE] = None
-        else:
-            st.session_state[PASSWORD_MESSAGE] = access.failure_message([*mine, datetime.now(UTC)], policy)
-            time.sleep(policy.pause)  # holding the lock: at most one wrong password per pause on this server
-
-
 def uploader_key() -> str:
     """The uploader's key: a new one after each publication, so that the published file leaves the widget too."""
     version = st.session_state.get(UPLOADER_VERSION, 0)
     return UPLOADER if not version else f"{UPLOADER}_{version}"
-
-
-def prepare_publication() -> None:
-    """Check the publication form and set out what is about to be published, for the editor to confirm."""
-    st.session_state.pop(PUBLISH_PENDING, None)
-    uploaded = st.session_state.get(UPLOADED)
-    if uploaded is None or not is_editor():
-        st.session_state[PUBLISH_MESSAGE] = ("error", "Publication refusée : vous n'êtes pas éditeur.")
-        return
-    when = st.session_state.get(PUBLISH_DATE)
-    label = (st.session_state.get(PUBLISH_LABEL) or "").strip()
-    who = user_email() or (st.session_state.get(PUBLISH_AUTHOR) or "").strip()
-    missing = [name for name, value in (("la date", when), ("le libellé", label), ("votre nom", who)) if not value]
-    if missing:
-        st.session_state[PUBLISH_MESSAGE] = ("error", "Publication impossible : indiquez " + ", ".join(missing) + ".")
-        return
-    report = uploaded.report
-    warnings = int((report.problemes["gravite"] != ERREUR).sum()) if len(report.problemes) else 0
-    earlier = store.same_date(engine(), when)
-    replaces = [f"n° {r.id} « {r.libelle} » (publié le {pd.Timestamp(r.publie_le):%d/%m/%Y} par {r.publie_par})"
-                for r in earlier.itertuples()]
-    st.session_state[PUBLISH_PENDING] = {
-        "date": when, "label": label, "by": who, "accepted": report.lignes_acceptees, "rejected": report.lignes_rejetees,
-        "warnings": warnings, "replaces": replaces, "name": uploaded.name}
-
-
-def cancel_publication() -> None:
-    """Leave the confirmation without publishing."""
-    st.session_state.pop(PUBLISH_PENDING, None)
-
-
-def publish_upload() -> None:
-    """Publish this session's upload for everyone, as the editor confirmed it: the role is checked again here,
-    whatever the page showed. Once published, the upload leaves the session and the published snapshot is shown."""
-    if not is_editor():
-        st.session_state[PUBLISH_MESSAGE] = ("error", "Publication refusée : vous n'êtes pas éditeur.")
-        return
-    pending = st.session_state.get(PUBLISH_PENDING)
-    uploaded, (name, data) = st.session_state.get(UPLOADED), st.session_state.get(UPLOADED_FILE, (None, None))
-    if uploaded is None or data is None or not pending:
-        st.session_state[PUBLISH_MESSAGE] = ("error", "Rien à publier : vérifiez d'abord le formulaire de publication.")
-        return
-    try:
-        done = store.publish(engine(), data, name, by=pending["by"], snapshot_date=pending["date"], label=pending["label"],
-                             snapshot=uploaded)
-    except (store.StoreError, SnapshotError) as exc:
-        st.session_state[PUBLISH_MESSAGE] = ("error", str(exc))
-        return
-    text = (f"Publié pour tous : instantané n° {done.id} « {escape_md(done.label)} » du {fmt.day(done.date)}, par "
-            f"{escape_md(pending['by'])} "
-            f"({fmt.number(done.rows)} ligne(s) ; {fmt.number(done.rejected)} rejetée(s), non publiée(s)).")
-    st.session_state[PUBLISH_MESSAGE] = st.session_state[PUBLISHED_NOTICE] = ("success", text)
-    for key in (PUBLISH_PENDING, UPLOADED, UPLOADED_FILE, UPLOAD_ERROR):
-        st.session_state.pop(key, None)
-    st.session_state[UPLOADER_VERSION] = st.session_state.get(UPLOADER_VERSION, 0) + 1
-    st.session_state[SNAPSHOT] = str(done.id)
 
 
 # --------------------------------------------------------------------------- page helpers
@@ -723,23 +547,3 @@ def show_outcome(key: str, where=st) -> None:
     outcome = st.session_state.pop(key, None)
     if outcome:
         (where.success if outcome[0] == "success" else where.error)(outcome[1])
-
-
-def journal() -> pd.DataFrame:
-    """The store's audit log, newest first."""
-    return store.journal(engine())
-
-
-def withdraw_chosen() -> None:
-    """Withdraw the snapshot chosen in the Données page's form; the role is checked again here."""
-    if not is_editor():
-        st.session_state[WITHDRAW_MESSAGE] = ("error", "Retrait refusé : vous n'êtes pas éditeur.")
-        return
-    chosen = st.session_state.get(WITHDRAW_CHOICE)
-    who = user_email() or "éditeur"
-    try:
-        store.withdraw(engine(), int(chosen), by=who)
-    except (store.StoreError, TypeError, ValueError) as exc:
-        st.session_state[WITHDRAW_MESSAGE] = ("error", str(exc))
-        return
-    st.session_state[WITHDRAW_MESSAGE] = ("success", f"Instantané n° {chosen} retiré des listes (conservé et journalisé).")

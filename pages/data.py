@@ -6,13 +6,14 @@ import streamlit as st
 
 import appstate as state
 from gen_dash import config, export, fmt, geo, tables, text
+from ui import publish as publish_flow
 
 view = state.page_header("Données, contrat de fichier et méthode")
 report = view.snapshot.report
 
 st.header("Lignes de l'instantané")
 query = st.text_input("Rechercher (fabrique, commune, métier…)", key="donnees_recherche")
-found = tables.search(tables.readable_rows(view.rows), query)
+found = tables.search(tables.readable_rows(view.rows, report.problemes), query)
 st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {state.escape_md(view.territory.label)}.")
 st.dataframe(found, hide_index=True, width="stretch")
 
@@ -54,14 +55,14 @@ st.markdown(f"""
 
 st.header("Historique des publications")
 st.caption("Chaque publication et chaque retrait : qui, quand, quoi. Un instantané retiré quitte les listes mais reste conservé.")
-st.dataframe(state.journal(), hide_index=True, width="stretch", column_config={
+st.dataframe(publish_flow.journal(), hide_index=True, width="stretch", column_config={
     "id": None, "le": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY HH:mm"), "par": "Par", "action": "Action",
     "snapshot_id": st.column_config.NumberColumn("Instantané n°", format="%d"),
     "details": st.column_config.TextColumn("Détails", width="large")})
-if state.is_editor():
+if publish_flow.is_editor():
     with st.form("retrait"):
         st.markdown("**Retirer un instantané des listes** (éditeurs)")
         published = {e.id: e.detail for e in view.entries if e.id != state.UPLOAD_ID}
         st.selectbox("Instantané", list(published), format_func=published.get, key=state.WITHDRAW_CHOICE)
-        st.form_submit_button("Retirer", on_click=state.withdraw_chosen, icon=":material/delete:")
+        st.form_submit_button("Retirer", on_click=publish_flow.withdraw_chosen, icon=":material/delete:")
 state.show_outcome(state.WITHDRAW_MESSAGE)

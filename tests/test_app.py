@@ -18,6 +18,7 @@ import appstate as state
 from gen_dash import fmt, metrics
 from gen_dash.ingest import read_snapshot
 from tests.conftest import BASE_ROW, ROOT, hand_csv, make_csv, row
+from ui import publish as publish_flow
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/evolution.py", "pages/compare.py", "pages/quotas.py",
          "pages/territories.py", "pages/metiers.py", "pages/coverage.py", "pages/commune.py", "pages/data.py"]
@@ -103,7 +104,7 @@ def at() -> AppTest:
 def no_editor_left():
     """AppTest gives every session the same id (« test session id »): forget the editors an earlier test logged in,
     as a real server would for a new browser session."""
-    state.editor_sessions.clear()
+    publish_flow.editor_sessions.clear()
     with state.store.engine().begin() as conn:  # AppTest has no client address: all its attempts share one
         conn.execute(state.store.logins.delete())
     yield
@@ -447,9 +448,9 @@ _FORGED_PENDING = {"date": date(2018, 2, 1), "label": "Forgé", "by": "Personne"
 
 
 def _call_publish():
-    import appstate
+    from ui import publish
 
-    appstate.publish_upload()
+    publish.publish_upload()
 
 
 def test_an_oidc_editor_publishes_for_everyone(own_store):
@@ -469,7 +470,7 @@ def test_an_oidc_editor_publishes_for_everyone(own_store):
 def test_password_editor_failures_counted_then_the_right_one_works(own_store, monkeypatch):
     from gen_dash.access import hash_password
 
-    pauses, sleep = [], state.time.sleep
+    pauses, sleep = [], publish_flow.time.sleep
 
     def record(seconds):  # the pause a wrong password costs, as asked of the clock; Streamlit's own short waits go on
         if seconds >= 0.5:
@@ -477,7 +478,7 @@ def test_password_editor_failures_counted_then_the_right_one_works(own_store, mo
         else:
             sleep(seconds)
 
-    monkeypatch.setattr(state.time, "sleep", record)
+    monkeypatch.setattr(publish_flow.time, "sleep", record)
     secrets = {"GEN_DASH_MOT_DE_PASSE_HASH": hash_password("bon mot de passe éditeur")}
     at = start(secrets=secrets)
     _unique_upload(at, "mdp")
@@ -623,6 +624,27 @@ def test_a_list_snapshot_shows_no_false_zero_on_any_page(query):
 
 OWN_NAMES = ("id_fs;lib_fs;Structure;insee_com;effectif;femmes;neet\nA;Dév web;Simplon;93048;10;3;5\n"
              "B;Data;Simplon;75112;20;8;12\n").encode()
+
+
+def test_a_list_of_places_gets_the_form_filled_with_the_guess():
+    data = (ROOT / "tests" / "fixtures" / "listes" / "agences.csv").read_bytes()
+    at = upload(start(), data, "agences.csv")
+    assert state.UPLOADED not in at.session_state or at.session_state[state.UPLOADED] is None  # nothing read yet
+    for canonical, header in (("nom_formation", "nom_agence"), ("nom_fabrique", "nom_agence"), ("code_postal", "cp"),
+                              ("commune", "ville"), ("code_departement", "departement")):
+        assert at.sidebar.selectbox(key=state.MAPPING_COLUMN + canonical).value == header, canonical
+    assert at.sidebar.selectbox(key=state.MAPPING_COLUMN + "code_commune").value is None  # the agency code is not it
+    captions = " ".join(c.value.replace("\\", "") for c in at.sidebar.caption)
+    assert "13 valeurs sur 13 sont des codes postaux" in captions and "ce n'est pas un code commune" in captions
+    assert at.sidebar.checkbox(key=state.MAPPING_IDS).value
+    at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
+    assert not at.exception and at.session_state[state.SNAPSHOT] == state.UPLOAD_ID
+    assert headline(at)["Fabriques labellisées"] == "13"
+    at.switch_page("pages/waves.py").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert shown["vague"].tolist()[-1] == "non renseignée"  # last, never counted as a wave of its own number
+    assert [str(n) for n in shown["formations"]] == ["0"] * (len(shown) - 1) + ["13"]
 
 
 def test_missing_columns_are_offered_a_mapping_and_the_file_is_read_with_it():

@@ -227,6 +227,28 @@ def test_the_upload_panel_maps_the_file_columns(page, server, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "correspondance.png"), full_page=True)
 
 
+def test_a_list_of_places_comes_with_its_guessed_mapping_to_confirm(page, server):
+    """A directory export with its own headers, no id and no wave: the form arrives filled with the guess and its
+    evidence; nothing is read before the person confirms."""
+    open_page(page, server, "")
+    listed = ROOT / "tests" / "fixtures" / "listes" / "annuaire-lieux-inclusion.csv"
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(listed))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Correspondance devinée d'après les en-têtes").wait_for()
+    for label in ("Intitulé de la formation (nom_formation)", "Nom de la fabrique (nom_fabrique)"):
+        assert sidebar.get_by_role("combobox", name=label).input_value() == "NOM"
+    assert sidebar.get_by_role("combobox", name="Latitude (latitude)").input_value() == "DN_LATITUDE"
+    assert "7 valeurs sur 8 sont des codes postaux" in sidebar.inner_text()
+    assert sidebar.get_by_role("checkbox", name="Générer un identifiant stable").is_checked()
+    assert page.get_by_text("Fichier déposé, non publié").count() == 0  # not read yet
+    sidebar.get_by_role("button", name="Lire avec cette correspondance").click()
+    sidebar.get_by_text("Lu avec la correspondance").wait_for()
+    assert "identifiant généré" in sidebar.inner_text()
+    page.wait_for_function(  # 8 places, 7 fabriques: the two identical rows are one fabrique, said in the report
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '7')")
+    page.screenshot(path=str(ARTIFACTS / "correspondance-devinee.png"), full_page=True)
+
+
 def test_the_sheet_and_the_map_image_download_from_the_dashboard(page, server):
     import io
 
