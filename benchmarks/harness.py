@@ -80,8 +80,8 @@ def reading(sizes: list[int], repeat: int) -> list[Result]:
     for size in sizes:
         path = synthetic_file(size)
         floor, measured = median_times([lambda: pd.read_csv(path), lambda: read_snapshot(path)], repeat)
-        target = "< 2 s et < 5 × plancher" if size >= 100_000 else ""
-        ok = (measured < 2 and measured < 5 * floor) if size >= 100_000 else None
+        target = "< 2 s et ≤ 4 × plancher" if size >= 100_000 else ""
+        ok = (measured < 2 and measured <= 4 * floor) if size >= 100_000 else None
         out.append(Result("read_snapshot", f"{size:,}".replace(",", " "), measured, "s", floor, target, ok))
     return out
 
