@@ -258,7 +258,8 @@ def test_broken_upload_is_refused_in_french_and_the_snapshot_stays():
 def test_upload_missing_column_names_it():
     at = start()
     upload(at, make_csv([row(apprenants_neet=None)]), "sans-neet.csv")
-    assert any("apprenants_neet" in e.value.replace("\\", "") for e in at.sidebar.error)  # escaped Markdown
+    # Not refused: the form offers the guess, to confirm (escaped Markdown)
+    assert any("apprenants_neet" in e.value.replace("\\", "") for e in at.sidebar.warning)
 
 
 def test_messy_upload_gives_the_figures_of_its_clean_twin():
@@ -649,7 +650,7 @@ def test_a_list_of_places_gets_the_form_filled_with_the_guess():
 
 def test_missing_columns_are_offered_a_mapping_and_the_file_is_read_with_it():
     at = upload(start(), OWN_NAMES, "noms-propres-2018-02-28.csv")
-    assert any("Colonne(s) obligatoire(s) absente(s)" in e.value.replace("\\", "") for e in at.sidebar.error)
+    assert any("Colonne(s) obligatoire(s) absente(s)" in e.value.replace("\\", "") for e in at.sidebar.warning)
     for canonical, header in (("id_formation", "id_fs"), ("nom_formation", "lib_fs")):
         at.sidebar.selectbox(key=state.MAPPING_COLUMN + canonical).select(header)
     at.sidebar.text_input(key=state.MAPPING_VALUE + "vague").input("2")
@@ -760,10 +761,11 @@ def _markup_shown(at: AppTest) -> list[str]:
 
 
 def test_text_from_a_file_or_the_store_puts_no_markup_on_the_page(own_store):
-    # A refused file quotes its headers; an accepted one its name; a publication its label and author.
+    # A file to map quotes its headers (in the notice, the form and the guess's evidence); an accepted one its name; a
+    # publication its label and author.
     refused = make_csv([{**row(nom_formation=None), _PAYLOADS[0]: "x", _PAYLOADS[2]: "y"}])
     at = upload(_editor(), refused, "refus.csv")
-    assert any("refusé" in e.value for e in at.sidebar.error) and not _markup_shown(at)
+    assert any("À confirmer" in w.value for w in at.sidebar.warning) and not _markup_shown(at)
     upload(at, make_csv([row(id_formation="MARKUP")]), f"{_PAYLOADS[1]}-2018-01-15.csv")
     assert not _markup_shown(at)
     at.sidebar.text_input(key="publication_auteur").set_value(_PAYLOADS[3] + " " + _PAYLOADS[4])

@@ -41,7 +41,7 @@ def on_upload(mapping: Mapping | None = None) -> None:
     try:
         snapshot = read_file(data, uploaded.name, mapping)
     except SnapshotError as exc:  # read_snapshot turns whatever goes wrong with a file into one
-        st.session_state[state.UPLOAD_ERROR] = (uploaded.file_id, str(exc))
+        st.session_state[state.UPLOAD_ERROR] = (uploaded.file_id, str(exc), isinstance(exc, MissingColumns))
         if isinstance(exc, MissingColumns):
             st.session_state[state.UPLOAD_MISSING] = (uploaded.file_id, exc.missing, exc.headers, exc.guess)
             if mapping is None and exc.guess is not None:
@@ -104,7 +104,7 @@ def _mapping_form(bar, missing: list[str], headers: list[str], guess: Guess | No
                          key=state.MAPPING_COLUMN + canonical, format_func=lambda h: _NONE if h is None else h)
             if canonical in evidence:
                 st.caption(state.escape_md(evidence[canonical].split(" : ", 1)[-1]))
-            if canonical in missing or canonical == "vague":
+            if (canonical in missing and canonical not in evidence) or canonical == "vague":
                 st.text_input(f"… ou la même valeur pour toutes les lignes ({canonical})",
                               key=state.MAPPING_VALUE + canonical)
         st.checkbox("Générer un identifiant stable (sans colonne d'identifiant)", key=state.MAPPING_IDS,
@@ -126,9 +126,13 @@ def upload_panel(bar, report_page) -> None:
     error = st.session_state.get(state.UPLOAD_ERROR)
     current = st.session_state.get(state.uploader_key())
     if error and current is not None and error[0] == current.file_id:  # the refused file is still the one shown
-        bar.error(f"Fichier refusé : {state.escape_md(error[1])}", icon=":material/error:")
         missing = st.session_state.get(state.UPLOAD_MISSING)
-        if missing and missing[0] == current.file_id:
+        missing = missing if missing and missing[0] == current.file_id else None
+        if error[2] and missing and missing[3] is not None:  # not refused: read once the person confirms the guess
+            bar.warning(f"À confirmer avant lecture : {state.escape_md(error[1])}", icon=":material/join:")
+        else:
+            bar.error(f"Fichier refusé : {state.escape_md(error[1])}", icon=":material/error:")
+        if missing:
             _mapping_form(bar, *missing[1:])
     uploaded = st.session_state.get(state.UPLOADED)
     if uploaded is None:
