@@ -28,13 +28,14 @@ class Cells:
         self.problems: list[pd.DataFrame] = []
         self._distinct: dict[str, tuple[np.ndarray, pd.Series] | Future] = {}
 
-    def file_warning(self, column: str, message: str) -> None:
+    def file_warning(self, column: str, message: str, *, code: str) -> None:
+        """A warning about the whole file (line 1, the header), with its stable *code*."""
         self.problems.append(pd.DataFrame([{"gravite": AVERTISSEMENT, "ligne": 1, "colonne": column, "valeur": "",
-                                            "message": message}]))
+                                            "code": code, "message": message}]))
 
     def flag(self, mask: pd.Series, severity: str, column: str, message: str,
-             fill: pd.Series | tuple[pd.Series, ...] = (), value: pd.Series | None = None) -> None:
-        """Record a problem on every row of *mask*.
+             fill: pd.Series | tuple[pd.Series, ...] = (), value: pd.Series | None = None, *, code: str) -> None:
+        """Record a problem on every row of *mask*, under its stable *code* (listed in the file contract).
 
         Each ``{}`` of *message* is filled, in order, from the Series of *fill*:
         only the flagged rows' messages are built.
@@ -52,6 +53,7 @@ class Cells:
             "ligne": self.lines[mask],
             "colonne": self.written.get(column, column),
             "valeur": shown[mask] if shown is not None else "",
+            "code": code,
             "message": text,
         }))
 
@@ -67,10 +69,10 @@ class Cells:
         values = per_text.array if isinstance(per_text, pd.Series) else per_text
         return pd.Series(values.take(self.distinct(column)[0]), index=self.index)
 
-    def flag_texts(self, per_text: np.ndarray, severity: str, column: str, message: str) -> None:
+    def flag_texts(self, per_text: np.ndarray, severity: str, column: str, message: str, *, code: str) -> None:
         """:meth:`flag` for a mask on the column's distinct texts, spread to the rows only when something is flagged."""
         if per_text.any():
-            self.flag(self.spread(column, per_text), severity, column, message, self.text(column))
+            self.flag(self.spread(column, per_text), severity, column, message, self.text(column), code=code)
 
     def text(self, column: str) -> pd.Series:
         """The column's stripped text, empty strings for a column the file does not have."""

@@ -147,9 +147,9 @@ class _Reader(Cells):
         raw, headers = table.body, table.headers
         super().__init__(raw.index, name, {}, {})
         self.raw = raw
-        for line, message in table.notices:
+        for line, code, message in table.notices:
             self.problems.append(pd.DataFrame([{"gravite": AVERTISSEMENT, "ligne": line, "colonne": "", "valeur": "",
-                                                "message": message}]))
+                                                "code": code, "message": message}]))
         self.mapping = mapping
         mapped = self._mapped_positions(headers)
         extras: dict[str, int] = {}
@@ -169,7 +169,8 @@ class _Reader(Cells):
             if not fresh:
                 if canonicals:
                     self.file_warning(header, f"La colonne « {header} » reprend « {self.written[canonicals[0]]} » "
-                                      f"({canonicals[0]}) : seule la première est lue, l'autre est conservée telle quelle.")
+                                      f"({canonicals[0]}) : seule la première est lue, l'autre est conservée telle quelle.",
+                                      code="colonne-en-double")
                 extras[_unique(header, taken)] = pos
         self.extras = {h: raw[pos] for h, pos in extras.items()}
         self._constant_values()
@@ -177,22 +178,24 @@ class _Reader(Cells):
             # Lists the programme published name the structure, not the fabrique: the structure stands in for it.
             self.written["nom_fabrique"], self.values["nom_fabrique"] = self.written["porteur"], self.values["porteur"]
             self.file_warning(self.written["porteur"], f"Pas de colonne de nom de fabrique : la structure porteuse "
-                              f"(« {self.written['porteur']} ») en tient lieu.")
+                              f"(« {self.written['porteur']} ») en tient lieu.", code="fabrique-par-porteur")
         # No learner column at all, or all of them empty on every row: a list of formations, without learner figures.
         present = [c for c in LEARNER_COLUMNS if c in self.written]
         self.list_only = not present or all(self.values[c].eq("").all() for c in present)
         if self.list_only and present:
             self.file_warning(self.written[present[0]], "Les colonnes d'apprenants sont vides sur toutes les lignes : "
-                              "le fichier est lu comme une liste de formations, sans effectifs.")
+                              "le fichier est lu comme une liste de formations, sans effectifs.", code="apprenants-vides")
         if "id_formation" not in self.written and mapping.generate_ids and self.values:
             self.written["id_formation"] = "identifiant généré"
             self.values["id_formation"] = identity.generated_ids(self.values)
             self.file_warning("identifiant généré", "Pas de colonne d'identifiant : chaque ligne reçoit un identifiant "
-                              "stable tiré de son nom et de sa commune (le même à chaque export de la même liste).")
+                              "stable tiré de son nom et de sa commune (le même à chaque export de la même liste).",
+                              code="identifiant-genere")
         if "vague" not in self.written:
             # A list of places has no wave: its rows count under « vague non renseignée », never under a wave.
             self.file_warning("vague", "Pas de colonne de vague : les formations sont comptées en « vague non "
-                              "renseignée » (donnez la vague avec la correspondance si elle est la même pour toutes).")
+                              "renseignée » (donnez la vague avec la correspondance si elle est la même pour toutes).",
+                              code="vague-absente")
         missing = [c for c in REQUIRED if c not in self.written and c != "vague"
                    and not (self.list_only and c in LEARNER_COLUMNS)]
         if missing:
@@ -220,7 +223,7 @@ class _Reader(Cells):
                                     "Colonnes du fichier : " + ", ".join(f"« {h} »" for h in headers) + ".")
             positions.setdefault(found[0], []).append(canonical)
             self.file_warning(headers[found[0]], f"Colonne « {headers[found[0]]} » lue comme {canonical} "
-                              f"(« {BY_NAME[canonical].title} ») : correspondance donnée.")
+                              f"(« {BY_NAME[canonical].title} ») : correspondance donnée.", code="correspondance-colonne")
         return positions
 
     def _constant_values(self) -> None:
@@ -237,7 +240,7 @@ class _Reader(Cells):
             self.written[canonical] = f"{canonical} (valeur donnée)"
             self.values[canonical] = pd.Series(str(value).strip(), index=self.raw.index, dtype="str")
             self.file_warning(self.written[canonical], f"{canonical} : la valeur « {value} » est donnée pour toutes les "
-                              "lignes (correspondance).")
+                              "lignes (correspondance).", code="correspondance-valeur")
 
     # -- the reading
 
@@ -256,9 +259,9 @@ class _Reader(Cells):
                 continue
             message = f"Valeur obligatoire manquante : renseignez « {self.written[column]} »."
             if BY_NAME[column].type == "string":
-                self.flag(self.text(column).eq(""), ERREUR, column, message)
+                self.flag(self.text(column).eq(""), ERREUR, column, message, code="valeur-manquante")
             else:  # hashed first: each distinct text is checked once
-                self.flag_texts(self.distinct(column)[1].eq("").to_numpy(), ERREUR, column, message)
+                self.flag_texts(self.distinct(column)[1].eq("").to_numpy(), ERREUR, column, message, code="valeur-manquante")
         for c in COLUMNS:
             if c.name == "gratuite":
                 out[c.name] = self._yes_no(c.name)
@@ -273,12 +276,14 @@ class _Reader(Cells):
         for column in COUNT_COLUMNS:
             above = (out[column] > out["apprenants"]) & (out["apprenants"] >= 0)
             self.flag(above, ERREUR, column, "Valeur supérieure au nombre d'apprenants de la formation : "
-                      f"« {self.written.get(column, column)} » compte une partie des apprenants, pas plus.")
+                      f"« {self.written.get(column, column)} » compte une partie des apprenants, pas plus.",
+                      code="effectif-superieur-aux-apprenants")
         self._duplicates()
         if self.mapping.generate_ids and self.written["id_formation"] == "identifiant généré":
             repeated, first = identity.repeated_rows(self.raw)
             self.flag(repeated, AVERTISSEMENT, "identifiant généré", "Ligne identique à la ligne {} : elle est gardée "
-                      "(chacune reçoit son identifiant) ; vérifiez qu'il ne s'agit pas d'un doublon.", first)
+                      "(chacune reçoit son identifiant) ; vérifiez qu'il ne s'agit pas d'un doublon.", first,
+                      code="ligne-identique")
         placed, points = locate(self, out["commune"])
         out.update(placed.items())
         out.update((header, values.replace("", None)) for header, values in self.extras.items())
@@ -313,17 +318,17 @@ class _Reader(Cells):
         parsed = parse_numbers(text).to_numpy()
         finite = np.isfinite(parsed)  # "nan" and "inf" read as numbers, but are not amounts
         self.flag_texts(text.ne("").to_numpy() & ~finite, ERREUR, column,
-                        "« {} » n'est pas un nombre : écrivez par exemple 12500 ou 12 500,50.")
+                        "« {} » n'est pas un nombre : écrivez par exemple 12500 ou 12 500,50.", code="nombre-illisible")
         minimum = BY_NAME[column].minimum
         if minimum is not None:
             self.flag_texts(finite & (parsed < minimum), ERREUR, column,
                             "Valeur négative : un effectif ou un montant ne peut pas être inférieur à zéro."
-                            if minimum == 0 else f"La valeur doit être au moins {minimum}.")
+                            if minimum == 0 else f"La valeur doit être au moins {minimum}.", code="nombre-negatif")
         largest = LARGEST.get(column)
         if largest is not None:
             too_big = finite & (parsed > largest)
             self.flag_texts(too_big, ERREUR, column, f"Montant démesuré « {{}} » : plus de {largest:,} € pour une formation "
-                            "(l'enveloppe d'une vague) ; vérifiez la cellule.".replace(",", "\u202f"))
+                            "(l'enveloppe d'une vague) ; vérifiez la cellule.".replace(",", "\u202f"), code="montant-demesure")
             finite &= ~too_big
         return self.spread(column, pd.array(np.where(finite, parsed, np.nan), dtype="Float64"))
 
@@ -333,18 +338,20 @@ class _Reader(Cells):
         number = ~np.isnan(parsed)
         with np.errstate(invalid="ignore"):  # inf % 1 is NaN: not an integer either
             bad = (text.ne("").to_numpy() & ~number) | (number & (parsed % 1 != 0))
-        self.flag_texts(bad, ERREUR, column, "« {} » n'est pas un nombre entier : écrivez un entier, par exemple 12.")
+        self.flag_texts(bad, ERREUR, column, "« {} » n'est pas un nombre entier : écrivez un entier, par exemple 12.",
+                        code="entier-illisible")
         largest = _largest_wave() if column == "vague" else LARGEST.get(column, _LARGEST_COUNT)
         huge = ~bad & (np.abs(parsed) > largest)
         self.flag_texts(huge, ERREUR, column, f"Effectif démesuré « {{}} » : plus de {largest:,} pour une formation ; "
                         "vérifiez la cellule.".replace(",", "\u202f") if column != "vague" else
                         f"Vague « {{}} » inconnue : le fichier des objectifs décrit {largest - _WAVE_MARGIN} vague(s) ; "
-                        "vérifiez la cellule.")
+                        "vérifiez la cellule.", code="vague-inconnue" if column == "vague" else "effectif-demesure")
         bad |= huge
         minimum = BY_NAME[column].minimum
         self.flag_texts((parsed < minimum) & ~bad, ERREUR, column,
                         "Nombre négatif : un effectif ne peut pas être inférieur à zéro." if minimum == 0
-                        else f"Le numéro doit être au moins {minimum}.")
+                        else f"Le numéro doit être au moins {minimum}.",
+                        code="nombre-negatif" if minimum == 0 else "nombre-trop-petit")
         return self.spread(column, pd.array(np.where(bad, np.nan, parsed), dtype="Float64").round().astype("Int64"))
 
     def _yes_no(self, column: str) -> pd.Series:
@@ -352,7 +359,7 @@ class _Reader(Cells):
         text = self.distinct(column)[1]
         answer = fold_series(text).map(_YES_NO)
         self.flag_texts((text.ne("") & answer.isna()).to_numpy(), ERREUR, column,
-                        "« {} » : écrivez oui ou non (la formation est-elle gratuite ?).")
+                        "« {} » : écrivez oui ou non (la formation est-elle gratuite ?).", code="oui-non-illisible")
         spread = self.spread(column, answer.fillna("").to_numpy(dtype=object))
         return spread.astype("str").replace("", None)  # typed as every other text column
 
@@ -360,15 +367,16 @@ class _Reader(Cells):
         text = self.distinct(column)[1]
         parsed = parse_dates(text)
         self.flag_texts((text.ne("") & parsed.isna()).to_numpy(), ERREUR, column,
-                        "« {} » n'est pas une date : écrivez 2016-12-15 ou 15/12/2016.")
+                        "« {} » n'est pas une date : écrivez 2016-12-15 ou 15/12/2016.", code="date-illisible")
         # A date outside the programme's time is a typo, never a figure: before its start, or in the future.
         today = pd.Timestamp(date.today())
         latest = today + pd.Timedelta(days=1 if column == "date_extraction" else 366)
         early, late = (parsed < pd.Timestamp(PROGRAMME_START)).to_numpy(), (parsed > latest).to_numpy()
-        self.flag_texts(early, ERREUR, column, "Date « {} » avant le début du programme (2015) : vérifiez la cellule.")
+        self.flag_texts(early, ERREUR, column, "Date « {} » avant le début du programme (2015) : vérifiez la cellule.",
+                        code="date-avant-programme")
         self.flag_texts(late, ERREUR, column, "Date « {} » dans le futur : " + ("une extraction ne peut pas être datée "
                         "de plus d'un jour après aujourd'hui." if column == "date_extraction"
-                        else "au plus un an après aujourd'hui ; vérifiez la cellule."))
+                        else "au plus un an après aujourd'hui ; vérifiez la cellule."), code="date-dans-le-futur")
         return self.spread(column, parsed.where(~(early | late)))
 
     def _duplicates(self) -> None:
@@ -381,7 +389,7 @@ class _Reader(Cells):
         lines_by_id = self.lines[dup].groupby(ids[dup]).agg(lambda s: ", ".join(map(str, s)))
         self.flag(dup, ERREUR, "id_formation", "Identifiant de formation en double (lignes {}) : chaque formation "
                   "doit avoir un identifiant unique ; toutes ces lignes sont rejetées.",
-                  ids[dup].map(lines_by_id).reindex(ids.index))
+                  ids[dup].map(lines_by_id).reindex(ids.index), code="doublon-id")
 
     def _fabrique_keys(self, out: dict[str, pd.Series]) -> pd.Series:
         """``id:<id_fabrique>``, else ``nom:<folded name>@<commune or département>``."""
@@ -398,7 +406,8 @@ class _Reader(Cells):
             common = dates.mode().iloc[0]
             if dates.nunique() > 1:
                 self.file_warning(self.written["date_extraction"],
-                                  f"Plusieurs dates d'extraction : la plus fréquente, {common:%d/%m/%Y}, est retenue.")
+                                  f"Plusieurs dates d'extraction : la plus fréquente, {common:%d/%m/%Y}, est retenue.",
+                                  code="dates-extraction-multiples")
             return common.date()
         match = _DATE_IN_NAME.search(self.name or "")
         if match:

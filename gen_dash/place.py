@@ -28,7 +28,7 @@ from gen_dash.codes import (
     departement_codes,
 )
 from gen_dash.garbled import REPLACEMENT, match_garbled
-from gen_dash.snapshot import AVERTISSEMENT, ERREUR, PROBLEM_COLUMNS
+from gen_dash.snapshot import AVERTISSEMENT, ERREUR, OUTSIDE_PROGRAMME, PROBLEM_COLUMNS
 from gen_dash.text import fold_names, fold_series
 
 LOCATION_COLUMNS = ("code_commune", "code_postal", "commune", "code_departement", "latitude", "longitude")
@@ -56,8 +56,8 @@ def locate(cells: Cells, commune: pd.Series) -> tuple[pd.DataFrame, GeometryArra
     places_read.place(placed)
     points = gpd.points_from_xy(placed["longitude"].to_numpy(dtype=float, na_value=np.nan),
                                 placed["latitude"].to_numpy(dtype=float, na_value=np.nan), crs=geo.CRS)
-    for column, message in places_read.file_notes:
-        cells.file_warning(cells.written.get(column, column), message)
+    for column, message, code in places_read.file_notes:
+        cells.file_warning(cells.written.get(column, column), message, code=code)
     if places_read.problems:
         rows = pd.DataFrame({"_cle": codes, "ligne": cells.lines.to_numpy()})
         problems = pd.concat(places_read.problems, ignore_index=True).rename(columns={"ligne": "_cle"})
@@ -71,11 +71,11 @@ class _Places(Cells):
 
     def __init__(self, *arguments):
         super().__init__(*arguments)
-        self.file_notes: list[tuple[str, str]] = []
+        self.file_notes: list[tuple[str, str, str]] = []
 
-    def file_warning(self, column: str, message: str) -> None:
+    def file_warning(self, column: str, message: str, *, code: str) -> None:
         """Said once for the file, not for a place: :func:`locate` passes it on to the file's cells."""
-        self.file_notes.append((column, message))
+        self.file_notes.append((column, message, code))
 
     def place(self, out: pd.DataFrame) -> None:
         """Fill *out* (one row per distinct place, its ``commune`` column given) with where each place is."""
@@ -103,11 +103,11 @@ class _Places(Cells):
         unplaced = chosen.isna() & ~unknown & ~unknown_cp & ~outside & ~unknown_dep
         self.flag(unplaced & ambiguous_cp, ERREUR, "code_postal",
                   "Ce code postal dessert des communes de plusieurs départements : ajoutez le nom de la commune ou le "
-                  "code commune.")
+                  "code commune.", code="code-postal-ambigu")
         self.flag(unplaced & ~ambiguous_cp, ERREUR, "code_departement",
                   "Impossible de situer la formation : indiquez le code commune, le code postal, les coordonnées ou le "
                   "département.",
-                  value=pd.Series("", index=out.index, dtype="str"))
+                  value=pd.Series("", index=out.index, dtype="str"), code="ligne-non-situee")
 
         commune = cc.fillna(cp_commune)
         reference = _communes_of(commune, ["nom_commune", "lat", "lon"])
@@ -135,32 +135,36 @@ class _Places(Cells):
         # A collectivité d'outre-mer is outside the programme whatever else the row says: named, never counted.
         overseas = self._overseas("code_commune", unknown_cc, OVERSEAS_CODE, lambda t: t.str.slice(0, 3).map(OVERSEAS))
         self.flag(unknown_cc & kept & ~overseas, AVERTISSEMENT, "code_commune",
-                  "Code commune inconnu : la ligne est gardée, située par « {} ».", by)
+                  "Code commune inconnu : la ligne est gardée, située par « {} ».", by, code="commune-inconnue")
         overseas_cp = self._overseas("code_postal", unknown_cp & ~overseas, OVERSEAS_POSTAL, lambda t: (
             t.str.slice(0, 5).map(OVERSEAS_POSTAL_NAMES).fillna(t.str.slice(0, 3).map(OVERSEAS_POSTAL_NAMES)) + " ("
             + t + ")"))
         unknown_cp = unknown_cp & ~overseas_cp
         self.flag(unknown_cc & ~kept & ~overseas, ERREUR, "code_commune",
-                  "Code commune inconnu : indiquez le code INSEE à 5 caractères (pas le code postal), par exemple 93066.")
+                  "Code commune inconnu : indiquez le code INSEE à 5 caractères (pas le code postal), par exemple 93066.",
+                  code="commune-inconnue")
         by_prefix = unknown_cp & cp_prefix.notna() & (by == self.written.get("code_postal", "code_postal"))
         self.flag(by_prefix, AVERTISSEMENT, "code_postal", "Code postal inconnu (un code CEDEX ?) : la formation est "
-                  "située dans le département {}, celui de ses premiers chiffres.", chosen)
+                  "située dans le département {}, celui de ses premiers chiffres.", chosen, code="code-postal-cedex")
         self.flag(unknown_cp & kept & ~by_prefix, AVERTISSEMENT, "code_postal",
-                  "Code postal inconnu (un code CEDEX ?) : la ligne est gardée, située par « {} ».", by)
+                  "Code postal inconnu (un code CEDEX ?) : la ligne est gardée, située par « {} ».", by,
+                  code="code-postal-inconnu")
         self.flag(unknown_cp & ~kept, ERREUR, "code_postal",
-                  "Code postal inconnu : indiquez un code postal français à 5 chiffres.")
+                  "Code postal inconnu : indiquez un code postal français à 5 chiffres.", code="code-postal-inconnu")
         self.flag(outside & kept, AVERTISSEMENT, "latitude", "Coordonnées hors de France, ignorées : la formation est "
-                  "située par « {} ».", by, value=self.coordinates_text())
+                  "située par « {} ».", by, value=self.coordinates_text(), code="coordonnees-hors-france")
         self.flag(outside & ~kept, ERREUR, "latitude", "Coordonnées hors de France (départements et DROM) : vérifiez "
-                  "la latitude et la longitude (degrés décimaux WGS84).", value=self.coordinates_text())
+                  "la latitude et la longitude (degrés décimaux WGS84).", value=self.coordinates_text(),
+                  code="coordonnees-hors-france")
         dep_text = self.text("code_departement").where(unknown_dep, "")
         unknown_dep = unknown_dep & ~dep_text.str.fullmatch(r"20(\s*-.*)?", na=False)  # the old Corsica: said above
         overseas_dep = self._overseas("code_departement", unknown_dep, r"^9(7[5-8]|8\d)\b",
                                       lambda t: t.str.slice(0, 3).map(OVERSEAS))
         self.flag(unknown_dep & kept & ~overseas_dep, AVERTISSEMENT, "code_departement",
-                  "Département inconnu : la ligne est gardée, située par « {} ».", by)
+                  "Département inconnu : la ligne est gardée, située par « {} ».", by, code="departement-inconnu")
         self.flag(unknown_dep & ~kept & ~overseas_dep, ERREUR, "code_departement",
-                  "Département inconnu : indiquez son code (01 à 95, 2A, 2B, 971 à 974, 976) ou son nom.")
+                  "Département inconnu : indiquez son code (01 à 95, 2A, 2B, 971 à 974, 976) ou son nom.",
+                  code="departement-inconnu")
 
     def _overseas(self, column: str, unknown: pd.Series, pattern: str, named) -> pd.Series:
         """The places of *unknown* whose *column* names a collectivité d'outre-mer (*pattern*), each an error naming
@@ -170,7 +174,8 @@ class _Places(Cells):
         mask = pd.Series(False, index=unknown.index)
         if len(hit):
             mask[hit.index] = True
-            self.flag(mask, ERREUR, column, OVERSEAS_MESSAGE, named(hit).fillna("Ce territoire").reindex(mask.index))
+            self.flag(mask, ERREUR, column, OVERSEAS_MESSAGE, named(hit).fillna("Ce territoire").reindex(mask.index),
+                      code=OUTSIDE_PROGRAMME)
         return mask
 
     def _corsican_cedex(self, unknown_cp: pd.Series, wanted: pd.Series, found: pd.Series) -> pd.Series:
@@ -183,7 +188,8 @@ class _Places(Cells):
         placed = south.notna() ^ north.notna()  # a name both halves have stays unplaced by it
         found[placed] = south.fillna(north)[placed]
         self.flag(placed, AVERTISSEMENT, "code_postal", "Code postal corse {} (un code CEDEX) : la formation est située "
-                  "par sa commune, {} ({}).", (self.text("code_postal"), self.text("commune"), found))
+                  "par sa commune, {} ({}).", (self.text("code_postal"), self.text("commune"), found),
+                  code="code-postal-cedex-corse")
         return unknown_cp & ~placed
 
     def _garbled(self, wanted: pd.Series, cp: pd.Series, departement: pd.Series) -> pd.Series:
@@ -195,7 +201,7 @@ class _Places(Cells):
             return found.astype("str")
         self.flag(hit, AVERTISSEMENT, "commune", "« {} » : caractère illisible (accent perdu à l'encodage), lu comme "
                   "{} ({}), la seule commune qui convienne.", (names, _communes_of(found.where(hit), ["nom_commune"])[
-                      "nom_commune"], found))
+                      "nom_commune"], found), code="nom-illisible")
         return found.astype("str")
 
     def _named_communes(self, wanted: pd.Series, departement: pd.Series) -> pd.Series:
@@ -220,7 +226,7 @@ class _Places(Cells):
 
             self.flag(hit, AVERTISSEMENT, "commune", "« {} » ({}) : {}, {} {} {}.",
                       (names, departement, of_former("code_ancien"), of_former("nature").map(_FORMER_WORDS), target,
-                       _communes_of(target, ["nom_commune"])["nom_commune"]))
+                       _communes_of(target, ["nom_commune"])["nom_commune"]), code="commune-ancienne")
         return found
 
     # Each repair below runs only when some value is not already a known code.
@@ -237,7 +243,7 @@ class _Places(Cells):
             fix_corsica = corsica.notna() & (in_2a ^ in_2b)
             corsica_code = as_2a.where(in_2a, as_2b)
             self.flag(fix_corsica, AVERTISSEMENT, "code_commune", "Ancien code corse 20 corrigé : code commune lu comme {}.",
-                      corsica_code)
+                      corsica_code, code="code-corse-20")
             cc, unknown = cc.where(~fix_corsica, corsica_code), unknown & ~fix_corsica
         # A code of 2016 (merged since), a municipal arrondissement: placed in today's commune.
         hit = cc.notna() & ~unknown & ~known(cc, codes)
@@ -247,9 +253,9 @@ class _Places(Cells):
             words = found["nature"].map(_FORMER_WORDS)
             named = found["nom_ancien"].ne("")
             self.flag(hit & named, AVERTISSEMENT, "code_commune", "{} ({}) : {} {} {}.",
-                      (cc, found["nom_ancien"], words, found["code_commune"], found["nom_commune"]))
+                      (cc, found["nom_ancien"], words, found["code_commune"], found["nom_commune"]), code="commune-ancienne")
             self.flag(hit & ~named, AVERTISSEMENT, "code_commune", "{} : {} {} {}.",
-                      (cc, words, found["code_commune"], found["nom_commune"]))
+                      (cc, words, found["code_commune"], found["nom_commune"]), code="commune-ancienne")
             cc = cc.where(~hit, found["code_commune"])
         return cc.where(~unknown), unknown
 
@@ -266,7 +272,7 @@ class _Places(Cells):
         named = _communes_of(cp.where(unknown), ["nom_commune"])["nom_commune"]
         as_commune = unknown & named.notna() & fold_series(named.fillna("")).eq(fold_series(self.text("commune")))
         self.flag(as_commune, AVERTISSEMENT, "code_postal", "« {} » est le code commune de {}, pas un code postal : il "
-                  "est lu comme code commune.", (cp, named))
+                  "est lu comme code commune.", (cp, named), code="code-commune-en-code-postal")
         unknown &= ~as_commune
         digits = cp.where(unknown & cp.str.fullmatch(r"\d{5}", na=False) & ~cp.str.match(OVERSEAS_POSTAL, na=False))
         prefix = digits.str.slice(0, 2).where(~digits.str.startswith("97", na=False), digits.str.slice(0, 3))
@@ -283,7 +289,7 @@ class _Places(Cells):
             padded = values.where(unknown & values.str.fullmatch(short, na=False)).str.zfill(5)
             fixed = padded.notna() & known(padded, reference)
             self.flag(fixed, AVERTISSEMENT, column, f"Zéro initial rétabli (perdu par le tableur) : {label} lu comme {{}}.",
-                      padded)
+                      padded, code="zero-initial")
             values, unknown = values.where(~fixed, padded), unknown & ~fixed
         return values, unknown
 
@@ -309,11 +315,13 @@ class _Places(Cells):
         lat, lon = parse_numbers(lat_text), parse_numbers(lon_text)
         for column, text, parsed in (("latitude", lat_text, lat), ("longitude", lon_text, lon)):
             self.flag(text.ne("") & parsed.isna(), ERREUR, column,
-                      "« {} » n'est pas une coordonnée : écrivez des degrés décimaux, par exemple 48,8566.", text)
+                      "« {} » n'est pas une coordonnée : écrivez des degrés décimaux, par exemple 48,8566.", text,
+                      code="coordonnee-illisible")
         half = lat.notna() ^ lon.notna()
         self.flag(half & (lat_text.ne("") | lon_text.ne("")) & (lat_text.eq("") | lon_text.eq("")), ERREUR,
                   "latitude" if "latitude" in self.written else "longitude",
-                  "Coordonnées incomplètes : donnez la latitude et la longitude, ou aucune des deux.")
+                  "Coordonnées incomplètes : donnez la latitude et la longitude, ou aucune des deux.",
+                  code="coordonnees-incompletes")
         has_point = lat.notna() & lon.notna()
         dep_from_xy = _departement_of_points(lon.where(has_point), lat.where(has_point))
         outside = has_point & dep_from_xy.isna()
@@ -321,7 +329,7 @@ class _Places(Cells):
             dep_swapped = _departement_of_points(lat.where(outside), lon.where(outside))
             fix_swap = outside & dep_swapped.notna()
             self.flag(fix_swap, AVERTISSEMENT, "latitude", "Latitude et longitude inversées : elles ont été échangées.",
-                      value=self.coordinates_text())
+                      value=self.coordinates_text(), code="coordonnees-inversees")
             lat, lon = lat.where(~fix_swap, lon), lon.where(~fix_swap, lat)
             dep_from_xy = dep_from_xy.fillna(dep_swapped)
             outside = has_point & dep_from_xy.isna()
@@ -339,20 +347,22 @@ class _Places(Cells):
         texts = self.distinct("code_departement")[1]
         fix_zero = self.spread("code_departement", texts.str.fullmatch(r"\d", na=False)) & dep.notna()
         self.flag(fix_zero, AVERTISSEMENT, "code_departement",
-                  "Zéro initial rétabli (perdu par le tableur) : département lu comme {}.", dep)
+                  "Zéro initial rétabli (perdu par le tableur) : département lu comme {}.", dep, code="zero-initial")
         three = texts.str.fullmatch(THREE_CHARACTERS.pattern, case=False, na=False)
         if three.any():
             seen = ", ".join(f"« {t} »" for t in texts[three].head(4))
             nord = texts[three].str.upper().str.startswith("59").any()
             self.file_warning("code_departement", f"Codes de département sur trois caractères ({seen}) : lus sans le "
-                              "zéro initial" + (", et 59L / 59V (les deux moitiés du Nord) comme 59." if nord else "."))
+                              "zéro initial" + (", et 59L / 59V (les deux moitiés du Nord) comme 59." if nord else "."),
+                              code="departement-trois-caracteres")
         is_20 = self.spread("code_departement", texts.str.fullmatch(r"20(\s*-.*)?", na=False))
         if is_20.any():
             corsican = finer.where(finer.eq("2A") | finer.eq("2B"))
             self.flag(is_20 & corsican.notna(), AVERTISSEMENT, "code_departement",
-                      "Le département 20 n'existe plus : la commune indique {}, retenu.", corsican)
+                      "Le département 20 n'existe plus : la commune indique {}, retenu.", corsican, code="departement-20")
             self.flag(is_20 & corsican.isna(), ERREUR, "code_departement",
-                      "Le département 20 n'existe plus : indiquez 2A (Corse-du-Sud) ou 2B (Haute-Corse), ou la commune.")
+                      "Le département 20 n'existe plus : indiquez 2A (Corse-du-Sud) ou 2B (Haute-Corse), ou la commune.",
+                      code="departement-20")
             dep = dep.where(~is_20, corsican)
         unknown = dep_text.ne("") & dep.isna()
         return dep, unknown
@@ -381,7 +391,7 @@ class _Places(Cells):
                        "mais « {} » ({}), plus précis, indique {} : la formation est placée selon « {} ».")
             self.flag(mask, AVERTISSEMENT, column, message, (each.map(labels), chosen_from, chosen_value, chosen_label,
                                                              chosen_from),
-                      value=self.coordinates_text() if column == "latitude" else None)
+                      value=self.coordinates_text() if column == "latitude" else None, code="desaccord-departement")
         return chosen
 
 

@@ -15,7 +15,8 @@ import pandas as pd
 
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
-PROBLEM_COLUMNS = ["gravite", "ligne", "colonne", "valeur", "message"]
+PROBLEM_COLUMNS = ["gravite", "ligne", "colonne", "valeur", "code", "message"]  # code: stable, listed in the contract
+OUTSIDE_PROGRAMME = "hors-programme-outre-mer"  # the code of a row in a collectivité d'outre-mer
 # The reading adds them, in order.
 DERIVED_COLUMNS = ["ligne", "code_region", "cle_fabrique", "localisation", "famille_metier", "code_epci"]
 # Derived from the data tables at every reading, never stored: a change of the rules (or of the EPCI map, which
@@ -97,6 +98,11 @@ class Report:
         warned = set(self.problemes.loc[self.problemes["gravite"] == AVERTISSEMENT, "ligne"]) - errors - {1}
         return len(warned)
 
+    @property
+    def lignes_hors_programme(self) -> int:
+        """Rejected rows placed in a collectivité d'outre-mer, outside the programme's 101 départements."""
+        return int(self.problemes.loc[self.problemes["code"] == OUTSIDE_PROGRAMME, "ligne"].nunique())
+
     def to_dict(self) -> dict:
         """The report as the command line's ``validate --json`` prints it."""
         problems = self.problemes.astype(object).where(self.problemes.notna(), None)
@@ -104,6 +110,7 @@ class Report:
             "lignes": self.lignes,
             "lignes_acceptees": self.lignes_acceptees,
             "lignes_rejetees": self.lignes_rejetees,
+            "lignes_hors_programme": self.lignes_hors_programme,
             "problemes": [
                 {k: (int(v) if k == "ligne" else v) for k, v in row.items()}
                 for row in problems.to_dict(orient="records")

@@ -551,6 +551,7 @@ def load_snapshot(eng: Engine, snapshot_id: int) -> Snapshot:
         meta = _snapshot_row(conn, snapshot_id)
         frame = _with_every_column(_read_rows(conn, snapshot_id))
     problems = pd.DataFrame(json.loads(meta["rapport"]), columns=PROBLEM_COLUMNS)
+    problems["code"] = problems["code"].fillna("")  # a report published before problems had codes
     problems["ligne"] = problems["ligne"].astype("int64")
     report = Report(lignes=meta["lignes"], problemes=problems)
     mapping = Mapping.from_dict(json.loads(meta["correspondance"])) if meta["correspondance"] else Mapping()

@@ -45,7 +45,7 @@ class Table:
 
     body: pd.DataFrame  # columns 0..n-1, as many as headers
     headers: list[str]
-    notices: list[tuple[int, str]] = field(default_factory=list)  # (line, French warning) about the file's bytes
+    notices: list[tuple[int, str, str]] = field(default_factory=list)  # (line, code, French warning) about the bytes
 
 
 def read_table(data: bytes, limits: Limits) -> Table:
@@ -74,7 +74,7 @@ def read_table(data: bytes, limits: Limits) -> Table:
                             "(réglage GEN_DASH_MAX_MB). Découpez-le ou demandez à l'administrateur de relever la limite.")
     if not data or data.isspace():
         raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
-    notices: list[tuple[int, str]] = []
+    notices: list[tuple[int, str, str]] = []
     if data.startswith(b"PK\x03\x04"):
         table, lines = _read_xlsx(data, limits)
         controls = False  # XML 1.0 cannot hold them: a classeur with one is refused by its parser, and openpyxl
@@ -127,7 +127,7 @@ def _scan(raw: bytes) -> tuple[int, bool]:
     return newlines, below_space > newlines and below_space > newlines + raw.count(b"\t") + raw.count(b"\r")
 
 
-def _read_csv(raw: bytes, newlines: int, limits: Limits, notices: list[tuple[int, str]]) -> tuple[pa.Table, np.ndarray]:
+def _read_csv(raw: bytes, newlines: int, limits: Limits, notices: list[tuple[int, str, str]]) -> tuple[pa.Table, np.ndarray]:
     start = len(raw) - len(raw.lstrip(b"\r\n"))  # no copy unless the file starts with blank lines
     end = raw.find(b"\n", start)
     end = end if end >= 0 else len(raw)
@@ -162,7 +162,7 @@ def _check_line_lengths(raw: bytes, limits: Limits) -> None:
         raise _long_line(longest + 1, int(lengths[longest]), limits)
 
 
-def _decode(raw: bytes, notices: list[tuple[int, str]]) -> tuple[str, bool]:
+def _decode(raw: bytes, notices: list[tuple[int, str, str]]) -> tuple[str, bool]:
     """The text, and whether it was UTF-8; a line that is not, in a file that is, is read as Windows-1252 and noted."""
     try:
         return raw.decode("utf-8"), True
@@ -177,9 +177,9 @@ def _decode(raw: bytes, notices: list[tuple[int, str]]) -> tuple[str, bool]:
             lines[number_ - 1] = line.decode("utf-8")
         except UnicodeDecodeError:
             lines[number_ - 1] = _decode_legacy(line)
-            notices.append((number_, "Ligne encodée autrement que le reste du fichier (Windows-1252 et non UTF-8) : "
-                                     "ses accents ont été lus en Windows-1252 ; vérifiez-la et enregistrez le fichier "
-                                     "en UTF-8."))
+            notices.append((number_, "encodage-ligne", "Ligne encodée autrement que le reste du fichier "
+                                                       "(Windows-1252 et non UTF-8) : ses accents ont été lus en "
+                                                       "Windows-1252 ; vérifiez-la et enregistrez le fichier en UTF-8."))
     return "\n".join(lines), False
 
 
@@ -318,7 +318,7 @@ def _text_table(columns) -> pa.Table:
 
 
 def _split_header(table: pa.Table, lines: np.ndarray, limits: Limits, controls: bool,
-                  notices: list[tuple[int, str]]) -> Table:
+                  notices: list[tuple[int, str, str]]) -> Table:
     """Stripped cells below the header (the first non-empty line), indexed by line number.
 
     Empty lines and empty trailing columns are dropped; cells longer than the limit refused, control characters
@@ -331,8 +331,8 @@ def _split_header(table: pa.Table, lines: np.ndarray, limits: Limits, controls: 
     for _, _, too_long, cleaned, _ in trimmed:
         if too_long is not None:
             raise _long_cell(int(lines[too_long]), limits)
-        notices.extend((int(lines[i]), "Caractère de contrôle invisible (par exemple NUL) retiré de la ligne : "
-                                       "vérifiez l'export du fichier.") for i in cleaned)
+        notices.extend((int(lines[i]), "caractere-controle", "Caractère de contrôle invisible (par exemple NUL) retiré "
+                                                             "de la ligne : vérifiez l'export du fichier.") for i in cleaned)
     columns, filled = [t[0] for t in trimmed], [t[1] for t in trimmed]
     nonempty_rows = functools.reduce(pc.or_, filled).to_numpy(zero_copy_only=False)
     if not nonempty_rows.any():
@@ -355,7 +355,8 @@ def _split_header(table: pa.Table, lines: np.ndarray, limits: Limits, controls: 
         count, words = trimmed[i][4]
         if count:
             said = " ".join(f"« {w} »" for w in words)
-            notices.append((1, f"Colonne « {name} » : {number(count)} cellule(s) {said} lue(s) comme vide(s)."))
+            notices.append((1, "cellule-vide-ecrite",
+                            f"Colonne « {name} » : {number(count)} cellule(s) {said} lue(s) comme vide(s)."))
     return Table(body, names, sorted(set(notices)))
 
 

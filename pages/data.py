@@ -18,14 +18,17 @@ st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} 
 st.dataframe(found, hide_index=True, width="stretch")
 
 st.header("Rapport de validation")
+outside = (f", dont {fmt.number(report.lignes_hors_programme)} hors des 101 départements (collectivités d'outre-mer)"
+           if report.lignes_hors_programme else "")
 st.write(f"{fmt.number(report.lignes)} ligne(s) lue(s) : {fmt.number(report.lignes_acceptees)} acceptée(s), dont "
-         f"{fmt.number(report.lignes_reparees)} réparée(s) ; {fmt.number(report.lignes_rejetees)} rejetée(s).")
+         f"{fmt.number(report.lignes_reparees)} réparée(s) ; {fmt.number(report.lignes_rejetees)} rejetée(s){outside}.")
 if report.problemes.empty:
     st.success("Aucun problème dans ce fichier.", icon=":material/check_circle:")
 else:
     st.dataframe(report.problemes, hide_index=True, width="stretch", key="donnees_rapport", column_config={
         "gravite": "Gravité", "ligne": st.column_config.NumberColumn("Ligne", format="%d"), "colonne": "Colonne",
-        "valeur": "Valeur", "message": st.column_config.TextColumn("Ce qu'il faut corriger", width="large")})
+        "valeur": "Valeur", "code": "Code", "message": st.column_config.TextColumn("Ce qu'il faut corriger",
+                                                                                   width="large")})
     st.download_button("Télécharger le rapport (CSV)", partial(export.to_csv_bytes, report.problemes),
                        "rapport-de-validation.csv",
                        "text/csv", key="donnees_rapport_csv", icon=":material/download:")

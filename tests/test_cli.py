@@ -47,7 +47,7 @@ def test_validate_json_rejected_row_exits_1(broken):
     out = json.loads(result.stdout)
     assert out["lignes_rejetees"] == 1
     assert out["problemes"] == [{"gravite": "erreur", "ligne": 3, "colonne": "Dont femmes", "valeur": "31",
-                                 "message": out["problemes"][0]["message"]}]
+                                 "code": "effectif-superieur-aux-apprenants", "message": out["problemes"][0]["message"]}]
     assert "apprenants" in out["problemes"][0]["message"]
 
 

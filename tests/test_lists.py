@@ -19,30 +19,35 @@ LISTS = ROOT / "tests" / "fixtures" / "listes"
 F = "\ufffd"
 
 PLACES = [
-    # (case, the row's place columns, expected code_departement, code_commune, a warning fragment or None)
-    ("département on three digits", {"code_departement": "001"}, "01", None, "trois caractères (« 001 »)"),
-    ("Corsica on three characters", {"code_departement": "02A"}, "2A", None, "trois caractères (« 02A »)"),
-    ("the Nord's Lille half", {"code_departement": "59L"}, "59", None, "59L / 59V (les deux moitiés du Nord)"),
-    ("the Nord's Valenciennes half", {"code_departement": "59V"}, "59", None, "comme 59"),
-    ("postal code lost its zero", {"code_postal": "6300"}, "06", "06088", "code postal lu comme 06300"),
-    ("INSEE code lost its zero", {"code_commune": "4070"}, "04", "04070", "code commune lu comme 04070"),
+    # (case, the row's place columns, expected code_departement, code_commune, (a warning fragment, its code) or None)
+    ("département on three digits", {"code_departement": "001"}, "01", None,
+     ("trois caractères (« 001 »)", "departement-trois-caracteres")),
+    ("Corsica on three characters", {"code_departement": "02A"}, "2A", None,
+     ("trois caractères (« 02A »)", "departement-trois-caracteres")),
+    ("the Nord's Lille half", {"code_departement": "59L"}, "59", None,
+     ("59L / 59V (les deux moitiés du Nord)", "departement-trois-caracteres")),
+    ("the Nord's Valenciennes half", {"code_departement": "59V"}, "59", None, ("comme 59", "departement-trois-caracteres")),
+    ("postal code lost its zero", {"code_postal": "6300"}, "06", "06088", ("code postal lu comme 06300", "zero-initial")),
+    ("INSEE code lost its zero", {"code_commune": "4070"}, "04", "04070", ("code commune lu comme 04070", "zero-initial")),
     ("ST for Saint", {"commune": "ST DIZIER", "code_departement": "52"}, "52", "52448", None),
     ("STE for Sainte", {"commune": "STE MARIE", "code_postal": "97230"}, "972", "97228", None),
     ("Paris arrondissement by name", {"commune": "PARIS 19", "code_departement": "75"}, "75", "75056",
-     "75119, arrondissement municipal"),
+     ("75119, arrondissement municipal", "commune-ancienne")),
     ("Marseille arrondissement by name", {"commune": "MARSEILLE 01", "code_departement": "13"}, "13", "13055",
-     "13201, arrondissement municipal"),
+     ("13201, arrondissement municipal", "commune-ancienne")),
     ("Lyon arrondissement by name", {"commune": "LYON 03", "code_departement": "69"}, "69", "69123",
-     "69383, arrondissement municipal"),
+     ("69383, arrondissement municipal", "commune-ancienne")),
     ("accent destroyed, département", {"commune": f"SAINT-RAPHA{F}L", "code_departement": "83"}, "83", "83118",
-     "lu comme Saint-Raphaël (83118)"),
+     ("lu comme Saint-Raphaël (83118)", "nom-illisible")),
     ("accent destroyed, postal code", {"commune": f"BRIAN{F}ON", "code_postal": "05100"}, "05", "05023", None),
-    ("Corsican CEDEX, south", {"commune": "AJACCIO", "code_postal": "20700"}, "2A", "2A004", "Code postal corse 20700"),
-    ("Corsican CEDEX, north", {"commune": "BASTIA", "code_postal": "20407"}, "2B", "2B033", "Code postal corse 20407"),
+    ("Corsican CEDEX, south", {"commune": "AJACCIO", "code_postal": "20700"}, "2A", "2A004",
+     ("Code postal corse 20700", "code-postal-cedex-corse")),
+    ("Corsican CEDEX, north", {"commune": "BASTIA", "code_postal": "20407"}, "2B", "2B033",
+     ("Code postal corse 20407", "code-postal-cedex-corse")),
     ("NULL cells are empty", {"code_postal": "NULL", "commune": "N/A", "code_departement": "31"}, "31", None,
-     "« NULL » lue(s) comme vide(s)"),
+     ("« NULL » lue(s) comme vide(s)", "cellule-vide-ecrite")),
     ("postal code and point disagree", {"code_postal": "59160", "latitude": "47.99", "longitude": "0.2"}, "59", None,
-     "indique Sarthe (72), mais « code_postal » (59160), plus précis, indique Nord (59)"),
+     ("indique Sarthe (72), mais « code_postal » (59160), plus précis, indique Nord (59)", "desaccord-departement")),
 ]
 
 
@@ -55,7 +60,9 @@ def test_a_place_as_lists_write_it(case, cells, departement, commune, warning):
     assert placed["code_departement"] == departement
     assert (None if pd.isna(placed["code_commune"]) else placed["code_commune"]) == commune
     if warning:
-        assert problems["message"].str.contains(warning, regex=False).any(), problems["message"].tolist()
+        fragment, code = warning
+        said = problems[problems["message"].str.contains(fragment, regex=False)]
+        assert said["code"].tolist()[:1] == [code], problems[["code", "message"]].to_dict("records")
 
 
 OVERSEAS = [
@@ -175,3 +182,29 @@ def test_every_warning_of_a_list_is_kept_with_its_line():
         (), True))
     warnings = snapshot.report.problemes.query(f"gravite == '{AVERTISSEMENT}'")
     assert sorted(set(warnings["ligne"])) == [1, 4, 5, 6, 8, 9]
+
+
+def test_every_problem_code_is_in_the_contract_and_the_contract_lists_no_other():
+    """A program reading ``validate --json`` relies on the codes: each one the reader can give is documented."""
+    import re
+
+    source = "".join((ROOT / "gen_dash" / name).read_text(encoding="utf-8") for name in ("ingest.py", "place.py",
+                                                                                           "table.py", "snapshot.py"))
+    used = set(re.findall(r'code="([a-z0-9-]+)"', source)) | set(re.findall(r'OUTSIDE_PROGRAMME = "([a-z0-9-]+)"', source))
+    used |= set(re.findall(r'"([a-z0-9]+(?:-[a-z0-9]+)+)" if ', source))
+    used |= set(re.findall(r'else "([a-z0-9]+(?:-[a-z0-9]+)+)"', source))
+    used |= set(re.findall(r'notices\.(?:append|extend)\(\((?:[^,]+), "([a-z0-9-]+)"', source))
+    contract = (ROOT / "docs" / "contrat-fichier.md").read_text(encoding="utf-8")
+    table = contract.split("**Codes des problèmes.**", 1)[1].split("\n\n**", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", table, flags=re.M))
+    assert used == documented, (used - documented, documented - used)
+
+
+def test_validate_json_gives_each_problem_its_code(capsys):
+    main(["validate", str(LISTS / "etat-departements.tsv"), "--deviner", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    problems = out["problemes"]
+    assert out["lignes_hors_programme"] == 3  # Saint-Martin, Saint-Barthélemy, Saint-Pierre-et-Miquelon
+    assert [(p["ligne"], p["code"]) for p in problems if p["ligne"] > 1] == [
+        (4, "hors-programme-outre-mer"), (4, "hors-programme-outre-mer"), (5, "hors-programme-outre-mer"),
+        (5, "hors-programme-outre-mer"), (6, "hors-programme-outre-mer"), (6, "hors-programme-outre-mer")]
