@@ -44,10 +44,17 @@ PAGES = [
 
 # The default page lives at the root URL; this hidden twin gives it a deep link of its own too.
 ALIASES = [st.Page("pages/overview.py", title="Vue d'ensemble", url_path="vue-d-ensemble", visibility="hidden")]
-# Reached from the sidebar's territory, under the EPCI, on every page: the top navigation already fills an office
-# laptop's width (see issue « A State service at every width »).
 COMMUNE = st.Page("pages/commune.py", title="Ma commune", icon=":material/location_on:", url_path="ma-commune",
-                  visibility="hidden")
+                  help="Une commune par son nom ou son code : les fabriques les plus proches, les formations à portée.")
+# The navigation, in the sidebar, in labelled sections, every page always listed: in the top bar, an office laptop
+# (1 280 px) hid two pages under an English « 2 more », and 1 024 px five.
+OVERVIEW, MAP, WAVES, EVOLUTION, COMPARE, QUOTAS, TERRITORIES, METIERS, COVERAGE, DATA = PAGES
+NAVIGATION = {
+    "Le programme": [OVERVIEW, WAVES, EVOLUTION, COMPARE, *ALIASES],
+    "Les territoires": [MAP, TERRITORIES, COVERAGE, COMMUNE],
+    "Les publics": [QUOTAS, METIERS],
+    "Les données": [DATA],
+}
 
 
 def _read_url(listed: list[state.Entry]) -> None:
@@ -73,8 +80,6 @@ def _upload_and_publish(bar) -> None:
 def _sidebar(listed: list[state.Entry]) -> state.View:
     bar = st.sidebar
     territory = territory_flow.choose_territory(bar)
-    bar.page_link(COMMUNE, label="Ma commune", icon=":material/location_on:",
-                  help="Une commune par son nom ou son code : les fabriques les plus proches, les formations à portée.")
 
     bar.header("Instantané")
     problem = state.store_problem()
@@ -118,7 +123,7 @@ def _embedded_view(listed: list[state.Entry]) -> state.View:
 
 
 EMBEDDED = st.context.is_embedded is True  # (a stand-in object under AppTest, never True)
-page = st.navigation(PAGES + [COMMUNE] + ALIASES, position="hidden" if EMBEDDED else "top")
+page = st.navigation(NAVIGATION, position="hidden" if EMBEDDED else "sidebar", expanded=True)
 st.set_page_config(page_title=f"{page.title} — GEN tableau de bord")  # one title per page, as a browser tab says it
 state.map_assets_dir()
 state.start_reading_process()

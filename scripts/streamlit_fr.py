@@ -23,10 +23,10 @@ TITLE = "Grande école du numérique – tableau de bord"
 NOSCRIPT = "Activez JavaScript pour utiliser ce tableau de bord."
 
 
-def french_index(html: str, script: str) -> str:
-    """Streamlit's ``index.html`` in French, with *script* inlined at the end of its head."""
+def french_index(html: str, script: str, style: str = "") -> str:
+    """Streamlit's ``index.html`` in French, with *style* and *script* inlined at the end of its head."""
     replacements = [('<html lang="en">', '<html lang="fr">'), ("<title>Streamlit</title>", f"<title>{TITLE}</title>"),
-                    ("</head>", f"<script>\n{script}\n</script>\n</head>")]
+                    ("</head>", f"<style>\n{style}\n</style>\n<script>\n{script}\n</script>\n</head>")]
     for old, new in replacements:
         if old not in html:
             raise RuntimeError(f"Page d'accueil de Streamlit inattendue : « {old} » introuvable (version changée ?)")
@@ -50,7 +50,8 @@ def french_static_dir(source: Path, target: Path) -> Path:
             link.unlink()
         link.symlink_to(entry)
     script = (ROOT / "static" / "gen-dash-shell.js").read_text(encoding="utf-8")
-    index = french_index((source / "index.html").read_text(encoding="utf-8"), script)
+    style = (ROOT / "static" / "gen-dash-shell.css").read_text(encoding="utf-8")
+    index = french_index((source / "index.html").read_text(encoding="utf-8"), script, style)
     temporary = target / "index.html.tmp"
     temporary.write_text(index, encoding="utf-8")
     temporary.replace(target / "index.html")

@@ -13,7 +13,18 @@ import shutil
 import pytest
 
 from gen_dash import fmt
-from tests.conftest import ARTIFACTS, ROOT, SERVER_LOG, hand_csv, make_csv, map_frame, metric_of, open_page, row
+from tests.conftest import (
+    ARTIFACTS,
+    ROOT,
+    SERVER_LOG,
+    hand_csv,
+    make_csv,
+    map_frame,
+    metric_of,
+    open_page,
+    row,
+    script_finished,
+)
 
 CHROMIUM = os.environ.get("GEN_DASH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -38,6 +49,39 @@ def test_every_page_by_its_deep_link_has_the_shared_sidebar(page, server, path):
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(ARTIFACTS / f"page-{path or 'racine'}.png"), full_page=True)
+
+
+NAV_LINKS = ["Vue d'ensemble", "Vagues et objectifs", "Évolution", "Comparer", "Carte", "Territoires", "Couverture",
+             "Ma commune", "Quotas", "Métiers", "Données"]
+# Key figures whose text does not fit their box: ended by an ellipsis or overflowing, at the width they are shown.
+_CUT_FIGURES = """() => [...document.querySelectorAll('[data-testid=stMetric] *')].filter(e =>
+    e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible'
+).map(e => e.textContent)"""
+
+
+@pytest.mark.parametrize("width", [1024, 1280, 1366, 1440, 1920, 390])
+def test_every_page_is_one_click_away_at_every_width_and_no_figure_is_cut(page, server, width):
+    """Office laptops are 1 280 px wide: the top navigation hid two pages there under an English « 2 more », and the key
+    figures were cut mid-number at 1 024 px. The navigation is in the sidebar, every page listed, in French."""
+    page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
+    open_page(page, server, "")
+    script_finished(page)
+    assert page.evaluate(_CUT_FIGURES) == []
+    if width < 640:  # a phone: the sidebar opens from its button
+        page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.wait_for()
+    for name in NAV_LINKS:
+        link = nav.get_by_role("link", name=name, exact=True)
+        assert link.count() == 1 and link.is_visible(), (width, name)
+    text = nav.inner_text()
+    assert "more" not in text.lower() and "less" not in text.lower(), text
+    page.screenshot(path=str(ARTIFACTS / f"navigation-{width}.png"))
+    if width == 1024:  # the narrowest: the other pages with key figures too
+        for path in ("couverture-territoriale", "familles-de-metiers", "accueil?region=76"):
+            open_page(page, server, path)
+            script_finished(page)
+            assert page.evaluate(_CUT_FIGURES) == [], path
 
 
 # Tick labels that leave their chart, and those an axis writes twice (a half written as a whole number).
