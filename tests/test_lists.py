@@ -139,6 +139,7 @@ FILES = [
     ("agences.csv", 13, 13, ["69", "31", "33", "59", "44", "35", "67", "34", "06", "76", "38", "21", "02"]),
     ("employeurs-insertion.csv", 6, 6, ["93", "75", "13", "69", "59", "31"]),
     ("etat-departements.tsv", 7, 4, ["59", "59", "02", "2A"]),
+    ("structures-tableur.xlsx", 6, 6, ["06", "01", "02", "04", "05", "93"]),  # postal codes stored as numbers
 ]
 
 
