@@ -30,8 +30,7 @@ def validate(args: argparse.Namespace) -> int:
         f"Fichier : {snapshot.name}",
         f"Lignes lues : {fmt.number(report.lignes)} ; acceptées : {fmt.number(report.lignes_acceptees)} "
         f"(dont {fmt.number(report.lignes_reparees)} réparées) ; rejetées : {fmt.number(report.lignes_rejetees)}"
-        + (f", dont {fmt.number(report.lignes_hors_programme)} hors des 101 départements (collectivités d'outre-mer)"
-           if report.lignes_hors_programme else "") + ".",
+        f"{report.outside_programme_said()}.",
     ]
     if report.problemes.empty:
         lines.append("Aucun problème.")

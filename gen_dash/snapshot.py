@@ -13,6 +13,8 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
+from gen_dash.fmt import number
+
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
 PROBLEM_COLUMNS = ["gravite", "ligne", "colonne", "valeur", "code", "message"]  # code: stable, listed in the contract
@@ -102,6 +104,11 @@ class Report:
     def lignes_hors_programme(self) -> int:
         """Rejected rows placed in a collectivité d'outre-mer, outside the programme's 101 départements."""
         return int(self.problemes.loc[self.problemes["code"] == OUTSIDE_PROGRAMME, "ligne"].nunique())
+
+    def outside_programme_said(self) -> str:
+        """« , dont N hors des 101 départements (collectivités d'outre-mer) » after a count of rejected rows, or ""."""
+        count = self.lignes_hors_programme
+        return f", dont {number(count)} hors des 101 départements (collectivités d'outre-mer)" if count else ""
 
     def to_dict(self) -> dict:
         """The report as the command line's ``validate --json`` prints it."""

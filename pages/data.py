@@ -18,10 +18,9 @@ st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} 
 st.dataframe(found, hide_index=True, width="stretch")
 
 st.header("Rapport de validation")
-outside = (f", dont {fmt.number(report.lignes_hors_programme)} hors des 101 départements (collectivités d'outre-mer)"
-           if report.lignes_hors_programme else "")
 st.write(f"{fmt.number(report.lignes)} ligne(s) lue(s) : {fmt.number(report.lignes_acceptees)} acceptée(s), dont "
-         f"{fmt.number(report.lignes_reparees)} réparée(s) ; {fmt.number(report.lignes_rejetees)} rejetée(s){outside}.")
+         f"{fmt.number(report.lignes_reparees)} réparée(s) ; {fmt.number(report.lignes_rejetees)} rejetée(s)"
+         f"{report.outside_programme_said()}.")
 if report.problemes.empty:
     st.success("Aucun problème dans ce fichier.", icon=":material/check_circle:")
 else:

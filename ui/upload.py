@@ -139,11 +139,9 @@ def upload_panel(bar, report_page) -> None:
         return
     bar.caption("Fichier déposé, non publié : il n'est visible que dans votre session.")
     report = uploaded.report
-    outside = (f", dont {fmt.number(report.lignes_hors_programme)} hors des 101 départements (collectivités "
-               "d'outre-mer)" if report.lignes_hors_programme else "")
     bar.markdown(f"**{fmt.number(report.lignes_acceptees)}** ligne(s) acceptée(s) dont "
                  f"{fmt.number(report.lignes_reparees)} réparée(s), **{fmt.number(report.lignes_rejetees)}** "
-                 f"rejetée(s){outside}.")
+                 f"rejetée(s){report.outside_programme_said()}.")
     if uploaded.mapping:
         said = ([f"{c} ← « {h} »" for c, h in uploaded.mapping.columns]
                 + [f"{c} = « {v} »" for c, v in uploaded.mapping.values]
