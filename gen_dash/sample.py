@@ -1,10 +1,13 @@
 """Illustrative sample snapshots: seeded, plausible, and clearly labelled as such.
 
-These are *not* programme data. They follow the programme's published figures
-(wave 1: 171 formations, 130 fabriques, 4,000 learners; about 200 fabriques and
-10,000 learners by the end of 2017) and spread fabriques as a real programme
-would: denser in Île-de-France, the North and the West, present in most
-départements and some DROM, with a few white zones.
+These are *not* programme data. They are calibrated on the programme's published figures
+(``data/chiffres_publies.csv``): wave 1 as announced in February 2016 (171 formations, 130 fabriques, 4,000
+learners); 419 formations after two calls (May 2017), of which 9 close before the end of 2017; at the end of 2017,
+410 formations, 198 fabriques, 9,582 learners, 24 % women, 65 % NEET (« sans emploi ni formation », the contract's
+definition), 17 % from the priority neighbourhoods, 74 % positive outcomes, 77 % free formations, and
+Île-de-France about 110 formations and 40 % of the learners. Fabriques follow population and the programme's urban
+concentration: denser in Île-de-France, the North and the West, present in most départements and some DROM, with a
+few white zones.
 
 ``python -m gen_dash.sample [DIR]`` writes them (default ``data/sample``).
 """
@@ -28,18 +31,27 @@ STATUS_COLUMN = "statut_donnees"
 STATUS = "illustratif (données générées, pas des chiffres officiels)"
 
 # Relative weight of a département when placing fabriques.
-_REGION_WEIGHT = {"11": 5.0, "32": 2.6, "53": 2.2, "52": 2.0, "28": 1.8, "84": 1.3, "93": 1.3, "76": 1.2, "75": 1.1}
+_REGION_WEIGHT = {"11": 12.0, "32": 2.6, "53": 2.2, "52": 2.0, "28": 1.8, "84": 1.3, "93": 1.3, "76": 1.2, "75": 1.1}
 _WHITE_ZONES = ("04", "05", "09", "15", "23", "32", "43", "46", "48", "52", "55", "70", "976")
 _SMALL_DROM = {"973": 0.4}
 _ALWAYS_PRESENT = ("2A", "2B", "971", "972", "973", "974")  # small, but the programme reached them
-# Wave-by-wave learners at each snapshot date (cumulated enrolments, all formations of the wave).
+# Wave-by-wave learners at each snapshot date (cumulated enrolments of the formations open at that date): 4,000 as
+# announced for wave 1; 4,587 published for 2016; 9,582 for 2017.
 _LEARNERS = {
     date(2016, 3, 1): (4000, 0),
-    date(2016, 12, 15): (5400, 900),
-    date(2017, 6, 30): (6300, 1950),
-    date(2017, 12, 31): (6880, 2870),
+    date(2016, 12, 15): (4320, 250),
+    date(2017, 6, 30): (5000, 2300),
+    date(2017, 12, 31): (5420, 4162),
 }
 _WAVE2_LABELS = (date(2016, 11, 24), date(2017, 4, 12))
+_WAVE2_FORMATIONS = 419 - 171  # « 419 formations après deux appels » (May 2017)
+_CLOSED = 9  # … and 410 in the key figures of 2017: formations that closed in the second half of 2017
+_CLOSED_ON = date(2017, 9, 30)
+# Île-de-France: more formations per fabrique, and larger ones (published: 110 formations, 40 % of the learners).
+_FORMATIONS_WEIGHT = {"11": 2.0}
+_LEARNERS_WEIGHT = {"11": 1.8}
+_WOMEN_OFFSET = -0.057  # the métiers' shares of women, lowered to the published 24 %
+_NEET_MEAN = 0.635  # « sans emploi ni formation » à l'entrée, the contract's definition (published: 65 %)
 _METIERS = {  # métier: (weight, share of women); its family comes from data/metiers.csv
     "Développeur web": (6, 0.24), "Développeur d'applications mobiles": (2, 0.22), "Intégrateur web": (2, 0.32),
     "Technicien réseau": (2, 0.10), "Technicien support informatique": (2, 0.14), "Technicien fibre optique": (1, 0.06),
@@ -91,10 +103,18 @@ def sample_snapshots(seed: int = SEED) -> dict[date, pd.DataFrame]:
     form1 = _formations(rng, fab1, 171, wave=1, label_dates=(date(2015, 12, 10),))
     # Wave 2 labels new fabriques and new formations of some wave-1 fabriques.
     returning = fab1.sample(24, random_state=rng.integers(1 << 31))
-    form2 = _formations(rng, pd.concat([fab2, returning]), 68 + 24 + 20, wave=2, label_dates=_WAVE2_LABELS)
+    form2 = _formations(rng, pd.concat([fab2, returning]), _WAVE2_FORMATIONS, wave=2, label_dates=_WAVE2_LABELS)
     formations = pd.concat([form1, form2], ignore_index=True)
     formations["id_formation"] = [f"GEN{v}-{i:04d}" for i, v in enumerate(formations["vague"], start=1)]
+    formations["_fermee"] = _closures(rng, formations)
     return {when: _snapshot_at(rng, formations, when) for when in SNAPSHOT_DATES}
+
+
+def _closures(rng: np.random.Generator, formations: pd.DataFrame) -> pd.Series:
+    """The date each formation closes (None: open): a few of the fabriques that carry several, so none is lost."""
+    shared = formations["id_fabrique"].duplicated(keep="first").to_numpy().nonzero()[0]
+    closed = rng.choice(shared, size=_CLOSED, replace=False)
+    return pd.Series([_CLOSED_ON if i in set(closed) else None for i in range(len(formations))], index=formations.index)
 
 
 def synthetic_snapshot(n_formations: int, seed: int = SEED) -> pd.DataFrame:
@@ -192,10 +212,10 @@ def with_reported_indicators(snapshot: pd.DataFrame, seed: int = SEED) -> pd.Dat
     draws = np.array([np.random.default_rng([seed, int(k)]).random(3) for k in keys]).reshape(-1, 3)
     learners = out["apprenants"].astype("Int64").fillna(0).to_numpy(dtype=np.int64)
     qpv_rate = np.clip(0.17 + (draws[:, 0] - 0.5) * 0.24, 0.0, 0.6)
-    outcome_rate = np.clip(0.74 + (draws[:, 1] - 0.5) * 0.3, 0.3, 1.0)
+    outcome_rate = np.clip(0.728 + (draws[:, 1] - 0.5) * 0.3, 0.3, 1.0)
     insert_at = out.columns.get_loc("apprenants_boursiers") + 1
-    out.insert(insert_at, "apprenants_qpv", np.floor(learners * qpv_rate).astype(np.int64))
-    out.insert(insert_at + 1, "sorties_positives", np.floor(learners * outcome_rate).astype(np.int64))
+    out.insert(insert_at, "apprenants_qpv", np.rint(learners * qpv_rate).astype(np.int64))
+    out.insert(insert_at + 1, "sorties_positives", np.rint(learners * outcome_rate).astype(np.int64))
     out.insert(insert_at + 2, "gratuite", np.where(draws[:, 2] < 0.77, "oui", "non"))
     return out
 
@@ -267,8 +287,11 @@ def _unique_name(rng: np.random.Generator, commune: str, taken: set) -> str:
 
 def _formations(rng: np.random.Generator, fabriques: pd.DataFrame, n: int, wave: int, label_dates: tuple[date,
                                                                                                          ...]) -> pd.DataFrame:
-    """*n* formations: one per fabrique first, the rest to fabriques drawn at random."""
-    order = np.concatenate([np.arange(len(fabriques)), rng.integers(0, len(fabriques), max(0, n - len(fabriques)))])[:n]
+    """*n* formations: one per fabrique first, the rest to fabriques drawn at random (more in Île-de-France)."""
+    regions = fabriques["code_departement"].map(geo.load_departements().set_index("code_departement")["code_region"])
+    p = regions.map(_FORMATIONS_WEIGHT).fillna(1.0).to_numpy()
+    extra = rng.choice(len(fabriques), size=max(0, n - len(fabriques)), p=p / p.sum())
+    order = np.concatenate([np.arange(len(fabriques)), extra])[:n]
     df = fabriques.iloc[order].reset_index(drop=True)
     df["metier"] = _draw_metiers(rng, df["code_departement"])
     df["nom_formation"] = df["metier"] + " – " + df["commune"]
@@ -276,9 +299,9 @@ def _formations(rng: np.random.Generator, fabriques: pd.DataFrame, n: int, wave:
     # Formations of one fabrique share a label date when the wave has several.
     batch = pd.Series(rng.integers(0, len(label_dates), len(fabriques)), index=fabriques["id_fabrique"].to_numpy())
     df["date_labellisation"] = [label_dates[b].isoformat() for b in df["id_fabrique"].map(batch)]
-    df["_poids"] = rng.lognormal(0, 0.45, n)
-    df["_p_femmes"] = np.clip(df["metier"].map(lambda m: _METIERS[m][1]) + rng.normal(-0.025, 0.06, n), 0.02, 0.9)
-    df["_p_neet"] = np.clip(rng.normal(0.53, 0.12, n), 0.1, 0.95)
+    df["_poids"] = rng.lognormal(0, 0.45, n) * regions.iloc[order].map(_LEARNERS_WEIGHT).fillna(1.0).to_numpy()
+    df["_p_femmes"] = np.clip(df["metier"].map(lambda m: _METIERS[m][1]) + rng.normal(_WOMEN_OFFSET, 0.06, n), 0.02, 0.9)
+    df["_p_neet"] = np.clip(rng.normal(_NEET_MEAN, 0.12, n), 0.1, 0.95)
     df["subvention_eur"] = np.round(rng.uniform(18_000, 44_000, n) / 50) * 50 + rng.choice([0, 0, 0, 0.5], n)
     return df
 
@@ -306,7 +329,9 @@ def _snapshot_at(rng: np.random.Generator, formations: pd.DataFrame, when: date)
         formations["_femmes"] = 0
         formations["_neet"] = 0
         formations["_boursiers"] = 0
-    live = pd.to_datetime(formations["date_labellisation"]).dt.date <= when
+    closed = formations["_fermee"] if "_fermee" in formations else pd.Series(None, index=formations.index)
+    live = (pd.to_datetime(formations["date_labellisation"]).dt.date <= when) & ~closed.map(
+        lambda day: day is not None and day <= when)
     totals = _LEARNERS[when]
     for wave, total in enumerate(totals, start=1):
         members = live & formations["vague"].eq(wave)

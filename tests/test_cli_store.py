@@ -33,7 +33,7 @@ def cli(tmp_path):
 
 def test_publish_history_withdraw_export_diff(cli, tmp_path):
     first = cli("publish", str(MESSY), "--label", "Décembre 2016", "--by", "alice")
-    assert (first["date"], first["libelle"], first["lignes_acceptees"]) == ("2016-12-15", "Décembre 2016", 229)
+    assert (first["date"], first["libelle"], first["lignes_acceptees"]) == ("2016-12-15", "Décembre 2016", 293)
     second = cli("publish", str(LATEST), "--by", "bob")
     refused = cli("publish", str(MESSY), expect=3)
     assert f"instantané n° {first['id']}" in refused["erreur"]
@@ -41,17 +41,17 @@ def test_publish_history_withdraw_export_diff(cli, tmp_path):
     assert [h["id"] for h in history] == [second["id"], first["id"]] and history[1]["publie_par"] == "alice"
 
     changes = cli("diff", str(first["id"]), str(second["id"]))
-    assert changes["ajoutée"] == 54 and changes["retirée"] == 0 and changes["modifiée"] > 0
-    assert changes["chiffres"]["apprenants"] == {"avant": 6300, "apres": 9750, "ecart": 3450}
+    assert changes["ajoutée"] == 121 and changes["retirée"] == 4 and changes["modifiée"] > 0
+    assert changes["chiffres"]["apprenants"] == {"avant": 4570, "apres": 9582, "ecart": 5012}
 
     for fmt in ("csv", "xlsx", "gpkg"):
         out = tmp_path / f"export.{fmt}"
         done = cli("export", str(second["id"]), "--format", fmt, "--output", str(out))
-        assert done["lignes"] == 283 and out.stat().st_size > 0
+        assert done["lignes"] == 410 and out.stat().st_size > 0
     assert (tmp_path / "export.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert openpyxl.load_workbook(tmp_path / "export.xlsx").sheetnames == ["Formations", "Rapport"]
     layer = gpd.read_file(tmp_path / "export.gpkg")
-    assert len(layer) == 283 and layer.crs.to_epsg() == 4326 and layer.geom_type.eq("Point").all()
+    assert len(layer) == 410 and layer.crs.to_epsg() == 4326 and layer.geom_type.eq("Point").all()
 
     assert cli("withdraw", str(first["id"]), "--by", "carla") == {"id": first["id"], "retire": True}
     assert [h["id"] for h in cli("history")] == [second["id"]]
