@@ -138,7 +138,8 @@ def parse_dates(text: pd.Series) -> pd.Series:
     # date written reads back exactly as written, the usual case, and pandas decides otherwise.
     exact = pc.fill_null(pc.equal(pc.strftime(parsed, "%Y-%m-%d"), day), False)
     if pc.all(pc.or_(pc.equal(day, ""), exact)).as_py():
-        return pd.Series(parsed.to_pandas(), index=text.index).astype("datetime64[us]")
+        # by position: a Series given an index of lines would be re-indexed (all NaT) rather than labelled
+        return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[us]")
     iso = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     french = pd.to_datetime(text.str.replace(r"[.\-]", "/", regex=True), format="%d/%m/%Y", errors="coerce")
     return iso.fillna(french).astype("datetime64[us]")

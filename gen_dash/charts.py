@@ -11,6 +11,7 @@ import plotly.io as pio
 
 from gen_dash import fmt
 from gen_dash.metrics import Pace
+from gen_dash.published import written
 
 BLUE = "#000091"  # bleu France
 RED = "#e1000f"  # rouge Marianne
@@ -84,13 +85,30 @@ def cumulative_by_wave(progress: pd.DataFrame, column: str, title: str, what: st
 
 
 def evolution(history: pd.DataFrame, column: str, label: str, target: float | None = None,
-              deadline: date | None = None, pace: Pace | None = None, share: bool = False) -> Chart:
-    """A figure over the snapshots' dates, with its target and, given a pace, the projection to the deadline."""
+              deadline: date | None = None, pace: Pace | None = None, share: bool = False,
+              published: pd.DataFrame | None = None) -> Chart:
+    """A figure over the snapshots' dates, with its target and, given a pace, the projection to the deadline.
+
+    *published* (rows of :func:`gen_dash.published.of_territory` for this figure) adds the programme's published
+    figures as distinct points: filled diamonds where the publication counts as the snapshots do, open ones for
+    another definition, each labelled « publié » and with its source in the hover and in the data.
+    """
     dates = pd.to_datetime(pd.Index(history.index))
     values = history[column]
     shown = [fmt.percent(v) if share else fmt.number(v) for v in values]
     fig = go.Figure(go.Scatter(x=dates, y=values, mode="lines+markers", name=label, line={"color": BLUE, "width": 3},
                                text=shown, hovertemplate="%{x|%d/%m/%Y} : %{text}<extra></extra>"))
+    published = published if published is not None else pd.DataFrame(columns=["date_chiffre", "valeur", "comparable"])
+    for same, name, symbol in ((True, "Chiffre publié", "diamond"), (False, "Chiffre publié, autre définition",
+                                                                     "diamond-open")):
+        points = published[published["comparable"].eq("oui") == same]
+        if len(points):
+            fig.add_trace(go.Scatter(
+                x=pd.to_datetime(points["date_chiffre"]), y=points["valeur"], mode="markers+text", name=name,
+                marker={"symbol": symbol, "size": 13, "color": RED, "line": {"color": RED, "width": 2}},
+                text=["publié"] * len(points), textposition="top center", textfont={"color": TEXT, "size": 11},
+                customdata=[[published_words(p)] for _, p in points.iterrows()],
+                hovertemplate="%{customdata[0]}<extra></extra>"))
     if target is not None:
         fig.add_hline(y=target, line={"color": RED, "dash": "dash"},
                       annotation_text=f"Objectif : {fmt.percent(target) if share else fmt.number(target)}",
@@ -114,8 +132,25 @@ def evolution(history: pd.DataFrame, column: str, label: str, target: float | No
     fig.update_xaxes(tickvals=ticks, ticktext=[fmt.month(t.date()) for t in ticks])
     points = ", ".join(f"{fmt.day(d.date())} : {s}" for d, s in zip(dates, shown, strict=False))
     target_text = f", objectif {fmt.percent(target) if share else fmt.number(target)}" if target is not None else ""
-    data = pd.DataFrame({"Instantané": [fmt.day(d.date()) for d in dates], label: shown})
-    return Chart(fig, f"{label} selon les instantanés ({points}){target_text}{projected}.", data)
+    said = "; ".join(published_words(p) for _, p in published.iterrows())
+    data = pd.DataFrame({"Date": [fmt.day(d.date()) for d in dates], label: shown,
+                         "Origine": "instantané publié"})
+    if len(published):
+        data = pd.concat([data, pd.DataFrame({
+            "Date": [fmt.day(d) for d in published["date_chiffre"]],
+            label: [written(v, n) for v, n in zip(published["valeur"], published["nature"], strict=True)],
+            "Origine": [f"chiffre publié{'' if c == 'oui' else ', autre définition'} : {s}"
+                        for c, s in zip(published["comparable"], published["source"], strict=True)]})],
+            ignore_index=True)
+    alt = f"{label} selon les instantanés ({points}){target_text}{projected}" + (f" ; {said}" if said else "")
+    return Chart(fig, alt + ".", data)
+
+
+def published_words(line: pd.Series) -> str:
+    """« Chiffre publié, en 2017 : 9 582 (GIP Grande École du Numérique, Chiffres clés 2017, 2018-06) »."""
+    other = "" if line["comparable"] == "oui" else f", autre définition ({line['definition']})"
+    return (f"chiffre publié {line['libelle_date']} : {written(line['valeur'], line['nature'])}"
+            f"{other} ({line['source']})")
 
 
 def _half_years(start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:

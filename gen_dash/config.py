@@ -14,6 +14,8 @@ SAMPLE_DIR = DATA_DIR / "sample"
 TARGETS_FILE = DATA_DIR / "targets.toml"
 METIERS_FILE = DATA_DIR / "metiers.csv"
 SCHEMA_FILE = DATA_DIR / "schema" / "snapshot.schema.json"
+PUBLISHED_FILE = DATA_DIR / "chiffres_publies.csv"
+PUBLISHED_SCHEMA_FILE = DATA_DIR / "schema" / "chiffres_publies.schema.json"
 # Threads that run Arrow kernels (which release the GIL) side by side; a few keep two to eight cores busy.
 ARROW_THREADS = min(8, os.cpu_count() or 1)
 

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # the Agg backend: chosen by gen_dash.static_ma
 import pandas as pd
 from fpdf import FPDF
 
-from gen_dash import coverage, fmt, geo, metrics, static_map, tables
+from gen_dash import coverage, fmt, geo, metrics, published, static_map, tables
 from gen_dash.indicators import BY_KEY, ON_MAP
 from gen_dash.objectives import COVERAGE_KM
 from gen_dash.snapshot import is_list_only
@@ -41,7 +41,8 @@ class Source:
 
 
 def territory_sheet(rows: pd.DataFrame, national: pd.DataFrame, territory: Territory, targets: Targets, source: Source,
-                    communes: pd.DataFrame, indicator: str = "fabriques", generated: datetime | None = None) -> bytes:
+                    communes: pd.DataFrame, indicator: str = "fabriques", generated: datetime | None = None,
+                    published_figures: pd.DataFrame | None = None) -> bytes:
     """The one-page PDF of *territory*.
 
     Parameters
@@ -56,6 +57,9 @@ def territory_sheet(rows: pd.DataFrame, national: pd.DataFrame, territory: Terri
         What the map colours the départements by (a key of :data:`gen_dash.indicators.ON_MAP`).
     generated
         The time of generation said in the footer (default: now).
+    published_figures
+        The programme's published figures (default: the bundled ones); those of the snapshot's quarter and territory
+        go in a table above the footer.
     """
     pdf = _Sheet(territory, source, generated or datetime.now())
     pdf.add_page()
@@ -70,6 +74,8 @@ def territory_sheet(rows: pd.DataFrame, national: pd.DataFrame, territory: Terri
     level = "region" if territory.national else "departement"
     pdf.ranking_block(figures if level == "departement" else metrics.figures_by_territory(national, level), territory, level,
                       list_only=is_list_only(national))
+    said = published.bundled() if published_figures is None else published_figures
+    pdf.published_block(published.beside(said, published.snapshot_values(headline, len(rows)), source.date, territory))
     pdf.footer_block()
     return bytes(pdf.output())
 
@@ -238,6 +244,41 @@ class _Sheet(FPDF):
             self.cell(0, 3.5, "Rang dans la région" + (" ; en gras, les départements de la fiche." if territory.departements
                                                           else "."))
             self.set_text_color(*TEXT)
+
+    def published_block(self, found: pd.DataFrame) -> None:
+        """The programme's published figures for the snapshot's quarter and territory, two per line, above the footer
+        (as many as the page holds, the rest counted)."""
+        if found.empty:
+            return
+        top, bottom, line_height = max(self.get_y(), self.waves_bottom) + 1, self.h - 24, 3.2
+        per_line, width = 2, (self.w - 24) / 2
+        room = int((bottom - top - 6 - 2 * line_height) // line_height) * per_line
+        if room <= 0:
+            return
+        shown = found.head(room if len(found) <= room else room - 1)
+        self.set_xy(12, top)
+        self._title(f"Chiffres publiés par le programme ({', '.join(dict.fromkeys(shown['libelle_date']))}) et cet "
+                    "instantané")
+        self.set_font("DejaVu", "", 6.2)
+        for i, (_, line) in enumerate(shown.iterrows()):
+            if i % per_line == 0 and i:
+                self.ln(line_height)
+            said = published.written(line["valeur"], line["nature"])
+            if line["comparable"] == "oui":
+                mine = fmt.by_nature(line["valeur_instantane"], line["nature"], "non renseigné")
+                gap = line["ecart"].removeprefix("cet instantané donne ")
+                name = BY_KEY[line['cle']].short if line['cle'] in BY_KEY else line['indicateur']
+                text = f"{name} : publié {said}, ici {mine} ({gap})"
+            else:
+                text = f"{line['indicateur']} : publié {said} (autre définition)"
+            self.set_x(12 + (i % per_line) * width)
+            self.cell(width - 2, line_height, self._fit(text, width - 2))
+        self.ln(line_height)
+        self.set_text_color(*GREY)
+        more = f" ; {len(found) - len(shown)} autres dans la Vue d'ensemble" if len(found) > len(shown) else ""
+        self.multi_cell(0, line_height, self._fit("Sources : " + " ; ".join(dict.fromkeys(shown["source"])) + more,
+                                                  2 * (self.w - 24) - 4))
+        self.set_text_color(*TEXT)
 
     def footer_block(self) -> None:
         self.set_xy(12, self.h - 22)

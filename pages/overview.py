@@ -6,13 +6,16 @@ from functools import partial
 import streamlit as st
 
 import appstate as state
-from gen_dash import fmt, metrics
+from gen_dash import fmt, metrics, published
 
 view = state.page_header("Vue d'ensemble")
 targets, territory = view.targets, view.territory
 headline = state.shared(view, "headline", territory, targets)
 for notice in metrics.sanity_notices(headline, territory):
     st.warning(f"À vérifier : {state.escape_md(notice)}", icon=":material/report:")
+# What the programme published for this quarter and territory, said beside the snapshot's own figures.
+known = published.beside(published.bundled(), published.snapshot_values(headline, len(view.rows)), view.entry.date,
+                         territory)
 
 for i, (_, line) in enumerate(headline.iterrows()):
     if i % 3 == 0:  # a row of three at a time: on a phone the figures then stack in their own order
@@ -23,9 +26,18 @@ for i, (_, line) in enumerate(headline.iterrows()):
     value = fmt.by_nature(line["valeur"], line["nature"], state.NOT_GIVEN)
     columns[i % 3].metric(line["libelle"], value, delta=None if value == state.NOT_GIVEN else line["repere"] or None,
                           delta_color="off", delta_arrow="off", border=True, help=help_text)
+    key = "subvention_eur" if line.name == "budget" else line.name
+    for _, figure in known[known["cle"].eq(key) & known["comparable"].eq("oui")].iterrows():
+        columns[i % 3].caption(f"{state.escape_md(figure['phrase'])} ; {figure['ecart']}.")
 if not territory.national:
     st.caption("Les objectifs (200 fabriques, 10 000 apprenants) et les enveloppes sont nationaux : un territoire est "
                "comparé au total national ; ses parts de femmes et de jeunes NEET, aux quotas.")
+
+if len(known):
+    with st.expander(f"Chiffres publiés par le programme ({len(known)}) et cet instantané", expanded=False):
+        st.dataframe(published.beside_table(known, state.NOT_GIVEN), hide_index=True, width="stretch")
+        st.caption("Chiffres publiés pour le même trimestre et le même territoire ; une autre définition que celle du "
+                   "contrat de fichier est dite, sans écart calculé. Tous les chiffres publiés : page Évolution.")
 
 st.download_button("Fiche PDF du territoire", partial(state.sheet_pdf, view),
                    f"gen-{view.entry.date or 'sans-date'}-{territory.slug}-fiche.pdf", "application/pdf",

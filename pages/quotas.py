@@ -3,7 +3,7 @@
 import streamlit as st
 
 import appstate as state
-from gen_dash import charts, fmt, metrics, tables
+from gen_dash import charts, fmt, metrics, published, tables
 from gen_dash.indicators import BY_KEY
 
 view = state.page_header("Quotas : femmes et jeunes peu ou pas qualifiés")
@@ -26,6 +26,12 @@ for key, label in LABELS.items():
         with columns[1]:
             state.show_chart(charts.gauge, local.loc[key, "part"], local.loc[key, "quota"], f"{label}, {view.territory.label}",
                              reference=national.loc[key, "part"], key=f"jauge_{key}_territoire")
+    if key == "neet":  # the word has three published definitions: say which one the file's column follows
+        st.markdown(published.NEET_DEFINITION)
+        definitions = published.of_territory(published.bundled(), None)
+        definitions = definitions[definitions["cle"].eq("part_neet")]
+        if len(definitions):
+            st.dataframe(published.figures_table(definitions), hide_index=True, width="stretch")
 
 # Beside the two quotas, the shares the snapshot reports (without a target unless targets.toml has one).
 for key in [k for k in ("part_boursiers", "part_qpv") if k in metrics.reported(view.national)]:

@@ -933,3 +933,27 @@ def test_coverage_of_an_epci_draws_its_map():
     at.switch_page("pages/coverage.py").run()
     assert not at.exception
     assert at.markdown[0].value.startswith("## 100,0\xa0% de la population (Montpellier Méditerranée Métropole)")
+
+
+def test_published_figures_beside_the_key_figures_on_evolution_and_quotas():
+    at = start()
+    at.sidebar.selectbox(key=state.SNAPSHOT).select(sample_id("2017-12-31")).run()
+    beside = [c.value.replace("\\", "") for c in at.caption if c.value.startswith("chiffre publié")]
+    # the end-2017 sample is calibrated on the key figures of 2017: the same 9 582 learners, 23,6 % women for 24 %
+    assert f"chiffre publié : 9{NNBSP}582 en 2017 (GIP Grande École du Numérique, Chiffres clés 2017, 2018-06) ; " \
+           "cet instantané donne le même chiffre." in beside
+    assert any(line.startswith(f"chiffre publié : 24{NBSP}% en 2017") and f"0,4{NBSP}point de moins" in line
+               for line in beside)
+    table = next(d.value for d in at.dataframe if "Chiffre publié" in d.value.columns)
+    assert "Part d'apprenants de moins de 26 ans (en 2017)" in table["Chiffre publié"].tolist()
+    at.switch_page("pages/quotas.py").run()
+    assert not at.exception
+    assert any("sans emploi ni formation à leur entrée en formation" in m.value for m in at.markdown)
+    definitions = next(d.value for d in at.dataframe if "Définition" in d.value.columns)
+    assert definitions["Valeur"].tolist() == [f"65{NBSP}%", f"46{NBSP}%", f"31{NBSP}%"]
+    at.switch_page("pages/evolution.py").run()
+    assert not at.exception
+    learners = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if '"Apprenants"' in c.proto.spec)
+    assert [t["marker"].get("symbol") for t in learners["data"][1:3]] == ["diamond", "diamond-open"]
+    said = next(d.value for d in at.dataframe if "Source" in d.value.columns)
+    assert f"9{NNBSP}582" in said["Valeur"].tolist() and "171" in said["Valeur"].tolist()

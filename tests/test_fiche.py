@@ -127,3 +127,14 @@ def test_the_sheet_of_an_epci(tmp_path, capsys):
     text = PdfReader(out).pages[0].extract_text()
     assert "Grande école du numérique — CC d'Aire-sur-l'Adour" in text
     assert "EPCI couvert\nnon couvert\nà cheval sur 2 départements\n" in text
+
+
+def test_the_sheet_says_the_figures_the_programme_published_for_its_quarter(hand, communes):
+    # The hand snapshot is dated 30 June 2017: France's published figure of that quarter is « 419 formations après deux
+    # appels » (May 2017); the hand file has 6 formations. An Occitanie sheet has none (nothing published for it).
+    _, _, text = _sheet(hand, Territory.of(None, (), TABLE), communes)
+    assert "Chiffres publiés par le programme (en mai 2017) et cet instantané" in text
+    assert "Formations : publié 419, ici 6 (98,6 % de moins)" in text  # 6 / 419 - 1 = -0,9857
+    assert "Sources : GIP Grande École du Numérique, Premier rapport d'activité, 2017-05" in text
+    _, _, text = _sheet(hand, Territory.of("76", (), TABLE), communes)
+    assert "Chiffres publiés" not in text

@@ -1,0 +1,226 @@
+"""The programme's published figures (``data/chiffres_publies.csv``), set beside a snapshot's own.
+
+Ministers' staff know the programme by what it published (171 formations in the first wave, 9 582 learners in
+2017, 24 % women...). Each published figure is one row: when it was true, which dashboard indicator it measures
+(``cle``), its value, its territory (``FR`` or a région's code), the exact definition of the publication, its source,
+and whether it is measured as the dashboard measures it (``comparable``). The file is checked at load by the same
+Table Schema machinery as snapshots (:func:`gen_dash.schema.check_cells`): a wrong row is left out and said, never a
+broken page; a test keeps the bundled file free of problems.
+
+>>> gap_words(9750, 9582, "nombre")
+'cet instantané donne 1,8\\xa0% de plus'
+>>> gap_words(0.236, 0.24, "part")
+'cet instantané donne 0,4\\xa0point de moins'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gen_dash import fmt
+from gen_dash.config import PUBLISHED_FILE, Limits
+from gen_dash.indicators import BY_KEY
+from gen_dash.schema import Column, check_cells, table_schema
+from gen_dash.table import read_table
+from gen_dash.territory import Territory
+
+FRANCE = "FR"
+# Beside the indicators of gen_dash.indicators, what a publication gives of a territory: its share of the learners.
+EXTRA_KEYS = {"part_nationale_apprenants": ("Part des apprenants du pays", "part")}
+NATURES = ("nombre", "part", "euros")
+NEET_DEFINITION = (
+    "**Quelle définition ?** La colonne `apprenants_neet` d'un instantané compte, selon le contrat de fichier, les "
+    "apprenants **sans emploi ni formation à leur entrée en formation, quel que soit leur âge** : la définition des "
+    "chiffres clés 2017 du programme (65 %). Le programme a publié aussi la part des moins de 26 ans (46 %) et celle "
+    "des moins de 26 ans sans emploi ni formation (31 %) : un instantané ne permet pas de les calculer. La jauge "
+    "mesure le quota de 50 % dans la définition du contrat ; dans la plus étroite, la plus proche des mots du "
+    "programme (« jeunes peu ou pas qualifiés, ni en emploi ni en formation »), il n'était pas atteint en 2017.")
+_REGIONS = ("01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
+
+COLUMNS: tuple[Column, ...] = (
+    Column("date_chiffre", "date", "Date du chiffre", "Le jour où le chiffre était vrai (fin de la période qu'il "
+           "compte ; le 1er du mois quand la source ne dit que le mois).", True),
+    Column("libelle_date", "string", "Période, en mots", "La période telle qu'on la dit : « en 2017 », « fin 2017 », "
+           "« en février 2016 ».", True),
+    Column("indicateur", "string", "Indicateur publié", "Le chiffre tel que la publication le nomme.", True),
+    Column("cle", "string", "Indicateur du tableau de bord", "La clé de l'indicateur du tableau de bord qu'il mesure ; "
+           "vide quand le tableau de bord n'en a pas (un cumul sur plusieurs années, un niveau de diplôme).",
+           enum=(*BY_KEY, *EXTRA_KEYS)),
+    Column("valeur", "number", "Valeur", "Un nombre ; une part entre 0 et 1 (0.24 pour 24 %).", True, minimum=0),
+    Column("nature", "string", "Nature", "nombre, part (entre 0 et 1) ou euros.", True, enum=NATURES),
+    Column("comparable", "string", "Comparable", "oui quand la publication compte comme le tableau de bord (même "
+           "définition) : l'écart à l'instantané est alors donné ; non sinon.", True, enum=("oui", "non")),
+    Column("territoire", "string", "Territoire", "FR (France entière) ou le code d'une région.", True,
+           enum=(FRANCE, *_REGIONS)),
+    Column("definition", "string", "Définition", "La définition exacte de la publication.", True),
+    Column("source_editeur", "string", "Éditeur de la source", "Qui a publié le chiffre.", True),
+    Column("source_titre", "string", "Titre de la source", "La publication.", True),
+    Column("source_date", "string", "Date de la source", "Année, ou année et mois (2018-06).", True,
+           pattern=r"^[0-9]{4}(-[0-9]{2})?$"),
+    Column("note", "string", "Note", "Ce qu'il faut savoir pour lire le chiffre."),
+)
+
+
+@dataclass(frozen=True)
+class PublishedFigures:
+    """The published figures that passed the checks, and the problems of the rows left out."""
+
+    figures: pd.DataFrame
+    problems: list[tuple[int, str, str]]  # (line, code, French message)
+
+
+def read_published(path: str | Path = PUBLISHED_FILE) -> PublishedFigures:
+    """Read and check the published figures' file.
+
+    Returns
+    -------
+    PublishedFigures
+        ``figures``: one row per valid line, the file's columns typed (``date_chiffre`` a date, ``valeur`` a float),
+        plus ``libelle`` (the dashboard's label for ``cle``) and ``source`` (« GIP Grande École du Numérique,
+        Chiffres clés 2017, 2018-06 »); ``problems`` for each line left out, and for a share above 1.
+    """
+    table = read_table(Path(path).read_bytes(), Limits())
+    body = table.body.set_axis(table.headers, axis=1)  # indexed by line, as a spreadsheet numbers them
+    typed, problems = check_cells(body, COLUMNS)
+    above_one = typed["nature"].eq("part") & typed["valeur"].gt(1)
+    problems += [(int(line), "part-au-dessus-de-un", f"Une part s'écrit entre 0 et 1 (0.24 pour 24 %) : "
+                  f"{typed.at[line, 'valeur']} lu.") for line in typed.index[above_one]]
+    typed = typed[~above_one].copy()
+    typed["date_chiffre"] = pd.to_datetime(typed["date_chiffre"]).dt.date
+    typed["libelle"] = typed["cle"].map(_label)
+    typed["source"] = typed["source_editeur"] + ", " + typed["source_titre"] + ", " + typed["source_date"]
+    return PublishedFigures(typed.reset_index(drop=True), sorted(problems))
+
+
+@lru_cache(maxsize=1)
+def bundled() -> pd.DataFrame:
+    """The bundled file's valid figures, read once per process (shared read-only)."""
+    return read_published().figures
+
+
+def published_schema() -> dict:
+    """The file's columns as a Table Schema (written beside the snapshot's, ``data/schema/``)."""
+    return table_schema(COLUMNS, name="gen-chiffres-publies", title="Grande école du numérique : chiffres publiés",
+                        description="Une ligne par chiffre publié par le programme ou sur lui, avec sa source.")
+
+
+def territory_code(territory: Territory | None) -> str | None:
+    """The published figures' territory for *territory*: ``FR``, a région's code, or None (below a région, nothing is
+    published)."""
+    if territory is None or territory.national:
+        return FRANCE
+    if territory.region and not territory.departements and not territory.epci:
+        return territory.region
+    return None
+
+
+def of_territory(figures: pd.DataFrame, territory: Territory | None) -> pd.DataFrame:
+    """The figures published for *territory*, oldest first."""
+    code = territory_code(territory)
+    return figures[figures["territoire"].eq(code)].sort_values("date_chiffre", kind="stable")
+
+
+def near(figures: pd.DataFrame, when: date | None, territory: Territory | None) -> pd.DataFrame:
+    """The figures of *territory* published for the same quarter as *when* (a snapshot's date)."""
+    if when is None:
+        return figures.iloc[0:0]
+    mine = of_territory(figures, territory)
+    quarter = pd.Period(when, freq="Q")
+    return mine.loc[np.array([pd.Period(d, freq="Q") == quarter for d in mine["date_chiffre"]], dtype=bool)]
+
+
+def beside(figures: pd.DataFrame, values: dict, when: date | None, territory: Territory | None) -> pd.DataFrame:
+    """The published figures near a snapshot, each with the snapshot's own value and the gap in words.
+
+    Parameters
+    ----------
+    values
+        The snapshot's value of each indicator key (None when it does not give it).
+
+    Returns
+    -------
+    DataFrame
+        The rows of :func:`near` that have a ``cle``, plus ``valeur_instantane`` and ``ecart`` (« cet instantané
+        donne 1,8 % de plus », « autre définition : pas d'écart calculé », « non renseigné dans cet instantané »)
+        and ``phrase`` (« chiffre publié : 9 582 en 2017 (GIP…) »).
+    """
+    found = near(figures, when, territory)
+    found = found[found["cle"].ne("")].copy()
+    found["valeur_instantane"] = [values.get(key) for key in found["cle"]]
+    found["ecart"] = [
+        "autre définition : pas d'écart calculé" if comparable != "oui"
+        else "non renseigné dans cet instantané" if mine is None or pd.isna(mine)
+        else gap_words(mine, published, nature)
+        for mine, published, nature, comparable in zip(found["valeur_instantane"], found["valeur"], found["nature"],
+                                                       found["comparable"], strict=True)]
+    found["phrase"] = [sentence(line) for _, line in found.iterrows()]
+    return found
+
+
+def snapshot_values(headline: pd.DataFrame, formations: int) -> dict:
+    """A snapshot's value of each key a publication may give, from its headline figures
+    (:func:`gen_dash.metrics.headline_figures`) and its count of formations."""
+    values = {("subvention_eur" if key == "budget" else key): value for key, value in headline["valeur"].items()}
+    values["formations"] = formations
+    values["part_nationale_apprenants"] = headline.loc["apprenants", "part_du_national"]
+    return values
+
+
+def beside_table(found: pd.DataFrame, missing: str = "non renseigné") -> pd.DataFrame:
+    """:func:`beside`'s rows as a table reads them, in French words and numbers."""
+    return pd.DataFrame({
+        "Chiffre publié": found["indicateur"] + " (" + found["libelle_date"] + ")",
+        "Valeur publiée": [written(v, n) for v, n in zip(found["valeur"], found["nature"], strict=True)],
+        "Cet instantané": [fmt.by_nature(v, n, missing) for v, n in zip(found["valeur_instantane"], found["nature"],
+                                                                         strict=True)],
+        "Écart": found["ecart"], "Définition de la publication": found["definition"], "Source": found["source"]})
+
+
+def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
+    """Published figures as a table reads them: date, figure, value, definition, source, note."""
+    return pd.DataFrame({
+        "Date": [fmt.day(d) for d in figures["date_chiffre"]], "Période": figures["libelle_date"],
+        "Chiffre publié": figures["indicateur"],
+        "Valeur": [written(v, n) for v, n in zip(figures["valeur"], figures["nature"], strict=True)],
+        "Compté comme l'instantané": figures["comparable"], "Définition": figures["definition"],
+        "Source": figures["source"], "Note": figures["note"]})
+
+
+def sentence(line: pd.Series) -> str:
+    """« chiffre publié : 9 582 en 2017 (GIP Grande École du Numérique, Chiffres clés 2017, 2018-06) »."""
+    return f"chiffre publié : {written(line['valeur'], line['nature'])} {line['libelle_date']} ({line['source']})"
+
+
+def written(value: float, nature: str) -> str:
+    """A published value as the publication wrote it: « 24 % » (not « 24,0 % »), « 58,5 % », « 9 582 », « 5 000 000 € »."""
+    if nature == "part":
+        return fmt.percent(value, 0 if round(float(value) * 100, 6).is_integer() else 1)
+    return fmt.by_nature(value, nature)
+
+
+def gap_words(mine: float, published: float, nature: str) -> str:
+    """The snapshot's value against the published one, in words: a relative gap for a count, points for a share."""
+    if nature == "part":
+        points = round((float(mine) - float(published)) * 100, 1)
+        if points == 0:
+            return "cet instantané donne la même part"
+        unit = "point" if abs(points) < 2 else "points"
+        return f"cet instantané donne {fmt.number(abs(points), 1)}\u00a0{unit} de {'plus' if points > 0 else 'moins'}"
+    if not published:
+        return "pas d'écart calculable (chiffre publié nul)"
+    relative = float(mine) / float(published) - 1
+    if round(relative, 3) == 0:
+        return "cet instantané donne le même chiffre"
+    return f"cet instantané donne {fmt.percent(abs(relative))} de {'plus' if relative > 0 else 'moins'}"
+
+
+def _label(key: str) -> str:
+    if key in EXTRA_KEYS:
+        return EXTRA_KEYS[key][0]
+    return BY_KEY[key].label if key in BY_KEY else ""
