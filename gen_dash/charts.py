@@ -123,13 +123,14 @@ def evolution(history: pd.DataFrame, column: str, label: str, target: float | No
             projected = f" ; au rythme observé, {fmt.number(end)} au {fmt.day(deadline)}"
     if deadline is not None:
         fig.add_vline(x=pd.Timestamp(deadline).timestamp() * 1000, line={"color": GREY, "dash": "dot", "width": 1})
-    _layout(fig, label)
+    _layout(fig, label).update_layout(legend={"y": -0.3})  # below the two lines of the date ticks
     if share:
         fig.update_yaxes(tickformat=".0%", range=[0, 1])
     else:
         _whole_numbers(fig, max(float(values.max()) if values.notna().any() else 0.0, target or 0.0))
     ticks = _half_years(dates.min(), max(dates.max(), pd.Timestamp(deadline)) if deadline else dates.max())
-    fig.update_xaxes(tickvals=ticks, ticktext=[fmt.month(t.date()) for t in ticks])
+    # month and year on two lines: rotated, « janvier 2017 » was cut by the legend at a half-page width
+    fig.update_xaxes(tickvals=ticks, ticktext=[fmt.month(t.date()).replace(" ", "<br>", 1) for t in ticks], tickangle=0)
     points = ", ".join(f"{fmt.day(d.date())} : {s}" for d, s in zip(dates, shown, strict=False))
     target_text = f", objectif {fmt.percent(target) if share else fmt.number(target)}" if target is not None else ""
     said = "; ".join(published_words(p) for _, p in published.iterrows())
