@@ -36,6 +36,7 @@ from gen_dash import (
     memory,
     metrics,
     objectives,
+    open_data,
     sample,
     store,
     upload,
@@ -205,11 +206,10 @@ def engine():
     return _engine(store_url())
 
 
-@st.cache_resource(show_spinner=False)
 def shared_values() -> memory.SharedCache:
-    """What this server shares between its sessions (the published snapshots it has read, what pages computed from
-    them, the history's figures, built charts), within its memory budget in bytes."""
-    return memory.SharedCache(config.memory_budget())
+    """What this server shares between its sessions and the API's requests (the published snapshots it has read, what
+    pages computed from them, the history's figures, built charts), within its memory budget in bytes."""
+    return memory.shared_cache()
 
 
 def _kept(key: tuple, compute, size=memory.size_of):
@@ -237,7 +237,8 @@ def held_uploads() -> memory.HeldUploads:
 def _published(url: str, snapshot_id: int) -> Snapshot:
     # Published snapshots are immutable: read once, shared by every session (read-only, not copied: pages filter
     # them), the least used let go when the budget is reached.
-    return shared_values().get((url, snapshot_id), lambda: store.load_snapshot(_engine(url), snapshot_id))
+    _engine(url)  # the samples loaded on a new store
+    return open_data.published_snapshot(url, snapshot_id)
 
 
 def published(snapshot_id: int) -> Snapshot:

@@ -12,7 +12,7 @@ import os
 import platform
 import sys
 
-from benchmarks import epci, harness, lists
+from benchmarks import api, epci, harness, lists
 
 GROUPS = {
     "lecture": lambda a: harness.reading(a.sizes, a.repeat),
@@ -27,6 +27,7 @@ GROUPS = {
     "depots": lambda a: harness.uploads_memory_measures(max(a.sizes)),
     "epci": lambda a: epci.epci_measures(a.repeat, max(a.sizes)),
     "listes": lambda a: lists.list_measures(a.repeat, max(a.sizes)),
+    "api": lambda a: api.api_measures(a.repeat, max(a.sizes)),
     "historique": lambda a: harness.store_measures(max(a.sizes), *((20, 10_000) if max(a.sizes) >= 10_000 else (3, 1_000))),
 }
 

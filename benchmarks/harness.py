@@ -352,7 +352,7 @@ SESSION_PAGES = {"": "accueil", "carte-des-fabriques": "carte", "vagues-et-objec
 FRENCH_SHELL = [str(ROOT / "scripts" / "streamlit_fr.py")]
 
 
-def start_server(env: dict[str, str], script: Path = ROOT / "app.py", launcher: list[str] = FRENCH_SHELL,
+def start_server(env: dict[str, str], script: Path = ROOT / "asgi.py", launcher: list[str] = FRENCH_SHELL,
                  options: tuple[str, ...] = (), output=subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
     """A local Streamlit server of *script* (with the environment's variables and *env*), warmed up as
     ``scripts/serve.py`` does (the script has run once): its process and its base URL. The benchmarks and the tests

@@ -48,6 +48,8 @@ SETTINGS = (
     Setting("GEN_DASH_MEMOIRE_MAX_MO", "1 000", "mémoire gardée pour les instantanés publiés lus, et autant pour les dépôts"),
     Setting("GEN_DASH_TILES_URL", "pas de fond", "modèle d'URL des tuiles d'un fond de carte"),
     Setting("GEN_DASH_TILES_ATTRIBUTION", "« Fond de carte »", "attribution du fond de carte"),
+    Setting("GEN_DASH_LICENCE", "« Licence Ouverte 2.0 »", "la licence des données servies par l'API et le flux"),
+    Setting("GEN_DASH_API_AUTEURS", "non", "`oui` : l'API nomme qui a publié chaque instantané"),
     Setting("GEN_DASH_SECRETS_FILE", "`.streamlit/secrets.toml`", "le fichier des secrets", secrets=False),
 )
 BY_SETTING = {s.name: s for s in SETTINGS}

@@ -11,6 +11,7 @@ refuses one that would pass the budget, with a French message.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import sys
 import threading
@@ -81,6 +82,15 @@ class SharedCache:
     def clear(self) -> None:
         with self._lock:
             self._held.clear()
+
+
+@functools.cache
+def shared_cache() -> SharedCache:
+    """The process's one :class:`SharedCache`, within the configured budget: the dashboard's sessions and the API's
+    requests read a published snapshot once between them."""
+    from gen_dash.config import memory_budget
+
+    return SharedCache(memory_budget())
 
 
 class HeldUploads:

@@ -78,6 +78,10 @@ right.download_button(
     f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx",
     icon=":material/download:",
 )
+right.download_button("Formations, colonnes du contrat (CSV)", partial(export.to_csv_bytes, view.rows),
+                      f"{stem}-formations-contrat.csv", "text/csv", key="export_lignes_contrat", icon=":material/download:",
+                      help="Les noms de colonnes du contrat de fichier, pour un programme ou data.gouv.fr : les mêmes "
+                           "octets que l'API (/api/instantanes/{numéro}.csv) pour un instantané publié.")
 left.download_button("Fiche PDF du territoire (une page)", partial(state.sheet_pdf, view), f"{stem}-fiche.pdf",
                      "application/pdf", key="territoires_fiche", icon=":material/picture_as_pdf:")
 st.caption(f"Les exports portent sur {territory.label} : {len(departements)} département(s). Les CSV s'ouvrent directement "

@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
     from gen_dash import config
 
     upload_mb = str(2 * config.limits().bytes // 1_000_000)
-    command = [sys.executable, str(ROOT / "scripts" / "streamlit_fr.py"), "run", str(ROOT / "app.py"), "--server.port", port,
+    command = [sys.executable, str(ROOT / "scripts" / "streamlit_fr.py"), "run", str(ROOT / "asgi.py"), "--server.port", port,
                "--server.maxUploadSize", upload_mb, *argv]
     server = subprocess.Popen(command, cwd=ROOT)
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())

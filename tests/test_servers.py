@@ -122,3 +122,29 @@ def test_two_servers_keep_serving_twenty_sessions_while_one_publishes(two_server
         fresh = sessions.view(server, "", "")
         assert fresh.finished and not fresh.exception
         assert "Publié sous la charge" in fresh.text  # the newest snapshot, shown by default, said under the selector
+
+
+def test_the_api_and_the_feed_answer_alike_on_both_servers(two_servers):
+    """Issue 27, on the deployed shape: the routes mounted by ``st.App`` beside the pages (asgi.py) read the shared
+    PostgreSQL history; both servers give the same list, figures and feed, and the health check says the database."""
+    import json
+    import urllib.request
+
+    import feedparser
+
+    def get(url: str) -> tuple[int, dict, bytes]:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, dict(response.headers), response.read()
+
+    answers = []
+    for base in two_servers:
+        status, headers, body = get(f"{base}/sante")
+        assert status == 200 and json.loads(body)["base"] == "joignable"
+        listed = json.loads(get(f"{base}/api/instantanes")[2])["instantanes"]
+        newest = next(e for e in listed if not e["retire"] and e["remplace_par"] is None)
+        _, headers, body = get(f"{base}/api/chiffres?instantane={newest['id']}&region=76")
+        assert headers["Access-Control-Allow-Origin"] == "*" and headers["ETag"]
+        feed = feedparser.parse(get(f"{base}/flux.atom")[2])
+        assert not feed.bozo and feed.entries
+        answers.append((listed, json.loads(body)["chiffres"], [e.id for e in feed.entries]))
+    assert answers[0] == answers[1]
