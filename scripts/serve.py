@@ -46,6 +46,13 @@ def main(argv: list[str]) -> int:
         port = argv[argv.index("--port") + 1]
         del argv[argv.index("--port"): argv.index("--port") + 2]
     address = "localhost"
+    # Under a sub-path (server.baseUrlPath, as behind nginx: deploy/), the health checks are under it too.
+    prefix = ""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--server.baseUrlPath"):
+            prefix = "/" + (arg.split("=", 1)[1] if "=" in arg else argv[i + 1]).strip("/")
+        if arg.startswith("--server.address"):
+            address = arg.split("=", 1)[1] if "=" in arg else argv[i + 1]
     # Streamlit refuses a larger file in its own words (English): up to twice the reader's limit, the reader
     # refuses it instead, in French, naming the limit and its setting.
     sys.path.insert(0, str(ROOT))
@@ -57,8 +64,8 @@ def main(argv: list[str]) -> int:
     server = subprocess.Popen(command, cwd=ROOT)
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        warm_up(f"http://{address}:{port}")
-        print(f"  Tableau de bord prêt : http://{address}:{port}", flush=True)
+        warm_up(f"http://{address}:{port}{prefix}")
+        print(f"  Tableau de bord prêt : http://{address}:{port}{prefix}", flush=True)
     except TimeoutError as exc:
         print(f"  Avertissement : {exc}", file=sys.stderr, flush=True)
     try:

@@ -206,10 +206,23 @@ def atom_feed(request: Request) -> Response:
     headers = {**_CORS, "ETag": f'"{tag}"', "Cache-Control": _SHORT_CACHE, "Link": _licence_link(request)}
     if f'"{tag}"' in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    base = str(request.base_url).rstrip("/")
+    base = _public_base(request)
     body = memory.shared_cache().get((store.database_url(), "flux", version, place.label, place.codes, place.epci, base),
                                      lambda: open_data.feed(eng, place, base))
     return Response(body, headers=headers, media_type="application/atom+xml; charset=utf-8")
+
+
+def _public_base(request: Request) -> str:
+    """The address the public reaches us at, for links: the reverse proxy's host and sub-path when it says them
+    (``X-Forwarded-Host: gen-dash.gouv.fr:443``, ``X-Forwarded-Prefix: /gen-dash``) and they look sane."""
+    def sane(text: str, extra: str) -> str:
+        return text if len(text) < 100 and all(c.isalnum() or c in extra for c in text) else ""
+
+    host = sane(request.headers.get("x-forwarded-host", ""), ".-:[]")
+    scheme = request.url.scheme
+    host = host.removesuffix(":443" if scheme == "https" else ":80") if host else request.url.netloc
+    prefix = sane(request.headers.get("x-forwarded-prefix", "").rstrip("/"), "-_/")
+    return f"{scheme}://{host}{prefix if prefix.startswith('/') else ''}"
 
 
 def health(request: Request) -> Response:

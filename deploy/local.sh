@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The production setup on one machine, for the tests and for a try: PostgreSQL, two dashboard servers, nginx.
+#
+#   deploy/local.sh start    starts them, returns when nginx answers; the public URL is the last line printed
+#   deploy/local.sh stop     stops what start started
+#   deploy/local.sh render   prints the nginx site (deploy/nginx/gen-dash.conf.in) with this script's values
+#
+# Settings (environment): GEN_DASH_DEPLOY_DIR (default var/deploy), GEN_DASH_DEPLOY_PORT (nginx, 8080),
+# GEN_DASH_DEPLOY_SERVERS (the servers' ports, "8601 8602"), GEN_DASH_DATABASE_URL (default: Debian's PostgreSQL,
+# started and given a database gen_deploy, as root), GEN_DASH_FRAME_ANCESTORS (who may embed, default 'self').
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DIR=${GEN_DASH_DEPLOY_DIR:-$ROOT/var/deploy}
+LISTEN=${GEN_DASH_DEPLOY_PORT:-8080}
+PORTS=${GEN_DASH_DEPLOY_SERVERS:-"8601 8602"}
+BASE=/gen-dash
+PY=${PYTHON:-$ROOT/.venv/bin/python}
+UPLOAD_MB=$(( 2 * ${GEN_DASH_MAX_MB:-50} ))
+
+render() {
+  local upstreams="" port
+  for port in $PORTS; do  # one line each, joined by a written \n that awk turns into a line break
+    upstreams+="${upstreams:+\\n}    server 127.0.0.1:${port} max_fails=1 fail_timeout=10s;"
+  done
+  sed -e "s|@UPSTREAMS@|${upstreams}|" -e "s|@LISTEN@|127.0.0.1:${LISTEN}|" -e "s|@SERVER_NAME@|localhost|" \
+      -e "s|@BASE@|${BASE}|g" -e "s|@UPLOAD_MB@|${UPLOAD_MB}|" -e "s|@STATIC_DIR@|${DIR}/app/streamlit-static|" \
+      -e "s|@ROOT@|${ROOT}|g" -e "s|@FRAME_ANCESTORS@|${GEN_DASH_FRAME_ANCESTORS:-'self'}|" \
+      "$ROOT/deploy/nginx/gen-dash.conf.in" | awk '{gsub(/\\n/, "\n"); print}'
+}
+
+wait_for() {  # URL, seconds
+  local _
+  for _ in $(seq 1 "$2"); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 1
+  done
+  echo "Pas de réponse de $1 après $2 s (journaux dans $DIR)." >&2
+  return 1
+}
+
+start() {
+  mkdir -p "$DIR/tmp" "$DIR/app"
+  if [ -z "${GEN_DASH_DATABASE_URL:-}" ]; then
+    eval "$(bash "$ROOT/scripts/start_postgres.sh")" >&2
+    su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='gen_deploy'\"" | grep -q 1 \
+      || su postgres -c "createdb -O gen gen_deploy" >&2
+    export GEN_DASH_DATABASE_URL=postgresql+psycopg://gen:gen@127.0.0.1:5432/gen_deploy
+  fi
+  local port
+  for port in $PORTS; do  # one after the other: the first lays out the French shell's folder both use
+    GEN_DASH_VAR_DIR="$DIR/app" nohup "$PY" "$ROOT/scripts/serve.py" --port "$port" --server.address 127.0.0.1 \
+      --server.baseUrlPath "${BASE#/}" > "$DIR/server-$port.log" 2>&1 &
+    echo $! > "$DIR/server-$port.pid"
+    wait_for "http://127.0.0.1:$port$BASE/_stcore/script-health-check" 180 >&2
+    pgrep -P "$(cat "$DIR/server-$port.pid")" -f streamlit_fr > "$DIR/streamlit-$port.pid"  # the server itself
+  done
+  render > "$DIR/gen-dash.conf"
+  cp /etc/nginx/mime.types /etc/nginx/proxy_params "$DIR/"
+  local user=""
+  [ "$(id -u)" = 0 ] && user="user root;"
+  sed -e "s|@VAR@|$DIR|g" -e "s|@USER@|$user|" "$ROOT/deploy/nginx/local-main.conf.in" > "$DIR/nginx.conf"
+  nginx -t -q -p "$DIR" -c "$DIR/nginx.conf" -g "daemon on;" >&2
+  nginx -p "$DIR" -c "$DIR/nginx.conf" >&2
+  wait_for "http://127.0.0.1:$LISTEN$BASE/sante" 30 >&2
+  echo "http://127.0.0.1:$LISTEN$BASE/"
+}
+
+stop() {
+  [ -f "$DIR/nginx.pid" ] && nginx -s stop -p "$DIR" -c "$DIR/nginx.conf" 2>/dev/null || true
+  local pidfile
+  for pidfile in "$DIR"/server-*.pid "$DIR"/streamlit-*.pid; do
+    [ -f "$pidfile" ] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  render) render ;;
+  *) echo "Usage : deploy/local.sh start|stop|render" >&2; exit 64 ;;
+esac

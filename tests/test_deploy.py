@@ -1,0 +1,176 @@
+"""deploy/: the production setup on one machine (deploy/local.sh: PostgreSQL, two servers, nginx), tested through nginx
+as users reach it: the page in Chromium, the API, sticky sessions, files from disk, headers, and a server killed.
+
+Needs nginx, Chromium and PostgreSQL (``.ci/run`` installs them); the stack is started once for this module.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.conftest import ARTIFACTS, ROOT, drop_store, map_frame
+from tests.test_browser import CHROMIUM
+
+POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
+pytestmark = [
+    pytest.mark.browser, pytest.mark.postgres,
+    pytest.mark.skipif(not shutil.which("nginx"), reason="nginx absent : `apt-get install nginx`"),
+    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`"),
+    pytest.mark.skipif(not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"),
+]
+LOCAL = ROOT / "deploy" / "local.sh"
+
+
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """The stack of deploy/local.sh on free ports, in a folder of its own, on this worker's PostgreSQL database."""
+    folder = tmp_path_factory.mktemp("deploiement")
+    nginx, *servers = _free_ports(3)
+    drop_store(POSTGRES)
+    env = {**os.environ, "GEN_DASH_DEPLOY_DIR": str(folder), "GEN_DASH_DEPLOY_PORT": str(nginx),
+           "GEN_DASH_DEPLOY_SERVERS": " ".join(map(str, servers)), "GEN_DASH_DATABASE_URL": POSTGRES}
+    started = subprocess.run(["bash", str(LOCAL), "start"], env=env, capture_output=True, text=True, timeout=600)
+    try:
+        assert started.returncode == 0, started.stderr[-3000:]
+        base = started.stdout.strip().splitlines()[-1]
+        assert base == f"http://127.0.0.1:{nginx}/gen-dash/"  # the public URL, last line
+        yield {"base": base, "folder": folder, "servers": servers, "env": env}
+    finally:
+        subprocess.run(["bash", str(LOCAL), "stop"], env=env, capture_output=True, timeout=120)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for log in folder.glob("*.log"):
+            shutil.copy(log, ARTIFACTS / f"deploiement-{log.name}")
+
+
+def test_the_site_file_passes_nginx_t(tmp_path):
+    env = {**os.environ, "GEN_DASH_DEPLOY_DIR": str(tmp_path)}
+    site = subprocess.run(["bash", str(LOCAL), "render"], env=env, capture_output=True, text=True, check=True).stdout
+    assert "@" not in re.sub(r"samesite|#.*", "", site)  # every value given
+    assert "ip_hash" not in re.sub(r"#.*", "", site) and "hash $uid_got$uid_set consistent" in site
+    (tmp_path / "gen-dash.conf").write_text(site)
+    (tmp_path / "tmp").mkdir()
+    for name in ("mime.types", "proxy_params"):
+        shutil.copy(f"/etc/nginx/{name}", tmp_path)
+    main = (ROOT / "deploy" / "nginx" / "local-main.conf.in").read_text()
+    (tmp_path / "nginx.conf").write_text(main.replace("@VAR@", str(tmp_path)).replace("@USER@", ""))
+    checked = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_the_page_the_api_and_the_headers_through_nginx(stack):
+    base = stack["base"]
+    status, headers, body = get(base)
+    assert status == 200 and b'<html lang="fr">' in body
+    assert "gendash_route=" in headers["set-cookie"] and "path=/gen-dash/" in headers["set-cookie"].lower()
+    assert headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'self'" in headers["content-security-policy"]
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    script = re.search(rb'src="\./(static/js/[^"]+\.js)"', body) or re.search(rb'src="[^"]*?(static/js/[^"]+\.js)"', body)
+    status, headers, packed = get(base + script.group(1).decode(), {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert headers.get("content-encoding") == "gzip" and gzip.decompress(packed)
+    status, headers, _ = get(base + "app/static/gen-dash-map.js")
+    assert status == 200 and "max-age=86400" in headers["cache-control"]
+    status, _, listed = get(base + "api/instantanes")
+    assert status == 200 and b'"instantanes"' in listed
+    status, _, health = get(base + "sante")
+    assert status == 200 and b'"joignable"' in health
+    status, _, feed = get(base + "flux.atom")
+    assert status == 200 and f'href="{base}api/instantanes/'.encode() in feed  # the public sub-path in its links
+
+
+def test_sessions_stick_to_a_server_and_spread_over_both(stack):
+    """200 visitors (each its own cookie, all from one address, as a ministry behind a NAT): each keeps its server,
+    and each server gets between 35 % and 65 % of them."""
+    seen = {}
+    for _ in range(200):
+        _, headers, _ = get(stack["base"] + "sante")
+        cookie = headers["set-cookie"].split(";", 1)[0]
+        first = get(stack["base"] + "sante", {"Cookie": cookie})[1]["x-gen-dash-serveur"]
+        again = get(stack["base"] + "sante", {"Cookie": cookie})[1]["x-gen-dash-serveur"]
+        assert first == again
+        seen[first] = seen.get(first, 0) + 1
+    assert len(seen) == 2 and all(70 <= count <= 130 for count in seen.values()), seen
+
+
+def test_uploads_are_rate_limited_in_nginx(stack):
+    statuses = []
+    for _ in range(12):
+        request = urllib.request.Request(stack["base"] + "_stcore/upload_file/x/y", data=b"x", method="PUT")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    assert 429 in statuses, statuses
+
+
+def test_a_server_killed_leaves_its_visitors_on_the_other_within_ten_seconds(stack, browser):
+    """kill -9 the server a Chromium session is on: the page comes back from the other server, on the same page,
+    territory and snapshot (they are in the link), with no English left on screen."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    tab.goto(stack["base"] + "carte-des-fabriques?region=76")
+    tab.locator("h1").first.wait_for()
+    tab.get_by_text("Occitanie").first.wait_for()
+    cookie = next(c for c in context.cookies() if c["name"] == "gendash_route")
+    server = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1]["x-gen-dash-serveur"]
+    port = server.rsplit(":", 1)[1]
+    pid = int((stack["folder"] / f"streamlit-{port}.pid").read_text().split()[0])
+    os.kill(pid, signal.SIGKILL)
+    killed = time.monotonic()
+    # The old page stays on screen while the browser reconnects: only a session alive on the other server answers a
+    # choice. Choose the indicator until the map's legend says it (each try waits a moment for the reconnection).
+    indicator = tab.get_by_role("combobox", name="Indicateur")
+    while True:
+        try:
+            indicator.click(timeout=2_000)
+            tab.get_by_role("option", name="Formations", exact=True).click(timeout=2_000)
+            map_frame(tab, "() => (document.querySelector('.gen-dash-legend summary') || {}).textContent"
+                           " === 'Légende : Formations'")
+            break
+        except PlaywrightError:
+            assert time.monotonic() - killed < 30, "la session n'est jamais revenue"
+            tab.keyboard.press("Escape")
+    back = time.monotonic() - killed
+    tab.screenshot(path=str(ARTIFACTS / "deploiement-apres-panne.png"), full_page=True)
+    text = tab.locator("body").inner_text()
+    assert back < 10, back
+    assert "carte-des-fabriques" in tab.url and "region=76" in tab.url
+    for english in ("Connection error", "Please wait", "Is Streamlit still running", "Page not found"):
+        assert english not in text, english
+    other = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1]["x-gen-dash-serveur"]
+    assert other != server
+    context.close()
