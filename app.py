@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 import appstate as state
+from ui import layout
 from ui import publish as publish_flow
 from ui import territory as territory_flow
 from ui import upload as upload_flow
@@ -17,39 +18,12 @@ from ui import upload as upload_flow
 st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(state.STATIC_DIR / "favicon.png"),
                    layout="wide")
 
-PAGES = [
-    st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", url_path="accueil", default=True,
-            help="Chiffres clés, taux de réalisation des objectifs et rythme, pour le territoire choisi."),
-    st.Page("pages/map.py", title="Carte", icon=":material/map:", url_path="carte-des-fabriques",
-            help="Carte des départements selon un indicateur, régions, fabriques et DROM en encarts."),
-    st.Page("pages/waves.py", title="Vagues et objectifs", icon=":material/trending_up:", url_path="vagues-et-objectifs",
-            help="Progression vague par vague vers 200 fabriques et 10 000 apprenants, subventions et projection."),
-    st.Page("pages/evolution.py", title="Évolution", icon=":material/timeline:", url_path="evolution-dans-le-temps",
-            help="Les chiffres du territoire à chaque instantané publié, face aux objectifs et à l'échéance."),
-    st.Page("pages/compare.py", title="Comparer", icon=":material/compare_arrows:", url_path="comparer-deux-instantanes",
-            help="Formations ajoutées, retirées et modifiées entre deux instantanés, et l'écart de chaque chiffre clé."),
-    st.Page("pages/quotas.py", title="Quotas", icon=":material/balance:", url_path="quotas-femmes-neet",
-            help="Parts de femmes et de jeunes NEET face aux quotas de 30 % et 50 %, par département et par fabrique."),
-    st.Page("pages/territories.py", title="Territoires", icon=":material/leaderboard:", url_path="classement-des-territoires",
-            help="Classement des régions et départements, territoire choisi face à la France, exports CSV et Excel."),
-    st.Page("pages/metiers.py", title="Métiers", icon=":material/work:", url_path="familles-de-metiers",
-            help="Formations, fabriques et apprenants par famille de métiers, parts de femmes et de jeunes NEET, où chaque "
-                 "métier est formé et où il manque."),
-    st.Page("pages/coverage.py", title="Couverture", icon=":material/radar:", url_path="couverture-territoriale",
-            help="Population à moins de R km d'une fabrique, zones blanches, et où ouvrir les prochaines fabriques."),
-    st.Page("pages/data.py", title="Données", icon=":material/table_view:", url_path="donnees-et-methode",
-            help="Lignes de l'instantané, rapport de validation, contrat de fichier, sources et méthode."),
-]
-
-
-# The default page lives at the root URL; this hidden twin gives it a deep link of its own too.
-ALIASES = [st.Page("pages/overview.py", title="Vue d'ensemble", url_path="vue-d-ensemble", visibility="hidden")]
-COMMUNE = st.Page("pages/commune.py", title="Ma commune", icon=":material/location_on:", url_path="ma-commune",
-                  help="Une commune par son nom ou son code : les fabriques les plus proches, les formations à portée.")
-# The navigation, in the sidebar, every page always listed: in the top bar, an office laptop (1 280 px) hid two pages
-# under an English « 2 more », and 1 024 px five. A flat list, in the order of the questions: Streamlit's labelled
-# sections put their headings inside the <ul> (axe-core: « list », « listitem », serious).
-NAVIGATION = [*PAGES[:-1], COMMUNE, PAGES[-1], *ALIASES]
+# Every page, in the order of the questions, listed once in ui/layout.py. In the sidebar, as a flat list: in the top
+# bar an office laptop (1 280 px) hid two pages under an English « 2 more », and Streamlit's labelled sections put
+# their headings inside the <ul> (axe-core: « list », « listitem », serious). The information pages (legal, glossary,
+# site map) are reached from the footer of every page.
+NAVIGATION = layout.navigation()
+DATA_PAGE = next(p for p in NAVIGATION if p.url_path == "donnees-et-methode")
 
 
 def _read_url(listed: list[state.Entry]) -> None:
@@ -68,7 +42,7 @@ def _read_url(listed: list[state.Entry]) -> None:
 
 
 def _upload_and_publish(bar) -> None:
-    upload_flow.upload_panel(bar, PAGES[-1])
+    upload_flow.upload_panel(bar, DATA_PAGE)
     publish_flow.publication_panel(bar, st.session_state.get(state.UPLOADED))
 
 
@@ -141,4 +115,6 @@ if view.snapshot.list_only:  # said once, on every page
             "NEET et les taux qui en dépendent sont « non renseigné » ; fabriques, formations, vagues, carte, couverture et "
             "comparaison restent complètes.", icon=":material/list:")
 page.run()
+layout.footer(EMBEDDED)
+state.warn_unset_settings()
 state.freeze_start_up_objects()

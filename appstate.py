@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import pickle
 import tempfile
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from gen_dash import (
     epci,
     fmt,
     geo,
+    legal,
     memory,
     metrics,
     objectives,
@@ -327,6 +329,15 @@ def start_reading_process() -> None:
     """The process uploads are read in, started when the server first runs the app (its warm-up), not at the first
     upload."""
     upload.start()
+
+
+@st.cache_resource(show_spinner=False)
+def warn_unset_settings() -> None:
+    """Once per server: the legal settings still unset, in its log (their pages show a placeholder meanwhile)."""
+    missing = legal.unset_settings()
+    if missing:
+        logging.getLogger("gen_dash").warning("Mentions légales incomplètes : réglez %s (voir le README, Configuration).",
+                                              ", ".join(missing))
 
 
 @st.cache_resource(show_spinner=False)

@@ -50,6 +50,11 @@ SETTINGS = (
     Setting("GEN_DASH_TILES_ATTRIBUTION", "« Fond de carte »", "attribution du fond de carte"),
     Setting("GEN_DASH_LICENCE", "« Licence Ouverte 2.0 »", "la licence des données servies par l'API et le flux"),
     Setting("GEN_DASH_API_AUTEURS", "non", "`oui` : l'API nomme qui a publié chaque instantané"),
+    Setting("GEN_DASH_EDITEUR", "à renseigner", "l'éditeur du service (mentions légales, accessibilité, données personnelles)"),
+    Setting("GEN_DASH_DIRECTEUR_PUBLICATION", "à renseigner", "le directeur ou la directrice de la publication"),
+    Setting("GEN_DASH_HEBERGEUR", "à renseigner", "l'hébergeur : nom, adresse, téléphone"),
+    Setting("GEN_DASH_CONTACT", "à renseigner", "l'adresse de contact (accessibilité, données personnelles)"),
+    Setting("GEN_DASH_CONSERVATION_JOURS", "90", "jours de conservation des adresses des connexions éditeur"),
     Setting("GEN_DASH_SECRETS_FILE", "`.streamlit/secrets.toml`", "le fichier des secrets", secrets=False),
 )
 BY_SETTING = {s.name: s for s in SETTINGS}
@@ -91,7 +96,7 @@ def _parsed_secrets(path: Path, _stamp: int) -> dict:  # read again only when th
         return {}
 
 
-def _whole(name: str, default: int) -> int:
+def whole_setting(name: str, default: int) -> int:
     """A positive whole number setting; the default when unset or not one."""
     try:
         value = int((setting(name) or str(default)).replace(" ", "").replace("\u202f", ""))
@@ -133,14 +138,14 @@ def limits(**changes) -> Limits:
     """
     mega, base = 1_000_000, Limits()
     configured = Limits(
-        bytes=_whole("GEN_DASH_MAX_MB", base.bytes // mega) * mega,
-        rows=_whole("GEN_DASH_MAX_ROWS", base.rows),
-        columns=_whole("GEN_DASH_MAX_COLUMNS", base.columns),
-        cell=_whole("GEN_DASH_MAX_CELL", base.cell),
-        line=_whole("GEN_DASH_MAX_LINE", base.line),
-        xlsx_bytes=_whole("GEN_DASH_MAX_XLSX_MB", base.xlsx_bytes // mega) * mega,
-        seconds=_whole("GEN_DASH_READ_SECONDS", base.seconds),
-        memory=_whole("GEN_DASH_READ_MEMORY_MB", base.memory // mega) * mega,
+        bytes=whole_setting("GEN_DASH_MAX_MB", base.bytes // mega) * mega,
+        rows=whole_setting("GEN_DASH_MAX_ROWS", base.rows),
+        columns=whole_setting("GEN_DASH_MAX_COLUMNS", base.columns),
+        cell=whole_setting("GEN_DASH_MAX_CELL", base.cell),
+        line=whole_setting("GEN_DASH_MAX_LINE", base.line),
+        xlsx_bytes=whole_setting("GEN_DASH_MAX_XLSX_MB", base.xlsx_bytes // mega) * mega,
+        seconds=whole_setting("GEN_DASH_READ_SECONDS", base.seconds),
+        memory=whole_setting("GEN_DASH_READ_MEMORY_MB", base.memory // mega) * mega,
     )
     return replace(configured, **changes)
 
@@ -148,7 +153,7 @@ def limits(**changes) -> Limits:
 def memory_budget() -> int:
     """Bytes the server keeps for the published snapshots it has read, and as many for the files sessions hold
     (``GEN_DASH_MEMOIRE_MAX_MO``, default 1 000; see :mod:`gen_dash.memory`)."""
-    return _whole("GEN_DASH_MEMOIRE_MAX_MO", 1000) * 1_000_000
+    return whole_setting("GEN_DASH_MEMOIRE_MAX_MO", 1000) * 1_000_000
 
 
 def basemap() -> tuple[str, str] | None:

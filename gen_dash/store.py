@@ -16,7 +16,7 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -401,13 +401,18 @@ def login_failures(eng: Engine, address: str, since: datetime) -> tuple[list[dat
 
 
 @_translated
-def record_login(eng: Engine, address: str, succeeded: bool) -> None:
-    """Record an editor login attempt from *address*; a failure also goes to the journal."""
+def record_login(eng: Engine, address: str, succeeded: bool, keep_days: int = 90) -> None:
+    """Record an editor login attempt from *address*; a failure also goes to the journal. Attempts older than
+    *keep_days*, and their lines in the journal, are erased (an address is personal data: the personal-data page says
+    how long it is kept)."""
     now = datetime.now(UTC)
     with _writing(eng) as conn, conn.begin():
         conn.execute(logins.insert().values(le=now, adresse=address, reussie=succeeded))
         if not succeeded:
             _log(conn, address, "connexion refusée", None, "mot de passe éditeur incorrect")
+        before = now - timedelta(days=keep_days)
+        conn.execute(logins.delete().where(logins.c.le < before))
+        conn.execute(audit.delete().where(audit.c.action == "connexion refusée", audit.c.le < before))
 
 
 def _aware(moment: datetime) -> datetime:

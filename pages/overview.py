@@ -6,7 +6,7 @@ from functools import partial
 import streamlit as st
 
 import appstate as state
-from gen_dash import fmt, metrics, published
+from gen_dash import fmt, legal, metrics, published
 
 view = state.page_header("Vue d'ensemble")
 targets, territory = view.targets, view.territory
@@ -23,6 +23,8 @@ for i, (_, line) in enumerate(headline.iterrows()):
     help_text = ("Valeur rapportée à la cible nationale." if territory.national and line["taux"] is not None
                  else "Un quota est un seuil : l'écart est donné en points." if line["nature"] == "part"
                  else "Part du total national." if line["part_du_national"] is not None else None)
+    defined = legal.definition(line.name)  # the glossary's words, where the figure is read
+    help_text = f"{defined}\n\n{help_text or ''}".strip() if defined else help_text
     value = fmt.by_nature(line["valeur"], line["nature"], state.NOT_GIVEN)
     columns[i % 3].metric(line["libelle"], value, delta=None if value == state.NOT_GIVEN else line["repere"] or None,
                           delta_color="off", delta_arrow="off", border=True, help=help_text)

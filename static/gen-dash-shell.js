@@ -45,7 +45,24 @@
         "Copy to clipboard": "Copier",
         "Remove file": "Retirer le fichier",
         "Delete": "Supprimer",
-        "streamlit_folium.st_folium": "Carte interactive"
+        "streamlit_folium.st_folium": "Carte interactive",
+        // Connection lost (a server restarted, or the link cut) and an unknown page: said in French, what happens next.
+        "Connecting": "Connexion…",
+        "Connecting to Streamlit server": "Connexion au serveur du tableau de bord",
+        "Connecting to static app": "Connexion au tableau de bord",
+        "Unable to connect to Streamlit server": "Le serveur du tableau de bord ne répond pas",
+        "Error": "Erreur",
+        "Connection error": "Connexion perdue",
+        "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:":
+            "Le serveur ne répond plus. La page se reconnecte d'elle-même dès qu'il revient.",
+        "Streamlit server is not responding. Are you connected to the internet?":
+            "Le serveur ne répond pas. Vérifiez votre connexion à Internet : la page se reconnecte d'elle-même.",
+        "streamlit run yourscript.py": "",
+        "The page that you have requested does not seem to exist. Running the app's main page.":
+            "Cette page n'existe pas : voici la page d'accueil.",
+        "Rerun": "Relancer",
+        "Stop": "Arrêter",
+        "Always rerun": "Toujours relancer"
     };
     var UNITS = {"B": "o", "KB": "ko", "MB": "Mo", "GB": "Go"};
     function size(number, unit) { return number.replace(".", ",") + "\u00a0" + UNITS[unit]; }
@@ -53,7 +70,9 @@
         [/^Help for (.+)$/, function (m, what) { return "Aide : " + what; }],
         [/^Remove (.+)$/, function (m, what) { return "Retirer " + what; }],
         [/^(\d+(?:\.\d+)?)(B|KB|MB|GB) per file(.*)$/, function (m, n, unit, rest) { return size(n, unit) + " par fichier" + rest; }],
-        [/^(\d+(?:\.\d+)?)(B|KB|MB|GB)$/, function (m, n, unit) { return size(n, unit); }]
+        [/^(\d+(?:\.\d+)?)(B|KB|MB|GB)$/, function (m, n, unit) { return size(n, unit); }],
+        [/^You have requested page \/(.*), but no corresponding file was found in the app's pages\/ directory\. Running the app's main page\.$/,
+         function (m, page) { return "La page « " + page + " » n'existe pas : voici la page d'accueil."; }]
     ];
     var NAMES = ["aria-label", "title", "placeholder", "data-title"];
 
@@ -70,7 +89,9 @@
         if (!node.nodeValue || !/[A-Za-z]/.test(node.nodeValue)) { return; }
         var parent = node.parentNode;
         // Icons are written as ligatures (« upload ») in a font of their own: they are not words.
-        if (parent && parent.closest && parent.closest("[data-testid=stIconMaterial], .material-icons, script, style, code")) { return; }
+        if (parent && parent.closest && parent.closest("[data-testid=stIconMaterial], .material-icons, script, style")) { return; }
+        // Code is left as written, but for the connection dialog's « streamlit run yourscript.py » (a developer's hint).
+        if (parent && parent.closest && parent.closest("code") && node.nodeValue.trim() !== "streamlit run yourscript.py") { return; }
         var out = translate(node.nodeValue);
         if (out !== null && out !== node.nodeValue) { node.nodeValue = out; }
     }

@@ -164,3 +164,35 @@ def test_phone_legend_folded_and_sidebar_closes_after_a_choice(browser, server):
         assert "Occitanie" in tab.locator('[data-testid="stMain"]').inner_text()
     finally:
         context.close()
+
+
+INFORMATION = {"glossaire": "Glossaire", "accessibilite": "Accessibilité", "mentions-legales": "Mentions légales",
+               "donnees-personnelles": "Données personnelles", "plan-du-site": "Plan du site"}
+
+
+@pytest.mark.parametrize("path", list(INFORMATION))
+def test_the_information_pages_pass_axe_in_french_with_the_footer(page, server, path):
+    """Issue 28: the legal pages, the glossary and the site map, reached by their address and from every page's
+    footer."""
+    open_page(page, server, path)
+    script_finished(page)
+    assert page.title() == f"{INFORMATION[path]} — GEN tableau de bord"
+    violations = _axe(page)
+    assert not violations, _describe(violations)
+    texts = page.evaluate(TEXTS_AND_NAMES)
+    assert not sorted({word for word in ENGLISH for text in texts if re.search(word, text)})
+    main = page.locator('[data-testid="stMain"]')
+    for name in INFORMATION.values():
+        assert main.get_by_role("link", name=name, exact=True).count() >= 1, name
+
+
+def test_an_unknown_address_is_said_in_french(page, server):
+    """Streamlit's « Page not found » dialog, with its English body, was what a mistyped link showed."""
+    page.goto(f"{server}/page-qui-n-existe-pas")
+    page.locator("h1").first.wait_for()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    said = dialog.inner_text()
+    assert "Page introuvable" in said and "n'existe pas : voici la page d'accueil" in said, said
+    for english in ("Page not found", "You have requested", "Running the app", "main page"):
+        assert english not in said, english

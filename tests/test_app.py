@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from datetime import date
@@ -130,17 +129,13 @@ def test_a_shared_chart_keeps_its_page_s_key_and_its_territory_s_figures():
 
 
 def test_every_page_url_is_explicit_french_and_no_file_stem():
-    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
-    pages = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page"]
+    from ui import layout
+
     stems = {p.stem for p in (ROOT / "pages").glob("*.py")}
-    registered = set()
-    for call in pages:
-        target = call.args[0].value
-        url = next(k.value.value for k in call.keywords if k.arg == "url_path")
-        registered.add(target)
-        assert url not in stems, f"{url}: a deep link equal to a page file's stem would run that file alone"
-        assert url == url.lower() and " " not in url
-    assert registered == set(PAGES)
+    for listed in layout.PAGES:
+        assert listed.url not in stems, f"{listed.url}: a deep link equal to a page file's stem would run that file alone"
+        assert listed.url == listed.url.lower() and " " not in listed.url and listed.url.isascii()
+    assert {p.path for p in layout.PAGES if p.in_sidebar} == set(PAGES)
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])

@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import appstate as state
-from gen_dash import access, config, fmt, store
+from gen_dash import access, config, fmt, legal, store
 from gen_dash.snapshot import ERREUR, SnapshotError
 
 
@@ -104,7 +104,7 @@ def become_editor() -> None:
                 st.session_state[state.PASSWORD_MESSAGE] = refusal
                 return
             granted = access.check_password(access_config().password_hash, password)
-            store.record_login(state.engine(), address, granted)
+            store.record_login(state.engine(), address, granted, legal.retention_days())
         except store.StoreError as exc:
             st.session_state[state.PASSWORD_MESSAGE] = f"Connexion impossible : {exc}"
             return
