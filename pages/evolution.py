@@ -35,7 +35,7 @@ st.dataframe(
     column_config={"date": "Date", **{key: BY_KEY[key].short for key in SHOWN}},
 )
 if len(said):
-    st.subheader("Chiffres publiés par le programme")
+    st.header("Chiffres publiés par le programme")
     st.dataframe(published.figures_table(said), hide_index=True, width="stretch")
     st.caption("Sur les graphiques, un losange plein est un chiffre publié compté comme les instantanés ; un losange "
                "vide, un chiffre publié selon une autre définition. Les chiffres sans équivalent dans un instantané "

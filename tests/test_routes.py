@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from urllib.parse import quote_from_bytes
 
 import feedparser
@@ -17,15 +18,23 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from gen_dash import cli, memory, sample, store
-from tests.conftest import HAND_ROWS, hand_csv, make_csv, row
+from tests.conftest import HAND_ROWS, drop_store, hand_csv, make_csv, row
 from ui.routes import MIDDLEWARE, ROUTES
 
+POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.skipif(
+    not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent")])])
+def published(request, tmp_path_factory):
     """A store of three hand snapshots: 30 June 2017 (the hand file: 6 formations, 140 learners; Occitanie 4 and 70),
-    31 December 2017 (one more formation in Toulouse, 10 learners) and 15 January 2018, withdrawn."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'gen-dash.sqlite3'}"
+    31 December 2017 (one more formation in Toulouse, 10 learners) and 15 January 2018, withdrawn. In SQLite and in
+    PostgreSQL (which gives times back in its own zone: the headers must still be GMT)."""
+    if request.param == "postgresql":
+        drop_store(POSTGRES)
+        url = POSTGRES
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'gen-dash.sqlite3'}"
     eng = store.engine(url)
     first = store.publish(eng, hand_csv(), "a-la-main-2017-06-30.csv", by="alice", label="Juin")
     more = make_csv([*({**r, "date_extraction": "2017-12-31"} for r in HAND_ROWS),

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import time
+from datetime import UTC
 from email.utils import format_datetime
 from functools import wraps
 from urllib.parse import quote
@@ -113,8 +114,8 @@ def _cached(request: Request, entry: open_data.Entry, what: str, make, media: st
             extra: dict | None = None) -> Response:
     """*make()*'s answer for a published snapshot, with its validators: ``304`` when the client has it already."""
     tag = hashlib.sha256(f"{entry.sha256}|{what}|{request.url.query}|{open_data.licence()}".encode()).hexdigest()
-    headers = {**_CORS, "ETag": f'"{tag[:32]}"', "Last-Modified": format_datetime(open_data._aware(entry.published_on),
-                                                                                   usegmt=True),
+    modified = format_datetime(open_data._aware(entry.published_on).astimezone(UTC), usegmt=True)  # PostgreSQL: any zone
+    headers = {**_CORS, "ETag": f'"{tag[:32]}"', "Last-Modified": modified,
                "Cache-Control": _SHORT_CACHE if latest else _LONG_CACHE, "Link": _licence_link(request),
                "X-Instantane": str(entry.id), **(extra or {})}
     if f'"{tag[:32]}"' in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
