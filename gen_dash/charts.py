@@ -51,6 +51,14 @@ def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     return fig
 
 
+def _percent_axis(fig: go.Figure, axis: str, top: float = 1.0) -> None:
+    """A share axis from 0 to *top*, its ticks written in French (« 20 % », « 100 % »: Plotly's own ``%`` format
+    writes « 100% », without the no-break space French puts before the sign)."""
+    step = next(s for s in (0.05, 0.1, 0.2, 0.25) if top / s <= 6)
+    ticks = [round(i * step, 4) for i in range(int(top / step + 1e-9) + 1)]
+    getattr(fig, f"update_{axis}axes")(tickvals=ticks, ticktext=[fmt.percent(t, 0) for t in ticks], tickformat=None)
+
+
 def _whole_numbers(fig: go.Figure, top: float) -> None:
     """A count axis up to *top* ticks whole numbers only: below 6, Plotly ticks halves, which ``,d`` writes
     « 0, 1, 1, 2, 2 »."""
@@ -125,7 +133,8 @@ def evolution(history: pd.DataFrame, column: str, label: str, target: float | No
         fig.add_vline(x=pd.Timestamp(deadline).timestamp() * 1000, line={"color": GREY, "dash": "dot", "width": 1})
     _layout(fig, label).update_layout(legend={"y": -0.3})  # below the two lines of the date ticks
     if share:
-        fig.update_yaxes(tickformat=".0%", range=[0, 1])
+        fig.update_yaxes(range=[0, 1])
+        _percent_axis(fig, "y")
     else:
         _whole_numbers(fig, max(float(values.max()) if values.notna().any() else 0.0, target or 0.0))
     ticks = _half_years(dates.min(), max(dates.max(), pd.Timestamp(deadline)) if deadline else dates.max())
@@ -192,7 +201,8 @@ def shares_by_territory(figures: pd.DataFrame, column: str, quota: float, label:
                   annotation_position="top")
     _layout(fig, f"{label} par {per}", height=110 + 22 * len(data))
     fig.update_layout(margin={"l": 10, "r": 30, "t": 72, "b": 10})  # room for half of the last share's label
-    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_xaxes(rangemode="tozero")
+    _percent_axis(fig, "x", min(1.0, max([quota, *data[column]]) * 1.1) if len(data) else 1.0)
     fig.update_yaxes(tickformat=None, rangemode=None, tickfont={"size": 11})
     below = int((data[column].round(3) < quota).sum())
     alt = (f"{label} par {per} : {below} {per}(s) sur {len(data)} sous le quota de {fmt.percent(quota, 0)}"
@@ -217,8 +227,9 @@ def shares_by_metier(table: pd.DataFrame, quotas: dict[str, float], territory: s
         fig.add_vline(x=quotas[column], line={"color": colour, "dash": "dash"},
                       annotation_text=f"{label} : {fmt.percent(quotas[column], 0)}", annotation_position=side)
     _layout(fig, f"Parts de femmes et de jeunes NEET par famille de métiers, {territory}", height=120 + 46 * len(data))
-    fig.update_layout(barmode="group", margin={"l": 10, "r": 30, "t": 72, "b": 60})  # room for half of « 100% »
-    fig.update_xaxes(tickformat=".0%", range=[0, 1], gridcolor="#e5e5e5")
+    fig.update_layout(barmode="group", margin={"l": 10, "r": 30, "t": 72, "b": 60})  # room for half of « 100 % »
+    fig.update_xaxes(range=[0, 1], gridcolor="#e5e5e5")
+    _percent_axis(fig, "x")
     fig.update_yaxes(tickformat=None, rangemode=None)
     parts = " ; ".join(f"{f} : femmes {fmt.percent(w)}, jeunes NEET {fmt.percent(n)}"
                       for f, w, n in zip(table["famille"], table["part_femmes"], table["part_neet"], strict=False)

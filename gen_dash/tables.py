@@ -73,7 +73,8 @@ def as_points(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out = frame.copy()
     for column in columns:
         if column in out:
-            out[column] = (out[column] * 100).round(1)
+            # numbers, a missing share NaN (an empty cell; « None » where an object column held one)
+            out[column] = (pd.to_numeric(out[column], errors="coerce").astype("float64") * 100).round(1)
     return out
 
 

@@ -66,3 +66,11 @@ def test_pace_sentences_read_as_people_say_them():
     done = fmt.pace_sentence(metrics.pace(pd.Series([10_500], index=[date(2017, 6, 1)]), 10_000, date(2017, 12, 31)),
                              "apprenants")
     assert done == "L'objectif de 10\u202f000 apprenants est atteint : 10\u202f500 apprenants."
+
+
+def test_share_axes_are_written_in_french():
+    """Plotly's own percent format writes « 100% »: the ticks are given, « 0 % » to « 100 % », no-break space."""
+    history = pd.DataFrame({"part_femmes": [0.25, 0.236]}, index=[date(2016, 12, 15), date(2017, 12, 31)])
+    chart = charts.evolution(history, "part_femmes", "Part de femmes", 0.3, share=True)
+    assert chart.figure.layout.yaxis.ticktext == tuple(f"{v}\u00a0%" for v in (0, 20, 40, 60, 80, 100))
+    assert chart.figure.layout.yaxis.tickformat is None

@@ -49,6 +49,7 @@ def test_denominators_labels_and_link(region, deps, label, count, covered_2, slu
 
 def test_one_departement_says_covered_or_not():
     assert Territory.of("76", ("31",), TABLE).covered(0) == "non couvert"
+    assert Territory.of("01", (), TABLE).covered(1) == "couvert"  # Guadeloupe: a région of one département
 
 
 def test_population_is_the_sum_of_its_departements():
