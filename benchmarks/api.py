@@ -9,13 +9,17 @@ once on two real servers (``asgi.py``), every answer a 200.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import os
+import shutil
+import subprocess
 import tempfile
 import time
 import tracemalloc
 import urllib.request
 
-from benchmarks.harness import Result, median_time, start_server, synthetic_file
+from benchmarks.harness import ROOT, Result, median_time, synthetic_file
+from tests.support import free_ports, start_server
 
 
 def api_measures(repeat: int, size: int = 100_000) -> list[Result]:
@@ -64,13 +68,13 @@ def api_measures(repeat: int, size: int = 100_000) -> list[Result]:
 
 
 def concurrent_gets(count: int) -> Result:
-    """*count* GETs of the API at once, shared between two servers of the bundled samples: how long until the last
-    answer, and whether every one was a 200."""
-    servers = [start_server({}) for _ in range(2)]
-    try:
-        paths = ["/api/instantanes", "/api/chiffres", "/api/chiffres?region=76", "/api/instantanes/dernier.json",
-                 "/flux.atom", "/sante"]
-        urls = [f"{servers[i % 2][1]}{paths[i % len(paths)]}" for i in range(count)]
+    """*count* GETs of the API at once on two servers: through nginx (deploy/local.sh, on this machine's PostgreSQL)
+    when nginx is installed, else on the two servers directly; how long until the last answer, and whether every one
+    was a 200."""
+    paths = ["api/instantanes", "api/chiffres", "api/chiffres?region=76", "api/instantanes/dernier.json",
+             "flux.atom", "sante"]
+    with _two_servers() as (bases, how):
+        urls = [f"{bases[i % len(bases)]}{paths[i % len(paths)]}" for i in range(count)]
 
         def get(target: str) -> int:
             with urllib.request.urlopen(target, timeout=120) as response:
@@ -81,10 +85,34 @@ def concurrent_gets(count: int) -> Result:
         with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
             statuses = list(pool.map(get, urls))
         elapsed = time.perf_counter() - start
+    ok = statuses.count(200)
+    return Result(f"{count} GET simultanés sur deux serveurs, {how} ({ok} réponses 200)", str(count), round(elapsed, 2),
+                  "s", None, "toutes en 200", ok == count)
+
+
+@contextlib.contextmanager
+def _two_servers():
+    """The public base URLs of two servers of the bundled samples, and how they are reached."""
+    if shutil.which("nginx") and (os.environ.get("GEN_DASH_TEST_POSTGRES_URL") or os.geteuid() == 0):
+        with tempfile.TemporaryDirectory() as folder:
+            ports = free_ports(3)
+            env = {**os.environ, "GEN_DASH_DEPLOY_DIR": folder, "GEN_DASH_DEPLOY_PORT": str(ports[0]),
+                   "GEN_DASH_DEPLOY_SERVERS": f"{ports[1]} {ports[2]}"}
+            if os.environ.get("GEN_DASH_TEST_POSTGRES_URL"):
+                env["GEN_DASH_DATABASE_URL"] = os.environ["GEN_DASH_TEST_POSTGRES_URL"]
+            script = str(ROOT / "deploy" / "local.sh")
+            started = subprocess.run(["bash", script, "start"], env=env, capture_output=True, text=True, timeout=600)
+            try:
+                if started.returncode == 0:
+                    yield [started.stdout.strip().splitlines()[-1]], "par nginx"
+                    return
+            finally:
+                subprocess.run(["bash", script, "stop"], env=env, capture_output=True, timeout=120)
+    servers = [start_server({}) for _ in range(2)]
+    try:
+        yield [f"{base}/" for _, base in servers], "sans nginx"
     finally:
         for process, _ in servers:
             process.terminate()
             process.wait(timeout=30)
-    ok = statuses.count(200)
-    return Result(f"{count} GET simultanés sur deux serveurs ({ok} réponses 200)", str(count), round(elapsed, 2), "s",
-                  None, "toutes en 200", ok == count)
+

@@ -6,7 +6,8 @@ import contextlib
 import io
 import tempfile
 
-from benchmarks.harness import ROOT, Result, median_time, start_server, synthetic_file
+from benchmarks.harness import ROOT, Result, median_time, synthetic_file
+from tests.support import start_server
 
 SAMPLE = ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv"
 
@@ -55,7 +56,7 @@ def epci_measures(repeat: int, size: int = 100_000) -> list[Result]:
     ]
 
 
-# Views a real server answers (through Streamlit's protocol, benchmarks/sessions.py): name, page, query, target.
+# Views a real server answers (through Streamlit's protocol, tests/support/protocol.py): name, page, query, target.
 SERVER_VIEWS = [("carte nationale par départements (repère)", "carte-des-fabriques", "", None),
                 ("carte nationale par EPCI", "carte-des-fabriques", "maille=epci", 0.1),
                 ("carte d'un EPCI", "carte-des-fabriques", "epci=243100518", 0.1),
@@ -65,7 +66,7 @@ SERVER_VIEWS = [("carte nationale par départements (repère)", "carte-des-fabri
 def server_cpu() -> list[Result]:
     """Server CPU of a view another session has just made (the EPCI layer and its figures built once per snapshot
     and shared; a commune's neighbours likewise), and of the first one."""
-    from benchmarks import sessions
+    from tests.support import protocol as sessions
 
     out = []
     with tempfile.TemporaryDirectory() as folder:

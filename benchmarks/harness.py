@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from tests.support import protocol as sessions
+from tests.support import rss_mb as _rss_mb
+from tests.support import start_server
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(__file__).resolve().parent / ".cache"
 RAW_CONTOURS = ROOT.parent / "shared" / "data" / "reference" / "departements.geojson"
@@ -197,22 +201,6 @@ def page_reruns(repeat: int, with_10k: bool = True) -> list[Result]:
 # --------------------------------------------------------------------------- server memory
 
 
-def _rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _serve_and_measure(script: Path, env: dict[str, str]) -> float:
     process, _ = start_server(env, script, ["-m", "streamlit"])  # warm-up ran the script once: the snapshot is loaded
     try:
@@ -349,35 +337,10 @@ SESSION_PAGES = {"": "accueil", "carte-des-fabriques": "carte", "vagues-et-objec
                  "familles-de-metiers": "métiers", "couverture-territoriale": "couverture", "donnees-et-methode": "données"}
 
 
-FRENCH_SHELL = [str(ROOT / "scripts" / "streamlit_fr.py")]
-
-
-def start_server(env: dict[str, str], script: Path = ROOT / "asgi.py", launcher: list[str] = FRENCH_SHELL,
-                 options: tuple[str, ...] = (), output=subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
-    """A local Streamlit server of *script* (with the environment's variables and *env*), warmed up as
-    ``scripts/serve.py`` does (the script has run once): its process and its base URL. The benchmarks and the tests
-    that need a real server start it here."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from serve import warm_up
-
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, *launcher, "run", str(script), "--server.port", str(port),
-                                "--server.address", "127.0.0.1", "--server.headless", "true", *options],
-                               cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        warm_up(base, timeout=600)
-    except BaseException:
-        process.terminate()
-        raise
-    return process, base
-
-
 def sessions_measures(sessions_at_once: int = 20) -> list[Result]:
-    """The server as its users load it, through Streamlit's own protocol (benchmarks/sessions.py): CPU per view of
+    """The server as its users load it, through Streamlit's own protocol (tests/support/protocol.py): CPU per view of
     every page (first view, then a view another session has just made), *sessions_at_once* sessions opening the map
     then the coverage page at the same moment (every script finished within the target; RSS growth)."""
-    from benchmarks import sessions
 
     out = []
     empty, empty_base = start_server({}, ROOT / "benchmarks" / "empty_app.py", ["-m", "streamlit"])
@@ -418,7 +381,6 @@ def sessions_measures(sessions_at_once: int = 20) -> list[Result]:
 def big_snapshot_pages(size: int = 100_000) -> list[Result]:
     """Each page, opened by a new session on a server whose newest snapshot has *size* formations: seconds until its
     script finished (the second view: the first warms what the server shares)."""
-    from benchmarks import sessions
     from gen_dash import store
 
     out = []
@@ -450,7 +412,8 @@ def uploads_memory_measures(rows: int = 100_000) -> list[Result]:
 
     from playwright.sync_api import sync_playwright
 
-    from benchmarks.uploads import launch_chromium, synthetic_files, uploads_memory
+    from tests.support import launch_chromium
+    from tests.support.uploads import synthetic_files, uploads_memory
 
     executable = os.environ.get("GEN_DASH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not executable:

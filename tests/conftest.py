@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.uploads import launch_chromium
+from tests.support import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -195,7 +195,7 @@ SERVER_LOG = ARTIFACTS / f"streamlit-{os.environ.get('PYTEST_XDIST_WORKER', 'seu
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from benchmarks.harness import start_server
+    from tests.support import start_server
 
     log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or SERVER_LOG, "w")  # noqa: SIM115 - open while it serves
     # A fresh var/ folder and store: the server starts as a new install does (it prints its first editor password),

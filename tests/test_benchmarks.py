@@ -39,10 +39,10 @@ def test_table_is_markdown_with_verdicts():
 
 
 def test_a_page_the_protocol_client_gets_is_the_page_a_browser_gets(page, server):
-    """benchmarks/sessions.py measures the server without a browser: the page it gets must be complete, and the same
+    """tests/support/protocol.py measures the server without a browser: the page it gets must be complete, and the same
     page a real browser shows."""
-    from benchmarks import sessions
     from tests.conftest import open_page
+    from tests.support import protocol as sessions
 
     view = sessions.view(server, "carte-des-fabriques", "region=76")
     assert view.finished and not view.exception and view.messages > 10

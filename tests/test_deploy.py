@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -21,6 +20,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import ARTIFACTS, ROOT, drop_store, map_frame
+from tests.support import free_ports
 from tests.test_browser import CHROMIUM
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
@@ -31,16 +31,6 @@ pytestmark = [
     pytest.mark.skipif(not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"),
 ]
 LOCAL = ROOT / "deploy" / "local.sh"
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -56,7 +46,7 @@ def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
 def stack(tmp_path_factory):
     """The stack of deploy/local.sh on free ports, in a folder of its own, on this worker's PostgreSQL database."""
     folder = tmp_path_factory.mktemp("deploiement")
-    nginx, *servers = _free_ports(3)
+    nginx, *servers = free_ports(3)
     drop_store(POSTGRES)
     env = {**os.environ, "GEN_DASH_DEPLOY_DIR": str(folder), "GEN_DASH_DEPLOY_PORT": str(nginx),
            "GEN_DASH_DEPLOY_SERVERS": " ".join(map(str, servers)), "GEN_DASH_DATABASE_URL": POSTGRES}

@@ -93,7 +93,7 @@ def test_five_uploads_in_five_sessions_give_their_memory_back_when_they_end(brow
     """A real server, five browser sessions each uploading a distinct 20,000-row file, then closed: the server's
     resident memory comes back near its level before them (issue 13: within 400 MB for five 100,000-row uploads,
     measured by ``make bench``; here the same bound scaled to 20,000 rows, 80 MB)."""
-    from benchmarks.uploads import synthetic_files, uploads_memory
+    from tests.support.uploads import synthetic_files, uploads_memory
 
     measured = uploads_memory(browser, synthetic_files(tmp_path, 20_000), tmp_path, back_within_mb=80)
     assert measured.during - measured.before > 100, measured  # the five uploads were held while their sessions lived

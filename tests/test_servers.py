@@ -26,7 +26,7 @@ PASSWORD = "éditeur de test, assez long"
 
 @pytest.fixture(scope="module")
 def two_servers():
-    from benchmarks.harness import start_server
+    from tests.support import start_server
 
     drop_store(POSTGRES)
     env = {"GEN_DASH_DATABASE_URL": POSTGRES, "GEN_DASH_MOT_DE_PASSE_HASH": hash_password(PASSWORD)}
@@ -92,7 +92,7 @@ def test_two_servers_keep_serving_twenty_sessions_while_one_publishes(two_server
     opens on the new snapshot."""
     import threading
 
-    from benchmarks import sessions
+    from tests.support import protocol as sessions
 
     server_a, server_b = two_servers
     data = make_csv([row(id_formation=f"CHARGE-{i}", code_commune=code) for i, code in

@@ -11,7 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.harness import _rss_mb, start_server
+from tests.support import rss_mb as _rss_mb
+from tests.support import start_server
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,6 @@ class UploadsMemory:
     before: float
     during: float
     after: float
-
-
-def launch_chromium(playwright, executable: str):
-    """Debian's Chromium (*executable*) through Playwright, as the browser tests and this benchmark run it."""
-    return playwright.chromium.launch(executable_path=executable, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"])
 
 
 def uploads_memory(browser, files: list[Path], folder: Path, back_within_mb: float | None = None) -> UploadsMemory:
