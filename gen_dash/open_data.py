@@ -72,9 +72,9 @@ class Entry:
     def describe(self, show_publisher: bool = False) -> dict:
         """The JSON object of ``/api/instantanes``."""
         out = {"id": self.id, "date": self.date.isoformat() if self.date else None, "libelle": self.label,
-               "publie_le": _iso(self.published_on), "lignes": self.rows, "sha256": self.sha256,
+               "publie_le": iso(self.published_on), "lignes": self.rows, "sha256": self.sha256,
                "exemple": self.sample, "remplace_par": self.replaced_by, "retire": self.withdrawn_on is not None,
-               "retire_le": _iso(self.withdrawn_on)}
+               "retire_le": iso(self.withdrawn_on)}
         if show_publisher:
             out["publie_par"] = self.published_by
         return out
@@ -207,7 +207,7 @@ def feed(eng, place: Territory, base_url: str, now: datetime | None = None) -> b
         events.append((e.published_on, "publie", e, mine, theirs))
         if e.withdrawn_on is not None:
             events.append((e.withdrawn_on, "retire", e, mine, theirs))
-    events.sort(key=lambda item: (_aware(item[0]), item[2].id), reverse=True)
+    events.sort(key=lambda item: (utc(item[0]), item[2].id), reverse=True)
     base = base_url.rstrip("/")
     where = _query(place)
     atom = "http://www.w3.org/2005/Atom"
@@ -215,7 +215,7 @@ def feed(eng, place: Territory, base_url: str, now: datetime | None = None) -> b
     root = ET.Element(f"{{{atom}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "fr"})
     _text(root, atom, "title", f"Grande école du numérique : instantanés publiés — {place.label}")
     _text(root, atom, "id", f"tag:gen-dash,2016:flux{('?' + where) if where else ''}")
-    _text(root, atom, "updated", _iso(_aware(events[0][0]) if events else now or datetime.now(UTC)))
+    _text(root, atom, "updated", iso(utc(events[0][0]) if events else now or datetime.now(UTC)))
     _text(root, atom, "rights", licence())
     ET.SubElement(root, f"{{{atom}}}link", {"rel": "self", "href": f"{base}/flux.atom{('?' + where) if where else ''}"})
     author = ET.SubElement(root, f"{{{atom}}}author")
@@ -227,7 +227,7 @@ def feed(eng, place: Territory, base_url: str, now: datetime | None = None) -> b
         _text(item, atom, "title", f"Instantané du {day} {said} : {fmt.number(mine.get('formations') or 0)} "
                                    f"formation(s){'' if place.national else ' — ' + place.label}")
         _text(item, atom, "id", f"tag:gen-dash,2016:instantane-{e.id}-{kind}")
-        _text(item, atom, "updated", _iso(_aware(moment)))
+        _text(item, atom, "updated", iso(utc(moment)))
         ET.SubElement(item, f"{{{atom}}}link", {"rel": "alternate", "type": "text/html",
                                                  "href": f"{base}/?instantane={e.id}{('&' + where) if where else ''}"})
         ET.SubElement(item, f"{{{atom}}}link", {"rel": "enclosure", "type": "text/csv",
@@ -273,10 +273,13 @@ def _text(parent, namespace: str, tag: str, text: str) -> None:
     ET.SubElement(parent, f"{{{namespace}}}{tag}").text = text
 
 
-def _aware(moment) -> datetime:
+def utc(moment) -> datetime:
+    """*moment* (a datetime or a Timestamp, naive meaning UTC, as SQLite gives it) in UTC: PostgreSQL gives its own
+    zone, which HTTP dates and Atom must not carry."""
     moment = pd.Timestamp(moment).to_pydatetime()
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _iso(moment) -> str | None:
-    return None if moment is None or pd.isna(moment) else _aware(moment).isoformat()
+def iso(moment) -> str | None:
+    """*moment* in ISO 8601, UTC; None for no moment."""
+    return None if moment is None or pd.isna(moment) else utc(moment).isoformat()

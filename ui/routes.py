@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import time
-from datetime import UTC
 from email.utils import format_datetime
 from functools import wraps
 from urllib.parse import quote
@@ -79,7 +78,7 @@ def answers(handler):
             _check_query(request, handler.parameters)
             return handler(request)
         except Withdrawn as exc:
-            return _json({"erreur": str(exc), "statut": 410, "retire_le": open_data._iso(exc.withdrawn_on)}, 410)
+            return _json({"erreur": str(exc), "statut": 410, "retire_le": open_data.iso(exc.withdrawn_on)}, 410)
         except OpenDataError as exc:
             return _json({"erreur": str(exc), "statut": exc.status}, exc.status)
         except store.StoreUnavailable as exc:
@@ -114,7 +113,7 @@ def _cached(request: Request, entry: open_data.Entry, what: str, make, media: st
             extra: dict | None = None) -> Response:
     """*make()*'s answer for a published snapshot, with its validators: ``304`` when the client has it already."""
     tag = hashlib.sha256(f"{entry.sha256}|{what}|{request.url.query}|{open_data.licence()}".encode()).hexdigest()
-    modified = format_datetime(open_data._aware(entry.published_on).astimezone(UTC), usegmt=True)  # PostgreSQL: any zone
+    modified = format_datetime(open_data.utc(entry.published_on), usegmt=True)
     headers = {**_CORS, "ETag": f'"{tag[:32]}"', "Last-Modified": modified,
                "Cache-Control": _SHORT_CACHE if latest else _LONG_CACHE, "Link": _licence_link(request),
                "X-Instantane": str(entry.id), **(extra or {})}
