@@ -54,9 +54,17 @@ def test_every_page_by_its_deep_link_has_the_shared_sidebar(page, server, path):
 NAV_LINKS = ["Vue d'ensemble", "Vagues et objectifs", "Évolution", "Comparer", "Carte", "Territoires", "Couverture",
              "Ma commune", "Quotas", "Métiers", "Données"]
 # Key figures whose text does not fit their box: ended by an ellipsis or overflowing, at the width they are shown.
-_CUT_FIGURES = """() => [...document.querySelectorAll('[data-testid=stMetric] *')].filter(e =>
-    e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible'
-).map(e => e.textContent)"""
+# A key figure cut (an ellipsis, hidden overflow), written past its card, or broken over two lines (« 12 596 40 / 4 € »).
+_CUT_FIGURES = """() => [
+    ...[...document.querySelectorAll('[data-testid=stMetric] *')].filter(e =>
+        e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible').map(e => e.textContent),
+    ...[...document.querySelectorAll('[data-testid=stMetricValue]')].filter(e => {
+        const card = e.closest('[data-testid=stMetric]').getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        return lines.size > 1 || range.getBoundingClientRect().right > card.right + 1;
+    }).map(e => 'coupé : ' + e.textContent)]"""
 
 
 @pytest.mark.parametrize("width", [1024, 1280, 1366, 1440, 1920, 390])
