@@ -112,17 +112,27 @@ def _territory(request: Request):
 def _cached(request: Request, entry: open_data.Entry, what: str, make, media: str, latest: bool,
             extra: dict | None = None) -> Response:
     """*make()*'s answer for a published snapshot, with its validators: ``304`` when the client has it already."""
-    tag = hashlib.sha256(f"{entry.sha256}|{what}|{request.url.query}|{open_data.licence()}".encode()).hexdigest()
+    tag = _etag(entry.sha256, what, request.url.query)
     modified = format_datetime(open_data.utc(entry.published_on), usegmt=True)
-    headers = {**_CORS, "ETag": f'"{tag[:32]}"', "Last-Modified": modified,
+    headers = {**_CORS, "ETag": tag, "Last-Modified": modified,
                "Cache-Control": _SHORT_CACHE if latest else _LONG_CACHE, "Link": _licence_link(request),
                "X-Instantane": str(entry.id), **(extra or {})}
-    if f'"{tag[:32]}"' in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    if _client_has(request, tag):
         return Response(status_code=304, headers=headers)
     body = make()
     if isinstance(body, bytes):
         return Response(body, headers=headers, media_type=media)
     return StreamingResponse(body, headers=headers, media_type=media)
+
+
+def _etag(*parts) -> str:
+    """A strong validator of what *parts* (with the licence, which the answers carry) determine."""
+    return '"' + hashlib.sha256("|".join(map(str, (*parts, open_data.licence()))).encode()).hexdigest()[:32] + '"'
+
+
+def _client_has(request: Request, tag: str) -> bool:
+    """Whether the client's ``If-None-Match`` lists *tag* (one of its comma-separated validators, exactly)."""
+    return tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
 
 
 def _about(entry: open_data.Entry, place) -> dict:
@@ -202,9 +212,9 @@ def atom_feed(request: Request) -> Response:
     place = _territory(request)
     eng = store.engine()
     version = store.history_version(eng)
-    tag = hashlib.sha256(f"{version}|{request.url.query}|{open_data.licence()}".encode()).hexdigest()[:32]
-    headers = {**_CORS, "ETag": f'"{tag}"', "Cache-Control": _SHORT_CACHE, "Link": _licence_link(request)}
-    if f'"{tag}"' in request.headers.get("if-none-match", ""):
+    tag = _etag(version, request.url.query)
+    headers = {**_CORS, "ETag": tag, "Cache-Control": _SHORT_CACHE, "Link": _licence_link(request)}
+    if _client_has(request, tag):
         return Response(status_code=304, headers=headers)
     base = _public_base(request)
     body = memory.shared_cache().get((store.database_url(), "flux", version, place.label, place.codes, place.epci, base),
