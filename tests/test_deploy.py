@@ -21,6 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import ARTIFACTS, ROOT, drop_store, map_frame
 from tests.support import free_ports
+from tests.support import http_get as get
 from tests.test_browser import CHROMIUM
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
@@ -31,15 +32,6 @@ pytestmark = [
     pytest.mark.skipif(not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"),
 ]
 LOCAL = ROOT / "deploy" / "local.sh"
-
-
-def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
 @pytest.fixture(scope="module")

@@ -128,13 +128,10 @@ def test_the_api_and_the_feed_answer_alike_on_both_servers(two_servers):
     """Issue 27, on the deployed shape: the routes mounted by ``st.App`` beside the pages (asgi.py) read the shared
     PostgreSQL history; both servers give the same list, figures and feed, and the health check says the database."""
     import json
-    import urllib.request
 
     import feedparser
 
-    def get(url: str) -> tuple[int, dict, bytes]:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    from tests.support import http_get as get
 
     answers = []
     for base in two_servers:

@@ -10,6 +10,8 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +49,16 @@ def start_server(env: dict[str, str], script: Path = ROOT / "asgi.py", launcher:
         process.terminate()
         raise
     return process, base
+
+
+def http_get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """GET *url*: its status (an error status too), headers (names in lower case) and body."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
 def rss_mb(pid: int) -> float:
