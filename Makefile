@@ -38,6 +38,7 @@ data: install
 	$(PY) scripts/build_reference.py
 	$(PY) -m gen_dash.sample
 	$(PY) -m gen_dash.schema
+	$(PY) -m gen_dash.published
 
 clean:
 	rm -rf $(VENV) .pytest_cache var

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-import appstate as state
-from ui import layout
+from ui import layout, map_assets, session, sources, startup
 from ui import publish as publish_flow
 from ui import territory as territory_flow
 from ui import upload as upload_flow
 
-st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(state.STATIC_DIR / "favicon.png"),
+st.set_page_config(page_title="Grande école du numérique – tableau de bord", page_icon=str(layout.STATIC_DIR / "favicon.png"),
                    layout="wide")
 
 # Every page, in the order of the questions, listed once in ui/layout.py. In the sidebar, as a flat list: in the top
@@ -26,32 +25,32 @@ NAVIGATION = layout.navigation()
 DATA_PAGE = next(p for p in NAVIGATION if p.url_path == "donnees-et-methode")
 
 
-def _read_url(listed: list[state.Entry]) -> None:
+def _read_url(listed: list[sources.Entry]) -> None:
     """Once per session: take the territory and snapshot from the link; ignore bad values with a notice."""
-    if st.session_state.get(state.URL_READ):
+    if st.session_state.get(session.URL_READ):
         return
-    st.session_state[state.URL_READ] = True
+    st.session_state[session.URL_READ] = True
     notices = territory_flow.read_link()
-    snapshot = st.query_params.get(state.Q_SNAPSHOT)
+    snapshot = st.query_params.get(session.Q_SNAPSHOT)
     if snapshot:
-        if snapshot in {e.id for e in listed} and snapshot != state.UPLOAD_ID:
-            st.session_state[state.SNAPSHOT] = snapshot
+        if snapshot in {e.id for e in listed} and snapshot != session.UPLOAD_ID:
+            st.session_state[session.SNAPSHOT] = snapshot
         else:
             notices.append(f"instantané « {snapshot} » introuvable")
-    st.session_state[state.URL_NOTICES] = notices
+    st.session_state[session.URL_NOTICES] = notices
 
 
 def _upload_and_publish(bar) -> None:
     upload_flow.upload_panel(bar, DATA_PAGE)
-    publish_flow.publication_panel(bar, st.session_state.get(state.UPLOADED))
+    publish_flow.publication_panel(bar, st.session_state.get(session.UPLOADED))
 
 
-def _sidebar(listed: list[state.Entry]) -> state.View:
+def _sidebar(listed: list[sources.Entry]) -> sources.View:
     bar = st.sidebar
     territory = territory_flow.choose_territory(bar)
 
     bar.header("Instantané")
-    problem = state.store_problem()
+    problem = sources.store_problem()
     if problem:
         bar.error(f"Historique partagé indisponible : {problem} Les instantanés d'exemple sont affichés ; la publication "
                   "reprendra quand la base répondra.", icon=":material/cloud_off:")
@@ -60,24 +59,25 @@ def _sidebar(listed: list[state.Entry]) -> state.View:
         _upload_and_publish(bar)
         st.stop()
     by_id = {e.id: e for e in listed}
-    if st.session_state.get(state.SNAPSHOT) not in by_id:
-        st.session_state[state.SNAPSHOT] = listed[0].id if listed[0].id != state.UPLOAD_ID or len(listed) == 1 else listed[1].id
-    chosen = bar.selectbox("Instantané affiché", list(by_id), key=state.SNAPSHOT, format_func=lambda i: by_id[i].label)
+    if st.session_state.get(session.SNAPSHOT) not in by_id:
+        first_published = len(listed) > 1 and listed[0].id == session.UPLOAD_ID
+        st.session_state[session.SNAPSHOT] = listed[1].id if first_published else listed[0].id
+    chosen = bar.selectbox("Instantané affiché", list(by_id), key=session.SNAPSHOT, format_func=lambda i: by_id[i].label)
 
     _upload_and_publish(bar)
 
-    for notice in st.session_state.get(state.URL_NOTICES, []):
-        bar.warning(f"Lien : {state.escape_md(notice)} ; ce paramètre est ignoré.", icon=":material/link_off:")
+    for notice in st.session_state.get(session.URL_NOTICES, []):
+        bar.warning(f"Lien : {layout.escape_md(notice)} ; ce paramètre est ignoré.", icon=":material/link_off:")
 
     entry = by_id[chosen]
-    bar.caption(state.escape_md(entry.detail))
+    bar.caption(layout.escape_md(entry.detail))
     if entry.replaced:
         bar.caption(f"Cet instantané est {entry.replaced} : c'est l'autre qui compte pour sa date dans l'évolution.")
-    territory_flow.write_link(territory, {state.Q_SNAPSHOT: chosen if chosen != state.UPLOAD_ID else None})
-    return state.view_of(entry, territory, listed)
+    territory_flow.write_link(territory, {session.Q_SNAPSHOT: chosen if chosen != session.UPLOAD_ID else None})
+    return sources.view_of(entry, territory, listed)
 
 
-def _embedded_view(listed: list[state.Entry]) -> state.View:
+def _embedded_view(listed: list[sources.Entry]) -> sources.View:
     """The view of an embedded page (``?embed=true`` in an intranet's iframe): the territory and snapshot from the link
     only, no sidebar, no upload, no publication."""
     published = [e for e in listed if not e.is_upload]
@@ -85,26 +85,26 @@ def _embedded_view(listed: list[state.Entry]) -> state.View:
         st.warning("Aucun instantané publié.")
         st.stop()
     by_id = {e.id: e for e in published}
-    entry = by_id.get(st.session_state.get(state.SNAPSHOT)) or published[0]
-    return state.view_of(entry, state.territory_of(st.session_state.get(state.REGION),
-                                                   st.session_state.get(state.DEPARTEMENTS, ()),
-                                                   st.session_state.get(state.EPCI)), published)
+    entry = by_id.get(st.session_state.get(session.SNAPSHOT)) or published[0]
+    return sources.view_of(entry, territory_flow.territory_of(st.session_state.get(session.REGION),
+                                                   st.session_state.get(session.DEPARTEMENTS, ()),
+                                                   st.session_state.get(session.EPCI)), published)
 
 
 EMBEDDED = st.context.is_embedded is True  # (a stand-in object under AppTest, never True)
 page = st.navigation(NAVIGATION, position="hidden" if EMBEDDED else "sidebar", expanded=True)
 st.set_page_config(page_title=f"{page.title} — GEN tableau de bord")  # one title per page, as a browser tab says it
-state.map_assets_dir()
-state.start_reading_process()
+map_assets.map_assets_dir()
+startup.start_reading_process()
 publish_flow.first_start_password()
-listed = state.entries()
+listed = sources.entries()
 _read_url(listed)
 view = _embedded_view(listed) if EMBEDDED else _sidebar(listed)
-st.session_state[state.VIEW] = view
-state.show_outcome(state.PUBLISHED_NOTICE)
+st.session_state[session.VIEW] = view
+session.show_outcome(session.PUBLISHED_NOTICE)
 if view.entry.is_upload:
     st.warning(f"Fichier déposé, non publié : les chiffres de cette page viennent de "
-               f"« {state.escape_md(view.entry.file_name)} », visible dans votre seule session. Publiez-le depuis la "
+               f"« {layout.escape_md(view.entry.file_name)} », visible dans votre seule session. Publiez-le depuis la "
                "barre latérale pour le rendre visible à tous.",
                icon=":material/upload_file:")
 elif view.entry.is_sample:
@@ -116,5 +116,5 @@ if view.snapshot.list_only:  # said once, on every page
             "comparaison restent complètes.", icon=":material/list:")
 page.run()
 layout.footer(EMBEDDED)
-state.warn_unset_settings()
-state.freeze_start_up_objects()
+startup.warn_unset_settings()
+startup.freeze_start_up_objects()

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from gen_dash import fmt
-from gen_dash.config import PUBLISHED_FILE, Limits
+from gen_dash.config import PUBLISHED_FILE, PUBLISHED_SCHEMA_FILE, Limits
 from gen_dash.indicators import BY_KEY
-from gen_dash.schema import Column, check_cells, table_schema
+from gen_dash.schema import Column, check_cells, table_schema, write_table_schema
 from gen_dash.table import read_table
 from gen_dash.territory import Territory
 
@@ -224,3 +224,8 @@ def _label(key: str) -> str:
     if key in EXTRA_KEYS:
         return EXTRA_KEYS[key][0]
     return BY_KEY[key].label if key in BY_KEY else ""
+
+
+if __name__ == "__main__":
+    write_table_schema(PUBLISHED_SCHEMA_FILE, published_schema())
+    print(PUBLISHED_SCHEMA_FILE)

@@ -240,9 +240,7 @@ def write_table_schema(path: Path, schema: dict | None = None) -> None:
 
 
 if __name__ == "__main__":
-    from gen_dash.config import PUBLISHED_SCHEMA_FILE, SCHEMA_FILE
-    from gen_dash.published import published_schema
+    from gen_dash.config import SCHEMA_FILE
 
-    write_table_schema(SCHEMA_FILE)
-    write_table_schema(PUBLISHED_SCHEMA_FILE, published_schema())
-    print(SCHEMA_FILE, PUBLISHED_SCHEMA_FILE, sep="\n")
+    write_table_schema(SCHEMA_FILE)  # the published figures' own: python -m gen_dash.published
+    print(SCHEMA_FILE)

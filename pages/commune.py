@@ -3,19 +3,19 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-import appstate as state
 from gen_dash import commune, fmt, maps, tables
+from ui import layout, map_assets, session, shared_work
 from ui import territory as territory_flow
 
 territory_flow.follow_link()
-view = state.page_header("Ma commune")
+view = layout.page_header("Ma commune")
 st.write("Une commune par son nom, son code postal ou son code INSEE : les fabriques les plus proches, les formations "
          "à portée, et une phrase à reprendre.")
 asked = st.query_params.get("commune")
-if asked and st.session_state.get(state.COMMUNE_SEARCH) is None:
-    st.session_state[state.COMMUNE_SEARCH] = asked  # a shared link (?commune=34145) opens on it
+if asked and st.session_state.get(session.COMMUNE_SEARCH) is None:
+    st.session_state[session.COMMUNE_SEARCH] = asked  # a shared link (?commune=34145) opens on it
 left, right = st.columns([3, 1])
-query = left.text_input("Rechercher une commune", key=state.COMMUNE_SEARCH, placeholder="Lunel, 34400 ou 34145",
+query = left.text_input("Rechercher une commune", key=session.COMMUNE_SEARCH, placeholder="Lunel, 34400 ou 34145",
                         help="Accents, majuscules et « St » / « Saint » sont indifférents ; ajoutez le département pour "
                              "départager des homonymes : « Saint-Denis (93) ».")
 radius = right.number_input("Rayon (km)", min_value=5, max_value=100, value=30, step=5, key="commune_rayon")
@@ -26,7 +26,7 @@ if not query or not query.strip():
 found = commune.find_commune(query)
 place = found.one
 if place is None and len(found.communes):
-    st.warning(f"« {state.escape_md(query)} » désigne {len(found.communes)} communes ({found.how}) : choisissez-en une.",
+    st.warning(f"« {layout.escape_md(query)} » désigne {len(found.communes)} communes ({found.how}) : choisissez-en une.",
                icon=":material/list:")
     options = found.communes["code_commune"].tolist()
     labels = {r.code_commune: f"{r.nom_commune} — {r.nom_departement} ({r.code_departement}), {r.code_commune}"
@@ -37,13 +37,13 @@ if place is None and len(found.communes):
     place = found.communes.set_index("code_commune", drop=False).loc[chosen]
 elif place is None:
     closest = f" Communes au nom proche : {', '.join(found.closest)}." if found.closest else ""
-    st.error(f"Aucune commune ne correspond à « {state.escape_md(query)} ».{state.escape_md(closest)}",
+    st.error(f"Aucune commune ne correspond à « {layout.escape_md(query)} ».{layout.escape_md(closest)}",
              icon=":material/search_off:")
     st.stop()
 if st.query_params.get("commune") != place["code_commune"]:
     st.query_params["commune"] = place["code_commune"]
 
-near = state.near_commune(view, place, float(radius))
+near = shared_work.near_commune(view, place, float(radius))
 epci_name = place["nom_epci"] if isinstance(place["nom_epci"], str) else None
 st.header(f"{place['nom_commune']} ({place['code_commune']})")
 where = [f"{fmt.number(place['population'])} habitants", f"département : {place['nom_departement']} "
@@ -52,8 +52,8 @@ if epci_name:
     where.insert(1, f"intercommunalité : {epci_name}")
 else:
     where.insert(1, "hors de tout EPCI (commune insulaire)")
-st.caption(state.escape_md(" · ".join(where)) + (f" · trouvée par {found.how}" if found.how != "nom" else ""))
-st.markdown("> " + state.escape_md(near.sentence))
+st.caption(layout.escape_md(" · ".join(where)) + (f" · trouvée par {found.how}" if found.how != "nom" else ""))
+st.markdown("> " + layout.escape_md(near.sentence))
 
 first, second, third = st.columns(3)
 nearest_km = near.fabriques["distance_km"].iloc[0] if len(near.fabriques) else None
@@ -63,9 +63,9 @@ second.metric(f"Formations à moins de {fmt.number(radius)} km", fmt.number(near
 third.metric("Commune couverte", "oui" if near.covered else "non", border=True,
              help=f"Une fabrique à moins de {fmt.number(radius)} km.")
 
-fabriques = state.shared(view, "fabriques")
+fabriques = shared_work.fabriques(view)
 if len(near.fabriques):
-    folium_map = maps.commune_map(place, near.fabriques, fabriques, float(radius), **state.map_settings())
+    folium_map = maps.commune_map(place, near.fabriques, fabriques, float(radius), **map_assets.map_settings())
     st.markdown('<a href="#fabriques-proches">Passer la carte</a> (aller à la liste des fabriques proches)',
                 unsafe_allow_html=True)
     st_folium(folium_map, height=420, use_container_width=True, returned_objects=[], key="carte_commune")

@@ -3,17 +3,17 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-import appstate as state
 from gen_dash import compare, fmt, maps, tables
+from ui import layout, map_assets, sources
 
-view = state.page_header("Comparer deux instantanés")
+view = layout.page_header("Comparer deux instantanés")
 listed = view.entries
 by_id = {e.id: e for e in listed}
 if len(listed) < 2:
     st.info("Il faut au moins deux instantanés (publiés, ou un publié et votre fichier déposé) pour comparer.")
     st.stop()
 ids = list(by_id)
-default_before, default_after = state.default_comparison(view)
+default_before, default_after = sources.default_comparison(view)
 left, right = st.columns(2)
 before_id = left.selectbox("Avant", ids, index=ids.index(default_before), key="comparer_avant",
                            format_func=lambda i: by_id[i].label)
@@ -21,9 +21,9 @@ after_id = right.selectbox("Après", ids, index=ids.index(default_after), key="c
                            format_func=lambda i: by_id[i].label)
 for chosen in (by_id[before_id], by_id[after_id]):
     if chosen.replaced:
-        st.caption(f"« {state.escape_md(chosen.label)} » est {chosen.replaced} : pour sa date, c'est l'autre qui compte dans "
+        st.caption(f"« {layout.escape_md(chosen.label)} » est {chosen.replaced} : pour sa date, c'est l'autre qui compte dans "
                    "l'évolution.")
-changes, figures = state.comparison(view, by_id[before_id], by_id[after_id])
+changes, figures = sources.comparison(view, by_id[before_id], by_id[after_id])
 counts = compare.count_by_status(changes)
 a, b, c = st.columns(3)
 a.metric("Formations ajoutées", fmt.number(counts[compare.AJOUTEE]), border=True)
@@ -47,7 +47,7 @@ st.dataframe(selected.drop(columns=["latitude", "longitude"]), hide_index=True, 
     "champs_modifies": st.column_config.TextColumn("Champs modifiés", width="large"),
     "avant": st.column_config.TextColumn("Avant", width="large"), "apres": st.column_config.TextColumn("Après", width="large")})
 folium_map = maps.changes_map(compare.changes_by_departement(selected), selected, focus=view.territory.focus,
-                             **state.map_settings())
+                             **map_assets.map_settings())
 st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_changements")
 st.caption(f"Carte des changements de {view.territory.label} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) "
            f"(disque vert « + »), {counts[compare.RETIREE]} retirée(s) (carré rouge « − »), "

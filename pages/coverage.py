@@ -5,15 +5,15 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-import appstate as state
 from gen_dash import export, fmt, maps
+from ui import layout, map_assets, shared_work
 
-view = state.page_header("Couverture territoriale")
+view = layout.page_header("Couverture territoriale")
 radius = st.slider("Rayon (km, à vol d'oiseau)", min_value=5, max_value=100, value=30, step=5, key="couverture_rayon")
 # Every fabrique counts, even across the territory's border.
-covered = state.shared(view, "coverage", view.territory, radius)
+covered = shared_work.coverage_of(view, view.territory, radius)
 totals = covered["totals"]
-where = "" if view.territory.national else f" ({state.escape_md(view.territory.label)})"
+where = "" if view.territory.national else f" ({layout.escape_md(view.territory.label)})"
 st.markdown(f"## {fmt.percent(totals['part_couverte'])} de la population{where} vit à moins de {radius} km d'une fabrique")
 left, middle, right = st.columns(3)
 left.metric("Habitants à portée", fmt.number(totals["population_couverte"]), border=True,
@@ -28,10 +28,10 @@ by_epci = covered["by_epci"]
 if len(by_epci) > 1:
     lowest = by_epci.iloc[0]
     st.markdown(f"{fmt.number(int((by_epci['part_couverte'] < 1).sum()))} EPCI sur {fmt.number(len(by_epci))} ont des "
-                f"habitants à plus de {radius} km d'une fabrique ; le moins couvert : **{state.escape_md(lowest['nom'])}** "
+                f"habitants à plus de {radius} km d'une fabrique ; le moins couvert : **{layout.escape_md(lowest['nom'])}** "
                 f"({fmt.percent(lowest['part_couverte'])} de ses {fmt.number(lowest['population'])} habitants).")
 elif len(by_epci) == 1:
-    st.markdown(f"{state.escape_md(by_epci.iloc[0]['nom'])} : {fmt.percent(by_epci.iloc[0]['part_couverte'])} de ses "
+    st.markdown(f"{layout.escape_md(by_epci.iloc[0]['nom'])} : {fmt.percent(by_epci.iloc[0]['part_couverte'])} de ses "
                 f"habitants à moins de {radius} km d'une fabrique.")
 st.dataframe(by_epci, hide_index=True, width="stretch", height=260,
              column_order=["nom", "code", "population", "population_couverte", "part_couverte", "distance_mediane_km"],
@@ -44,7 +44,7 @@ st.caption("La part la plus basse d'abord. Les communes sans EPCI (quatre îles)
            "EPCI à cheval sur plusieurs départements compte ici ses seules communes du territoire choisi.")
 
 st.header("Où ouvrir les prochaines fabriques")
-missing = max(0, view.targets.fabriques - len(state.shared(view, "fabriques")))
+missing = max(0, view.targets.fabriques - len(shared_work.fabriques(view)))
 c1, c2, c3 = st.columns(3)
 k = c1.number_input("Nouvelles fabriques", min_value=0, max_value=300, value=min(missing, 100), step=1, key="couverture_k",
                     help=f"Par défaut, ce qu'il manque pour atteindre {view.targets.fabriques} fabriques ({missing}).")
@@ -52,14 +52,14 @@ min_population = c2.number_input("Population minimale d'une commune candidate", 
                                  key="couverture_population")
 first_white = c3.checkbox("Zones blanches d'abord", key="couverture_zones_blanches",
                           help="Donner d'abord une fabrique à chaque département qui n'en a aucune, puis continuer.")
-suggestions = state.shared(view, "suggestions", view.territory, int(k), radius, int(min_population), first_white)
+suggestions = shared_work.suggestions(view, view.territory, int(k), radius, int(min_population), first_white)
 
 if view.territory.epci:  # the EPCI's own outline, its neighbours in grey
     folium_map = maps.coverage_map(by_epci, covered["drawn"], suggestions, radius, focus=[view.territory.epci],
-                                   epci_region=view.territory.region, **state.map_settings())
+                                   epci_region=view.territory.region, **map_assets.map_settings())
 else:
     folium_map = maps.coverage_map(covered["by_departement"], covered["drawn"], suggestions, radius,
-                                   focus=view.territory.focus, **state.map_settings())
+                                   focus=view.territory.focus, **map_assets.map_settings())
 st_folium(folium_map, height=620, use_container_width=True, returned_objects=[], key="carte_couverture")
 st.caption(
     f"Carte {'de l’EPCI' if view.territory.epci else 'des départements'} selon la part de leur population à moins de "

@@ -4,17 +4,17 @@ from functools import partial
 
 import streamlit as st
 
-import appstate as state
 from gen_dash import config, export, fmt, geo, tables, text
+from ui import layout, session
 from ui import publish as publish_flow
 
-view = state.page_header("Données, contrat de fichier et méthode")
+view = layout.page_header("Données, contrat de fichier et méthode")
 report = view.snapshot.report
 
 st.header("Lignes de l'instantané")
 query = st.text_input("Rechercher (fabrique, commune, métier…)", key="donnees_recherche")
 found = tables.search(tables.readable_rows(view.rows, report.problemes), query)
-st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {state.escape_md(view.territory.label)}.")
+st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {layout.escape_md(view.territory.label)}.")
 st.dataframe(found, hide_index=True, width="stretch")
 
 st.header("Rapport de validation")
@@ -43,7 +43,7 @@ st.header("Sources, licences et méthode")
 st.markdown(f"""
 - **Géographie** : contours des départements et régions (IGN, Admin Express COG 2018), communes, codes et populations
   légales (INSEE, Code officiel géographique) ; Licence Ouverte / Open Licence (Etalab). {geo.ATTRIBUTION}.
-- **Objectifs** : {state.escape_md(view.targets.source)} : {fmt.number(view.targets.fabriques)} fabriques et
+- **Objectifs** : {layout.escape_md(view.targets.source)} : {fmt.number(view.targets.fabriques)} fabriques et
   {fmt.number(view.targets.apprenants)} apprenants au {fmt.day(view.targets.echeance)}, {fmt.percent(view.targets.part_neet, 0)}
   de jeunes peu ou pas qualifiés et {fmt.percent(view.targets.part_femmes, 0)} de femmes (fichier `data/targets.toml`).
 - **Placer une formation** : le code commune d'abord, puis le code postal (et le nom de la commune s'il en dessert
@@ -64,7 +64,7 @@ st.dataframe(publish_flow.journal(), hide_index=True, width="stretch", column_co
 if publish_flow.is_editor():
     with st.form("retrait"):
         st.markdown("**Retirer un instantané des listes** (éditeurs)")
-        published = {e.id: e.detail for e in view.entries if e.id != state.UPLOAD_ID}
-        st.selectbox("Instantané", list(published), format_func=published.get, key=state.WITHDRAW_CHOICE)
+        published = {e.id: e.detail for e in view.entries if e.id != session.UPLOAD_ID}
+        st.selectbox("Instantané", list(published), format_func=published.get, key=session.WITHDRAW_CHOICE)
         st.form_submit_button("Retirer", on_click=publish_flow.withdraw_chosen, icon=":material/delete:")
-state.show_outcome(state.WITHDRAW_MESSAGE)
+session.show_outcome(session.WITHDRAW_MESSAGE)

@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-import appstate as state
 from gen_dash import charts, fmt, metrics, published, tables
 from gen_dash.indicators import BY_KEY
+from ui import layout, sources
 
 SHOWN = ["fabriques", "apprenants", "formations", "departements_couverts", "part_femmes", "part_neet"]
 
-view = state.page_header("Évolution dans le temps")
+view = layout.page_header("Évolution dans le temps")
 targets = view.targets
-history = state.history(view)
+history = sources.history(view)
 st.write(f"{len(history)} instantané(s) publié(s), du {fmt.day(history.index.min())} au {fmt.day(history.index.max())}."
          if len(history) else "Aucun instantané publié.")
 # The programme's published figures for this territory, within the snapshots' years (and up to the deadline).
@@ -26,7 +26,7 @@ if len(history) >= 2:
         for box, (column, label, target, share) in zip(st.columns(2), series[i:i + 2], strict=False):
             pace = metrics.pace(history[column], target, targets.echeance) if target is not None and not share else None
             with box:
-                state.show_chart(charts.evolution, history, column, label, target, targets.echeance, pace, share=share,
+                layout.show_chart(charts.evolution, history, column, label, target, targets.echeance, pace, share=share,
                                  published=said[said["cle"].eq(column)], key=f"evolution_{column}")
 st.dataframe(
     tables.french(history.reset_index(), {key: BY_KEY[key].nature for key in SHOWN}, view.missing)

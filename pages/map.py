@@ -5,11 +5,11 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-import appstate as state
 from gen_dash import maps, tables
 from gen_dash.indicators import ON_MAP
+from ui import downloads, layout, map_assets, shared_work
 
-view = state.page_header("Carte des fabriques et des formations")
+view = layout.page_header("Carte des fabriques et des formations")
 territory = view.territory
 indicator = st.selectbox("Indicateur", maps.indicators_for(view.snapshot.list_only), key="carte_indicateur",
                          format_func=lambda k: ON_MAP[k].short)
@@ -20,13 +20,13 @@ grid = st.radio("Maille", ["departement", "epci"], horizontal=True, key="carte_m
                      "d'agglomération, urbaines, métropoles).")
 by_epci = grid == "epci"
 quota = view.targets.quota(indicator)
-figures = state.shared(view, "figures", grid)
-fabriques = territory.apply(state.shared(view, "fabriques"))
+figures = shared_work.figures(view, grid)
+fabriques = territory.apply(shared_work.fabriques(view))
 if by_epci:
-    folium_map = maps.epci_map(figures, fabriques, indicator, territory, **state.map_settings(), quota=quota)
+    folium_map = maps.epci_map(figures, fabriques, indicator, territory, **map_assets.map_settings(), quota=quota)
     shown = figures if territory.national else figures[figures["code"].isin(maps.epci_focus(figures, territory))]
 else:
-    folium_map = maps.departement_map(figures, fabriques, indicator, focus=territory.focus, **state.map_settings(),
+    folium_map = maps.departement_map(figures, fabriques, indicator, focus=territory.focus, **map_assets.map_settings(),
                                       quota=quota)
     shown = territory.apply(figures, "code")
 # For the keyboard: a way past the map (its frame holds the focus), to the same fabriques as a list.
@@ -41,9 +41,9 @@ if by_epci:
                    "dans l'une des quatre communes insulaires sans EPCI) : elles ne colorent aucun EPCI.")
 stem = f"gen-{view.entry.date or 'sans-date'}-{territory.slug}-carte-{indicator}"
 left, right = st.columns(2)
-left.download_button("Télécharger la carte (PNG)", partial(state.map_image, view, indicator, "png"), f"{stem}.png",
+left.download_button("Télécharger la carte (PNG)", partial(downloads.map_image, view, indicator, "png"), f"{stem}.png",
                      "image/png", key="carte_png", icon=":material/image:")
-right.download_button("Télécharger la carte (SVG)", partial(state.map_image, view, indicator, "svg"), f"{stem}.svg",
+right.download_button("Télécharger la carte (SVG)", partial(downloads.map_image, view, indicator, "svg"), f"{stem}.svg",
                       "image/svg+xml", key="carte_svg", icon=":material/image:")
 st.header(f"{territory.label} : les fabriques en liste", anchor="fabriques-en-liste")
 st.dataframe(tables.fabriques_list(fabriques), hide_index=True, width="stretch",

@@ -5,14 +5,14 @@ from functools import partial
 
 import streamlit as st
 
-import appstate as state
 from gen_dash import fmt, legal, metrics, published
+from ui import downloads, layout, session, shared_work, sources
 
-view = state.page_header("Vue d'ensemble")
+view = layout.page_header("Vue d'ensemble")
 targets, territory = view.targets, view.territory
-headline = state.shared(view, "headline", territory, targets)
+headline = shared_work.headline(view, territory, targets)
 for notice in metrics.sanity_notices(headline, territory):
-    st.warning(f"À vérifier : {state.escape_md(notice)}", icon=":material/report:")
+    st.warning(f"À vérifier : {layout.escape_md(notice)}", icon=":material/report:")
 # What the programme published for this quarter and territory, said beside the snapshot's own figures.
 known = published.beside(published.bundled(), published.snapshot_values(headline, len(view.rows)), view.entry.date,
                          territory)
@@ -25,34 +25,34 @@ for i, (_, line) in enumerate(headline.iterrows()):
                  else "Part du total national." if line["part_du_national"] is not None else None)
     defined = legal.definition(line.name)  # the glossary's words, where the figure is read
     help_text = f"{defined}\n\n{help_text or ''}".strip() if defined else help_text
-    value = fmt.by_nature(line["valeur"], line["nature"], state.NOT_GIVEN)
-    columns[i % 3].metric(line["libelle"], value, delta=None if value == state.NOT_GIVEN else line["repere"] or None,
+    value = fmt.by_nature(line["valeur"], line["nature"], session.NOT_GIVEN)
+    columns[i % 3].metric(line["libelle"], value, delta=None if value == session.NOT_GIVEN else line["repere"] or None,
                           delta_color="off", delta_arrow="off", border=True, help=help_text)
     key = "subvention_eur" if line.name == "budget" else line.name
     for _, figure in known[known["cle"].eq(key) & known["comparable"].eq("oui")].iterrows():
-        columns[i % 3].caption(f"{state.escape_md(figure['phrase'])} ; {figure['ecart']}.")
+        columns[i % 3].caption(f"{layout.escape_md(figure['phrase'])} ; {figure['ecart']}.")
 if not territory.national:
     st.caption("Les objectifs (200 fabriques, 10 000 apprenants) et les enveloppes sont nationaux : un territoire est "
                "comparé au total national ; ses parts de femmes et de jeunes NEET, aux quotas.")
 
 if len(known):
     with st.expander(f"Chiffres publiés par le programme ({len(known)}) et cet instantané", expanded=False):
-        st.dataframe(published.beside_table(known, state.NOT_GIVEN), hide_index=True, width="stretch")
+        st.dataframe(published.beside_table(known, session.NOT_GIVEN), hide_index=True, width="stretch")
         st.caption("Chiffres publiés pour le même trimestre et le même territoire ; une autre définition que celle du "
                    "contrat de fichier est dite, sans écart calculé. Tous les chiffres publiés : page Évolution.")
 
-st.download_button("Fiche PDF du territoire", partial(state.sheet_pdf, view),
+st.download_button("Fiche PDF du territoire", partial(downloads.sheet_pdf, view),
                    f"gen-{view.entry.date or 'sans-date'}-{territory.slug}-fiche.pdf", "application/pdf",
                    key="accueil_fiche", icon=":material/picture_as_pdf:",
                    help="Une page A4 : chiffres clés, carte, vagues, quotas, classement, sources.")
 
 st.header("Les quatre objectifs du programme")
-for objective in state.shared(view, "objectives", territory, targets, tuple(view.published_dates), date.today()):
-    st.markdown(f"**{objective.number}. {objective.title}.** {state.escape_md(objective.text)}")
+for objective in shared_work.objective_lines(view, territory, targets, tuple(view.published_dates), date.today()):
+    st.markdown(f"**{objective.number}. {objective.title}.** {layout.escape_md(objective.text)}")
     st.page_link(objective.page, label=objective.link, icon=":material/arrow_forward:")
 
 st.header("Rythme")
-history, source = state.pace_history(view)
+history, source = sources.pace_history(view)
 if not territory.national:
     st.write("Les objectifs sont nationaux ; pour ce territoire, voici son évolution d'un instantané à l'autre.")
 if len(history) < 2:
@@ -67,4 +67,4 @@ for column, what, target in (("apprenants", "apprenants", targets.apprenants), (
                         "par mois en moyenne sur les instantanés disponibles.")
     else:
         st.markdown(f"- **{what.capitalize()}** : {fmt.pace_sentence(pace, what)}")
-st.caption(f"{source} Échéance des objectifs : {fmt.day(targets.echeance)} ({state.escape_md(targets.source)}).")
+st.caption(f"{source} Échéance des objectifs : {fmt.day(targets.echeance)} ({layout.escape_md(targets.source)}).")

@@ -4,14 +4,14 @@ from functools import partial
 
 import streamlit as st
 
-import appstate as state
 from gen_dash import export, tables
+from ui import downloads, layout, shared_work
 
-view = state.page_header("Territoires")
+view = layout.page_header("Territoires")
 territory = view.territory
 
 st.header("Le territoire face à la France" if not territory.national else "La France entière")
-comparison = state.shared(view, "beside_nation", territory, view.targets)
+comparison = shared_work.beside_nation(view, territory, view.targets)
 shown = (tables.french_by_row(comparison.assign(nature_part="part"), ["territoire"], missing=view.missing)
          .pipe(tables.french_by_row, ["france"], nature="nature_france", missing=view.missing)
          .pipe(tables.french_by_row, ["part_du_national"], nature="nature_part", missing=view.missing))
@@ -27,7 +27,7 @@ level = st.radio("Niveau", ["region", "departement", "epci"], horizontal=True, k
                  index=2 if territory.epci else 0,
                  format_func={"region": "Régions", "departement": "Départements", "epci": "EPCI"}.get)
 by = "formations" if view.snapshot.list_only else "apprenants"
-ranking = tables.ranking(state.shared(view, "figures", level), territory, level, by)
+ranking = tables.ranking(shared_work.figures(view, level), territory, level, by)
 where = ("" if territory.national else f" ; la ligne cochée est {territory.region_name}" if level == "region"
          else f" ; EPCI des départements de {territory.label}" + (", celui choisi coché" if territory.epci else "")
          if level == "epci" else f" ; départements de {territory.region_name}, ceux du territoire choisi cochés")
@@ -60,8 +60,8 @@ if level == "epci":
 st.header("Exporter le territoire")
 stem = f"gen-{(view.entry.date or 'sans-date')}-{territory.slug}"
 rows = tables.readable_rows(view.rows)
-departements = tables.figures_export(territory.apply(state.shared(view, "figures"), "code"))
-epci_figures = state.shared(view, "figures", "epci")
+departements = tables.figures_export(territory.apply(shared_work.figures(view), "code"))
+epci_figures = shared_work.figures(view, "epci")
 by_epci = tables.figures_export(tables.ranking(epci_figures, territory, "epci", by), "epci")
 left, right = st.columns(2)
 # Files are built only when a button is clicked (a callable), not on every rerun.
@@ -82,7 +82,7 @@ right.download_button("Formations, colonnes du contrat (CSV)", partial(export.to
                       f"{stem}-formations-contrat.csv", "text/csv", key="export_lignes_contrat", icon=":material/download:",
                       help="Les noms de colonnes du contrat de fichier, pour un programme ou data.gouv.fr : les mêmes "
                            "octets que l'API (/api/instantanes/{numéro}.csv) pour un instantané publié.")
-left.download_button("Fiche PDF du territoire (une page)", partial(state.sheet_pdf, view), f"{stem}-fiche.pdf",
+left.download_button("Fiche PDF du territoire (une page)", partial(downloads.sheet_pdf, view), f"{stem}-fiche.pdf",
                      "application/pdf", key="territoires_fiche", icon=":material/picture_as_pdf:")
 st.caption(f"Les exports portent sur {territory.label} : {len(departements)} département(s). Les CSV s'ouvrent directement "
            "dans Excel en français (séparateur point-virgule, UTF-8 avec BOM).")

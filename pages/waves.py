@@ -2,25 +2,25 @@
 
 import streamlit as st
 
-import appstate as state
 from gen_dash import charts, fmt, metrics, tables
 from gen_dash.indicators import BY_KEY
+from ui import layout, session, shared_work, sources
 
-view = state.page_header("Vagues et objectifs")
+view = layout.page_header("Vagues et objectifs")
 targets, territory = view.targets, view.territory
 # The targets and the envelopes are national: a territory is set against the nation instead.
-progress = state.shared(view, "progress", territory, targets)
+progress = shared_work.progress(view, territory, targets)
 
 fabriques_goal, learners_goal = (targets.fabriques, targets.apprenants) if territory.national else (None, None)
 left, right = st.columns(2)
 with left:
-    state.show_chart(charts.cumulative_by_wave, progress, "fabriques_cumulees", "Fabriques cumulées", "fabriques",
+    layout.show_chart(charts.cumulative_by_wave, progress, "fabriques_cumulees", "Fabriques cumulées", "fabriques",
                      fabriques_goal, key="vagues_fabriques")
 with right:
     if view.snapshot.list_only:
-        st.markdown(f"**Apprenants cumulés, vague par vague** : {state.NOT_GIVEN} (liste de formations, sans effectifs).")
+        st.markdown(f"**Apprenants cumulés, vague par vague** : {session.NOT_GIVEN} (liste de formations, sans effectifs).")
     else:
-        state.show_chart(charts.cumulative_by_wave, progress, "apprenants_cumules", "Apprenants cumulés", "apprenants",
+        layout.show_chart(charts.cumulative_by_wave, progress, "apprenants_cumules", "Apprenants cumulés", "apprenants",
                          learners_goal, key="vagues_apprenants")
 
 st.header("Par vague")
@@ -45,14 +45,14 @@ else:
 st.dataframe(tables.french(progress.astype({"vague": "str"}), natures, view.missing), hide_index=True, width="stretch",
              column_order=list(labels), column_config=labels)
 if not metrics.gives(view.national["subvention_eur"]):
-    st.caption(f"Subventions : {state.NOT_GIVEN} dans cet instantané.")
+    st.caption(f"Subventions : {session.NOT_GIVEN} dans cet instantané.")
 elif territory.national:
-    state.show_chart(charts.budget_by_wave, progress, key="vagues_budget")
+    layout.show_chart(charts.budget_by_wave, progress, key="vagues_budget")
 else:
-    state.show_chart(charts.subsidies_by_wave, progress, territory.label, key="vagues_budget")
+    layout.show_chart(charts.subsidies_by_wave, progress, territory.label, key="vagues_budget")
 
 st.header("Évolution d'un instantané à l'autre")
-history, source = state.pace_history(view)
+history, source = sources.pace_history(view)
 if len(history) < 2:
     st.write("Il faut au moins deux instantanés datés pour montrer une évolution.")
 else:
@@ -63,6 +63,6 @@ else:
         if pace is None:
             continue
         with box:
-            state.show_chart(charts.evolution, history, column, what, target if territory.national else None,
+            layout.show_chart(charts.evolution, history, column, what, target if territory.national else None,
                              targets.echeance, pace, key=f"evolution_{column}")
 st.caption(source)

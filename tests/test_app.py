@@ -1,4 +1,4 @@
-"""app.py, appstate.py and pages/ through Streamlit's AppTest: every page, the sidebar, uploads, shareable links."""
+"""app.py, ui/ and pages/ through Streamlit's AppTest: every page, the sidebar, uploads, shareable links."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hyp
 from streamlit.testing.v1 import AppTest
 
-import appstate as state
-from gen_dash import fmt, metrics
+from gen_dash import fmt, metrics, store
 from gen_dash.ingest import read_snapshot
 from tests.conftest import BASE_ROW, ROOT, hand_csv, make_csv, row
+from ui import cache, reference, session, sources
 from ui import publish as publish_flow
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/evolution.py", "pages/compare.py", "pages/quotas.py",
@@ -87,8 +87,8 @@ def sample_id(day: str) -> str:
 
 def upload(at: AppTest, path_or_bytes, name: str) -> AppTest:
     data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
-    version = at.session_state[state.UPLOADER_VERSION] if state.UPLOADER_VERSION in at.session_state else 0  # noqa: SIM401
-    at.file_uploader(key=f"{state.UPLOADER}_{version}" if version else state.UPLOADER).upload(name, data)
+    version = at.session_state[session.UPLOADER_VERSION] if session.UPLOADER_VERSION in at.session_state else 0  # noqa: SIM401
+    at.file_uploader(key=f"{session.UPLOADER}_{version}" if version else session.UPLOADER).upload(name, data)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -104,17 +104,17 @@ def no_editor_left():
     """AppTest gives every session the same id (« test session id »): forget the editors an earlier test logged in,
     as a real server would for a new browser session."""
     publish_flow.editor_sessions.clear()
-    with state.store.engine().begin() as conn:  # AppTest has no client address: all its attempts share one
-        conn.execute(state.store.logins.delete())
+    with store.engine().begin() as conn:  # AppTest has no client address: all its attempts share one
+        conn.execute(store.logins.delete())
     yield
 
 
 def test_a_value_shared_between_sessions_is_handed_out_as_a_copy():
     """A page that changes what it is given changes its own copy: the next session gets the value as computed."""
-    first = state._kept(("essai", "copie"), lambda: {"table": pd.DataFrame({"n": [1, 2]}), "codes": ["31"]})
+    first = cache.kept(("essai", "copie"), lambda: {"table": pd.DataFrame({"n": [1, 2]}), "codes": ["31"]})
     first["table"].loc[0, "n"] = 99
     first["codes"].append("75")
-    again = state._kept(("essai", "copie"), lambda: pytest.fail("computed twice"))
+    again = cache.kept(("essai", "copie"), lambda: pytest.fail("computed twice"))
     assert again["table"]["n"].tolist() == [1, 2] and again["codes"] == ["31"]
 
 
@@ -124,7 +124,7 @@ def test_a_shared_chart_keeps_its_page_s_key_and_its_territory_s_figures():
     keys = [e.proto.id.rsplit("-", 1)[1] for e in at.get("plotly_chart")]
     assert keys[:2] == ["evolution_fabriques", "evolution_apprenants"] and len(set(keys)) == len(keys) > 2
     france = at.get("plotly_chart")[0].proto.spec
-    at.sidebar.selectbox(key=state.REGION).select("76").run()
+    at.sidebar.selectbox(key=session.REGION).select("76").run()
     assert at.get("plotly_chart")[0].proto.spec != france  # Occitanie's own values, not France's chart again
 
 
@@ -141,7 +141,7 @@ def test_every_page_url_is_explicit_french_and_no_file_stem():
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])
 def test_every_page_runs_on_every_sample(sample):
     at = start()
-    at.sidebar.selectbox(key=state.SNAPSHOT).select(sample_id(sample.stem[12:22])).run()
+    at.sidebar.selectbox(key=session.SNAPSHOT).select(sample_id(sample.stem[12:22])).run()
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
@@ -152,12 +152,12 @@ def test_every_page_runs_on_every_sample(sample):
 def test_headline_by_hand_nation_region_departement():
     at = upload(start(), hand_csv(), "a-la-main.csv")
     assert headline_with_references(at) == HAND_FRANCE
-    at.sidebar.selectbox(key=state.REGION).select("76").run()
+    at.sidebar.selectbox(key=session.REGION).select("76").run()
     assert headline_with_references(at) == HAND_OCCITANIE
     assert not at.warning[1:]  # 50 % of the learners exactly: no « à vérifier » (the first warning is the upload's)
-    at.sidebar.multiselect(key=state.DEPARTEMENTS).select("31").run()
+    at.sidebar.multiselect(key=session.DEPARTEMENTS).select("31").run()
     assert headline_with_references(at) == HAND_HAUTE_GARONNE
-    at.sidebar.selectbox(key=state.REGION).select(None).run()
+    at.sidebar.selectbox(key=session.REGION).select(None).run()
     assert headline_with_references(at) == HAND_FRANCE
 
 
@@ -187,7 +187,7 @@ def test_upload_banner_on_every_page_and_pace_says_what_it_uses():
 def test_compare_opens_on_the_published_snapshot_before_the_upload():
     at = upload(start(), hand_csv(), "a-la-main.csv")  # dated 30 June 2017
     at.switch_page("pages/compare.py").run()
-    assert at.selectbox(key="comparer_apres").value == state.UPLOAD_ID
+    assert at.selectbox(key="comparer_apres").value == session.UPLOAD_ID
     assert at.selectbox(key="comparer_avant").value == sample_id("2016-12-15")
 
 
@@ -246,7 +246,7 @@ def test_broken_upload_is_refused_in_french_and_the_snapshot_stays():
     before = headline(at)
     upload(at, b"\x89PNG\r\n\x1a\n\x00\x00binary" * 10, "photo.csv")
     assert any("Fichier refusé" in e.value and "binaires" in e.value for e in at.sidebar.error)
-    assert at.session_state[state.SNAPSHOT] == sample_id("2017-12-31")
+    assert at.session_state[session.SNAPSHOT] == sample_id("2017-12-31")
     assert headline(at) == before
 
 
@@ -260,7 +260,7 @@ def test_upload_missing_column_names_it():
 def test_messy_upload_gives_the_figures_of_its_clean_twin():
     messy = upload(start(), MESSY, MESSY.name)
     twin = upload(start(), TWIN, TWIN.name)
-    assert messy.session_state[state.SNAPSHOT] == state.UPLOAD_ID
+    assert messy.session_state[session.SNAPSHOT] == session.UPLOAD_ID
     assert headline(messy) == headline(twin) and len(headline(twin)) == 10  # six, and the four reported indicators
     assert not messy.info  # no sample banner on the user's own data
     assert any("réparée" in m.value for m in messy.sidebar.markdown)
@@ -274,19 +274,19 @@ def test_upload_with_rejected_rows_reports_them_and_stays_in_the_session():
     at.switch_page("pages/data.py").run()
     report = at.dataframe[1].value  # the rows, then the validation report
     assert report[["ligne", "colonne", "valeur"]].values.tolist() == [[3, "apprenants_femmes", "99"]]
-    assert at.date_input(key=state.UPLOAD_DATE)  # no date in the file: the user is asked
+    assert at.date_input(key=session.UPLOAD_DATE)  # no date in the file: the user is asked
     other = start()
-    assert not any(o.startswith("Fichier déposé") for o in other.sidebar.selectbox(key=state.SNAPSHOT).options)  # nobody else
+    assert not any(o.startswith("Fichier déposé") for o in other.sidebar.selectbox(key=session.SNAPSHOT).options)  # nobody else
 
 
 def test_shared_link_opens_the_same_view_as_the_sidebar():
     at = start({"region": "32", "dep": "59,62", "instantane": sample_id("2017-06-30")})
-    assert at.session_state[state.REGION] == "32"
-    assert at.session_state[state.DEPARTEMENTS] == ["59", "62"]
+    assert at.session_state[session.REGION] == "32"
+    assert at.session_state[session.DEPARTEMENTS] == ["59", "62"]
     by_hand = start()
-    by_hand.sidebar.selectbox(key=state.SNAPSHOT).select(sample_id("2017-06-30")).run()
-    by_hand.sidebar.selectbox(key=state.REGION).select("32").run()
-    by_hand.sidebar.multiselect(key=state.DEPARTEMENTS).select("59").select("62").run()
+    by_hand.sidebar.selectbox(key=session.SNAPSHOT).select(sample_id("2017-06-30")).run()
+    by_hand.sidebar.selectbox(key=session.REGION).select("32").run()
+    by_hand.sidebar.multiselect(key=session.DEPARTEMENTS).select("59").select("62").run()
     assert headline_with_references(at) == headline_with_references(by_hand)
     assert "Territoire : Nord (59), Pas-de-Calais (62)" in at.caption[0].value.replace("\\", "")
     assert at.query_params["region"] == "32" and at.query_params["dep"] == "59,62"
@@ -417,26 +417,26 @@ def test_a_viewer_can_never_publish(secrets, user, own_store):
     _unique_upload(at, "lecteur")
     # Forged session state grants nothing: a publication about to be confirmed, put in the very key the panel reads,
     # shows no confirmation, for the role is checked against the server's own records.
-    at.session_state[state.PUBLISH_PENDING] = _FORGED_PENDING
+    at.session_state[session.PUBLISH_PENDING] = _FORGED_PENDING
     at.run()
     assert not _publish_form(at)
     assert "Confirmer la publication" not in [b.label for b in at.sidebar.button]
     if not secrets:  # out of the box: the first-start password, which only the installer knows
         assert any("Demandez le mot de passe éditeur à la personne qui a installé" in c.value for c in at.sidebar.caption)
     # Even the publishing action itself, reached without the form (as a crafted request would), refuses.
-    before = len(state.store.history(state.engine()))
+    before = len(store.history(sources.engine()))
     crafted = AppTest.from_function(_call_publish, default_timeout=90)
     for key, value in secrets.items():
         crafted.secrets[key] = value
     if user is not None:
         crafted.user = user
     data = make_csv([row(id_formation="P-force")])
-    crafted.session_state[state.UPLOADED] = read_snapshot(data, "force-2018-02-01.csv")
-    crafted.session_state[state.UPLOADED_FILE] = ("force-2018-02-01.csv", data)
-    crafted.session_state[state.PUBLISH_PENDING] = _FORGED_PENDING  # all an editor's confirmation would hold
+    crafted.session_state[session.UPLOADED] = read_snapshot(data, "force-2018-02-01.csv")
+    crafted.session_state[session.UPLOADED_FILE] = ("force-2018-02-01.csv", data)
+    crafted.session_state[session.PUBLISH_PENDING] = _FORGED_PENDING  # all an editor's confirmation would hold
     crafted.run()
-    assert crafted.session_state[state.PUBLISH_MESSAGE] == ("error", "Publication refusée : vous n'êtes pas éditeur.")
-    assert len(state.store.history(state.engine())) == before
+    assert crafted.session_state[session.PUBLISH_MESSAGE] == ("error", "Publication refusée : vous n'êtes pas éditeur.")
+    assert len(store.history(sources.engine())) == before
 
 
 _FORGED_PENDING = {"date": date(2018, 2, 1), "label": "Forgé", "by": "Personne", "accepted": 1, "rejected": 0,
@@ -457,10 +457,10 @@ def test_an_oidc_editor_publishes_for_everyone(own_store):
     _click(at, "Vérifier avant de publier")
     _click(at, "Confirmer la publication")
     assert any("Publié pour tous" in m.value and f"par {EDITOR}" in m.value.replace("\\", "") for m in at.sidebar.success)
-    latest = state.store.history(state.engine()).iloc[0]
+    latest = store.history(sources.engine()).iloc[0]
     assert (latest["libelle"], latest["publie_par"]) == ("Janvier 2018", EDITOR)
     other = start()  # another session sees it in its list
-    assert any("Janvier 2018" in option for option in other.sidebar.selectbox(key=state.SNAPSHOT).options)
+    assert any("Janvier 2018" in option for option in other.sidebar.selectbox(key=session.SNAPSHOT).options)
 
 
 def test_password_editor_failures_counted_then_the_right_one_works(own_store, monkeypatch):
@@ -484,7 +484,7 @@ def test_password_editor_failures_counted_then_the_right_one_works(own_store, mo
         assert [e.value for e in at.sidebar.error] == [f"Mot de passe incorrect. {left} avant une suspension de "
                                                        "15 minutes."]
         assert not _publish_form(at)
-    assert (state.store.journal(state.engine())["action"] == "connexion refusée").sum() == 2  # each failure in the journal
+    assert (store.journal(sources.engine())["action"] == "connexion refusée").sum() == 2  # each failure in the journal
     assert pauses == [1.0, 1.0]  # each held the server's other attempts back a second
     at.sidebar.text_input(key="editeur_mot_de_passe").set_value("bon mot de passe éditeur")
     at.sidebar.button(key="editeur_connexion").click().run()
@@ -493,7 +493,7 @@ def test_password_editor_failures_counted_then_the_right_one_works(own_store, mo
     at.sidebar.text_input(key="publication_libelle").set_value("Mi-janvier")
     _click(at, "Vérifier avant de publier")
     _click(at, "Confirmer la publication")
-    assert state.store.history(state.engine()).iloc[0]["publie_par"] == "Camille"
+    assert store.history(sources.engine()).iloc[0]["publie_par"] == "Camille"
     at.switch_page("pages/data.py").run()
     assert at.get("form")  # the withdrawal form, for editors only
 
@@ -503,9 +503,9 @@ def test_five_failures_suspend_the_address_even_for_the_right_password(own_store
 
     at = start(secrets={"GEN_DASH_MOT_DE_PASSE_HASH": hash_password("bon mot de passe éditeur")})
     _unique_upload(at, "bloque")
-    eng = state.store.engine()
+    eng = store.engine()
     for _ in range(5):  # as five other sessions from the same address would have, on this server or another
-        state.store.record_login(eng, "adresse inconnue", False)
+        store.record_login(eng, "adresse inconnue", False)
     at.sidebar.text_input(key="editeur_mot_de_passe").set_value("bon mot de passe éditeur")
     at.sidebar.button(key="editeur_connexion").click().run()
     assert at.sidebar.error[0].value.startswith("Trop de mots de passe incorrects depuis votre adresse (5 en 15 minutes)")
@@ -526,26 +526,26 @@ def test_publication_needs_a_label_an_author_and_a_confirmation(own_store):
     at = _editor()
     data = make_csv([row(id_formation="C1"), row(id_formation="C2", apprenants_femmes="99"), row(id_formation="C3")])
     upload(at, data, "confirmation-2018-02-01.csv")
-    before = len(state.store.history(state.engine()))
+    before = len(store.history(sources.engine()))
     _click(at, "Vérifier avant de publier")  # no label, no author
     assert any("indiquez le libellé, votre nom" in e.value for e in at.sidebar.error)
-    assert len(state.store.history(state.engine())) == before
+    assert len(store.history(sources.engine())) == before
     at.sidebar.text_input(key="publication_libelle").set_value("Février 2018")
     at.sidebar.text_input(key="publication_auteur").set_value("Dominique")
     _click(at, "Vérifier avant de publier")
     summary = " ".join(m.value for m in at.sidebar.markdown)
     assert "« Février 2018 », instantané du 1er février 2018, par Dominique" in summary
     assert "2 ligne(s) acceptée(s), publiée(s)" in summary and "1 ligne(s) rejetée(s), **non publiée(s)**" in summary
-    assert len(state.store.history(state.engine())) == before  # nothing published yet
+    assert len(store.history(sources.engine())) == before  # nothing published yet
     _click(at, "Annuler")
-    assert _publish_form(at) and len(state.store.history(state.engine())) == before
+    assert _publish_form(at) and len(store.history(sources.engine())) == before
     _click(at, "Vérifier avant de publier")
     _click(at, "Confirmer la publication")
-    latest = state.store.history(state.engine()).iloc[0]
+    latest = store.history(sources.engine()).iloc[0]
     assert (latest["libelle"], latest["publie_par"], latest["lignes_rejetees"]) == ("Février 2018", "Dominique", 1)
     # Published: the upload leaves the session, the published snapshot is on screen, and both places say so.
-    assert state.UPLOADED not in at.session_state and at.session_state[state.SNAPSHOT] == str(latest["id"])
-    assert not any(o.startswith("Fichier déposé") for o in at.sidebar.selectbox(key=state.SNAPSHOT).options)
+    assert session.UPLOADED not in at.session_state and at.session_state[session.SNAPSHOT] == str(latest["id"])
+    assert not any(o.startswith("Fichier déposé") for o in at.sidebar.selectbox(key=session.SNAPSHOT).options)
     assert any("Publié pour tous" in m.value for m in at.sidebar.success)
     assert any("Publié pour tous" in m.value for m in at.main.success)
     assert not any(w.value.startswith("Fichier déposé, non publié") for w in at.warning)
@@ -564,7 +564,7 @@ def test_one_snapshot_counts_per_date(own_store):
             assert "Un instantané de la même date existe déjà" in warning and "« Juin 2017, premier »" in warning
             assert "ce sera celle-ci" in warning
         _click(at, "Confirmer la publication")
-    history = state.store.history(state.engine())
+    history = store.history(sources.engine())
     first, second = (history[history["libelle"] == f"Juin 2017, {t}"].iloc[0] for t in ("premier", "second"))
     assert not first["compte"] and first["remplace_par"] == second["id"] and second["compte"]
     assert not any(f"remplacé par le n° {second['id']}" in c.value for c in at.sidebar.caption)  # the second is on screen
@@ -625,16 +625,16 @@ OWN_NAMES = ("id_fs;lib_fs;Structure;insee_com;effectif;femmes;neet\nA;Dév web;
 def test_a_list_of_places_gets_the_form_filled_with_the_guess():
     data = (ROOT / "tests" / "fixtures" / "listes" / "agences.csv").read_bytes()
     at = upload(start(), data, "agences.csv")
-    assert state.UPLOADED not in at.session_state or at.session_state[state.UPLOADED] is None  # nothing read yet
+    assert session.UPLOADED not in at.session_state or at.session_state[session.UPLOADED] is None  # nothing read yet
     for canonical, header in (("nom_formation", "nom_agence"), ("nom_fabrique", "nom_agence"), ("code_postal", "cp"),
                               ("commune", "ville"), ("code_departement", "departement")):
-        assert at.sidebar.selectbox(key=state.MAPPING_COLUMN + canonical).value == header, canonical
-    assert at.sidebar.selectbox(key=state.MAPPING_COLUMN + "code_commune").value is None  # the agency code is not it
+        assert at.sidebar.selectbox(key=session.MAPPING_COLUMN + canonical).value == header, canonical
+    assert at.sidebar.selectbox(key=session.MAPPING_COLUMN + "code_commune").value is None  # the agency code is not it
     captions = " ".join(c.value.replace("\\", "") for c in at.sidebar.caption)
     assert "13 valeurs sur 13 sont des codes postaux" in captions and "ce n'est pas un code commune" in captions
-    assert at.sidebar.checkbox(key=state.MAPPING_IDS).value
+    assert at.sidebar.checkbox(key=session.MAPPING_IDS).value
     at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
-    assert not at.exception and at.session_state[state.SNAPSHOT] == state.UPLOAD_ID
+    assert not at.exception and at.session_state[session.SNAPSHOT] == session.UPLOAD_ID
     assert headline(at)["Fabriques labellisées"] == "13"
     at.switch_page("pages/waves.py").run()
     assert not at.exception
@@ -647,11 +647,11 @@ def test_missing_columns_are_offered_a_mapping_and_the_file_is_read_with_it():
     at = upload(start(), OWN_NAMES, "noms-propres-2018-02-28.csv")
     assert any("Colonne(s) obligatoire(s) absente(s)" in e.value.replace("\\", "") for e in at.sidebar.warning)
     for canonical, header in (("id_formation", "id_fs"), ("nom_formation", "lib_fs")):
-        at.sidebar.selectbox(key=state.MAPPING_COLUMN + canonical).select(header)
-    at.sidebar.text_input(key=state.MAPPING_VALUE + "vague").input("2")
+        at.sidebar.selectbox(key=session.MAPPING_COLUMN + canonical).select(header)
+    at.sidebar.text_input(key=session.MAPPING_VALUE + "vague").input("2")
     at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
     assert not at.exception and not at.sidebar.error, [e.value for e in at.sidebar.error]
-    assert at.session_state[state.SNAPSHOT] == state.UPLOAD_ID
+    assert at.session_state[session.SNAPSHOT] == session.UPLOAD_ID
     assert headline(at)["Apprenants"] == "30" and headline(at)["Fabriques labellisées"] == "2"
     captions = [c.value.replace("\\", "") for c in at.sidebar.caption]
     assert any("Lu avec la correspondance : id_formation ← « id_fs »" in c for c in captions), captions
@@ -663,8 +663,8 @@ def test_missing_columns_are_offered_a_mapping_and_the_file_is_read_with_it():
 def test_a_mapping_constant_of_the_wrong_type_is_said_in_french():
     at = upload(start(), OWN_NAMES, "noms-propres.csv")
     for canonical, header in (("id_formation", "id_fs"), ("nom_formation", "lib_fs")):
-        at.sidebar.selectbox(key=state.MAPPING_COLUMN + canonical).select(header)
-    at.sidebar.text_input(key=state.MAPPING_VALUE + "vague").input("deux")
+        at.sidebar.selectbox(key=session.MAPPING_COLUMN + canonical).select(header)
+    at.sidebar.text_input(key=session.MAPPING_VALUE + "vague").input("deux")
     at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
     assert any("« deux » n'est pas un nombre entier" in e.value for e in at.sidebar.error)
 
@@ -698,7 +698,7 @@ def test_a_store_out_of_reach_is_said_and_the_samples_still_shown(monkeypatch):
     assert not at.exception
     assert at.sidebar.error[0].value.startswith("Historique partagé indisponible : Le serveur de base de données ne "
                                                 "répond pas (connexion refusée).")
-    assert "exemple" in at.sidebar.selectbox(key=state.SNAPSHOT).format_func(at.sidebar.selectbox(key=state.SNAPSHOT).value)
+    assert "exemple" in at.sidebar.selectbox(key=session.SNAPSHOT).format_func(at.sidebar.selectbox(key=session.SNAPSHOT).value)
     upload(at, make_csv([row(id_formation="HORS-LIGNE")]), "hors-ligne-2018-01-15.csv")
     assert not at.exception
     assert "Publication impossible tant que l'historique partagé est indisponible." in [c.value for c in at.sidebar.caption]
@@ -737,7 +737,7 @@ def test_any_header_set_renders_every_page_and_both_exports(extras, values):
         at.switch_page(page).run()
         assert not at.exception, (page, header, at.exception)
     rows = read_snapshot(data, "entetes.csv").rows
-    territory = Territory.of("11", (), state.departements_table())
+    territory = Territory.of("11", (), reference.departements_table())
     readable = tables.readable_rows(territory.apply(rows))  # an extra column may be a coordinate (« X ») and reject rows
     assert len(pd.read_csv(io.BytesIO(export.to_csv_bytes(readable)), sep=";", encoding="utf-8-sig")) == len(readable)
     figures = tables.figures_export(territory.apply(metrics.figures_by_territory(rows), "code"))
@@ -776,19 +776,19 @@ def test_text_from_a_file_or_the_store_puts_no_markup_on_the_page(own_store):
 
 def test_an_upload_beyond_the_memory_budget_is_refused_in_french(monkeypatch):
     monkeypatch.setenv("GEN_DASH_MEMOIRE_MAX_MO", "1")
-    state.held_uploads.clear()  # the budget is read when the server first needs it
+    cache.held_uploads.clear()  # the budget is read when the server first needs it
     try:
         at = start()
-        at.file_uploader(key=state.UPLOADER).upload("gros-2018-01-15.csv", make_csv([row(id_formation=f"M{i}")
+        at.file_uploader(key=session.UPLOADER).upload("gros-2018-01-15.csv", make_csv([row(id_formation=f"M{i}")
                                                                                   for i in range(6000)]))
         at.run()
         assert not at.exception
         refused = [e.value for e in at.sidebar.error]
         assert refused and refused[0].replace("\\", "").startswith("Fichier refusé : Le serveur garde déjà 0 Mo de "
                                                                    "fichiers déposés par les sessions ouvertes")
-        assert at.session_state[state.SNAPSHOT] != state.UPLOAD_ID  # the published snapshot stays on screen
+        assert at.session_state[session.SNAPSHOT] != session.UPLOAD_ID  # the published snapshot stays on screen
     finally:
-        state.held_uploads.clear()
+        cache.held_uploads.clear()
 
 
 WEB = "Développement web et mobile"
@@ -816,7 +816,7 @@ def test_overview_says_the_four_objectives_for_the_territory():
     lines = [m.value.replace("\\", "") for m in at.markdown if re.match(r"\*\*[1-4]\. ", m.value)]
     hand = read_snapshot(hand_csv()).rows
     share = _share_within(_communes_of("76"), metrics.fabriques_of(hand), 30)
-    history = state.store.history(state.engine())
+    history = store.history(sources.engine())
     dates = sorted(set(history["date_instantane"]))
     first, latest, count = dates[0], dates[-1], len(dates)
     assert lines == [
@@ -841,7 +841,7 @@ def test_overview_says_the_four_objectives_for_the_territory():
 
 def test_overview_objectives_give_boursiers_and_qpv_when_the_file_does():
     at = start()
-    at.sidebar.selectbox(key=state.SNAPSHOT).select(sample_id("2017-12-31")).run()
+    at.sidebar.selectbox(key=session.SNAPSHOT).select(sample_id("2017-12-31")).run()
     rows = read_snapshot(LATEST).rows
     line = next(m.value.replace("\\", "") for m in at.markdown if m.value.startswith("**4. "))
     boursiers = rows["apprenants_boursiers"].sum() / rows["apprenants"].sum()
@@ -932,7 +932,7 @@ def test_coverage_of_an_epci_draws_its_map():
 
 def test_published_figures_beside_the_key_figures_on_evolution_and_quotas():
     at = start()
-    at.sidebar.selectbox(key=state.SNAPSHOT).select(sample_id("2017-12-31")).run()
+    at.sidebar.selectbox(key=session.SNAPSHOT).select(sample_id("2017-12-31")).run()
     beside = [c.value.replace("\\", "") for c in at.caption if c.value.startswith("chiffre publié")]
     # the end-2017 sample is calibrated on the key figures of 2017: the same 9 582 learners, 23,6 % women for 24 %
     assert f"chiffre publié : 9{NNBSP}582 en 2017 (GIP Grande École du Numérique, Chiffres clés 2017, 2018-06) ; " \

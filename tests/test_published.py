@@ -56,7 +56,7 @@ def test_the_bundled_file_is_clean_and_holds_the_programme_s_figures():
 
 def test_the_schema_file_is_in_step_with_the_code():
     assert json.loads(PUBLISHED_SCHEMA_FILE.read_text(encoding="utf-8")) == published.published_schema(), \
-        "run `python -m gen_dash.schema`"
+        "run `python -m gen_dash.published`"
 
 
 @pytest.mark.parametrize(("cells", "code"), [

@@ -1,5 +1,5 @@
-"""The layout flow: which pages exist (one table), the navigation built from it, the footer with the legal pages on
-every page, and the site map.
+"""The layout flow: which pages exist (one table), the navigation built from it, each page's header, charts with their
+text alternative, the footer with the legal pages on every page, and the site map.
 
 The pages are listed once, in :data:`PAGES` (file, title, icon, address, help, section); ``app.py`` asks
 :func:`navigation` for the ``st.Page`` objects, ``pages/plan_du_site.py`` reads the same table.
@@ -7,9 +7,17 @@ The pages are listed once, in :data:`PAGES` (file, title, icon, address, help, s
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
+
+from gen_dash import charts, fmt, memory
+from ui import cache, session
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 @dataclass(frozen=True)
@@ -96,3 +104,34 @@ def footer(embedded: bool = False) -> None:
 def site_map() -> list[tuple[str, list[Listed]]]:
     """The pages by section, as the site map lists them."""
     return [(section, [p for p in PAGES if p.section == section]) for section in SECTIONS]
+
+
+def escape_md(text: str) -> str:
+    """Text from a file, safe inside Markdown (no link, no emphasis, no HTML)."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~$" else c for c in str(text))
+
+
+def page_header(title: str):
+    """The page's title and what it shows (snapshot, territory); returns the :class:`ui.sources.View`."""
+    current = session.view()
+    st.title(title)
+    when = f"du {fmt.day(current.entry.date)}" if current.entry.date else "non daté"
+    st.caption(f"Instantané {when} ({escape_md(current.entry.file_name)}) · Territoire : {escape_md(current.territory.label)}")
+    return current
+
+
+def show_chart(build, *args, key: str | None = None, **kwargs) -> None:
+    """The chart ``build(*args, **kwargs)`` (a function of :mod:`gen_dash.charts`) with its text alternative (given to
+    screen readers as its name, and shown as a caption), then its figures as a table (« voir les données », the pattern
+    of the State's design system). Built once per server for the same values, and shared (read only)."""
+    # Plotly validates every property as a figure is built: most of a chart page's CPU. The same values (a published
+    # history, a territory's waves) give the same figure, shared read-only (Streamlit serialises a copy of it).
+    name = build.__name__
+    values = hashlib.sha256(pickle.dumps((args, kwargs))).hexdigest()
+    chart = cache.shared_values().get(("graphique", name, values), lambda: getattr(charts, name)(*args, **kwargs),
+                                      lambda c: len(c.figure.to_json()) + memory.size_of(c.data))
+    st.plotly_chart(chart.figure, key=key, alt=chart.alt, theme=None, config={"displayModeBar": False})
+    st.caption(chart.alt)
+    if chart.data is not None and len(chart.data):
+        with st.expander(f"Voir les données : {chart.alt.split(' (')[0].split(' : ')[0]}"):
+            st.table(chart.data.set_index(chart.data.columns[0]))

@@ -2,7 +2,7 @@
 headers do not follow the contract gets a form pre-filled with the guessed mapping and its evidence, which the person
 confirms or changes before the file is read again.
 
-Session keys are :mod:`appstate`'s (``UPLOAD_*``, ``MAPPING_*``); the reading is :func:`gen_dash.upload.read_upload`,
+Session keys are :mod:`ui.session`'s (``UPLOAD_*``, ``MAPPING_*``); the reading is :func:`gen_dash.upload.read_upload`,
 the guess :func:`gen_dash.guess.guess_mapping` (made by the reader when columns are missing).
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-import appstate as state
 from gen_dash import fmt, upload
 from gen_dash.guess import Guess
 from gen_dash.place import LOCATION_COLUMNS
 from gen_dash.schema import BY_NAME, COLUMNS, REQUIRED, canonical_name
 from gen_dash.snapshot import Mapping, MissingColumns, Snapshot, SnapshotError
+from ui import cache, layout, session
 
 _NONE = "— aucune colonne —"
 
@@ -26,43 +26,43 @@ def read_file(data: bytes, name: str, mapping: Mapping | None = None) -> Snapsho
     Not cached: the session keeps what it uploaded (``UPLOADED``) and nobody else sees it, so a server-wide cache
     would only keep the memory of closed sessions. Counted against the memory budget while the session holds it.
     """
-    return state.held_uploads().hold(upload.read_upload(data, name, mapping))
+    return cache.held_uploads().hold(upload.read_upload(data, name, mapping))
 
 
 def on_upload(mapping: Mapping | None = None) -> None:
     """Read a new upload (with the mapping the form gives, if any) before the script runs, so that it can become the
     chosen snapshot; a file with missing columns leaves the guess to pre-fill the form."""
-    uploaded = st.session_state.get(state.uploader_key())
+    uploaded = st.session_state.get(session.uploader_key())
     if uploaded is None:
         return
     data = uploaded.getvalue()
     if mapping is None:
-        st.session_state.pop(state.UPLOAD_MISSING, None)
+        st.session_state.pop(session.UPLOAD_MISSING, None)
     try:
         snapshot = read_file(data, uploaded.name, mapping)
     except SnapshotError as exc:  # read_snapshot turns whatever goes wrong with a file into one
-        st.session_state[state.UPLOAD_ERROR] = (uploaded.file_id, str(exc), isinstance(exc, MissingColumns))
+        st.session_state[session.UPLOAD_ERROR] = (uploaded.file_id, str(exc), isinstance(exc, MissingColumns))
         if isinstance(exc, MissingColumns):
-            st.session_state[state.UPLOAD_MISSING] = (uploaded.file_id, exc.missing, exc.headers, exc.guess)
+            st.session_state[session.UPLOAD_MISSING] = (uploaded.file_id, exc.missing, exc.headers, exc.guess)
             if mapping is None and exc.guess is not None:
                 _prefill(exc.guess, exc.headers)
         return
-    for key in (state.UPLOAD_ERROR, state.UPLOAD_MISSING, state.PUBLISH_PENDING):
+    for key in (session.UPLOAD_ERROR, session.UPLOAD_MISSING, session.PUBLISH_PENDING):
         st.session_state.pop(key, None)
-    st.session_state[state.UPLOADED] = snapshot
-    st.session_state[state.UPLOADED_FILE] = (uploaded.name, data)
-    st.session_state[state.SNAPSHOT] = state.UPLOAD_ID
+    st.session_state[session.UPLOADED] = snapshot
+    st.session_state[session.UPLOADED_FILE] = (uploaded.name, data)
+    st.session_state[session.SNAPSHOT] = session.UPLOAD_ID
 
 
 def _prefill(guess: Guess, headers: list[str]) -> None:
     """The form's widgets set to the guess (before they are drawn: the person sees it, and changes what is wrong)."""
     for canonical in BY_NAME:
-        st.session_state.pop(state.MAPPING_COLUMN + canonical, None)
-        st.session_state.pop(state.MAPPING_VALUE + canonical, None)
+        st.session_state.pop(session.MAPPING_COLUMN + canonical, None)
+        st.session_state.pop(session.MAPPING_VALUE + canonical, None)
     for proposal in guess.proposals:
         if proposal.header in headers:
-            st.session_state[state.MAPPING_COLUMN + proposal.canonical] = proposal.header
-    st.session_state[state.MAPPING_IDS] = guess.generate_ids
+            st.session_state[session.MAPPING_COLUMN + proposal.canonical] = proposal.header
+    st.session_state[session.MAPPING_IDS] = guess.generate_ids
 
 
 def _asked(missing: list[str], guess: Guess | None) -> list[str]:
@@ -78,14 +78,14 @@ def choices(asked: list[str], missing: list[str]) -> Mapping:
     whether ids are generated."""
     columns, values = [], []
     for canonical in asked:
-        choice = st.session_state.get(state.MAPPING_COLUMN + canonical)
-        value = (st.session_state.get(state.MAPPING_VALUE + canonical) or "").strip()
+        choice = st.session_state.get(session.MAPPING_COLUMN + canonical)
+        value = (st.session_state.get(session.MAPPING_VALUE + canonical) or "").strip()
         if choice:
             if canonical_name(choice) != canonical:  # one the reader takes by itself needs no mapping
                 columns.append((canonical, choice))
         elif value and (canonical in missing or canonical == "vague"):
             values.append((canonical, value))
-    generate = bool(st.session_state.get(state.MAPPING_IDS)) and not any(c == "id_formation" for c, _ in columns)
+    generate = bool(st.session_state.get(session.MAPPING_IDS)) and not any(c == "id_formation" for c, _ in columns)
     return Mapping(tuple(sorted(columns)), tuple(sorted(values)), generate)
 
 
@@ -101,19 +101,19 @@ def _mapping_form(bar, missing: list[str], headers: list[str], guess: Guess | No
                        "corrigez-le si besoin, puis lisez le fichier. Rien n'est lu avant votre confirmation.")
         for canonical in asked:
             st.selectbox(f"{BY_NAME[canonical].title} ({canonical})", [None, *headers],
-                         key=state.MAPPING_COLUMN + canonical, format_func=lambda h: _NONE if h is None else h)
+                         key=session.MAPPING_COLUMN + canonical, format_func=lambda h: _NONE if h is None else h)
             if canonical in evidence:
-                st.caption(state.escape_md(evidence[canonical].split(" : ", 1)[-1]))
+                st.caption(layout.escape_md(evidence[canonical].split(" : ", 1)[-1]))
             if (canonical in missing and canonical not in evidence) or canonical == "vague":
                 st.text_input(f"… ou la même valeur pour toutes les lignes ({canonical})",
-                              key=state.MAPPING_VALUE + canonical)
-        st.checkbox("Générer un identifiant stable (sans colonne d'identifiant)", key=state.MAPPING_IDS,
+                              key=session.MAPPING_VALUE + canonical)
+        st.checkbox("Générer un identifiant stable (sans colonne d'identifiant)", key=session.MAPPING_IDS,
                     help="Tiré du nom normalisé et de la commune de chaque ligne : le même à chaque export de la "
                          "même liste. Dit dans le rapport.")
         for note in guess.notes if guess else ():
-            st.caption(state.escape_md(note))
+            st.caption(layout.escape_md(note))
         if guess is not None and guess.unmapped:
-            st.caption("Colonnes gardées telles quelles : " + state.escape_md(", ".join(guess.unmapped)) + ".")
+            st.caption("Colonnes gardées telles quelles : " + layout.escape_md(", ".join(guess.unmapped)) + ".")
         st.form_submit_button("Lire avec cette correspondance", icon=":material/join:",
                               on_click=lambda: on_upload(choices(asked, missing)))
 
@@ -121,20 +121,20 @@ def _mapping_form(bar, missing: list[str], headers: list[str], guess: Guess | No
 def upload_panel(bar, report_page) -> None:
     """The uploader, what the last upload gave (or why it was refused, with the mapping form), in the sidebar."""
     bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"],
-                      key=state.uploader_key(), on_change=on_upload,
+                      key=session.uploader_key(), on_change=on_upload,
                       help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.")
-    error = st.session_state.get(state.UPLOAD_ERROR)
-    current = st.session_state.get(state.uploader_key())
+    error = st.session_state.get(session.UPLOAD_ERROR)
+    current = st.session_state.get(session.uploader_key())
     if error and current is not None and error[0] == current.file_id:  # the refused file is still the one shown
-        missing = st.session_state.get(state.UPLOAD_MISSING)
+        missing = st.session_state.get(session.UPLOAD_MISSING)
         missing = missing if missing and missing[0] == current.file_id else None
         if error[2] and missing and missing[3] is not None:  # not refused: read once the person confirms the guess
-            bar.warning(f"À confirmer avant lecture : {state.escape_md(error[1])}", icon=":material/join:")
+            bar.warning(f"À confirmer avant lecture : {layout.escape_md(error[1])}", icon=":material/join:")
         else:
-            bar.error(f"Fichier refusé : {state.escape_md(error[1])}", icon=":material/error:")
+            bar.error(f"Fichier refusé : {layout.escape_md(error[1])}", icon=":material/error:")
         if missing:
             _mapping_form(bar, *missing[1:])
-    uploaded = st.session_state.get(state.UPLOADED)
+    uploaded = st.session_state.get(session.UPLOADED)
     if uploaded is None:
         return
     bar.caption("Fichier déposé, non publié : il n'est visible que dans votre session.")
@@ -146,8 +146,8 @@ def upload_panel(bar, report_page) -> None:
         said = ([f"{c} ← « {h} »" for c, h in uploaded.mapping.columns]
                 + [f"{c} = « {v} »" for c, v in uploaded.mapping.values]
                 + (["identifiant généré"] if uploaded.mapping.generate_ids else []))
-        bar.caption("Lu avec la correspondance : " + state.escape_md(" ; ".join(said)) + ".")
+        bar.caption("Lu avec la correspondance : " + layout.escape_md(" ; ".join(said)) + ".")
     bar.page_link(report_page, label="Voir le rapport complet", icon=":material/fact_check:")
     if uploaded.date is None:
-        bar.date_input("Date de l'extraction (absente du fichier)", value=None, key=state.UPLOAD_DATE,
+        bar.date_input("Date de l'extraction (absente du fichier)", value=None, key=session.UPLOAD_DATE,
                        format="DD/MM/YYYY")

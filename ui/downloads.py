@@ -1,0 +1,30 @@
+"""Files built when their button is clicked: the territory's PDF sheet and the map as an image."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gen_dash import store
+from ui import reference, session, shared_work
+from ui.sources import View
+
+
+def sheet_pdf(current: View, indicator: str = "fabriques") -> bytes:
+    """The « fiche territoire » of the view (:func:`gen_dash.fiche.territory_sheet`)."""
+    from gen_dash import fiche  # fpdf2, imported by the first sheet only
+
+    entry = current.entry
+    digest = entry.sha256
+    if entry.is_upload and st.session_state.get(session.UPLOADED_FILE):
+        digest = store.sha256(st.session_state[session.UPLOADED_FILE][1])
+    source = fiche.Source(entry.file_name, entry.date, entry.libelle, digest, entry.is_sample)
+    return fiche.territory_sheet(current.rows, current.national, current.territory, current.targets, source,
+                                 reference.communes_table(), indicator)
+
+
+def map_image(current: View, indicator: str, image_format: str) -> bytes:
+    """The map page's static twin as PNG or SVG (:func:`gen_dash.static_map.map_image`)."""
+    from gen_dash import static_map  # matplotlib, imported by the first image only
+
+    return static_map.map_image(shared_work.figures(current), shared_work.fabriques(current), indicator,
+                                current.territory, current.targets.quota(indicator), image_format).data
