@@ -67,15 +67,15 @@ def drop_store(url: str) -> None:
     """Drop every table of the store at *url* (tests and benchmarks start from an empty database)."""
     import sqlalchemy as sa
 
-    from gen_dash import store
+    from gen_dash import store_schema
 
-    store._open.cache_clear()  # the next engine() creates the schema again
+    store_schema._open.cache_clear()  # the next engine() creates the schema again
     eng = sa.create_engine(url)
     with eng.begin() as conn:
         if conn.dialect.name == "postgresql":  # an earlier test's pooled connections would hold locks on the tables
             conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                  "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-        store.metadata.drop_all(conn, checkfirst=True)
+        store_schema.metadata.drop_all(conn, checkfirst=True)
     eng.dispose()
 
 

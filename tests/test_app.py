@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hyp
 from streamlit.testing.v1 import AppTest
 
-from gen_dash import fmt, metrics, store
+from gen_dash import fmt, metrics, store, store_schema
 from gen_dash.ingest import read_snapshot
 from tests.conftest import BASE_ROW, ROOT, hand_csv, make_csv, row
 from ui import cache, reference, session, sources
@@ -105,7 +105,7 @@ def no_editor_left():
     as a real server would for a new browser session."""
     publish_flow.editor_sessions.clear()
     with store.engine().begin() as conn:  # AppTest has no client address: all its attempts share one
-        conn.execute(store.logins.delete())
+        conn.execute(store_schema.logins.delete())
     yield
 
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from pandas.testing import assert_frame_equal
 
-from gen_dash import geo, store
+from gen_dash import geo, store, store_schema
 from gen_dash.ingest import SnapshotError, read_snapshot
 from gen_dash.sample import bundled_samples
 from gen_dash.territory import Territory
@@ -116,12 +116,12 @@ _KILLED = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from gen_dash import store
-    real = store._insert_rows
+    real = store.insert_rows
     def slow(conn, snapshot_id, rows):
         real(conn, snapshot_id, rows)
         Path(sys.argv[2]).write_text("inside")  # the snapshot and its rows are written, not committed
         time.sleep(600)
-    store._insert_rows = slow
+    store.insert_rows = slow
     store.publish(store.engine(sys.argv[1]), Path(sys.argv[3]).read_bytes(), "tue.csv", by="killed")
 """)
 
@@ -136,11 +136,11 @@ def test_a_publish_killed_half_way_leaves_nothing(url, tmp_path):
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    store._open.cache_clear()  # as a new process would
+    store_schema._open.cache_clear()  # as a new process would
     eng = store.engine(url)
     assert store.history(eng, include_withdrawn=True).empty and store.journal(eng).empty
     with eng.connect() as conn:
-        for table in (store.rows, store.counts):
+        for table in (store_schema.rows, store_schema.counts):
             assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
         if url.startswith("sqlite"):
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
@@ -178,7 +178,7 @@ def test_two_concurrent_publishers_both_succeed_in_order(url, tmp_path):
         out, _ = process.communicate(timeout=300)
         assert process.returncode == 0
         ids.append(int(out.strip()))
-    store._open.cache_clear()  # as a new process would
+    store_schema._open.cache_clear()  # as a new process would
     history = store.history(store.engine(url)).sort_values("id")
     assert sorted(ids) == history["id"].tolist() and len(set(ids)) == 2
     assert history["lignes_acceptees"].tolist() == [3000, 3000]
@@ -225,13 +225,13 @@ def test_a_version_1_store_with_its_rows_is_migrated_to_the_current_schema(tmp_p
     url = f"sqlite:///{tmp_path / 'v1.sqlite3'}"
     old = sa.create_engine(url)
     later = {"correspondance", "apprenants_qpv", "sorties_positives", "gratuite"}  # columns of versions 2 and 3
-    legacy = store._formations_before_5
+    legacy = store_schema._formations_before_5
     read = read_snapshot(make_csv([row(statut="ouverte"), row(id_formation="F2", code_commune="31555", apprenants="12",
                                                               apprenants_femmes="5", apprenants_neet="7", statut="")]),
                          "v1-2016-06-30.csv").rows
     with old.begin() as conn:
         v1 = sa.MetaData()
-        for table in (store.snapshots, legacy, store.audit):
+        for table in (store_schema.snapshots, legacy, store_schema.audit):
             sa.Table(table.name, v1, *[sa.Column(c.name, c.type, primary_key=c.primary_key) for c in table.columns
                                        if c.name not in later])
         v1.create_all(conn)
@@ -270,12 +270,13 @@ def test_a_snapshot_kept_before_a_column_existed_reads_back_with_it_empty(eng):
 
     data = make_csv([row(), row(id_formation="F2", code_commune="31555")])
     published = store.publish(eng, data, "avant-2018-04-30.csv", by="alice")
+    table = store_schema.rows
     with eng.begin() as conn:
-        blob = conn.execute(sa.select(store.rows.c.lignes).where(store.rows.c.snapshot_id == published.id)).scalar_one()
+        blob = conn.execute(sa.select(table.c.lignes).where(table.c.snapshot_id == published.id)).scalar_one()
         older = pq.read_table(io.BytesIO(blob)).drop_columns(["gratuite", "apprenants_qpv", "date_extraction"])
         sink = io.BytesIO()
         pq.write_table(older, sink)
-        conn.execute(store.rows.update().where(store.rows.c.snapshot_id == published.id).values(lignes=sink.getvalue()))
+        conn.execute(table.update().where(table.c.snapshot_id == published.id).values(lignes=sink.getvalue()))
     back = store.load_snapshot(eng, published.id).rows
     assert_frame_equal(back, read_snapshot(data, "avant-2018-04-30.csv").rows, check_dtype=True)
 
