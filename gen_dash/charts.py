@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from gen_dash import fmt
-from gen_dash.metrics import Pace
 from gen_dash.published import written
+from gen_dash.trend import Pace
 
 BLUE = "#000091"  # bleu France
 RED = "#e1000f"  # rouge Marianne

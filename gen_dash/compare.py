@@ -6,7 +6,7 @@ import pandas as pd
 
 from gen_dash import geo
 from gen_dash.indicators import BY_KEY
-from gen_dash.metrics import headline_figures
+from gen_dash.key_figures import headline_figures
 from gen_dash.schema import BY_NAME, COLUMNS
 from gen_dash.targets import Targets
 

@@ -1,6 +1,6 @@
 """« Fiche territoire »: one A4 page, in French, with a territory's figures, its map and its sources.
 
-The figures are the dashboard's own (:func:`gen_dash.metrics.headline_figures`, the overview's; the map of
+The figures are the dashboard's own (:func:`gen_dash.key_figures.headline_figures`, the overview's; the map of
 :mod:`gen_dash.static_map`, the web map's classes): the sheet a regional officer hands out says what the screen
 says. The PDF is written with fpdf2, fonts embedded (DejaVu Sans, shipped with matplotlib), text selectable, the
 document's language and title set, images with a text alternative.
@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # the Agg backend: chosen by gen_dash.static_ma
 import pandas as pd
 from fpdf import FPDF
 
-from gen_dash import coverage, fmt, geo, metrics, published, static_map, tables
+from gen_dash import coverage, fmt, geo, key_figures, metrics, published, static_map, tables
 from gen_dash.indicators import BY_KEY, ON_MAP
 from gen_dash.objectives import COVERAGE_KM
 from gen_dash.snapshot import is_list_only
@@ -64,7 +64,7 @@ def territory_sheet(rows: pd.DataFrame, national: pd.DataFrame, territory: Terri
     pdf = _Sheet(territory, source, generated or datetime.now())
     pdf.add_page()
     pdf.header_block()
-    headline = metrics.headline_figures(rows, targets, territory, national)
+    headline = key_figures.headline_figures(rows, targets, territory, national)
     pdf.headline_block(headline)
     figures, fabriques = metrics.figures_by_territory(national), metrics.fabriques_of(national)
     pdf.map_block(static_map.map_image(figures, fabriques, indicator, territory, targets.quota(indicator)),

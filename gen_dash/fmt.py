@@ -66,7 +66,7 @@ def month(value: date | None) -> str:
 def pace_sentence(pace, what: str) -> str:
     """The pace of a figure as a person would say it.
 
-    *pace* is a :class:`gen_dash.metrics.Pace`; *what* names the unit (« apprenants », « fabriques »).
+    *pace* is a :class:`gen_dash.trend.Pace`; *what* names the unit (« apprenants », « fabriques »).
     """
     target = f"l'objectif de {number(pace.target)} {what}"
     if pace.reached:

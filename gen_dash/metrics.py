@@ -7,18 +7,14 @@ or DataFrames. Figures of a territory are said against the territory's own denom
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import numpy as np
 import pandas as pd
 
-from gen_dash import epci, fmt, geo
+from gen_dash import epci, geo
 from gen_dash.indicators import BY_KEY, REPORTED
 from gen_dash.metiers import NOT_GIVEN
 from gen_dash.snapshot import is_list_only
 from gen_dash.targets import Targets
-from gen_dash.territory import Territory
 
 LEVELS = ("departement", "region", "epci")
 UNKNOWN_WAVE = "non renseignée"  # the wave of a row that gives none (« vague non renseignée »)
@@ -341,217 +337,9 @@ def fabriques_of(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@dataclass(frozen=True)
-class Pace:
-    """Where a figure is heading, from the dated values of several snapshots."""
-
-    current: float
-    target: float
-    deadline: date
-    per_month: float | None  # observed pace (linear fit over the snapshots), units per month
-    needed_per_month: float | None  # pace needed from the last snapshot to reach the target by the deadline
-    projected_date: date | None  # when the observed pace reaches the target (None: never, or already there)
-    reached: bool
-
-
-def pace(history: pd.Series, target: float, deadline: date) -> Pace | None:
-    """Observed and needed pace of a figure, from its values at several snapshot dates.
-
-    Parameters
-    ----------
-    history
-        Values indexed by snapshot date (at least one).
-    """
-    history = history.dropna().sort_index()
-    if history.empty:  # a figure no snapshot gives (a list snapshot's learners): no pace
-        return None
-    dates = pd.to_datetime(pd.Index(history.index))
-    current = float(history.iloc[-1])
-    last = dates[-1].date()
-    reached = current >= target
-    months_left = (pd.Timestamp(deadline) - dates[-1]).days / 30.4375
-    needed = (target - current) / months_left if months_left > 0 and not reached else None
-    per_month = projected = None
-    if len(history) >= 2:
-        months = (dates - dates[0]).days.to_numpy() / 30.4375
-        per_month = float(np.polyfit(months, history.to_numpy(dtype=float), 1)[0])
-        days = (target - current) / per_month * 30.4375 if per_month > 0 and not reached else None
-        if days is not None and days < 100 * 365.25:  # beyond a century, "never" says it better than a date
-            projected = (pd.Timestamp(last) + pd.Timedelta(days=days)).date()
-    return Pace(current, float(target), deadline, per_month, needed, projected, reached)
-
-
-SANITY_TARGET_RATIO = 2.0  # a figure above 200 % of its target is more likely an error in the file than a triumph
-SANITY_TERRITORY_SHARE = 0.5  # nor is one territory holding more than half of the nation's learners
-
-
-def headline_figures(rows: pd.DataFrame, targets: Targets, territory: Territory | None = None,
-                     national: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The headline figures of a territory, each with what it is measured against.
-
-    France is measured against the programme's targets and envelope; a territory has none of its own, so its counts
-    are set against the national total and its covered départements against its own départements. Shares are
-    always said against their quota, in points.
-
-    Parameters
-    ----------
-    rows
-        The territory's rows.
-    territory
-        The territory (None: France).
-    national
-        All the snapshot's rows (needed for a territory other than France).
-
-    Returns
-    -------
-    DataFrame
-        Index ``fabriques``, ``apprenants``, ``part_femmes``, ``part_neet``, ``departements_couverts``, ``budget``;
-        columns ``libelle``, ``valeur``, ``nature`` (``nombre``, ``part``, ``euros``, ``couverture``), ``cible``
-        (the national target, the quota for a share, the territory's départements), ``taux`` (valeur / cible, for
-        France's counts), ``france`` (the national value), ``part_du_national`` (for a territory's counts) and
-        ``repere``: the figure against its reference, in French (« 99,0 % de l'objectif (200) »,
-        « 3,8 points sous le quota de 30 % », « 9 sur 13 départements de la région »).
-    """
-    territory = territory or Territory(None, (), "France entière", tuple(geo.departement_regions()))
-    alone = territory.single
-    local = _headline_values(rows)
-    whole = local if territory.national or national is None else _headline_values(national)
-    def line(key: str, indicator: str | None = None) -> tuple:
-        ind = BY_KEY[indicator or key]
-        return key, ind.label, ind.nature, getattr(targets, ind.target) if ind.target else None
-
-    records = [line("fabriques"), line("apprenants"), line("part_femmes"), line("part_neet"),
-               ("departements_couverts", "EPCI couvert" if territory.epci else "Département couvert" if alone
-                else "Départements couverts",
-                "couverture" if alone else "nombre", len(territory.codes)),
-               line("budget", "subvention_eur")]
-    for key in reported(national if national is not None else rows):
-        records.append(line(key))
-        local[key] = reported_share(rows, key)
-        whole[key] = reported_share(national if national is not None else rows, key)
-    table = pd.DataFrame.from_records(
-        [(key, label, local[key], nature, target, whole[key]) for key, label, nature, target in records],
-        columns=["cle", "libelle", "valeur", "nature", "cible", "france"]).set_index("cle")
-    counts = table["nature"].isin(["nombre", "euros"]) & (table.index != "departements_couverts")
-    table["taux"] = [share(v, c) if n and territory.national else None
-                     for v, c, n in zip(table["valeur"], table["cible"], counts, strict=False)]
-    table["part_du_national"] = [share(v, f) if n and not territory.national else None
-                                 for v, f, n in zip(table["valeur"], table["france"], counts, strict=False)]
-    table["repere"] = [_reference_text(key, line, territory) for key, line in table.iterrows()]
-    return table
-
-
-def _headline_values(rows: pd.DataFrame) -> dict:
-    s = summary_figures(rows)
-    return {"fabriques": s["fabriques"], "apprenants": s["apprenants"], "part_femmes": s["part_femmes"],
-            "part_neet": s["part_neet"], "departements_couverts": s["departements_couverts"],
-            "budget": _amount(rows["subvention_eur"]) if "subvention_eur" in rows else None}
-
-
-def _amount(values: pd.Series) -> float | None:
-    """A sum of euros, None when the file gives none (a list without subsidies is not « 0 € »)."""
-    return float(values.sum()) if gives(values) else None
-
-
 def gives(values: pd.Series) -> bool:
     """Whether a snapshot gives this figure at all: not a column left empty on every row (no row: nothing to say)."""
     return not len(values) or bool(values.notna().any())
-
-
-def _reference_text(key: str, line: pd.Series, territory: Territory) -> str:
-    if line["valeur"] is None or pd.isna(line["valeur"]):
-        return "non renseigné"
-    if line["nature"] == "part":
-        if line["cible"] is None or pd.isna(line["cible"]):  # a reported share without a target
-            return "" if territory.national else f"France : {fmt.percent(line['france'])}"
-        return fmt.quota_gap(line["valeur"], line["cible"])
-    if key == "departements_couverts":
-        return territory.straddles if line["nature"] == "couverture" else territory.covered(int(line["valeur"]))
-    if not territory.national:
-        return f"{fmt.percent(line['part_du_national'])} du total national"
-    what = "de l'enveloppe" if key == "budget" else "de l'objectif"
-    return f"{fmt.percent(line['taux'])} {what} ({fmt.by_nature(line['cible'], line['nature'])})"
-
-
-def sanity_notices(headline: pd.DataFrame, territory: Territory) -> list[str]:
-    """Figures that look wrong enough to be checked before anyone repeats them, each with the rule that fired."""
-    notices = []
-    for _, line in headline.iterrows():
-        if line["taux"] is not None and not pd.isna(line["taux"]) and line["taux"] > SANITY_TARGET_RATIO:
-            notices.append(f"{line['libelle']} : {fmt.by_nature(line['valeur'], line['nature'])}, soit "
-                           f"{fmt.percent(line['taux'])} de la cible ; règle : plus de "
-                           f"{fmt.percent(SANITY_TARGET_RATIO, 0)} d'une cible.")
-    learners = headline.loc["apprenants", "part_du_national"]
-    if not territory.national and learners is not None and not pd.isna(learners) and learners > SANITY_TERRITORY_SHARE \
-            and len(territory.codes) < len(geo.departement_regions()):
-        notices.append(f"{territory.label} compte {fmt.percent(learners)} des apprenants du pays ; règle : un territoire "
-                       f"qui en compte plus de {fmt.percent(SANITY_TERRITORY_SHARE, 0)}.")
-    return notices
-
-
-OVER_TIME = ["fabriques", "formations", "apprenants", "part_femmes", "part_neet", "departements_couverts"]
-COUNTED = ["fabriques", "formations", "apprenants", "apprenants_femmes", "apprenants_neet", "departements_couverts"]
-
-
-def figures_over_time(snapshots: list[tuple[date, pd.DataFrame]], territory: Territory | None = None) -> pd.DataFrame:
-    """Headline figures of a territory at each dated snapshot, oldest first (one snapshot per date: give the one that
-    counts).
-
-    Returns
-    -------
-    DataFrame
-        Indexed by date: ``fabriques``, ``formations``, ``apprenants``, ``part_femmes``, ``part_neet``,
-        ``departements_couverts`` (see :func:`over_time`).
-    """
-    counts = {when: _whole_counts(territory.apply(rows) if territory else rows).iloc[0]
-              for when, rows in snapshots if when is not None}
-    return over_time(pd.DataFrame.from_dict(counts, orient="index", columns=COUNTED))
-
-
-def territory_figures(rows: pd.DataFrame) -> pd.DataFrame:
-    """The counts the history keeps of a snapshot: for all its rows, then each région and each département they touch.
-
-    Returns
-    -------
-    DataFrame
-        One line per territory, the whole first: ``niveau`` (``france``, ``region``, ``departement``), ``code`` (empty
-        for the whole), and :data:`COUNTED`. A territory whose rows give no learner count (a list) has None learners
-        (unknown, not 0); where some rows give them, those without count as 0, as in :func:`summary_figures`.
-    """
-    return pd.concat([_whole_counts(rows), _grouped_counts(rows, "code_region", "region"),
-                      _grouped_counts(rows, "code_departement", "departement")], ignore_index=True)
-
-
-def _whole_counts(rows: pd.DataFrame) -> pd.DataFrame:
-    """The first line of :func:`territory_figures`: all *rows* as one territory."""
-    if rows.empty:  # no row, still a whole: nothing in it
-        return pd.DataFrame([{"niveau": "france", "code": "", **dict.fromkeys(COUNTED, 0)}])
-    return _grouped_counts(rows.assign(_tout=""), "_tout", "france")
-
-
-def _grouped_counts(rows: pd.DataFrame, key: str, level: str) -> pd.DataFrame:
-    grouped = rows.groupby(key, observed=True, sort=True)
-    out = pd.DataFrame({"fabriques": grouped["cle_fabrique"].nunique(), "formations": grouped.size()})
-    known = grouped["apprenants"].count() > 0
-    for column in ("apprenants", "apprenants_femmes", "apprenants_neet"):
-        out[column] = grouped[column].sum().astype("Int64").where(known, pd.NA)
-    out["departements_couverts"] = grouped["code_departement"].nunique()
-    out = out.astype({"fabriques": "int64", "formations": "int64", "departements_couverts": "int64"})
-    return out.rename_axis("code").reset_index().assign(niveau=level)[["niveau", "code", *COUNTED]]
-
-
-def over_time(counts: pd.DataFrame) -> pd.DataFrame:
-    """The history's figures from its counts (:data:`COUNTED`, indexed by snapshot date): oldest first, shares of
-    learners computed (None where no learner is counted), learners None where unknown."""
-    table = counts.sort_index()
-    out = pd.DataFrame(index=pd.Index(list(table.index), name="date"))
-    for column in ("fabriques", "formations", "departements_couverts"):
-        out[column] = table[column].astype("int64").to_numpy()
-    learners = [None if pd.isna(v) else int(v) for v in table["apprenants"]]
-    out["apprenants"] = learners
-    for name, column in (("part_femmes", "apprenants_femmes"), ("part_neet", "apprenants_neet")):
-        out[name] = [share(None if pd.isna(v) else int(v), n) for v, n in zip(table[column], learners, strict=True)]
-    return out[OVER_TIME]
 
 
 def below_quota(fabriques: pd.DataFrame, column: str, quota: float, min_learners: int = 10) -> pd.DataFrame:
@@ -559,17 +347,3 @@ def below_quota(fabriques: pd.DataFrame, column: str, quota: float, min_learners
     keep = (fabriques["apprenants"] >= min_learners) & (fabriques[column] < quota)
     columns = ["nom_fabrique", "porteur", "commune", "code_departement", "apprenants", column]
     return fabriques.loc[keep, columns].sort_values(column).reset_index(drop=True)
-
-
-def compare_with_nation(rows: pd.DataFrame, national: pd.DataFrame, targets: Targets, territory: Territory) -> pd.DataFrame:
-    """The territory's headline figures beside the nation's: ``libelle``, ``territoire``, ``france``, ``nature`` (of the
-    territory's figure), ``nature_france``, ``part_du_national`` (counts), ``quota`` (the territory's share against its
-    quota, in French)."""
-    local = headline_figures(rows, targets, territory, national)
-    out = pd.DataFrame({"libelle": local["libelle"], "territoire": local["valeur"], "france": local["france"],
-                        "nature": local["nature"], "part_du_national": local["part_du_national"]})
-    # One département is « couvert » or not; the nation beside it is a number of départements.
-    out["nature_france"] = out["nature"].replace({"couverture": "nombre"})
-    out["quota"] = [line["repere"] if line["nature"] == "part" and line["cible"] is not None and not pd.isna(line["cible"])
-                    else "" for _, line in local.iterrows()]
-    return out

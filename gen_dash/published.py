@@ -165,7 +165,7 @@ def beside(figures: pd.DataFrame, values: dict, when: date | None, territory: Te
 
 def snapshot_values(headline: pd.DataFrame, formations: int) -> dict:
     """A snapshot's value of each key a publication may give, from its headline figures
-    (:func:`gen_dash.metrics.headline_figures`) and its count of formations."""
+    (:func:`gen_dash.key_figures.headline_figures`) and its count of formations."""
     values = {("subvention_eur" if key == "budget" else key): value for key, value in headline["valeur"].items()}
     values["formations"] = formations
     values["part_nationale_apprenants"] = headline.loc["apprenants", "part_du_national"]

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from gen_dash import epci, geo, metiers, metrics
+from gen_dash import epci, geo, metiers, trend
 from gen_dash.schema import COLUMNS
 from gen_dash.snapshot import PROBLEM_COLUMNS, Mapping, Report, Snapshot
 from gen_dash.store_schema import UnknownSnapshot, audit, counts, known_id, rows, snapshots, translated, typed
@@ -56,7 +56,7 @@ def history_version(eng: Engine) -> tuple[int, int, int]:
 
 @translated
 def figures_over_time(eng: Engine, snapshot_ids: list[int], territory: Territory | None = None) -> pd.DataFrame:
-    """:func:`gen_dash.metrics.figures_over_time` of published snapshots (one per date) for *territory* (None: France).
+    """:func:`gen_dash.trend.figures_over_time` of published snapshots (one per date) for *territory* (None: France).
 
     France, a région or one département: their counts stored at publication, in one query. Several départements or an
     EPCI: the few columns the counts need, read from each snapshot's rows.
@@ -74,19 +74,19 @@ def figures_over_time(eng: Engine, snapshot_ids: list[int], territory: Territory
                            if not territory.departements else ("departement", territory.departements[0]))
             joined = snapshots.outerjoin(counts, sa.and_(counts.c.snapshot_id == snapshots.c.id, counts.c.niveau == level,
                                                          counts.c.code == code))
-            query = (sa.select(snapshots.c.date_instantane, *[counts.c[name] for name in metrics.COUNTED])
+            query = (sa.select(snapshots.c.date_instantane, *[counts.c[name] for name in trend.COUNTED])
                      .select_from(joined).where(snapshots.c.id.in_(ids)))
-            table = pd.DataFrame(conn.execute(query).all(), columns=["date", *metrics.COUNTED])
+            table = pd.DataFrame(conn.execute(query).all(), columns=["date", *trend.COUNTED])
             # A territory without a formation in a snapshot has no stored line: nothing there, 0 of everything.
-            table.loc[table["formations"].isna(), metrics.COUNTED] = 0
+            table.loc[table["formations"].isna(), trend.COUNTED] = 0
             table["date"] = pd.to_datetime(table["date"]).dt.date
-            return metrics.over_time(table.set_index("date"))
+            return trend.over_time(table.set_index("date"))
         dated = conn.execute(sa.select(snapshots.c.id, snapshots.c.date_instantane).where(snapshots.c.id.in_(ids))).all()
         columns = _COUNTED_FROM + (["code_commune", "latitude", "longitude"] if territory.epci else [])
         read = [(when, _read_rows(conn, i, columns)) for i, when in dated]
     if territory.epci:  # not stored: placed in today's EPCI, as every reading does
         read = [(when, frame.assign(code_epci=epci.epci_of(frame))) for when, frame in read]
-    return metrics.figures_over_time(read, territory)
+    return trend.figures_over_time(read, territory)
 
 
 def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from gen_dash import config, metrics
+from gen_dash import config, trend
 from gen_dash.schema import COLUMNS
 from gen_dash.snapshot import DERIVED_COLUMNS, RECOMPUTED
 
@@ -60,7 +60,7 @@ counts = sa.Table(  # a snapshot's counts by territory, computed at publication 
     sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id"), primary_key=True),
     sa.Column("niveau", sa.String(16), primary_key=True),  # france, region, departement
     sa.Column("code", sa.String(8), primary_key=True),  # empty for France
-    *[sa.Column(name, sa.Integer, nullable=name.startswith("apprenants")) for name in metrics.COUNTED],
+    *[sa.Column(name, sa.Integer, nullable=name.startswith("apprenants")) for name in trend.COUNTED],
 )
 # Versions 1 to 4 kept one SQL row per formation; version 5 moves them into `rows` and drops the table.
 _formations_before_5 = sa.Table(
@@ -251,7 +251,7 @@ def insert_rows(conn: Connection, snapshot_id: int, accepted: pd.DataFrame) -> N
     sink = pa.BufferOutputStream()
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink, compression="zstd")
     conn.execute(rows.insert().values(snapshot_id=snapshot_id, format="parquet", lignes=sink.getvalue().to_pybytes()))
-    by_territory = metrics.territory_figures(accepted).astype(object).where(lambda t: t.notna(), None)
+    by_territory = trend.territory_figures(accepted).astype(object).where(lambda t: t.notna(), None)
     conn.execute(counts.insert(), [{"snapshot_id": snapshot_id, **line} for line in by_territory.to_dict("records")])
 
 

@@ -158,7 +158,7 @@ def figures_export(figures: pd.DataFrame, level: str = "departement") -> pd.Data
 
 
 def comparison_export(comparison: pd.DataFrame, territory: Territory) -> pd.DataFrame:
-    """:func:`gen_dash.metrics.compare_with_nation` as the export gives it: French headers, values as shown (shares in
+    """:func:`gen_dash.key_figures.compare_with_nation` as the export gives it: French headers, values as shown (shares in
     points to one decimal, euros to the euro), a unit column."""
     def shown(value, nature):
         if value is None or pd.isna(value):

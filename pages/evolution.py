@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gen_dash import charts, fmt, metrics, published, tables
+from gen_dash import charts, fmt, published, tables, trend
 from gen_dash.indicators import BY_KEY
 from ui import layout, sources
 
@@ -24,7 +24,7 @@ if len(history) >= 2:
                (national or BY_KEY[key].nature == "part") else None, BY_KEY[key].nature == "part") for key in SHOWN]
     for i in range(0, len(series), 2):
         for box, (column, label, target, share) in zip(st.columns(2), series[i:i + 2], strict=False):
-            pace = metrics.pace(history[column], target, targets.echeance) if target is not None and not share else None
+            pace = trend.pace(history[column], target, targets.echeance) if target is not None and not share else None
             with box:
                 layout.show_chart(charts.evolution, history, column, label, target, targets.echeance, pace, share=share,
                                  published=said[said["cle"].eq(column)], key=f"evolution_{column}")

@@ -5,13 +5,13 @@ from functools import partial
 
 import streamlit as st
 
-from gen_dash import fmt, legal, metrics, published
+from gen_dash import fmt, key_figures, legal, published, trend
 from ui import downloads, layout, session, shared_work, sources
 
 view = layout.page_header("Vue d'ensemble")
 targets, territory = view.targets, view.territory
 headline = shared_work.headline(view, territory, targets)
-for notice in metrics.sanity_notices(headline, territory):
+for notice in key_figures.sanity_notices(headline, territory):
     st.warning(f"À vérifier : {layout.escape_md(notice)}", icon=":material/report:")
 # What the programme published for this quarter and territory, said beside the snapshot's own figures.
 known = published.beside(published.bundled(), published.snapshot_values(headline, len(view.rows)), view.entry.date,
@@ -58,7 +58,7 @@ if not territory.national:
 if len(history) < 2:
     st.write("Un seul instantané daté : le rythme se calculera dès le suivant.")
 for column, what, target in (("apprenants", "apprenants", targets.apprenants), ("fabriques", "fabriques", targets.fabriques)):
-    pace = metrics.pace(history[column], target, targets.echeance) if not history.empty else None
+    pace = trend.pace(history[column], target, targets.echeance) if not history.empty else None
     if pace is None:
         continue
     if not territory.national:

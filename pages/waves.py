@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gen_dash import charts, fmt, metrics, tables
+from gen_dash import charts, fmt, metrics, tables, trend
 from gen_dash.indicators import BY_KEY
 from ui import layout, session, shared_work, sources
 
@@ -59,7 +59,7 @@ else:
     left, right = st.columns(2)
     for column, box in (("fabriques", left), ("apprenants", right)):
         what, target = BY_KEY[column].short, getattr(targets, BY_KEY[column].target)
-        pace = metrics.pace(history[column], target, targets.echeance)
+        pace = trend.pace(history[column], target, targets.echeance)
         if pace is None:
             continue
         with box:

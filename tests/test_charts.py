@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from gen_dash import charts, fmt, metrics
+from gen_dash import charts, fmt, trend
 from gen_dash.targets import load_targets
 
 
@@ -36,7 +36,7 @@ def test_gauge_says_whether_the_quota_is_met():
 def test_evolution_projects_to_the_deadline():
     history = pd.DataFrame({"apprenants": [4000, 6300, 8250]}, index=[date(2016, 3, 1), date(2016, 12, 15), date(2017, 6, 30)])
     targets = load_targets()
-    pace = metrics.pace(history["apprenants"], targets.apprenants, targets.echeance)
+    pace = trend.pace(history["apprenants"], targets.apprenants, targets.echeance)
     chart = charts.evolution(history, "apprenants", "Apprenants", targets.apprenants, targets.echeance, pace)
     assert len(chart.figure.data) == 2  # observed, projection
     assert "1er mars 2016 : 4\u202f000" in chart.alt and "au 31 décembre 2017" in chart.alt
@@ -60,10 +60,10 @@ def test_budget_and_shares_alternatives(progress):
 
 def test_pace_sentences_read_as_people_say_them():
     history = pd.Series([4000, 6300, 8250], index=[date(2016, 3, 1), date(2016, 12, 15), date(2017, 6, 30)])
-    sentence = fmt.pace_sentence(metrics.pace(history, 10_000, date(2017, 12, 31)), "apprenants")
+    sentence = fmt.pace_sentence(trend.pace(history, 10_000, date(2017, 12, 31)), "apprenants")
     assert sentence.startswith("À ce rythme (") and "l'objectif de 10\u202f000 apprenants serait atteint en " in sentence
     assert "il faudrait " in sentence and " apprenants de plus par mois d'ici le 31 décembre 2017." in sentence
-    done = fmt.pace_sentence(metrics.pace(pd.Series([10_500], index=[date(2017, 6, 1)]), 10_000, date(2017, 12, 31)),
+    done = fmt.pace_sentence(trend.pace(pd.Series([10_500], index=[date(2017, 6, 1)]), 10_000, date(2017, 12, 31)),
                              "apprenants")
     assert done == "L'objectif de 10\u202f000 apprenants est atteint : 10\u202f500 apprenants."
 

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from gen_dash import fmt, tables
+from gen_dash import fmt, key_figures, tables
 from gen_dash.ingest import read_snapshot
 
 
@@ -69,7 +69,7 @@ def test_exports_of_one_departement_say_what_is_on_screen():
                     "Part de jeunes NEET (%)", "Subventions (€)"]].values.tolist() == [
         ["31", "Haute-Garonne", "Occitanie", 2, 45, 11, 24.4, 55.6, 23_000]]
     comparison = tables.comparison_export(
-        metrics.compare_with_nation(haute_garonne.apply(rows), rows, load_targets(), haute_garonne), haute_garonne)
+        key_figures.compare_with_nation(haute_garonne.apply(rows), rows, load_targets(), haute_garonne), haute_garonne)
     assert list(comparison.columns) == ["Indicateur", "Unité", "Haute-Garonne (31)", "France entière",
                                         "Part du total national (%)", "Face au quota"]
     by_name = comparison.set_index("Indicateur")

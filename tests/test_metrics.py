@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hyp
 from shapely.geometry import Point
 
-from gen_dash import metrics
+from gen_dash import key_figures, metrics, trend
 from gen_dash.ingest import read_snapshot
 from gen_dash.targets import load_targets
 from gen_dash.territory import Territory
@@ -111,16 +111,16 @@ def test_fabriques_of(rows):
 
 def test_pace_projection_and_need():
     history = pd.Series([4000, 6000, 8000], index=[date(2016, 1, 1), date(2016, 7, 1), date(2017, 1, 1)])
-    p = metrics.pace(history, 10_000, date(2017, 12, 31))
+    p = trend.pace(history, 10_000, date(2017, 12, 31))
     assert p.per_month == pytest.approx(4000 / ((date(2017, 1, 1) - date(2016, 1, 1)).days / 30.4375), rel=1e-3)
     assert p.projected_date == date(2017, 7, 1) or abs((p.projected_date - date(2017, 7, 1)).days) <= 2
     assert p.needed_per_month == pytest.approx(2000 / (364 / 30.4375))
     assert not p.reached
-    assert metrics.pace(pd.Series([12_000], index=[date(2017, 1, 1)]), 10_000, date(2017, 12, 31)).reached
+    assert trend.pace(pd.Series([12_000], index=[date(2017, 1, 1)]), 10_000, date(2017, 12, 31)).reached
     crawling = pd.Series([10, 10, 11], index=[date(2016, 1, 1), date(2016, 7, 1), date(2017, 1, 1)])
-    assert metrics.pace(crawling, 10_000, date(2017, 12, 31)).projected_date is None  # not in this century
+    assert trend.pace(crawling, 10_000, date(2017, 12, 31)).projected_date is None  # not in this century
     flat = pd.Series([10, 10], index=[date(2016, 1, 1), date(2017, 1, 1)])
-    assert metrics.pace(flat, 10_000, date(2017, 12, 31)).projected_date is None
+    assert trend.pace(flat, 10_000, date(2017, 12, 31)).projected_date is None
 
 
 def test_same_figures_through_the_reader():
@@ -143,7 +143,7 @@ def hand():
 
 def _headline(hand, region=None, deps=()):
     territory = Territory.of(region, deps, TABLE)
-    table = metrics.headline_figures(territory.apply(hand), load_targets(), territory, hand)
+    table = key_figures.headline_figures(territory.apply(hand), load_targets(), territory, hand)
     return {key: (line["valeur"], line["repere"]) for key, line in table.iterrows()}
 
 
@@ -180,16 +180,17 @@ def test_headline_one_departement(hand):
 def test_sanity_notices_name_their_rule(hand):
     targets = load_targets()
     france = Territory.of(None, (), TABLE)
-    assert metrics.sanity_notices(metrics.headline_figures(hand, targets, france), france) == []
+    assert key_figures.sanity_notices(key_figures.headline_figures(hand, targets, france), france) == []
     paris = Territory.of("11", (), TABLE)  # exactly half of the learners: not more than half
-    assert metrics.sanity_notices(metrics.headline_figures(paris.apply(hand), targets, paris, hand), paris) == []
+    assert key_figures.sanity_notices(key_figures.headline_figures(paris.apply(hand), targets, paris, hand), paris) == []
     occitanie = Territory.of("76", (), TABLE)
     bigger = hand.assign(apprenants=hand["apprenants"].where(hand["code_region"] != "76", 100))
-    notices = metrics.sanity_notices(metrics.headline_figures(occitanie.apply(bigger), targets, occitanie, bigger), occitanie)
+    headline = key_figures.headline_figures(occitanie.apply(bigger), targets, occitanie, bigger)
+    notices = key_figures.sanity_notices(headline, occitanie)
     assert notices == ["Occitanie compte 85,1\u00a0% des apprenants du pays ; règle : un territoire qui en compte plus de "
                        "50\u00a0%."]
     huge = hand.assign(apprenants=hand["apprenants"] * 1000)  # 140 000 learners for a target of 10 000
-    notices = metrics.sanity_notices(metrics.headline_figures(huge, targets, france), france)
+    notices = key_figures.sanity_notices(key_figures.headline_figures(huge, targets, france), france)
     assert notices == ["Apprenants : 140\u202f000, soit 1\u202f400,0\u00a0% de la cible ; règle : plus de 200\u00a0% "
                        "d'une cible."]
 
@@ -212,7 +213,7 @@ def test_overspend_of_a_wave_is_shown(hand):
 
 def test_figures_over_time_of_a_territory(hand):
     occitanie = Territory.of("76", (), TABLE)
-    out = metrics.figures_over_time([(date(2017, 6, 30), hand), (date(2016, 1, 1), hand.iloc[:1])], occitanie)
+    out = trend.figures_over_time([(date(2017, 6, 30), hand), (date(2016, 1, 1), hand.iloc[:1])], occitanie)
     assert out.index.tolist() == [date(2016, 1, 1), date(2017, 6, 30)]
     assert out["apprenants"].tolist() == [20, 70] and out["departements_couverts"].tolist() == [1, 2]
 
@@ -220,22 +221,22 @@ def test_figures_over_time_of_a_territory(hand):
 def test_territory_figures_of_the_hand_file(hand):
     """Counted by hand: Toulouse (F1, F2: fabrique A) and Muret (F3: B) in 31, Montpellier (F4: C) in 34, Paris (F5:
     D, F6: E) in 75."""
-    table = metrics.territory_figures(hand).set_index(["niveau", "code"])
+    table = trend.territory_figures(hand).set_index(["niveau", "code"])
     assert table.reset_index()[["niveau", "code"]].values.tolist() == [
         ["france", ""], ["region", "11"], ["region", "76"], ["departement", "31"], ["departement", "34"],
         ["departement", "75"]]
-    assert table[metrics.COUNTED].astype(int).values.tolist() == [
+    assert table[trend.COUNTED].astype(int).values.tolist() == [
         [5, 6, 140, 41, 76, 3], [2, 2, 70, 20, 39, 1], [3, 4, 70, 21, 37, 2], [2, 3, 45, 11, 25, 1], [1, 1, 25, 10, 12, 1],
         [2, 2, 70, 20, 39, 1]]
 
 
 def test_territory_figures_of_a_list_say_learners_unknown_not_zero(hand):
     listed = read_snapshot(hand_csv(apprenants="", apprenants_femmes="", apprenants_neet=""), "liste.csv").rows
-    table = metrics.territory_figures(listed)
+    table = trend.territory_figures(listed)
     assert table[["fabriques", "formations", "departements_couverts"]].values.tolist() == [
         [5, 6, 3], [2, 2, 1], [3, 4, 2], [2, 3, 1], [1, 1, 1], [2, 2, 1]]
     assert table[["apprenants", "apprenants_femmes", "apprenants_neet"]].isna().all().all()
-    assert metrics.territory_figures(listed.iloc[:0])[metrics.COUNTED].values.tolist() == [[0, 0, 0, 0, 0, 0]]
+    assert trend.territory_figures(listed.iloc[:0])[trend.COUNTED].values.tolist() == [[0, 0, 0, 0, 0, 0]]
 
 
 _PLACES = ["31555", "31395", "34172", "75056", "93048", "2A004", "97411", "29019"]
@@ -252,17 +253,17 @@ def test_territory_figures_equal_the_summary_of_each_territory(lines, listed):
                          apprenants_neet="" if listed else str(min(2 * w, n)))
                      for i, (place, name, n, w) in enumerate(lines)] or [row()])
     rows = read_snapshot(data, "x.csv").rows
-    for line in metrics.territory_figures(rows).to_dict("records"):
+    for line in trend.territory_figures(rows).to_dict("records"):
         column = {"france": None, "region": "code_region", "departement": "code_departement"}[line["niveau"]]
         summary = metrics.summary_figures(rows if column is None else rows[rows[column] == line["code"]])
-        assert {k: None if pd.isna(line[k]) else int(line[k]) for k in metrics.COUNTED} == {
+        assert {k: None if pd.isna(line[k]) else int(line[k]) for k in trend.COUNTED} == {
             k: summary[k] for k in ("fabriques", "formations", "apprenants", "apprenants_femmes", "apprenants_neet",
                                     "departements_couverts")}
 
 
 def test_compare_with_nation_says_shares_against_their_quota(hand):
     occitanie = Territory.of("76", (), TABLE)
-    table = metrics.compare_with_nation(occitanie.apply(hand), hand, load_targets(), occitanie)
+    table = key_figures.compare_with_nation(occitanie.apply(hand), hand, load_targets(), occitanie)
     assert table.loc["apprenants", ["territoire", "france"]].tolist() == [70, 140]
     assert table.loc["apprenants", "part_du_national"] == pytest.approx(0.5)
     assert table.loc["part_femmes", "quota"] == "au quota de 30\u00a0%" and table.loc["fabriques", "quota"] == ""
@@ -286,10 +287,10 @@ def test_the_reported_indicators_by_hand():
     assert metrics.reported_share(rows, "part_sorties_positives") == pytest.approx(0.75)
     assert metrics.reported_share(rows, "part_gratuites") == pytest.approx(4 / 6)
     france = Territory.of(None, (), TABLE)
-    table = metrics.headline_figures(rows, load_targets(), france)
+    table = key_figures.headline_figures(rows, load_targets(), france)
     assert table.loc["part_qpv", ["libelle", "repere"]].tolist() == ["Part d'apprenants des quartiers prioritaires", ""]
     occitanie = Territory.of("76", (), TABLE)
-    local = metrics.headline_figures(occitanie.apply(rows), load_targets(), occitanie, rows)
+    local = key_figures.headline_figures(occitanie.apply(rows), load_targets(), occitanie, rows)
     # Occitanie: QPV 2+1+3+5 = 11 of 70.
     assert local.loc["part_qpv", "valeur"] == pytest.approx(11 / 70)
     assert local.loc["part_qpv", "repere"] == "France : 17,9\u00a0%"
@@ -297,7 +298,7 @@ def test_the_reported_indicators_by_hand():
 
 def test_without_them_nothing_is_said(hand):
     assert metrics.reported(hand) == []
-    assert "part_qpv" not in metrics.headline_figures(hand, load_targets()).index
+    assert "part_qpv" not in key_figures.headline_figures(hand, load_targets()).index
 
 
 def test_a_qpv_target_in_the_targets_file_gives_the_gap_in_points(tmp_path):
@@ -308,7 +309,7 @@ def test_a_qpv_target_in_the_targets_file_gives_the_gap_in_points(tmp_path):
     path.write_text(text, encoding="utf-8")
     targets = load(path)
     assert targets.part_qpv == 0.17
-    table = metrics.headline_figures(_reported_hand(), targets)
+    table = key_figures.headline_figures(_reported_hand(), targets)
     assert table.loc["part_qpv", "repere"] == "0,9\u00a0point au-dessus du quota de 17\u00a0%"
 
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from pandas.testing import assert_frame_equal
 
-from gen_dash import geo, store, store_schema
+from gen_dash import geo, store, store_schema, trend
 from gen_dash.ingest import SnapshotError, read_snapshot
 from gen_dash.sample import bundled_samples
 from gen_dash.territory import Territory
@@ -284,7 +284,6 @@ def test_a_snapshot_kept_before_a_column_existed_reads_back_with_it_empty(eng):
 def test_figures_over_time_stored_at_publication_equal_those_of_the_rows(eng):
     """The counts stored at publication, and gen_dash.metrics over the snapshots read back; for France, a région, a
     département, several, a list without counts, and messy métier spellings (the hand file)."""
-    from gen_dash import metrics
     from tests.conftest import hand_csv
 
     store.load_samples_once(eng, bundled_samples())
@@ -298,7 +297,7 @@ def test_figures_over_time_stored_at_publication_equal_those_of_the_rows(eng):
                       Territory.of("11", (), TABLE), Territory.of("76", ("31", "34", "65"), TABLE),
                       Territory.of("53", (), TABLE)):
         counted = store.figures_over_time(eng, ids, territory)
-        expected = metrics.figures_over_time([(s.date, s.rows) for s in snapshots], territory)
+        expected = trend.figures_over_time([(s.date, s.rows) for s in snapshots], territory)
         assert_frame_equal(counted, expected, check_dtype=True)
     listed = store.figures_over_time(eng, ids).loc[date(2018, 6, 30)]
     assert pd.isna(listed["apprenants"]) and pd.isna(listed["part_femmes"]) and listed["formations"] == 6  # unknown, not 0

@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from gen_dash import commune, coverage, metrics, objectives
+from gen_dash import commune, coverage, key_figures, metrics, objectives
 from gen_dash.objectives import Objective
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
@@ -82,14 +82,14 @@ def suggestions(of: Of, territory: Territory, k: int, radius: float, population:
 
 @_shared
 def headline(of: Of, territory: Territory, goals: Targets) -> pd.DataFrame:
-    """:func:`gen_dash.metrics.headline_figures` of the territory."""
-    return metrics.headline_figures(territory.apply(of.rows), goals, territory, of.rows)
+    """:func:`gen_dash.key_figures.headline_figures` of the territory."""
+    return key_figures.headline_figures(territory.apply(of.rows), goals, territory, of.rows)
 
 
 @_shared
 def beside_nation(of: Of, territory: Territory, goals: Targets) -> pd.DataFrame:
-    """:func:`gen_dash.metrics.compare_with_nation`: the territory's figures beside the nation's."""
-    return metrics.compare_with_nation(territory.apply(of.rows), of.rows, goals, territory)
+    """:func:`gen_dash.key_figures.compare_with_nation`: the territory's figures beside the nation's."""
+    return key_figures.compare_with_nation(territory.apply(of.rows), of.rows, goals, territory)
 
 
 @_shared

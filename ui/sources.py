@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from gen_dash import compare, fmt, metrics, open_data, sample, store
+from gen_dash import compare, fmt, open_data, sample, store, trend
 from gen_dash.snapshot import Snapshot
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
@@ -183,7 +183,7 @@ def load(entry: Entry) -> Snapshot:
 
 def history(current: View) -> pd.DataFrame:
     """Figures of the view's territory at every published snapshot that counts for its date (one per date: the last
-    published), see :func:`gen_dash.metrics.figures_over_time`."""
+    published), see :func:`gen_dash.trend.figures_over_time`."""
     ids = tuple(int(e.id) for e in current.entries if not e.is_upload and e.replaced is None)
     url, territory = store_url(), current.territory
     # Counted at publication and stored: no snapshot is read back (20 of 10,000 rows took 2.8 s).
@@ -209,7 +209,7 @@ def pace_history(current: View) -> tuple[pd.DataFrame, str]:
     if len(published_history) and when <= published_history.index.max():
         return published_history, (f"Rythme calculé sur {span} ; votre fichier déposé, daté du {fmt.day(when)}, "
                                    "n'y entre pas : il ne vient pas après le dernier instantané publié.")
-    own = metrics.figures_over_time([(when, current.snapshot.rows)], current.territory)
+    own = trend.figures_over_time([(when, current.snapshot.rows)], current.territory)
     return (pd.concat([published_history, own]),
             f"Rythme calculé sur {span}, et sur votre fichier déposé (non publié) du {fmt.day(when)}.")
 
