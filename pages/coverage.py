@@ -38,8 +38,9 @@ st.dataframe(by_epci, hide_index=True, width="stretch", height=260,
              column_config={"nom": st.column_config.TextColumn("EPCI", pinned=True), "code": "Code SIREN",
                             "population": st.column_config.NumberColumn("Population", format="localized"),
                             "population_couverte": st.column_config.NumberColumn("Habitants à portée", format="localized"),
-                            "part_couverte": st.column_config.NumberColumn("Part couverte", format="percent"),
-                            "distance_mediane_km": st.column_config.NumberColumn("Distance médiane (km)", format="%.1f")})
+                            "part_couverte": st.column_config.NumberColumn("Part couverte", format="percent", step=0.001),
+                            "distance_mediane_km": st.column_config.NumberColumn("Distance médiane (km)", format="localized",
+                                                                                         step=0.1)})
 st.caption("La part la plus basse d'abord. Les communes sans EPCI (quatre îles) ne figurent dans aucune ligne ; un "
            "EPCI à cheval sur plusieurs départements compte ici ses seules communes du territoire choisi.")
 
@@ -75,7 +76,8 @@ st.dataframe(suggestions, hide_index=True, width="stretch",
              column_config={"rang": "Ordre", "nom_commune": "Commune", "code_departement": "Département", "nom_epci": "EPCI",
                             "population": st.column_config.NumberColumn("Population", format="localized"),
                             "population_gagnee": st.column_config.NumberColumn("Habitants gagnés", format="localized"),
-                            "part_couverte_cumulee": st.column_config.NumberColumn("Part couverte (cumul)", format="percent")})
+                            "part_couverte_cumulee": st.column_config.NumberColumn("Part couverte (cumul)", format="percent",
+                                                                                           step=0.001)})
 st.download_button("Télécharger les suggestions (CSV)", partial(export.to_csv_bytes, suggestions.drop(columns=["lon", "lat"])),
                    f"gen-suggestions-{radius}km.csv", "text/csv", key="couverture_export", icon=":material/download:")
 

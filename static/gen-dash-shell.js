@@ -9,6 +9,13 @@
  */
 (function () {
     "use strict";
+    // Numbers and dates in French whatever the browser's own locale: Streamlit formats table cells (« localized »,
+    // « percent ») and dates with Intl and navigator.languages, so a ministry laptop set to English showed « 26.9% »
+    // and « 9,582 ». Set before Streamlit's scripts run (this one is inlined in the shell's head).
+    try {
+        Object.defineProperty(navigator, "languages", { get: function () { return ["fr-FR", "fr"]; } });
+        Object.defineProperty(navigator, "language", { get: function () { return "fr-FR"; } });
+    } catch (ignored) { /* a browser that refuses keeps its locale: figures stay right, only their separators differ */ }
     // Streamlit's texts and attributes (aria-label, title, placeholder), as it writes them, and in French.
     var FRENCH = {
         "Skip to main content": "Aller au contenu principal",

@@ -256,7 +256,7 @@ def test_a_new_install_publishes_with_its_printed_password_after_a_confirmation(
 
 
 def test_the_upload_panel_maps_the_file_columns(page, server, tmp_path):
-    from tests.test_app import OWN_NAMES
+    from tests.test_ui_upload import OWN_NAMES
 
     path = tmp_path / "noms-propres-2018-02-28.csv"
     path.write_bytes(OWN_NAMES)
@@ -330,3 +330,21 @@ def test_an_embedded_view_has_no_sidebar_and_follows_its_link(page, server):
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
     assert "Territoire : Occitanie" in page.locator('[data-testid="stMain"]').inner_text()
     page.screenshot(path=str(ARTIFACTS / "integration-occitanie.png"), full_page=True)
+
+
+def test_table_figures_are_french_in_a_browser_set_to_english(browser, server):
+    """A laptop set to English (« 9,582 », « 26.9% » in Streamlit's tables): the shell gives Streamlit's number
+    formatter the French locale, so the same table reads « 9 582 » and « 26,9 % »."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    try:
+        open_page(tab, server, "classement-des-territoires")
+        script_finished(tab)
+        assert tab.evaluate("navigator.languages[0]") == "fr-FR"
+        said = tab.evaluate("new Intl.NumberFormat(navigator.languages, {style: 'percent', maximumFractionDigits: 1})"
+                            ".format(0.269) + ' ' + new Intl.NumberFormat(navigator.languages).format(9582)")
+        assert said == "26,9\u00a0% 9\u202f582"  # as gen_dash.fmt writes them
+        # The grid is drawn on a canvas (its accessible table gives raw values): the screenshot shows the cells.
+        tab.locator('[data-testid="stDataFrame"]').nth(1).screenshot(path=str(ARTIFACTS / "tableau-navigateur-anglais.png"))
+    finally:
+        context.close()

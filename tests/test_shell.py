@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +44,14 @@ def test_an_unknown_shell_is_refused_in_french():
 def test_the_shell_script_is_valid_javascript():
     result = subprocess.run(["node", "--check", str(ROOT / "static" / "gen-dash-shell.js")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_streamlit_formats_table_numbers_with_the_locale_the_shell_sets():
+    """The shell sets navigator.languages to French (static/gen-dash-shell.js); that only reaches the tables while
+    Streamlit's number formatter (« localized », « percent ») reads it: an upgrade that changes this fails here."""
+    import streamlit
+
+    bundle = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    formatter = "".join(p.read_text(encoding="utf-8") for p in bundle.glob("formatNumber*.js"))
+    assert "navigator.languages" in formatter and "`localized`" in formatter and "`percent`" in formatter
+    assert 'Object.defineProperty(navigator, "languages"' in (ROOT / "static" / "gen-dash-shell.js").read_text()
