@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gen_dash import store
 from ui import layout, map_assets, session, sources, startup
 from ui import publish as publish_flow
 from ui import territory as territory_flow
@@ -51,7 +52,10 @@ def _sidebar(listed: list[sources.Entry]) -> sources.View:
 
     bar.header("Instantané")
     problem = sources.store_problem()
-    if problem:
+    if problem and sources.history_kept():  # a restart of the database: what was read stays, publication waits
+        bar.warning(f"Historique partagé momentanément indisponible : {problem} Les instantanés déjà lus restent "
+                    "affichés ; la publication reprendra dès que la base répondra.", icon=":material/cloud_off:")
+    elif problem:
         bar.error(f"Historique partagé indisponible : {problem} Les instantanés d'exemple sont affichés ; la publication "
                   "reprendra quand la base répondra.", icon=":material/cloud_off:")
     if not listed:
@@ -99,7 +103,12 @@ startup.start_reading_process()
 publish_flow.first_start_password()
 listed = sources.entries()
 _read_url(listed)
-view = _embedded_view(listed) if EMBEDDED else _sidebar(listed)
+try:
+    view = _embedded_view(listed) if EMBEDDED else _sidebar(listed)
+except store.StoreUnavailable as exc:  # the snapshot chosen was never read by this server, and the history is down
+    st.warning(f"L'instantané choisi n'a pas encore été lu par ce serveur et l'historique partagé ne répond pas : {exc} "
+               "Réessayez dans un instant.", icon=":material/cloud_off:")
+    st.stop()
 st.session_state[session.VIEW] = view
 session.show_outcome(session.PUBLISHED_NOTICE)
 if view.entry.is_upload:
@@ -114,7 +123,11 @@ if view.snapshot.list_only:  # said once, on every page
     st.info("Cet instantané est une liste de formations, sans effectifs : les apprenants, les parts de femmes et de jeunes "
             "NEET et les taux qui en dépendent sont « non renseigné » ; fabriques, formations, vagues, carte, couverture et "
             "comparaison restent complètes.", icon=":material/list:")
-page.run()
+try:
+    page.run()
+except store.StoreUnavailable as exc:  # a page that needs the history (evolution, comparison) while it does not answer
+    st.warning(f"Cette page a besoin de l'historique partagé, qui ne répond pas pour l'instant : {exc} Réessayez dans "
+               "un instant ; les autres pages restent affichées.", icon=":material/cloud_off:")
 layout.footer(EMBEDDED)
 startup.warn_unset_settings()
 startup.freeze_start_up_objects()

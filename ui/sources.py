@@ -80,10 +80,10 @@ def _engine(url: str):
     return engine
 
 
-@st.cache_resource(show_spinner=False, ttl=30)
+@st.cache_resource(show_spinner=False, ttl=10)
 def _store_problem(url: str) -> str | None:
-    # Asked again every 30 s, not at every call: an unreachable server costs its timeout once, and the store is used
-    # again soon after it comes back.
+    # Asked again every 10 s, not at every call: an unreachable server costs its timeout once in a while, and a store
+    # that comes back (a PostgreSQL restart) is used again, publication included, within 10 s.
     try:
         store.check(_engine(url))
     except store.StoreUnavailable as exc:
@@ -96,9 +96,29 @@ def _fallback_url() -> str:
     return f"sqlite:///{Path(tempfile.mkdtemp(prefix='gen-dash-secours-')) / 'exemples.sqlite3'}"
 
 
+@st.cache_resource(show_spinner=False)
+def _last_listings() -> dict[str, tuple[Entry, ...]]:
+    """The history each store last gave this server: what its pages keep showing while the store does not answer."""
+    return {}
+
+
 def store_url() -> str:
-    """The store's URL; when it cannot be reached, a temporary store of the bundled samples (see :func:`store_problem`)."""
-    return _fallback_url() if store_problem() else store.database_url()
+    """The store's URL. When it cannot be reached: still its URL if it answered this server before (its history is
+    shown as last read, the snapshots already read stay, see :func:`entries`), else a temporary store of the bundled
+    samples (see :func:`store_problem`)."""
+    if not store_problem():
+        return store.database_url()
+    try:
+        url = store.database_url()
+    except store.StoreUnavailable:
+        return _fallback_url()
+    return url if url in _last_listings() else _fallback_url()
+
+
+def history_kept() -> bool:
+    """Whether the shared store does not answer now but did before: its history is shown as this server last read
+    it, and publication waits for it."""
+    return bool(store_problem()) and store_url() != _fallback_url()
 
 
 def store_problem() -> str | None:
@@ -134,17 +154,29 @@ def entries() -> list[Entry]:
 
     One query to the store; ``app.py`` makes it once per run and pages read :attr:`View.entries`.
     """
-    try:
-        listed = list(_published_entries(store_url()))
-    except store.StoreUnavailable:  # it answered a moment ago: ask again now, and use the fallback if it does not
-        _store_problem.clear()
-        listed = list(_published_entries(store_url()))
+    listed = _listing(store_url())
     uploaded = st.session_state.get(session.UPLOADED)
     if uploaded is not None:
         when = uploaded.date or st.session_state.get(session.UPLOAD_DATE)
         listed.insert(0, Entry(session.UPLOAD_ID, f"Fichier déposé : {uploaded.name}", when, False,
                                uploaded.name or "fichier déposé", detail=f"Fichier déposé, non publié : {uploaded.name}"))
     return listed
+
+
+def _listing(url: str) -> list[Entry]:
+    """The history of the store at *url*; while it does not answer, as this server last read it (a PostgreSQL
+    restart must not turn every page into the samples), or the fallback's when it never answered."""
+    last = _last_listings()
+    if url in last and store_problem():  # known not to answer: what it last gave, without waiting for it
+        return list(last[url])
+    try:
+        listed = _published_entries(url)
+    except store.StoreUnavailable:
+        _store_problem.clear()  # it answered a moment ago: said unavailable from now on
+        return list(last[url]) if url in last else list(_published_entries(_fallback_url()))
+    if url != _fallback_url():
+        last[url] = listed
+    return list(listed)
 
 
 def _published_entries(url: str) -> tuple[Entry, ...]:
