@@ -348,3 +348,25 @@ def test_table_figures_are_french_in_a_browser_set_to_english(browser, server):
         tab.locator('[data-testid="stDataFrame"]').nth(1).screenshot(path=str(ARTIFACTS / "tableau-navigateur-anglais.png"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path, title", [("", "Vue d'ensemble"), ("carte-des-fabriques?region=76", "Carte des fabriques")])
+def test_printing_a_page_gives_its_content_without_the_controls(page, server, path, title):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    open_page(page, server, path)
+    script_finished(page)
+    page.emulate_media(media="print")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.get_by_role("button").filter(visible=True).count()  # no button, download or fiche
+    assert page.locator("h1").first.is_visible()
+    if path.startswith("carte"):
+        assert page.locator("iframe").first.is_visible()  # the map is printed
+    pdf = PdfReader(BytesIO(page.pdf(format="A4", print_background=True)))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    (ARTIFACTS / f"impression-{path.split('?')[0] or 'accueil'}.pdf").write_bytes(page.pdf(format="A4"))
+    assert title in text and "Territoire :" in text and "Instantané du" in text  # title, territory, snapshot
+    assert "Instantané affiché" not in text and "Fiche PDF du territoire" not in text  # no sidebar, no button
+    assert len(pdf.pages) <= 6
