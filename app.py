@@ -101,6 +101,7 @@ st.set_page_config(page_title=f"{page.title} — GEN tableau de bord")  # one ti
 map_assets.map_assets_dir()
 startup.start_reading_process()
 publish_flow.first_start_password()
+upload_flow.collect_reading()  # a file read meanwhile becomes the chosen snapshot, before the widgets are drawn
 listed = sources.entries()
 _read_url(listed)
 try:
@@ -111,6 +112,7 @@ except store.StoreUnavailable as exc:  # the snapshot chosen was never read by t
     st.stop()
 st.session_state[session.VIEW] = view
 session.show_outcome(session.PUBLISHED_NOTICE)
+upload_flow.reading_notice()  # while a file is read, the page shows what it showed, and says so
 if view.entry.is_upload:
     st.warning(f"Fichier déposé, non publié : les chiffres de cette page viennent de "
                f"« {layout.escape_md(view.entry.file_name)} », visible dans votre seule session. Publiez-le depuis la "

@@ -78,6 +78,8 @@
         [/^Remove (.+)$/, function (m, what) { return "Retirer " + what; }],
         [/^(\d+(?:\.\d+)?)(B|KB|MB|GB) per file(.*)$/, function (m, n, unit, rest) { return size(n, unit) + " par fichier" + rest; }],
         [/^(\d+(?:\.\d+)?)(B|KB|MB|GB)$/, function (m, n, unit) { return size(n, unit); }],
+        // The uploaded file, as its chip names it to screen readers: « depot.csv, 30.3MB ».
+        [/^(.+), (\d+(?:\.\d+)?)(B|KB|MB|GB)$/, function (m, name, n, unit) { return name + ", " + size(n, unit); }],
         [/^You have requested page \/(.*), but no corresponding file was found in the app's pages\/ directory\. Running the app's main page\.$/,
          function (m, page) { return "La page « " + page + " » n'existe pas : voici la page d'accueil."; }]
     ];

@@ -196,3 +196,27 @@ def test_an_unknown_address_is_said_in_french(page, server):
     assert "Page introuvable" in said and "n'existe pas : voici la page d'accueil" in said, said
     for english in ("Page not found", "You have requested", "Running the app", "main page"):
         assert english not in said, english
+
+
+def test_a_large_upload_then_another_page_shows_it_in_french_never_blank(page, server, tmp_path):
+    """Issue 28: while a 100,000-row file was read, the page navigated to stayed blank, then Streamlit's English
+    « Page not found » appeared. Now every page keeps showing, with a French notice, and then updates."""
+    from tests.support.uploads import synthetic_files
+
+    big = synthetic_files(tmp_path, 100_000, count=1)[0]
+    open_page(page, server, "")
+    script_finished(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(big))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("link", name="Quotas").click()
+    page.get_by_role("heading", name="Quotas").first.wait_for(timeout=3_000)  # not blank: the page is there at once
+    reading_or_read = page.get_by_text("Lecture du fichier").or_(sidebar.get_by_text("ligne(s) acceptée(s)"))
+    reading_or_read.first.wait_for(timeout=10_000)
+    sidebar.get_by_text("ligne(s) acceptée(s)").wait_for(timeout=180_000)
+    page.get_by_text("Fichier déposé, non publié").first.wait_for()  # the page updated to the file
+    script_finished(page)
+    assert page.get_by_role("heading", name="Quotas").first.is_visible()
+    texts = page.evaluate(TEXTS_AND_NAMES) + [page.locator("body").inner_text()]
+    for english in (*ENGLISH, r"Page not found", r"\bRunning\b", r"Connection error", r"\bError\b"):
+        assert not any(re.search(english, text) for text in texts), (english, [t for t in texts if re.search(english, t)])
+    assert page.get_by_role("dialog").count() == 0

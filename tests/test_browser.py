@@ -153,13 +153,13 @@ def test_upload_changes_the_figures_and_says_it_is_not_published(page, server, t
 
 
 def test_shared_link_opens_the_same_view(page, server):
-    from tests.test_app import sample_id
+    from tests.support.apptest import sample_id
 
     open_page(page, server, f"?region=32&dep=59&instantane={sample_id('2017-06-30')}")
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_role("combobox", name="Région").input_value() == "Hauts-de-France"
     assert "Nord (59)" in sidebar.inner_text()
-    from tests.test_app import start
+    from tests.support.apptest import start
 
     by_hand = start()  # the same view, chosen in the sidebar of an AppTest session
     by_hand.sidebar.selectbox(key="instantane").select(sample_id("2017-06-30")).run()

@@ -3,17 +3,20 @@ header set, the memory budget."""
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hyp
 
 from gen_dash import metrics
 from gen_dash.ingest import read_snapshot
-from tests.conftest import BASE_ROW, ROOT, make_csv, row
+from tests.conftest import BASE_ROW, ROOT, hand_csv, make_csv, row
 from tests.support.apptest import (
     MESSY,
     PAGES,
     TWIN,
+    finish_reading,
     headline,
     sample_id,
     start,
@@ -75,7 +78,7 @@ def test_a_list_of_places_gets_the_form_filled_with_the_guess():
     captions = " ".join(c.value.replace("\\", "") for c in at.sidebar.caption)
     assert "13 valeurs sur 13 sont des codes postaux" in captions and "ce n'est pas un code commune" in captions
     assert at.sidebar.checkbox(key=session.MAPPING_IDS).value
-    at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
+    finish_reading(at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run())
     assert not at.exception and at.session_state[session.SNAPSHOT] == session.UPLOAD_ID
     assert headline(at)["Fabriques labellisées"] == "13"
     at.switch_page("pages/waves.py").run()
@@ -91,7 +94,7 @@ def test_missing_columns_are_offered_a_mapping_and_the_file_is_read_with_it():
     for canonical, header in (("id_formation", "id_fs"), ("nom_formation", "lib_fs")):
         at.sidebar.selectbox(key=session.MAPPING_COLUMN + canonical).select(header)
     at.sidebar.text_input(key=session.MAPPING_VALUE + "vague").input("2")
-    at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
+    finish_reading(at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run())
     assert not at.exception and not at.sidebar.error, [e.value for e in at.sidebar.error]
     assert at.session_state[session.SNAPSHOT] == session.UPLOAD_ID
     assert headline(at)["Apprenants"] == "30" and headline(at)["Fabriques labellisées"] == "2"
@@ -107,7 +110,7 @@ def test_a_mapping_constant_of_the_wrong_type_is_said_in_french():
     for canonical, header in (("id_formation", "id_fs"), ("nom_formation", "lib_fs")):
         at.sidebar.selectbox(key=session.MAPPING_COLUMN + canonical).select(header)
     at.sidebar.text_input(key=session.MAPPING_VALUE + "vague").input("deux")
-    at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run()
+    finish_reading(at.sidebar.button[[b.label for b in at.sidebar.button].index("Lire avec cette correspondance")].click().run())
     assert any("« deux » n'est pas un nombre entier" in e.value for e in at.sidebar.error)
 
 
@@ -168,11 +171,32 @@ def test_an_upload_beyond_the_memory_budget_is_refused_in_french(monkeypatch):
         at = start()
         at.file_uploader(key=session.UPLOADER).upload("gros-2018-01-15.csv", make_csv([row(id_formation=f"M{i}")
                                                                                   for i in range(6000)]))
-        at.run()
-        assert not at.exception
+        finish_reading(at.run())
         refused = [e.value for e in at.sidebar.error]
         assert refused and refused[0].replace("\\", "").startswith("Fichier refusé : Le serveur garde déjà 0 Mo de "
                                                                    "fichiers déposés par les sessions ouvertes")
         assert at.session_state[session.SNAPSHOT] != session.UPLOAD_ID  # the published snapshot stays on screen
     finally:
         cache.held_uploads.clear()
+
+
+def test_a_file_being_read_leaves_every_page_as_it_was_with_a_notice(monkeypatch):
+    from gen_dash import upload as reader
+
+    release, real = threading.Event(), reader.read_upload
+    monkeypatch.setattr(reader, "read_upload", lambda *args: release.wait(60) and real(*args))  # a long reading
+    at = start()
+    before = headline(at)
+    at.file_uploader(key=session.UPLOADER).upload("a-la-main.csv", hand_csv())
+    at.run()
+    for page in ("pages/overview.py", "pages/quotas.py"):  # the page moved to while it is read is not blank either
+        at.switch_page(page).run()
+        assert not at.exception
+        assert any(i.value.replace("\\", "").startswith("Lecture du fichier « a-la-main.csv » en cours") for i in at.info), page
+        assert at.title and at.session_state[session.SNAPSHOT] != session.UPLOAD_ID
+    at.switch_page("pages/overview.py").run()
+    assert headline(at) == before
+    release.set()
+    finish_reading(at)
+    assert headline(at)["Apprenants"] == "140"  # the hand-computed snapshot of tests/conftest.py, now shown
+    assert not any(i.value.startswith("Lecture du fichier") for i in at.info)

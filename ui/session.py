@@ -26,6 +26,7 @@ UPLOADED = "depot_instantane"  # the uploaded file as read: a Snapshot, this ses
 UPLOADED_FILE = "depot_octets"  # (name, bytes) of that file, kept to publish it unchanged
 UPLOAD_ERROR = "depot_erreur"  # (upload's file id, French message, columns missing?) of the last unread upload
 UPLOAD_DATE = "depot_date"
+UPLOAD_READING = "depot_lecture"  # the file being read (ui.upload.Reading): pages keep showing until it is read
 UPLOAD_MISSING = "depot_colonnes_manquantes"  # (upload's file id, missing canonical columns, the file's headers, guess)
 MAPPING_COLUMN = "correspondance_colonne_"  # + canonical name: the file column chosen for it
 MAPPING_VALUE = "correspondance_valeur_"  # + canonical name: the value given for every row

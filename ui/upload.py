@@ -8,50 +8,88 @@ the guess :func:`gen_dash.guess.guess_mapping` (made by the reader when columns 
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
 import streamlit as st
 
 from gen_dash import fmt, upload
 from gen_dash.guess import Guess
 from gen_dash.place import LOCATION_COLUMNS
 from gen_dash.schema import BY_NAME, COLUMNS, REQUIRED, canonical_name
-from gen_dash.snapshot import Mapping, MissingColumns, Snapshot, SnapshotError
+from gen_dash.snapshot import Mapping, MissingColumns, SnapshotError
 from ui import cache, layout, session
 
 _NONE = "— aucune colonne —"
 
 
-def read_file(data: bytes, name: str, mapping: Mapping | None = None) -> Snapshot:
-    """An uploaded file as read, in a process of its own (:func:`gen_dash.upload.read_upload`).
+@dataclass(frozen=True)
+class Reading:
+    """A file being read for this session, in the reading process; the page goes on meanwhile."""
 
-    Not cached: the session keeps what it uploaded (``UPLOADED``) and nobody else sees it, so a server-wide cache
-    would only keep the memory of closed sessions. Counted against the memory budget while the session holds it.
-    """
-    return cache.held_uploads().hold(upload.read_upload(data, name, mapping))
+    file_id: str
+    name: str
+    data: bytes
+    mapping: Mapping | None
+    outcome: Future  # the Snapshot, or the SnapshotError that refuses the file
+
+
+@st.cache_resource(show_spinner=False)
+def _waiting_threads() -> ThreadPoolExecutor:
+    """Threads that wait for the reading processes (the reading itself is in a process of its own, bounded by
+    :func:`gen_dash.upload.read_upload`): the script is never held by a file being read."""
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="gen-dash-depot")
 
 
 def on_upload(mapping: Mapping | None = None) -> None:
-    """Read a new upload (with the mapping the form gives, if any) before the script runs, so that it can become the
-    chosen snapshot; a file with missing columns leaves the guess to pre-fill the form."""
+    """Start reading a new upload (with the mapping the form gives, if any), and let the script run on: every page
+    keeps showing what it showed, with a notice, until :func:`collect_reading` takes the outcome."""
     uploaded = st.session_state.get(session.uploader_key())
     if uploaded is None:
         return
-    data = uploaded.getvalue()
+    data, name = uploaded.getvalue(), uploaded.name
     if mapping is None:
         st.session_state.pop(session.UPLOAD_MISSING, None)
+    # Not cached: the session keeps what it uploaded (UPLOADED) and nobody else sees it, so a server-wide cache would
+    # only keep the memory of closed sessions. Counted against the memory budget while the session holds it.
+    held = cache.held_uploads()  # asked here, in the script's thread (a Streamlit cache)
+    outcome = _waiting_threads().submit(lambda: held.hold(upload.read_upload(data, name, mapping)))
+    st.session_state[session.UPLOAD_READING] = Reading(uploaded.file_id, name, data, mapping, outcome)
+
+
+def collect_reading() -> None:
+    """At the start of a run, before any widget: the file being read, once read, becomes the chosen snapshot; a
+    refused one leaves its message, and a file with missing columns the guess that pre-fills the form."""
+    reading = st.session_state.get(session.UPLOAD_READING)
+    if reading is None or not reading.outcome.done():
+        return
+    del st.session_state[session.UPLOAD_READING]
     try:
-        snapshot = read_file(data, uploaded.name, mapping)
+        snapshot = reading.outcome.result()
     except SnapshotError as exc:  # read_snapshot turns whatever goes wrong with a file into one
-        st.session_state[session.UPLOAD_ERROR] = (uploaded.file_id, str(exc), isinstance(exc, MissingColumns))
+        st.session_state[session.UPLOAD_ERROR] = (reading.file_id, str(exc), isinstance(exc, MissingColumns))
         if isinstance(exc, MissingColumns):
-            st.session_state[session.UPLOAD_MISSING] = (uploaded.file_id, exc.missing, exc.headers, exc.guess)
-            if mapping is None and exc.guess is not None:
+            st.session_state[session.UPLOAD_MISSING] = (reading.file_id, exc.missing, exc.headers, exc.guess)
+            if reading.mapping is None and exc.guess is not None:
                 _prefill(exc.guess, exc.headers)
         return
     for key in (session.UPLOAD_ERROR, session.UPLOAD_MISSING, session.PUBLISH_PENDING):
         st.session_state.pop(key, None)
     st.session_state[session.UPLOADED] = snapshot
-    st.session_state[session.UPLOADED_FILE] = (uploaded.name, data)
+    st.session_state[session.UPLOADED_FILE] = (reading.name, reading.data)
     st.session_state[session.SNAPSHOT] = session.UPLOAD_ID
+
+
+@st.fragment(run_every=1)
+def reading_notice() -> None:
+    """While a file is read: a notice on the page, asked again every second; the page is run again once it is read."""
+    reading = st.session_state.get(session.UPLOAD_READING)
+    if reading is None:
+        return
+    if reading.outcome.done():
+        st.rerun()
+    st.info(f"Lecture du fichier « {layout.escape_md(reading.name)} » en cours… Cette page montre l'instantané "
+            "choisi jusque-là et se mettra à jour.", icon=":material/hourglass_top:")
 
 
 def _prefill(guess: Guess, headers: list[str]) -> None:

@@ -56,6 +56,14 @@ def upload(at: AppTest, path_or_bytes, name: str) -> AppTest:
     data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
     version = at.session_state[session.UPLOADER_VERSION] if session.UPLOADER_VERSION in at.session_state else 0  # noqa: SIM401
     at.file_uploader(key=f"{session.UPLOADER}_{version}" if version else session.UPLOADER).upload(name, data)
-    at.run()
+    return finish_reading(at.run())
+
+
+def finish_reading(at: AppTest) -> AppTest:
+    """Wait for the file being read (the page runs on meanwhile, with a notice), then run the app again, as the
+    page's notice does once the file is read."""
+    while session.UPLOAD_READING in at.session_state:
+        at.session_state[session.UPLOAD_READING].outcome.exception(timeout=300)  # read, or refused
+        at.run()
     assert not at.exception, at.exception
     return at
