@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gen_dash import store
-from ui import layout, map_assets, session, sources, startup
+from ui import layout, map_assets, readiness, session, sources, startup
 from ui import publish as publish_flow
 from ui import territory as territory_flow
 from ui import upload as upload_flow
@@ -133,3 +133,4 @@ except store.StoreUnavailable as exc:  # a page that needs the history (evolutio
 layout.footer(EMBEDDED)
 startup.warn_unset_settings()
 startup.freeze_start_up_objects()
+readiness.mark_ready()  # the pages are known and the caches warm: this server takes visitors

@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def warm_up(base_url: str, timeout: float = 120.0) -> None:
-    """Wait until the server answers, then run the app once (raises TimeoutError if it never does)."""
+def warm_up(base_url: str, timeout: float = 120.0, run_once: bool = True) -> None:
+    """Wait until the server answers, then (*run_once*) run the app once (raises TimeoutError if it never does)."""
     deadline = time.monotonic() + timeout
-    for endpoint in ("/_stcore/health", "/_stcore/script-health-check"):
+    for endpoint in ("/_stcore/health", "/_stcore/script-health-check")[:2 if run_once else 1]:
         while True:
             try:
                 with urllib.request.urlopen(base_url.rstrip("/") + endpoint, timeout=60) as response:

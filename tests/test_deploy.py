@@ -6,6 +6,7 @@ Needs nginx, Chromium and PostgreSQL (``.ci/run`` installs them); the stack is s
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import re
@@ -156,3 +157,54 @@ def test_a_server_killed_leaves_its_visitors_on_the_other_within_ten_seconds(sta
     other = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1]["x-gen-dash-serveur"]
     assert other != server
     context.close()
+
+
+def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, browser):
+    """A server restarted (systemd's Restart=always after a crash) answers before it has run the app: its first
+    visitor through nginx got « Page introuvable » and a cold page. Now it answers 503 until then, and nginx serves
+    the visitor from the other server: a whole page within 3 s, in French."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(stack["base"])
+    tab.locator("h1").first.wait_for(timeout=60_000)
+    cookie = next(c for c in context.cookies() if c["name"] == "gendash_route")
+    port = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1]["x-gen-dash-serveur"]
+    port = port.rsplit(":", 1)[1]
+    folder = stack["folder"]
+    for name in (f"streamlit-{port}.pid", f"server-{port}.pid"):
+        with contextlib.suppress(ProcessLookupError, FileNotFoundError, ValueError):  # killed by a test before
+            os.kill(int((folder / name).read_text().split()[0]), signal.SIGKILL)
+    time.sleep(1)
+    log = open(folder / f"server-{port}-relance.log", "w")  # noqa: SIM115 - open while it serves
+    restarted = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "serve.py"), "--port",
+                                  port, "--server.address", "127.0.0.1", "--server.baseUrlPath", "gen-dash"],
+                                 env={**stack["env"], "GEN_DASH_VAR_DIR": str(folder / "app")}, stdout=log,
+                                 stderr=subprocess.STDOUT, cwd=ROOT)
+    (folder / f"server-{port}.pid").write_text(str(restarted.pid))  # local.sh stop stops it
+    while _status(f"http://127.0.0.1:{port}/gen-dash/_stcore/health") != 200:  # its port is open: visitors come
+        assert restarted.poll() is None
+        time.sleep(0.1)
+    assert get(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques")[0] == 503  # not yet run: not for visitors
+    started = time.monotonic()
+    tab.goto(stack["base"] + "carte-des-fabriques?region=76")
+    tab.get_by_role("heading", name="Carte des fabriques").wait_for(timeout=30_000)
+    tab.get_by_text("Territoire : Occitanie").first.wait_for(timeout=30_000)
+    took = time.monotonic() - started
+    text = tab.locator("body").inner_text()
+    assert tab.get_by_role("dialog").count() == 0 and "Page introuvable" not in text and "Page not found" not in text
+    assert took < 3, took
+    deadline = time.monotonic() + 120
+    while get(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques")[0] != 200:  # then it takes visitors again
+        assert time.monotonic() < deadline, "the restarted server never opened"
+        time.sleep(0.5)
+    subprocess.run(["pgrep", "-P", str(restarted.pid), "-f", "streamlit_fr"], stdout=open(  # noqa: SIM115
+        folder / f"streamlit-{port}.pid", "w"))
+    context.close()
+
+
+def _status(url: str) -> int:
+    """The status *url* answers, 0 while nothing listens."""
+    try:
+        return get(url)[0]
+    except urllib.error.URLError:
+        return 0

@@ -25,6 +25,7 @@ from streamlit.path_security import is_unsafe_path_pattern
 
 from gen_dash import __version__, export, memory, open_data, store
 from gen_dash.open_data import BadParameter, NotFound, OpenDataError, Withdrawn
+from ui.readiness import NotBeforeFirstRun
 
 STARTED = time.monotonic()
 _LOG = logging.getLogger("gen_dash.routes")
@@ -288,4 +289,4 @@ ROUTES = [
     Route("/flux.atom", answers(atom_feed), methods=_METHODS),
     Route("/sante", health, methods=["GET", "HEAD"]),
 ]
-MIDDLEWARE = [Middleware(FrenchRefusals)]
+MIDDLEWARE = [Middleware(NotBeforeFirstRun), Middleware(FrenchRefusals)]

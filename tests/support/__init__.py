@@ -31,10 +31,11 @@ def free_ports(count: int = 1) -> list[int]:
 
 
 def start_server(env: dict[str, str], script: Path = ROOT / "asgi.py", launcher: list[str] = FRENCH_SHELL,
-                 options: tuple[str, ...] = (), output=subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
+                 options: tuple[str, ...] = (), output=subprocess.DEVNULL, warm: bool = True
+                 ) -> tuple[subprocess.Popen, str]:
     """A local server of *script* (default: the dashboard and its routes, ``asgi.py``, as ``scripts/serve.py``
     starts it), with the environment's variables and *env*, warmed up as ``scripts/serve.py`` does (the script has
-    run once): its process and its base URL."""
+    run once; not *warm*: as soon as it answers, as a visitor may find it): its process and its base URL."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from serve import warm_up
 
@@ -44,7 +45,7 @@ def start_server(env: dict[str, str], script: Path = ROOT / "asgi.py", launcher:
                                cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        warm_up(base, timeout=600)
+        warm_up(base, timeout=600, run_once=warm)
     except BaseException:
         process.terminate()
         raise
