@@ -98,6 +98,7 @@ def _embedded_view(listed: list[sources.Entry]) -> sources.View:
 EMBEDDED = st.context.is_embedded is True  # (a stand-in object under AppTest, never True)
 page = st.navigation(NAVIGATION, position="hidden" if EMBEDDED else "sidebar", expanded=True)
 st.set_page_config(page_title=f"{page.title} — GEN tableau de bord")  # one title per page, as a browser tab says it
+layout.identity()
 map_assets.map_assets_dir()
 startup.start_reading_process()
 publish_flow.first_start_password()

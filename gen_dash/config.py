@@ -50,6 +50,7 @@ SETTINGS = (
     Setting("GEN_DASH_TILES_ATTRIBUTION", "« Fond de carte »", "attribution du fond de carte"),
     Setting("GEN_DASH_LICENCE", "« Licence Ouverte 2.0 »", "la licence des données servies par l'API et le flux"),
     Setting("GEN_DASH_API_AUTEURS", "non", "`oui` : l'API nomme qui a publié chaque instantané"),
+    Setting("GEN_DASH_MARQUE_ETAT", "non", "`oui` : le bloc « République française » en tête (services de l'État seulement)"),
     Setting("GEN_DASH_EDITEUR", "à renseigner", "l'éditeur du service (mentions légales, accessibilité, données personnelles)"),
     Setting("GEN_DASH_DIRECTEUR_PUBLICATION", "à renseigner", "le directeur ou la directrice de la publication"),
     Setting("GEN_DASH_HEBERGEUR", "à renseigner", "l'hébergeur : nom, adresse, téléphone"),
@@ -76,6 +77,11 @@ def setting(name: str) -> str | None:
     if isinstance(value, list):
         value = ",".join(str(v) for v in value)
     return str(value).strip() or None if value not in (None, "") else None
+
+
+def yes(name: str) -> bool:
+    """Whether the setting *name* says yes (``oui``, ``vrai``, ``1``, ``true``); unset is no."""
+    return (setting(name) or "").strip().lower() in ("oui", "vrai", "1", "true")
 
 
 def _secrets(path: Path) -> dict:

@@ -87,7 +87,7 @@ def licence() -> str:
 
 def show_publishers() -> bool:
     """Whether the API names who published each snapshot (``GEN_DASH_API_AUTEURS`` = ``oui``; default: no)."""
-    return (config.setting("GEN_DASH_API_AUTEURS") or "").strip().lower() in ("oui", "1", "vrai", "true")
+    return config.yes("GEN_DASH_API_AUTEURS")
 
 
 def entries(eng) -> list[Entry]:

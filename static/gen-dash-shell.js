@@ -69,7 +69,9 @@
             "Cette page n'existe pas : voici la page d'accueil.",
         "Rerun": "Relancer",
         "Stop": "Arrêter",
-        "Always rerun": "Toujours relancer"
+        "Always rerun": "Toujours relancer",
+        // st.logo's image, which is only the State's identity block here (GEN_DASH_MARQUE_ETAT).
+        "Logo": "République française"
     };
     var UNITS = {"B": "o", "KB": "ko", "MB": "Mo", "GB": "Go"};
     function size(number, unit) { return number.replace(".", ",") + "\u00a0" + UNITS[unit]; }
@@ -83,7 +85,7 @@
         [/^You have requested page \/(.*), but no corresponding file was found in the app's pages\/ directory\. Running the app's main page\.$/,
          function (m, page) { return "La page « " + page + " » n'existe pas : voici la page d'accueil."; }]
     ];
-    var NAMES = ["aria-label", "title", "placeholder", "data-title"];
+    var NAMES = ["aria-label", "title", "placeholder", "data-title", "alt"];
 
     function translate(text) {
         var trimmed = text.trim();

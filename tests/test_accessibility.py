@@ -220,3 +220,26 @@ def test_a_large_upload_then_another_page_shows_it_in_french_never_blank(page, s
     for english in (*ENGLISH, r"Page not found", r"\bRunning\b", r"Connection error", r"\bError\b"):
         assert not any(re.search(english, text) for text in texts), (english, [t for t in texts if re.search(english, t)])
     assert page.get_by_role("dialog").count() == 0
+
+
+def test_the_state_identity_block_only_behind_its_setting(page, server, browser, tmp_path):
+    """Issue 28: only State services may use the « République française » block; off by default, on with
+    GEN_DASH_MARQUE_ETAT=oui, named in French to screen readers, and the page still passes axe."""
+    from tests.support import start_server
+
+    open_page(page, server, "")
+    assert page.locator('[data-testid="stSidebarLogo"]').count() == 0
+    marked, base = start_server({"GEN_DASH_VAR_DIR": str(tmp_path), "GEN_DASH_MARQUE_ETAT": "oui",
+                                 "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'gen-dash.sqlite3'}"})
+    try:
+        tab = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
+        open_page(tab, base, "")
+        script_finished(tab)
+        logo = tab.locator('[data-testid="stSidebarLogo"]')
+        assert logo.is_visible() and logo.get_attribute("alt") == "République française"
+        assert not _axe(tab), _describe(_axe(tab))
+        tab.screenshot(path=str(ARTIFACTS / "marque-etat.png"))
+        tab.close()
+    finally:
+        marked.terminate()
+        marked.wait(timeout=60)

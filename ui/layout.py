@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from gen_dash import charts, fmt, memory
+from gen_dash import charts, config, fmt, memory
 from ui import cache, session
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -104,6 +104,13 @@ def footer(embedded: bool = False) -> None:
 def site_map() -> list[tuple[str, list[Listed]]]:
     """The pages by section, as the site map lists them."""
     return [(section, [p for p in PAGES if p.section == section]) for section in SECTIONS]
+
+
+def identity() -> None:
+    """The State's identity block at the head of the sidebar, only when ``GEN_DASH_MARQUE_ETAT`` says so: only State
+    services may use it (the colours of its design system are the theme either way, ``.streamlit/config.toml``)."""
+    if config.yes("GEN_DASH_MARQUE_ETAT"):
+        st.logo(str(STATIC_DIR / "marque-etat.svg"), size="large")
 
 
 def escape_md(text: str) -> str:
