@@ -23,10 +23,11 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(PY) scripts/serve.py --port $(PORT)
 
-## Lint (ruff, configured in pyproject.toml), then the whole test suite on every core (browser tests are skipped, with
+## Lint and format check (ruff, configured in pyproject.toml: 100 columns), then the whole test suite on every core (browser tests are skipped, with
 ## a message, without Chromium).
 test: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n auto
 
 ## Measure speed and memory against the floors and targets (not part of `make test`; see README, Performance).

@@ -28,22 +28,32 @@ GROUPS = {
     "epci": lambda a: epci.epci_measures(a.repeat, max(a.sizes)),
     "listes": lambda a: lists.list_measures(a.repeat, max(a.sizes)),
     "api": lambda a: api.api_measures(a.repeat, max(a.sizes)),
-    "historique": lambda a: harness.store_measures(max(a.sizes), *((20, 10_000) if max(a.sizes) >= 10_000 else (3, 1_000))),
+    "historique": lambda a: harness.store_measures(
+        max(a.sizes), *((20, 10_000) if max(a.sizes) >= 10_000 else (3, 1_000))
+    ),
 }
 
 
 def machine() -> dict:
     with open("/proc/meminfo") as meminfo:
         memory = int(meminfo.readline().split()[1]) / 1024 / 1024
-    return {"coeurs": os.cpu_count(), "memoire_gio": round(memory, 1), "python": platform.python_version(),
-            "processeur": platform.machine()}
+    return {
+        "coeurs": os.cpu_count(),
+        "memoire_gio": round(memory, 1),
+        "python": platform.python_version(),
+        "processeur": platform.machine(),
+    }
 
 
-TARGET_MISSED = 3  # a target not held; 1 stays Python's own (a crash), so the two are never confused
+TARGET_MISSED = (
+    3  # a target not held; 1 stays Python's own (a crash), so the two are never confused
+)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5)
@@ -54,7 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"… {name}", file=sys.stderr, flush=True)
         results.extend(GROUPS[name](args))
     if args.json:
-        print(json.dumps({"machine": machine(), "mesures": [r.row() for r in results]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"machine": machine(), "mesures": [r.row() for r in results]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(render(results))
     return 0 if all(r.tenue is not False for r in results) else TARGET_MISSED
@@ -74,11 +90,16 @@ def _value(value: float | None, unit: str) -> str:
 
 def render(results: list) -> str:
     """A Markdown table (it goes into the README as it is)."""
-    lines = ["| mesure | taille | médiane | plancher | cible | tenue |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| mesure | taille | médiane | plancher | cible | tenue |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in results:
         verdict = "" if r.tenue is None else ("oui" if r.tenue else "**non**")
-        lines.append(f"| {r.mesure} | {r.taille} | {_value(r.valeur, r.unite)} | {_value(r.plancher, r.unite)} "
-                     f"| {r.cible} | {verdict} |")
+        lines.append(
+            f"| {r.mesure} | {r.taille} | {_value(r.valeur, r.unite)} | {_value(r.plancher, r.unite)} "
+            f"| {r.cible} | {verdict} |"
+        )
     return "\n".join(lines)
 
 

@@ -39,31 +39,63 @@ def api_measures(repeat: int, size: int = 100_000) -> list[Result]:
         try:
             client = TestClient(Starlette(routes=ROUTES, middleware=MIDDLEWARE))
             figures = f"/api/chiffres?instantane={published.id}&region=76"
-            assert client.get(figures).status_code == 200  # the first call reads the snapshot and computes
+            assert (
+                client.get(figures).status_code == 200
+            )  # the first call reads the snapshot and computes
             # the server's time, as its Server-Timing header says it (the test client's thread hops left out)
-            times = sorted(float(client.get(figures).headers["server-timing"].split("dur=")[1]) / 1000
-                           for _ in range(max(repeat, 5)))
-            out.append(Result("/api/chiffres d'une région, après le premier appel (temps serveur)", label,
-                              round(times[len(times) // 2], 4), "s", None, "< 0,03 s"))
+            times = sorted(
+                float(client.get(figures).headers["server-timing"].split("dur=")[1]) / 1000
+                for _ in range(max(repeat, 5))
+            )
+            out.append(
+                Result(
+                    "/api/chiffres d'une région, après le premier appel (temps serveur)",
+                    label,
+                    round(times[len(times) // 2], 4),
+                    "s",
+                    None,
+                    "< 0,03 s",
+                )
+            )
             rows = f"/api/instantanes/{published.id}.csv"
-            out.append(Result("/api/instantanes/{id}.csv, tout l'instantané", label,
-                              median_time(lambda: client.get(rows), repeat), "s", None, "< 1 s"))
+            out.append(
+                Result(
+                    "/api/instantanes/{id}.csv, tout l'instantané",
+                    label,
+                    median_time(lambda: client.get(rows), repeat),
+                    "s",
+                    None,
+                    "< 1 s",
+                )
+            )
             # What the server allocates while it sends the CSV (the rows already read): a piece at a time, never
             # the whole file beside the rows. The client's copy is left out: the chunks are consumed as sent.
             snapshot = open_data.published_snapshot(url, published.id)
             france = open_data.territory()
             tracemalloc.start()
-            sent = sum(len(chunk) for chunk in export.csv_chunks(open_data.rows_of(snapshot, france)))
+            sent = sum(
+                len(chunk) for chunk in export.csv_chunks(open_data.rows_of(snapshot, france))
+            )
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-            out.append(Result("export CSV en flux : pic de mémoire Python du serveur (plancher : le CSV entier)", label,
-                              round(peak / 1e6, 1), "Mo", round(sent / 1e6, 1), "< 1/4 du CSV entier",
-                              peak < sent / 4))
+            out.append(
+                Result(
+                    "export CSV en flux : pic de mémoire Python du serveur (plancher : le CSV entier)",
+                    label,
+                    round(peak / 1e6, 1),
+                    "Mo",
+                    round(sent / 1e6, 1),
+                    "< 1/4 du CSV entier",
+                    peak < sent / 4,
+                )
+            )
         finally:
             os.environ.pop("GEN_DASH_DATABASE_URL", None)
     for line in out[:2]:
         line.tenue = line.valeur < (0.03 if "chiffres" in line.mesure else 1.0)
-    out.append(concurrent_gets(200 if size >= 10_000 else 20))  # the end-to-end test runs the 1,000 size
+    out.append(
+        concurrent_gets(200 if size >= 10_000 else 20)
+    )  # the end-to-end test runs the 1,000 size
     return out
 
 
@@ -71,8 +103,14 @@ def concurrent_gets(count: int) -> Result:
     """*count* GETs of the API at once on two servers: through nginx (deploy/local.sh, on this machine's PostgreSQL)
     when nginx is installed, else on the two servers directly; how long until the last answer, and whether every one
     was a 200."""
-    paths = ["api/instantanes", "api/chiffres", "api/chiffres?region=76", "api/instantanes/dernier.json",
-             "flux.atom", "sante"]
+    paths = [
+        "api/instantanes",
+        "api/chiffres",
+        "api/chiffres?region=76",
+        "api/instantanes/dernier.json",
+        "flux.atom",
+        "sante",
+    ]
     with _two_servers() as (bases, how):
         urls = [f"{bases[i % len(bases)]}{paths[i % len(paths)]}" for i in range(count)]
 
@@ -86,22 +124,37 @@ def concurrent_gets(count: int) -> Result:
             statuses = list(pool.map(get, urls))
         elapsed = time.perf_counter() - start
     ok = statuses.count(200)
-    return Result(f"{count} GET simultanés sur deux serveurs, {how} ({ok} réponses 200)", str(count), round(elapsed, 2),
-                  "s", None, "toutes en 200", ok == count)
+    return Result(
+        f"{count} GET simultanés sur deux serveurs, {how} ({ok} réponses 200)",
+        str(count),
+        round(elapsed, 2),
+        "s",
+        None,
+        "toutes en 200",
+        ok == count,
+    )
 
 
 @contextlib.contextmanager
 def _two_servers():
     """The public base URLs of two servers of the bundled samples, and how they are reached."""
-    if shutil.which("nginx") and (os.environ.get("GEN_DASH_TEST_POSTGRES_URL") or os.geteuid() == 0):
+    if shutil.which("nginx") and (
+        os.environ.get("GEN_DASH_TEST_POSTGRES_URL") or os.geteuid() == 0
+    ):
         with tempfile.TemporaryDirectory() as folder:
             ports = free_ports(3)
-            env = {**os.environ, "GEN_DASH_DEPLOY_DIR": folder, "GEN_DASH_DEPLOY_PORT": str(ports[0]),
-                   "GEN_DASH_DEPLOY_SERVERS": f"{ports[1]} {ports[2]}"}
+            env = {
+                **os.environ,
+                "GEN_DASH_DEPLOY_DIR": folder,
+                "GEN_DASH_DEPLOY_PORT": str(ports[0]),
+                "GEN_DASH_DEPLOY_SERVERS": f"{ports[1]} {ports[2]}",
+            }
             if os.environ.get("GEN_DASH_TEST_POSTGRES_URL"):
                 env["GEN_DASH_DATABASE_URL"] = os.environ["GEN_DASH_TEST_POSTGRES_URL"]
             script = str(ROOT / "deploy" / "local.sh")
-            started = subprocess.run(["bash", script, "start"], env=env, capture_output=True, text=True, timeout=600)
+            started = subprocess.run(
+                ["bash", script, "start"], env=env, capture_output=True, text=True, timeout=600
+            )
             try:
                 if started.returncode == 0:
                     yield [started.stdout.strip().splitlines()[-1]], "par nginx"
@@ -115,4 +168,3 @@ def _two_servers():
         for process, _ in servers:
             process.terminate()
             process.wait(timeout=30)
-

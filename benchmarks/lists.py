@@ -25,12 +25,21 @@ def list_file(rows: int) -> Path:
     path = CACHE / f"liste-de-lieux-{rows}.csv"
     if not path.exists():
         source = pd.read_csv(synthetic_file(rows), dtype=str, keep_default_na=False)
-        postal = geo.load_postal_codes().drop_duplicates("code_commune").set_index("code_commune")["code_postal"]
-        pd.DataFrame({
-            "NOM": source["nom_fabrique"].str.upper(), "ADRESSE": "1 rue de la Mairie",
-            "CODE_POSTAL": source["code_commune"].map(postal).fillna("NULL"), "COMMUNE": source["commune"].str.upper(),
-            "DN_LATITUDE": source["latitude"], "DN_LONGITUDE": source["longitude"],
-        }).to_csv(path, sep=";", index=False)
+        postal = (
+            geo.load_postal_codes()
+            .drop_duplicates("code_commune")
+            .set_index("code_commune")["code_postal"]
+        )
+        pd.DataFrame(
+            {
+                "NOM": source["nom_fabrique"].str.upper(),
+                "ADRESSE": "1 rue de la Mairie",
+                "CODE_POSTAL": source["code_commune"].map(postal).fillna("NULL"),
+                "COMMUNE": source["commune"].str.upper(),
+                "DN_LATITUDE": source["latitude"],
+                "DN_LONGITUDE": source["longitude"],
+            }
+        ).to_csv(path, sep=";", index=False)
     return path
 
 
@@ -46,21 +55,50 @@ def list_measures(repeat: int, size: int = 100_000) -> list[Result]:
     table = read_table(data, config.limits())
     guessed = median_time(lambda: guess_mapping(table), repeat)
     mapping = guess_mapping(table).mapping()
-    floor, measured = median_times([lambda: pd.read_csv(path, sep=";"),
-                                    lambda: read_snapshot(data, path.name, mapping=mapping)], repeat)
+    floor, measured = median_times(
+        [
+            lambda: pd.read_csv(path, sep=";"),
+            lambda: read_snapshot(data, path.name, mapping=mapping),
+        ],
+        repeat,
+    )
     label = f"{size:,}".replace(",", " ")
 
     def fixtures():
         for name in sorted(p.name for p in LISTS.iterdir()):
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            with (
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(io.StringIO()),
+            ):
                 cli.main(["validate", str(LISTS / name), "--deviner", "--json"])
 
     slowest = median_time(fixtures, repeat) / len(list(LISTS.iterdir()))
     return [
-        Result("deviner la correspondance (échantillon de 2 000 lignes)", label, guessed, "s", None, "< 0,5 s",
-               guessed < 0.5),
-        Result("lire une liste de lieux avec la correspondance devinée (identifiants générés)", label, measured, "s",
-               floor, "< 2 s", measured < 2),
-        Result("validate --deviner d'une liste de tests/fixtures/listes (moyenne)", "6 à 13 lignes", slowest, "s", None,
-               "< 2 s", slowest < 2),
+        Result(
+            "deviner la correspondance (échantillon de 2 000 lignes)",
+            label,
+            guessed,
+            "s",
+            None,
+            "< 0,5 s",
+            guessed < 0.5,
+        ),
+        Result(
+            "lire une liste de lieux avec la correspondance devinée (identifiants générés)",
+            label,
+            measured,
+            "s",
+            floor,
+            "< 2 s",
+            measured < 2,
+        ),
+        Result(
+            "validate --deviner d'une liste de tests/fixtures/listes (moyenne)",
+            "6 à 13 lignes",
+            slowest,
+            "s",
+            None,
+            "< 2 s",
+            slowest < 2,
+        ),
     ]

@@ -89,7 +89,9 @@ def create_first_password(folder: Path) -> str | None:
     folder.mkdir(parents=True, exist_ok=True)
     password = _secrets.token_urlsafe(15)
     try:
-        descriptor = os.open(folder / FIRST_PASSWORD_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor = os.open(
+            folder / FIRST_PASSWORD_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+        )
     except FileExistsError:
         return None
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
@@ -100,11 +102,13 @@ def create_first_password(folder: Path) -> str | None:
 def first_password_banner(password: str, folder: Path) -> str:
     """What the server's terminal shows, once, on a fresh install."""
     line = "=" * 72
-    return (f"\n{line}\n  Mot de passe éditeur (affiché une seule fois) : {password}\n"
-            f"  Donnez-le aux personnes qui publient des instantanés depuis le tableau de bord.\n"
-            f"  Seul son hachage est conservé ({folder / FIRST_PASSWORD_FILE}) ; pour en créer un autre, supprimez ce\n"
-            f"  fichier et redémarrez. GEN_DASH_MOT_DE_PASSE_HASH ou OpenID Connect le remplacent (voir le README).\n"
-            f"{line}\n")
+    return (
+        f"\n{line}\n  Mot de passe éditeur (affiché une seule fois) : {password}\n"
+        f"  Donnez-le aux personnes qui publient des instantanés depuis le tableau de bord.\n"
+        f"  Seul son hachage est conservé ({folder / FIRST_PASSWORD_FILE}) ; pour en créer un autre, supprimez ce\n"
+        f"  fichier et redémarrez. GEN_DASH_MOT_DE_PASSE_HASH ou OpenID Connect le remplacent (voir le README).\n"
+        f"{line}\n"
+    )
 
 
 def hash_password(password: str) -> str:
@@ -138,20 +142,26 @@ class LoginPolicy:
     pause: float = 1.0
 
 
-def login_refusal(mine: list[datetime], everyone: list[datetime], policy: LoginPolicy = LoginPolicy()) -> str | None:
+def login_refusal(
+    mine: list[datetime], everyone: list[datetime], policy: LoginPolicy = LoginPolicy()
+) -> str | None:
     """Why an attempt is refused before its password is checked (French), or None to check it.
 
     *mine* and *everyone*: the failures within the window, oldest first, from this address and from all
     (:func:`gen_dash.store.login_failures`).
     """
     minutes = int(policy.window.total_seconds() // 60)
-    for failures, limit, whose in ((mine, policy.per_address, "depuis votre adresse"),
-                                   (everyone, policy.overall, "sur ce tableau de bord, toutes adresses confondues")):
+    for failures, limit, whose in (
+        (mine, policy.per_address, "depuis votre adresse"),
+        (everyone, policy.overall, "sur ce tableau de bord, toutes adresses confondues"),
+    ):
         if len(failures) >= limit:
             until = (failures[-limit] + policy.window).astimezone(_PARIS)
-            return (f"Trop de mots de passe incorrects {whose} ({limit} en {minutes} minutes) : la connexion est "
-                    f"suspendue jusqu'à {until:%H} h {until:%M}. Les éditeurs peuvent aussi publier sur le serveur "
-                    "(python -m gen_dash publish).")
+            return (
+                f"Trop de mots de passe incorrects {whose} ({limit} en {minutes} minutes) : la connexion est "
+                f"suspendue jusqu'à {until:%H} h {until:%M}. Les éditeurs peuvent aussi publier sur le serveur "
+                "(python -m gen_dash publish)."
+            )
     return None
 
 
@@ -160,8 +170,10 @@ def failure_message(mine: list[datetime], policy: LoginPolicy = LoginPolicy()) -
     left = policy.per_address - len(mine)
     if left <= 0:
         return login_refusal(mine, [], policy) or "Mot de passe incorrect."
-    return (f"Mot de passe incorrect. Encore {left} essai{'s' if left > 1 else ''} avant une suspension de "
-            f"{int(policy.window.total_seconds() // 60)} minutes.")
+    return (
+        f"Mot de passe incorrect. Encore {left} essai{'s' if left > 1 else ''} avant une suspension de "
+        f"{int(policy.window.total_seconds() // 60)} minutes."
+    )
 
 
 class EditorSessions:
@@ -181,8 +193,13 @@ class EditorSessions:
             return bool(session_id) and self._sessions.get(session_id, 0) > time.monotonic()
 
 
-def editor_role(access: AccessConfig, sessions: EditorSessions, session_id: str | None,
-                user_email: str | None, logged_in: bool) -> bool:
+def editor_role(
+    access: AccessConfig,
+    sessions: EditorSessions,
+    session_id: str | None,
+    user_email: str | None,
+    logged_in: bool,
+) -> bool:
     """Whether this session may publish and withdraw now."""
     if access.mode == "oidc":
         return bool(logged_in and user_email and user_email.strip().lower() in access.editors)

@@ -27,20 +27,34 @@ def install_assets(static_dir: Path) -> Path:
     for package, name in ((leaflet, "leaflet"), (jquery, "jquery"), (cluster, "markercluster")):
         destination = target / name
         if not destination.exists():
-            shutil.copytree(package.BASE_DIR, destination, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
+            shutil.copytree(
+                package.BASE_DIR, destination, ignore=shutil.ignore_patterns("*.map", "*.esm.js")
+            )
     # The map's geometry is the same on every page and every rerun: a static file the browser fetches once and
     # caches, while each map sends only its colours and values.
     for level in ("departement", "region"):
-        _write_atomically(target / GEOMETRY / f"{level}s.geojson", json.dumps(_geometry_collection(level), separators=(",", ":"),
-                                                                             ensure_ascii=False))
+        _write_atomically(
+            target / GEOMETRY / f"{level}s.geojson",
+            json.dumps(_geometry_collection(level), separators=(",", ":"), ensure_ascii=False),
+        )
     # The EPCI: a light national layer, and a finer one per région (the browser fetches only what it shows).
     names = epci.epci_by_code()["nom_epci"]
     for region in [None, *sorted(geo.regions_table()["code_region"])]:
-        collection = {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": geometry, "properties": {"code": code, "nom": names[code]}}
-            for code, geometry, _ in epci.inset_features(region)]}
-        _write_atomically(target / GEOMETRY / _epci_file(region), json.dumps(collection, separators=(",", ":"),
-                                                                             ensure_ascii=False))
+        collection = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": geometry,
+                    "properties": {"code": code, "nom": names[code]},
+                }
+                for code, geometry, _ in epci.inset_features(region)
+            ],
+        }
+        _write_atomically(
+            target / GEOMETRY / _epci_file(region),
+            json.dumps(collection, separators=(",", ":"), ensure_ascii=False),
+        )
     return target
 
 
@@ -55,10 +69,22 @@ def epci_geometry_url(base_url: str, region: str | None) -> str:
 
 def _geometry_collection(level: str) -> dict:
     """Départements or régions (``code``, and ``nom``: the département's name, the région's code) for the web map."""
-    names = geo.load_departements().set_index("code_departement")["nom_departement"] if level == "departement" else {}
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": geometry, "properties": {"code": code, "nom": names.get(code, code)}}
-        for code, geometry, _ in geo.inset_features(level)]}
+    names = (
+        geo.load_departements().set_index("code_departement")["nom_departement"]
+        if level == "departement"
+        else {}
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {"code": code, "nom": names.get(code, code)},
+            }
+            for code, geometry, _ in geo.inset_features(level)
+        ],
+    }
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -74,11 +100,17 @@ def _write_atomically(path: Path, text: str) -> None:
 def asset_links(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(scripts, style sheets) as folium's ``default_js``/``default_css`` pairs, served under *base_url*."""
     root = base_url.rstrip("/") + "/" + VENDOR
-    scripts = [("leaflet", f"{root}/leaflet/leaflet.js"), ("jquery", f"{root}/jquery/jquery.min.js"),
-               ("markercluster", f"{root}/markercluster/leaflet.markercluster.js"),
-               ("gen_dash_map", base_url.rstrip("/") + "/" + MAP_SCRIPT)]
-    styles = [("leaflet_css", f"{root}/leaflet/leaflet.css"), ("markercluster_css", f"{root}/markercluster/MarkerCluster.css"),
-              ("markercluster_default_css", f"{root}/markercluster/MarkerCluster.Default.css")]
+    scripts = [
+        ("leaflet", f"{root}/leaflet/leaflet.js"),
+        ("jquery", f"{root}/jquery/jquery.min.js"),
+        ("markercluster", f"{root}/markercluster/leaflet.markercluster.js"),
+        ("gen_dash_map", base_url.rstrip("/") + "/" + MAP_SCRIPT),
+    ]
+    styles = [
+        ("leaflet_css", f"{root}/leaflet/leaflet.css"),
+        ("markercluster_css", f"{root}/markercluster/MarkerCluster.css"),
+        ("markercluster_default_css", f"{root}/markercluster/MarkerCluster.Default.css"),
+    ]
     return scripts, styles
 
 

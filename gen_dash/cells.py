@@ -18,11 +18,18 @@ from gen_dash.snapshot import AVERTISSEMENT
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
+
 class Cells:
     """The text of some columns over some lines (*index*: the file's line numbers, or any numbering), and the
     problems found so far, each naming its line, the column as the file wrote it, the value and a French message."""
 
-    def __init__(self, index: pd.Index, name: str | None, written: dict[str, str], values: dict[str, pd.Series]):
+    def __init__(
+        self,
+        index: pd.Index,
+        name: str | None,
+        written: dict[str, str],
+        values: dict[str, pd.Series],
+    ):
         self.index, self.name, self.written, self.values = index, name, written, values
         self.lines = pd.Series(index.to_numpy(), index=index)
         self.problems: list[pd.DataFrame] = []
@@ -30,11 +37,32 @@ class Cells:
 
     def file_warning(self, column: str, message: str, *, code: str) -> None:
         """A warning about the whole file (line 1, the header), with its stable *code*."""
-        self.problems.append(pd.DataFrame([{"gravite": AVERTISSEMENT, "ligne": 1, "colonne": column, "valeur": "",
-                                            "code": code, "message": message}]))
+        self.problems.append(
+            pd.DataFrame(
+                [
+                    {
+                        "gravite": AVERTISSEMENT,
+                        "ligne": 1,
+                        "colonne": column,
+                        "valeur": "",
+                        "code": code,
+                        "message": message,
+                    }
+                ]
+            )
+        )
 
-    def flag(self, mask: pd.Series, severity: str, column: str, message: str,
-             fill: pd.Series | tuple[pd.Series, ...] = (), value: pd.Series | None = None, *, code: str) -> None:
+    def flag(
+        self,
+        mask: pd.Series,
+        severity: str,
+        column: str,
+        message: str,
+        fill: pd.Series | tuple[pd.Series, ...] = (),
+        value: pd.Series | None = None,
+        *,
+        code: str,
+    ) -> None:
         """Record a problem on every row of *mask*, under its stable *code* (listed in the file contract).
 
         Each ``{}`` of *message* is filled, in order, from the Series of *fill*:
@@ -45,34 +73,53 @@ class Cells:
             return
         parts = message.split("{}")
         text = parts[0]
-        for series, part in zip(fill if isinstance(fill, tuple) else (fill,), parts[1:], strict=False):
+        for series, part in zip(
+            fill if isinstance(fill, tuple) else (fill,), parts[1:], strict=False
+        ):
             text = text + series[mask].astype("str").fillna("") + part
         shown = self.values.get(column) if value is None else value
-        self.problems.append(pd.DataFrame({
-            "gravite": severity,
-            "ligne": self.lines[mask],
-            "colonne": self.written.get(column, column),
-            "valeur": shown[mask] if shown is not None else "",
-            "code": code,
-            "message": text,
-        }))
+        self.problems.append(
+            pd.DataFrame(
+                {
+                    "gravite": severity,
+                    "ligne": self.lines[mask],
+                    "colonne": self.written.get(column, column),
+                    "valeur": shown[mask] if shown is not None else "",
+                    "code": code,
+                    "message": text,
+                }
+            )
+        )
 
     def distinct(self, column: str) -> tuple[np.ndarray, pd.Series]:
         """Per row, the position of its text among the column's distinct texts; and those texts."""
         found = self._distinct.get(column)
         if found is None or isinstance(found, Future):
-            found = self._distinct[column] = found.result() if found else factorize(self.text(column))
+            found = self._distinct[column] = (
+                found.result() if found else factorize(self.text(column))
+            )
         return found
 
-    def spread(self, column: str, per_text: pd.Series | pd.api.extensions.ExtensionArray | np.ndarray) -> pd.Series:
+    def spread(
+        self, column: str, per_text: pd.Series | pd.api.extensions.ExtensionArray | np.ndarray
+    ) -> pd.Series:
         """A result computed on the column's distinct texts, one value per row."""
         values = per_text.array if isinstance(per_text, pd.Series) else per_text
         return pd.Series(values.take(self.distinct(column)[0]), index=self.index)
 
-    def flag_texts(self, per_text: np.ndarray, severity: str, column: str, message: str, *, code: str) -> None:
+    def flag_texts(
+        self, per_text: np.ndarray, severity: str, column: str, message: str, *, code: str
+    ) -> None:
         """:meth:`flag` for a mask on the column's distinct texts, spread to the rows only when something is flagged."""
         if per_text.any():
-            self.flag(self.spread(column, per_text), severity, column, message, self.text(column), code=code)
+            self.flag(
+                self.spread(column, per_text),
+                severity,
+                column,
+                message,
+                self.text(column),
+                code=code,
+            )
 
     def text(self, column: str) -> pd.Series:
         """The column's stripped text, empty strings for a column the file does not have."""
@@ -81,8 +128,9 @@ class Cells:
         return pd.Series("", index=self.index, dtype="str")
 
 
-
-def combine_codes(columns: list[tuple[np.ndarray, pd.Series]], rows: int) -> tuple[np.ndarray, np.ndarray]:
+def combine_codes(
+    columns: list[tuple[np.ndarray, pd.Series]], rows: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Number the distinct combinations of several columns' texts, given each column's :func:`factorize`.
 
     Returns
@@ -92,7 +140,10 @@ def combine_codes(columns: list[tuple[np.ndarray, pd.Series]], rows: int) -> tup
     """
     codes = np.zeros(rows, dtype=np.int64)
     size = 1
-    for column_codes, distinct in columns:  # combined arithmetically, re-numbered only when the key could overflow
+    for (
+        column_codes,
+        distinct,
+    ) in columns:  # combined arithmetically, re-numbered only when the key could overflow
         if size * (len(distinct) + 1) >= 2**62:
             codes = pd.factorize(codes)[0]
             size = int(codes.max()) + 1
@@ -118,7 +169,9 @@ def parse_numbers(text: pd.Series) -> pd.Series:
     """French number text to floats (NaN when empty or unreadable): ``12 500,50`` -> 12500.5."""
     cells = pa.array(text)
     try:  # plain numbers, the usual case: Arrow reads them as pandas would, many times faster
-        plain = pc.cast(pc.if_else(pc.equal(cells, ""), pa.scalar(None, cells.type), cells), pa.float64())
+        plain = pc.cast(
+            pc.if_else(pc.equal(cells, ""), pa.scalar(None, cells.type), cells), pa.float64()
+        )
         return pd.Series(plain.to_numpy(zero_copy_only=False), index=text.index)
     except pa.ArrowInvalid:
         pass
@@ -139,9 +192,13 @@ def parse_dates(text: pd.Series) -> pd.Series:
     exact = pc.fill_null(pc.equal(pc.strftime(parsed, "%Y-%m-%d"), day), False)
     if pc.all(pc.or_(pc.equal(day, ""), exact)).as_py():
         # by position: a Series given an index of lines would be re-indexed (all NaT) rather than labelled
-        return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[us]")
+        return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index).astype(
+            "datetime64[us]"
+        )
     iso = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    french = pd.to_datetime(text.str.replace(r"[.\-]", "/", regex=True), format="%d/%m/%Y", errors="coerce")
+    french = pd.to_datetime(
+        text.str.replace(r"[.\-]", "/", regex=True), format="%d/%m/%Y", errors="coerce"
+    )
     return iso.fillna(french).astype("datetime64[us]")
 
 
@@ -154,5 +211,3 @@ def _number_text(text: pd.Series) -> pd.Series:
     compact = compact.where(~(both & comma_last), compact.str.replace(".", "", regex=False))
     compact = compact.where(~(both & ~comma_last), compact.str.replace(",", "", regex=False))
     return compact.str.replace(",", ".", regex=False).replace("", None)
-
-

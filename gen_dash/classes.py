@@ -30,9 +30,17 @@ OUTSIDE = "#eef0f3"  # a département outside the territory on screen
 # Every class is at least 3:1 against the white zone and the map's white, neighbouring classes differ by ΔE ≥ 9 in
 # CAM02-UCS with normal vision and with each common colour-vision deficiency (tests/test_classes.py checks it).
 BLUES = ("#4f8fd0", "#2f6db5", "#1f4e9c", "#17367a", "#0b1f4d")
-BELOW_ABOVE = ("#7a1f0a", "#b83a12", "#d9652b", "#4a7fcc", "#1f3f8f")  # three warm classes below the quota, two blue
+BELOW_ABOVE = (
+    "#7a1f0a",
+    "#b83a12",
+    "#d9652b",
+    "#4a7fcc",
+    "#1f3f8f",
+)  # three warm classes below the quota, two blue
 COVERAGE_LIMITS = (0.5, 0.7, 0.85, 0.95)
-SHARE_DECIMALS = 3  # shares are shown to 0.1 %: classed as shown, so the tooltip and the legend agree
+SHARE_DECIMALS = (
+    3  # shares are shown to 0.1 %: classed as shown, so the tooltip and the legend agree
+)
 
 
 @dataclass(frozen=True)
@@ -76,22 +84,33 @@ class Classes:
             cuts = [_percent(c) for c in self.limits]
             if not cuts:
                 return ["toutes valeurs"]
-            return ([f"moins de {cuts[0]}"] + [f"{a} à moins de {b}" for a, b in zip(cuts, cuts[1:], strict=False)]
-                    + [f"{cuts[-1]} ou plus"])
+            return (
+                [f"moins de {cuts[0]}"]
+                + [f"{a} à moins de {b}" for a, b in zip(cuts, cuts[1:], strict=False)]
+                + [f"{cuts[-1]} ou plus"]
+            )
         labels = []
         for i, high in enumerate(self.limits):
             if self.kind == "count":  # whole numbers: 1 à 2, 3, 4 à 8
                 low = self.lowest if i == 0 else self.limits[i - 1] + 1
-                labels.append(fmt.number(low) if low >= high else f"{fmt.number(low)} à {fmt.number(high)}")
+                labels.append(
+                    fmt.number(low) if low >= high else f"{fmt.number(low)} à {fmt.number(high)}"
+                )
             else:
-                low = f"de {fmt.number(self.lowest, 1)}" if i == 0 else f"plus de {fmt.number(self.limits[i - 1], 1)}"
+                low = (
+                    f"de {fmt.number(self.lowest, 1)}"
+                    if i == 0
+                    else f"plus de {fmt.number(self.limits[i - 1], 1)}"
+                )
                 labels.append(f"{low} à {fmt.number(high, 1)}")
         return labels
 
     def label(self, value) -> str:
         """The legend's label for the class of *value*."""
         i = self.index(value)
-        return self.special()[0 if i is None else 1][1] if i is None or i == -1 else self.labels()[i]
+        return (
+            self.special()[0 if i is None else 1][1] if i is None or i == -1 else self.labels()[i]
+        )
 
     def special(self) -> list[tuple[str, str]]:
         """The swatches of values outside the classes: (colour, label) for no value, and for zero counts."""
@@ -104,7 +123,9 @@ class Classes:
         return list(zip(self.colours, self.labels(), strict=False)) + self.special()[-1:]
 
 
-def classify(values: pd.Series, kind: str, quota: float | None = None, zero_label: str = "0") -> Classes:
+def classify(
+    values: pd.Series, kind: str, quota: float | None = None, zero_label: str = "0"
+) -> Classes:
     """The classes for *values* of an indicator of *kind* (``count``, ``rate``, ``share``, ``coverage``).
 
     Counts and rates: up to five natural-break classes of the positive values (zero is a class of its own). Shares:
@@ -117,16 +138,28 @@ def classify(values: pd.Series, kind: str, quota: float | None = None, zero_labe
         if quota is None:
             known = values.dropna()
             quota = round(float(known.median()), 2) if len(known) else 0.5
-        cuts = sorted({round(c, SHARE_DECIMALS) for c in (quota - 0.10, quota - 0.05, quota, quota + 0.05) if 0 < c < 1})
+        cuts = sorted(
+            {
+                round(c, SHARE_DECIMALS)
+                for c in (quota - 0.10, quota - 0.05, quota, quota + 0.05)
+                if 0 < c < 1
+            }
+        )
         below = sum(c <= quota for c in cuts)  # the classes whose upper cut is at most the quota
-        colours = BELOW_ABOVE[3 - below:3] + BELOW_ABOVE[3:3 + len(cuts) + 1 - below]
+        colours = BELOW_ABOVE[3 - below : 3] + BELOW_ABOVE[3 : 3 + len(cuts) + 1 - below]
         return Classes(kind, tuple(cuts), colours)
     positive = pd.to_numeric(values, errors="coerce").dropna()
     positive = positive[positive > 0].to_numpy(dtype=float)
     if not len(positive):
         return Classes(kind, (), (), zero_label=zero_label)
     limits = _natural_breaks(np.sort(positive).tobytes())
-    return Classes(kind, limits, _spread(BLUES, len(limits)), lowest=float(positive.min()), zero_label=zero_label)
+    return Classes(
+        kind,
+        limits,
+        _spread(BLUES, len(limits)),
+        lowest=float(positive.min()),
+        zero_label=zero_label,
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -138,7 +171,9 @@ def _natural_breaks(sorted_values: bytes) -> tuple[float, ...]:
     if k == 1:
         return (float(positive.max()),)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "numba not installed": the pure Python version is quick on 101 values
+        warnings.simplefilter(
+            "ignore"
+        )  # "numba not installed": the pure Python version is quick on 101 values
         return tuple(float(b) for b in mapclassify.FisherJenks(positive, k=k).bins)
 
 

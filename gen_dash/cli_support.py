@@ -26,9 +26,13 @@ class UsageError(Exception):
 
 def snapshot_id(text: str) -> int:
     try:
-        return int(text)  # any size: a number no snapshot has is « inconnu » (exit 4), not a mis-written command
+        return int(
+            text
+        )  # any size: a number no snapshot has is « inconnu » (exit 4), not a mis-written command
     except ValueError:
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un numéro d'instantané (un nombre entier)") from None
+        raise argparse.ArgumentTypeError(
+            f"« {text} » n'est pas un numéro d'instantané (un nombre entier)"
+        ) from None
 
 
 def count(text: str) -> int:
@@ -45,13 +49,17 @@ def day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date AAAA-MM-JJ (par exemple 2017-12-31)") from None
+        raise argparse.ArgumentTypeError(
+            f"« {text} » n'est pas une date AAAA-MM-JJ (par exemple 2017-12-31)"
+        ) from None
 
 
 def pair(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip() or not value.strip():
-        raise argparse.ArgumentTypeError(f"« {text} » : écrivez CANONIQUE=VALEUR, par exemple id_formation=id_fs")
+        raise argparse.ArgumentTypeError(
+            f"« {text} » : écrivez CANONIQUE=VALEUR, par exemple id_formation=id_fs"
+        )
     return name.strip(), value.strip()
 
 
@@ -59,8 +67,11 @@ def mapping(args: argparse.Namespace, data: bytes | None = None) -> Mapping:
     """The column mapping the command's ``--colonne``, ``--valeur`` and ``--generer-identifiant`` give; with
     ``--deviner``, completed by the guess from *data* (:mod:`gen_dash.guess`), said on standard error and kept as
     ``args.guessed`` for the JSON output."""
-    given = Mapping(tuple(sorted(getattr(args, "colonne", []))), tuple(sorted(getattr(args, "valeur", []))),
-                    bool(getattr(args, "generer_identifiant", False)))
+    given = Mapping(
+        tuple(sorted(getattr(args, "colonne", []))),
+        tuple(sorted(getattr(args, "valeur", []))),
+        bool(getattr(args, "generer_identifiant", False)),
+    )
     if not getattr(args, "deviner", False) or data is None:
         return given
     from gen_dash.guess import guess_file
@@ -68,10 +79,16 @@ def mapping(args: argparse.Namespace, data: bytes | None = None) -> Mapping:
     guessed = args.guessed = guess_file(data, given=given)
     chosen = guessed.mapping()
     if not args.json:
-        lines = ["Correspondance devinée : " + (" ".join(chosen.options()) or "aucune option nécessaire")]
+        lines = [
+            "Correspondance devinée : " + (" ".join(chosen.options()) or "aucune option nécessaire")
+        ]
         lines += [f"  {sentence}" for sentence in guessed.sentences()]
         if guessed.unmapped:
-            lines.append("  Colonnes gardées telles quelles : " + ", ".join(f"« {h} »" for h in guessed.unmapped) + ".")
+            lines.append(
+                "  Colonnes gardées telles quelles : "
+                + ", ".join(f"« {h} »" for h in guessed.unmapped)
+                + "."
+            )
         print("\n".join(lines), file=sys.stderr, flush=True)
     return chosen
 
@@ -121,12 +138,27 @@ def source(args: argparse.Namespace) -> Source:
 def add_territory_options(command: argparse.ArgumentParser, by: bool = False) -> None:
     """``--region``, ``--departements``, ``--epci`` (one of them), and with *by* ``--par``."""
     where = command.add_mutually_exclusive_group()
-    where.add_argument("--region", metavar="CODE", help="code de la région (76 : Occitanie) ; par défaut, la France")
-    where.add_argument("--departements", metavar="CODES", help="départements d'une région, séparés par des virgules : 31,32")
-    where.add_argument("--epci", metavar="SIREN", help="code SIREN d'une intercommunalité (243100518 : Toulouse Métropole)")
+    where.add_argument(
+        "--region",
+        metavar="CODE",
+        help="code de la région (76 : Occitanie) ; par défaut, la France",
+    )
+    where.add_argument(
+        "--departements",
+        metavar="CODES",
+        help="départements d'une région, séparés par des virgules : 31,32",
+    )
+    where.add_argument(
+        "--epci",
+        metavar="SIREN",
+        help="code SIREN d'une intercommunalité (243100518 : Toulouse Métropole)",
+    )
     if by:
-        command.add_argument("--par", choices=["region", "departement", "epci"],
-                             help="les chiffres par région, département ou EPCI (du territoire choisi)")
+        command.add_argument(
+            "--par",
+            choices=["region", "departement", "epci"],
+            help="les chiffres par région, département ou EPCI (du territoire choisi)",
+        )
     return where
 
 
@@ -135,9 +167,14 @@ def territory(args: argparse.Namespace):
     from gen_dash import epci, geo
     from gen_dash.territory import Territory
 
-    region, departements, code = getattr(args, "region", None), getattr(args, "departements", None), getattr(
-        args, "epci", None)
-    chosen, notices = Territory.from_link(region, departements, geo.departements_table(), code, epci.epci_table())
+    region, departements, code = (
+        getattr(args, "region", None),
+        getattr(args, "departements", None),
+        getattr(args, "epci", None),
+    )
+    chosen, notices = Territory.from_link(
+        region, departements, geo.departements_table(), code, epci.epci_table()
+    )
     if notices or (departements is not None and not chosen.departements):
         raise UsageError("Territoire : " + " ; ".join(notices or ["aucun département donné"]) + ".")
     return chosen
@@ -149,13 +186,19 @@ def radius(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre") from None
     if not math.isfinite(value) or not 0 < value <= LARGEST_RADIUS_KM:
-        raise argparse.ArgumentTypeError(f"« {text} » : le rayon est un nombre de kilomètres, plus de 0 et au plus "
-                                         f"{LARGEST_RADIUS_KM}")
+        raise argparse.ArgumentTypeError(
+            f"« {text} » : le rayon est un nombre de kilomètres, plus de 0 et au plus "
+            f"{LARGEST_RADIUS_KM}"
+        )
     return value
 
 
 def fail(args: argparse.Namespace, message: str, status: int) -> int:
-    prefix = {EXIT_UNREADABLE: "Erreur : ", EXIT_REFUSED: "Refusé : ", EXIT_USAGE: "Commande mal écrite : "}.get(status, "")
+    prefix = {
+        EXIT_UNREADABLE: "Erreur : ",
+        EXIT_REFUSED: "Refusé : ",
+        EXIT_USAGE: "Commande mal écrite : ",
+    }.get(status, "")
     out(args, {"erreur": message}, prefix + message)
     return status
 
@@ -165,14 +208,23 @@ def out(args: argparse.Namespace, data, text: str) -> None:
     if guessed is not None and isinstance(data, dict):
         data = data | {"correspondance": guessed.to_dict()}
     try:
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value) if args.json else text, flush=True)
-    except BrokenPipeError:  # the reader went away (``| head``): nothing more to say, and nothing to say it to
+        print(
+            json.dumps(data, ensure_ascii=False, indent=2, default=_json_value)
+            if args.json
+            else text,
+            flush=True,
+        )
+    except (
+        BrokenPipeError
+    ):  # the reader went away (``| head``): nothing more to say, and nothing to say it to
         quiet_stdout()
 
 
 def quiet_stdout() -> None:
     """Point standard output at /dev/null, so that Python's flush at exit does not complain about the closed pipe."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):  # no real descriptor (tests capture it): leave it
+    with contextlib.suppress(
+        OSError, ValueError, AttributeError
+    ):  # no real descriptor (tests capture it): leave it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 

@@ -21,8 +21,18 @@ from gen_dash.text import fold_name, fold_names
 
 NEAREST = 5
 _WITH_DEPARTEMENT = re.compile(r"^(?P<nom>.*?)[\s,]*\(?\b(?P<dep>\d{2,3}|2[ab])\)?$", re.IGNORECASE)
-_COLUMNS = ["code_commune", "nom_commune", "code_departement", "nom_departement", "code_region", "code_epci", "nom_epci",
-            "population", "lon", "lat"]
+_COLUMNS = [
+    "code_commune",
+    "nom_commune",
+    "code_departement",
+    "nom_departement",
+    "code_region",
+    "code_epci",
+    "nom_epci",
+    "population",
+    "lon",
+    "lat",
+]
 
 
 def name_key(text: str) -> str:
@@ -62,7 +72,11 @@ def _by_name() -> dict[str, list[int]]:
     at = pd.Series(np.arange(len(communes)), index=communes["code_commune"])
     for name, code in zip(named["nom_ancien"], named["code_commune"], strict=True):
         key = name_key(name)
-        if code in at.index and at[code] not in positions.get(key, []) and key not in _current_names():
+        if (
+            code in at.index
+            and at[code] not in positions.get(key, [])
+            and key not in _current_names()
+        ):
             positions.setdefault(key, []).append(int(at[code]))
     return positions
 
@@ -76,7 +90,9 @@ def _current_names() -> frozenset[str]:
 def _postal() -> pd.Series:
     """Postal code -> the codes of the communes it serves."""
     served: dict[str, set[str]] = {}
-    for postal, code in geo.load_postal_codes()[["code_postal", "code_commune"]].itertuples(index=False):
+    for postal, code in geo.load_postal_codes()[["code_postal", "code_commune"]].itertuples(
+        index=False
+    ):
         served.setdefault(postal, set()).add(code)
     return pd.Series({postal: sorted(codes) for postal, codes in served.items()}, dtype=object)
 
@@ -123,9 +139,13 @@ def find_commune(query: str) -> Found:
         former = geo.former_communes()
         if code in former.index:
             line = former.loc[code]
-            how = {"arrondissement-municipal": "arrondissement municipal", "ancien-code": "ancien code"}.get(
-                line["nature"], "commune fusionnée")
-            return Found(by_code.loc[[line["code_commune"]]].reset_index(drop=True), f"{how} {code}")
+            how = {
+                "arrondissement-municipal": "arrondissement municipal",
+                "ancien-code": "ancien code",
+            }.get(line["nature"], "commune fusionnée")
+            return Found(
+                by_code.loc[[line["code_commune"]]].reset_index(drop=True), f"{how} {code}"
+            )
         served = _postal().get(code)
         if served:
             return Found(by_code.loc[served].reset_index(drop=True), "code postal")
@@ -134,13 +154,17 @@ def find_commune(query: str) -> Found:
     match = _WITH_DEPARTEMENT.match(text)
     if match and match.group("nom").strip():
         name, departement = match.group("nom"), match.group("dep").upper()
-        departement = departement.zfill(2) if departement.isdigit() and len(departement) == 1 else departement
+        departement = (
+            departement.zfill(2) if departement.isdigit() and len(departement) == 1 else departement
+        )
     key = name_key(name)
     found = communes.iloc[_by_name().get(key, [])]
     if departement is not None:
         found = found[found["code_departement"] == departement]
     if len(found):
-        return Found(found.sort_values(["code_departement", "code_commune"]).reset_index(drop=True), "nom")
+        return Found(
+            found.sort_values(["code_departement", "code_commune"]).reset_index(drop=True), "nom"
+        )
     return Found(communes.iloc[:0], "nom", _closest(key))
 
 
@@ -168,8 +192,14 @@ def _keys() -> list[str]:
 def distances_km(lon: float, lat: float, lons, lats) -> np.ndarray:
     """Great-circle distances (km) from one point to many (haversine)."""
     lon1, lat1 = np.radians(lon), np.radians(lat)
-    lon2, lat2 = np.radians(np.asarray(lons, dtype=float)), np.radians(np.asarray(lats, dtype=float))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    lon2, lat2 = (
+        np.radians(np.asarray(lons, dtype=float)),
+        np.radians(np.asarray(lats, dtype=float)),
+    )
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
@@ -177,15 +207,22 @@ def distances_km(lon: float, lat: float, lons, lats) -> np.ndarray:
 class Near:
     """What lies near a commune (:func:`near_commune`)."""
 
-    fabriques: pd.DataFrame  #: the nearest: ``cle_fabrique``, ``nom_fabrique``, ``commune``, ``distance_km``, ...
+    fabriques: (
+        pd.DataFrame
+    )  #: the nearest: ``cle_fabrique``, ``nom_fabrique``, ``commune``, ``distance_km``, ...
     formations_within: int  #: formations placed within the radius
     radius_km: float
     covered: bool  #: a fabrique lies within the radius
     sentence: str  #: what a mayor can copy
 
 
-def near_commune(commune: pd.Series, fabriques: pd.DataFrame, rows: pd.DataFrame, radius_km: float = 30,
-                 count: int = NEAREST) -> Near:
+def near_commune(
+    commune: pd.Series,
+    fabriques: pd.DataFrame,
+    rows: pd.DataFrame,
+    radius_km: float = 30,
+    count: int = NEAREST,
+) -> Near:
     """The *count* fabriques nearest to *commune* (a row of :attr:`Found.communes`), the formations of *rows* within
     *radius_km*, and a sentence.
 
@@ -202,14 +239,20 @@ def near_commune(commune: pd.Series, fabriques: pd.DataFrame, rows: pd.DataFrame
         ``fabriques`` has ``cle_fabrique``, ``nom_fabrique``, ``commune``, ``code_departement``, ``distance_km``
         (rounded to 0.1), ``formations``, ``apprenants``, ``metiers`` and ``intitules`` (the formations' names, « ; »).
     """
-    lon, lat = (fabriques[c].to_numpy(dtype=float, na_value=np.nan) for c in ("longitude", "latitude"))
+    lon, lat = (
+        fabriques[c].to_numpy(dtype=float, na_value=np.nan) for c in ("longitude", "latitude")
+    )
     distance = distances_km(commune["lon"], commune["lat"], lon, lat)
     placed = np.flatnonzero(~np.isnan(distance))
     order = placed[np.argsort(distance[placed], kind="stable")[:count]]
-    nearest = fabriques.iloc[order][["cle_fabrique", "nom_fabrique", "commune", "code_departement", "formations",
-                                     "apprenants"]].reset_index(drop=True)
+    nearest = fabriques.iloc[order][
+        ["cle_fabrique", "nom_fabrique", "commune", "code_departement", "formations", "apprenants"]
+    ].reset_index(drop=True)
     nearest["distance_km"] = np.round(distance[order], 1)
-    of_nearest = rows.loc[rows["cle_fabrique"].isin(nearest["cle_fabrique"]), ["cle_fabrique", "metier", "nom_formation"]]
+    of_nearest = rows.loc[
+        rows["cle_fabrique"].isin(nearest["cle_fabrique"]),
+        ["cle_fabrique", "metier", "nom_formation"],
+    ]
     metiers: dict[str, set[str]] = {}
     names: dict[str, list[str]] = {}
     for key, metier, title in of_nearest.itertuples(index=False):
@@ -219,8 +262,12 @@ def near_commune(commune: pd.Series, fabriques: pd.DataFrame, rows: pd.DataFrame
             names.setdefault(key, []).append(title)
     nearest["metiers"] = [" ; ".join(sorted(metiers.get(k, ()))) for k in nearest["cle_fabrique"]]
     nearest["intitules"] = [" ; ".join(names.get(k, ())) for k in nearest["cle_fabrique"]]
-    row_lon, row_lat = (rows[c].to_numpy(dtype=float, na_value=np.nan) for c in ("longitude", "latitude"))
-    within = int((distances_km(commune["lon"], commune["lat"], row_lon, row_lat) <= radius_km).sum())
+    row_lon, row_lat = (
+        rows[c].to_numpy(dtype=float, na_value=np.nan) for c in ("longitude", "latitude")
+    )
+    within = int(
+        (distances_km(commune["lon"], commune["lat"], row_lon, row_lat) <= radius_km).sum()
+    )
     covered = bool(len(nearest)) and float(nearest["distance_km"].iloc[0]) <= radius_km
     return Near(nearest, within, radius_km, covered, _sentence(commune, nearest, within, radius_km))
 
@@ -230,11 +277,25 @@ def _sentence(commune: pd.Series, nearest: pd.DataFrame, within: int, radius_km:
     if nearest.empty:
         return f"Aucune fabrique n'est située dans cet instantané : rien à proposer près de {name}."
     first = nearest.iloc[0]
-    where = f" ({first['commune']})" if isinstance(first["commune"], str) and first["commune"] != name else ""
+    where = (
+        f" ({first['commune']})"
+        if isinstance(first["commune"], str) and first["commune"] != name
+        else ""
+    )
     distance = first["distance_km"]
-    how_far = ("dans la commune même" if distance < 1
-               else f"à {fmt.number(distance, 0 if distance >= 10 else 1)} km à vol d'oiseau")
-    formations = ("aucune formation" if within == 0 else "1 formation" if within == 1
-                  else f"{fmt.number(within)} formations")
-    return (f"La fabrique la plus proche de {name} est « {first['nom_fabrique']} »{where}, {how_far} ; "
-            f"{formations} à moins de {fmt.number(radius_km)} km.")
+    how_far = (
+        "dans la commune même"
+        if distance < 1
+        else f"à {fmt.number(distance, 0 if distance >= 10 else 1)} km à vol d'oiseau"
+    )
+    formations = (
+        "aucune formation"
+        if within == 0
+        else "1 formation"
+        if within == 1
+        else f"{fmt.number(within)} formations"
+    )
+    return (
+        f"La fabrique la plus proche de {name} est « {first['nom_fabrique']} »{where}, {how_far} ; "
+        f"{formations} à moins de {fmt.number(radius_km)} km."
+    )

@@ -13,7 +13,16 @@ from gen_dash.targets import Targets
 AJOUTEE, RETIREE, MODIFIEE = "ajoutée", "retirée", "modifiée"
 # Fields compared: every canonical column but the snapshot's own date.
 COMPARED = [c.name for c in COLUMNS if c.name not in ("id_formation", "date_extraction")]
-_KEEP = ["id_formation", "nom_formation", "nom_fabrique", "commune", "code_departement", "code_region", "latitude", "longitude"]
+_KEEP = [
+    "id_formation",
+    "nom_formation",
+    "nom_fabrique",
+    "commune",
+    "code_departement",
+    "code_region",
+    "latitude",
+    "longitude",
+]
 
 
 def diff_snapshots(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -36,13 +45,19 @@ def diff_snapshots(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         x, y = a.loc[both, column], b.loc[both, column]
         differs = ~((x == y).fillna(False) | (x.isna() & y.isna()))
         for key in differs[differs].index:
-            title = BY_NAME[column].title if column in BY_NAME else column  # « dont femmes », not apprenants_femmes
+            title = (
+                BY_NAME[column].title if column in BY_NAME else column
+            )  # « dont femmes », not apprenants_femmes
             changed_fields.setdefault(key, []).append(title[:1].lower() + title[1:])
             before.setdefault(key, []).append(_text(x[key]))
             after.setdefault(key, []).append(_text(y[key]))
     parts = [
-        b.loc[added].reset_index()[_KEEP].assign(statut=AJOUTEE, champs_modifies="", avant="", apres=""),
-        a.loc[removed].reset_index()[_KEEP].assign(statut=RETIREE, champs_modifies="", avant="", apres=""),
+        b.loc[added]
+        .reset_index()[_KEEP]
+        .assign(statut=AJOUTEE, champs_modifies="", avant="", apres=""),
+        a.loc[removed]
+        .reset_index()[_KEEP]
+        .assign(statut=RETIREE, champs_modifies="", avant="", apres=""),
     ]
     changed = list(changed_fields)
     if changed:
@@ -52,11 +67,17 @@ def diff_snapshots(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         rows["avant"] = [" ; ".join(before[k]) for k in changed]
         rows["apres"] = [" ; ".join(after[k]) for k in changed]
         parts.append(rows)
-    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else \
-        pd.DataFrame(columns=[*_KEEP, "statut", "champs_modifies", "avant", "apres"])
+    out = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True)
+        if any(len(p) for p in parts)
+        else pd.DataFrame(columns=[*_KEEP, "statut", "champs_modifies", "avant", "apres"])
+    )
     order = {AJOUTEE: 0, RETIREE: 1, MODIFIEE: 2}
-    return out.sort_values(["statut", "id_formation"], key=lambda s: s.map(order) if s.name == "statut" else s,
-                           kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["statut", "id_formation"],
+        key=lambda s: s.map(order) if s.name == "statut" else s,
+        kind="stable",
+    ).reset_index(drop=True)
 
 
 def _text(value) -> str:
@@ -71,22 +92,50 @@ def headline_changes(old: pd.DataFrame, new: pd.DataFrame, targets: Targets) -> 
     """Every headline figure before and after, and the change (``avant``, ``apres``, ``ecart``, ``nature``)."""
     before, after = headline_figures(old, targets), headline_figures(new, targets)
     formations = BY_KEY["formations"]
-    counts = pd.DataFrame({"libelle": [formations.label], "avant": [len(old)], "apres": [len(new)],
-                           "nature": [formations.nature]}, index=[formations.key])
-    out = pd.concat([counts, pd.DataFrame({"libelle": after["libelle"], "avant": before["valeur"], "apres": after["valeur"],
-                                           "nature": after["nature"]})])
-    out["ecart"] = [None if a is None or b is None else b - a for a, b in zip(out["avant"], out["apres"], strict=False)]
+    counts = pd.DataFrame(
+        {
+            "libelle": [formations.label],
+            "avant": [len(old)],
+            "apres": [len(new)],
+            "nature": [formations.nature],
+        },
+        index=[formations.key],
+    )
+    out = pd.concat(
+        [
+            counts,
+            pd.DataFrame(
+                {
+                    "libelle": after["libelle"],
+                    "avant": before["valeur"],
+                    "apres": after["valeur"],
+                    "nature": after["nature"],
+                }
+            ),
+        ]
+    )
+    out["ecart"] = [
+        None if a is None or b is None else b - a
+        for a, b in zip(out["avant"], out["apres"], strict=False)
+    ]
     return out
 
 
 def count_by_status(diff: pd.DataFrame) -> dict[str, int]:
     """How many formations were added, removed and changed."""
-    return {status: int((diff["statut"] == status).sum()) for status in (AJOUTEE, RETIREE, MODIFIEE)}
+    return {
+        status: int((diff["statut"] == status).sum()) for status in (AJOUTEE, RETIREE, MODIFIEE)
+    }
 
 
 def changes_by_departement(changes: pd.DataFrame) -> pd.DataFrame:
     """Number of differences in every département (``code``, ``nom``, ``changements``), zeros included."""
     deps = geo.departements_table()[["code_departement", "nom_departement"]]
     counts = changes.groupby("code_departement").size()
-    return pd.DataFrame({"code": deps["code_departement"], "nom": deps["nom_departement"],
-                         "changements": deps["code_departement"].map(counts).fillna(0).astype("int64")})
+    return pd.DataFrame(
+        {
+            "code": deps["code_departement"],
+            "nom": deps["nom_departement"],
+            "changements": deps["code_departement"].map(counts).fillna(0).astype("int64"),
+        }
+    )

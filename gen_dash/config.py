@@ -33,10 +33,16 @@ class Setting:
 # Every setting of the dashboard and the command line, documented in the README's Configuration table (a test holds
 # the two together). Each is read by :func:`setting`, at the moment it is needed, so a test or a CLI run can set it.
 SETTINGS = (
-    Setting("GEN_DASH_DATABASE_URL", "un fichier SQLite dans `var/`", "l'historique (URL SQLAlchemy)"),
+    Setting(
+        "GEN_DASH_DATABASE_URL", "un fichier SQLite dans `var/`", "l'historique (URL SQLAlchemy)"
+    ),
     Setting("GEN_DASH_VAR_DIR", "`var/`", "le dossier où le tableau de bord écrit"),
     Setting("GEN_DASH_EDITEURS", "aucune", "adresses électroniques des éditeurs (OpenID Connect)"),
-    Setting("GEN_DASH_MOT_DE_PASSE_HASH", "celui du mot de passe du premier démarrage", "hachage du mot de passe éditeur"),
+    Setting(
+        "GEN_DASH_MOT_DE_PASSE_HASH",
+        "celui du mot de passe du premier démarrage",
+        "hachage du mot de passe éditeur",
+    ),
     Setting("GEN_DASH_MAX_MB", "50", "taille maximale d'un fichier, en Mo"),
     Setting("GEN_DASH_MAX_ROWS", "500 000", "lignes d'un fichier"),
     Setting("GEN_DASH_MAX_COLUMNS", "200", "colonnes d'un fichier"),
@@ -45,18 +51,51 @@ SETTINGS = (
     Setting("GEN_DASH_MAX_XLSX_MB", "200", "contenu décompressé d'un classeur, en Mo"),
     Setting("GEN_DASH_READ_SECONDS", "60", "temps de lecture d'un fichier déposé, en secondes"),
     Setting("GEN_DASH_READ_MEMORY_MB", "2 000", "mémoire de lecture d'un fichier déposé, en Mo"),
-    Setting("GEN_DASH_MEMOIRE_MAX_MO", "1 000", "mémoire gardée pour les instantanés publiés lus, et autant pour les dépôts"),
+    Setting(
+        "GEN_DASH_MEMOIRE_MAX_MO",
+        "1 000",
+        "mémoire gardée pour les instantanés publiés lus, et autant pour les dépôts",
+    ),
     Setting("GEN_DASH_TILES_URL", "pas de fond", "modèle d'URL des tuiles d'un fond de carte"),
     Setting("GEN_DASH_TILES_ATTRIBUTION", "« Fond de carte »", "attribution du fond de carte"),
-    Setting("GEN_DASH_LICENCE", "« Licence Ouverte 2.0 »", "la licence des données servies par l'API et le flux"),
+    Setting(
+        "GEN_DASH_LICENCE",
+        "« Licence Ouverte 2.0 »",
+        "la licence des données servies par l'API et le flux",
+    ),
     Setting("GEN_DASH_API_AUTEURS", "non", "`oui` : l'API nomme qui a publié chaque instantané"),
-    Setting("GEN_DASH_MARQUE_ETAT", "non", "`oui` : le bloc « République française » en tête (services de l'État seulement)"),
-    Setting("GEN_DASH_EDITEUR", "à renseigner", "l'éditeur du service (mentions légales, accessibilité, données personnelles)"),
-    Setting("GEN_DASH_DIRECTEUR_PUBLICATION", "à renseigner", "le directeur ou la directrice de la publication"),
+    Setting(
+        "GEN_DASH_MARQUE_ETAT",
+        "non",
+        "`oui` : le bloc « République française » en tête (services de l'État seulement)",
+    ),
+    Setting(
+        "GEN_DASH_EDITEUR",
+        "à renseigner",
+        "l'éditeur du service (mentions légales, accessibilité, données personnelles)",
+    ),
+    Setting(
+        "GEN_DASH_DIRECTEUR_PUBLICATION",
+        "à renseigner",
+        "le directeur ou la directrice de la publication",
+    ),
     Setting("GEN_DASH_HEBERGEUR", "à renseigner", "l'hébergeur : nom, adresse, téléphone"),
-    Setting("GEN_DASH_CONTACT", "à renseigner", "l'adresse de contact (accessibilité, données personnelles)"),
-    Setting("GEN_DASH_CONSERVATION_JOURS", "90", "jours de conservation des adresses des connexions éditeur"),
-    Setting("GEN_DASH_SECRETS_FILE", "`.streamlit/secrets.toml`", "le fichier des secrets", secrets=False),
+    Setting(
+        "GEN_DASH_CONTACT",
+        "à renseigner",
+        "l'adresse de contact (accessibilité, données personnelles)",
+    ),
+    Setting(
+        "GEN_DASH_CONSERVATION_JOURS",
+        "90",
+        "jours de conservation des adresses des connexions éditeur",
+    ),
+    Setting(
+        "GEN_DASH_SECRETS_FILE",
+        "`.streamlit/secrets.toml`",
+        "le fichier des secrets",
+        secrets=False,
+    ),
 )
 BY_SETTING = {s.name: s for s in SETTINGS}
 
@@ -72,7 +111,12 @@ def setting(name: str) -> str | None:
     value = os.environ.get(name, "").strip()
     if value or not BY_SETTING[name].secrets:
         return value or None
-    found = _secrets(Path(os.environ.get("GEN_DASH_SECRETS_FILE", "").strip() or ROOT / ".streamlit" / "secrets.toml"))
+    found = _secrets(
+        Path(
+            os.environ.get("GEN_DASH_SECRETS_FILE", "").strip()
+            or ROOT / ".streamlit" / "secrets.toml"
+        )
+    )
     value = found.get(name)
     if isinstance(value, list):
         value = ",".join(str(v) for v in value)
@@ -127,7 +171,9 @@ class Limits:
     cell: int = 10_000  # GEN_DASH_MAX_CELL, characters in one cell
     line: int = 100_000  # GEN_DASH_MAX_LINE, bytes on one line of a CSV file
     xlsx_bytes: int = 200_000_000  # GEN_DASH_MAX_XLSX_MB, a classeur's content once decompressed
-    seconds: int = 60  # GEN_DASH_READ_SECONDS, time one upload's reading may take (see gen_dash.upload)
+    seconds: int = (
+        60  # GEN_DASH_READ_SECONDS, time one upload's reading may take (see gen_dash.upload)
+    )
     memory: int = 2_000_000_000  # GEN_DASH_READ_MEMORY_MB, memory it may take
 
     @property

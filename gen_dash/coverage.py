@@ -74,16 +74,20 @@ def _indicators(group: pd.DataFrame, radius_km: float) -> pd.Series:
     covered = float(group.loc[group["distance_km"] <= radius_km, "population"].sum())
     distances, weights = group["distance_km"].to_numpy(), group["population"].to_numpy(dtype=float)
     finite = np.isfinite(distances)
-    return pd.Series({
-        "population": population, "population_couverte": covered,
-        "part_couverte": covered / population if population else None,
-        "distance_mediane_km": _weighted_quantile(distances[finite], weights[finite], 0.5),
-        "distance_p90_km": _weighted_quantile(distances[finite], weights[finite], 0.9),
-    })
+    return pd.Series(
+        {
+            "population": population,
+            "population_couverte": covered,
+            "part_couverte": covered / population if population else None,
+            "distance_mediane_km": _weighted_quantile(distances[finite], weights[finite], 0.5),
+            "distance_p90_km": _weighted_quantile(distances[finite], weights[finite], 0.9),
+        }
+    )
 
 
-def coverage_indicators(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM,
-                        by: str | None = None) -> pd.DataFrame | pd.Series:
+def coverage_indicators(
+    distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM, by: str | None = None
+) -> pd.DataFrame | pd.Series:
     """Population within *radius_km* of a fabrique, its share, median and 90th-percentile distance (population-weighted).
 
     Parameters
@@ -98,8 +102,9 @@ def coverage_indicators(distances: pd.DataFrame, radius_km: float = DEFAULT_RADI
     return distances.groupby(by).apply(_indicators, radius_km, include_groups=False)
 
 
-def population_share_within(communes: pd.DataFrame, fabriques: pd.DataFrame,
-                            radius_km: float = DEFAULT_RADIUS_KM) -> float | None:
+def population_share_within(
+    communes: pd.DataFrame, fabriques: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM
+) -> float | None:
     """The share of *communes*' population within *radius_km* of one of *fabriques* (None for no population)."""
     return coverage_indicators(nearest_fabrique(communes, fabriques), radius_km)["part_couverte"]
 
@@ -110,9 +115,13 @@ def departements_without_fabrique(fabriques: pd.DataFrame, departements: list[st
     return [code for code in departements if code not in present]
 
 
-def uncovered_communes(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM) -> pd.DataFrame:
+def uncovered_communes(
+    distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM
+) -> pd.DataFrame:
     """Communes farther than *radius_km* from every fabrique, most populated first."""
-    return distances[distances["distance_km"] > radius_km].sort_values("population", ascending=False)
+    return distances[distances["distance_km"] > radius_km].sort_values(
+        "population", ascending=False
+    )
 
 
 @dataclass(frozen=True)
@@ -124,8 +133,13 @@ class Instance:
     candidates: np.ndarray  # row positions of the candidates in the communes table
 
 
-def covering_instance(communes: pd.DataFrame, fabriques: pd.DataFrame, radius_km: float,
-                      candidates: np.ndarray | None = None, min_population: int = 0) -> Instance:
+def covering_instance(
+    communes: pd.DataFrame,
+    fabriques: pd.DataFrame,
+    radius_km: float,
+    candidates: np.ndarray | None = None,
+    min_population: int = 0,
+) -> Instance:
     """Demand: communes not yet within *radius_km* of a fabrique, weighted by population.
 
     Candidates: the communes at row positions *candidates*, else those of at least *min_population*.
@@ -144,7 +158,9 @@ def covering_instance(communes: pd.DataFrame, fabriques: pd.DataFrame, radius_km
     return Instance(weights, [demand[np.asarray(n, dtype=int)] for n in near], candidates)
 
 
-def greedy_cover(instance: Instance, k: int, forced: list[int] | None = None) -> list[tuple[int, float]]:
+def greedy_cover(
+    instance: Instance, k: int, forced: list[int] | None = None
+) -> list[tuple[int, float]]:
     """Pick *k* candidates (positions in ``instance.candidates``), each adding the most uncovered population.
 
     Lazy greedy: a candidate's gain can only shrink as others are picked, so a stale
@@ -195,7 +211,11 @@ def exact_cover(instance: Instance, k: int, time_limit: float = 60.0) -> tuple[l
     -------
     (chosen candidate positions, population covered)
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp  # a quarter of a second of imports, for this only
+    from scipy.optimize import (
+        Bounds,
+        LinearConstraint,
+        milp,
+    )  # a quarter of a second of imports, for this only
 
     demand = np.flatnonzero(instance.weights > 0)
     index = {d: i for i, d in enumerate(demand)}
@@ -210,18 +230,32 @@ def exact_cover(instance: Instance, k: int, time_limit: float = 60.0) -> tuple[l
         raise ValueError("instance trop grande pour la résolution exacte")
     cover = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_demand, n_sites))
     a = sparse.hstack([-cover, sparse.identity(n_demand)], format="csr")
-    constraints = [LinearConstraint(a, -np.inf, 0), LinearConstraint(np.r_[np.ones(n_sites), np.zeros(n_demand)][None, :], k, k)]
+    constraints = [
+        LinearConstraint(a, -np.inf, 0),
+        LinearConstraint(np.r_[np.ones(n_sites), np.zeros(n_demand)][None, :], k, k),
+    ]
     c = -np.r_[np.zeros(n_sites), instance.weights[demand]]
-    result = milp(c, constraints=constraints, integrality=np.ones(n_sites + n_demand), bounds=Bounds(0, 1),
-                  options={"time_limit": time_limit})
+    result = milp(
+        c,
+        constraints=constraints,
+        integrality=np.ones(n_sites + n_demand),
+        bounds=Bounds(0, 1),
+        options={"time_limit": time_limit},
+    )
     if result.x is None:
         raise RuntimeError(f"milp: {result.message}")
     chosen = [int(i) for i in np.flatnonzero(result.x[:n_sites] > 0.5)]
     return chosen, float(-result.fun)
 
 
-def suggest_sites(communes: pd.DataFrame, fabriques: pd.DataFrame, k: int, radius_km: float = DEFAULT_RADIUS_KM,
-                  min_population: int = 5000, one_per_departement: bool = False) -> pd.DataFrame:
+def suggest_sites(
+    communes: pd.DataFrame,
+    fabriques: pd.DataFrame,
+    k: int,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    min_population: int = 5000,
+    one_per_departement: bool = False,
+) -> pd.DataFrame:
     """Where to open *k* new fabriques: communes that add the most population within *radius_km*, greedily.
 
     Parameters
@@ -245,19 +279,25 @@ def suggest_sites(communes: pd.DataFrame, fabriques: pd.DataFrame, k: int, radiu
     big_enough = (communes["population"] >= min_population).to_numpy().copy()
     white: list[str] = []
     if one_per_departement:
-        white = departements_without_fabrique(fabriques, sorted(communes["code_departement"].unique()))
+        white = departements_without_fabrique(
+            fabriques, sorted(communes["code_departement"].unique())
+        )
         # A white département with no commune above the threshold offers its most populated commune.
         for code in white:
             in_dep = (communes["code_departement"] == code).to_numpy()
             if not (in_dep & big_enough).any():
                 big_enough[communes["population"].where(in_dep).idxmax()] = True
-    instance = covering_instance(communes, fabriques, radius_km, candidates=np.flatnonzero(big_enough))
+    instance = covering_instance(
+        communes, fabriques, radius_km, candidates=np.flatnonzero(big_enough)
+    )
     forced: list[int] = []
     departement_of = communes["code_departement"].to_numpy()[instance.candidates]
     for code in white:
         options = np.flatnonzero(departement_of == code)
         if len(options):
-            forced.append(int(max(options, key=lambda c: instance.weights[instance.covers[c]].sum())))
+            forced.append(
+                int(max(options, key=lambda c: instance.weights[instance.covers[c]].sum()))
+            )
     picks = greedy_cover(instance, k, forced)
     chosen = communes.iloc[[instance.candidates[c] for c, _ in picks]]
     kept = ["code_commune", "nom_commune", "code_departement", "population", "lon", "lat"]
@@ -273,8 +313,13 @@ def suggest_sites(communes: pd.DataFrame, fabriques: pd.DataFrame, k: int, radiu
     return out
 
 
-def coverage_summary(distances: pd.DataFrame, fabriques: pd.DataFrame, departements: list[str],
-                     radius_km: float = DEFAULT_RADIUS_KM, drawn_population: int = 2000) -> dict:
+def coverage_summary(
+    distances: pd.DataFrame,
+    fabriques: pd.DataFrame,
+    departements: list[str],
+    radius_km: float = DEFAULT_RADIUS_KM,
+    drawn_population: int = 2000,
+) -> dict:
     """What a page says of the coverage of *departements* (their communes' *distances* to the nearest fabrique).
 
     Returns
@@ -287,38 +332,61 @@ def coverage_summary(distances: pd.DataFrame, fabriques: pd.DataFrame, departeme
         (:func:`departements_without_fabrique`).
     """
     uncovered = uncovered_communes(distances, radius_km)
-    return {"totals": coverage_indicators(distances, radius_km), "by_departement": coverage_by_departement(distances, radius_km),
-            "by_epci": coverage_by_epci(distances, radius_km),
-            "uncovered": len(uncovered), "uncovered_population": int(uncovered["population"].sum()),
-            "drawn": uncovered[uncovered["population"] >= drawn_population],
-            "white": departements_without_fabrique(fabriques, departements)}
+    return {
+        "totals": coverage_indicators(distances, radius_km),
+        "by_departement": coverage_by_departement(distances, radius_km),
+        "by_epci": coverage_by_epci(distances, radius_km),
+        "uncovered": len(uncovered),
+        "uncovered_population": int(uncovered["population"].sum()),
+        "drawn": uncovered[uncovered["population"] >= drawn_population],
+        "white": departements_without_fabrique(fabriques, departements),
+    }
 
 
-def coverage_report(communes: pd.DataFrame, fabriques: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM,
-                    suggest: int = 0, min_population: int = 5000) -> dict:
+def coverage_report(
+    communes: pd.DataFrame,
+    fabriques: pd.DataFrame,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    suggest: int = 0,
+    min_population: int = 5000,
+) -> dict:
     """The command line's ``coverage --json`` object for *communes* (all of France or a territory)."""
     distances = nearest_fabrique(communes, fabriques)
     totals = coverage_indicators(distances, radius_km)
-    suggestions = suggest_sites(communes, fabriques, suggest, radius_km, min_population) if suggest > 0 else pd.DataFrame()
+    suggestions = (
+        suggest_sites(communes, fabriques, suggest, radius_km, min_population)
+        if suggest > 0
+        else pd.DataFrame()
+    )
     return {
         "rayon_km": radius_km,
         "population": int(totals["population"]),
         "population_couverte": int(totals["population_couverte"]),
         "part_couverte": round(float(totals["part_couverte"] or 0.0), 6),
-        "departements_sans_fabrique": departements_without_fabrique(fabriques, sorted(communes["code_departement"].unique())),
+        "departements_sans_fabrique": departements_without_fabrique(
+            fabriques, sorted(communes["code_departement"].unique())
+        ),
         "suggestions": [
-            {"code_commune": r.code_commune, "nom_commune": r.nom_commune, "code_departement": r.code_departement,
-             "population_gagnee": int(r.population_gagnee)}
+            {
+                "code_commune": r.code_commune,
+                "nom_commune": r.nom_commune,
+                "code_departement": r.code_departement,
+                "population_gagnee": int(r.population_gagnee),
+            }
             for r in suggestions.itertuples(index=False)
         ],
     }
 
 
-def coverage_by_departement(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM) -> pd.DataFrame:
+def coverage_by_departement(
+    distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM
+) -> pd.DataFrame:
     """:func:`coverage_indicators` for each département of *distances*, with ``code`` and ``nom`` for maps and tables."""
     table = coverage_indicators(distances, radius_km, by="code_departement").reset_index()
     names = geo.departements_table().set_index("code_departement")["nom_departement"]
-    return table.rename(columns={"code_departement": "code"}).assign(nom=lambda t: t["code"].map(names))
+    return table.rename(columns={"code_departement": "code"}).assign(
+        nom=lambda t: t["code"].map(names)
+    )
 
 
 def coverage_by_epci(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM) -> pd.DataFrame:
@@ -331,11 +399,20 @@ def coverage_by_epci(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_
     if "code_epci" not in distances:  # communes given without their EPCI
         distances = distances.assign(code_epci=pd.Series(dtype="str"))
     placed = distances.dropna(subset=["code_epci"])
-    frame = pd.DataFrame({"code": placed["code_epci"].to_numpy(), "population": placed["population"].to_numpy(float),
-                          "distance": placed["distance_km"].to_numpy(float)})
+    frame = pd.DataFrame(
+        {
+            "code": placed["code_epci"].to_numpy(),
+            "population": placed["population"].to_numpy(float),
+            "distance": placed["distance_km"].to_numpy(float),
+        }
+    )
     frame["couverte"] = frame["population"].where(frame["distance"] <= radius_km, 0.0)
-    out = frame.groupby("code").agg(population=("population", "sum"), population_couverte=("couverte", "sum"))
-    out["part_couverte"] = (out["population_couverte"] / out["population"]).where(out["population"] > 0)
+    out = frame.groupby("code").agg(
+        population=("population", "sum"), population_couverte=("couverte", "sum")
+    )
+    out["part_couverte"] = (out["population_couverte"] / out["population"]).where(
+        out["population"] > 0
+    )
     # Population-weighted median: the first distance where an EPCI's cumulated population reaches half its total.
     ordered = frame[np.isfinite(frame["distance"])].sort_values(["code", "distance"], kind="stable")
     cumulated = ordered.groupby("code")["population"].cumsum()
@@ -343,4 +420,6 @@ def coverage_by_epci(distances: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_
     out["distance_mediane_km"] = ordered[cumulated >= half].groupby("code")["distance"].first()
     names = epci.epci_by_code()["nom_epci"]
     out = out.reset_index().assign(nom=lambda t: t["code"].map(names))
-    return out.sort_values(["part_couverte", "population"], ascending=[True, False], kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["part_couverte", "population"], ascending=[True, False], kind="stable"
+    ).reset_index(drop=True)

@@ -19,9 +19,18 @@ from gen_dash import geo
 from gen_dash.config import REFERENCE_DIR
 
 # How the reference abbreviates each nature, and the words people read.
-NATURES = {"CC": "Communauté de communes", "CA": "Communauté d'agglomération", "CU": "Communauté urbaine",
-           "METRO": "Métropole", "MET69": "Métropole de Lyon"}
-_PREFIXES = {"CC": "Communauté de communes", "CA": "Communauté d'agglomération", "CU": "Communauté urbaine"}
+NATURES = {
+    "CC": "Communauté de communes",
+    "CA": "Communauté d'agglomération",
+    "CU": "Communauté urbaine",
+    "METRO": "Métropole",
+    "MET69": "Métropole de Lyon",
+}
+_PREFIXES = {
+    "CC": "Communauté de communes",
+    "CA": "Communauté d'agglomération",
+    "CU": "Communauté urbaine",
+}
 
 
 def full_name(name: str) -> str:
@@ -40,13 +49,19 @@ def full_name(name: str) -> str:
 def _table() -> pd.DataFrame:
     table = pd.read_csv(REFERENCE_DIR / "epci.csv", dtype={"code_epci": str})
     members = geo.communes_by_code().dropna(subset=["code_epci"])
-    places = members.groupby("code_epci").agg(departements=("code_departement", lambda s: tuple(sorted(set(s)))),
-                                              regions=("code_region", lambda s: tuple(sorted(set(s)))),
-                                              communes=("code_departement", "size"))
+    places = members.groupby("code_epci").agg(
+        departements=("code_departement", lambda s: tuple(sorted(set(s)))),
+        regions=("code_region", lambda s: tuple(sorted(set(s)))),
+        communes=("code_departement", "size"),
+    )
     # Its main département and région: where most of its inhabitants live (a map insets and ranks it there).
-    main = members.sort_values("population", kind="stable").drop_duplicates("code_epci", keep="last")
+    main = members.sort_values("population", kind="stable").drop_duplicates(
+        "code_epci", keep="last"
+    )
     table = table.join(places, on="code_epci")
-    table["code_departement"] = table["code_epci"].map(main.set_index("code_epci")["code_departement"])
+    table["code_departement"] = table["code_epci"].map(
+        main.set_index("code_epci")["code_departement"]
+    )
     table["code_region"] = table["code_epci"].map(main.set_index("code_epci")["code_region"])
     table["nature"] = table["nature_epci"].map(NATURES)
     table["nom_complet"] = table["nom_epci"].map(full_name)
@@ -96,9 +111,13 @@ def epci_of(rows: pd.DataFrame) -> pd.Series:
     """
     codes = rows["code_commune"]  # rows may be the reader's columns, a dict of Series
     keys, distinct = pd.factorize(codes)
-    looked = np.append(geo.communes_by_code()["code_epci"].reindex(distinct).to_numpy(dtype=object), None)
+    looked = np.append(
+        geo.communes_by_code()["code_epci"].reindex(distinct).to_numpy(dtype=object), None
+    )
     found = looked[keys]  # -1 (no commune) takes the None appended
-    point_only = ((keys < 0) & rows["latitude"].notna().to_numpy() & rows["longitude"].notna().to_numpy())
+    point_only = (
+        (keys < 0) & rows["latitude"].notna().to_numpy() & rows["longitude"].notna().to_numpy()
+    )
     if point_only.any():
         found[point_only] = _containing(rows["longitude"][point_only], rows["latitude"][point_only])
     return pd.Series(found, index=codes.index, dtype="str")
@@ -106,7 +125,9 @@ def epci_of(rows: pd.DataFrame) -> pd.Series:
 
 def _containing(lon: pd.Series, lat: pd.Series) -> np.ndarray:
     """The EPCI containing each point (None outside every contour)."""
-    pairs = pd.DataFrame({"lon": lon.astype("float64").to_numpy(), "lat": lat.astype("float64").to_numpy()})
+    pairs = pd.DataFrame(
+        {"lon": lon.astype("float64").to_numpy(), "lat": lat.astype("float64").to_numpy()}
+    )
     keys, distinct = pd.factorize(pd.MultiIndex.from_frame(pairs))
     points = shapely.points(np.array([list(p) for p in distinct], dtype="float64"))
     shapes = _contours(True)
@@ -117,7 +138,9 @@ def _containing(lon: pd.Series, lat: pd.Series) -> np.ndarray:
 
 
 @cache
-def inset_features(region: str | None = None) -> tuple[tuple[str, dict, tuple[float, float, float, float]], ...]:
+def inset_features(
+    region: str | None = None,
+) -> tuple[tuple[str, dict, tuple[float, float, float, float]], ...]:
     """Web-map geometry, computed once: (code, GeoJSON geometry, bounds) per EPCI, the DROM in their insets beside
     metropolitan France (as :func:`gen_dash.geo.inset_features` places the départements).
 
@@ -128,7 +151,11 @@ def inset_features(region: str | None = None) -> tuple[tuple[str, dict, tuple[fl
     main = _table().set_index("code_epci")
     if region is not None:
         shapes = shapes[shapes["code_epci"].map(main["regions"]).map(lambda codes: region in codes)]
-    moved = geo.inset_drom(shapes.assign(code_departement=shapes["code_epci"].map(main["code_departement"]).to_numpy()))
+    moved = geo.inset_drom(
+        shapes.assign(code_departement=shapes["code_epci"].map(main["code_departement"]).to_numpy())
+    )
     geometries = shapely.set_precision(moved.geometry.values, 1e-4 if region is not None else 1e-3)
-    return tuple((code, shapely.geometry.mapping(g), tuple(g.bounds))
-                 for code, g in zip(shapes["code_epci"], geometries, strict=True))
+    return tuple(
+        (code, shapely.geometry.mapping(g), tuple(g.bounds))
+        for code, g in zip(shapes["code_epci"], geometries, strict=True)
+    )

@@ -55,17 +55,21 @@ def csv_chunks(frame: pd.DataFrame, rows: int = 10_000) -> Iterator[bytes]:
     header = _quoted(pa.array([_neutralise(str(c)) for c in names], pa.large_string())).to_pylist()
     yield ("\ufeff" + ";".join(header) + "\r\n").encode("utf-8") if names else "\ufeff".encode()
     for start in range(0, len(frame) if names else 0, rows):
-        yield _lines([_cells(frame[c].iloc[start:start + rows]) for c in names])
+        yield _lines([_cells(frame[c].iloc[start : start + rows]) for c in names])
 
 
 def _lines(columns: list[pa.Array]) -> bytes:
     """The CSV lines of these columns' cells, as UTF-8: joined in Arrow, taken from its buffer in one copy."""
-    if len(columns) == 1:  # a line of one empty field is written "" (else it would be an empty line)
+    if (
+        len(columns) == 1
+    ):  # a line of one empty field is written "" (else it would be an empty line)
         columns = [pc.if_else(pc.equal(columns[0], ""), _text('""'), columns[0])]
     joined = pc.binary_join_element_wise(*columns, _text(";")) if len(columns) > 1 else columns[0]
     lines = pc.binary_join_element_wise(joined, _text("\r\n"), _text(""))
-    offsets = np.frombuffer(lines.buffers()[1], np.int64)[lines.offset:lines.offset + len(lines) + 1]
-    return lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]] if len(lines) else b""
+    offsets = np.frombuffer(lines.buffers()[1], np.int64)[
+        lines.offset : lines.offset + len(lines) + 1
+    ]
+    return lines.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]] if len(lines) else b""
 
 
 def _cells(values: pd.Series) -> pa.Array:
@@ -78,15 +82,33 @@ def _cells(values: pd.Series) -> pa.Array:
         return pc.fill_null(pc.cast(pa.array(values, from_pandas=True), pa.large_string()), "")
     if pd.api.types.is_bool_dtype(values):
         return _filled(values.astype("string"))
-    if pd.api.types.is_float_dtype(values):  # Python's text of a float, as pandas writes it (« 37350.0 »), comma
+    if pd.api.types.is_float_dtype(
+        values
+    ):  # Python's text of a float, as pandas writes it (« 37350.0 »), comma
         numbers = values.to_numpy(dtype=float, na_value=np.nan).tolist()
-        return pc.fill_null(pc.replace_substring(pa.array([None if v != v else repr(v) for v in numbers],
-                                                          pa.large_string()), ".", ","), "")
+        return pc.fill_null(
+            pc.replace_substring(
+                pa.array([None if v != v else repr(v) for v in numbers], pa.large_string()),
+                ".",
+                ",",
+            ),
+            "",
+        )
     if pd.api.types.is_string_dtype(values) and values.dtype != object:
         return _quoted(_neutralised(_filled(values)))
     # any Python value, as pandas writes it: str() of it, nothing for a missing one
-    return _quoted(_filled(pd.Series([None if _missing(v) else _neutralise(v) if isinstance(v, str) else str(v)
-                                      for v in values], dtype="string", index=values.index)))
+    return _quoted(
+        _filled(
+            pd.Series(
+                [
+                    None if _missing(v) else _neutralise(v) if isinstance(v, str) else str(v)
+                    for v in values
+                ],
+                dtype="string",
+                index=values.index,
+            )
+        )
+    )
 
 
 def _filled(text: pd.Series) -> pa.Array:
@@ -105,14 +127,18 @@ def _neutralised(cells: pa.Array) -> pa.Array:
 
 
 def _quoted(cells: pa.Array) -> pa.Array:
-    data = cells.buffers()[2]  # the cells' bytes, end to end: most columns hold none of the four, known at once
+    data = cells.buffers()[
+        2
+    ]  # the cells' bytes, end to end: most columns hold none of the four, known at once
     if data is None or not np.isin(np.frombuffer(data, np.uint8), _SPECIAL_BYTES).any():
         return cells
     needs = pc.match_substring(cells, ";")
     for special in ('"', "\n", "\r"):
         needs = pc.or_(needs, pc.match_substring(cells, special))
     doubled = pc.replace_substring(cells, '"', '""')
-    return pc.if_else(needs, pc.binary_join_element_wise(_text('"'), doubled, _text('"'), _text("")), cells)
+    return pc.if_else(
+        needs, pc.binary_join_element_wise(_text('"'), doubled, _text('"'), _text("")), cells
+    )
 
 
 def _text(value: str) -> pa.Scalar:
@@ -137,9 +163,13 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 def to_geopackage_bytes(rows, layer: str = "formations") -> bytes:
     """The rows as a GeoPackage (points in EPSG:4326; opens in QGIS)."""
-    frame = gpd.GeoDataFrame(rows.copy(), geometry="geometry", crs=getattr(rows, "crs", None) or "EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        rows.copy(), geometry="geometry", crs=getattr(rows, "crs", None) or "EPSG:4326"
+    )
     for column in frame.columns:
-        if column != "geometry" and (frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])):
+        if column != "geometry" and (
+            frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])
+        ):
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "instantane.gpkg"

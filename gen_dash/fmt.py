@@ -6,12 +6,42 @@ import math
 from datetime import date
 
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
-SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+SHORT_MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "NaT", "nan")
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or str(value) in ("<NA>", "NaT", "nan")
+    )
 
 
 def number(value, decimals: int = 0) -> str:
@@ -73,14 +103,22 @@ def pace_sentence(pace, what: str) -> str:
         return f"{target.capitalize()} est atteint : {number(pace.current)} {what}."
     parts = []
     if pace.projected_date is not None:
-        when = ("en " if pace.projected_date > pace.deadline else "dès ") + month(pace.projected_date)
-        parts.append(f"à ce rythme ({number(pace.per_month)} {what} de plus par mois), {target} serait atteint {when}")
+        when = ("en " if pace.projected_date > pace.deadline else "dès ") + month(
+            pace.projected_date
+        )
+        parts.append(
+            f"à ce rythme ({number(pace.per_month)} {what} de plus par mois), {target} serait atteint {when}"
+        )
     elif pace.per_month is not None:
         parts.append(f"au rythme observé, {target} ne serait pas atteint")
     if pace.needed_per_month is not None:
-        parts.append(f"il faudrait {number(pace.needed_per_month)} {what} de plus par mois d'ici le {day(pace.deadline)}")
+        parts.append(
+            f"il faudrait {number(pace.needed_per_month)} {what} de plus par mois d'ici le {day(pace.deadline)}"
+        )
     else:
-        parts.append(f"à l'échéance du {day(pace.deadline)}, le compte est de {number(pace.current)} {what}")
+        parts.append(
+            f"à l'échéance du {day(pace.deadline)}, le compte est de {number(pace.current)} {what}"
+        )
     sentence = " ; ".join(parts)
     return sentence[:1].upper() + sentence[1:] + "."
 

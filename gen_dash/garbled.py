@@ -32,7 +32,9 @@ def match_garbled(names: pd.Series, postal_codes: pd.Series, departements: pd.Se
     garbled = names.str.contains(REPLACEMENT, regex=False, na=False)
     if not garbled.any():  # the usual case: one pass over the names, nothing else
         return found
-    keys = pd.DataFrame({"nom": names, "cp": postal_codes, "dep": departements})[garbled].astype("object")
+    keys = pd.DataFrame({"nom": names, "cp": postal_codes, "dep": departements})[garbled].astype(
+        "object"
+    )
     keys = keys.where(keys.notna(), None)
     answers = {key: _only_fit(*key) for key in set(keys.itertuples(index=False, name=None))}
     found[garbled] = [answers[key] for key in keys.itertuples(index=False, name=None)]
@@ -60,8 +62,9 @@ def _folded_with_holes(name: str) -> str:
 def _by_departement() -> dict[str, list[tuple[str, str]]]:
     communes = geo.communes_table()
     out: dict[str, list[tuple[str, str]]] = {}
-    for code, dep, name in zip(communes["code_commune"], communes["code_departement"], communes["nom_commune"],
-                               strict=True):
+    for code, dep, name in zip(
+        communes["code_commune"], communes["code_departement"], communes["nom_commune"], strict=True
+    ):
         out.setdefault(dep, []).append((code, fold_name(name)))
     return out
 
@@ -70,7 +73,9 @@ def _by_departement() -> dict[str, list[tuple[str, str]]]:
 def _by_postal_code() -> dict[str, list[tuple[str, str]]]:
     names = geo.communes_by_code()["nom_commune"]
     out: dict[str, list[tuple[str, str]]] = {}
-    for code, postal in geo.load_postal_codes()[["code_commune", "code_postal"]].itertuples(index=False):
+    for code, postal in geo.load_postal_codes()[["code_commune", "code_postal"]].itertuples(
+        index=False
+    ):
         if code in names.index:
             out.setdefault(postal, []).append((code, fold_name(names[code])))
     return out

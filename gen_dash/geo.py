@@ -15,8 +15,16 @@ from gen_dash.config import REFERENCE_DIR
 from gen_dash.text import fold, fold_names
 
 CRS = "EPSG:4326"
-ATTRIBUTION = "Sources : IGN – Admin Express COG ; INSEE – Code officiel géographique et populations légales"
-_CODES = {"code_commune": str, "code_departement": str, "code_region": str, "code_postal": str, "code_epci": str}
+ATTRIBUTION = (
+    "Sources : IGN – Admin Express COG ; INSEE – Code officiel géographique et populations légales"
+)
+_CODES = {
+    "code_commune": str,
+    "code_departement": str,
+    "code_region": str,
+    "code_postal": str,
+    "code_epci": str,
+}
 
 
 @cache
@@ -25,7 +33,9 @@ def _departements() -> gpd.GeoDataFrame:
     table = pd.read_csv(REFERENCE_DIR / "departements.csv", dtype=str)
     regions = pd.read_csv(REFERENCE_DIR / "regions.csv", dtype=str)[["code_region", "nom_region"]]
     population = _communes().groupby("code_departement")["population"].sum()
-    out = table.merge(regions, on="code_region").merge(shapes[["code_departement", "geometry"]], on="code_departement")
+    out = table.merge(regions, on="code_region").merge(
+        shapes[["code_departement", "geometry"]], on="code_departement"
+    )
     out["population"] = out["code_departement"].map(population).fillna(0).astype("int64")
     return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
 
@@ -34,7 +44,9 @@ def _departements() -> gpd.GeoDataFrame:
 def _communes() -> pd.DataFrame:
     communes = pd.read_csv(REFERENCE_DIR / "communes.csv", dtype=_CODES)
     table = pd.read_csv(REFERENCE_DIR / "departements.csv", dtype=str)
-    communes["code_region"] = communes["code_departement"].map(table.set_index("code_departement")["code_region"])
+    communes["code_region"] = communes["code_departement"].map(
+        table.set_index("code_departement")["code_region"]
+    )
     return communes
 
 
@@ -91,7 +103,9 @@ def load_communes() -> gpd.GeoDataFrame:
         ``population``, ``lon``, ``lat``, points in EPSG:4326.
     """
     communes = _communes()
-    return gpd.GeoDataFrame(communes.copy(), geometry=gpd.points_from_xy(communes["lon"], communes["lat"]), crs=CRS)
+    return gpd.GeoDataFrame(
+        communes.copy(), geometry=gpd.points_from_xy(communes["lon"], communes["lat"]), crs=CRS
+    )
 
 
 def communes_table() -> pd.DataFrame:
@@ -111,7 +125,9 @@ def former_communes() -> pd.DataFrame:
     ``nom_ancien``, ``nature`` (``arrondissement-municipal``, ``commune-deleguee``, ``commune-associee``,
     ``ancien-code``), ``code_commune`` (the current commune), ``nom_commune``."""
     former = pd.read_csv(REFERENCE_DIR / "communes_anciennes.csv", dtype=str, keep_default_na=False)
-    former["nom_commune"] = former["code_commune"].map(_communes().set_index("code_commune")["nom_commune"])
+    former["nom_commune"] = former["code_commune"].map(
+        _communes().set_index("code_commune")["nom_commune"]
+    )
     return former.set_index("code_ancien")
 
 
@@ -124,8 +140,12 @@ def known_commune_codes() -> pd.Index:
 class CommuneNames(NamedTuple):
     """The commune a name designates inside a département (key: département code, ``|``, folded name)."""
 
-    current: pd.Series  #: current communes' names (a name two communes of one département share is left out)
-    former: pd.DataFrame  #: merged communes' and arrondissements' names: ``code_commune``, ``code_ancien``, ``nature``
+    current: (
+        pd.Series
+    )  #: current communes' names (a name two communes of one département share is left out)
+    former: (
+        pd.DataFrame
+    )  #: merged communes' and arrondissements' names: ``code_commune``, ``code_ancien``, ``nature``
 
 
 @cache
@@ -138,7 +158,9 @@ def commune_names() -> CommuneNames:
     named = former_communes().reset_index()
     named = named[named["nom_ancien"].ne("")]
     departements = named["code_commune"].map(communes.set_index("code_commune")["code_departement"])
-    former = named.set_index(departements + "|" + fold_names(named["nom_ancien"]))[["code_commune", "code_ancien", "nature"]]
+    former = named.set_index(departements + "|" + fold_names(named["nom_ancien"]))[
+        ["code_commune", "code_ancien", "nature"]
+    ]
     former = former[~former.index.duplicated(keep=False) & ~former.index.isin(current.index)]
     return CommuneNames(current, former)
 
@@ -152,7 +174,9 @@ def load_postal_codes() -> pd.DataFrame:
 @cache
 def load_placement_departements() -> gpd.GeoDataFrame:
     """Finer département contours, used only to find the département containing a point."""
-    shapes = gpd.read_file(REFERENCE_DIR / "departements_placement.geojson").set_crs(CRS, allow_override=True)
+    shapes = gpd.read_file(REFERENCE_DIR / "departements_placement.geojson").set_crs(
+        CRS, allow_override=True
+    )
     shapely.prepare(shapes.geometry.to_numpy())  # every reading tests points against them
     return shapes
 
@@ -173,12 +197,14 @@ def departement_labels(codes: list[str]) -> list[str]:
 def departement_names() -> dict[str, str]:
     """Map every accepted spelling of a département (folded name, with or without article) to its code."""
     names: dict[str, str] = {}
-    for code, name in _departements()[["code_departement", "nom_departement"]].itertuples(index=False):
+    for code, name in _departements()[["code_departement", "nom_departement"]].itertuples(
+        index=False
+    ):
         key = fold(name)
         names[key] = code
         for article in ("la ", "le ", "les ", "l "):
             if key.startswith(article):
-                names[key[len(article):]] = code
+                names[key[len(article) :]] = code
     return names
 
 
@@ -188,24 +214,36 @@ class PostalCodes(NamedTuple):
     codes: pd.Index  #: every postal code
     single: pd.Series  #: the commune of a postal code that serves one commune only
     departement: pd.Series  #: the département of a postal code whose communes all share one
-    by_exact_name: pd.Series  #: the commune, by postal code followed by the commune's name as the reference spells it
-    by_name: pd.Series  #: the commune, by postal code followed by the commune's folded name (see :func:`fold`)
+    by_exact_name: (
+        pd.Series
+    )  #: the commune, by postal code followed by the commune's name as the reference spells it
+    by_name: (
+        pd.Series
+    )  #: the commune, by postal code followed by the commune's folded name (see :func:`fold`)
 
 
 @cache
 def postal_code_lookup() -> PostalCodes:
     """Lookups from a postal code to communes and départements (see :class:`PostalCodes`)."""
-    pairs = load_postal_codes().merge(_communes()[["code_commune", "nom_commune", "code_departement"]], on="code_commune")
+    pairs = load_postal_codes().merge(
+        _communes()[["code_commune", "nom_commune", "code_departement"]], on="code_commune"
+    )
     per_code = pairs.groupby("code_postal").agg(
-        communes=("code_commune", "nunique"), premier=("code_commune", "first"),
-        departements=("code_departement", "nunique"), departement=("code_departement", "first"),
+        communes=("code_commune", "nunique"),
+        premier=("code_commune", "first"),
+        departements=("code_departement", "nunique"),
+        departement=("code_departement", "first"),
     )
     single = per_code.loc[per_code["communes"] == 1, "premier"]
     departement = per_code.loc[per_code["departements"] == 1, "departement"]
     codes = pd.Index(load_postal_codes()["code_postal"].unique())
     by_exact_name = pairs.set_index(pairs["code_postal"] + pairs["nom_commune"])["code_commune"]
-    by_name = pairs.set_index(pairs["code_postal"] + fold_names(pairs["nom_commune"]))["code_commune"]
-    return PostalCodes(codes, single, departement, _first_of_each(by_exact_name), _first_of_each(by_name))
+    by_name = pairs.set_index(pairs["code_postal"] + fold_names(pairs["nom_commune"]))[
+        "code_commune"
+    ]
+    return PostalCodes(
+        codes, single, departement, _first_of_each(by_exact_name), _first_of_each(by_name)
+    )
 
 
 def _first_of_each(lookup: pd.Series) -> pd.Series:
@@ -230,7 +268,10 @@ def _inset_transforms() -> dict[str, tuple[float, float, float, float]]:
     transforms = {}
     for code, (x0, y0, x1, y1) in INSET_BOXES.items():
         minx, miny, maxx, maxy = shapes[code].bounds
-        cos_s, cos_t = math.cos(math.radians((miny + maxy) / 2)), math.cos(math.radians((y0 + y1) / 2))
+        cos_s, cos_t = (
+            math.cos(math.radians((miny + maxy) / 2)),
+            math.cos(math.radians((y0 + y1) / 2)),
+        )
         # Visual sizes on a Mercator map: a degree of latitude is 1/cos(lat) times a degree of longitude.
         k = min((x1 - x0) / (maxx - minx), ((y1 - y0) / cos_t) / ((maxy - miny) / cos_s))
         sx, sy = k, k * cos_t / cos_s
@@ -250,7 +291,9 @@ def inset_drom(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         rows = out["code_departement"] == code
         if rows.any():
             out.loc[rows, "geometry"] = shapely.transform(
-                out.loc[rows, "geometry"].values, lambda xy, a=sx, b=sy, c=xoff, d=yoff: xy * [a, b] + [c, d])
+                out.loc[rows, "geometry"].values,
+                lambda xy, a=sx, b=sy, c=xoff, d=yoff: xy * [a, b] + [c, d],
+            )
     return out
 
 
@@ -272,20 +315,27 @@ def inset_points(codes: pd.Series, lon: pd.Series, lat: pd.Series) -> tuple[pd.S
 
 
 @cache
-def inset_features(level: str = "departement") -> tuple[tuple[str, dict, tuple[float, float, float, float]], ...]:
+def inset_features(
+    level: str = "departement",
+) -> tuple[tuple[str, dict, tuple[float, float, float, float]], ...]:
     """Web-map geometry, computed once: (code, GeoJSON geometry, bounds) per département or région, DROM in their insets.
 
     Coordinates are snapped to 1e-4° (about 10 m), which keeps shared borders shared and the map light.
     """
     if level == "departement":
-        frame = _departements()[["code_departement", "geometry"]].rename(columns={"code_departement": "code"})
+        frame = _departements()[["code_departement", "geometry"]].rename(
+            columns={"code_departement": "code"}
+        )
         codes = frame["code"]
     else:
         frame = load_regions()[["code_region", "geometry"]].rename(columns={"code_region": "code"})
         codes = frame["code"].map(_DROM_OF_REGION)
     moved = inset_drom(frame.assign(code_departement=codes.to_numpy()))
     geometries = shapely.set_precision(moved.geometry.values, 1e-4)
-    return tuple((code, shapely.geometry.mapping(g), tuple(g.bounds)) for code, g in zip(frame["code"], geometries, strict=False))
+    return tuple(
+        (code, shapely.geometry.mapping(g), tuple(g.bounds))
+        for code, g in zip(frame["code"], geometries, strict=False)
+    )
 
 
 _DROM_OF_REGION = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}

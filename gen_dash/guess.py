@@ -29,30 +29,99 @@ from gen_dash.snapshot import Mapping
 from gen_dash.table import Table, read_table
 from gen_dash.text import fold, fold_names
 
-SAMPLE_ROWS = 2000  # rows examined: enough for shares to the percent, small enough for any file in a few ms
+SAMPLE_ROWS = (
+    2000  # rows examined: enough for shares to the percent, small enough for any file in a few ms
+)
 NAME_COLUMNS = ("nom_formation", "nom_fabrique")
 # Headers lists use for the contract's columns, beside the contract's own aliases (keys as :func:`header_key`).
 SYNONYMS = {
-    **dict.fromkeys(("nom", "name", "nomdulieu", "nomlieu", "nomstructure", "nomdelastructure", "raisonsociale",
-                     "denomination", "enseigne", "nometablissement", "nomdeletablissement", "nomsite", "nomdusite",
-                     "libelle", "title", "titre", "lieu"), "nom"),
-    **dict.fromkeys(("codepostal", "postcode", "zipcode", "zip", "postalcode", "cpostal", "codepostale"), "code_postal"),
-    **dict.fromkeys(("city", "localite", "town", "municipality", "commune", "villeacheminement", "acheminement",
-                     "nomville", "libelleville"), "commune"),
-    **dict.fromkeys(("codeinsee", "citycode", "inseecode", "codecommune", "cityinsee", "codeinseecommune", "codecom",
-                     "insee"), "code_commune"),
-    **dict.fromkeys(("department", "departmentcode", "codedept", "numdep", "numerodepartement", "depcode"),
-                    "code_departement"),
+    **dict.fromkeys(
+        (
+            "nom",
+            "name",
+            "nomdulieu",
+            "nomlieu",
+            "nomstructure",
+            "nomdelastructure",
+            "raisonsociale",
+            "denomination",
+            "enseigne",
+            "nometablissement",
+            "nomdeletablissement",
+            "nomsite",
+            "nomdusite",
+            "libelle",
+            "title",
+            "titre",
+            "lieu",
+        ),
+        "nom",
+    ),
+    **dict.fromkeys(
+        ("codepostal", "postcode", "zipcode", "zip", "postalcode", "cpostal", "codepostale"),
+        "code_postal",
+    ),
+    **dict.fromkeys(
+        (
+            "city",
+            "localite",
+            "town",
+            "municipality",
+            "commune",
+            "villeacheminement",
+            "acheminement",
+            "nomville",
+            "libelleville",
+        ),
+        "commune",
+    ),
+    **dict.fromkeys(
+        (
+            "codeinsee",
+            "citycode",
+            "inseecode",
+            "codecommune",
+            "cityinsee",
+            "codeinseecommune",
+            "codecom",
+            "insee",
+        ),
+        "code_commune",
+    ),
+    **dict.fromkeys(
+        ("department", "departmentcode", "codedept", "numdep", "numerodepartement", "depcode"),
+        "code_departement",
+    ),
     **dict.fromkeys(("geolat", "gpslat", "coordlat", "latitudewgs84", "lat"), "latitude"),
-    **dict.fromkeys(("geolon", "geolng", "gpslon", "gpslng", "coordlon", "longitudewgs84", "lon", "lng"), "longitude"),
+    **dict.fromkeys(
+        ("geolon", "geolng", "gpslon", "gpslng", "coordlon", "longitudewgs84", "lon", "lng"),
+        "longitude",
+    ),
     **dict.fromkeys(("siret", "numerosiret", "siren", "idstructure", "idlieu"), "id_fabrique"),
     **dict.fromkeys(("operateur", "gestionnaire", "structureporteuse", "organisation"), "porteur"),
     **dict.fromkeys(("wave", "numerovague"), "vague"),
 }
-_PREFIXES = ("adresse ", "address ", "adr ", "dn ", "result ", "geo ", "coord ", "lieu ", "site ", "etablissement ",
-             "etab ", "structure ")
+_PREFIXES = (
+    "adresse ",
+    "address ",
+    "adr ",
+    "dn ",
+    "result ",
+    "geo ",
+    "coord ",
+    "lieu ",
+    "site ",
+    "etablissement ",
+    "etab ",
+    "structure ",
+)
 _NAME_WORDS = ("nom", "name", "raison", "denomination", "libelle", "enseigne")
-_FRENCH_LAT = ((41.0, 51.5), (-21.5, -12.5), (2.0, 6.0), (14.0, 18.5))  # metropolitan France, Réunion and Mayotte,
+_FRENCH_LAT = (
+    (41.0, 51.5),
+    (-21.5, -12.5),
+    (2.0, 6.0),
+    (14.0, 18.5),
+)  # metropolitan France, Réunion and Mayotte,
 _FRENCH_LON = ((-5.5, 10.0), (44.5, 56.0), (-55.0, -51.0), (-62.0, -60.5))  # Guyane, the Antilles
 _LOCATION = ("code_postal", "code_commune", "commune", "code_departement", "latitude", "longitude")
 
@@ -64,7 +133,9 @@ class Proposal:
     canonical: str
     header: str
     evidence: str
-    by_alias: bool = False  # the reader would take it by itself (its header is one of the contract's aliases)
+    by_alias: bool = (
+        False  # the reader would take it by itself (its header is one of the contract's aliases)
+    )
 
 
 @dataclass(frozen=True)
@@ -72,7 +143,9 @@ class Guess:
     """What :func:`guess_mapping` proposes; :meth:`mapping` is what the reader is given once the user agrees."""
 
     proposals: tuple[Proposal, ...] = ()
-    notes: tuple[str, ...] = ()  # what was considered and set aside, and what the reading will do without a column
+    notes: tuple[
+        str, ...
+    ] = ()  # what was considered and set aside, and what the reading will do without a column
     unmapped: tuple[str, ...] = ()  # file columns kept as they are
     generate_ids: bool = False
     given: Mapping = field(default_factory=Mapping)
@@ -80,9 +153,16 @@ class Guess:
     def mapping(self) -> Mapping:
         """The mapping to read the file with: the user's own choices, then the guess for every other column."""
         mine = {c for c, _ in self.given.columns} | {c for c, _ in self.given.values}
-        columns = [(p.canonical, p.header) for p in self.proposals if not p.by_alias and p.canonical not in mine]
-        return Mapping(tuple(sorted((*self.given.columns, *columns))), self.given.values,
-                       self.generate_ids or self.given.generate_ids)
+        columns = [
+            (p.canonical, p.header)
+            for p in self.proposals
+            if not p.by_alias and p.canonical not in mine
+        ]
+        return Mapping(
+            tuple(sorted((*self.given.columns, *columns))),
+            self.given.values,
+            self.generate_ids or self.given.generate_ids,
+        )
 
     def sentences(self) -> list[str]:
         """The evidence, one French sentence per proposal, then the notes."""
@@ -93,15 +173,23 @@ class Guess:
         options = self.mapping().options()
         if not options:
             return ""
-        return (" Correspondance devinée, à vérifier : " + " ".join(options) + " (ou relancez avec --deviner ; dans "
-                "le tableau de bord, le formulaire la propose).")
+        return (
+            " Correspondance devinée, à vérifier : "
+            + " ".join(options)
+            + " (ou relancez avec --deviner ; dans "
+            "le tableau de bord, le formulaire la propose)."
+        )
 
     def to_dict(self) -> dict:
         """As ``correspondance`` in ``--json`` output."""
         return self.mapping().to_dict() | {
-            "propositions": [{"colonne": p.canonical, "colonne_fichier": p.header, "indice": p.evidence}
-                             for p in self.proposals],
-            "remarques": list(self.notes), "colonnes_gardees": list(self.unmapped)}
+            "propositions": [
+                {"colonne": p.canonical, "colonne_fichier": p.header, "indice": p.evidence}
+                for p in self.proposals
+            ],
+            "remarques": list(self.notes),
+            "colonnes_gardees": list(self.unmapped),
+        }
 
 
 def guess_file(data: bytes, limits: Limits | None = None, given: Mapping | None = None) -> Guess:
@@ -150,12 +238,16 @@ def header_candidates(header: str) -> list[str]:
     keys = [header_key(header)]
     for prefix in _PREFIXES:
         if folded.startswith(prefix) and len(folded) > len(prefix):
-            keys.append(header_key(folded[len(prefix):]))
+            keys.append(header_key(folded[len(prefix) :]))
     found = [ALIASES.get(k) or SYNONYMS.get(k) for k in keys]
     found = [f for f in found if f]
-    if not found and folded.split(" ")[0] in _NAME_WORDS:  # « nom_agence », « raison sociale du lieu »
+    if (
+        not found and folded.split(" ")[0] in _NAME_WORDS
+    ):  # « nom_agence », « raison sociale du lieu »
         found = ["nom"]
-    if not found and "\ufffd" in header and len(keys[0]) >= 5:  # « Libell\ufffd » : accents destroyed
+    if (
+        not found and "\ufffd" in header and len(keys[0]) >= 5
+    ):  # « Libell\ufffd » : accents destroyed
         match = process.extractOne(keys[0], _KNOWN_KEYS, scorer=fuzz.ratio, score_cutoff=85)
         if match:
             found = [ALIASES.get(match[0]) or SYNONYMS[match[0]]]
@@ -168,8 +260,11 @@ _KNOWN_KEYS = sorted(set(ALIASES) | set(SYNONYMS))
 class _Guesser:
     def __init__(self, sample: pd.DataFrame, headers: list[str], rows: int, given: Mapping):
         self.sample, self.headers, self.rows, self.given = sample, headers, rows, given
-        self.of = (f"échantillon de {fmt.number(len(sample))} lignes sur {fmt.number(rows)}" if len(sample) < rows
-                   else "")
+        self.of = (
+            f"échantillon de {fmt.number(len(sample))} lignes sur {fmt.number(rows)}"
+            if len(sample) < rows
+            else ""
+        )
         self.proposals: dict[str, Proposal] = {}
         self.notes: list[str] = []
         self.used: set[int] = set()
@@ -199,20 +294,28 @@ class _Guesser:
         return values[values.ne("")]
 
     def _filled(self, i: int) -> str:
-        return f"{fmt.number(len(self._values(i)))} valeurs sur {fmt.number(len(self.sample))} lignes"
+        return (
+            f"{fmt.number(len(self._values(i)))} valeurs sur {fmt.number(len(self.sample))} lignes"
+        )
 
     def _share(self, i: int, hits: pd.Series) -> tuple[float, str]:
         values = self._values(i)
         n, k = len(values), int(hits.sum())
-        return (k / n if n else 0.0), f"{fmt.number(k)} valeurs sur {fmt.number(n)}" + (f" ({self.of})" if self.of else "")
+        return (k / n if n else 0.0), f"{fmt.number(k)} valeurs sur {fmt.number(n)}" + (
+            f" ({self.of})" if self.of else ""
+        )
 
     def _propose(self, canonical: str, i: int, evidence: str) -> None:
         if canonical in self.proposals or canonical in self.mine:
             return
         header = self.headers[i]
         title = BY_NAME[canonical].title.lower() if canonical in BY_NAME else canonical
-        self.proposals[canonical] = Proposal(canonical, header, f"« {header} » → {canonical} ({title}) : {evidence}.",
-                                             ALIASES.get(header_key(header)) == canonical)
+        self.proposals[canonical] = Proposal(
+            canonical,
+            header,
+            f"« {header} » → {canonical} ({title}) : {evidence}.",
+            ALIASES.get(header_key(header)) == canonical,
+        )
         self.used.add(i)
 
     def _first(self, candidates: dict[int, list[str]], canonical: str) -> list[int]:
@@ -223,28 +326,42 @@ class _Guesser:
     def _location(self, candidates: dict[int, list[str]]) -> None:
         postal_index = geo.postal_code_lookup().codes
         codes = geo.known_commune_codes()
-        for i in self._first(candidates, "code_postal") + [i for i in self.free if not candidates[i]]:
+        for i in self._first(candidates, "code_postal") + [
+            i for i in self.free if not candidates[i]
+        ]:
             padded = _padded(self._values(i))
-            share, said = self._share(i, known(padded, postal_index) | padded.str.match(r"^(97[15]|98[678]|20)\d\d$"))
+            share, said = self._share(
+                i, known(padded, postal_index) | padded.str.match(r"^(97[15]|98[678]|20)\d\d$")
+            )
             header_said = "code_postal" in candidates[i]
-            if share >= (0.5 if header_said else 0.8) and not self._insee_like(i, codes, postal_index):
+            if share >= (0.5 if header_said else 0.8) and not self._insee_like(
+                i, codes, postal_index
+            ):
                 self._propose("code_postal", i, f"{said} sont des codes postaux")
         postal = self.proposals.get("code_postal")
         named = self._first(candidates, "commune")
-        for i in self._first(candidates, "code_commune") + [i for i in self.free if not candidates[i]]:
+        for i in self._first(candidates, "code_commune") + [
+            i for i in self.free if not candidates[i]
+        ]:
             values = _padded(self._values(i).str.upper())
             share, said = self._share(i, known(values, codes))
             if share < (0.5 if "code_commune" in candidates[i] else 0.8):
                 continue
             agree, compared = self._agreement(i, postal, named[0] if named else None)
             if compared >= 10 and agree / compared < 0.5:
-                self.notes.append(f"« {self.headers[i]} » ressemble à des codes INSEE ({said}), mais ne concorde avec "
-                                  f"le code postal ou la commune que sur {fmt.number(agree)} lignes sur "
-                                  f"{fmt.number(compared)} : ce n'est pas un code commune ; la colonne est gardée telle "
-                                  "quelle.")
+                self.notes.append(
+                    f"« {self.headers[i]} » ressemble à des codes INSEE ({said}), mais ne concorde avec "
+                    f"le code postal ou la commune que sur {fmt.number(agree)} lignes sur "
+                    f"{fmt.number(compared)} : ce n'est pas un code commune ; la colonne est gardée telle "
+                    "quelle."
+                )
                 continue
-            agreement = (f", qui concordent avec le code postal ou la commune sur {fmt.number(agree)} lignes sur "
-                         f"{fmt.number(compared)}" if compared else "")
+            agreement = (
+                f", qui concordent avec le code postal ou la commune sur {fmt.number(agree)} lignes sur "
+                f"{fmt.number(compared)}"
+                if compared
+                else ""
+            )
             self._propose("code_commune", i, f"{said} sont des codes INSEE de communes{agreement}")
         for i in named:
             share, said = self._share(i, known(fold_names(self._values(i)), _commune_name_keys()))
@@ -261,25 +378,33 @@ class _Guesser:
                     inside |= ((number >= low) & (number <= high)).to_numpy()
                 share, said = self._share(i, pd.Series(inside))
                 if share >= 0.5:
-                    self._propose(canonical, i, f"{said} sont des {canonical}s de France (degrés décimaux)")
+                    self._propose(
+                        canonical, i, f"{said} sont des {canonical}s de France (degrés décimaux)"
+                    )
 
     def _insee_like(self, i: int, codes: pd.Index, postal_index: pd.Index) -> bool:
         """A column of commune codes is not taken for postal codes (many codes are both)."""
         values = _padded(self._values(i).str.upper())
-        return "code_postal" not in header_candidates(self.headers[i]) and known(values, codes).mean() > known(
-            values, postal_index).mean()
+        return (
+            "code_postal" not in header_candidates(self.headers[i])
+            and known(values, codes).mean() > known(values, postal_index).mean()
+        )
 
     def _agreement(self, i: int, postal: Proposal | None, named: int | None) -> tuple[int, int]:
         """Rows where the commune code agrees with the postal code or the commune's name, and rows compared."""
         codes = _padded(self.sample[i].astype("str").str.upper())
-        codes = codes.map(geo.former_communes()["code_commune"]).fillna(codes)  # an arrondissement: its commune
+        codes = codes.map(geo.former_communes()["code_commune"]).fillna(
+            codes
+        )  # an arrondissement: its commune
         agree = pd.Series(False, index=codes.index)
         compared = pd.Series(False, index=codes.index)
         if postal is not None:
             cp = _padded(self.sample[self.headers.index(postal.header)].astype("str"))
             pairs = _postal_pairs()
             compared |= cp.ne("") & codes.ne("")
-            agree |= pd.Series(pd.MultiIndex.from_arrays([codes, cp]).isin(pairs), index=codes.index)
+            agree |= pd.Series(
+                pd.MultiIndex.from_arrays([codes, cp]).isin(pairs), index=codes.index
+            )
         if named is not None:
             name = fold_names(self.sample[named].astype("str"))
             reference = codes.map(_reference_names())
@@ -299,14 +424,23 @@ class _Guesser:
             if canonical in self.proposals or canonical in self.mine:
                 continue
             if source is not None:
-                self._propose_again(canonical, source, self._name_evidence(source) + " ; le nom de la liste sert "
-                                    "pour la formation comme pour la fabrique")
+                self._propose_again(
+                    canonical,
+                    source,
+                    self._name_evidence(source) + " ; le nom de la liste sert "
+                    "pour la formation comme pour la fabrique",
+                )
                 continue
             # No name of its own: the other name, else the structure's (a list of structures names nothing else).
-            other = self.proposals.get(NAME_COLUMNS[1 - NAME_COLUMNS.index(canonical)]) or self.proposals.get("porteur")
+            other = self.proposals.get(
+                NAME_COLUMNS[1 - NAME_COLUMNS.index(canonical)]
+            ) or self.proposals.get("porteur")
             if other is not None:
-                self._propose_again(canonical, self.headers.index(other.header),
-                                    f"pas de colonne propre, « {other.header} » en tient lieu")
+                self._propose_again(
+                    canonical,
+                    self.headers.index(other.header),
+                    f"pas de colonne propre, « {other.header} » en tient lieu",
+                )
 
     def _propose_again(self, canonical: str, i: int, evidence: str) -> None:
         """:meth:`_propose` for a column another contract column already uses."""
@@ -320,36 +454,67 @@ class _Guesser:
     def _identifiers(self, candidates: dict[int, list[str]]) -> None:
         for i in self._first(candidates, "id_fabrique"):
             digits = self._values(i).str.replace(r"\s", "", regex=True)
-            share, said = self._share(i, digits.map(lambda v: siret.is_valid(v) or len(v) == 9 and v.isdigit()))
-            self._propose("id_fabrique", i, f"{said} sont des SIRET ou SIREN valides" if share >= 0.5 else
-                          self._name_evidence(i).replace("noms", "valeurs"))
+            share, said = self._share(
+                i, digits.map(lambda v: siret.is_valid(v) or len(v) == 9 and v.isdigit())
+            )
+            self._propose(
+                "id_fabrique",
+                i,
+                f"{said} sont des SIRET ou SIREN valides"
+                if share >= 0.5
+                else self._name_evidence(i).replace("noms", "valeurs"),
+            )
         for i in self._first(candidates, "id_formation"):
             values = self._values(i)
             unique = values.nunique() == len(values) == len(self.sample)
-            self._propose("id_formation", i, f"{fmt.number(values.nunique())} valeurs distinctes sur "
-                          f"{fmt.number(len(self.sample))} lignes" + ("" if unique else " : des doublons, qui seront "
-                                                                      "signalés"))
-        self._generate_ids = "id_formation" not in self.proposals and "id_formation" not in self.mine
+            self._propose(
+                "id_formation",
+                i,
+                f"{fmt.number(values.nunique())} valeurs distinctes sur "
+                f"{fmt.number(len(self.sample))} lignes"
+                + ("" if unique else " : des doublons, qui seront signalés"),
+            )
+        self._generate_ids = (
+            "id_formation" not in self.proposals and "id_formation" not in self.mine
+        )
         if self._generate_ids:
-            self.notes.append("id_formation : aucune colonne d'identifiant ; un identifiant stable sera généré à partir "
-                              "du nom et de la commune (le même à chaque export de la même liste).")
+            self.notes.append(
+                "id_formation : aucune colonne d'identifiant ; un identifiant stable sera généré à partir "
+                "du nom et de la commune (le même à chaque export de la même liste)."
+            )
 
     def _absent(self) -> None:
         if "vague" not in self.proposals and "vague" not in self.mine:
-            self.notes.append("vague : aucune colonne ; les formations seront comptées en « vague non renseignée » "
-                              "(ou donnez la vague, si elle est la même pour toutes).")
-        learners = [c for c in ("apprenants", "apprenants_femmes", "apprenants_neet") if c in self.proposals]
+            self.notes.append(
+                "vague : aucune colonne ; les formations seront comptées en « vague non renseignée » "
+                "(ou donnez la vague, si elle est la même pour toutes)."
+            )
+        learners = [
+            c for c in ("apprenants", "apprenants_femmes", "apprenants_neet") if c in self.proposals
+        ]
         if not learners:
-            self.notes.append("Aucune colonne d'apprenants : la liste sera lue comme une liste de formations, sans "
-                              "effectifs.")
-        left = [c for c in REQUIRED if c not in self.proposals and c not in self.mine
-                and c not in ("vague", "id_formation", "apprenants", "apprenants_femmes", "apprenants_neet")]
+            self.notes.append(
+                "Aucune colonne d'apprenants : la liste sera lue comme une liste de formations, sans "
+                "effectifs."
+            )
+        left = [
+            c
+            for c in REQUIRED
+            if c not in self.proposals
+            and c not in self.mine
+            and c
+            not in ("vague", "id_formation", "apprenants", "apprenants_femmes", "apprenants_neet")
+        ]
         for canonical in left:
-            self.notes.append(f"{canonical} ({BY_NAME[canonical].title.lower()}) : aucune colonne ne semble en tenir "
-                              "lieu ; choisissez-la.")
+            self.notes.append(
+                f"{canonical} ({BY_NAME[canonical].title.lower()}) : aucune colonne ne semble en tenir "
+                "lieu ; choisissez-la."
+            )
         if not any(c in self.proposals or c in self.mine for c in _LOCATION):
-            self.notes.append("Aucune colonne de lieu (code postal, commune, code INSEE, coordonnées) : les lignes ne "
-                              "pourront pas être situées.")
+            self.notes.append(
+                "Aucune colonne de lieu (code postal, commune, code INSEE, coordonnées) : les lignes ne "
+                "pourront pas être situées."
+            )
 
 
 def _padded(values: pd.Series) -> pd.Series:

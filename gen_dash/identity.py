@@ -35,7 +35,11 @@ def generated_ids(values: dict[str, pd.Series]) -> pd.Series:
     ['gen-8492ac6d84', 'gen-8492ac6d84-2', 'gen-c90cad4881']
     """
     # One file column may stand for two (a list's single name): it counts once.
-    columns = list({id(values[c]): values[c] for c in (*_NAME_COLUMNS[:2], *_PLACE_COLUMNS) if c in values}.values())
+    columns = list(
+        {
+            id(values[c]): values[c] for c in (*_NAME_COLUMNS[:2], *_PLACE_COLUMNS) if c in values
+        }.values()
+    )
     parts = [factorize(column) for column in columns]
     index = next(iter(values.values())).index
     # Folding and hashing cost per text: done once per distinct combination, spread back to the rows.
@@ -44,7 +48,9 @@ def generated_ids(values: dict[str, pd.Series]) -> pd.Series:
     for codes, texts in parts:
         keys = keys + "|" + fold_series(texts).to_numpy()[codes[first]]
     key_codes, distinct = pd.factorize(keys)
-    digests = np.array([hashlib.blake2b(k.encode(), digest_size=5).hexdigest() for k in distinct], dtype=object)
+    digests = np.array(
+        [hashlib.blake2b(k.encode(), digest_size=5).hexdigest() for k in distinct], dtype=object
+    )
     row_keys = key_codes[combination]
     ids = pd.Series("gen-" + digests[row_keys], index=index, dtype="str")
     rank = pd.Series(row_keys, index=index).groupby(row_keys).cumcount() + 1
@@ -61,4 +67,6 @@ def repeated_rows(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """
     codes, first = combine_codes([factorize(table[c]) for c in table.columns], len(table))
     first_line = table.index.to_numpy()[first[codes]]
-    return pd.Series(first[codes] != np.arange(len(table)), index=table.index), pd.Series(first_line, index=table.index)
+    return pd.Series(first[codes] != np.arange(len(table)), index=table.index), pd.Series(
+        first_line, index=table.index
+    )

@@ -21,11 +21,15 @@ class Indicator:
     label: str  # as a headline or a heading says it
     short: str  # as a map's legend or a table's column says it
     unit: str = ""  # shown after the short label in tables: "%" (a share in points), "€"
-    kind: str = "count"  # how a map classes it: "count", "rate", "share", "coverage" (gen_dash.classes)
+    kind: str = (
+        "count"  # how a map classes it: "count", "rate", "share", "coverage" (gen_dash.classes)
+    )
     nature: str = "nombre"  # how gen_dash.fmt writes it: "nombre", "part", "euros"
     target: str | None = None  # the gen_dash.targets.Targets field of its national target or quota
     zero: str = "0"  # what a map's legend says of zero
-    source: str | None = None  # for an indicator the programme reports: the snapshot column it comes from
+    source: str | None = (
+        None  # for an indicator the programme reports: the snapshot column it comes from
+    )
 
     @property
     def title(self) -> str:
@@ -34,27 +38,101 @@ class Indicator:
 
 
 INDICATORS = (
-    Indicator("fabriques", "Fabriques labellisées", "Fabriques", target="fabriques", zero="aucune (zone blanche)"),
+    Indicator(
+        "fabriques",
+        "Fabriques labellisées",
+        "Fabriques",
+        target="fabriques",
+        zero="aucune (zone blanche)",
+    ),
     Indicator("formations", "Formations", "Formations", zero="aucune"),
     Indicator("apprenants", "Apprenants", "Apprenants", target="apprenants", zero="aucun"),
-    Indicator("departements_couverts", "Départements couverts", "Départements couverts", zero="aucun"),
-    Indicator("apprenants_pour_100k", "Apprenants pour 100 000 habitants", "Apprenants pour 100 000 habitants",
-              kind="rate", zero="aucun"),
-    Indicator("part_femmes", "Part de femmes", "Part de femmes", "%", "share", "part", target="part_femmes"),
-    Indicator("part_neet", "Part de jeunes NEET", "Part de jeunes NEET", "%", "share", "part", target="part_neet"),
-    Indicator("part_boursiers", "Part de boursiers (aide financière aux apprenants)", "Part de boursiers", "%", "share",
-              "part", source="apprenants_boursiers"),
-    Indicator("part_qpv", "Part d'apprenants des quartiers prioritaires", "Part QPV", "%", "share", "part",
-              target="part_qpv", source="apprenants_qpv"),
-    Indicator("part_sorties_positives", "Part de sorties positives (emploi ou formation à six mois)",
-              "Part de sorties positives", "%", "share", "part", source="sorties_positives"),
-    Indicator("part_gratuites", "Part de formations gratuites", "Part de formations gratuites", "%", "share", "part",
-              source="gratuite"),
-    Indicator("subvention_eur", "Subventions accordées", "Subventions", "€", nature="euros", target="enveloppe_totale"),
+    Indicator(
+        "departements_couverts", "Départements couverts", "Départements couverts", zero="aucun"
+    ),
+    Indicator(
+        "apprenants_pour_100k",
+        "Apprenants pour 100 000 habitants",
+        "Apprenants pour 100 000 habitants",
+        kind="rate",
+        zero="aucun",
+    ),
+    Indicator(
+        "part_femmes",
+        "Part de femmes",
+        "Part de femmes",
+        "%",
+        "share",
+        "part",
+        target="part_femmes",
+    ),
+    Indicator(
+        "part_neet",
+        "Part de jeunes NEET",
+        "Part de jeunes NEET",
+        "%",
+        "share",
+        "part",
+        target="part_neet",
+    ),
+    Indicator(
+        "part_boursiers",
+        "Part de boursiers (aide financière aux apprenants)",
+        "Part de boursiers",
+        "%",
+        "share",
+        "part",
+        source="apprenants_boursiers",
+    ),
+    Indicator(
+        "part_qpv",
+        "Part d'apprenants des quartiers prioritaires",
+        "Part QPV",
+        "%",
+        "share",
+        "part",
+        target="part_qpv",
+        source="apprenants_qpv",
+    ),
+    Indicator(
+        "part_sorties_positives",
+        "Part de sorties positives (emploi ou formation à six mois)",
+        "Part de sorties positives",
+        "%",
+        "share",
+        "part",
+        source="sorties_positives",
+    ),
+    Indicator(
+        "part_gratuites",
+        "Part de formations gratuites",
+        "Part de formations gratuites",
+        "%",
+        "share",
+        "part",
+        source="gratuite",
+    ),
+    Indicator(
+        "subvention_eur",
+        "Subventions accordées",
+        "Subventions",
+        "€",
+        nature="euros",
+        target="enveloppe_totale",
+    ),
 )
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 # What the map can colour the départements by, in the order the map page offers them.
-ON_MAP = {key: BY_KEY[key] for key in ("fabriques", "formations", "apprenants", "apprenants_pour_100k", "part_femmes",
-                                       "part_neet")}
+ON_MAP = {
+    key: BY_KEY[key]
+    for key in (
+        "fabriques",
+        "formations",
+        "apprenants",
+        "apprenants_pour_100k",
+        "part_femmes",
+        "part_neet",
+    )
+}
 # The indicators the programme reports in some snapshots only (shown when the snapshot gives them).
 REPORTED = tuple(indicator for indicator in INDICATORS if indicator.source)

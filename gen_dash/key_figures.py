@@ -11,12 +11,18 @@ from gen_dash.metrics import gives, reported, reported_share, share, summary_fig
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
 
-SANITY_TARGET_RATIO = 2.0  # a figure above 200 % of its target is more likely an error in the file than a triumph
+SANITY_TARGET_RATIO = (
+    2.0  # a figure above 200 % of its target is more likely an error in the file than a triumph
+)
 SANITY_TERRITORY_SHARE = 0.5  # nor is one territory holding more than half of the nation's learners
 
 
-def headline_figures(rows: pd.DataFrame, targets: Targets, territory: Territory | None = None,
-                     national: pd.DataFrame | None = None) -> pd.DataFrame:
+def headline_figures(
+    rows: pd.DataFrame,
+    targets: Targets,
+    territory: Territory | None = None,
+    national: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The headline figures of a territory, each with what it is measured against.
 
     France is measured against the programme's targets and envelope; a territory has none of its own, so its counts
@@ -46,36 +52,62 @@ def headline_figures(rows: pd.DataFrame, targets: Targets, territory: Territory 
     alone = territory.single
     local = _headline_values(rows)
     whole = local if territory.national or national is None else _headline_values(national)
+
     def line(key: str, indicator: str | None = None) -> tuple:
         ind = BY_KEY[indicator or key]
         return key, ind.label, ind.nature, getattr(targets, ind.target) if ind.target else None
 
-    records = [line("fabriques"), line("apprenants"), line("part_femmes"), line("part_neet"),
-               ("departements_couverts", "EPCI couvert" if territory.epci else "Département couvert" if alone
-                else "Départements couverts",
-                "couverture" if alone else "nombre", len(territory.codes)),
-               line("budget", "subvention_eur")]
+    records = [
+        line("fabriques"),
+        line("apprenants"),
+        line("part_femmes"),
+        line("part_neet"),
+        (
+            "departements_couverts",
+            "EPCI couvert"
+            if territory.epci
+            else "Département couvert"
+            if alone
+            else "Départements couverts",
+            "couverture" if alone else "nombre",
+            len(territory.codes),
+        ),
+        line("budget", "subvention_eur"),
+    ]
     for key in reported(national if national is not None else rows):
         records.append(line(key))
         local[key] = reported_share(rows, key)
         whole[key] = reported_share(national if national is not None else rows, key)
     table = pd.DataFrame.from_records(
-        [(key, label, local[key], nature, target, whole[key]) for key, label, nature, target in records],
-        columns=["cle", "libelle", "valeur", "nature", "cible", "france"]).set_index("cle")
+        [
+            (key, label, local[key], nature, target, whole[key])
+            for key, label, nature, target in records
+        ],
+        columns=["cle", "libelle", "valeur", "nature", "cible", "france"],
+    ).set_index("cle")
     counts = table["nature"].isin(["nombre", "euros"]) & (table.index != "departements_couverts")
-    table["taux"] = [share(v, c) if n and territory.national else None
-                     for v, c, n in zip(table["valeur"], table["cible"], counts, strict=False)]
-    table["part_du_national"] = [share(v, f) if n and not territory.national else None
-                                 for v, f, n in zip(table["valeur"], table["france"], counts, strict=False)]
+    table["taux"] = [
+        share(v, c) if n and territory.national else None
+        for v, c, n in zip(table["valeur"], table["cible"], counts, strict=False)
+    ]
+    table["part_du_national"] = [
+        share(v, f) if n and not territory.national else None
+        for v, f, n in zip(table["valeur"], table["france"], counts, strict=False)
+    ]
     table["repere"] = [_reference_text(key, line, territory) for key, line in table.iterrows()]
     return table
 
 
 def _headline_values(rows: pd.DataFrame) -> dict:
     s = summary_figures(rows)
-    return {"fabriques": s["fabriques"], "apprenants": s["apprenants"], "part_femmes": s["part_femmes"],
-            "part_neet": s["part_neet"], "departements_couverts": s["departements_couverts"],
-            "budget": _amount(rows["subvention_eur"]) if "subvention_eur" in rows else None}
+    return {
+        "fabriques": s["fabriques"],
+        "apprenants": s["apprenants"],
+        "part_femmes": s["part_femmes"],
+        "part_neet": s["part_neet"],
+        "departements_couverts": s["departements_couverts"],
+        "budget": _amount(rows["subvention_eur"]) if "subvention_eur" in rows else None,
+    }
 
 
 def _amount(values: pd.Series) -> float | None:
@@ -91,7 +123,11 @@ def _reference_text(key: str, line: pd.Series, territory: Territory) -> str:
             return "" if territory.national else f"France : {fmt.percent(line['france'])}"
         return fmt.quota_gap(line["valeur"], line["cible"])
     if key == "departements_couverts":
-        return territory.straddles if line["nature"] == "couverture" else territory.covered(int(line["valeur"]))
+        return (
+            territory.straddles
+            if line["nature"] == "couverture"
+            else territory.covered(int(line["valeur"]))
+        )
     if not territory.national:
         return f"{fmt.percent(line['part_du_national'])} du total national"
     what = "de l'enveloppe" if key == "budget" else "de l'objectif"
@@ -102,27 +138,53 @@ def sanity_notices(headline: pd.DataFrame, territory: Territory) -> list[str]:
     """Figures that look wrong enough to be checked before anyone repeats them, each with the rule that fired."""
     notices = []
     for _, line in headline.iterrows():
-        if line["taux"] is not None and not pd.isna(line["taux"]) and line["taux"] > SANITY_TARGET_RATIO:
-            notices.append(f"{line['libelle']} : {fmt.by_nature(line['valeur'], line['nature'])}, soit "
-                           f"{fmt.percent(line['taux'])} de la cible ; règle : plus de "
-                           f"{fmt.percent(SANITY_TARGET_RATIO, 0)} d'une cible.")
+        if (
+            line["taux"] is not None
+            and not pd.isna(line["taux"])
+            and line["taux"] > SANITY_TARGET_RATIO
+        ):
+            notices.append(
+                f"{line['libelle']} : {fmt.by_nature(line['valeur'], line['nature'])}, soit "
+                f"{fmt.percent(line['taux'])} de la cible ; règle : plus de "
+                f"{fmt.percent(SANITY_TARGET_RATIO, 0)} d'une cible."
+            )
     learners = headline.loc["apprenants", "part_du_national"]
-    if not territory.national and learners is not None and not pd.isna(learners) and learners > SANITY_TERRITORY_SHARE \
-            and len(territory.codes) < len(geo.departement_regions()):
-        notices.append(f"{territory.label} compte {fmt.percent(learners)} des apprenants du pays ; règle : un territoire "
-                       f"qui en compte plus de {fmt.percent(SANITY_TERRITORY_SHARE, 0)}.")
+    if (
+        not territory.national
+        and learners is not None
+        and not pd.isna(learners)
+        and learners > SANITY_TERRITORY_SHARE
+        and len(territory.codes) < len(geo.departement_regions())
+    ):
+        notices.append(
+            f"{territory.label} compte {fmt.percent(learners)} des apprenants du pays ; règle : un territoire "
+            f"qui en compte plus de {fmt.percent(SANITY_TERRITORY_SHARE, 0)}."
+        )
     return notices
 
 
-def compare_with_nation(rows: pd.DataFrame, national: pd.DataFrame, targets: Targets, territory: Territory) -> pd.DataFrame:
+def compare_with_nation(
+    rows: pd.DataFrame, national: pd.DataFrame, targets: Targets, territory: Territory
+) -> pd.DataFrame:
     """The territory's headline figures beside the nation's: ``libelle``, ``territoire``, ``france``, ``nature`` (of the
     territory's figure), ``nature_france``, ``part_du_national`` (counts), ``quota`` (the territory's share against its
     quota, in French)."""
     local = headline_figures(rows, targets, territory, national)
-    out = pd.DataFrame({"libelle": local["libelle"], "territoire": local["valeur"], "france": local["france"],
-                        "nature": local["nature"], "part_du_national": local["part_du_national"]})
+    out = pd.DataFrame(
+        {
+            "libelle": local["libelle"],
+            "territoire": local["valeur"],
+            "france": local["france"],
+            "nature": local["nature"],
+            "part_du_national": local["part_du_national"],
+        }
+    )
     # One département is « couvert » or not; the nation beside it is a number of départements.
     out["nature_france"] = out["nature"].replace({"couverture": "nombre"})
-    out["quota"] = [line["repere"] if line["nature"] == "part" and line["cible"] is not None and not pd.isna(line["cible"])
-                    else "" for _, line in local.iterrows()]
+    out["quota"] = [
+        line["repere"]
+        if line["nature"] == "part" and line["cible"] is not None and not pd.isna(line["cible"])
+        else ""
+        for _, line in local.iterrows()
+    ]
     return out

@@ -18,11 +18,13 @@ LEGAL_SETTINGS = {
     "GEN_DASH_HEBERGEUR": "hébergeur (nom, adresse, téléphone)",
     "GEN_DASH_CONTACT": "adresse de contact",
 }
-DEFENSEUR = ("**Voies de recours.** Si vous nous avez signalé un défaut d'accessibilité qui vous empêche d'accéder à un "
-             "contenu ou à un service et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez saisir le "
-             "**Défenseur des droits** : par le formulaire en ligne (https://formulaire.defenseurdesdroits.fr/), en "
-             "contactant le délégué du Défenseur des droits de votre région, ou par courrier postal, gratuit et sans "
-             "timbre : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.")
+DEFENSEUR = (
+    "**Voies de recours.** Si vous nous avez signalé un défaut d'accessibilité qui vous empêche d'accéder à un "
+    "contenu ou à un service et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez saisir le "
+    "**Défenseur des droits** : par le formulaire en ligne (https://formulaire.defenseurdesdroits.fr/), en "
+    "contactant le délégué du Défenseur des droits de votre région, ou par courrier postal, gratuit et sans "
+    "timbre : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07."
+)
 
 
 def value(name: str) -> str:
@@ -133,20 +135,36 @@ avoir contactés, que vos droits ne sont pas respectés, vous pouvez adresser un
 # What the accessibility statement says is checked, each with the test that checks it (a test holds them together:
 # the statement never claims a check that does not run).
 CHECKED = (
-    ("aucune violation axe-core d'impact « modéré » ou plus sur chaque page, pour la France, une région et un "
-     "département, et dans le cadre de chaque carte", "tests/test_accessibility.py::test_axe_finds_nothing_moderate_or_worse"),
-    ("de même après le dépôt d'un fichier qui a des lignes rejetées",
-     "tests/test_accessibility.py::test_axe_on_an_upload_with_errors"),
-    ("chaque page en français (`lang=\"fr\"`) avec un titre qui lui est propre",
-     "tests/test_accessibility.py::test_each_page_is_french_with_a_title_of_its_own"),
-    ("la carte atteinte et zoomée au clavier, en moins de 10 tabulations",
-     "tests/test_accessibility.py::test_the_map_is_reached_and_zoomed_by_keyboard"),
-    ("un lien d'évitement qui mène de la carte à la liste des fabriques (un tableau)",
-     "tests/test_accessibility.py::test_the_skip_link_leads_to_the_list_of_fabriques"),
-    ("chaque page à un clic, sans chiffre coupé, de 1 024 à 1 920 px et sur téléphone (390 px)",
-     "tests/test_browser.py::test_every_page_is_one_click_away_at_every_width_and_no_figure_is_cut"),
-    ("les textes et barres contrastés (4,5:1 et 3:1), les classes des cartes distinctes dans les trois "
-     "daltonismes courants", "tests/test_classes.py::test_map_classes_are_readable_and_told_apart_in_every_common_vision"),
+    (
+        "aucune violation axe-core d'impact « modéré » ou plus sur chaque page, pour la France, une région et un "
+        "département, et dans le cadre de chaque carte",
+        "tests/test_accessibility.py::test_axe_finds_nothing_moderate_or_worse",
+    ),
+    (
+        "de même après le dépôt d'un fichier qui a des lignes rejetées",
+        "tests/test_accessibility.py::test_axe_on_an_upload_with_errors",
+    ),
+    (
+        'chaque page en français (`lang="fr"`) avec un titre qui lui est propre',
+        "tests/test_accessibility.py::test_each_page_is_french_with_a_title_of_its_own",
+    ),
+    (
+        "la carte atteinte et zoomée au clavier, en moins de 10 tabulations",
+        "tests/test_accessibility.py::test_the_map_is_reached_and_zoomed_by_keyboard",
+    ),
+    (
+        "un lien d'évitement qui mène de la carte à la liste des fabriques (un tableau)",
+        "tests/test_accessibility.py::test_the_skip_link_leads_to_the_list_of_fabriques",
+    ),
+    (
+        "chaque page à un clic, sans chiffre coupé, de 1 024 à 1 920 px et sur téléphone (390 px)",
+        "tests/test_browser.py::test_every_page_is_one_click_away_at_every_width_and_no_figure_is_cut",
+    ),
+    (
+        "les textes et barres contrastés (4,5:1 et 3:1), les classes des cartes distinctes dans les trois "
+        "daltonismes courants",
+        "tests/test_classes.py::test_map_classes_are_readable_and_told_apart_in_every_common_vision",
+    ),
 )
 # Known limits, as the README's accessibility section lists them.
 KNOWN_LIMITS = (
@@ -162,18 +180,36 @@ KNOWN_LIMITS = (
 
 def _kept_items(days: int) -> tuple[tuple[str, str, str, str], ...]:
     return (
-        ("le nom que donne une personne qui publie ou retire un instantané",
-         "savoir qui a publié quoi (journal des publications)", "aussi longtemps que l'historique du programme",
-         "les visiteurs du tableau de bord (page Données) ; l'API seulement si `GEN_DASH_API_AUTEURS` le permet"),
-        ("l'adresse IP d'une tentative de connexion éditeur, et l'heure",
-         "compter les échecs et suspendre une adresse qui devine le mot de passe", f"{days} jours, puis effacée",
-         "les administrateurs du serveur"),
-        ("l'identité OpenID Connect (adresse électronique) d'un éditeur connecté", "vérifier qu'il est éditeur",
-         "le temps de sa session (jamais enregistrée)", "personne"),
-        ("un fichier déposé et non publié", "le lire et montrer ses chiffres à la personne qui l'a déposé",
-         "le temps de sa session", "cette personne seule"),
-        ("le cookie `gendash_route` (derrière nginx)", "ramener un visiteur sur le serveur de sa session", "30 jours",
-         "personne : un identifiant aléatoire"),
+        (
+            "le nom que donne une personne qui publie ou retire un instantané",
+            "savoir qui a publié quoi (journal des publications)",
+            "aussi longtemps que l'historique du programme",
+            "les visiteurs du tableau de bord (page Données) ; l'API seulement si `GEN_DASH_API_AUTEURS` le permet",
+        ),
+        (
+            "l'adresse IP d'une tentative de connexion éditeur, et l'heure",
+            "compter les échecs et suspendre une adresse qui devine le mot de passe",
+            f"{days} jours, puis effacée",
+            "les administrateurs du serveur",
+        ),
+        (
+            "l'identité OpenID Connect (adresse électronique) d'un éditeur connecté",
+            "vérifier qu'il est éditeur",
+            "le temps de sa session (jamais enregistrée)",
+            "personne",
+        ),
+        (
+            "un fichier déposé et non publié",
+            "le lire et montrer ses chiffres à la personne qui l'a déposé",
+            "le temps de sa session",
+            "cette personne seule",
+        ),
+        (
+            "le cookie `gendash_route` (derrière nginx)",
+            "ramener un visiteur sur le serveur de sa session",
+            "30 jours",
+            "personne : un identifiant aléatoire",
+        ),
     )
 
 
@@ -192,47 +228,93 @@ class Term:
 
 
 GLOSSARY = (
-    Term("Fabrique du numérique", "Structure labellisée par le programme qui porte une ou plusieurs formations "
-         "(une association, un organisme de formation, une école…). Le programme visait 200 fabriques fin 2017.",
-         "Communication du Conseil des ministres, 22 septembre 2016"),
-    Term("Formation labellisée", "Formation aux métiers du numérique retenue lors d'une vague de labellisation ; une "
-         "ligne d'un instantané.", "Contrat de fichier (docs/contrat-fichier.md)"),
-    Term("Vague de labellisation", "Appel à projets au terme duquel des formations sont labellisées : vague 1 "
-         "(automne 2015, 171 formations, 130 fabriques), vague 2 (23 août 2016), vague 3 (2018).",
-         "Conseil des ministres, 22 septembre 2016 ; presse, 2018"),
-    Term("Apprenant, apprenante", "Personne inscrite à une formation labellisée, comptée dans la colonne "
-         "`apprenants` d'un instantané (cumul des inscriptions à la date de l'instantané). Objectif : 10 000 fin "
-         "2017.", "Contrat de fichier"),
-    Term("Jeune NEET (« ni en emploi, ni en études, ni en formation »)",
-         "Trois définitions publiées par le programme pour 2017 : **65 %** des apprenants étaient sans emploi ni "
-         "formation à leur entrée (tout âge) ; **46 %** avaient moins de 26 ans ; **31 %** étaient les deux à la "
-         "fois. Le tableau de bord suit **la première** (colonne `apprenants_neet` du contrat de fichier) : c'est "
-         "dans celle-ci que la jauge mesure le quota de 50 %. La plus étroite est la plus proche des mots du "
-         "programme (« jeunes peu ou pas qualifiés, ni en emploi, ni en formation »).",
-         "Chiffres clés 2017 (GIP Grande École du Numérique, 2018) ; contrat de fichier"),
-    Term("Quota", "Part minimale d'un public parmi les apprenants : 30 % de femmes, 50 % de jeunes NEET. Un quota est "
-         "un seuil : l'écart se dit en points (« 6,4 points sous le quota de 30 % »).",
-         "Conseil des ministres, 22 septembre 2016"),
-    Term("Objectif", "Quantité à atteindre à une échéance : 200 fabriques et 10 000 apprenants au 31 décembre 2017 "
-         "(fichier `data/targets.toml`).", "Conseil des ministres, 22 septembre 2016"),
-    Term("Zone blanche", "Territoire (département ou intercommunalité) sans aucune fabrique, ou population à plus de R km "
-         "de la fabrique la plus proche (page Couverture).", "Définition du tableau de bord"),
-    Term("Quartier prioritaire (QPV)", "Quartier prioritaire de la politique de la ville ; la part d'apprenants qui y "
-         "habitent (17 % en 2017).", "Chiffres clés 2017"),
-    Term("Sortie positive", "Apprenant en emploi ou en formation six mois après la fin de sa formation (74 % en 2017).",
-         "Chiffres clés 2017 ; contrat de fichier"),
-    Term("Intercommunalité (EPCI)", "Établissement public de coopération intercommunale : communauté de communes, "
-         "d'agglomération, urbaine, métropole. Une formation y est placée par sa commune.",
-         "INSEE, Code officiel géographique"),
-    Term("Instantané", "L'état de la liste des formations à une date (une extraction), déposé puis publié ; on compare "
-         "les instantanés pour suivre le programme.", "Contrat de fichier"),
+    Term(
+        "Fabrique du numérique",
+        "Structure labellisée par le programme qui porte une ou plusieurs formations "
+        "(une association, un organisme de formation, une école…). Le programme visait 200 fabriques fin 2017.",
+        "Communication du Conseil des ministres, 22 septembre 2016",
+    ),
+    Term(
+        "Formation labellisée",
+        "Formation aux métiers du numérique retenue lors d'une vague de labellisation ; une "
+        "ligne d'un instantané.",
+        "Contrat de fichier (docs/contrat-fichier.md)",
+    ),
+    Term(
+        "Vague de labellisation",
+        "Appel à projets au terme duquel des formations sont labellisées : vague 1 "
+        "(automne 2015, 171 formations, 130 fabriques), vague 2 (23 août 2016), vague 3 (2018).",
+        "Conseil des ministres, 22 septembre 2016 ; presse, 2018",
+    ),
+    Term(
+        "Apprenant, apprenante",
+        "Personne inscrite à une formation labellisée, comptée dans la colonne "
+        "`apprenants` d'un instantané (cumul des inscriptions à la date de l'instantané). Objectif : 10 000 fin "
+        "2017.",
+        "Contrat de fichier",
+    ),
+    Term(
+        "Jeune NEET (« ni en emploi, ni en études, ni en formation »)",
+        "Trois définitions publiées par le programme pour 2017 : **65 %** des apprenants étaient sans emploi ni "
+        "formation à leur entrée (tout âge) ; **46 %** avaient moins de 26 ans ; **31 %** étaient les deux à la "
+        "fois. Le tableau de bord suit **la première** (colonne `apprenants_neet` du contrat de fichier) : c'est "
+        "dans celle-ci que la jauge mesure le quota de 50 %. La plus étroite est la plus proche des mots du "
+        "programme (« jeunes peu ou pas qualifiés, ni en emploi, ni en formation »).",
+        "Chiffres clés 2017 (GIP Grande École du Numérique, 2018) ; contrat de fichier",
+    ),
+    Term(
+        "Quota",
+        "Part minimale d'un public parmi les apprenants : 30 % de femmes, 50 % de jeunes NEET. Un quota est "
+        "un seuil : l'écart se dit en points (« 6,4 points sous le quota de 30 % »).",
+        "Conseil des ministres, 22 septembre 2016",
+    ),
+    Term(
+        "Objectif",
+        "Quantité à atteindre à une échéance : 200 fabriques et 10 000 apprenants au 31 décembre 2017 "
+        "(fichier `data/targets.toml`).",
+        "Conseil des ministres, 22 septembre 2016",
+    ),
+    Term(
+        "Zone blanche",
+        "Territoire (département ou intercommunalité) sans aucune fabrique, ou population à plus de R km "
+        "de la fabrique la plus proche (page Couverture).",
+        "Définition du tableau de bord",
+    ),
+    Term(
+        "Quartier prioritaire (QPV)",
+        "Quartier prioritaire de la politique de la ville ; la part d'apprenants qui y "
+        "habitent (17 % en 2017).",
+        "Chiffres clés 2017",
+    ),
+    Term(
+        "Sortie positive",
+        "Apprenant en emploi ou en formation six mois après la fin de sa formation (74 % en 2017).",
+        "Chiffres clés 2017 ; contrat de fichier",
+    ),
+    Term(
+        "Intercommunalité (EPCI)",
+        "Établissement public de coopération intercommunale : communauté de communes, "
+        "d'agglomération, urbaine, métropole. Une formation y est placée par sa commune.",
+        "INSEE, Code officiel géographique",
+    ),
+    Term(
+        "Instantané",
+        "L'état de la liste des formations à une date (une extraction), déposé puis publié ; on compare "
+        "les instantanés pour suivre le programme.",
+        "Contrat de fichier",
+    ),
 )
 
 BY_TERM = {t.term: t for t in GLOSSARY}
 # The glossary's word behind each key figure: its definition is the figure's help, where it is read.
-_TERM_OF = {"fabriques": "Fabrique du numérique", "apprenants": "Apprenant, apprenante",
-            "part_neet": "Jeune NEET (« ni en emploi, ni en études, ni en formation »)", "part_femmes": "Quota",
-            "part_qpv": "Quartier prioritaire (QPV)", "part_sorties_positives": "Sortie positive"}
+_TERM_OF = {
+    "fabriques": "Fabrique du numérique",
+    "apprenants": "Apprenant, apprenante",
+    "part_neet": "Jeune NEET (« ni en emploi, ni en études, ni en formation »)",
+    "part_femmes": "Quota",
+    "part_qpv": "Quartier prioritaire (QPV)",
+    "part_sorties_positives": "Sortie positive",
+}
 
 
 def definition(key: str) -> str | None:

@@ -35,8 +35,9 @@ def classify(values: pd.Series, indicator: Indicator, quota: float | None = None
     return classes.classify(values, indicator.kind, quota, indicator.zero)
 
 
-def classes_on_screen(figures: pd.DataFrame, indicator: Indicator, focus: list[str] | None,
-                      quota: float | None = None) -> Classes:
+def classes_on_screen(
+    figures: pd.DataFrame, indicator: Indicator, focus: list[str] | None, quota: float | None = None
+) -> Classes:
     """The classes of *indicator* over the départements of *focus* (all for None): what the web map and its image
     both colour by."""
     shown = figures if focus is None else figures[figures["code"].isin(focus)]
@@ -82,9 +83,16 @@ def departement_map(
     """
     ind = ON_MAP[indicator] if title is None else replace(ON_MAP[indicator], short=title)
     grouped = len(fabriques) > MAX_MARKERS
-    extra = [_swatch("#c8102e", f"un nombre : les fabriques d'un carré d'environ {round(CELL_DEGREES * 111)} km "
-                     f"(au-delà de {fmt.number(MAX_MARKERS)} fabriques)" if grouped
-                     else "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
+    extra = [
+        _swatch(
+            "#c8102e",
+            f"un nombre : les fabriques d'un carré d'environ {round(CELL_DEGREES * 111)} km "
+            f"(au-delà de {fmt.number(MAX_MARKERS)} fabriques)"
+            if grouped
+            else "une fabrique ; un nombre : plusieurs fabriques proches",
+            border="#ffffff",
+        )
+    ]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra, quota)
     if len(fabriques):
         (_fabrique_groups(fabriques) if grouped else _fabrique_markers(fabriques)).add_to(m)
@@ -116,27 +124,65 @@ def coverage_map(
     """
     label = f"Part de la population à moins de {fmt.number(radius_km)} km d'une fabrique"
     ind = Indicator("part_couverte", label, label, kind="coverage")
-    extra = [_swatch("#6a6f7a", "commune à plus de " + fmt.number(radius_km) + " km (taille : population)"),
-             _swatch("#000091", "site suggéré (numéro : ordre de choix)", border="#ffffff")]
+    extra = [
+        _swatch(
+            "#6a6f7a", "commune à plus de " + fmt.number(radius_km) + " km (taille : population)"
+        ),
+        _swatch("#000091", "site suggéré (numéro : ordre de choix)", border="#ffffff"),
+    ]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra, region=epci_region)
     if len(uncovered):
-        lon, lat = geo.inset_points(uncovered["code_departement"], uncovered["lon"], uncovered["lat"])
-        points = [{"lat": round(y, 4), "lon": round(x, 4), "nom": str(n), "population": fmt.number(p),
-                   "rayon": max(2.0, min(9.0, (float(p) ** 0.5) / 25))}
-                  for y, x, n, p in zip(lat, lon, uncovered["nom_commune"], uncovered["population"], strict=True)]
+        lon, lat = geo.inset_points(
+            uncovered["code_departement"], uncovered["lon"], uncovered["lat"]
+        )
+        points = [
+            {
+                "lat": round(y, 4),
+                "lon": round(x, 4),
+                "nom": str(n),
+                "population": fmt.number(p),
+                "rayon": max(2.0, min(9.0, (float(p) ** 0.5) / 25)),
+            }
+            for y, x, n, p in zip(
+                lat, lon, uncovered["nom_commune"], uncovered["population"], strict=True
+            )
+        ]
         _Call("points", points, "genDash.uncovered").add_to(m)
     if len(suggestions):
-        lon, lat = geo.inset_points(suggestions["code_departement"], suggestions["lon"], suggestions["lat"])
-        points = [{"lat": round(y, 4), "lon": round(x, 4), "rang": int(r), "nom": str(n), "gain": fmt.number(g)}
-                  for y, x, r, n, g in zip(lat, lon, suggestions["rang"], suggestions["nom_commune"],
-                                           suggestions["population_gagnee"], strict=True)]
+        lon, lat = geo.inset_points(
+            suggestions["code_departement"], suggestions["lon"], suggestions["lat"]
+        )
+        points = [
+            {
+                "lat": round(y, 4),
+                "lon": round(x, 4),
+                "rang": int(r),
+                "nom": str(n),
+                "gain": fmt.number(g),
+            }
+            for y, x, r, n, g in zip(
+                lat,
+                lon,
+                suggestions["rang"],
+                suggestions["nom_commune"],
+                suggestions["population_gagnee"],
+                strict=True,
+            )
+        ]
         _Call("points", points, "genDash.suggestion").add_to(m)
     return m
 
 
-def epci_map(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory,
-             assets_url: str = "/app/static", tiles: tuple[str, str] | None = None, quota: float | None = None,
-             title: str | None = None) -> folium.Map:
+def epci_map(
+    figures: pd.DataFrame,
+    fabriques: pd.DataFrame,
+    indicator: str,
+    territory: Territory,
+    assets_url: str = "/app/static",
+    tiles: tuple[str, str] | None = None,
+    quota: float | None = None,
+    title: str | None = None,
+) -> folium.Map:
     """The same map by EPCI: a choropleth of the EPCI (light contours for France, finer for a région), département
     borders over them, the fabriques as markers; an EPCI's tooltip gives its figures.
 
@@ -148,11 +194,27 @@ def epci_map(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, ter
         What is shown: France, or a région, départements or an EPCI (its région's EPCI drawn, the others in grey).
     """
     ind = ON_MAP[indicator] if title is None else replace(ON_MAP[indicator], short=title)
-    extra = [_swatch("#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff")]
-    m = _choropleth(figures, ind, epci_focus(figures, territory), assets_url, tiles, extra, quota,
-                    region=None if territory.national else territory.region)
+    extra = [
+        _swatch(
+            "#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff"
+        )
+    ]
+    m = _choropleth(
+        figures,
+        ind,
+        epci_focus(figures, territory),
+        assets_url,
+        tiles,
+        extra,
+        quota,
+        region=None if territory.national else territory.region,
+    )
     if len(fabriques):
-        (_fabrique_groups(fabriques) if len(fabriques) > MAX_MARKERS else _fabrique_markers(fabriques)).add_to(m)
+        (
+            _fabrique_groups(fabriques)
+            if len(fabriques) > MAX_MARKERS
+            else _fabrique_markers(fabriques)
+        ).add_to(m)
     return m
 
 
@@ -164,7 +226,11 @@ def epci_focus(figures: pd.DataFrame, territory: Territory) -> list[str] | None:
     if territory.epci:
         return [territory.epci]
     wanted = set(territory.codes)
-    return [code for code, codes in zip(figures["code"], figures["departements"], strict=True) if set(codes) & wanted]
+    return [
+        code
+        for code, codes in zip(figures["code"], figures["departements"], strict=True)
+        if set(codes) & wanted
+    ]
 
 
 _EPCI_LINES = ("formations", "apprenants", "apprenants_pour_100k")
@@ -178,13 +244,27 @@ def _epci_lines(values: pd.DataFrame, ind: Indicator) -> dict[str, list[str]]:
         return {}
     columns = {k: values[k].tolist() for k in keys}
     offered = values["formations"].to_numpy() > 0
-    return {code: [f"{BY_KEY[k].short} : {_format(columns[k][i], BY_KEY[k])}" for k in keys if not pd.isna(columns[k][i])]
-            for i, code in enumerate(values.index) if offered[i]}
+    return {
+        code: [
+            f"{BY_KEY[k].short} : {_format(columns[k][i], BY_KEY[k])}"
+            for k in keys
+            if not pd.isna(columns[k][i])
+        ]
+        for i, code in enumerate(values.index)
+        if offered[i]
+    }
 
 
-def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, assets_url: str,
-                tiles: tuple[str, str] | None, legend_extra: list[str], quota: float | None = None,
-                region: str | None | bool = False) -> folium.Map:
+def _choropleth(
+    figures: pd.DataFrame,
+    ind: Indicator,
+    focus: list[str] | None,
+    assets_url: str,
+    tiles: tuple[str, str] | None,
+    legend_extra: list[str],
+    quota: float | None = None,
+    region: str | None | bool = False,
+) -> folium.Map:
     """The map every page shares: départements coloured by *ind* in the classes of the départements on screen (the
     fill and the legend both come from them), région borders, DROM insets (France only), legend, zoom to *focus*;
     départements outside the focus in grey. With *region* (None: France, or a région's code) the areas are the EPCI
@@ -202,8 +282,12 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
         in_focus = focus_set is None or code in focus_set
         if in_focus:
             bounds.append(box)
-        looks[code] = {"couleur": scheme.colour(value) if in_focus else classes.OUTSIDE, "dans": in_focus,
-                       "valeur": _format(value, ind), "classe": scheme.label(value) if in_focus else "hors du territoire"}
+        looks[code] = {
+            "couleur": scheme.colour(value) if in_focus else classes.OUTSIDE,
+            "dans": in_focus,
+            "valeur": _format(value, ind),
+            "classe": scheme.label(value) if in_focus else "hors du territoire",
+        }
         if code in extra_lines:
             looks[code]["lignes"] = extra_lines[code]
 
@@ -211,13 +295,26 @@ def _choropleth(figures: pd.DataFrame, ind: Indicator, focus: list[str] | None, 
     departements, regions = geometry_urls(assets_url)
     if by_epci:  # the EPCI as areas, the départements' borders over them
         departements, regions = epci_geometry_url(assets_url, region), departements
-    _Call("areas", {"departements": departements, "regions": regions, "looks": looks, "label": ind.short,
-                    "attribution": geo.ATTRIBUTION}).add_to(m)
+    _Call(
+        "areas",
+        {
+            "departements": departements,
+            "regions": regions,
+            "looks": looks,
+            "label": ind.short,
+            "attribution": geo.ATTRIBUTION,
+        },
+    ).add_to(m)
     if focus_set is None or (by_epci and region is None):
         _Call("insets", _inset_frames()).add_to(m)
     outside = [] if focus_set is None else [_swatch(classes.OUTSIDE, "hors du territoire")]
     _Call("legend", _legend_html(ind, scheme, outside + legend_extra)).add_to(m)
-    m.fit_bounds([[min(b[1] for b in bounds), min(b[0] for b in bounds)], [max(b[3] for b in bounds), max(b[2] for b in bounds)]])
+    m.fit_bounds(
+        [
+            [min(b[1] for b in bounds), min(b[0] for b in bounds)],
+            [max(b[3] for b in bounds), max(b[2] for b in bounds)],
+        ]
+    )
     return m
 
 
@@ -225,7 +322,9 @@ def _base_map(assets_url: str, tiles: tuple[str, str] | None, title: str) -> fol
     """An empty map of the app's own Leaflet (no CDN), the optional basemap, and its accessible *title*."""
     scripts, styles = asset_links(assets_url)
     # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
-    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True)  # metric scale: genDash
+    m = folium.Map(
+        tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True
+    )  # metric scale: genDash
     m.options.update(max_zoom=13, min_zoom=4)
     m.default_js, m.default_css = scripts, styles
     if tiles:
@@ -234,8 +333,11 @@ def _base_map(assets_url: str, tiles: tuple[str, str] | None, title: str) -> fol
     return m
 
 
-_POPUP_FIELDS = {"porteur": "Porteur", "commune": "Commune", **{key: BY_KEY[key].short for key in
-                 ("formations", "apprenants", "part_femmes", "part_neet")}}
+_POPUP_FIELDS = {
+    "porteur": "Porteur",
+    "commune": "Commune",
+    **{key: BY_KEY[key].short for key in ("formations", "apprenants", "part_femmes", "part_neet")},
+}
 
 
 def _fabrique_markers(fabriques: pd.DataFrame) -> _Call:
@@ -246,11 +348,24 @@ def _fabrique_markers(fabriques: pd.DataFrame) -> _Call:
     def texts(column: str, write=str) -> list:
         return ["" if pd.isna(v) else write(v) for v in placed[column]]
 
-    columns = {"nom": texts("nom_fabrique"), "porteur": texts("porteur"), "commune": texts("commune"),
-               "formations": texts("formations", int), "apprenants": texts("apprenants", int),
-               "part_femmes": texts("part_femmes", fmt.percent), "part_neet": texts("part_neet", fmt.percent)}
-    return _Call("fabriques", {"lat": [round(y, 5) for y in lat], "lon": [round(x, 5) for x in lon],
-                               "colonnes": columns, "libelles": _POPUP_FIELDS})
+    columns = {
+        "nom": texts("nom_fabrique"),
+        "porteur": texts("porteur"),
+        "commune": texts("commune"),
+        "formations": texts("formations", int),
+        "apprenants": texts("apprenants", int),
+        "part_femmes": texts("part_femmes", fmt.percent),
+        "part_neet": texts("part_neet", fmt.percent),
+    }
+    return _Call(
+        "fabriques",
+        {
+            "lat": [round(y, 5) for y in lat],
+            "lon": [round(x, 5) for x in lon],
+            "colonnes": columns,
+            "libelles": _POPUP_FIELDS,
+        },
+    )
 
 
 # Beyond this many fabriques a map sends groups, not markers: one marker per fabrique is megabytes of page and seconds
@@ -264,18 +379,40 @@ def _fabrique_groups(fabriques: pd.DataFrame) -> _Call:
     named with its count and its largest commune."""
     placed = fabriques.dropna(subset=["latitude", "longitude"])
     lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
-    cells = pd.DataFrame({"lat": lat.to_numpy(), "lon": lon.to_numpy(), "commune": placed["commune"].fillna("").to_numpy(),
-                          "formations": placed["formations"].to_numpy()})
-    cells["cle"] = (cells["lat"] // CELL_DEGREES).astype(int).astype(str) + ":" + (cells["lon"] // CELL_DEGREES).astype(
-        int).astype(str)
-    groups = cells.groupby("cle").agg(lat=("lat", "mean"), lon=("lon", "mean"), fabriques=("lat", "size"),
-                                       formations=("formations", "sum"))
+    cells = pd.DataFrame(
+        {
+            "lat": lat.to_numpy(),
+            "lon": lon.to_numpy(),
+            "commune": placed["commune"].fillna("").to_numpy(),
+            "formations": placed["formations"].to_numpy(),
+        }
+    )
+    cells["cle"] = (
+        (cells["lat"] // CELL_DEGREES).astype(int).astype(str)
+        + ":"
+        + (cells["lon"] // CELL_DEGREES).astype(int).astype(str)
+    )
+    groups = cells.groupby("cle").agg(
+        lat=("lat", "mean"),
+        lon=("lon", "mean"),
+        fabriques=("lat", "size"),
+        formations=("formations", "sum"),
+    )
     # Each cell named by the commune with the most fabriques in it.
-    by_commune = cells.groupby(["cle", "commune"]).size().sort_values(ascending=False, kind="stable")
+    by_commune = (
+        cells.groupby(["cle", "commune"]).size().sort_values(ascending=False, kind="stable")
+    )
     groups["commune"] = by_commune.reset_index().drop_duplicates("cle").set_index("cle")["commune"]
-    return _Call("groups", {"lat": groups["lat"].round(4).tolist(), "lon": groups["lon"].round(4).tolist(),
-                            "fabriques": groups["fabriques"].astype(int).tolist(),
-                            "formations": groups["formations"].astype(int).tolist(), "commune": groups["commune"].tolist()})
+    return _Call(
+        "groups",
+        {
+            "lat": groups["lat"].round(4).tolist(),
+            "lon": groups["lon"].round(4).tolist(),
+            "fabriques": groups["fabriques"].astype(int).tolist(),
+            "formations": groups["formations"].astype(int).tolist(),
+            "commune": groups["commune"].tolist(),
+        },
+    )
 
 
 class _Call(MacroElement):
@@ -298,26 +435,38 @@ class _Call(MacroElement):
 def _inset_frames() -> list[dict]:
     """The DROM insets' frames and names (set as text by the script)."""
     names = geo.departements_table().set_index("code_departement")["nom_departement"]
-    return [{"nom": names[code], "bounds": [[y0 - 0.05, x0 - 0.05], [y1 + 0.05, x1 + 0.05]]}
-            for code, (x0, y0, x1, y1) in geo.INSET_BOXES.items()]
+    return [
+        {"nom": names[code], "bounds": [[y0 - 0.05, x0 - 0.05], [y1 + 0.05, x1 + 0.05]]}
+        for code, (x0, y0, x1, y1) in geo.INSET_BOXES.items()
+    ]
 
 
 def _swatch(colour: str, label: str, border: str = "#5f6b7a") -> str:
-    return (f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
-            f'<span style="display:inline-block;width:18px;height:12px;background:{colour};border:1px solid {border}"></span>'
-            f"<span>{html.escape(label)}</span></div>")
+    return (
+        f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
+        f'<span style="display:inline-block;width:18px;height:12px;background:{colour};border:1px solid {border}"></span>'
+        f"<span>{html.escape(label)}</span></div>"
+    )
 
 
 def _legend_html(ind: Indicator, scheme: Classes, extra: list[str]) -> str:
     items = [_swatch(colour, label) for colour, label in scheme.legend()]
-    return ('<details open style="background:#ffffff;padding:8px 10px;border-radius:4px;'
-            'box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;color:#1f2a44;max-width:240px">'
-            f'<summary style="font-weight:600;margin-bottom:4px;cursor:pointer">Légende : {html.escape(ind.short)}</summary>'
-            f'{"".join(items + extra)}</details>')
+    return (
+        '<details open style="background:#ffffff;padding:8px 10px;border-radius:4px;'
+        'box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;color:#1f2a44;max-width:240px">'
+        f'<summary style="font-weight:600;margin-bottom:4px;cursor:pointer">Légende : {html.escape(ind.short)}</summary>'
+        f"{''.join(items + extra)}</details>"
+    )
 
 
-def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory,
-             title: str | None = None, by_epci: bool = False) -> str:
+def describe(
+    figures: pd.DataFrame,
+    fabriques: pd.DataFrame,
+    indicator: str,
+    territory: Territory,
+    title: str | None = None,
+    by_epci: bool = False,
+) -> str:
     """The map's text alternative: what it shows of *territory* (*figures*: its départements, or its EPCI with
     *by_epci*), with its figures; *title* as given to :func:`departement_map`."""
     ind = ON_MAP[indicator] if title is None else replace(ON_MAP[indicator], short=title)
@@ -325,28 +474,50 @@ def describe(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, ter
     if ind.kind in ("count", "rate"):  # « en tête : Aude (0) » says nothing
         valued = valued[valued[ind.key] > 0]
     top = valued.sort_values(ind.key, ascending=False).head(3)
-    best = ", ".join(f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.key], strict=False))
-    where = ("les DROM figurent en encarts à l'ouest" if territory.national
-             else "les départements voisins sont en gris")
+    best = ", ".join(
+        f"{n} ({_format(v, ind)})" for n, v in zip(top["nom"], top[ind.key], strict=False)
+    )
+    where = (
+        "les DROM figurent en encarts à l'ouest"
+        if territory.national
+        else "les départements voisins sont en gris"
+    )
     with_one = int((figures["fabriques"] > 0).sum())
-    counted = (f"{with_one} EPCI sur {len(figures)}{territory.within}" if by_epci and not territory.epci
-               else territory.covered(with_one))
+    counted = (
+        f"{with_one} EPCI sur {len(figures)}{territory.within}"
+        if by_epci and not territory.epci
+        else territory.covered(with_one)
+    )
     if by_epci:
-        where = "les EPCI voisins sont en gris" if territory.epci else where.replace("départements voisins", "EPCI voisins")
-    return (f"Carte{' par EPCI' if by_epci else ''}, {territory.label}, indicateur « {ind.short} » : "
-            f"{counted} avec au moins une fabrique ; en tête : "
-            f"{best or 'aucun'}. {len(fabriques)} fabrique(s) sont placées (cercles rouges, regroupés en un nombre quand "
-            f"ils sont proches) ; {where}. {geo.ATTRIBUTION}.")
+        where = (
+            "les EPCI voisins sont en gris"
+            if territory.epci
+            else where.replace("départements voisins", "EPCI voisins")
+        )
+    return (
+        f"Carte{' par EPCI' if by_epci else ''}, {territory.label}, indicateur « {ind.short} » : "
+        f"{counted} avec au moins une fabrique ; en tête : "
+        f"{best or 'aucun'}. {len(fabriques)} fabrique(s) sont placées (cercles rouges, regroupés en un nombre quand "
+        f"ils sont proches) ; {where}. {geo.ATTRIBUTION}."
+    )
 
 
 # Told apart by shape and sign as well as colour (and the colours by lightness too): a green disc « + », a red square
 # « − », a blue diamond « ~ ».
-_STATUS_LOOKS = {AJOUTEE: ("#18753c", "disque", "+"), RETIREE: ("#ce0500", "carre", "\u2212"),
-                 MODIFIEE: ("#0063cb", "losange", "~")}
+_STATUS_LOOKS = {
+    AJOUTEE: ("#18753c", "disque", "+"),
+    RETIREE: ("#ce0500", "carre", "\u2212"),
+    MODIFIEE: ("#0063cb", "losange", "~"),
+}
 
 
-def changes_map(figures: pd.DataFrame, changes: pd.DataFrame, focus: list[str] | None = None,
-                assets_url: str = "/app/static", tiles: tuple[str, str] | None = None) -> folium.Map:
+def changes_map(
+    figures: pd.DataFrame,
+    changes: pd.DataFrame,
+    focus: list[str] | None = None,
+    assets_url: str = "/app/static",
+    tiles: tuple[str, str] | None = None,
+) -> folium.Map:
     """Départements by number of changes between two snapshots, and each changed formation as a coloured point.
 
     Parameters
@@ -358,39 +529,90 @@ def changes_map(figures: pd.DataFrame, changes: pd.DataFrame, focus: list[str] |
     """
     label = "Formations ajoutées, retirées ou modifiées"
     ind = Indicator("changements", label, label, zero="aucun changement")
-    extra = [_swatch(colour, f"{sign} formation {status}") for status, (colour, _, sign) in _STATUS_LOOKS.items()]
+    extra = [
+        _swatch(colour, f"{sign} formation {status}")
+        for status, (colour, _, sign) in _STATUS_LOOKS.items()
+    ]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra)
     placed = changes.dropna(subset=["latitude", "longitude"])
     if len(placed):
-        lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
-        points = [{"lat": round(y, 5), "lon": round(x, 5), **dict(zip(("couleur", "forme", "signe"), _STATUS_LOOKS[status],
-                                                                        strict=True)), "texte": f"Formation {status} : {name}"}
-                  for y, x, status, name in zip(lat, lon, placed["statut"], placed["nom_formation"].astype(str), strict=True)]
+        lon, lat = geo.inset_points(
+            placed["code_departement"], placed["longitude"], placed["latitude"]
+        )
+        points = [
+            {
+                "lat": round(y, 5),
+                "lon": round(x, 5),
+                **dict(zip(("couleur", "forme", "signe"), _STATUS_LOOKS[status], strict=True)),
+                "texte": f"Formation {status} : {name}",
+            }
+            for y, x, status, name in zip(
+                lat, lon, placed["statut"], placed["nom_formation"].astype(str), strict=True
+            )
+        ]
         _Call("points", points, "genDash.change").add_to(m)
     return m
 
 
-def commune_map(commune: pd.Series, nearest: pd.DataFrame, fabriques: pd.DataFrame, radius_km: float,
-                assets_url: str = "/app/static", tiles: tuple[str, str] | None = None) -> folium.Map:
+def commune_map(
+    commune: pd.Series,
+    nearest: pd.DataFrame,
+    fabriques: pd.DataFrame,
+    radius_km: float,
+    assets_url: str = "/app/static",
+    tiles: tuple[str, str] | None = None,
+) -> folium.Map:
     """A small map centred on *commune* (a row of :func:`gen_dash.commune.find_commune`): its *radius_km* circle,
     the départements around, and its *nearest* fabriques numbered by distance (rows of *fabriques*, matched by
     ``cle_fabrique``, give their points)."""
     m = _base_map(assets_url, tiles, f"Carte autour de {commune['nom_commune']}")
     departements, regions = geometry_urls(assets_url)
-    _Call("areas", {"departements": departements, "regions": regions, "looks": {}, "label": "Département",
-                    "attribution": geo.ATTRIBUTION}).add_to(m)
+    _Call(
+        "areas",
+        {
+            "departements": departements,
+            "regions": regions,
+            "looks": {},
+            "label": "Département",
+            "attribution": geo.ATTRIBUTION,
+        },
+    ).add_to(m)
     code = pd.Series([commune["code_departement"]])
-    lon, lat = geo.inset_points(code, pd.Series([float(commune["lon"])]), pd.Series([float(commune["lat"])]))
+    lon, lat = geo.inset_points(
+        code, pd.Series([float(commune["lon"])]), pd.Series([float(commune["lat"])])
+    )
     scale = geo.inset_scale(commune["code_departement"])  # a DROM is drawn smaller, in its inset
-    _Call("around", {"lat": round(lat[0], 5), "lon": round(lon[0], 5), "rayon_m": radius_km * 1000 * scale,
-                     "nom": str(commune["nom_commune"])}).add_to(m)
+    _Call(
+        "around",
+        {
+            "lat": round(lat[0], 5),
+            "lon": round(lon[0], 5),
+            "rayon_m": radius_km * 1000 * scale,
+            "nom": str(commune["nom_commune"]),
+        },
+    ).add_to(m)
     points = fabriques.set_index("cle_fabrique").loc[nearest["cle_fabrique"]]
-    f_lon, f_lat = geo.inset_points(points["code_departement"].reset_index(drop=True),
-                                    points["longitude"].reset_index(drop=True), points["latitude"].reset_index(drop=True))
-    _Call("points", [{"lat": round(y, 5), "lon": round(x, 5), "rang": i + 1, "nom": str(name),
-                      "distance": fmt.number(d, 1)} for i, (y, x, name, d) in
-                     enumerate(zip(f_lat, f_lon, nearest["nom_fabrique"], nearest["distance_km"], strict=True))],
-          "genDash.nearby").add_to(m)
+    f_lon, f_lat = geo.inset_points(
+        points["code_departement"].reset_index(drop=True),
+        points["longitude"].reset_index(drop=True),
+        points["latitude"].reset_index(drop=True),
+    )
+    _Call(
+        "points",
+        [
+            {
+                "lat": round(y, 5),
+                "lon": round(x, 5),
+                "rang": i + 1,
+                "nom": str(name),
+                "distance": fmt.number(d, 1),
+            }
+            for i, (y, x, name, d) in enumerate(
+                zip(f_lat, f_lon, nearest["nom_fabrique"], nearest["distance_km"], strict=True)
+            )
+        ],
+        "genDash.nearby",
+    ).add_to(m)
     reach = radius_km * scale / 111.0  # degrees of latitude
     widen = reach / max(0.2, math.cos(math.radians(lat[0])))
     m.fit_bounds([[lat[0] - reach, lon[0] - widen], [lat[0] + reach, lon[0] + widen]])

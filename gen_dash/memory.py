@@ -24,7 +24,9 @@ import pandas as pd
 
 from gen_dash.snapshot import Snapshot, SnapshotError
 
-_POINT_BYTES = 120  # a shapely point, the object and its coordinates (pandas counts only the pointer)
+_POINT_BYTES = (
+    120  # a shapely point, the object and its coordinates (pandas counts only the pointer)
+)
 
 
 def size_of(value: Any) -> int:
@@ -34,7 +36,9 @@ def size_of(value: Any) -> int:
         return size_of(value.rows) + size_of(value.report.problemes)
     if isinstance(value, pd.DataFrame):
         points = _POINT_BYTES * len(value) if "geometry" in value else 0
-        return int(value.memory_usage(deep=True).sum()) + points  # no copy of the rows: this runs on every upload
+        return (
+            int(value.memory_usage(deep=True).sum()) + points
+        )  # no copy of the rows: this runs on every upload
     if isinstance(value, pd.Series):
         return int(value.memory_usage(deep=True))
     if isinstance(value, dict):
@@ -54,7 +58,9 @@ class SharedCache:
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
 
-    def get(self, key: Hashable, compute: Callable[[], Any], size: Callable[[Any], int] = size_of) -> Any:
+    def get(
+        self, key: Hashable, compute: Callable[[], Any], size: Callable[[Any], int] = size_of
+    ) -> Any:
         """The value under *key*, computed by *compute* when not held (once, however many sessions ask at the same
         time), its bytes counted by *size*."""
         with self._lock:
@@ -111,7 +117,8 @@ class HeldUploads:
                     f"Le serveur garde déjà {held // 1_000_000} Mo de fichiers déposés par les sessions ouvertes ; "
                     f"celui-ci en demande {max(1, size // 1_000_000)} de plus, au-delà de la limite de "
                     f"{self.budget // 1_000_000} Mo (réglage GEN_DASH_MEMOIRE_MAX_MO). Réessayez dans quelques "
-                    "minutes, quand d'autres sessions seront fermées, ou demandez à l'administrateur de relever la limite.")
+                    "minutes, quand d'autres sessions seront fermées, ou demandez à l'administrateur de relever la limite."
+                )
             token = id(snapshot)
             self._sizes[token] = size
         weakref.finalize(snapshot, self._release, token)
@@ -140,5 +147,7 @@ def give_back_memory() -> None:
     pa.default_memory_pool().release_unused()
     name = ctypes.util.find_library("c")
     if name:
-        with contextlib.suppress(OSError, AttributeError):  # not glibc: its allocator gives back by itself, or not
+        with contextlib.suppress(
+            OSError, AttributeError
+        ):  # not glibc: its allocator gives back by itself, or not
             ctypes.CDLL(name).malloc_trim(0)

@@ -38,7 +38,9 @@ def family(metiers: pd.Series) -> pd.Series:
     Series
         Text: a family, a métier no rule knows (its most frequent spelling), or « non renseigné ».
     """
-    codes, distinct = pd.factorize(metiers.astype(object), use_na_sentinel=True)  # each distinct spelling once
+    codes, distinct = pd.factorize(
+        metiers.astype(object), use_na_sentinel=True
+    )  # each distinct spelling once
     if not len(distinct):
         return pd.Series(NOT_GIVEN, index=metiers.index, dtype="str")
     keys = fold_series(pd.Series(distinct, dtype="str")).tolist()
@@ -48,7 +50,9 @@ def family(metiers: pd.Series) -> pd.Series:
     for position in np.argsort(-counts, kind="stable"):
         shown.setdefault(keys[position], " ".join(str(distinct[position]).split()))
     names = [_family_of(key) or shown[key] or NOT_GIVEN for key in keys]
-    return pd.Series(pd.array([*names, NOT_GIVEN], dtype="str")[codes], index=metiers.index, dtype="str")
+    return pd.Series(
+        pd.array([*names, NOT_GIVEN], dtype="str")[codes], index=metiers.index, dtype="str"
+    )
 
 
 @cache
@@ -64,8 +68,17 @@ def _family_of(key: str) -> str | None:
 @cache
 def _rules() -> tuple[dict[str, str], list[tuple[str, re.Pattern]]]:
     table = pd.read_csv(METIERS_FILE, sep=";", dtype=str, keep_default_na=False)
-    names = {fold(name): name for name in table["famille"]}  # a family's own name is one of its spellings
-    names.update({fold(text): name for name, rule, text in table[table["regle"] == "nom"].itertuples(index=False)})
-    words = [(name, re.compile(r"(?:^| )" + re.escape(fold(text))))
-             for name, rule, text in table[table["regle"] == "mot"].itertuples(index=False)]
+    names = {
+        fold(name): name for name in table["famille"]
+    }  # a family's own name is one of its spellings
+    names.update(
+        {
+            fold(text): name
+            for name, rule, text in table[table["regle"] == "nom"].itertuples(index=False)
+        }
+    )
+    words = [
+        (name, re.compile(r"(?:^| )" + re.escape(fold(text))))
+        for name, rule, text in table[table["regle"] == "mot"].itertuples(index=False)
+    ]
     return names, words

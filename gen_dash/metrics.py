@@ -18,7 +18,14 @@ from gen_dash.targets import Targets
 
 LEVELS = ("departement", "region", "epci")
 UNKNOWN_WAVE = "non renseignée"  # the wave of a row that gives none (« vague non renseignée »)
-COUNTS = ("apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_boursiers", "apprenants_qpv", "sorties_positives")
+COUNTS = (
+    "apprenants",
+    "apprenants_femmes",
+    "apprenants_neet",
+    "apprenants_boursiers",
+    "apprenants_qpv",
+    "sorties_positives",
+)
 # The programme's other reported indicators, shown only when a snapshot gives them: key, label, how it is computed.
 
 
@@ -56,7 +63,10 @@ def summary_figures(rows: pd.DataFrame) -> dict:
         ``departements_couverts``, ``par_departement``, ``par_vague``, ``par_metier``.
     """
     known = not is_list_only(rows)  # a list snapshot gives no learner count: none is 0
-    sums = {c: int(rows[c].sum()) if known else None for c in ("apprenants", "apprenants_femmes", "apprenants_neet")}
+    sums = {
+        c: int(rows[c].sum()) if known else None
+        for c in ("apprenants", "apprenants_femmes", "apprenants_neet")
+    }
     by_dep = _group_counts(rows, "code_departement")
     by_wave = waves_of(rows)
     return {
@@ -75,20 +85,33 @@ def summary_figures(rows: pd.DataFrame) -> dict:
 def _by_metier(rows: pd.DataFrame) -> dict:
     """The summary's ``par_metier``: counts and shares by family (a share of no learner, or unknown, is None)."""
     table = figures_by_metier(rows)
+
     def value(v, integer: bool):
         return None if pd.isna(v) else int(v) if integer else float(v)
-    return {line["famille"]: {"formations": int(line["formations"]), "fabriques": int(line["fabriques"]),
-                              "apprenants": value(line["apprenants"], True), "part_femmes": value(line["part_femmes"], False),
-                              "part_neet": value(line["part_neet"], False)}
-            for _, line in table.iterrows()}
+
+    return {
+        line["famille"]: {
+            "formations": int(line["formations"]),
+            "fabriques": int(line["fabriques"]),
+            "apprenants": value(line["apprenants"], True),
+            "part_femmes": value(line["part_femmes"], False),
+            "part_neet": value(line["part_neet"], False),
+        }
+        for _, line in table.iterrows()
+    }
 
 
 def _group_counts(rows: pd.DataFrame, key: str) -> dict:
     grouped = rows.groupby(key, observed=True).agg(
-        fabriques=("cle_fabrique", "nunique"), formations=("id_formation", "size"), apprenants=("apprenants", "sum"))
+        fabriques=("cle_fabrique", "nunique"),
+        formations=("id_formation", "size"),
+        apprenants=("apprenants", "sum"),
+    )
     known = not is_list_only(rows)
-    return {k: {c: int(v) if known or c != "apprenants" else None for c, v in row.items()}
-            for k, row in grouped.sort_index().iterrows()}
+    return {
+        k: {c: int(v) if known or c != "apprenants" else None for c, v in row.items()}
+        for k, row in grouped.sort_index().iterrows()
+    }
 
 
 def _given(rows: pd.DataFrame) -> set[str]:
@@ -105,13 +128,21 @@ def _add_shares(table: pd.DataFrame, given: set[str]) -> None:
     """``part_femmes`` and ``part_neet`` from the summed counts (none where there is no learner), and the shares of
     the reported counts in *given* (the columns the snapshot gives)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        for share_name, count in (("part_femmes", "apprenants_femmes"), ("part_neet", "apprenants_neet")):
-            learners = table["apprenants"].astype("float64")  # NaN, not NA, for a list snapshot's unknown counts
+        for share_name, count in (
+            ("part_femmes", "apprenants_femmes"),
+            ("part_neet", "apprenants_neet"),
+        ):
+            learners = table["apprenants"].astype(
+                "float64"
+            )  # NaN, not NA, for a list snapshot's unknown counts
             table[share_name] = (table[count].astype("float64") / learners).where(learners > 0)
-    for indicator in REPORTED:  # a share of learners the snapshot reports: none where it does not give the count
+    for indicator in (
+        REPORTED
+    ):  # a share of learners the snapshot reports: none where it does not give the count
         if indicator.source in COUNTS and indicator.source in given:
-            table[indicator.key] = (table[indicator.source].astype("float64") / table["apprenants"].astype("float64")
-                                    ).where(table["apprenants"].astype("float64") > 0)
+            table[indicator.key] = (
+                table[indicator.source].astype("float64") / table["apprenants"].astype("float64")
+            ).where(table["apprenants"].astype("float64") > 0)
 
 
 def figures_by_metier(rows: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -140,13 +171,20 @@ def figures_by_metier(rows: pd.DataFrame, national: pd.DataFrame | None = None) 
         for column in ("formations", "fabriques", "departements"):
             out[column] = out[column].fillna(0).astype("int64")
         out["part_formations"] = out["part_formations"].fillna(0.0)
-        if not is_list_only(national):  # a family the territory does not offer has no learner there: 0, not unknown
+        if not is_list_only(
+            national
+        ):  # a family the territory does not offer has no learner there: 0, not unknown
             for column in COUNTS:
                 out[column] = out[column].fillna(0) if _has_values(rows, column) else out[column]
         out = out.reset_index()
     unknown = out["famille"].eq(NOT_GIVEN)
-    order = out.assign(_inconnu=unknown).sort_values(["_inconnu", "formations", "famille"],
-                                                     ascending=[True, False, True], kind="stable").index
+    order = (
+        out.assign(_inconnu=unknown)
+        .sort_values(
+            ["_inconnu", "formations", "famille"], ascending=[True, False, True], kind="stable"
+        )
+        .index
+    )
     return out.loc[order].reset_index(drop=True)
 
 
@@ -163,10 +201,15 @@ def of_metier(rows: pd.DataFrame, famille: str) -> pd.DataFrame:
 
 def _metier_table(rows: pd.DataFrame) -> pd.DataFrame:
     counts = rows.groupby("famille_metier").agg(
-        formations=("id_formation", "size"), fabriques=("cle_fabrique", "nunique"),
-        departements=("code_departement", "nunique"), **{c: (c, "sum") for c in COUNTS if c in rows})
+        formations=("id_formation", "size"),
+        fabriques=("cle_fabrique", "nunique"),
+        departements=("code_departement", "nunique"),
+        **{c: (c, "sum") for c in COUNTS if c in rows},
+    )
     for column in COUNTS:
-        if column not in counts or is_list_only(rows):  # no learner count: « non renseigné », never 0
+        if column not in counts or is_list_only(
+            rows
+        ):  # no learner count: « non renseigné », never 0
             counts[column] = pd.array([pd.NA] * len(counts), dtype="Int64")
     _add_shares(counts, _given(rows))
     if "part_boursiers" not in counts:
@@ -178,17 +221,28 @@ def _metier_table(rows: pd.DataFrame) -> pd.DataFrame:
 def waves_of(rows: pd.DataFrame) -> dict[int | str, dict]:
     """Per wave: fabriques (each counted in the earliest wave of its formations), formations, learners; rows without
     a wave (a list of places) under :data:`UNKNOWN_WAVE`, last, never under a wave of their own."""
-    first_wave = rows.groupby("cle_fabrique")["vague"].min()  # NA for a fabrique none of whose rows has a wave
+    first_wave = rows.groupby("cle_fabrique")[
+        "vague"
+    ].min()  # NA for a fabrique none of whose rows has a wave
     new = first_wave.value_counts(dropna=False)
-    own = rows.assign(vague=rows["vague"].astype("Float64").fillna(-1)).groupby("vague").agg(
-        formations=("id_formation", "size"), apprenants=("apprenants", "sum"))
+    own = (
+        rows.assign(vague=rows["vague"].astype("Float64").fillna(-1))
+        .groupby("vague")
+        .agg(formations=("id_formation", "size"), apprenants=("apprenants", "sum"))
+    )
     own.index = [UNKNOWN_WAVE if w == -1 else int(w) for w in own.index]
     new.index = [UNKNOWN_WAVE if pd.isna(w) else int(w) for w in new.index]
     waves = sorted(w for w in set(own.index) | set(new.index) if w != UNKNOWN_WAVE)
     waves += [UNKNOWN_WAVE] if UNKNOWN_WAVE in own.index else []
     known = not is_list_only(rows)
-    return {w: {"fabriques": int(new.get(w, 0)), "formations": int(own["formations"].get(w, 0)),
-                "apprenants": int(own["apprenants"].get(w, 0)) if known else None} for w in waves}
+    return {
+        w: {
+            "fabriques": int(new.get(w, 0)),
+            "formations": int(own["formations"].get(w, 0)),
+            "apprenants": int(own["apprenants"].get(w, 0)) if known else None,
+        }
+        for w in waves
+    }
 
 
 def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.DataFrame:
@@ -211,16 +265,29 @@ def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.D
         raise ValueError("level: 'departement', 'region' ou 'epci'")
     key = f"code_{level}"
     counts = rows.groupby(key).agg(
-        fabriques=("cle_fabrique", "nunique"), formations=("id_formation", "size"),
-        **{c: (c, "sum") for c in COUNTS if c in rows}, subvention_eur=("subvention_eur", "sum"),
+        fabriques=("cle_fabrique", "nunique"),
+        formations=("id_formation", "size"),
+        **{c: (c, "sum") for c in COUNTS if c in rows},
+        subvention_eur=("subvention_eur", "sum"),
     )
     if level == "epci":
-        columns = ["code_epci", "nom_epci", "population", "code_region", "nom_complet", "nature", "code_departement",
-                   "departements", "regions"]
+        columns = [
+            "code_epci",
+            "nom_epci",
+            "population",
+            "code_region",
+            "nom_complet",
+            "nature",
+            "code_departement",
+            "departements",
+            "regions",
+        ]
         ref = epci.epci_table()
     else:
         ref = geo.departements_table() if level == "departement" else geo.regions_table()
-        columns = [key, f"nom_{level}", "population"] + (["code_region", "nom_region"] if level == "departement" else [])
+        columns = [key, f"nom_{level}", "population"] + (
+            ["code_region", "nom_region"] if level == "departement" else []
+        )
     out = ref[columns].merge(counts, left_on=key, right_index=True, how="left")
     for column in ("fabriques", "formations", *COUNTS):
         out[column] = out[column].fillna(0).astype("int64") if column in out else 0
@@ -231,15 +298,20 @@ def figures_by_territory(rows: pd.DataFrame, level: str = "departement") -> pd.D
     if not gives(rows["subvention_eur"]):
         out["subvention_eur"] = np.nan
     _add_shares(out, _given(rows))
-    out["apprenants_pour_100k"] = (out["apprenants"].astype("float64") / out["population"] * 1e5).where(
-        out["population"] > 0).round(1)
+    out["apprenants_pour_100k"] = (
+        (out["apprenants"].astype("float64") / out["population"] * 1e5)
+        .where(out["population"] > 0)
+        .round(1)
+    )
     out = out.rename(columns={key: "code", f"nom_{level}": "nom"})
     if level == "region":
         out["code_region"] = out["code"]
     return out.reset_index(drop=True)
 
 
-def progress_by_wave(rows: pd.DataFrame, targets: Targets, national: pd.DataFrame | None = None) -> pd.DataFrame:
+def progress_by_wave(
+    rows: pd.DataFrame, targets: Targets, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Wave by wave, cumulated, against the programme's targets and each wave's envelope.
 
     Parameters
@@ -263,32 +335,46 @@ def progress_by_wave(rows: pd.DataFrame, targets: Targets, national: pd.DataFram
     numbers += [UNKNOWN_WAVE] if UNKNOWN_WAVE in waves else []
     table = _wave_table(rows, waves, numbers)
     if national is None:
-        table["enveloppe_eur"] = [float(w.enveloppe_eur) if n != UNKNOWN_WAVE and (w := targets.wave(n)) else np.nan
-                                  for n in numbers]
+        table["enveloppe_eur"] = [
+            float(w.enveloppe_eur) if n != UNKNOWN_WAVE and (w := targets.wave(n)) else np.nan
+            for n in numbers
+        ]
         table["taux_fabriques"] = table["fabriques_cumulees"] / targets.fabriques
         table["taux_apprenants"] = table["apprenants_cumules"] / targets.apprenants
         table["taux_enveloppe"] = table["subvention_eur"] / table["enveloppe_eur"]
-        table["depassement_eur"] = (table["subvention_eur"] - table["enveloppe_eur"]).clip(lower=0).fillna(0.0)
+        table["depassement_eur"] = (
+            (table["subvention_eur"] - table["enveloppe_eur"]).clip(lower=0).fillna(0.0)
+        )
         return table
     whole = _wave_table(national, waves_of(national), numbers)
     with np.errstate(divide="ignore", invalid="ignore"):
-        for part, column in (("part_fabriques", "fabriques_cumulees"), ("part_apprenants", "apprenants_cumules"),
-                             ("part_subvention", "subvention_eur")):
+        for part, column in (
+            ("part_fabriques", "fabriques_cumulees"),
+            ("part_apprenants", "apprenants_cumules"),
+            ("part_subvention", "subvention_eur"),
+        ):
             of_nation = whole[column].astype("float64")
             table[part] = (table[column].astype("float64") / of_nation).where(of_nation > 0)
     return table
 
 
 def _wave_table(rows: pd.DataFrame, waves: dict[int, dict], numbers: list[int]) -> pd.DataFrame:
-    subsidies = rows.groupby(rows["vague"].astype("object").fillna(UNKNOWN_WAVE))["subvention_eur"].sum()
+    subsidies = rows.groupby(rows["vague"].astype("object").fillna(UNKNOWN_WAVE))[
+        "subvention_eur"
+    ].sum()
     known = not is_list_only(rows)
-    table = pd.DataFrame({
-        "vague": numbers,
-        "formations": [waves.get(n, {}).get("formations", 0) for n in numbers],
-        "nouvelles_fabriques": [waves.get(n, {}).get("fabriques", 0) for n in numbers],
-        "apprenants": pd.array([waves.get(n, {}).get("apprenants", 0) if known else None for n in numbers], dtype="Int64"),
-        "subvention_eur": [float(subsidies.get(n, 0.0)) for n in numbers],
-    })
+    table = pd.DataFrame(
+        {
+            "vague": numbers,
+            "formations": [waves.get(n, {}).get("formations", 0) for n in numbers],
+            "nouvelles_fabriques": [waves.get(n, {}).get("fabriques", 0) for n in numbers],
+            "apprenants": pd.array(
+                [waves.get(n, {}).get("apprenants", 0) if known else None for n in numbers],
+                dtype="Int64",
+            ),
+            "subvention_eur": [float(subsidies.get(n, 0.0)) for n in numbers],
+        }
+    )
     table["fabriques_cumulees"] = table["nouvelles_fabriques"].cumsum()
     table["apprenants_cumules"] = table["apprenants"].cumsum()
     return table
@@ -304,15 +390,21 @@ def quota_shares(rows: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     """
     known = not is_list_only(rows)
     learners = int(rows["apprenants"].sum()) if known else None
-    out = pd.DataFrame({
-        "effectif": [int(rows["apprenants_femmes"].sum()) if known else None,
-                     int(rows["apprenants_neet"].sum()) if known else None],
-        "quota": [targets.part_femmes, targets.part_neet],
-    }, index=pd.Index(["femmes", "neet"], name="quota_de"))
+    out = pd.DataFrame(
+        {
+            "effectif": [
+                int(rows["apprenants_femmes"].sum()) if known else None,
+                int(rows["apprenants_neet"].sum()) if known else None,
+            ],
+            "quota": [targets.part_femmes, targets.part_neet],
+        },
+        index=pd.Index(["femmes", "neet"], name="quota_de"),
+    )
     out["apprenants"] = learners
     out["part"] = [share(v, learners) if known else None for v in out["effectif"]]
-    out["atteint"] = [p is not None and round(p, 3) >= q for p, q in zip(out["part"], out["quota"],
-                                                                         strict=False)]  # as shown, to 0.1 %
+    out["atteint"] = [
+        p is not None and round(p, 3) >= q for p, q in zip(out["part"], out["quota"], strict=False)
+    ]  # as shown, to 0.1 %
     return out
 
 
@@ -320,11 +412,18 @@ def fabriques_of(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per fabrique: name, porteur, place, wave, formations, learners and shares, a point."""
     first = rows.sort_values("ligne").groupby("cle_fabrique", sort=False)
     out = first.agg(
-        nom_fabrique=("nom_fabrique", "first"), porteur=("porteur", "first"), commune=("commune", "first"),
-        code_commune=("code_commune", "first"), code_departement=("code_departement", "first"),
-        code_region=("code_region", "first"), vague=("vague", "min"), formations=("id_formation", "size"),
-        latitude=("latitude", "first"), longitude=("longitude", "first"),
-        **{c: (c, "sum") for c in COUNTS if c in rows}, subvention_eur=("subvention_eur", "sum"),
+        nom_fabrique=("nom_fabrique", "first"),
+        porteur=("porteur", "first"),
+        commune=("commune", "first"),
+        code_commune=("code_commune", "first"),
+        code_departement=("code_departement", "first"),
+        code_region=("code_region", "first"),
+        vague=("vague", "min"),
+        formations=("id_formation", "size"),
+        latitude=("latitude", "first"),
+        longitude=("longitude", "first"),
+        **{c: (c, "sum") for c in COUNTS if c in rows},
+        subvention_eur=("subvention_eur", "sum"),
         **({"code_epci": ("code_epci", "first")} if "code_epci" in rows else {}),
     ).reset_index()
     for column in COUNTS:
@@ -342,7 +441,9 @@ def gives(values: pd.Series) -> bool:
     return not len(values) or bool(values.notna().any())
 
 
-def below_quota(fabriques: pd.DataFrame, column: str, quota: float, min_learners: int = 10) -> pd.DataFrame:
+def below_quota(
+    fabriques: pd.DataFrame, column: str, quota: float, min_learners: int = 10
+) -> pd.DataFrame:
     """Fabriques with at least *min_learners* whose *column* share is under *quota*, lowest first."""
     keep = (fabriques["apprenants"] >= min_learners) & (fabriques[column] < quota)
     columns = ["nom_fabrique", "porteur", "commune", "code_departement", "apprenants", column]

@@ -21,10 +21,16 @@ from gen_dash.snapshot import Snapshot
 from gen_dash.summary import summary_json
 from gen_dash.territory import Territory
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json", "geojson": "application/geo+json",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "geojson": "application/geo+json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 LATEST = "dernier"
-SAMPLE_NOTE = "données illustratives : instantané d'exemple généré, pas des chiffres officiels du programme"
+SAMPLE_NOTE = (
+    "données illustratives : instantané d'exemple généré, pas des chiffres officiels du programme"
+)
 _LONGEST_PARAMETER = 200  # a territory parameter longer than this is not a list of codes
 _FEED_FIGURES = ("formations", "fabriques", "apprenants", "part_femmes", "part_neet")
 
@@ -71,10 +77,18 @@ class Entry:
 
     def describe(self, show_publisher: bool = False) -> dict:
         """The JSON object of ``/api/instantanes``."""
-        out = {"id": self.id, "date": self.date.isoformat() if self.date else None, "libelle": self.label,
-               "publie_le": iso(self.published_on), "lignes": self.rows, "sha256": self.sha256,
-               "exemple": self.sample, "remplace_par": self.replaced_by, "retire": self.withdrawn_on is not None,
-               "retire_le": iso(self.withdrawn_on)}
+        out = {
+            "id": self.id,
+            "date": self.date.isoformat() if self.date else None,
+            "libelle": self.label,
+            "publie_le": iso(self.published_on),
+            "lignes": self.rows,
+            "sha256": self.sha256,
+            "exemple": self.sample,
+            "remplace_par": self.replaced_by,
+            "retire": self.withdrawn_on is not None,
+            "retire_le": iso(self.withdrawn_on),
+        }
         if show_publisher:
             out["publie_par"] = self.published_by
         return out
@@ -93,11 +107,22 @@ def show_publishers() -> bool:
 def entries(eng) -> list[Entry]:
     """Every published snapshot, withdrawn ones included, newest snapshot date first."""
     table = store.history(eng, include_withdrawn=True)
-    return [Entry(int(line.id), line.date_instantane, str(line.libelle or ""), line.publie_le, str(line.publie_par),
-                  int(line.lignes_acceptees), str(line.sha256), bool(line.exemple), str(line.nom_fichier),
-                  None if pd.isna(line.remplace_par) else int(line.remplace_par),
-                  None if pd.isna(line.retire_le) else line.retire_le)
-            for line in table.itertuples(index=False)]
+    return [
+        Entry(
+            int(line.id),
+            line.date_instantane,
+            str(line.libelle or ""),
+            line.publie_le,
+            str(line.publie_par),
+            int(line.lignes_acceptees),
+            str(line.sha256),
+            bool(line.exemple),
+            str(line.nom_fichier),
+            None if pd.isna(line.remplace_par) else int(line.remplace_par),
+            None if pd.isna(line.retire_le) else line.retire_le,
+        )
+        for line in table.itertuples(index=False)
+    ]
 
 
 def entry(eng, reference: str) -> Entry:
@@ -119,22 +144,30 @@ def entry(eng, reference: str) -> Entry:
             raise NotFound("Aucun instantané publié.")
         return listed[0]
     if not reference.isascii() or not reference.isdigit() or len(reference) > 18:
-        raise BadParameter(f"« {reference[:40]} » n'est pas un numéro d'instantané (un nombre, ou « dernier »).")
+        raise BadParameter(
+            f"« {reference[:40]} » n'est pas un numéro d'instantané (un nombre, ou « dernier »)."
+        )
     found = next((e for e in known if e.id == int(reference)), None)
     if found is None:
         raise NotFound(f"Aucun instantané n° {int(reference)}.")
     if found.withdrawn_on is not None:
-        raise Withdrawn(f"L'instantané n° {found.id} a été retiré le {fmt.day(found.withdrawn_on.date())}.",
-                        found.withdrawn_on)
+        raise Withdrawn(
+            f"L'instantané n° {found.id} a été retiré le {fmt.day(found.withdrawn_on.date())}.",
+            found.withdrawn_on,
+        )
     return found
 
 
 def published_snapshot(url: str, snapshot_id: int) -> Snapshot:
     """A published snapshot, read once per process and shared (read-only) with every session and request."""
-    return memory.shared_cache().get((url, snapshot_id), lambda: store.load_snapshot(store.engine(url), snapshot_id))
+    return memory.shared_cache().get(
+        (url, snapshot_id), lambda: store.load_snapshot(store.engine(url), snapshot_id)
+    )
 
 
-def territory(region: str | None = None, departements: str | None = None, code_epci: str | None = None) -> Territory:
+def territory(
+    region: str | None = None, departements: str | None = None, code_epci: str | None = None
+) -> Territory:
     """The territory of the query's ``region``, ``departements`` or ``epci`` (at most one; none: France).
 
     Raises
@@ -144,17 +177,31 @@ def territory(region: str | None = None, departements: str | None = None, code_e
     NotFound
         A well-formed code that names no territory.
     """
-    given = {name: value for name, value in (("region", region), ("departements", departements), ("epci", code_epci))
-             if value is not None}
+    given = {
+        name: value
+        for name, value in (("region", region), ("departements", departements), ("epci", code_epci))
+        if value is not None
+    }
     if len(given) > 1:
         raise BadParameter("Un seul territoire à la fois : region, departements ou epci.")
     for name, value in given.items():
-        if len(value) > _LONGEST_PARAMETER or not value.strip() or not all(
-                part.strip().isascii() and part.strip().isalnum() for part in value.split(",")):
-            raise BadParameter(f"Paramètre {name} : « {value[:40]} » n'est pas un code (31, 2A, 243100518…).")
-    chosen, notices = Territory.from_link(region, departements, geo.departements_table(), code_epci, epci.epci_table())
+        if (
+            len(value) > _LONGEST_PARAMETER
+            or not value.strip()
+            or not all(
+                part.strip().isascii() and part.strip().isalnum() for part in value.split(",")
+            )
+        ):
+            raise BadParameter(
+                f"Paramètre {name} : « {value[:40]} » n'est pas un code (31, 2A, 243100518…)."
+            )
+    chosen, notices = Territory.from_link(
+        region, departements, geo.departements_table(), code_epci, epci.epci_table()
+    )
     if notices or (departements is not None and not chosen.departements):
-        raise NotFound("Territoire inconnu : " + " ; ".join(notices or ["aucun département connu"]) + ".")
+        raise NotFound(
+            "Territoire inconnu : " + " ; ".join(notices or ["aucun département connu"]) + "."
+        )
     return chosen
 
 
@@ -176,7 +223,8 @@ def rows_xlsx(snapshot: Snapshot, rows: pd.DataFrame) -> bytes:
 def rows_json(rows: pd.DataFrame, about: dict) -> bytes:
     """The rows as a JSON object: *about* (licence, snapshot) and ``lignes``, one object per row, null where empty."""
     records = pd.DataFrame(rows.drop(columns=[c for c in ("geometry",) if c in rows])).to_json(
-        orient="records", force_ascii=False, date_format="iso")
+        orient="records", force_ascii=False, date_format="iso"
+    )
     head = json.dumps(about, ensure_ascii=False)[:-1]
     return f'{head}, "lignes": {records}}}'.encode()
 
@@ -186,9 +234,17 @@ def rows_geojson(rows: pd.DataFrame, about: dict) -> bytes:
     located = rows[rows.geometry.notna() & ~rows.geometry.is_empty].copy() if len(rows) else rows
     for column in located.columns:  # GeoJSON properties are JSON values: dates as ISO text
         if pd.api.types.is_datetime64_any_dtype(located[column]):
-            located[column] = located[column].dt.strftime("%Y-%m-%d").astype(object).where(located[column].notna(), None)
-    collection = json.loads(located.to_json(na="null", drop_id=True, to_wgs84=True)) if len(located) else {
-        "type": "FeatureCollection", "features": []}
+            located[column] = (
+                located[column]
+                .dt.strftime("%Y-%m-%d")
+                .astype(object)
+                .where(located[column].notna(), None)
+            )
+    collection = (
+        json.loads(located.to_json(na="null", drop_id=True, to_wgs84=True))
+        if len(located)
+        else {"type": "FeatureCollection", "features": []}
+    )
     return json.dumps({**about, **collection}, ensure_ascii=False, default=str).encode()
 
 
@@ -200,7 +256,9 @@ def feed(eng, place: Territory, base_url: str, now: datetime | None = None) -> b
     counts = {e.id: _territory_counts(eng, e.id, place) for e in known}
     events = []
     for i, e in enumerate(known):
-        before = next((p for p in reversed(known[:i]) if p.date != e.date and p.withdrawn_on is None), None)
+        before = next(
+            (p for p in reversed(known[:i]) if p.date != e.date and p.withdrawn_on is None), None
+        )
         mine, theirs = counts[e.id], counts[before.id] if before else None
         if not mine.get("formations") and not (theirs or {}).get("formations"):
             continue  # nothing of this territory in it, nor before it
@@ -217,21 +275,44 @@ def feed(eng, place: Territory, base_url: str, now: datetime | None = None) -> b
     _text(root, atom, "id", f"tag:gen-dash,2016:flux{('?' + where) if where else ''}")
     _text(root, atom, "updated", iso(utc(events[0][0]) if events else now or datetime.now(UTC)))
     _text(root, atom, "rights", licence())
-    ET.SubElement(root, f"{{{atom}}}link", {"rel": "self", "href": f"{base}/flux.atom{('?' + where) if where else ''}"})
+    ET.SubElement(
+        root,
+        f"{{{atom}}}link",
+        {"rel": "self", "href": f"{base}/flux.atom{('?' + where) if where else ''}"},
+    )
     author = ET.SubElement(root, f"{{{atom}}}author")
     _text(author, atom, "name", "gen-dash, tableau de bord de la Grande école du numérique")
     for moment, kind, e, mine, theirs in events:
         item = ET.SubElement(root, f"{{{atom}}}entry")
         day = fmt.day(e.date) if e.date else "non daté"
         said = "publié" if kind == "publie" else "retiré"
-        _text(item, atom, "title", f"Instantané du {day} {said} : {fmt.number(mine.get('formations') or 0)} "
-                                   f"formation(s){'' if place.national else ' — ' + place.label}")
+        _text(
+            item,
+            atom,
+            "title",
+            f"Instantané du {day} {said} : {fmt.number(mine.get('formations') or 0)} "
+            f"formation(s){'' if place.national else ' — ' + place.label}",
+        )
         _text(item, atom, "id", f"tag:gen-dash,2016:instantane-{e.id}-{kind}")
         _text(item, atom, "updated", iso(utc(moment)))
-        ET.SubElement(item, f"{{{atom}}}link", {"rel": "alternate", "type": "text/html",
-                                                 "href": f"{base}/?instantane={e.id}{('&' + where) if where else ''}"})
-        ET.SubElement(item, f"{{{atom}}}link", {"rel": "enclosure", "type": "text/csv",
-                                                 "href": f"{base}/api/instantanes/{e.id}.csv{('?' + where) if where else ''}"})
+        ET.SubElement(
+            item,
+            f"{{{atom}}}link",
+            {
+                "rel": "alternate",
+                "type": "text/html",
+                "href": f"{base}/?instantane={e.id}{('&' + where) if where else ''}",
+            },
+        )
+        ET.SubElement(
+            item,
+            f"{{{atom}}}link",
+            {
+                "rel": "enclosure",
+                "type": "text/csv",
+                "href": f"{base}/api/instantanes/{e.id}.csv{('?' + where) if where else ''}",
+            },
+        )
         _text(item, atom, "summary", _changes(e, kind, mine, theirs, place))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
@@ -243,7 +324,9 @@ def _territory_counts(eng, snapshot_id: int, place: Territory) -> dict:
 
 def _changes(e: Entry, kind: str, mine: dict, theirs: dict | None, place: Territory) -> str:
     if kind == "retire":
-        return f"L'instantané n° {e.id} ({e.label or e.file_name}) a été retiré : il ne compte plus."
+        return (
+            f"L'instantané n° {e.id} ({e.label or e.file_name}) a été retiré : il ne compte plus."
+        )
     note = f" ({SAMPLE_NOTE})" if e.sample else ""
     if theirs is None:
         return f"Premier instantané publié pour {place.label}{note}."
@@ -255,10 +338,16 @@ def _changes(e: Entry, kind: str, mine: dict, theirs: dict | None, place: Territ
         if key.startswith("part_"):
             changed.append(f"{key.replace('_', ' ')} : {fmt.percent(old)} → {fmt.percent(new)}")
         else:
-            changed.append(f"{key} : {fmt.number(old)} → {fmt.number(new)} ({'+' if new > old else ''}"
-                           f"{fmt.number(new - old)})")
-    return (f"Pour {place.label}, depuis l'instantané précédent : " + ("; ".join(changed) if changed
-                                                                        else "aucun chiffre n'a changé") + "." + note)
+            changed.append(
+                f"{key} : {fmt.number(old)} → {fmt.number(new)} ({'+' if new > old else ''}"
+                f"{fmt.number(new - old)})"
+            )
+    return (
+        f"Pour {place.label}, depuis l'instantané précédent : "
+        + ("; ".join(changed) if changed else "aucun chiffre n'a changé")
+        + "."
+        + note
+    )
 
 
 def _query(place: Territory) -> str:
@@ -266,7 +355,11 @@ def _query(place: Territory) -> str:
         return ""
     if place.epci:
         return f"epci={place.epci}"
-    return f"departements={','.join(place.departements)}" if place.departements else f"region={place.region}"
+    return (
+        f"departements={','.join(place.departements)}"
+        if place.departements
+        else f"region={place.region}"
+    )
 
 
 def _text(parent, namespace: str, tag: str, text: str) -> None:

@@ -40,29 +40,99 @@ NEET_DEFINITION = (
     "chiffres clés 2017 du programme (65 %). Le programme a publié aussi la part des moins de 26 ans (46 %) et celle "
     "des moins de 26 ans sans emploi ni formation (31 %) : un instantané ne permet pas de les calculer. La jauge "
     "mesure le quota de 50 % dans la définition du contrat ; dans la plus étroite, la plus proche des mots du "
-    "programme (« jeunes peu ou pas qualifiés, ni en emploi ni en formation »), il n'était pas atteint en 2017.")
-_REGIONS = ("01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
+    "programme (« jeunes peu ou pas qualifiés, ni en emploi ni en formation »), il n'était pas atteint en 2017."
+)
+_REGIONS = (
+    "01",
+    "02",
+    "03",
+    "04",
+    "06",
+    "11",
+    "24",
+    "27",
+    "28",
+    "32",
+    "44",
+    "52",
+    "53",
+    "75",
+    "76",
+    "84",
+    "93",
+    "94",
+)
 
 COLUMNS: tuple[Column, ...] = (
-    Column("date_chiffre", "date", "Date du chiffre", "Le jour où le chiffre était vrai (fin de la période qu'il "
-           "compte ; le 1er du mois quand la source ne dit que le mois).", True),
-    Column("libelle_date", "string", "Période, en mots", "La période telle qu'on la dit : « en 2017 », « fin 2017 », "
-           "« en février 2016 ».", True),
-    Column("indicateur", "string", "Indicateur publié", "Le chiffre tel que la publication le nomme.", True),
-    Column("cle", "string", "Indicateur du tableau de bord", "La clé de l'indicateur du tableau de bord qu'il mesure ; "
-           "vide quand le tableau de bord n'en a pas (un cumul sur plusieurs années, un niveau de diplôme).",
-           enum=(*BY_KEY, *EXTRA_KEYS)),
-    Column("valeur", "number", "Valeur", "Un nombre ; une part entre 0 et 1 (0.24 pour 24 %).", True, minimum=0),
-    Column("nature", "string", "Nature", "nombre, part (entre 0 et 1) ou euros.", True, enum=NATURES),
-    Column("comparable", "string", "Comparable", "oui quand la publication compte comme le tableau de bord (même "
-           "définition) : l'écart à l'instantané est alors donné ; non sinon.", True, enum=("oui", "non")),
-    Column("territoire", "string", "Territoire", "FR (France entière) ou le code d'une région.", True,
-           enum=(FRANCE, *_REGIONS)),
+    Column(
+        "date_chiffre",
+        "date",
+        "Date du chiffre",
+        "Le jour où le chiffre était vrai (fin de la période qu'il "
+        "compte ; le 1er du mois quand la source ne dit que le mois).",
+        True,
+    ),
+    Column(
+        "libelle_date",
+        "string",
+        "Période, en mots",
+        "La période telle qu'on la dit : « en 2017 », « fin 2017 », « en février 2016 ».",
+        True,
+    ),
+    Column(
+        "indicateur",
+        "string",
+        "Indicateur publié",
+        "Le chiffre tel que la publication le nomme.",
+        True,
+    ),
+    Column(
+        "cle",
+        "string",
+        "Indicateur du tableau de bord",
+        "La clé de l'indicateur du tableau de bord qu'il mesure ; "
+        "vide quand le tableau de bord n'en a pas (un cumul sur plusieurs années, un niveau de diplôme).",
+        enum=(*BY_KEY, *EXTRA_KEYS),
+    ),
+    Column(
+        "valeur",
+        "number",
+        "Valeur",
+        "Un nombre ; une part entre 0 et 1 (0.24 pour 24 %).",
+        True,
+        minimum=0,
+    ),
+    Column(
+        "nature", "string", "Nature", "nombre, part (entre 0 et 1) ou euros.", True, enum=NATURES
+    ),
+    Column(
+        "comparable",
+        "string",
+        "Comparable",
+        "oui quand la publication compte comme le tableau de bord (même "
+        "définition) : l'écart à l'instantané est alors donné ; non sinon.",
+        True,
+        enum=("oui", "non"),
+    ),
+    Column(
+        "territoire",
+        "string",
+        "Territoire",
+        "FR (France entière) ou le code d'une région.",
+        True,
+        enum=(FRANCE, *_REGIONS),
+    ),
     Column("definition", "string", "Définition", "La définition exacte de la publication.", True),
     Column("source_editeur", "string", "Éditeur de la source", "Qui a publié le chiffre.", True),
     Column("source_titre", "string", "Titre de la source", "La publication.", True),
-    Column("source_date", "string", "Date de la source", "Année, ou année et mois (2018-06).", True,
-           pattern=r"^[0-9]{4}(-[0-9]{2})?$"),
+    Column(
+        "source_date",
+        "string",
+        "Date de la source",
+        "Année, ou année et mois (2018-06).",
+        True,
+        pattern=r"^[0-9]{4}(-[0-9]{2})?$",
+    ),
     Column("note", "string", "Note", "Ce qu'il faut savoir pour lire le chiffre."),
 )
 
@@ -86,15 +156,25 @@ def read_published(path: str | Path = PUBLISHED_FILE) -> PublishedFigures:
         Chiffres clés 2017, 2018-06 »); ``problems`` for each line left out, and for a share above 1.
     """
     table = read_table(Path(path).read_bytes(), Limits())
-    body = table.body.set_axis(table.headers, axis=1)  # indexed by line, as a spreadsheet numbers them
+    body = table.body.set_axis(
+        table.headers, axis=1
+    )  # indexed by line, as a spreadsheet numbers them
     typed, problems = check_cells(body, COLUMNS)
     above_one = typed["nature"].eq("part") & typed["valeur"].gt(1)
-    problems += [(int(line), "part-au-dessus-de-un", f"Une part s'écrit entre 0 et 1 (0.24 pour 24 %) : "
-                  f"{typed.at[line, 'valeur']} lu.") for line in typed.index[above_one]]
+    problems += [
+        (
+            int(line),
+            "part-au-dessus-de-un",
+            f"Une part s'écrit entre 0 et 1 (0.24 pour 24 %) : {typed.at[line, 'valeur']} lu.",
+        )
+        for line in typed.index[above_one]
+    ]
     typed = typed[~above_one].copy()
     typed["date_chiffre"] = pd.to_datetime(typed["date_chiffre"]).dt.date
     typed["libelle"] = typed["cle"].map(_label)
-    typed["source"] = typed["source_editeur"] + ", " + typed["source_titre"] + ", " + typed["source_date"]
+    typed["source"] = (
+        typed["source_editeur"] + ", " + typed["source_titre"] + ", " + typed["source_date"]
+    )
     return PublishedFigures(typed.reset_index(drop=True), sorted(problems))
 
 
@@ -106,8 +186,12 @@ def bundled() -> pd.DataFrame:
 
 def published_schema() -> dict:
     """The file's columns as a Table Schema (written beside the snapshot's, ``data/schema/``)."""
-    return table_schema(COLUMNS, name="gen-chiffres-publies", title="Grande école du numérique : chiffres publiés",
-                        description="Une ligne par chiffre publié par le programme ou sur lui, avec sa source.")
+    return table_schema(
+        COLUMNS,
+        name="gen-chiffres-publies",
+        title="Grande école du numérique : chiffres publiés",
+        description="Une ligne par chiffre publié par le programme ou sur lui, avec sa source.",
+    )
 
 
 def territory_code(territory: Territory | None) -> str | None:
@@ -132,10 +216,14 @@ def near(figures: pd.DataFrame, when: date | None, territory: Territory | None) 
         return figures.iloc[0:0]
     mine = of_territory(figures, territory)
     quarter = pd.Period(when, freq="Q")
-    return mine.loc[np.array([pd.Period(d, freq="Q") == quarter for d in mine["date_chiffre"]], dtype=bool)]
+    return mine.loc[
+        np.array([pd.Period(d, freq="Q") == quarter for d in mine["date_chiffre"]], dtype=bool)
+    ]
 
 
-def beside(figures: pd.DataFrame, values: dict, when: date | None, territory: Territory | None) -> pd.DataFrame:
+def beside(
+    figures: pd.DataFrame, values: dict, when: date | None, territory: Territory | None
+) -> pd.DataFrame:
     """The published figures near a snapshot, each with the snapshot's own value and the gap in words.
 
     Parameters
@@ -154,11 +242,19 @@ def beside(figures: pd.DataFrame, values: dict, when: date | None, territory: Te
     found = found[found["cle"].ne("")].copy()
     found["valeur_instantane"] = [values.get(key) for key in found["cle"]]
     found["ecart"] = [
-        "autre définition : pas d'écart calculé" if comparable != "oui"
-        else "non renseigné dans cet instantané" if mine is None or pd.isna(mine)
+        "autre définition : pas d'écart calculé"
+        if comparable != "oui"
+        else "non renseigné dans cet instantané"
+        if mine is None or pd.isna(mine)
         else gap_words(mine, published, nature)
-        for mine, published, nature, comparable in zip(found["valeur_instantane"], found["valeur"], found["nature"],
-                                                       found["comparable"], strict=True)]
+        for mine, published, nature, comparable in zip(
+            found["valeur_instantane"],
+            found["valeur"],
+            found["nature"],
+            found["comparable"],
+            strict=True,
+        )
+    ]
     found["phrase"] = [sentence(line) for _, line in found.iterrows()]
     return found
 
@@ -166,7 +262,10 @@ def beside(figures: pd.DataFrame, values: dict, when: date | None, territory: Te
 def snapshot_values(headline: pd.DataFrame, formations: int) -> dict:
     """A snapshot's value of each key a publication may give, from its headline figures
     (:func:`gen_dash.key_figures.headline_figures`) and its count of formations."""
-    values = {("subvention_eur" if key == "budget" else key): value for key, value in headline["valeur"].items()}
+    values = {
+        ("subvention_eur" if key == "budget" else key): value
+        for key, value in headline["valeur"].items()
+    }
     values["formations"] = formations
     values["part_nationale_apprenants"] = headline.loc["apprenants", "part_du_national"]
     return values
@@ -174,22 +273,39 @@ def snapshot_values(headline: pd.DataFrame, formations: int) -> dict:
 
 def beside_table(found: pd.DataFrame, missing: str = "non renseigné") -> pd.DataFrame:
     """:func:`beside`'s rows as a table reads them, in French words and numbers."""
-    return pd.DataFrame({
-        "Chiffre publié": found["indicateur"] + " (" + found["libelle_date"] + ")",
-        "Valeur publiée": [written(v, n) for v, n in zip(found["valeur"], found["nature"], strict=True)],
-        "Cet instantané": [fmt.by_nature(v, n, missing) for v, n in zip(found["valeur_instantane"], found["nature"],
-                                                                         strict=True)],
-        "Écart": found["ecart"], "Définition de la publication": found["definition"], "Source": found["source"]})
+    return pd.DataFrame(
+        {
+            "Chiffre publié": found["indicateur"] + " (" + found["libelle_date"] + ")",
+            "Valeur publiée": [
+                written(v, n) for v, n in zip(found["valeur"], found["nature"], strict=True)
+            ],
+            "Cet instantané": [
+                fmt.by_nature(v, n, missing)
+                for v, n in zip(found["valeur_instantane"], found["nature"], strict=True)
+            ],
+            "Écart": found["ecart"],
+            "Définition de la publication": found["definition"],
+            "Source": found["source"],
+        }
+    )
 
 
 def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
     """Published figures as a table reads them: date, figure, value, definition, source, note."""
-    return pd.DataFrame({
-        "Date": [fmt.day(d) for d in figures["date_chiffre"]], "Période": figures["libelle_date"],
-        "Chiffre publié": figures["indicateur"],
-        "Valeur": [written(v, n) for v, n in zip(figures["valeur"], figures["nature"], strict=True)],
-        "Compté comme l'instantané": figures["comparable"], "Définition": figures["definition"],
-        "Source": figures["source"], "Note": figures["note"]})
+    return pd.DataFrame(
+        {
+            "Date": [fmt.day(d) for d in figures["date_chiffre"]],
+            "Période": figures["libelle_date"],
+            "Chiffre publié": figures["indicateur"],
+            "Valeur": [
+                written(v, n) for v, n in zip(figures["valeur"], figures["nature"], strict=True)
+            ],
+            "Compté comme l'instantané": figures["comparable"],
+            "Définition": figures["definition"],
+            "Source": figures["source"],
+            "Note": figures["note"],
+        }
+    )
 
 
 def sentence(line: pd.Series) -> str:

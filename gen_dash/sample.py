@@ -31,7 +31,17 @@ STATUS_COLUMN = "statut_donnees"
 STATUS = "illustratif (données générées, pas des chiffres officiels)"
 
 # Relative weight of a département when placing fabriques.
-_REGION_WEIGHT = {"11": 12.0, "32": 2.6, "53": 2.2, "52": 2.0, "28": 1.8, "84": 1.3, "93": 1.3, "76": 1.2, "75": 1.1}
+_REGION_WEIGHT = {
+    "11": 12.0,
+    "32": 2.6,
+    "53": 2.2,
+    "52": 2.0,
+    "28": 1.8,
+    "84": 1.3,
+    "93": 1.3,
+    "76": 1.2,
+    "75": 1.1,
+}
 _WHITE_ZONES = ("04", "05", "09", "15", "23", "32", "43", "46", "48", "52", "55", "70", "976")
 _SMALL_DROM = {"973": 0.4}
 _ALWAYS_PRESENT = ("2A", "2B", "971", "972", "973", "974")  # small, but the programme reached them
@@ -45,19 +55,32 @@ _LEARNERS = {
 }
 _WAVE2_LABELS = (date(2016, 11, 24), date(2017, 4, 12))
 _WAVE2_FORMATIONS = 419 - 171  # « 419 formations après deux appels » (May 2017)
-_CLOSED = 9  # … and 410 in the key figures of 2017: formations that closed in the second half of 2017
+_CLOSED = (
+    9  # … and 410 in the key figures of 2017: formations that closed in the second half of 2017
+)
 _CLOSED_ON = date(2017, 9, 30)
 # Île-de-France: more formations per fabrique, and larger ones (published: 110 formations, 40 % of the learners).
 _FORMATIONS_WEIGHT = {"11": 2.0}
 _LEARNERS_WEIGHT = {"11": 1.8}
 _WOMEN_OFFSET = -0.057  # the métiers' shares of women, lowered to the published 24 %
-_NEET_MEAN = 0.635  # « sans emploi ni formation » à l'entrée, the contract's definition (published: 65 %)
+_NEET_MEAN = (
+    0.635  # « sans emploi ni formation » à l'entrée, the contract's definition (published: 65 %)
+)
 _METIERS = {  # métier: (weight, share of women); its family comes from data/metiers.csv
-    "Développeur web": (6, 0.24), "Développeur d'applications mobiles": (2, 0.22), "Intégrateur web": (2, 0.32),
-    "Technicien réseau": (2, 0.10), "Technicien support informatique": (2, 0.14), "Technicien fibre optique": (1, 0.06),
-    "Médiateur numérique": (3, 0.52), "Référent numérique": (2, 0.44), "Chargé de communication numérique": (1, 0.58),
-    "Administrateur systèmes": (1, 0.11), "Analyste de données": (1, 0.33), "Concepteur de jeux vidéo": (1, 0.18),
-    "Analyste en cybersécurité": (1, 0.16), "Designer web (UX/UI)": (1, 0.47),
+    "Développeur web": (6, 0.24),
+    "Développeur d'applications mobiles": (2, 0.22),
+    "Intégrateur web": (2, 0.32),
+    "Technicien réseau": (2, 0.10),
+    "Technicien support informatique": (2, 0.14),
+    "Technicien fibre optique": (1, 0.06),
+    "Médiateur numérique": (3, 0.52),
+    "Référent numérique": (2, 0.44),
+    "Chargé de communication numérique": (1, 0.58),
+    "Administrateur systèmes": (1, 0.11),
+    "Analyste de données": (1, 0.33),
+    "Concepteur de jeux vidéo": (1, 0.18),
+    "Analyste en cybersécurité": (1, 0.16),
+    "Designer web (UX/UI)": (1, 0.47),
 }
 # Each région's mix: a family's weight there, relative to the nation (1 when not said).
 _REGION_MIX = {
@@ -65,7 +88,11 @@ _REGION_MIX = {
     "53": {"Cybersécurité": 5.0, "Réseaux, systèmes et support": 1.5},
     "76": {"Design et communication numérique": 2.0, "Médiation numérique": 1.5},
     "84": {"Données (data)": 1.8, "Design et communication numérique": 1.8},
-    "32": {"Médiation numérique": 2.0, "Design et communication numérique": 1.5, "Données (data)": 0.5},
+    "32": {
+        "Médiation numérique": 2.0,
+        "Design et communication numérique": 1.5,
+        "Données (data)": 0.5,
+    },
     "75": {"Réseaux, systèmes et support": 2.0, "Médiation numérique": 1.5},
     "44": {"Réseaux, systèmes et support": 1.6, "Cybersécurité": 1.5},
     "28": {"Référent numérique": 2.5, "Cybersécurité": 0.0},
@@ -74,25 +101,79 @@ _REGION_MIX = {
     "52": {"Développement web et mobile": 1.5, "Données (data)": 1.5},
     "93": {"Cybersécurité": 1.5, "Design et communication numérique": 1.5},
     "94": {"Médiation numérique": 2.5, "Données (data)": 0.0, "Cybersécurité": 0.0},
-    **dict.fromkeys(("01", "02", "03", "04", "06"), {"Médiation numérique": 2.5, "Référent numérique": 2.0,
-                                                     "Données (data)": 0.0, "Cybersécurité": 0.0}),
+    **dict.fromkeys(
+        ("01", "02", "03", "04", "06"),
+        {
+            "Médiation numérique": 2.5,
+            "Référent numérique": 2.0,
+            "Données (data)": 0.0,
+            "Cybersécurité": 0.0,
+        },
+    ),
 }
 # How some exports write a métier (the messy sample uses them; they read back as the same family).
-_SPELLINGS = {"Développeur web": ("Dév. web", "DEVELOPPEUR WEB", "Développeur Web/Web mobile"),
-              "Technicien réseau": ("Technicien(ne) réseau", "technicien  reseau"),
-              "Médiateur numérique": ("Médiateur(trice) numérique",)}
-_NAMES = ("Fabrique numérique de {c}", "Atelier du code – {c}", "Campus numérique {c}", "École du web de {c}",
-          "Les Codeurs de {c}", "Numérique solidaire {c}", "Lab'inclusion {c}", "La Passerelle numérique – {c}",
-          "Pôle numérique {c}", "Web School {c}")
-_ASSOCIATIONS = ("Numérique pour tous", "Code & Cité", "Les Connecteurs", "Trait d'union numérique", "Solidarité Web",
-                 "Inser'Num", "Cap Numérique", "Les Bâtisseurs du Web")
-_PORTEURS = ("Association {a}", "Mission locale de {c}", "GRETA {d}", "CCI {d}", "Régie de quartier de {c}",
-             "Maison de l'emploi de {c}", "Centre social de {c}", "Coopérative {a}")
+_SPELLINGS = {
+    "Développeur web": ("Dév. web", "DEVELOPPEUR WEB", "Développeur Web/Web mobile"),
+    "Technicien réseau": ("Technicien(ne) réseau", "technicien  reseau"),
+    "Médiateur numérique": ("Médiateur(trice) numérique",),
+}
+_NAMES = (
+    "Fabrique numérique de {c}",
+    "Atelier du code – {c}",
+    "Campus numérique {c}",
+    "École du web de {c}",
+    "Les Codeurs de {c}",
+    "Numérique solidaire {c}",
+    "Lab'inclusion {c}",
+    "La Passerelle numérique – {c}",
+    "Pôle numérique {c}",
+    "Web School {c}",
+)
+_ASSOCIATIONS = (
+    "Numérique pour tous",
+    "Code & Cité",
+    "Les Connecteurs",
+    "Trait d'union numérique",
+    "Solidarité Web",
+    "Inser'Num",
+    "Cap Numérique",
+    "Les Bâtisseurs du Web",
+)
+_PORTEURS = (
+    "Association {a}",
+    "Mission locale de {c}",
+    "GRETA {d}",
+    "CCI {d}",
+    "Régie de quartier de {c}",
+    "Maison de l'emploi de {c}",
+    "Centre social de {c}",
+    "Coopérative {a}",
+)
 
-CANONICAL_ORDER = ["id_formation", "nom_formation", "nom_fabrique", "id_fabrique", "porteur", "vague", "date_labellisation",
-                   "metier", "code_commune", "code_postal", "commune", "code_departement", "latitude", "longitude", "places",
-                   "apprenants", "apprenants_femmes", "apprenants_neet", "apprenants_boursiers", "subvention_eur",
-                   "date_extraction", STATUS_COLUMN]
+CANONICAL_ORDER = [
+    "id_formation",
+    "nom_formation",
+    "nom_fabrique",
+    "id_fabrique",
+    "porteur",
+    "vague",
+    "date_labellisation",
+    "metier",
+    "code_commune",
+    "code_postal",
+    "commune",
+    "code_departement",
+    "latitude",
+    "longitude",
+    "places",
+    "apprenants",
+    "apprenants_femmes",
+    "apprenants_neet",
+    "apprenants_boursiers",
+    "subvention_eur",
+    "date_extraction",
+    STATUS_COLUMN,
+]
 
 
 def sample_snapshots(seed: int = SEED) -> dict[date, pd.DataFrame]:
@@ -103,9 +184,13 @@ def sample_snapshots(seed: int = SEED) -> dict[date, pd.DataFrame]:
     form1 = _formations(rng, fab1, 171, wave=1, label_dates=(date(2015, 12, 10),))
     # Wave 2 labels new fabriques and new formations of some wave-1 fabriques.
     returning = fab1.sample(24, random_state=rng.integers(1 << 31))
-    form2 = _formations(rng, pd.concat([fab2, returning]), _WAVE2_FORMATIONS, wave=2, label_dates=_WAVE2_LABELS)
+    form2 = _formations(
+        rng, pd.concat([fab2, returning]), _WAVE2_FORMATIONS, wave=2, label_dates=_WAVE2_LABELS
+    )
     formations = pd.concat([form1, form2], ignore_index=True)
-    formations["id_formation"] = [f"GEN{v}-{i:04d}" for i, v in enumerate(formations["vague"], start=1)]
+    formations["id_formation"] = [
+        f"GEN{v}-{i:04d}" for i, v in enumerate(formations["vague"], start=1)
+    ]
     formations["_fermee"] = _closures(rng, formations)
     return {when: _snapshot_at(rng, formations, when) for when in SNAPSHOT_DATES}
 
@@ -114,7 +199,10 @@ def _closures(rng: np.random.Generator, formations: pd.DataFrame) -> pd.Series:
     """The date each formation closes (None: open): a few of the fabriques that carry several, so none is lost."""
     shared = formations["id_fabrique"].duplicated(keep="first").to_numpy().nonzero()[0]
     closed = rng.choice(shared, size=_CLOSED, replace=False)
-    return pd.Series([_CLOSED_ON if i in set(closed) else None for i in range(len(formations))], index=formations.index)
+    return pd.Series(
+        [_CLOSED_ON if i in set(closed) else None for i in range(len(formations))],
+        index=formations.index,
+    )
 
 
 def synthetic_snapshot(n_formations: int, seed: int = SEED) -> pd.DataFrame:
@@ -122,7 +210,9 @@ def synthetic_snapshot(n_formations: int, seed: int = SEED) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     n_fabriques = max(1, round(n_formations / 1.3))
     fabriques = _place_fabriques(rng, n_fabriques, wave=1)
-    formations = _formations(rng, fabriques, n_formations, wave=1, label_dates=(date(2015, 12, 10),))
+    formations = _formations(
+        rng, fabriques, n_formations, wave=1, label_dates=(date(2015, 12, 10),)
+    )
     formations["vague"] = rng.choice([1, 2, 3], size=len(formations), p=[0.45, 0.4, 0.15])
     formations["id_formation"] = [f"SYN-{i:06d}" for i in range(1, len(formations) + 1)]
     apprenants = rng.poisson(38, len(formations))
@@ -153,28 +243,55 @@ def spreadsheet_export(snapshot: pd.DataFrame, seed: int = SEED) -> bytes:
     names = geo.load_departements().set_index("code_departement")["nom_departement"]
     named = rng.random(len(df)) < 0.15
     canonical_dep = snapshot["code_departement"]
-    df.loc[named & ~corsica, "code_departement"] = (canonical_dep + " - " + canonical_dep.map(names))[named & ~corsica]
+    df.loc[named & ~corsica, "code_departement"] = (
+        canonical_dep + " - " + canonical_dep.map(names)
+    )[named & ~corsica]
     swap = rng.choice(len(df), size=min(2, len(df)), replace=False)
-    df.iloc[swap, df.columns.get_loc("latitude")], df.iloc[swap, df.columns.get_loc("longitude")] = (
-        snapshot["longitude"].iloc[swap].to_numpy(), snapshot["latitude"].iloc[swap].to_numpy())
+    (
+        df.iloc[swap, df.columns.get_loc("latitude")],
+        df.iloc[swap, df.columns.get_loc("longitude")],
+    ) = (snapshot["longitude"].iloc[swap].to_numpy(), snapshot["latitude"].iloc[swap].to_numpy())
     for column in ("latitude", "longitude"):
         df[column] = df[column].map(lambda v: f"{v:.5f}".replace(".", ","))
-    df["subvention_eur"] = df["subvention_eur"].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}".replace(",",
-                                                                                                        "\u00a0").replace(".",
-                                                                                                                          ","))
+    df["subvention_eur"] = df["subvention_eur"].map(
+        lambda v: "" if pd.isna(v) else f"{v:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    )
     for column in ("date_labellisation", "date_extraction"):
         df[column] = pd.to_datetime(df[column]).dt.strftime("%d/%m/%Y")
-    df = df.rename(columns={
-        "id_formation": "Identifiant", "nom_formation": "Intitulé de la formation", "nom_fabrique": "Nom de la fabrique",
-        "porteur": "Structure porteuse", "vague": "Vague de labellisation", "date_labellisation": "Date de labellisation",
-        "metier": "Métier", "code_commune": "Code INSEE", "code_postal": "CP", "commune": "Commune", "code_departement": "Dép.",
-        "latitude": "Lat", "longitude": "Long", "places": "Nb places", "apprenants": "Nombre d'apprenants",
-        "apprenants_femmes": "Dont femmes", "apprenants_neet": "Dont jeunes NEET", "apprenants_boursiers": "Boursiers",
-        "apprenants_qpv": "Dont QPV", "sorties_positives": "Sorties positives", "gratuite": "Gratuite",
-        "subvention_eur": "Subvention (€)", "date_extraction": "Date d'extraction", STATUS_COLUMN: "Statut des données",
-    })
-    lines = df.fillna("").astype(str).to_csv(sep=";", index=False, lineterminator="\r\n").split("\r\n")
-    lines = [line + ";" if line else line for line in lines]  # trailing separators, as some exports write
+    df = df.rename(
+        columns={
+            "id_formation": "Identifiant",
+            "nom_formation": "Intitulé de la formation",
+            "nom_fabrique": "Nom de la fabrique",
+            "porteur": "Structure porteuse",
+            "vague": "Vague de labellisation",
+            "date_labellisation": "Date de labellisation",
+            "metier": "Métier",
+            "code_commune": "Code INSEE",
+            "code_postal": "CP",
+            "commune": "Commune",
+            "code_departement": "Dép.",
+            "latitude": "Lat",
+            "longitude": "Long",
+            "places": "Nb places",
+            "apprenants": "Nombre d'apprenants",
+            "apprenants_femmes": "Dont femmes",
+            "apprenants_neet": "Dont jeunes NEET",
+            "apprenants_boursiers": "Boursiers",
+            "apprenants_qpv": "Dont QPV",
+            "sorties_positives": "Sorties positives",
+            "gratuite": "Gratuite",
+            "subvention_eur": "Subvention (€)",
+            "date_extraction": "Date d'extraction",
+            STATUS_COLUMN: "Statut des données",
+        }
+    )
+    lines = (
+        df.fillna("").astype(str).to_csv(sep=";", index=False, lineterminator="\r\n").split("\r\n")
+    )
+    lines = [
+        line + ";" if line else line for line in lines
+    ]  # trailing separators, as some exports write
     lines.insert(len(lines) // 2, "")
     return "\r\n".join(lines).encode("cp1252")
 
@@ -208,14 +325,19 @@ def with_reported_indicators(snapshot: pd.DataFrame, seed: int = SEED) -> pd.Dat
     """
     out = snapshot.copy()
     ids = out["id_formation"].astype(str)
-    keys = np.array([int.from_bytes(i.encode()[-8:].rjust(8, b"\0"), "big") % (1 << 32) for i in ids], dtype=np.uint64)
+    keys = np.array(
+        [int.from_bytes(i.encode()[-8:].rjust(8, b"\0"), "big") % (1 << 32) for i in ids],
+        dtype=np.uint64,
+    )
     draws = np.array([np.random.default_rng([seed, int(k)]).random(3) for k in keys]).reshape(-1, 3)
     learners = out["apprenants"].astype("Int64").fillna(0).to_numpy(dtype=np.int64)
     qpv_rate = np.clip(0.17 + (draws[:, 0] - 0.5) * 0.24, 0.0, 0.6)
     outcome_rate = np.clip(0.728 + (draws[:, 1] - 0.5) * 0.3, 0.3, 1.0)
     insert_at = out.columns.get_loc("apprenants_boursiers") + 1
     out.insert(insert_at, "apprenants_qpv", np.rint(learners * qpv_rate).astype(np.int64))
-    out.insert(insert_at + 1, "sorties_positives", np.rint(learners * outcome_rate).astype(np.int64))
+    out.insert(
+        insert_at + 1, "sorties_positives", np.rint(learners * outcome_rate).astype(np.int64)
+    )
     out.insert(insert_at + 2, "gratuite", np.where(draws[:, 2] < 0.77, "oui", "non"))
     return out
 
@@ -233,13 +355,17 @@ def bundled_samples(directory: str | Path = SAMPLE_DIR) -> list[tuple[Path, date
 
 def _departement_weights() -> pd.Series:
     deps = geo.load_departements()
-    weight = deps["code_region"].map(_REGION_WEIGHT).fillna(1.0) * np.sqrt(deps["population"] / 1e5).clip(0.5, 3)
+    weight = deps["code_region"].map(_REGION_WEIGHT).fillna(1.0) * np.sqrt(
+        deps["population"] / 1e5
+    ).clip(0.5, 3)
     weight = weight.where(~deps["code_departement"].isin(_WHITE_ZONES), 0.0)
     weight = weight * deps["code_departement"].map(_SMALL_DROM).fillna(1.0)
     return pd.Series(weight.to_numpy() / weight.sum(), index=deps["code_departement"])
 
 
-def _place_fabriques(rng: np.random.Generator, n: int, wave: int, taken: set | None = None) -> pd.DataFrame:
+def _place_fabriques(
+    rng: np.random.Generator, n: int, wave: int, taken: set | None = None
+) -> pd.DataFrame:
     communes = geo._communes()
     communes = communes[communes["population"] >= 2000]
     weights = _departement_weights()
@@ -250,25 +376,43 @@ def _place_fabriques(rng: np.random.Generator, n: int, wave: int, taken: set | N
     base = eligible[: min(n, int(len(eligible) * 0.92))]
     extra = rng.choice(weights.index.to_numpy(), size=n - len(base), p=weights.to_numpy())
     deps = np.concatenate([base, extra])
-    postal = geo.load_postal_codes().drop_duplicates("code_commune").set_index("code_commune")["code_postal"].to_dict()
+    postal = (
+        geo.load_postal_codes()
+        .drop_duplicates("code_commune")
+        .set_index("code_commune")["code_postal"]
+        .to_dict()
+    )
     dep_names = geo.load_departements().set_index("code_departement")["nom_departement"].to_dict()
     # Per département, once: its communes as plain lists and the draw probabilities (bigger towns likelier).
     pools = {}
     for code, group in communes.groupby("code_departement"):
         p = group["population"].to_numpy(dtype=float) ** 1.1
-        pools[code] = (group[["code_commune", "nom_commune", "lat", "lon"]].to_numpy().tolist(), p / p.sum())
+        pools[code] = (
+            group[["code_commune", "nom_commune", "lat", "lon"]].to_numpy().tolist(),
+            p / p.sum(),
+        )
     taken = set(taken or ())
     rows = []
     for i, code in enumerate(deps):
         pool, p = pools[code]
         commune_code, commune_name, lat, lon = pool[rng.choice(len(pool), p=p)]
         name = _unique_name(rng, commune_name, taken)
-        porteur = rng.choice(_PORTEURS).format(a=rng.choice(_ASSOCIATIONS), c=commune_name, d=dep_names[code])
-        rows.append({
-            "id_fabrique": f"FAB-{wave}{i + 1:05d}", "nom_fabrique": name, "porteur": porteur,
-            "code_commune": commune_code, "code_postal": postal.get(commune_code), "commune": commune_name,
-            "code_departement": code, "latitude": round(float(lat), 5), "longitude": round(float(lon), 5),
-        })
+        porteur = rng.choice(_PORTEURS).format(
+            a=rng.choice(_ASSOCIATIONS), c=commune_name, d=dep_names[code]
+        )
+        rows.append(
+            {
+                "id_fabrique": f"FAB-{wave}{i + 1:05d}",
+                "nom_fabrique": name,
+                "porteur": porteur,
+                "code_commune": commune_code,
+                "code_postal": postal.get(commune_code),
+                "commune": commune_name,
+                "code_departement": code,
+                "latitude": round(float(lat), 5),
+                "longitude": round(float(lon), 5),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -285,10 +429,17 @@ def _unique_name(rng: np.random.Generator, commune: str, taken: set) -> str:
     return name
 
 
-def _formations(rng: np.random.Generator, fabriques: pd.DataFrame, n: int, wave: int, label_dates: tuple[date,
-                                                                                                         ...]) -> pd.DataFrame:
+def _formations(
+    rng: np.random.Generator,
+    fabriques: pd.DataFrame,
+    n: int,
+    wave: int,
+    label_dates: tuple[date, ...],
+) -> pd.DataFrame:
     """*n* formations: one per fabrique first, the rest to fabriques drawn at random (more in Île-de-France)."""
-    regions = fabriques["code_departement"].map(geo.load_departements().set_index("code_departement")["code_region"])
+    regions = fabriques["code_departement"].map(
+        geo.load_departements().set_index("code_departement")["code_region"]
+    )
     p = regions.map(_FORMATIONS_WEIGHT).fillna(1.0).to_numpy()
     extra = rng.choice(len(fabriques), size=max(0, n - len(fabriques)), p=p / p.sum())
     order = np.concatenate([np.arange(len(fabriques)), extra])[:n]
@@ -297,12 +448,20 @@ def _formations(rng: np.random.Generator, fabriques: pd.DataFrame, n: int, wave:
     df["nom_formation"] = df["metier"] + " – " + df["commune"]
     df["vague"] = wave
     # Formations of one fabrique share a label date when the wave has several.
-    batch = pd.Series(rng.integers(0, len(label_dates), len(fabriques)), index=fabriques["id_fabrique"].to_numpy())
+    batch = pd.Series(
+        rng.integers(0, len(label_dates), len(fabriques)), index=fabriques["id_fabrique"].to_numpy()
+    )
     df["date_labellisation"] = [label_dates[b].isoformat() for b in df["id_fabrique"].map(batch)]
-    df["_poids"] = rng.lognormal(0, 0.45, n) * regions.iloc[order].map(_LEARNERS_WEIGHT).fillna(1.0).to_numpy()
-    df["_p_femmes"] = np.clip(df["metier"].map(lambda m: _METIERS[m][1]) + rng.normal(_WOMEN_OFFSET, 0.06, n), 0.02, 0.9)
+    df["_poids"] = (
+        rng.lognormal(0, 0.45, n) * regions.iloc[order].map(_LEARNERS_WEIGHT).fillna(1.0).to_numpy()
+    )
+    df["_p_femmes"] = np.clip(
+        df["metier"].map(lambda m: _METIERS[m][1]) + rng.normal(_WOMEN_OFFSET, 0.06, n), 0.02, 0.9
+    )
     df["_p_neet"] = np.clip(rng.normal(_NEET_MEAN, 0.12, n), 0.1, 0.95)
-    df["subvention_eur"] = np.round(rng.uniform(18_000, 44_000, n) / 50) * 50 + rng.choice([0, 0, 0, 0.5], n)
+    df["subvention_eur"] = np.round(rng.uniform(18_000, 44_000, n) / 50) * 50 + rng.choice(
+        [0, 0, 0, 0.5], n
+    )
     return df
 
 
@@ -318,7 +477,9 @@ def _draw_metiers(rng: np.random.Generator, departements: pd.Series) -> np.ndarr
         mix = _REGION_MIX.get(region, {})
         cdf = np.cumsum(base * np.array([mix.get(f, 1.0) for f in family]))
         at = departements.index.get_indexer(members)
-        out[at] = np.array(names, dtype=object)[np.searchsorted(cdf / cdf[-1], drawn[at], side="right")]
+        out[at] = np.array(names, dtype=object)[
+            np.searchsorted(cdf / cdf[-1], drawn[at], side="right")
+        ]
     return out
 
 
@@ -329,9 +490,14 @@ def _snapshot_at(rng: np.random.Generator, formations: pd.DataFrame, when: date)
         formations["_femmes"] = 0
         formations["_neet"] = 0
         formations["_boursiers"] = 0
-    closed = formations["_fermee"] if "_fermee" in formations else pd.Series(None, index=formations.index)
+    closed = (
+        formations["_fermee"]
+        if "_fermee" in formations
+        else pd.Series(None, index=formations.index)
+    )
     live = (pd.to_datetime(formations["date_labellisation"]).dt.date <= when) & ~closed.map(
-        lambda day: day is not None and day <= when)
+        lambda day: day is not None and day <= when
+    )
     totals = _LEARNERS[when]
     for wave, total in enumerate(totals, start=1):
         members = live & formations["vague"].eq(wave)
@@ -341,7 +507,9 @@ def _snapshot_at(rng: np.random.Generator, formations: pd.DataFrame, when: date)
         p = formations.loc[members, "_poids"].to_numpy()
         added = rng.multinomial(increment, p / p.sum())
         formations.loc[members, "_cumul"] += added
-        formations.loc[members, "_femmes"] += rng.binomial(added, formations.loc[members, "_p_femmes"])
+        formations.loc[members, "_femmes"] += rng.binomial(
+            added, formations.loc[members, "_p_femmes"]
+        )
         formations.loc[members, "_neet"] += rng.binomial(added, formations.loc[members, "_p_neet"])
         if when > date(2016, 10, 31):  # financial aid exists since the October 2016 decree
             formations.loc[members, "_boursiers"] += rng.binomial(added, 0.36)

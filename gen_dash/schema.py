@@ -24,92 +24,323 @@ class Column:
     minimum: int | None = None
     pattern: str | None = None
     aliases: tuple[str, ...] = field(default_factory=tuple)
-    enum: tuple[str, ...] = ()  # the only values allowed (Table Schema's ``enum`` constraint), when given
+    enum: tuple[
+        str, ...
+    ] = ()  # the only values allowed (Table Schema's ``enum`` constraint), when given
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id_formation", "string", "Identifiant de la formation", "Identifiant unique de la formation dans l'instantané.", True,
-           aliases=("identifiant formation", "id", "identifiant", "code formation")),
-    Column("nom_formation", "string", "Intitulé de la formation", "Intitulé de la formation labellisée.", True,
-           aliases=("intitule de la formation", "intitule formation", "intitule", "formation", "nom de la formation",
-                    "libelle de la formation", "libelle formation")),
-    Column("nom_fabrique", "string", "Nom de la fabrique", "Nom de la fabrique du numérique qui porte la formation.", True,
-           aliases=("fabrique", "nom de la fabrique", "fabrique du numerique")),
-    Column("id_fabrique", "string", "Identifiant de la fabrique",
-           "Identifiant de la fabrique ; à défaut, la fabrique est reconnue par son nom normalisé et sa commune "
-           "(ou son département).",
-           aliases=("identifiant fabrique", "identifiant de la fabrique")),
-    Column("porteur", "string", "Structure porteuse", "Structure qui porte le projet.",
-           aliases=("structure porteuse", "porteur de projet", "porteur du projet", "structure", "organisme",
-                    "organisme porteur")),
-    Column("vague", "integer", "Vague de labellisation", "Numéro de la vague de labellisation (1, 2, ...).", True, minimum=1,
-           aliases=("vague de labellisation", "numero de vague")),
-    Column("date_labellisation", "date", "Date de labellisation", "Date de labellisation, 2016-12-15 ou 15/12/2016.",
-           aliases=("date de labellisation", "date label", "labellisee le")),
-    Column("metier", "string", "Métier visé", "Famille de métiers à laquelle la formation prépare.",
-           aliases=("metier vise", "metiers", "famille de metiers", "famille metier")),
-    Column("code_commune", "string", "Code INSEE de la commune",
-           "Code officiel géographique de la commune (5 caractères : 93066, 2A004, 97411).",
-           pattern=r"^([0-9]{2}|2[AB])[0-9]{3}$", aliases=("code insee", "insee", "code insee commune", "code commune insee",
-                                                           "cog",
-                                                          "insee com", "insee commune", "codgeo", "com code", "code com",
-                                                          "depcom")),
-    Column("code_postal", "string", "Code postal", "Code postal à 5 chiffres.", pattern=r"^[0-9]{5}$",
-           aliases=("cp", "code postal commune", "code postal etablissement", "cp etablissement", "code postal structure")),
-    Column("commune", "string", "Commune", "Nom de la commune.",
-           aliases=("nom commune", "nom de la commune", "ville", "libelle commune", "lib com", "libelle de la commune",
-                    "libcom", "nom com")),
-    Column("code_departement", "string", "Département",
-           "Code du département (01 à 95, 2A, 2B, 971 à 974, 976) ; un nom de département est accepté aussi.",
-           aliases=("departement", "dep", "dept", "code departement", "code dep", "num departement", "insee dep",
-                    "code insee departement", "numero departement")),
-    Column("latitude", "number", "Latitude", "Latitude WGS84 en degrés décimaux.",
-           aliases=("lat", "y", "y latitude", "latitude y", "coordonnee y", "wgs84 lat")),
-    Column("longitude", "number", "Longitude", "Longitude WGS84 en degrés décimaux.",
-           aliases=("lon", "lng", "long", "x", "x longitude", "longitude x", "coordonnee x", "wgs84 lon")),
-    Column("places", "integer", "Places prévues", "Nombre d'apprenants prévus.", minimum=0, aliases=("places prevues",)),
-    Column("apprenants", "integer", "Apprenants", "Nombre d'apprenants inscrits.", True, minimum=0,
-           aliases=("effectif", "effectifs", "apprenants inscrits", "inscrits", "d apprenants")),
-    Column("apprenants_femmes", "integer", "Dont femmes", "Nombre d'apprenantes (au plus le nombre d'apprenants).", True,
-           minimum=0,
-           aliases=("dont femmes", "femmes", "apprenantes", "de femmes")),
-    Column("apprenants_neet", "integer", "Dont jeunes peu ou pas qualifiés (NEET)",
-           "Apprenants sans emploi ni formation à leur entrée en formation, quel que soit leur âge (définition des "
-           "chiffres clés 2017 du programme ; au plus le nombre d'apprenants).", True, minimum=0,
-           aliases=("dont jeunes neet", "jeunes neet", "neet", "dont neet", "jeunes peu ou pas qualifies",
-                    "dont jeunes peu ou pas qualifies", "de jeunes neet")),
-    Column("apprenants_boursiers", "integer", "Dont boursiers",
-           "Apprenants bénéficiant de l'aide financière (au plus le nombre d'apprenants).",
-           minimum=0, aliases=("boursiers", "dont boursiers", "de boursiers")),
-    Column("apprenants_qpv", "integer", "Dont habitants des quartiers prioritaires (QPV)",
-           "Apprenants habitant un quartier prioritaire de la politique de la ville (au plus le nombre d'apprenants).",
-           minimum=0, aliases=("dont qpv", "qpv", "apprenants qpv", "habitants qpv", "dont habitants qpv",
-                               "quartiers prioritaires", "de qpv")),
-    Column("sorties_positives", "integer", "Sorties positives",
-           "Apprenants en emploi ou en formation six mois après (au plus le nombre d'apprenants).", minimum=0,
-           aliases=("dont sorties positives", "sorties positives", "sorties emploi formation", "de sorties positives")),
-    Column("gratuite", "string", "Formation gratuite", "La formation est-elle gratuite pour l'apprenant : oui ou non "
-           "(aussi o, n, vrai, faux, 1, 0, gratuite, payante).", pattern=r"^(oui|non)$",
-           aliases=("gratuite", "formation gratuite", "gratuit", "gratuite pour l apprenant")),
-    Column("subvention_eur", "number", "Subvention (€)", "Montant de la subvention en euros.", minimum=0,
-           aliases=("subvention", "montant subvention", "montant de la subvention", "subvention eur", "subvention euros")),
-    Column("date_extraction", "date", "Date d'extraction", "Date de l'instantané.", aliases=("date d extraction",
-                                                                                             "date de l extraction",
-                                                                                             "extrait le")),
+    Column(
+        "id_formation",
+        "string",
+        "Identifiant de la formation",
+        "Identifiant unique de la formation dans l'instantané.",
+        True,
+        aliases=("identifiant formation", "id", "identifiant", "code formation"),
+    ),
+    Column(
+        "nom_formation",
+        "string",
+        "Intitulé de la formation",
+        "Intitulé de la formation labellisée.",
+        True,
+        aliases=(
+            "intitule de la formation",
+            "intitule formation",
+            "intitule",
+            "formation",
+            "nom de la formation",
+            "libelle de la formation",
+            "libelle formation",
+        ),
+    ),
+    Column(
+        "nom_fabrique",
+        "string",
+        "Nom de la fabrique",
+        "Nom de la fabrique du numérique qui porte la formation.",
+        True,
+        aliases=("fabrique", "nom de la fabrique", "fabrique du numerique"),
+    ),
+    Column(
+        "id_fabrique",
+        "string",
+        "Identifiant de la fabrique",
+        "Identifiant de la fabrique ; à défaut, la fabrique est reconnue par son nom normalisé et sa commune "
+        "(ou son département).",
+        aliases=("identifiant fabrique", "identifiant de la fabrique"),
+    ),
+    Column(
+        "porteur",
+        "string",
+        "Structure porteuse",
+        "Structure qui porte le projet.",
+        aliases=(
+            "structure porteuse",
+            "porteur de projet",
+            "porteur du projet",
+            "structure",
+            "organisme",
+            "organisme porteur",
+        ),
+    ),
+    Column(
+        "vague",
+        "integer",
+        "Vague de labellisation",
+        "Numéro de la vague de labellisation (1, 2, ...).",
+        True,
+        minimum=1,
+        aliases=("vague de labellisation", "numero de vague"),
+    ),
+    Column(
+        "date_labellisation",
+        "date",
+        "Date de labellisation",
+        "Date de labellisation, 2016-12-15 ou 15/12/2016.",
+        aliases=("date de labellisation", "date label", "labellisee le"),
+    ),
+    Column(
+        "metier",
+        "string",
+        "Métier visé",
+        "Famille de métiers à laquelle la formation prépare.",
+        aliases=("metier vise", "metiers", "famille de metiers", "famille metier"),
+    ),
+    Column(
+        "code_commune",
+        "string",
+        "Code INSEE de la commune",
+        "Code officiel géographique de la commune (5 caractères : 93066, 2A004, 97411).",
+        pattern=r"^([0-9]{2}|2[AB])[0-9]{3}$",
+        aliases=(
+            "code insee",
+            "insee",
+            "code insee commune",
+            "code commune insee",
+            "cog",
+            "insee com",
+            "insee commune",
+            "codgeo",
+            "com code",
+            "code com",
+            "depcom",
+        ),
+    ),
+    Column(
+        "code_postal",
+        "string",
+        "Code postal",
+        "Code postal à 5 chiffres.",
+        pattern=r"^[0-9]{5}$",
+        aliases=(
+            "cp",
+            "code postal commune",
+            "code postal etablissement",
+            "cp etablissement",
+            "code postal structure",
+        ),
+    ),
+    Column(
+        "commune",
+        "string",
+        "Commune",
+        "Nom de la commune.",
+        aliases=(
+            "nom commune",
+            "nom de la commune",
+            "ville",
+            "libelle commune",
+            "lib com",
+            "libelle de la commune",
+            "libcom",
+            "nom com",
+        ),
+    ),
+    Column(
+        "code_departement",
+        "string",
+        "Département",
+        "Code du département (01 à 95, 2A, 2B, 971 à 974, 976) ; un nom de département est accepté aussi.",
+        aliases=(
+            "departement",
+            "dep",
+            "dept",
+            "code departement",
+            "code dep",
+            "num departement",
+            "insee dep",
+            "code insee departement",
+            "numero departement",
+        ),
+    ),
+    Column(
+        "latitude",
+        "number",
+        "Latitude",
+        "Latitude WGS84 en degrés décimaux.",
+        aliases=("lat", "y", "y latitude", "latitude y", "coordonnee y", "wgs84 lat"),
+    ),
+    Column(
+        "longitude",
+        "number",
+        "Longitude",
+        "Longitude WGS84 en degrés décimaux.",
+        aliases=(
+            "lon",
+            "lng",
+            "long",
+            "x",
+            "x longitude",
+            "longitude x",
+            "coordonnee x",
+            "wgs84 lon",
+        ),
+    ),
+    Column(
+        "places",
+        "integer",
+        "Places prévues",
+        "Nombre d'apprenants prévus.",
+        minimum=0,
+        aliases=("places prevues",),
+    ),
+    Column(
+        "apprenants",
+        "integer",
+        "Apprenants",
+        "Nombre d'apprenants inscrits.",
+        True,
+        minimum=0,
+        aliases=("effectif", "effectifs", "apprenants inscrits", "inscrits", "d apprenants"),
+    ),
+    Column(
+        "apprenants_femmes",
+        "integer",
+        "Dont femmes",
+        "Nombre d'apprenantes (au plus le nombre d'apprenants).",
+        True,
+        minimum=0,
+        aliases=("dont femmes", "femmes", "apprenantes", "de femmes"),
+    ),
+    Column(
+        "apprenants_neet",
+        "integer",
+        "Dont jeunes peu ou pas qualifiés (NEET)",
+        "Apprenants sans emploi ni formation à leur entrée en formation, quel que soit leur âge (définition des "
+        "chiffres clés 2017 du programme ; au plus le nombre d'apprenants).",
+        True,
+        minimum=0,
+        aliases=(
+            "dont jeunes neet",
+            "jeunes neet",
+            "neet",
+            "dont neet",
+            "jeunes peu ou pas qualifies",
+            "dont jeunes peu ou pas qualifies",
+            "de jeunes neet",
+        ),
+    ),
+    Column(
+        "apprenants_boursiers",
+        "integer",
+        "Dont boursiers",
+        "Apprenants bénéficiant de l'aide financière (au plus le nombre d'apprenants).",
+        minimum=0,
+        aliases=("boursiers", "dont boursiers", "de boursiers"),
+    ),
+    Column(
+        "apprenants_qpv",
+        "integer",
+        "Dont habitants des quartiers prioritaires (QPV)",
+        "Apprenants habitant un quartier prioritaire de la politique de la ville (au plus le nombre d'apprenants).",
+        minimum=0,
+        aliases=(
+            "dont qpv",
+            "qpv",
+            "apprenants qpv",
+            "habitants qpv",
+            "dont habitants qpv",
+            "quartiers prioritaires",
+            "de qpv",
+        ),
+    ),
+    Column(
+        "sorties_positives",
+        "integer",
+        "Sorties positives",
+        "Apprenants en emploi ou en formation six mois après (au plus le nombre d'apprenants).",
+        minimum=0,
+        aliases=(
+            "dont sorties positives",
+            "sorties positives",
+            "sorties emploi formation",
+            "de sorties positives",
+        ),
+    ),
+    Column(
+        "gratuite",
+        "string",
+        "Formation gratuite",
+        "La formation est-elle gratuite pour l'apprenant : oui ou non "
+        "(aussi o, n, vrai, faux, 1, 0, gratuite, payante).",
+        pattern=r"^(oui|non)$",
+        aliases=("gratuite", "formation gratuite", "gratuit", "gratuite pour l apprenant"),
+    ),
+    Column(
+        "subvention_eur",
+        "number",
+        "Subvention (€)",
+        "Montant de la subvention en euros.",
+        minimum=0,
+        aliases=(
+            "subvention",
+            "montant subvention",
+            "montant de la subvention",
+            "subvention eur",
+            "subvention euros",
+        ),
+    ),
+    Column(
+        "date_extraction",
+        "date",
+        "Date d'extraction",
+        "Date de l'instantané.",
+        aliases=("date d extraction", "date de l extraction", "extrait le"),
+    ),
 )
 
 BY_NAME = {c.name: c for c in COLUMNS}
 # The columns the reading adds, as tables show them.
-DERIVED_TITLES = {"ligne": "Ligne du fichier", "code_region": "Région", "cle_fabrique": "Clé de fabrique",
-                  "localisation": "Situé par", "famille_metier": "Famille de métiers", "code_epci": "EPCI"}
+DERIVED_TITLES = {
+    "ligne": "Ligne du fichier",
+    "code_region": "Région",
+    "cle_fabrique": "Clé de fabrique",
+    "localisation": "Situé par",
+    "famille_metier": "Famille de métiers",
+    "code_epci": "EPCI",
+}
 REQUIRED = tuple(c.name for c in COLUMNS if c.required)
 # Plausible values (« effectif démesuré » beyond): no total can overflow, and a typo of a few zeros is caught.
 # A formation of more learners than the whole programme's target, or a subsidy above a wave's envelope, is a typo.
-LARGEST = {"places": 10_000, "apprenants": 10_000, "apprenants_femmes": 10_000, "apprenants_neet": 10_000,
-           "apprenants_boursiers": 10_000, "apprenants_qpv": 10_000, "sorties_positives": 10_000,
-           "subvention_eur": 5_000_000}
+LARGEST = {
+    "places": 10_000,
+    "apprenants": 10_000,
+    "apprenants_femmes": 10_000,
+    "apprenants_neet": 10_000,
+    "apprenants_boursiers": 10_000,
+    "apprenants_qpv": 10_000,
+    "sorties_positives": 10_000,
+    "subvention_eur": 5_000_000,
+}
 PROGRAMME_START = "2015-01-01"  # the programme's first labels: a date before it is a typo
-COUNT_COLUMNS = ("apprenants_femmes", "apprenants_neet", "apprenants_boursiers", "apprenants_qpv", "sorties_positives")
+COUNT_COLUMNS = (
+    "apprenants_femmes",
+    "apprenants_neet",
+    "apprenants_boursiers",
+    "apprenants_qpv",
+    "sorties_positives",
+)
 # The programme's other reported indicators: optional; shown only when a snapshot gives them.
 REPORTED_COLUMNS = ("apprenants_qpv", "sorties_positives", "gratuite")
 # A file with none of these (or all of them empty on every row) is a list of formations: valid, without learner figures.
@@ -123,7 +354,7 @@ def header_key(header: str) -> str:
     key = fold(header)
     for prefix in _PREFIXES:
         if key.startswith(prefix) and len(key) > len(prefix):
-            key = key[len(prefix):]
+            key = key[len(prefix) :]
             break
     return key.replace(" ", "")
 
@@ -148,7 +379,12 @@ def table_schema(columns: tuple[Column, ...] = COLUMNS, **about) -> dict:
     fields = []
     key = about.get("primaryKey", "id_formation" if columns is COLUMNS else None)
     for c in columns:
-        spec: dict = {"name": c.name, "title": c.title, "description": c.description, "type": c.type}
+        spec: dict = {
+            "name": c.name,
+            "title": c.title,
+            "description": c.description,
+            "type": c.type,
+        }
         if c.type == "date":
             spec["format"] = "any"
         constraints: dict = {}
@@ -164,15 +400,21 @@ def table_schema(columns: tuple[Column, ...] = COLUMNS, **about) -> dict:
             constraints["unique"] = True
         if constraints:
             spec["constraints"] = constraints
-        if columns is COLUMNS:  # the headers the reader also takes (files written elsewhere name columns their way)
+        if (
+            columns is COLUMNS
+        ):  # the headers the reader also takes (files written elsewhere name columns their way)
             spec["gen_dash:aliases"] = list(c.aliases)
         fields.append(spec)
     schema = {
         "$schema": "https://frictionlessdata.io/schemas/table-schema.json",
         "name": about.get("name", "gen-formations-labellisees"),
-        "title": about.get("title", "Grande école du numérique : formations labellisées (instantané)"),
-        "description": about.get("description", "Une ligne par formation labellisée, telle qu'elle est à la date de "
-                                                "l'instantané."),
+        "title": about.get(
+            "title", "Grande école du numérique : formations labellisées (instantané)"
+        ),
+        "description": about.get(
+            "description",
+            "Une ligne par formation labellisée, telle qu'elle est à la date de l'instantané.",
+        ),
         "version": "1.0.0",
         "fields": fields,
     }
@@ -182,7 +424,9 @@ def table_schema(columns: tuple[Column, ...] = COLUMNS, **about) -> dict:
     return schema
 
 
-def check_cells(body: pd.DataFrame, columns: tuple[Column, ...]) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
+def check_cells(
+    body: pd.DataFrame, columns: tuple[Column, ...]
+) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
     """Type a table of text cells (columns named as *columns*, indexed by line) by its Table Schema, as a snapshot's
     cells are: each cell that breaks a constraint is one problem (line, code, French message).
 
@@ -195,7 +439,9 @@ def check_cells(body: pd.DataFrame, columns: tuple[Column, ...]) -> tuple[pd.Dat
     problems: list[tuple[int, str, str]] = []
     missing = [c.name for c in columns if c.name not in body]
     if missing:
-        return body.iloc[0:0], [(1, "colonne-manquante", f"Colonne absente : {', '.join(missing)}.")]
+        return body.iloc[0:0], [
+            (1, "colonne-manquante", f"Colonne absente : {', '.join(missing)}.")
+        ]
     typed = pd.DataFrame(index=body.index)
     for c in columns:
         text = body[c.name].fillna("").astype(str).str.strip()
@@ -203,7 +449,9 @@ def check_cells(body: pd.DataFrame, columns: tuple[Column, ...]) -> tuple[pd.Dat
         bad = pd.Series(False, index=body.index)
         if c.type in ("number", "integer"):
             typed[c.name] = parse_numbers(text)
-            bad |= given & (typed[c.name].isna() | ((typed[c.name] % 1 != 0) if c.type == "integer" else False))
+            bad |= given & (
+                typed[c.name].isna() | ((typed[c.name] % 1 != 0) if c.type == "integer" else False)
+            )
             kind = "un nombre entier" if c.type == "integer" else "un nombre (0.24, 9582)"
         elif c.type == "date":
             typed[c.name] = parse_dates(text)
@@ -213,15 +461,38 @@ def check_cells(body: pd.DataFrame, columns: tuple[Column, ...]) -> tuple[pd.Dat
             typed[c.name] = text
             kind = ""
         for line in body.index[bad]:
-            problems.append((int(line), "type-invalide", f"« {text[line]} » en colonne {c.name} : il faut {kind}."))
+            problems.append(
+                (
+                    int(line),
+                    "type-invalide",
+                    f"« {text[line]} » en colonne {c.name} : il faut {kind}.",
+                )
+            )
         checks = [
-            (~given & c.required, "cellule-obligatoire", lambda v, c=c: f"Colonne {c.name} vide : elle est obligatoire."),
-            (given & ~bad & (pd.to_numeric(typed[c.name], errors="coerce") < c.minimum) if c.minimum is not None
-             else None, "valeur-sous-minimum", lambda v, c=c: f"« {v} » en colonne {c.name} : au moins {c.minimum}."),
-            (given & ~text.str.fullmatch(c.pattern) if c.pattern else None, "motif-invalide",
-             lambda v, c=c: f"« {v} » en colonne {c.name} ne suit pas le motif {c.pattern}."),
-            (given & ~text.isin(c.enum) if c.enum else None, "valeur-hors-liste",
-             lambda v, c=c: f"« {v} » en colonne {c.name} : valeurs admises {', '.join(c.enum)}."),
+            (
+                ~given & c.required,
+                "cellule-obligatoire",
+                lambda v, c=c: f"Colonne {c.name} vide : elle est obligatoire.",
+            ),
+            (
+                given & ~bad & (pd.to_numeric(typed[c.name], errors="coerce") < c.minimum)
+                if c.minimum is not None
+                else None,
+                "valeur-sous-minimum",
+                lambda v, c=c: f"« {v} » en colonne {c.name} : au moins {c.minimum}.",
+            ),
+            (
+                given & ~text.str.fullmatch(c.pattern) if c.pattern else None,
+                "motif-invalide",
+                lambda v, c=c: f"« {v} » en colonne {c.name} ne suit pas le motif {c.pattern}.",
+            ),
+            (
+                given & ~text.isin(c.enum) if c.enum else None,
+                "valeur-hors-liste",
+                lambda v, c=c: (
+                    f"« {v} » en colonne {c.name} : valeurs admises {', '.join(c.enum)}."
+                ),
+            ),
         ]
         for flagged, code, message in checks:
             if flagged is None:

@@ -17,10 +17,24 @@ from gen_dash.fmt import number
 
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
-PROBLEM_COLUMNS = ["gravite", "ligne", "colonne", "valeur", "code", "message"]  # code: stable, listed in the contract
+PROBLEM_COLUMNS = [
+    "gravite",
+    "ligne",
+    "colonne",
+    "valeur",
+    "code",
+    "message",
+]  # code: stable, listed in the contract
 OUTSIDE_PROGRAMME = "hors-programme-outre-mer"  # the code of a row in a collectivité d'outre-mer
 # The reading adds them, in order.
-DERIVED_COLUMNS = ["ligne", "code_region", "cle_fabrique", "localisation", "famille_metier", "code_epci"]
+DERIVED_COLUMNS = [
+    "ligne",
+    "code_region",
+    "cle_fabrique",
+    "localisation",
+    "famille_metier",
+    "code_epci",
+]
 # Derived from the data tables at every reading, never stored: a change of the rules (or of the EPCI map, which
 # changes every 1st of January) applies to every snapshot.
 RECOMPUTED = ("famille_metier", "code_epci")
@@ -49,7 +63,9 @@ class Mapping:
     headers say it some other way (``id_fs`` for ``id_formation``) or leave out a column constant for the file (a list
     of one wave has no ``vague``)."""
 
-    columns: tuple[tuple[str, str], ...] = ()  # (canonical, file header); one header may stand for several
+    columns: tuple[
+        tuple[str, str], ...
+    ] = ()  # (canonical, file header); one header may stand for several
     values: tuple[tuple[str, str], ...] = ()  # (canonical, value)
     generate_ids: bool = False  # no id column: a stable id is made from each row's name and place
 
@@ -66,14 +82,19 @@ class Mapping:
     def from_dict(cls, data: dict | None) -> Mapping:
         """The inverse of :meth:`to_dict`."""
         data = data or {}
-        return cls(tuple(sorted((data.get("colonnes") or {}).items())), tuple(sorted((data.get("valeurs") or {}).items())),
-                   bool(data.get("identifiant_genere")))
+        return cls(
+            tuple(sorted((data.get("colonnes") or {}).items())),
+            tuple(sorted((data.get("valeurs") or {}).items())),
+            bool(data.get("identifiant_genere")),
+        )
 
     def options(self) -> list[str]:
         """The same mapping as command-line options (``--colonne nom_fabrique=NOM`` …)."""
-        return ([f"--colonne {shlex.quote(f'{c}={h}')}" for c, h in self.columns]
-                + [f"--valeur {shlex.quote(f'{c}={v}')}" for c, v in self.values]
-                + (["--generer-identifiant"] if self.generate_ids else []))
+        return (
+            [f"--colonne {shlex.quote(f'{c}={h}')}" for c, h in self.columns]
+            + [f"--valeur {shlex.quote(f'{c}={v}')}" for c, v in self.values]
+            + (["--generer-identifiant"] if self.generate_ids else [])
+        )
 
 
 @dataclass
@@ -97,18 +118,28 @@ class Report:
     def lignes_reparees(self) -> int:
         """Accepted rows that carry at least one warning."""
         errors = set(self.problemes.loc[self.problemes["gravite"] == ERREUR, "ligne"])
-        warned = set(self.problemes.loc[self.problemes["gravite"] == AVERTISSEMENT, "ligne"]) - errors - {1}
+        warned = (
+            set(self.problemes.loc[self.problemes["gravite"] == AVERTISSEMENT, "ligne"])
+            - errors
+            - {1}
+        )
         return len(warned)
 
     @property
     def lignes_hors_programme(self) -> int:
         """Rejected rows placed in a collectivité d'outre-mer, outside the programme's 101 départements."""
-        return int(self.problemes.loc[self.problemes["code"] == OUTSIDE_PROGRAMME, "ligne"].nunique())
+        return int(
+            self.problemes.loc[self.problemes["code"] == OUTSIDE_PROGRAMME, "ligne"].nunique()
+        )
 
     def outside_programme_said(self) -> str:
         """« , dont N hors des 101 départements (collectivités d'outre-mer) » after a count of rejected rows, or ""."""
         count = self.lignes_hors_programme
-        return f", dont {number(count)} hors des 101 départements (collectivités d'outre-mer)" if count else ""
+        return (
+            f", dont {number(count)} hors des 101 départements (collectivités d'outre-mer)"
+            if count
+            else ""
+        )
 
     def to_dict(self) -> dict:
         """The report as the command line's ``validate --json`` prints it."""

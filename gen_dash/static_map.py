@@ -46,8 +46,15 @@ class MapImage:
         return round(a * lon + b), round(c * lat + d)
 
 
-def map_image(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, territory: Territory,
-              quota: float | None = None, image_format: str = "png", width_cm: float = 16.0) -> MapImage:
+def map_image(
+    figures: pd.DataFrame,
+    fabriques: pd.DataFrame,
+    indicator: str,
+    territory: Territory,
+    quota: float | None = None,
+    image_format: str = "png",
+    width_cm: float = 16.0,
+) -> MapImage:
     """The départements of *territory* coloured by *indicator*, with the web map's classes and legend.
 
     Parameters
@@ -71,15 +78,28 @@ def map_image(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, te
     if focus is None:
         shapes = geo.inset_drom(shapes)
     else:  # a région or départements: metropolitan or one DROM, drawn where they are, neighbours around
-        shapes = shapes[~shapes["code_departement"].isin(geo.INSET_BOXES) | shapes["code_departement"].isin(focus)]
-    inside = shapes["code_departement"].isin(focus) if focus is not None else pd.Series(True, index=shapes.index)
-    shapes = shapes.assign(couleur=[scheme.colour(values.get(code)) if ok else classes.OUTSIDE
-                                    for code, ok in zip(shapes["code_departement"], inside, strict=True)])
+        shapes = shapes[
+            ~shapes["code_departement"].isin(geo.INSET_BOXES)
+            | shapes["code_departement"].isin(focus)
+        ]
+    inside = (
+        shapes["code_departement"].isin(focus)
+        if focus is not None
+        else pd.Series(True, index=shapes.index)
+    )
+    shapes = shapes.assign(
+        couleur=[
+            scheme.colour(values.get(code)) if ok else classes.OUTSIDE
+            for code, ok in zip(shapes["code_departement"], inside, strict=True)
+        ]
+    )
 
     box = shapes[inside].total_bounds
     margin_x, margin_y = (box[2] - box[0]) * 0.06 + 0.05, (box[3] - box[1]) * 0.06 + 0.05
     x0, x1, y0, y1 = box[0] - margin_x, box[2] + margin_x, box[1] - margin_y, box[3] + margin_y
-    stretch = 1 / math.cos(math.radians((y0 + y1) / 2))  # a degree of latitude is longer than one of longitude
+    stretch = 1 / math.cos(
+        math.radians((y0 + y1) / 2)
+    )  # a degree of latitude is longer than one of longitude
     map_w = width_cm / 2.54 * 0.68
     map_h = map_w * (y1 - y0) * stretch / (x1 - x0)
     fig_w, fig_h = width_cm / 2.54, max(map_h, 2.6)
@@ -89,25 +109,57 @@ def map_image(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, te
     ax.set_ylim(y0, y1)
     ax.set_aspect(stretch)
     ax.set_axis_off()
-    gpd.GeoSeries(shapes.geometry.values, crs=geo.CRS).plot(ax=ax, color=shapes["couleur"].tolist(), edgecolor=BORDER,
-                                                          linewidth=0.4)
+    gpd.GeoSeries(shapes.geometry.values, crs=geo.CRS).plot(
+        ax=ax, color=shapes["couleur"].tolist(), edgecolor=BORDER, linewidth=0.4
+    )
     if focus is None:
         for x_0, y_0, x_1, y_1 in geo.INSET_BOXES.values():
-            ax.plot([x_0, x_1, x_1, x_0, x_0], [y_0, y_0, y_1, y_1, y_0], color="#8a94a3", linewidth=0.5, linestyle="--")
+            ax.plot(
+                [x_0, x_1, x_1, x_0, x_0],
+                [y_0, y_0, y_1, y_1, y_0],
+                color="#8a94a3",
+                linewidth=0.5,
+                linestyle="--",
+            )
     placed = fabriques.dropna(subset=["latitude", "longitude"])
     if focus is not None:
         placed = placed[placed["code_departement"].isin(focus)]
     if len(placed):
-        lon, lat = (geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"]) if focus is None
-                    else (placed["longitude"].astype(float), placed["latitude"].astype(float)))
+        lon, lat = (
+            geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
+            if focus is None
+            else (placed["longitude"].astype(float), placed["latitude"].astype(float))
+        )
         ax.scatter(lon, lat, s=9, color=FABRIQUE, edgecolors="white", linewidths=0.4, zorder=3)
 
-    legend = [Patch(facecolor=colour, edgecolor=BORDER, label=label) for colour, label in scheme.legend()]
+    legend = [
+        Patch(facecolor=colour, edgecolor=BORDER, label=label) for colour, label in scheme.legend()
+    ]
     if focus is not None:
-        legend.append(Patch(facecolor=classes.OUTSIDE, edgecolor=BORDER, label="hors du territoire"))
-    legend.append(plt.Line2D([], [], marker="o", color="white", markerfacecolor=FABRIQUE, markersize=6, label="une fabrique"))
-    fig.legend(handles=legend, title=ind.short, loc="center left", bbox_to_anchor=(0.69, 0.5), frameon=False, fontsize=7,
-               title_fontsize=8, alignment="left")
+        legend.append(
+            Patch(facecolor=classes.OUTSIDE, edgecolor=BORDER, label="hors du territoire")
+        )
+    legend.append(
+        plt.Line2D(
+            [],
+            [],
+            marker="o",
+            color="white",
+            markerfacecolor=FABRIQUE,
+            markersize=6,
+            label="une fabrique",
+        )
+    )
+    fig.legend(
+        handles=legend,
+        title=ind.short,
+        loc="center left",
+        bbox_to_anchor=(0.69, 0.5),
+        frameon=False,
+        fontsize=7,
+        title_fontsize=8,
+        alignment="left",
+    )
     fig.text(0.69, 0.02, geo.ATTRIBUTION, fontsize=5, color="#3a3a3a", wrap=True)
 
     fig.canvas.draw()
@@ -118,8 +170,14 @@ def map_image(figures: pd.DataFrame, fabriques: pd.DataFrame, indicator: str, te
     c = -(py1 - py0) / (y1 - y0)
     transform = (a, px0 - a * x0, c, height - py0 - c * y0)
     out = io.BytesIO()
-    fig.savefig(out, format=image_format, dpi=DPI, metadata={"Title": f"Carte : {ind.short}"} if image_format == "svg"
-                else {"Title": f"Carte : {ind.short}", "Software": "gen-dash"})
+    fig.savefig(
+        out,
+        format=image_format,
+        dpi=DPI,
+        metadata={"Title": f"Carte : {ind.short}"}
+        if image_format == "svg"
+        else {"Title": f"Carte : {ind.short}", "Software": "gen-dash"},
+    )
     width, height = fig.canvas.get_width_height()
     plt.close(fig)
     return MapImage(out.getvalue(), image_format, width, height, transform)

@@ -53,10 +53,32 @@ from gen_dash.store_schema import (
 )
 
 # The store's public face is this module: writing is here, reading and the schema in their own modules.
-__all__ = ["SAMPLE_PUBLISHER", "SCHEMA_VERSION", "DuplicateSnapshot", "Published", "StoreError", "StoreUnavailable",
-           "UnknownSnapshot", "check", "database_url", "engine", "ensure_schema", "figures_over_time", "history",
-           "history_version", "journal", "load_file", "load_samples_once", "load_snapshot", "login_failures", "publish",
-           "record_login", "same_date", "sha256", "withdraw"]
+__all__ = [
+    "SAMPLE_PUBLISHER",
+    "SCHEMA_VERSION",
+    "DuplicateSnapshot",
+    "Published",
+    "StoreError",
+    "StoreUnavailable",
+    "UnknownSnapshot",
+    "check",
+    "database_url",
+    "engine",
+    "ensure_schema",
+    "figures_over_time",
+    "history",
+    "history_version",
+    "journal",
+    "load_file",
+    "load_samples_once",
+    "load_snapshot",
+    "login_failures",
+    "publish",
+    "record_login",
+    "same_date",
+    "sha256",
+    "withdraw",
+]
 
 SAMPLE_PUBLISHER = "gen-dash (exemples fournis)"
 
@@ -86,9 +108,18 @@ def sha256(data: bytes) -> str:
 
 
 @translated
-def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date | None = None,
-            label: str | None = None, sample: bool = False, snapshot: Snapshot | None = None,
-            mapping: Mapping | None = None) -> Published:
+def publish(
+    eng: Engine,
+    data: bytes,
+    name: str,
+    *,
+    by: str,
+    snapshot_date: date | None = None,
+    label: str | None = None,
+    sample: bool = False,
+    snapshot: Snapshot | None = None,
+    mapping: Mapping | None = None,
+) -> Published:
     """Read, check and keep a snapshot: its bytes, date, label, who, when, report and accepted rows.
 
     Parameters
@@ -112,47 +143,77 @@ def publish(eng: Engine, data: bytes, name: str, *, by: str, snapshot_date: date
     snapshot = snapshot or read_snapshot(data, name, mapping=mapping)
     when = snapshot_date or snapshot.date
     if when is None:
-        raise StoreError("Date de l'instantané inconnue : ni colonne date_extraction, ni date AAAA-MM-JJ dans le nom "
-                         "du fichier. Indiquez-la.")
+        raise StoreError(
+            "Date de l'instantané inconnue : ni colonne date_extraction, ni date AAAA-MM-JJ dans le nom "
+            "du fichier. Indiquez-la."
+        )
     label = (label or "").strip() or f"Instantané du {when.strftime('%d/%m/%Y')}"
     report = snapshot.report
     extras = [c for c in snapshot.rows.columns if c not in (*_ROW_COLUMNS, *RECOMPUTED, "geometry")]
     try:
         with writing(eng) as conn, conn.begin():
-            if conn.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already lets one writer in at a time
+            if (
+                conn.dialect.name == "postgresql"
+            ):  # SQLite's BEGIN IMMEDIATE already lets one writer in at a time
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(20160923)"))
             # Taken once the publication holds the store: numbers and times of publication follow the same order.
             now = datetime.now(UTC)
-            snapshot_id = conn.execute(snapshots.insert().values(
-                sha256=digest, date_instantane=when, libelle=label, nom_fichier=name or "instantane.csv", fichier=data,
-                publie_par=by, publie_le=now, exemple=sample, lignes=report.lignes,
-                lignes_acceptees=report.lignes_acceptees, lignes_rejetees=report.lignes_rejetees,
-                rapport=report.problemes.to_json(orient="records", force_ascii=False),
-                autres_colonnes=json.dumps(extras, ensure_ascii=False),
-                correspondance=json.dumps(snapshot.mapping.to_dict(), ensure_ascii=False) if snapshot.mapping else None,
-            )).inserted_primary_key[0]
+            snapshot_id = conn.execute(
+                snapshots.insert().values(
+                    sha256=digest,
+                    date_instantane=when,
+                    libelle=label,
+                    nom_fichier=name or "instantane.csv",
+                    fichier=data,
+                    publie_par=by,
+                    publie_le=now,
+                    exemple=sample,
+                    lignes=report.lignes,
+                    lignes_acceptees=report.lignes_acceptees,
+                    lignes_rejetees=report.lignes_rejetees,
+                    rapport=report.problemes.to_json(orient="records", force_ascii=False),
+                    autres_colonnes=json.dumps(extras, ensure_ascii=False),
+                    correspondance=json.dumps(snapshot.mapping.to_dict(), ensure_ascii=False)
+                    if snapshot.mapping
+                    else None,
+                )
+            ).inserted_primary_key[0]
             insert_rows(conn, snapshot_id, snapshot.rows)
-            _log(conn, by, "publication", snapshot_id,
-                 f"{label} ({when.isoformat()}, {name}) : {report.lignes_acceptees} lignes acceptées, "
-                 f"{report.lignes_rejetees} rejetées ; sha256 {digest[:12]}")
+            _log(
+                conn,
+                by,
+                "publication",
+                snapshot_id,
+                f"{label} ({when.isoformat()}, {name}) : {report.lignes_acceptees} lignes acceptées, "
+                f"{report.lignes_rejetees} rejetées ; sha256 {digest[:12]}",
+            )
     except sa.exc.IntegrityError:
         _refuse_duplicate(eng, digest)  # published by someone else meanwhile: say so
         raise
-    return Published(snapshot_id, when, label, report.lignes_acceptees, report.lignes_rejetees, digest)
+    return Published(
+        snapshot_id, when, label, report.lignes_acceptees, report.lignes_rejetees, digest
+    )
 
 
-_ROW_COLUMNS = [c.name for c in COLUMNS] + [name for name in DERIVED_COLUMNS if name not in RECOMPUTED]
+_ROW_COLUMNS = [c.name for c in COLUMNS] + [
+    name for name in DERIVED_COLUMNS if name not in RECOMPUTED
+]
 
 
 def _refuse_duplicate(eng: Engine, digest: str) -> None:
     with eng.connect() as conn:
-        earlier = conn.execute(sa.select(snapshots).where(snapshots.c.sha256 == digest)).mappings().first()
+        earlier = (
+            conn.execute(sa.select(snapshots).where(snapshots.c.sha256 == digest))
+            .mappings()
+            .first()
+        )
     if earlier:
         withdrawn = f", retiré le {earlier['retire_le']:%d/%m/%Y}" if earlier["retire_le"] else ""
         raise DuplicateSnapshot(
             f"Ce fichier a déjà été publié : instantané n° {earlier['id']} « {earlier['libelle']} » du "
             f"{earlier['date_instantane']:%d/%m/%Y}, publié par {earlier['publie_par']} le "
-            f"{earlier['publie_le']:%d/%m/%Y}{withdrawn}.")
+            f"{earlier['publie_le']:%d/%m/%Y}{withdrawn}."
+        )
 
 
 @translated
@@ -161,28 +222,45 @@ def withdraw(eng: Engine, snapshot_id: int, *, by: str) -> None:
     known_id(snapshot_id)
     now = datetime.now(UTC)
     with writing(eng) as conn, conn.begin():
-        row = conn.execute(sa.select(snapshots.c.id, snapshots.c.retire_le, snapshots.c.libelle)
-                           .where(snapshots.c.id == snapshot_id)).first()
+        row = conn.execute(
+            sa.select(snapshots.c.id, snapshots.c.retire_le, snapshots.c.libelle).where(
+                snapshots.c.id == snapshot_id
+            )
+        ).first()
         if row is None:
             raise UnknownSnapshot(f"Aucun instantané n° {snapshot_id}.")
         if row.retire_le is not None:
-            raise StoreError(f"L'instantané n° {snapshot_id} est déjà retiré (le {row.retire_le:%d/%m/%Y}).")
-        conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id).values(retire_le=now, retire_par=by))
+            raise StoreError(
+                f"L'instantané n° {snapshot_id} est déjà retiré (le {row.retire_le:%d/%m/%Y})."
+            )
+        conn.execute(
+            snapshots.update()
+            .where(snapshots.c.id == snapshot_id)
+            .values(retire_le=now, retire_par=by)
+        )
         _log(conn, by, "retrait", snapshot_id, f"{row.libelle} retiré des listes")
 
 
 def _log(conn: Connection, by: str, action: str, snapshot_id: int | None, details: str) -> None:
-    conn.execute(audit.insert().values(le=datetime.now(UTC), par=by, action=action, snapshot_id=snapshot_id,
-                                       details=details))
+    conn.execute(
+        audit.insert().values(
+            le=datetime.now(UTC), par=by, action=action, snapshot_id=snapshot_id, details=details
+        )
+    )
 
 
 @translated
-def login_failures(eng: Engine, address: str, since: datetime) -> tuple[list[datetime], list[datetime]]:
+def login_failures(
+    eng: Engine, address: str, since: datetime
+) -> tuple[list[datetime], list[datetime]]:
     """Failed editor logins since *since*, oldest first: those from *address* after its last success, and all of them
     (every server records its attempts here, so the counts are the deployment's)."""
     with eng.connect() as conn:
-        rows = conn.execute(sa.select(logins.c.le, logins.c.adresse, logins.c.reussie).where(logins.c.le >= since)
-                            .order_by(logins.c.le)).all()
+        rows = conn.execute(
+            sa.select(logins.c.le, logins.c.adresse, logins.c.reussie)
+            .where(logins.c.le >= since)
+            .order_by(logins.c.le)
+        ).all()
     mine: list[datetime] = []
     for row in rows:
         if row.adresse == address:
@@ -202,11 +280,15 @@ def record_login(eng: Engine, address: str, succeeded: bool, keep_days: int = 90
             _log(conn, address, "connexion refusée", None, "mot de passe éditeur incorrect")
         before = now - timedelta(days=keep_days)
         conn.execute(logins.delete().where(logins.c.le < before))
-        conn.execute(audit.delete().where(audit.c.action == "connexion refusée", audit.c.le < before))
+        conn.execute(
+            audit.delete().where(audit.c.action == "connexion refusée", audit.c.le < before)
+        )
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives back naive UTC times
+    return (
+        moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    )  # SQLite gives back naive UTC times
 
 
 @translated
@@ -219,8 +301,15 @@ def load_samples_once(eng: Engine, samples: list[tuple[Path, date]]) -> int:
     for path, when in sorted(samples, key=lambda item: item[1]):
         try:
             kind = ", export de tableur" if "tableur" in path.name else ""
-            publish(eng, path.read_bytes(), path.name, by=SAMPLE_PUBLISHER, snapshot_date=when,
-                    label=f"Exemple (données illustratives{kind})", sample=True)
+            publish(
+                eng,
+                path.read_bytes(),
+                path.name,
+                by=SAMPLE_PUBLISHER,
+                snapshot_date=when,
+                label=f"Exemple (données illustratives{kind})",
+                sample=True,
+            )
             loaded += 1
         except DuplicateSnapshot:
             pass  # another server loaded it at the same moment

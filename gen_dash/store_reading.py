@@ -16,10 +16,26 @@ from sqlalchemy.engine import Connection, Engine
 from gen_dash import epci, geo, metiers, trend
 from gen_dash.schema import COLUMNS
 from gen_dash.snapshot import PROBLEM_COLUMNS, Mapping, Report, Snapshot
-from gen_dash.store_schema import UnknownSnapshot, audit, counts, known_id, rows, snapshots, translated, typed
+from gen_dash.store_schema import (
+    UnknownSnapshot,
+    audit,
+    counts,
+    known_id,
+    rows,
+    snapshots,
+    translated,
+    typed,
+)
 from gen_dash.territory import Territory
 
-_COUNTED_FROM = ["code_departement", "code_region", "cle_fabrique", "apprenants", "apprenants_femmes", "apprenants_neet"]
+_COUNTED_FROM = [
+    "code_departement",
+    "code_region",
+    "cle_fabrique",
+    "apprenants",
+    "apprenants_femmes",
+    "apprenants_neet",
+]
 
 
 @translated
@@ -33,13 +49,30 @@ def history(eng: Engine, include_withdrawn: bool = False) -> pd.DataFrame:
         ``lignes_acceptees``, ``lignes_rejetees``, ``sha256``, ``retire_le``, ``retire_par``, and for the rule
         « one snapshot per date counts »: ``compte``, ``remplace_par``, ``remplace_le``.
     """
-    columns = [snapshots.c[n] for n in ("id", "date_instantane", "libelle", "nom_fichier", "publie_par", "publie_le", "exemple",
-                                        "lignes_acceptees", "lignes_rejetees", "sha256", "retire_le", "retire_par")]
+    columns = [
+        snapshots.c[n]
+        for n in (
+            "id",
+            "date_instantane",
+            "libelle",
+            "nom_fichier",
+            "publie_par",
+            "publie_le",
+            "exemple",
+            "lignes_acceptees",
+            "lignes_rejetees",
+            "sha256",
+            "retire_le",
+            "retire_par",
+        )
+    ]
     query = sa.select(*columns).order_by(snapshots.c.date_instantane.desc(), snapshots.c.id.desc())
     if not include_withdrawn:
         query = query.where(snapshots.c.retire_le.is_(None))
     with eng.connect() as conn:
-        table = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in columns])
+        table = pd.DataFrame(
+            conn.execute(query).mappings().all(), columns=[c.name for c in columns]
+        )
     table["date_instantane"] = pd.to_datetime(table["date_instantane"]).dt.date
     return _mark_replaced(table)
 
@@ -48,14 +81,18 @@ def history(eng: Engine, include_withdrawn: bool = False) -> pd.DataFrame:
 def history_version(eng: Engine) -> tuple[int, int, int]:
     """What changes whenever :func:`history` does (snapshots are immutable but for their withdrawal): how many, the
     newest number, how many withdrawn; one small query, for a cache of the history to know it is still true."""
-    query = sa.select(sa.func.count(), sa.func.max(snapshots.c.id), sa.func.count(snapshots.c.retire_le))
+    query = sa.select(
+        sa.func.count(), sa.func.max(snapshots.c.id), sa.func.count(snapshots.c.retire_le)
+    )
     with eng.connect() as conn:
         count, newest, withdrawn = conn.execute(query).one()
     return int(count), int(newest or 0), int(withdrawn)
 
 
 @translated
-def figures_over_time(eng: Engine, snapshot_ids: list[int], territory: Territory | None = None) -> pd.DataFrame:
+def figures_over_time(
+    eng: Engine, snapshot_ids: list[int], territory: Territory | None = None
+) -> pd.DataFrame:
     """:func:`gen_dash.trend.figures_over_time` of published snapshots (one per date) for *territory* (None: France).
 
     France, a région or one département: their counts stored at publication, in one query. Several départements or an
@@ -69,20 +106,42 @@ def figures_over_time(eng: Engine, snapshot_ids: list[int], territory: Territory
     """
     ids = [int(i) for i in snapshot_ids]
     with eng.connect() as conn:
-        if territory is None or territory.national or (len(territory.departements) <= 1 and not territory.epci):
-            level, code = (("france", "") if territory is None or territory.national else ("region", territory.region)
-                           if not territory.departements else ("departement", territory.departements[0]))
-            joined = snapshots.outerjoin(counts, sa.and_(counts.c.snapshot_id == snapshots.c.id, counts.c.niveau == level,
-                                                         counts.c.code == code))
-            query = (sa.select(snapshots.c.date_instantane, *[counts.c[name] for name in trend.COUNTED])
-                     .select_from(joined).where(snapshots.c.id.in_(ids)))
+        if (
+            territory is None
+            or territory.national
+            or (len(territory.departements) <= 1 and not territory.epci)
+        ):
+            level, code = (
+                ("france", "")
+                if territory is None or territory.national
+                else ("region", territory.region)
+                if not territory.departements
+                else ("departement", territory.departements[0])
+            )
+            joined = snapshots.outerjoin(
+                counts,
+                sa.and_(
+                    counts.c.snapshot_id == snapshots.c.id,
+                    counts.c.niveau == level,
+                    counts.c.code == code,
+                ),
+            )
+            query = (
+                sa.select(snapshots.c.date_instantane, *[counts.c[name] for name in trend.COUNTED])
+                .select_from(joined)
+                .where(snapshots.c.id.in_(ids))
+            )
             table = pd.DataFrame(conn.execute(query).all(), columns=["date", *trend.COUNTED])
             # A territory without a formation in a snapshot has no stored line: nothing there, 0 of everything.
             table.loc[table["formations"].isna(), trend.COUNTED] = 0
             table["date"] = pd.to_datetime(table["date"]).dt.date
             return trend.over_time(table.set_index("date"))
-        dated = conn.execute(sa.select(snapshots.c.id, snapshots.c.date_instantane).where(snapshots.c.id.in_(ids))).all()
-        columns = _COUNTED_FROM + (["code_commune", "latitude", "longitude"] if territory.epci else [])
+        dated = conn.execute(
+            sa.select(snapshots.c.id, snapshots.c.date_instantane).where(snapshots.c.id.in_(ids))
+        ).all()
+        columns = _COUNTED_FROM + (
+            ["code_commune", "latitude", "longitude"] if territory.epci else []
+        )
         read = [(when, _read_rows(conn, i, columns)) for i, when in dated]
     if territory.epci:  # not stored: placed in today's EPCI, as every reading does
         read = [(when, frame.assign(code_epci=epci.epci_of(frame))) for when, frame in read]
@@ -99,12 +158,19 @@ def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:
     listed = table[table["retire_le"].isna()]
     if listed.empty:
         return table
-    latest = listed.sort_values(["publie_le", "id"]).groupby("date_instantane").tail(1).set_index("date_instantane")
+    latest = (
+        listed.sort_values(["publie_le", "id"])
+        .groupby("date_instantane")
+        .tail(1)
+        .set_index("date_instantane")
+    )
     winner = table["date_instantane"].map(latest["id"])
     table["compte"] = (table["id"] == winner) & table["retire_le"].isna()
     replaced = ~table["compte"] & table["retire_le"].isna()
     table.loc[replaced, "remplace_par"] = winner[replaced].astype(object)
-    table.loc[replaced, "remplace_le"] = table.loc[replaced, "date_instantane"].map(latest["publie_le"]).astype(object)
+    table.loc[replaced, "remplace_le"] = (
+        table.loc[replaced, "date_instantane"].map(latest["publie_le"]).astype(object)
+    )
     return table
 
 
@@ -141,17 +207,32 @@ def load_snapshot(eng: Engine, snapshot_id: int) -> Snapshot:
     problems["code"] = problems["code"].fillna("")  # a report published before problems had codes
     problems["ligne"] = problems["ligne"].astype("int64")
     report = Report(lignes=meta["lignes"], problemes=problems)
-    mapping = Mapping.from_dict(json.loads(meta["correspondance"])) if meta["correspondance"] else Mapping()
-    frame["famille_metier"] = metiers.family(frame["metier"])  # recomputed: a new rule applies to the whole history
+    mapping = (
+        Mapping.from_dict(json.loads(meta["correspondance"]))
+        if meta["correspondance"]
+        else Mapping()
+    )
+    frame["famille_metier"] = metiers.family(
+        frame["metier"]
+    )  # recomputed: a new rule applies to the whole history
     frame["code_epci"] = epci.epci_of(frame)  # likewise the EPCI map of today
     geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=geo.CRS)
-    return Snapshot(rows=gpd.GeoDataFrame(frame, geometry=geometry, crs=geo.CRS), report=report,
-                    date=meta["date_instantane"], name=meta["nom_fichier"], mapping=mapping)
+    return Snapshot(
+        rows=gpd.GeoDataFrame(frame, geometry=geometry, crs=geo.CRS),
+        report=report,
+        date=meta["date_instantane"],
+        name=meta["nom_fichier"],
+        mapping=mapping,
+    )
 
 
-def _read_rows(conn: Connection, snapshot_id: int, columns: list[str] | None = None) -> pd.DataFrame:
+def _read_rows(
+    conn: Connection, snapshot_id: int, columns: list[str] | None = None
+) -> pd.DataFrame:
     """A snapshot's stored rows (only *columns*, when given), with their types."""
-    blob = conn.execute(sa.select(rows.c.lignes).where(rows.c.snapshot_id == snapshot_id)).scalar_one()
+    blob = conn.execute(
+        sa.select(rows.c.lignes).where(rows.c.snapshot_id == snapshot_id)
+    ).scalar_one()
     return pq.read_table(pa.BufferReader(blob), columns=columns).to_pandas()
 
 
@@ -161,7 +242,9 @@ def _with_every_column(frame: pd.DataFrame) -> pd.DataFrame:
     if not missing:
         return frame
     for c in missing:
-        frame[c.name] = typed(pd.Series([None] * len(frame), index=frame.index, dtype=object), c.type)
+        frame[c.name] = typed(
+            pd.Series([None] * len(frame), index=frame.index, dtype=object), c.type
+        )
     known = {c.name for c in COLUMNS}
     return frame[[c.name for c in COLUMNS] + [name for name in frame.columns if name not in known]]
 

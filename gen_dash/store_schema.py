@@ -25,12 +25,17 @@ from gen_dash.snapshot import DERIVED_COLUMNS, RECOMPUTED
 
 SCHEMA_VERSION = 5
 _TYPES = {"string": sa.Text, "integer": sa.Integer, "number": sa.Float, "date": sa.Date}
-_DERIVED = [name for name in DERIVED_COLUMNS if name not in ("ligne", *RECOMPUTED)]  # text; "ligne" is part of the key
+_DERIVED = [
+    name for name in DERIVED_COLUMNS if name not in ("ligne", *RECOMPUTED)
+]  # text; "ligne" is part of the key
 
 metadata = sa.MetaData()
-schema_version = sa.Table("gen_dash_schema", metadata, sa.Column("version", sa.Integer, nullable=False))
+schema_version = sa.Table(
+    "gen_dash_schema", metadata, sa.Column("version", sa.Integer, nullable=False)
+)
 snapshots = sa.Table(
-    "snapshots", metadata,
+    "snapshots",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("date_instantane", sa.Date, nullable=False),
@@ -44,27 +49,37 @@ snapshots = sa.Table(
     sa.Column("lignes_acceptees", sa.Integer, nullable=False),
     sa.Column("lignes_rejetees", sa.Integer, nullable=False),
     sa.Column("rapport", sa.Text, nullable=False),  # the validation problems, JSON
-    sa.Column("autres_colonnes", sa.Text, nullable=False),  # the file's other column names, JSON, in order
+    sa.Column(
+        "autres_colonnes", sa.Text, nullable=False
+    ),  # the file's other column names, JSON, in order
     sa.Column("retire_le", sa.DateTime(timezone=True)),
     sa.Column("retire_par", sa.Text),
-    sa.Column("correspondance", sa.Text),  # the column mapping the file was read with, JSON (version 2)
+    sa.Column(
+        "correspondance", sa.Text
+    ),  # the column mapping the file was read with, JSON (version 2)
 )
 rows = sa.Table(  # a snapshot's accepted rows, one Parquet file (version 5)
-    "lignes_instantanes", metadata,
+    "lignes_instantanes",
+    metadata,
     sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id"), primary_key=True),
     sa.Column("format", sa.Text, nullable=False),
     sa.Column("lignes", sa.LargeBinary, nullable=False),
 )
 counts = sa.Table(  # a snapshot's counts by territory, computed at publication (version 5)
-    "chiffres_instantanes", metadata,
+    "chiffres_instantanes",
+    metadata,
     sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id"), primary_key=True),
     sa.Column("niveau", sa.String(16), primary_key=True),  # france, region, departement
     sa.Column("code", sa.String(8), primary_key=True),  # empty for France
-    *[sa.Column(name, sa.Integer, nullable=name.startswith("apprenants")) for name in trend.COUNTED],
+    *[
+        sa.Column(name, sa.Integer, nullable=name.startswith("apprenants"))
+        for name in trend.COUNTED
+    ],
 )
 # Versions 1 to 4 kept one SQL row per formation; version 5 moves them into `rows` and drops the table.
 _formations_before_5 = sa.Table(
-    "formations", metadata,
+    "formations",
+    metadata,
     sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id"), primary_key=True),
     sa.Column("ligne", sa.Integer, primary_key=True),
     *[sa.Column(c.name, _TYPES[c.type]) for c in COLUMNS],
@@ -72,7 +87,8 @@ _formations_before_5 = sa.Table(
     sa.Column("autres", sa.Text),  # the other columns' values, JSON
 )
 audit = sa.Table(
-    "journal", metadata,
+    "journal",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("le", sa.DateTime(timezone=True), nullable=False),
     sa.Column("par", sa.Text, nullable=False),
@@ -81,7 +97,8 @@ audit = sa.Table(
     sa.Column("details", sa.Text, nullable=False),
 )
 logins = sa.Table(  # editor password attempts, so that every server counts the failures of all (version 4)
-    "connexions", metadata,
+    "connexions",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("le", sa.DateTime(timezone=True), nullable=False),
     sa.Column("adresse", sa.Text, nullable=False),
@@ -109,6 +126,7 @@ class StoreUnavailable(StoreError):
 
 def translated(function):
     """*function* with the database's own failures (English, from the driver) turned into :class:`StoreUnavailable`."""
+
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         try:
@@ -117,15 +135,23 @@ def translated(function):
             raise
         except (sa.exc.SQLAlchemyError, OSError) as exc:
             raise StoreUnavailable(_unavailable(exc)) from exc
+
     return wrapper
 
 
 def _unavailable(exc: BaseException) -> str:
     text = str(exc).lower()
-    if "readonly" in text or "read-only" in text or "read only" in text or isinstance(exc, PermissionError):
+    if (
+        "readonly" in text
+        or "read-only" in text
+        or "read only" in text
+        or isinstance(exc, PermissionError)
+    ):
         what = "La base de données est en lecture seule (droits du fichier ou du compte) : rien ne peut y être écrit."
     elif "unable to open database file" in text or isinstance(exc, FileNotFoundError):
-        what = "Le fichier de la base SQLite ne peut pas être ouvert (dossier absent ou inaccessible)."
+        what = (
+            "Le fichier de la base SQLite ne peut pas être ouvert (dossier absent ou inaccessible)."
+        )
     elif "connection refused" in text or "could not connect" in text or "connection failed" in text:
         what = "Le serveur de base de données ne répond pas (connexion refusée)."
     elif "password authentication failed" in text or "authentication" in text:
@@ -134,7 +160,9 @@ def _unavailable(exc: BaseException) -> str:
         what = "Le disque de la base de données est plein."
     else:
         what = f"La base de données ne répond pas comme prévu ({type(exc).__name__})."
-    return what + " Vérifiez GEN_DASH_DATABASE_URL et l'état du serveur (voir le README, Déploiement)."
+    return (
+        what + " Vérifiez GEN_DASH_DATABASE_URL et l'état du serveur (voir le README, Déploiement)."
+    )
 
 
 def known_id(snapshot_id: int) -> None:
@@ -188,7 +216,9 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(connection: Connection) -> None:
     # A write takes the database's write lock at once: concurrent publishers queue instead of failing mid-way.
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("write") else "BEGIN")
+    connection.exec_driver_sql(
+        "BEGIN IMMEDIATE" if connection.get_execution_options().get("write") else "BEGIN"
+    )
 
 
 def writing(eng: Engine):
@@ -197,11 +227,19 @@ def writing(eng: Engine):
 
 def _add_columns(*columns: sa.Column):
     """A migration adding *columns* to their table where it lacks them (a store created since has them already)."""
+
     def migrate(conn: Connection) -> None:
         for column in columns:
-            if column.name not in {c["name"] for c in sa.inspect(conn).get_columns(column.table.name)}:
-                conn.execute(sa.text(f"ALTER TABLE {column.table.name} ADD COLUMN {column.name} "
-                                     f"{column.type.compile(dialect=conn.dialect)}"))
+            if column.name not in {
+                c["name"] for c in sa.inspect(conn).get_columns(column.table.name)
+            }:
+                conn.execute(
+                    sa.text(
+                        f"ALTER TABLE {column.table.name} ADD COLUMN {column.name} "
+                        f"{column.type.compile(dialect=conn.dialect)}"
+                    )
+                )
+
     return migrate
 
 
@@ -209,7 +247,12 @@ MIGRATIONS = {
     1: lambda conn: metadata.create_all(conn, tables=[snapshots, _formations_before_5, audit]),
     2: _add_columns(snapshots.c.correspondance),  # the column mapping a file was read with
     # The programme's reported indicators (QPV, positive outcomes, free formations).
-    3: _add_columns(*(_formations_before_5.c[name] for name in ("apprenants_qpv", "sorties_positives", "gratuite"))),
+    3: _add_columns(
+        *(
+            _formations_before_5.c[name]
+            for name in ("apprenants_qpv", "sorties_positives", "gratuite")
+        )
+    ),
     4: lambda conn: metadata.create_all(conn, tables=[logins]),
     5: lambda conn: _rows_into_parquet(conn),
 }
@@ -218,7 +261,9 @@ MIGRATIONS = {
 def _rows_into_parquet(conn: Connection) -> None:
     """Version 5: each snapshot's SQL rows become its Parquet file and counts, in the migration's transaction."""
     metadata.create_all(conn, tables=[rows, counts])
-    published = conn.execute(sa.select(snapshots.c.id, snapshots.c.autres_colonnes).order_by(snapshots.c.id)).all()
+    published = conn.execute(
+        sa.select(snapshots.c.id, snapshots.c.autres_colonnes).order_by(snapshots.c.id)
+    ).all()
     for snapshot_id, extras in published:
         insert_rows(conn, snapshot_id, _rows_before_5(conn, snapshot_id, json.loads(extras)))
     _formations_before_5.drop(conn)
@@ -226,14 +271,18 @@ def _rows_into_parquet(conn: Connection) -> None:
 
 def ensure_schema(eng: Engine) -> int:
     """Create or upgrade the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
-    with eng.connect() as conn:  # read first: a store already up to date is never written (it may be read-only)
+    with (
+        eng.connect() as conn
+    ):  # read first: a store already up to date is never written (it may be read-only)
         if sa.inspect(conn).has_table(schema_version.name):
             found = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
             if found >= SCHEMA_VERSION:
                 return found
     with writing(eng) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(20160922)"))  # one server migrates at a time
+            conn.execute(
+                sa.text("SELECT pg_advisory_xact_lock(20160922)")
+            )  # one server migrates at a time
         schema_version.create(conn, checkfirst=True)
         current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
         for version in range(current + 1, SCHEMA_VERSION + 1):
@@ -250,9 +299,16 @@ def insert_rows(conn: Connection, snapshot_id: int, accepted: pd.DataFrame) -> N
     frame = pd.DataFrame(accepted.drop(columns=["geometry", *RECOMPUTED], errors="ignore"))
     sink = pa.BufferOutputStream()
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink, compression="zstd")
-    conn.execute(rows.insert().values(snapshot_id=snapshot_id, format="parquet", lignes=sink.getvalue().to_pybytes()))
+    conn.execute(
+        rows.insert().values(
+            snapshot_id=snapshot_id, format="parquet", lignes=sink.getvalue().to_pybytes()
+        )
+    )
     by_territory = trend.territory_figures(accepted).astype(object).where(lambda t: t.notna(), None)
-    conn.execute(counts.insert(), [{"snapshot_id": snapshot_id, **line} for line in by_territory.to_dict("records")])
+    conn.execute(
+        counts.insert(),
+        [{"snapshot_id": snapshot_id, **line} for line in by_territory.to_dict("records")],
+    )
 
 
 def typed(values: pd.Series, kind: str) -> pd.Series:
@@ -269,8 +325,12 @@ def typed(values: pd.Series, kind: str) -> pd.Series:
 def _rows_before_5(conn: Connection, snapshot_id: int, extras: list[str]) -> pd.DataFrame:
     """A snapshot's rows as versions 1 to 4 kept them (one SQL row per formation), with the reader's types."""
     names = [c.name for c in _formations_before_5.columns]
-    query = sa.select(*_formations_before_5.columns).where(_formations_before_5.c.snapshot_id == snapshot_id)
-    table = pd.DataFrame(conn.execute(query.order_by(_formations_before_5.c.ligne)).all(), columns=names)
+    query = sa.select(*_formations_before_5.columns).where(
+        _formations_before_5.c.snapshot_id == snapshot_id
+    )
+    table = pd.DataFrame(
+        conn.execute(query.order_by(_formations_before_5.c.ligne)).all(), columns=names
+    )
     out = pd.DataFrame({c.name: typed(table[c.name], c.type) for c in COLUMNS}, index=table.index)
     if extras:
         # The other columns repeat a lot (a status, a comment): decode each distinct JSON text once.

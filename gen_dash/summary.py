@@ -13,10 +13,17 @@ def summary_json(snapshot: Snapshot, place=None, by: str | None = None) -> dict:
     ``departement``, ``epci``."""
     rows = snapshot.rows if place is None else place.apply(snapshot.rows)
     figures = summary_figures(rows)
-    ordered = {k: v for k, v in figures.items() if k not in ("par_departement", "par_vague", "par_metier")}
+    ordered = {
+        k: v for k, v in figures.items() if k not in ("par_departement", "par_vague", "par_metier")
+    }
     if place is not None and not place.national:
-        ordered["territoire"] = {"nom": place.label, "region": place.region, "departements": list(place.codes),
-                                 "epci": place.epci, "population": place.population}
+        ordered["territoire"] = {
+            "nom": place.label,
+            "region": place.region,
+            "departements": list(place.codes),
+            "epci": place.epci,
+            "population": place.population,
+        }
     for key in reported(rows):  # the programme's other indicators, when the file gives them
         if key == "part_qpv":
             ordered["apprenants_qpv"] = int(rows["apprenants_qpv"].sum())
@@ -30,12 +37,22 @@ def summary_json(snapshot: Snapshot, place=None, by: str | None = None) -> dict:
     targets = load_targets()
     # A quota is a threshold: the gap is said in points (negative below it), never as a percentage of the quota.
     ordered["quotas"] = {
-        name: {"quota": quota, "ecart_points": None if figures[name] is None else round((figures[name] - quota) * 100, 1)}
-        for name, quota in (("part_femmes", targets.part_femmes), ("part_neet", targets.part_neet))}
-    ordered["liste_seule"] = snapshot.list_only  # a list without learner counts: every learner figure is null
+        name: {
+            "quota": quota,
+            "ecart_points": None
+            if figures[name] is None
+            else round((figures[name] - quota) * 100, 1),
+        }
+        for name, quota in (("part_femmes", targets.part_femmes), ("part_neet", targets.part_neet))
+    }
+    ordered["liste_seule"] = (
+        snapshot.list_only
+    )  # a list without learner counts: every learner figure is null
     if by is not None:
         ordered[f"par_{by}"] = by_territory(rows, by, place)
-    ordered["hors_epci"] = int(rows["code_epci"].isna().sum())  # placed by their département, or in a commune without
+    ordered["hors_epci"] = int(
+        rows["code_epci"].isna().sum()
+    )  # placed by their département, or in a commune without
     return ordered
 
 
@@ -49,8 +66,13 @@ def by_territory(rows, level: str, place=None) -> dict:
     known = not is_list_only(rows)
     out = {}
     for line in table.itertuples(index=False):
-        entry = {"nom": line.nom, "formations": int(line.formations), "fabriques": int(line.fabriques),
-                 "apprenants": int(line.apprenants) if known else None, "population": int(line.population)}
+        entry = {
+            "nom": line.nom,
+            "formations": int(line.formations),
+            "fabriques": int(line.fabriques),
+            "apprenants": int(line.apprenants) if known else None,
+            "population": int(line.population),
+        }
         if level == "epci":
             entry["departements"] = list(line.departements)
         out[str(line.code)] = entry

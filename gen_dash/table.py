@@ -28,15 +28,40 @@ from gen_dash.fmt import number
 from gen_dash.snapshot import SnapshotError
 
 # What spreadsheets and databases write in a cell for « nothing »: read as an empty cell, said once per column.
-NULL_WORDS = ("NULL", "null", "Null", "N/A", "n/a", "N/a", "#N/A", "#N/D", "-", "--", "None", "#VALEUR!", "#REF!")
+NULL_WORDS = (
+    "NULL",
+    "null",
+    "Null",
+    "N/A",
+    "n/a",
+    "N/a",
+    "#N/A",
+    "#N/D",
+    "-",
+    "--",
+    "None",
+    "#VALEUR!",
+    "#REF!",
+)
 _NULL_WORDS = pa.array(NULL_WORDS, type=pa.large_string())
 _SEPARATORS = (";", ",", "\t", "|")
-_SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
+_SEPARATOR_NAMES = {
+    ";": "point-virgule",
+    ",": "virgule",
+    "\t": "tabulation",
+    "|": "barre verticale",
+}
 _CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))  # all but tab and line breaks
 _CONTROL_CELL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
-         (b"\xfe\xff", "utf-16"))  # UTF-32's little-endian mark begins like UTF-16's: it comes first
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)  # UTF-32's little-endian mark begins like UTF-16's: it comes first
 
 
 @dataclass
@@ -45,7 +70,9 @@ class Table:
 
     body: pd.DataFrame  # columns 0..n-1, as many as headers
     headers: list[str]
-    notices: list[tuple[int, str, str]] = field(default_factory=list)  # (line, code, French warning) about the bytes
+    notices: list[tuple[int, str, str]] = field(
+        default_factory=list
+    )  # (line, code, French warning) about the bytes
 
 
 def read_table(data: bytes, limits: Limits) -> Table:
@@ -70,8 +97,10 @@ def read_table(data: bytes, limits: Limits) -> Table:
         Not a table, empty, or beyond a limit.
     """
     if len(data) > limits.bytes:
-        raise SnapshotError(f"Le fichier pèse {_megabytes(len(data))}, au-delà de la limite de {_megabytes(limits.bytes)} "
-                            "(réglage GEN_DASH_MAX_MB). Découpez-le ou demandez à l'administrateur de relever la limite.")
+        raise SnapshotError(
+            f"Le fichier pèse {_megabytes(len(data))}, au-delà de la limite de {_megabytes(limits.bytes)} "
+            "(réglage GEN_DASH_MAX_MB). Découpez-le ou demandez à l'administrateur de relever la limite."
+        )
     if not data or data.isspace():
         raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
     notices: list[tuple[int, str, str]] = []
@@ -80,8 +109,10 @@ def read_table(data: bytes, limits: Limits) -> Table:
         controls = False  # XML 1.0 cannot hold them: a classeur with one is refused by its parser, and openpyxl
         # keeps an escaped « _x0001_ » as the text it is
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SnapshotError("Ce fichier est un classeur Excel ancien (.xls) ou un document Office : "
-                            "enregistrez-le au format .xlsx ou CSV puis déposez-le à nouveau.")
+        raise SnapshotError(
+            "Ce fichier est un classeur Excel ancien (.xls) ou un document Office : "
+            "enregistrez-le au format .xlsx ou CSV puis déposez-le à nouveau."
+        )
     else:
         raw = _text_bytes(data)
         newlines, controls = _scan(raw)
@@ -103,12 +134,18 @@ def _text_bytes(data: bytes) -> bytes:
             try:
                 return data.decode(encoding).encode("utf-8")
             except UnicodeDecodeError:
-                raise SnapshotError(f"Le fichier annonce un encodage {encoding.upper()} (par sa marque d'ordre des "
-                                    "octets) mais ne peut pas être décodé ainsi : enregistrez-le en UTF-8.") from None
+                raise SnapshotError(
+                    f"Le fichier annonce un encodage {encoding.upper()} (par sa marque d'ordre des "
+                    "octets) mais ne peut pas être décodé ainsi : enregistrez-le en UTF-8."
+                ) from None
     head = data[:65536]
-    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > max(16, 0.01 * len(head)):  # a few are removed below
-        raise SnapshotError("Ce fichier n'est pas un fichier texte (CSV) ni un classeur .xlsx : il contient des données "
-                            "binaires. Vérifiez que vous avez déposé le bon fichier.")
+    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > max(
+        16, 0.01 * len(head)
+    ):  # a few are removed below
+        raise SnapshotError(
+            "Ce fichier n'est pas un fichier texte (CSV) ni un classeur .xlsx : il contient des données "
+            "binaires. Vérifiez que vous avez déposé le bon fichier."
+        )
     return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
 
 
@@ -121,13 +158,17 @@ def _scan(raw: bytes) -> tuple[int, bool]:
     data = np.frombuffer(raw, np.uint8)
     newlines = below_space = 0
     for i in range(0, len(data), 1 << 20):
-        block = data[i: i + (1 << 20)]
+        block = data[i : i + (1 << 20)]
         newlines += int(np.count_nonzero(block == ord("\n")))
         below_space += int(np.count_nonzero(block < 32))
-    return newlines, below_space > newlines and below_space > newlines + raw.count(b"\t") + raw.count(b"\r")
+    return newlines, below_space > newlines and below_space > newlines + raw.count(
+        b"\t"
+    ) + raw.count(b"\r")
 
 
-def _read_csv(raw: bytes, newlines: int, limits: Limits, notices: list[tuple[int, str, str]]) -> tuple[pa.Table, np.ndarray]:
+def _read_csv(
+    raw: bytes, newlines: int, limits: Limits, notices: list[tuple[int, str, str]]
+) -> tuple[pa.Table, np.ndarray]:
     start = len(raw) - len(raw.lstrip(b"\r\n"))  # no copy unless the file starts with blank lines
     end = raw.find(b"\n", start)
     end = end if end >= 0 else len(raw)
@@ -137,8 +178,10 @@ def _read_csv(raw: bytes, newlines: int, limits: Limits, notices: list[tuple[int
     counts = {sep: first.count(sep) for sep in _SEPARATORS}
     separator = max(counts, key=counts.get)
     if counts[separator] == 0:
-        raise SnapshotError("Ce fichier n'est pas un tableau : sa première ligne ne contient aucun séparateur "
-                            "(point-virgule, virgule ou tabulation). Exportez le tableur au format CSV.")
+        raise SnapshotError(
+            "Ce fichier n'est pas un tableau : sa première ligne ne contient aucun séparateur "
+            "(point-virgule, virgule ou tabulation). Exportez le tableur au format CSV."
+        )
     if counts[separator] + 1 > limits.columns:
         raise _too_many_columns(raw.count(b"\n", 0, start) + 1, counts[separator] + 1, limits)
     # Arrow checks UTF-8 as it reads, so a UTF-8 file is never decoded in Python.
@@ -147,7 +190,9 @@ def _read_csv(raw: bytes, newlines: int, limits: Limits, notices: list[tuple[int
         _check_line_lengths(raw, limits)
         text, was_utf8 = _decode(raw, notices)
         if not was_utf8:
-            read = _read_regular_csv(text.encode("utf-8"), start, separator, newlines)  # decoding keeps line breaks
+            read = _read_regular_csv(
+                text.encode("utf-8"), start, separator, newlines
+            )  # decoding keeps line breaks
         if read is None:
             read = _read_ragged_csv(text, separator, limits)
     return read
@@ -177,9 +222,15 @@ def _decode(raw: bytes, notices: list[tuple[int, str, str]]) -> tuple[str, bool]
             lines[number_ - 1] = line.decode("utf-8")
         except UnicodeDecodeError:
             lines[number_ - 1] = _decode_legacy(line)
-            notices.append((number_, "encodage-ligne", "Ligne encodée autrement que le reste du fichier "
-                                                       "(Windows-1252 et non UTF-8) : ses accents ont été lus en "
-                                                       "Windows-1252 ; vérifiez-la et enregistrez le fichier en UTF-8."))
+            notices.append(
+                (
+                    number_,
+                    "encodage-ligne",
+                    "Ligne encodée autrement que le reste du fichier "
+                    "(Windows-1252 et non UTF-8) : ses accents ont été lus en "
+                    "Windows-1252 ; vérifiez-la et enregistrez le fichier en UTF-8.",
+                )
+            )
     return "\n".join(lines), False
 
 
@@ -190,10 +241,14 @@ def _decode_legacy(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-def _read_regular_csv(raw: bytes, start: int, separator: str, newlines: int) -> tuple[pa.Table, np.ndarray] | None:
+def _read_regular_csv(
+    raw: bytes, start: int, separator: str, newlines: int
+) -> tuple[pa.Table, np.ndarray] | None:
     """Fast path (Arrow's CSV reader) for valid UTF-8 whose lines all have the same width; None otherwise."""
     end = len(raw)
-    while end > start and raw[end - 1] in b"\r\n":  # only the trailing line breaks: no copy of the file
+    while (
+        end > start and raw[end - 1] in b"\r\n"
+    ):  # only the trailing line breaks: no copy of the file
         end -= 1
     body = pa.py_buffer(raw).slice(start, end - start)
     newline = raw.find(b"\n", start, end)
@@ -205,13 +260,20 @@ def _read_regular_csv(raw: bytes, start: int, separator: str, newlines: int) -> 
             read_options=pa_csv.ReadOptions(column_names=names, use_threads=True),
             # A blank line inside is a row of the wrong width, so it sends the file to the slow path,
             # which keeps the line numbers right.
-            parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
-                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=separator, newlines_in_values=False, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except pa.ArrowInvalid:
         return None
-    inside = newlines - raw.count(b"\n", 0, start) - raw.count(b"\n", end)  # the body's own line breaks
+    inside = (
+        newlines - raw.count(b"\n", 0, start) - raw.count(b"\n", end)
+    )  # the body's own line breaks
     if table.num_rows != inside + 1:
         return None  # a line break inside a quoted cell, or a lone CR: line numbers would drift
     offset = raw.count(b"\n", 0, start)
@@ -223,7 +285,9 @@ def _read_ragged_csv(text: str, separator: str, limits: Limits) -> tuple[pa.Tabl
 
     Each record keeps the physical line it starts on, so messages point to the right line.
     """
-    csv.field_size_limit(limits.cell + 1)  # a longer cell stops the reader; its message is ours below
+    csv.field_size_limit(
+        limits.cell + 1
+    )  # a longer cell stops the reader; its message is ours below
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"')
     records, starts, read = [], [], 0
     try:
@@ -254,23 +318,31 @@ def _read_xlsx(data: bytes, limits: Limits) -> tuple[pa.Table, np.ndarray]:
     try:
         parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError):
-        raise SnapshotError("Ce classeur .xlsx est endommagé (archive illisible) : enregistrez-le à nouveau ou "
-                            "exportez-le en CSV.") from None
+        raise SnapshotError(
+            "Ce classeur .xlsx est endommagé (archive illisible) : enregistrez-le à nouveau ou "
+            "exportez-le en CSV."
+        ) from None
     # The sizes an archive declares are the most its reader will decompress: checking them is checking the work.
     content = sum(p.file_size for p in parts)
     shared = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
     if content > limits.xlsx_bytes or shared > limits.shared_strings:
-        raise SnapshotError(f"Ce classeur .xlsx occupe {_megabytes(content)} une fois décompressé"
-                            + (f" (dont {_megabytes(shared)} de textes)" if shared > limits.shared_strings else "")
-                            + f", au-delà de la limite de {_megabytes(limits.xlsx_bytes)} (réglage GEN_DASH_MAX_XLSX_MB, "
-                            f"textes limités au quart). Exportez-le en CSV ou découpez-le.")
+        raise SnapshotError(
+            f"Ce classeur .xlsx occupe {_megabytes(content)} une fois décompressé"
+            + (f" (dont {_megabytes(shared)} de textes)" if shared > limits.shared_strings else "")
+            + f", au-delà de la limite de {_megabytes(limits.xlsx_bytes)} (réglage GEN_DASH_MAX_XLSX_MB, "
+            f"textes limités au quart). Exportez-le en CSV ou découpez-le."
+        )
     try:
-        rows = _sheet_rows(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True), limits)
+        rows = _sheet_rows(
+            openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True), limits
+        )
     except SnapshotError:
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl and its XML parser raise many kinds for a broken classeur
-        raise SnapshotError(f"Ce classeur .xlsx ne peut pas être lu ({type(exc).__name__}) : "
-                            "enregistrez-le à nouveau ou exportez-le en CSV.") from None
+        raise SnapshotError(
+            f"Ce classeur .xlsx ne peut pas être lu ({type(exc).__name__}) : "
+            "enregistrez-le à nouveau ou exportez-le en CSV."
+        ) from None
     columns = (map(_excel_cell, column) for column in itertools.zip_longest(*rows))
     return _text_table(columns), np.arange(1, len(rows) + 1)
 
@@ -280,10 +352,12 @@ def _sheet_rows(book, limits: Limits) -> list[tuple]:
     try:
         sheet = book.worksheets[0]
         if (sheet.max_column or 0) > limits.columns:
-            raise SnapshotError(f"La première feuille du classeur déclare des cellules sur {number(sheet.max_column)} "
-                                f"colonnes, au-delà de la limite de {number(limits.columns)} (réglage "
-                                "GEN_DASH_MAX_COLUMNS). Supprimez les colonnes vides à droite du tableau ou exportez-le "
-                                "en CSV.")
+            raise SnapshotError(
+                f"La première feuille du classeur déclare des cellules sur {number(sheet.max_column)} "
+                f"colonnes, au-delà de la limite de {number(limits.columns)} (réglage "
+                "GEN_DASH_MAX_COLUMNS). Supprimez les colonnes vides à droite du tableau ou exportez-le "
+                "en CSV."
+            )
         rows = []
         for line, row in enumerate(sheet.iter_rows(values_only=True), 1):
             width = len(row)
@@ -317,8 +391,13 @@ def _text_table(columns) -> pa.Table:
 # --------------------------------------------------------------------------- header and cells
 
 
-def _split_header(table: pa.Table, lines: np.ndarray, limits: Limits, controls: bool,
-                  notices: list[tuple[int, str, str]]) -> Table:
+def _split_header(
+    table: pa.Table,
+    lines: np.ndarray,
+    limits: Limits,
+    controls: bool,
+    notices: list[tuple[int, str, str]],
+) -> Table:
     """Stripped cells below the header (the first non-empty line), indexed by line number.
 
     Empty lines and empty trailing columns are dropped; cells longer than the limit refused, control characters
@@ -327,12 +406,21 @@ def _split_header(table: pa.Table, lines: np.ndarray, limits: Limits, controls: 
     if not table.num_columns:
         raise SnapshotError("Le fichier est vide : il ne contient aucune ligne.")
     with ThreadPoolExecutor(max_workers=ARROW_THREADS) as pool:  # Arrow's kernels release the GIL
-        trimmed = list(pool.map(functools.partial(_trim, limit=limits.cell, controls=controls), table.columns))
+        trimmed = list(
+            pool.map(functools.partial(_trim, limit=limits.cell, controls=controls), table.columns)
+        )
     for _, _, too_long, cleaned, _ in trimmed:
         if too_long is not None:
             raise _long_cell(int(lines[too_long]), limits)
-        notices.extend((int(lines[i]), "caractere-controle", "Caractère de contrôle invisible (par exemple NUL) retiré "
-                                                             "de la ligne : vérifiez l'export du fichier.") for i in cleaned)
+        notices.extend(
+            (
+                int(lines[i]),
+                "caractere-controle",
+                "Caractère de contrôle invisible (par exemple NUL) retiré "
+                "de la ligne : vérifiez l'export du fichier.",
+            )
+            for i in cleaned
+        )
     columns, filled = [t[0] for t in trimmed], [t[1] for t in trimmed]
     nonempty_rows = functools.reduce(pc.or_, filled).to_numpy(zero_copy_only=False)
     if not nonempty_rows.any():
@@ -347,7 +435,9 @@ def _split_header(table: pa.Table, lines: np.ndarray, limits: Limits, controls: 
         pick = lambda column: column.take(keep_rows)  # noqa: E731
     # Trailing separators make columns with neither a header nor a value.
     keep_cols = [i for i, h in enumerate(headers) if h or pc.any(pick(filled[i])).as_py()]
-    body = pa.table([pick(columns[i]) for i in keep_cols], names=[str(i) for i in range(len(keep_cols))]).to_pandas()
+    body = pa.table(
+        [pick(columns[i]) for i in keep_cols], names=[str(i) for i in range(len(keep_cols))]
+    ).to_pandas()
     body.columns = range(len(keep_cols))
     body.index = pd.Index(lines[keep_rows])
     names = [headers[i] or f"colonne {i + 1}" for i in keep_cols]
@@ -355,8 +445,13 @@ def _split_header(table: pa.Table, lines: np.ndarray, limits: Limits, controls: 
         count, words = trimmed[i][4]
         if count:
             said = " ".join(f"« {w} »" for w in words)
-            notices.append((1, "cellule-vide-ecrite",
-                            f"Colonne « {name} » : {number(count)} cellule(s) {said} lue(s) comme vide(s)."))
+            notices.append(
+                (
+                    1,
+                    "cellule-vide-ecrite",
+                    f"Colonne « {name} » : {number(count)} cellule(s) {said} lue(s) comme vide(s).",
+                )
+            )
     return Table(body, names, sorted(set(notices)))
 
 
@@ -371,41 +466,69 @@ def _trim(column: pa.ChunkedArray, limit: int, controls: bool):
             cleaned = np.flatnonzero(dirty.to_numpy(zero_copy_only=False))
             column = pc.replace_substring_regex(column, _CONTROL_CELL, "")
     trimmed = pc.utf8_trim_whitespace(column)
-    null = pc.is_in(trimmed, value_set=_NULL_WORDS)  # « NULL », « #N/A », « - »: what tools write for nothing
+    null = pc.is_in(
+        trimmed, value_set=_NULL_WORDS
+    )  # « NULL », « #N/A », « - »: what tools write for nothing
     nulls = (0, [])
     if pc.any(null).as_py():
         nulls = (pc.sum(null).as_py(), pc.unique(pc.filter(trimmed, null)).to_pylist()[:4])
         trimmed = pc.if_else(null, "", trimmed)
     length = pc.binary_length(trimmed)
     too_long = None
-    if len(trimmed) and pc.max(length).as_py() > limit:  # bytes bound characters: count characters only then
+    if (
+        len(trimmed) and pc.max(length).as_py() > limit
+    ):  # bytes bound characters: count characters only then
         over = pc.greater(pc.utf8_length(trimmed), limit)
         if pc.any(over).as_py():
             too_long = int(pc.index(over, True).as_py())
     return trimmed, pc.greater(length, 0), too_long, cleaned, nulls
 
 
-def _beyond(subject: str, count: int, unit: str, limit: int, setting: str, advice: str) -> SnapshotError:
-    return SnapshotError(f"{subject} compte {number(count)} {unit}, au-delà de la limite de {number(limit)} (réglage "
-                         f"{setting}) : {advice}")
+def _beyond(
+    subject: str, count: int, unit: str, limit: int, setting: str, advice: str
+) -> SnapshotError:
+    return SnapshotError(
+        f"{subject} compte {number(count)} {unit}, au-delà de la limite de {number(limit)} (réglage "
+        f"{setting}) : {advice}"
+    )
 
 
 def _long_line(line: int, length: int, limits: Limits) -> SnapshotError:
-    return _beyond(f"La ligne {line}", length, "caractères", limits.line, "GEN_DASH_MAX_LINE",
-                   "le fichier n'est pas un tableau de formations ou une ligne a été mal exportée.")
+    return _beyond(
+        f"La ligne {line}",
+        length,
+        "caractères",
+        limits.line,
+        "GEN_DASH_MAX_LINE",
+        "le fichier n'est pas un tableau de formations ou une ligne a été mal exportée.",
+    )
 
 
 def _long_cell(line: int, limits: Limits) -> SnapshotError:
-    return SnapshotError(f"Ligne {line} : une cellule dépasse {number(limits.cell)} caractères, la limite "
-                         "(réglage GEN_DASH_MAX_CELL). Vérifiez les guillemets de cette ligne ou raccourcissez la cellule.")
+    return SnapshotError(
+        f"Ligne {line} : une cellule dépasse {number(limits.cell)} caractères, la limite "
+        "(réglage GEN_DASH_MAX_CELL). Vérifiez les guillemets de cette ligne ou raccourcissez la cellule."
+    )
 
 
 def _too_many_columns(line: int, count: int, limits: Limits) -> SnapshotError:
-    return _beyond(f"La ligne {line}", count, "colonnes", limits.columns, "GEN_DASH_MAX_COLUMNS",
-                   "vérifiez le séparateur et les séparateurs en trop en fin de ligne.")
+    return _beyond(
+        f"La ligne {line}",
+        count,
+        "colonnes",
+        limits.columns,
+        "GEN_DASH_MAX_COLUMNS",
+        "vérifiez le séparateur et les séparateurs en trop en fin de ligne.",
+    )
 
 
 def too_many_rows(count: int, limits: Limits) -> SnapshotError:
     """The refusal of a file with more rows than the limit (*count*: the rows found, or counted so far)."""
-    return _beyond("Le fichier", count, "lignes", limits.rows, "GEN_DASH_MAX_ROWS",
-                   "découpez-le ou demandez à l'administrateur de relever la limite.")
+    return _beyond(
+        "Le fichier",
+        count,
+        "lignes",
+        limits.rows,
+        "GEN_DASH_MAX_ROWS",
+        "découpez-le ou demandez à l'administrateur de relever la limite.",
+    )

@@ -26,7 +26,11 @@ def readable_rows(rows: pd.DataFrame, problems: pd.DataFrame | None = None) -> p
         out[WARNINGS_TITLE] = out["ligne"].map(said)
     for column in out.columns:
         # Text, and any column the file left empty throughout (an optional column it does not have), show blank.
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]) or out[column].isna().all():
+        if (
+            out[column].dtype == object
+            or pd.api.types.is_string_dtype(out[column])
+            or out[column].isna().all()
+        ):
             out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out.rename(columns={**{c.name: c.title for c in COLUMNS}, **DERIVED_LABELS})
 
@@ -47,11 +51,26 @@ def search(frame: pd.DataFrame, query: str) -> pd.DataFrame:
 def template_csv() -> bytes:
     """A file to fill in: every canonical column and one example row (``;``, UTF-8 with BOM, for Excel)."""
     example = {
-        "id_formation": "F-0001", "nom_formation": "Développeur web", "nom_fabrique": "Fabrique numérique de Montreuil",
-        "id_fabrique": "FAB-001", "porteur": "Association Code & Cité", "vague": "2", "date_labellisation": "15/12/2016",
-        "metier": "Développeur web", "code_commune": "93048", "code_postal": "93100", "commune": "Montreuil",
-        "code_departement": "93", "latitude": "48,8639", "longitude": "2,4557", "places": "24", "apprenants": "20",
-        "apprenants_femmes": "7", "apprenants_neet": "11", "apprenants_boursiers": "6", "subvention_eur": "25 000,00",
+        "id_formation": "F-0001",
+        "nom_formation": "Développeur web",
+        "nom_fabrique": "Fabrique numérique de Montreuil",
+        "id_fabrique": "FAB-001",
+        "porteur": "Association Code & Cité",
+        "vague": "2",
+        "date_labellisation": "15/12/2016",
+        "metier": "Développeur web",
+        "code_commune": "93048",
+        "code_postal": "93100",
+        "commune": "Montreuil",
+        "code_departement": "93",
+        "latitude": "48,8639",
+        "longitude": "2,4557",
+        "places": "24",
+        "apprenants": "20",
+        "apprenants_femmes": "7",
+        "apprenants_neet": "11",
+        "apprenants_boursiers": "6",
+        "subvention_eur": "25 000,00",
         "date_extraction": "31/12/2017",
     }
     header = ";".join(BY_NAME[c].name for c in example)
@@ -74,7 +93,9 @@ def as_points(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         if column in out:
             # numbers, a missing share NaN (an empty cell; « None » where an object column held one)
-            out[column] = (pd.to_numeric(out[column], errors="coerce").astype("float64") * 100).round(1)
+            out[column] = (
+                pd.to_numeric(out[column], errors="coerce").astype("float64") * 100
+            ).round(1)
     return out
 
 
@@ -83,8 +104,13 @@ def with_status(changes: pd.DataFrame, statuses: list[str]) -> pd.DataFrame:
     return changes[changes["statut"].isin(statuses)]
 
 
-def french_by_row(frame: pd.DataFrame, columns: list[str], nature: str = "nature", signed: tuple[str, ...] = (),
-                  missing: str = "–") -> pd.DataFrame:
+def french_by_row(
+    frame: pd.DataFrame,
+    columns: list[str],
+    nature: str = "nature",
+    signed: tuple[str, ...] = (),
+    missing: str = "–",
+) -> pd.DataFrame:
     """*columns* as French text, each row by the nature named in its *nature* column (a table of mixed indicators);
     *missing* where there is no value.
 
@@ -106,14 +132,23 @@ def _titles(*keys: str) -> dict[str, str]:
 
 
 FIGURE_HEADERS = {
-    "code": "Code", "nom": "Nom", "nom_region": "Région", **_titles("fabriques", "formations", "apprenants"),
-    "apprenants_femmes": "Apprenantes", "apprenants_neet": "Jeunes NEET", "apprenants_boursiers": "Boursiers",
-    **_titles("part_femmes", "part_neet", "part_boursiers", "apprenants_pour_100k", "subvention_eur"),
+    "code": "Code",
+    "nom": "Nom",
+    "nom_region": "Région",
+    **_titles("fabriques", "formations", "apprenants"),
+    "apprenants_femmes": "Apprenantes",
+    "apprenants_neet": "Jeunes NEET",
+    "apprenants_boursiers": "Boursiers",
+    **_titles(
+        "part_femmes", "part_neet", "part_boursiers", "apprenants_pour_100k", "subvention_eur"
+    ),
     "population": "Population",
 }
 
 
-def ranking(figures: pd.DataFrame, territory: Territory, level: str, by: str = "apprenants") -> pd.DataFrame:
+def ranking(
+    figures: pd.DataFrame, territory: Territory, level: str, by: str = "apprenants"
+) -> pd.DataFrame:
     """Territories ranked by *by* (learners; formations for a list snapshot), the chosen territory marked, shares in
     points (27.4).
 
@@ -125,12 +160,16 @@ def ranking(figures: pd.DataFrame, territory: Territory, level: str, by: str = "
     """
     out = as_points(figures, _SHARES)
     out["rang"] = out[by].rank(ascending=False, method="min").astype("int64")
-    if level == "epci":  # the EPCI lying in the territory's départements (all for France), ranked in the région too
+    if (
+        level == "epci"
+    ):  # the EPCI lying in the territory's départements (all for France), ranked in the région too
         if not territory.national:
             wanted = set(territory.codes)
             out = out[out["departements"].map(lambda codes: bool(set(codes) & wanted))].copy()
             in_region = out["regions"].map(lambda codes: territory.region in codes)
-            out.loc[in_region, "rang_region"] = out.loc[in_region, by].rank(ascending=False, method="min")
+            out.loc[in_region, "rang_region"] = out.loc[in_region, by].rank(
+                ascending=False, method="min"
+            )
             out["rang_region"] = out["rang_region"].astype("Int64")
         out["choisi"] = out["code"].eq(territory.epci) if territory.epci else False
     elif level == "region":
@@ -146,7 +185,11 @@ def ranking(figures: pd.DataFrame, territory: Territory, level: str, by: str = "
 def figures_export(figures: pd.DataFrame, level: str = "departement") -> pd.DataFrame:
     """Figures by territory as the exports give them: French headers as on screen, shares in points rounded to one
     decimal, subsidies to the euro."""
-    columns = [c for c in FIGURE_HEADERS if c in figures and not (level != "departement" and c == "nom_region")]
+    columns = [
+        c
+        for c in FIGURE_HEADERS
+        if c in figures and not (level != "departement" and c == "nom_region")
+    ]
     out = as_points(figures[columns], _SHARES)
     out["subvention_eur"] = out["subvention_eur"].round(0).astype("Int64")
     name = {"departement": "Département", "region": "Région", "epci": "EPCI"}[level]
@@ -160,28 +203,51 @@ def figures_export(figures: pd.DataFrame, level: str = "departement") -> pd.Data
 def comparison_export(comparison: pd.DataFrame, territory: Territory) -> pd.DataFrame:
     """:func:`gen_dash.key_figures.compare_with_nation` as the export gives it: French headers, values as shown (shares in
     points to one decimal, euros to the euro), a unit column."""
+
     def shown(value, nature):
         if value is None or pd.isna(value):
             return None
         if nature == "couverture":
             return fmt.covered(value)
-        return round(float(value) * 100, 1) if nature == "part" else round(float(value)) if nature == "euros" else value
+        return (
+            round(float(value) * 100, 1)
+            if nature == "part"
+            else round(float(value))
+            if nature == "euros"
+            else value
+        )
 
-    out = pd.DataFrame({"Indicateur": comparison["libelle"],
-                        "Unité": comparison["nature_france"].map({"part": "%", "euros": "€"}).fillna("nombre")})
+    out = pd.DataFrame(
+        {
+            "Indicateur": comparison["libelle"],
+            "Unité": comparison["nature_france"].map({"part": "%", "euros": "€"}).fillna("nombre"),
+        }
+    )
     out[territory.label if not territory.national else "France entière"] = [
-        shown(v, n) for v, n in zip(comparison["territoire"], comparison["nature"], strict=False)]
+        shown(v, n) for v, n in zip(comparison["territoire"], comparison["nature"], strict=False)
+    ]
     if not territory.national:
-        out["France entière"] = [shown(v, n) for v, n in zip(comparison["france"], comparison["nature_france"], strict=False)]
-        out["Part du total national (%)"] = [None if v is None or pd.isna(v) else round(float(v) * 100, 1)
-                                             for v in comparison["part_du_national"]]
+        out["France entière"] = [
+            shown(v, n)
+            for v, n in zip(comparison["france"], comparison["nature_france"], strict=False)
+        ]
+        out["Part du total national (%)"] = [
+            None if v is None or pd.isna(v) else round(float(v) * 100, 1)
+            for v in comparison["part_du_national"]
+        ]
     out["Face au quota"] = comparison["quota"].values
     return out.reset_index(drop=True)
 
 
-_METIER_HEADERS = {"famille": "Famille de métiers", **_titles("formations"), "part_formations": "Part des formations (%)",
-                   **_titles("fabriques"), "departements": "Départements où elle est proposée", **_titles("apprenants"),
-                   **_titles("part_femmes", "part_neet", "part_boursiers")}
+_METIER_HEADERS = {
+    "famille": "Famille de métiers",
+    **_titles("formations"),
+    "part_formations": "Part des formations (%)",
+    **_titles("fabriques"),
+    "departements": "Départements où elle est proposée",
+    **_titles("apprenants"),
+    **_titles("part_femmes", "part_neet", "part_boursiers"),
+}
 
 
 def metiers_export(table: pd.DataFrame, territory: Territory) -> pd.DataFrame:
@@ -189,12 +255,20 @@ def metiers_export(table: pd.DataFrame, territory: Territory) -> pd.DataFrame:
     to one decimal; for a territory, its columns, then the nation's main ones (« France : formations »)."""
     shares = ["part_formations", *_SHARES]
     given = table.get("part_boursiers_france", table["part_boursiers"])
-    columns = [c for c in _METIER_HEADERS if c in table and (c != "part_boursiers" or given.notna().any())]
+    columns = [
+        c for c in _METIER_HEADERS if c in table and (c != "part_boursiers" or given.notna().any())
+    ]
     out = as_points(table[columns], shares).rename(columns=_METIER_HEADERS)
     if not territory.national and "formations_france" in table:
-        france = [c for c in ("formations", "part_formations", "apprenants", "part_femmes", "part_neet") if c in columns]
+        france = [
+            c
+            for c in ("formations", "part_formations", "apprenants", "part_femmes", "part_neet")
+            if c in columns
+        ]
         nation = as_points(table[[f"{c}_france" for c in france]].set_axis(france, axis=1), shares)
-        headers = {c: "France : " + _METIER_HEADERS[c][:1].lower() + _METIER_HEADERS[c][1:] for c in france}
+        headers = {
+            c: "France : " + _METIER_HEADERS[c][:1].lower() + _METIER_HEADERS[c][1:] for c in france
+        }
         out = pd.concat([out, nation.rename(columns=headers)], axis=1)
     return out.reset_index(drop=True)
 
@@ -202,25 +276,47 @@ def metiers_export(table: pd.DataFrame, territory: Territory) -> pd.DataFrame:
 def fabriques_list(fabriques: pd.DataFrame) -> pd.DataFrame:
     """:func:`gen_dash.metrics.fabriques_of` as the list beside the map: name, commune, département, formations,
     learners, sorted by name (the list a keyboard or a screen reader uses instead of the markers)."""
-    out = fabriques[["nom_fabrique", "commune", "code_departement", "formations", "apprenants"]].sort_values(
-        ["nom_fabrique", "commune"], key=lambda c: c.astype(str).str.lower())
-    return out.rename(columns={"nom_fabrique": "Fabrique", "commune": "Commune", "code_departement": "Département",
-                               "formations": "Formations", "apprenants": "Apprenants"}).reset_index(drop=True)
+    out = fabriques[
+        ["nom_fabrique", "commune", "code_departement", "formations", "apprenants"]
+    ].sort_values(["nom_fabrique", "commune"], key=lambda c: c.astype(str).str.lower())
+    return out.rename(
+        columns={
+            "nom_fabrique": "Fabrique",
+            "commune": "Commune",
+            "code_departement": "Département",
+            "formations": "Formations",
+            "apprenants": "Apprenants",
+        }
+    ).reset_index(drop=True)
 
 
 def epci_without_formation(figures: pd.DataFrame) -> pd.DataFrame:
     """The EPCI of *figures* (:func:`gen_dash.metrics.figures_by_territory` at EPCI level) with no formation, the
     most populated first, as shown: the programme's white zones one level below the département."""
     empty = figures[figures["formations"] == 0].sort_values("population", ascending=False)
-    return pd.DataFrame({"EPCI": empty["nom"], "Code SIREN": empty["code"], "Nature": empty["nature"],
-                         "Départements": empty["departements"].map(", ".join), "Population": empty["population"]})
+    return pd.DataFrame(
+        {
+            "EPCI": empty["nom"],
+            "Code SIREN": empty["code"],
+            "Nature": empty["nature"],
+            "Départements": empty["departements"].map(", ".join),
+            "Population": empty["population"],
+        }
+    )
 
 
 def nearest_fabriques(nearest: pd.DataFrame) -> pd.DataFrame:
     """:attr:`gen_dash.commune.Near.fabriques` as « Ma commune » shows and exports it: French headers, distances in km
     to 0.1."""
-    return pd.DataFrame({"Rang": range(1, len(nearest) + 1), "Fabrique": nearest["nom_fabrique"],
-                         "Commune": nearest["commune"], "Département": nearest["code_departement"],
-                         "Distance (km)": nearest["distance_km"].map(lambda d: fmt.number(d, 1)),
-                         "Formations": nearest["formations"], "Métiers": nearest["metiers"],
-                         "Intitulés": nearest["intitules"]})
+    return pd.DataFrame(
+        {
+            "Rang": range(1, len(nearest) + 1),
+            "Fabrique": nearest["nom_fabrique"],
+            "Commune": nearest["commune"],
+            "Département": nearest["code_departement"],
+            "Distance (km)": nearest["distance_km"].map(lambda d: fmt.number(d, 1)),
+            "Formations": nearest["formations"],
+            "Métiers": nearest["metiers"],
+            "Intitulés": nearest["intitules"],
+        }
+    )

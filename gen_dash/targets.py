@@ -38,7 +38,9 @@ class Targets:
     part_femmes: float
     vagues: tuple[Wave, ...]
     source: str = ""
-    part_qpv: float | None = None  # optional: a target for the share of learners from the priority neighbourhoods
+    part_qpv: float | None = (
+        None  # optional: a target for the share of learners from the priority neighbourhoods
+    )
 
     @property
     def enveloppe_totale(self) -> float:
@@ -47,7 +49,11 @@ class Targets:
 
     def quota(self, indicator: str) -> float | None:
         """The quota a share indicator is measured against (``part_femmes``, ``part_neet``, ``part_qpv``), else None."""
-        return {"part_femmes": self.part_femmes, "part_neet": self.part_neet, "part_qpv": self.part_qpv}.get(indicator)
+        return {
+            "part_femmes": self.part_femmes,
+            "part_neet": self.part_neet,
+            "part_qpv": self.part_qpv,
+        }.get(indicator)
 
     def wave(self, numero: int) -> Wave | None:
         """The wave numbered *numero*, if the file describes it."""
@@ -68,7 +74,9 @@ def load_targets(path: str | Path = TARGETS_FILE) -> Targets:
     except FileNotFoundError:
         raise TargetsError(f"Fichier des objectifs introuvable : {path}.") from None
     except tomllib.TOMLDecodeError as exc:
-        raise TargetsError(f"Fichier des objectifs {path.name} illisible (syntaxe TOML) : {exc}.") from None
+        raise TargetsError(
+            f"Fichier des objectifs {path.name} illisible (syntaxe TOML) : {exc}."
+        ) from None
     cibles = _get(data, "cibles", dict, path)
     vagues = _get(data, "vagues", list, path)
     if not vagues:
@@ -76,24 +84,39 @@ def load_targets(path: str | Path = TARGETS_FILE) -> Targets:
     waves = []
     for i, raw in enumerate(vagues, start=1):
         where = f"vague n° {i}"
-        waves.append(Wave(
-            numero=_positive(_get(raw, "numero", int, path, where), "numero", path, where),
-            lancement=_get(raw, "lancement", date, path, where),
-            libelle_lancement=str(raw.get("libelle_lancement", "")),
-            enveloppe_eur=_positive(_get(raw, "enveloppe_eur", (int, float), path, where), "enveloppe_eur", path, where),
-            formations_labellisees=raw.get("formations_labellisees"),
-            fabriques_labellisees=raw.get("fabriques_labellisees"),
-            apprenants_vises=raw.get("apprenants_vises"),
-        ))
+        waves.append(
+            Wave(
+                numero=_positive(_get(raw, "numero", int, path, where), "numero", path, where),
+                lancement=_get(raw, "lancement", date, path, where),
+                libelle_lancement=str(raw.get("libelle_lancement", "")),
+                enveloppe_eur=_positive(
+                    _get(raw, "enveloppe_eur", (int, float), path, where),
+                    "enveloppe_eur",
+                    path,
+                    where,
+                ),
+                formations_labellisees=raw.get("formations_labellisees"),
+                fabriques_labellisees=raw.get("fabriques_labellisees"),
+                apprenants_vises=raw.get("apprenants_vises"),
+            )
+        )
     numbers = [w.numero for w in waves]
     if len(set(numbers)) != len(numbers):
         raise TargetsError(f"{path.name} : deux vagues portent le même numéro ({numbers}).")
     targets = Targets(
         echeance=_get(data, "echeance", date, path),
-        fabriques=_positive(_get(cibles, "fabriques", int, path, "[cibles]"), "fabriques", path, "[cibles]"),
-        apprenants=_positive(_get(cibles, "apprenants", int, path, "[cibles]"), "apprenants", path, "[cibles]"),
-        part_neet=_share(_get(cibles, "part_neet", (int, float), path, "[cibles]"), "part_neet", path),
-        part_femmes=_share(_get(cibles, "part_femmes", (int, float), path, "[cibles]"), "part_femmes", path),
+        fabriques=_positive(
+            _get(cibles, "fabriques", int, path, "[cibles]"), "fabriques", path, "[cibles]"
+        ),
+        apprenants=_positive(
+            _get(cibles, "apprenants", int, path, "[cibles]"), "apprenants", path, "[cibles]"
+        ),
+        part_neet=_share(
+            _get(cibles, "part_neet", (int, float), path, "[cibles]"), "part_neet", path
+        ),
+        part_femmes=_share(
+            _get(cibles, "part_femmes", (int, float), path, "[cibles]"), "part_femmes", path
+        ),
         vagues=tuple(sorted(waves, key=lambda w: w.numero)),
         source=str(data.get("source", "")),
         part_qpv=_share(cibles["part_qpv"], "part_qpv", path) if "part_qpv" in cibles else None,
@@ -101,8 +124,13 @@ def load_targets(path: str | Path = TARGETS_FILE) -> Targets:
     return targets
 
 
-_TYPE_NAMES = {int: "un nombre entier", date: "une date (AAAA-MM-JJ)", dict: "une table", list: "une liste", (int,
-                                                                                                              float): "un nombre"}
+_TYPE_NAMES = {
+    int: "un nombre entier",
+    date: "une date (AAAA-MM-JJ)",
+    dict: "une table",
+    list: "une liste",
+    (int, float): "un nombre",
+}
 
 
 def _get(data: dict, key: str, kind, path: Path, where: str = ""):
@@ -113,7 +141,9 @@ def _get(data: dict, key: str, kind, path: Path, where: str = ""):
     if kind is date and hasattr(value, "date") and not isinstance(value, date):
         value = value.date()
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise TargetsError(f"{place} : « {key} » doit être {_TYPE_NAMES.get(kind, kind)}, pas {value!r}.")
+        raise TargetsError(
+            f"{place} : « {key} » doit être {_TYPE_NAMES.get(kind, kind)}, pas {value!r}."
+        )
     return value
 
 
@@ -125,5 +155,7 @@ def _positive(value, key: str, path: Path, where: str):
 
 def _share(value, key: str, path: Path) -> float:
     if not 0 < value <= 1:
-        raise TargetsError(f"{path.name}, [cibles] : « {key} » est une part entre 0 et 1 (0.3 pour 30 %), pas {value}.")
+        raise TargetsError(
+            f"{path.name}, [cibles] : « {key} » est une part entre 0 et 1 (0.3 pour 30 %), pas {value}."
+        )
     return float(value)

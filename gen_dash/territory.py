@@ -62,23 +62,45 @@ class Territory:
         if not departements:
             label = region_name if region else FRANCE
         population = int(chosen["population"].sum()) if "population" in chosen else 0
-        return cls(region, departements, label, tuple(chosen["code_departement"]), population, region_name)
+        return cls(
+            region, departements, label, tuple(chosen["code_departement"]), population, region_name
+        )
 
     @classmethod
-    def of_epci(cls, code: str, region: str | None, table: pd.DataFrame, epcis: pd.DataFrame) -> Territory:
+    def of_epci(
+        cls, code: str, region: str | None, table: pd.DataFrame, epcis: pd.DataFrame
+    ) -> Territory:
         """The territory of the EPCI *code* (``epcis``: :func:`gen_dash.epci.epci_table`), seen from *region* (one of
         the régions it lies in; None: the one where most of its inhabitants live)."""
         line = epcis.set_index("code_epci").loc[code]
         region = region if region in line["regions"] else line["code_region"]
         names = table.drop_duplicates("code_region").set_index("code_region")["nom_region"]
         # Short enough for a key figure's line and the sheet's cell; the sidebar names the régions.
-        straddles = f"à cheval sur {len(line['departements'])} départements" if len(line["departements"]) > 1 else ""
-        return cls(region, (), str(line["nom_epci"]), tuple(line["departements"]), int(line["population"]),
-                   str(names.get(region, "")) or None, code, straddles)
+        straddles = (
+            f"à cheval sur {len(line['departements'])} départements"
+            if len(line["departements"]) > 1
+            else ""
+        )
+        return cls(
+            region,
+            (),
+            str(line["nom_epci"]),
+            tuple(line["departements"]),
+            int(line["population"]),
+            str(names.get(region, "")) or None,
+            code,
+            straddles,
+        )
 
     @classmethod
-    def from_link(cls, region: str | None, departements: str | None, table: pd.DataFrame, epci: str | None = None,
-                  epcis: pd.DataFrame | None = None) -> tuple[Territory, list[str]]:
+    def from_link(
+        cls,
+        region: str | None,
+        departements: str | None,
+        table: pd.DataFrame,
+        epci: str | None = None,
+        epcis: pd.DataFrame | None = None,
+    ) -> tuple[Territory, list[str]]:
         """The territory a shareable link asks for (``region``, ``dep``: comma-separated codes, ``epci``: a SIREN
         code), and notices in French for what was ignored.
 
@@ -92,7 +114,9 @@ class Territory:
             if wanted_epci in set(epcis["code_epci"]):
                 chosen = region if region in set(table["code_region"]) else None
                 return cls.of_epci(wanted_epci, chosen, table, epcis), notices
-            notices.append(f"EPCI « {wanted_epci} » inconnu (un code SIREN à 9 chiffres est attendu)")
+            notices.append(
+                f"EPCI « {wanted_epci} » inconnu (un code SIREN à 9 chiffres est attendu)"
+            )
         region_of = dict(zip(table["code_departement"], table["code_region"], strict=False))
         chosen_region = None
         if region:
@@ -106,12 +130,20 @@ class Territory:
         kept = [code for code in wanted if code in region_of and region_of[code] == chosen_region]
         dropped = [code for code in wanted if code not in kept]
         if dropped:
-            notices.append("département(s) " + ", ".join(f"« {d} »" for d in dropped) + " inconnu(s) ou hors de la région")
+            notices.append(
+                "département(s) "
+                + ", ".join(f"« {d} »" for d in dropped)
+                + " inconnu(s) ou hors de la région"
+            )
         return cls.of(chosen_region, kept, table), notices
 
     def to_query(self) -> dict[str, str | None]:
         """The link's query parameters (``region``, ``dep``, ``epci``), None where a parameter is not needed."""
-        return {"region": self.region, "dep": ",".join(self.departements) or None, "epci": self.epci}
+        return {
+            "region": self.region,
+            "dep": ",".join(self.departements) or None,
+            "epci": self.epci,
+        }
 
     @property
     def national(self) -> bool:
@@ -131,7 +163,11 @@ class Territory:
     @property
     def slug(self) -> str:
         """A short name for files: ``france``, ``76``, ``31-32``, ``epci-243100518``."""
-        return f"epci-{self.epci}" if self.epci else "-".join(self.departements) or self.region or "france"
+        return (
+            f"epci-{self.epci}"
+            if self.epci
+            else "-".join(self.departements) or self.region or "france"
+        )
 
     def apply(self, frame: pd.DataFrame, column: str = "code_departement") -> pd.DataFrame:
         """The rows of *frame* whose département (*column*) is in the territory (all rows for France).
@@ -148,7 +184,9 @@ class Territory:
     def covered(self, covered: int) -> str:
         """How many of its départements have a fabrique, said against the territory's own départements."""
         total = len(self.codes)
-        if self.single or total == 1:  # a région of one département (the DROM) too: never « 1 sur 1 départements »
+        if (
+            self.single or total == 1
+        ):  # a région of one département (the DROM) too: never « 1 sur 1 départements »
             return "couvert" if covered else "non couvert"
         return f"{covered} sur {total} départements{self.within}"
 

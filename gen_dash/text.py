@@ -21,7 +21,9 @@ def fold(text: str) -> str:
     """
     plain = str(text).lower().replace("œ", "oe").replace("æ", "ae")
     decomposed = unicodedata.normalize("NFKD", plain)
-    return _NON_ALNUM.sub(" ", "".join(c for c in decomposed if not unicodedata.combining(c))).strip()
+    return _NON_ALNUM.sub(
+        " ", "".join(c for c in decomposed if not unicodedata.combining(c))
+    ).strip()
 
 
 def fold_series(values: pd.Series) -> pd.Series:
@@ -35,8 +37,14 @@ def fold_series(values: pd.Series) -> pd.Series:
 
 # How lists write commune names their own way, as (RE2/Python pattern on folded text, replacement): « St » and « Ste »
 # for Saint and Sainte, and an arrondissement as « PARIS 19 », « Marseille 1er », « Lyon 03e arrondissement ».
-_NAME_RULES = ((r"\bste\b", "sainte"), (r"\bst\b", "saint"),
-               (r"^(paris|marseille|lyon) 0?([1-9][0-9]?) ?(er|e|eme|ieme)?( arr| arrondissement)?$", r"\1 \2"))
+_NAME_RULES = (
+    (r"\bste\b", "sainte"),
+    (r"\bst\b", "saint"),
+    (
+        r"^(paris|marseille|lyon) 0?([1-9][0-9]?) ?(er|e|eme|ieme)?( arr| arrondissement)?$",
+        r"\1 \2",
+    ),
+)
 
 
 def fold_name(text: str) -> str:
@@ -76,10 +84,16 @@ def demote_headings(markdown: str, levels: int) -> str:
     return "\n".join(lines)
 
 
-_OS_ERRORS = {errno.ENOENT: "fichier ou dossier introuvable", errno.EACCES: "accès refusé",
-              errno.EPERM: "opération non permise", errno.EISDIR: "c'est un dossier, pas un fichier",
-              errno.ENOTDIR: "un élément du chemin n'est pas un dossier", errno.ENOSPC: "plus de place sur le disque",
-              errno.EROFS: "système de fichiers en lecture seule", errno.ENAMETOOLONG: "nom trop long"}
+_OS_ERRORS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENAMETOOLONG: "nom trop long",
+}
 
 
 def os_error(exc: OSError) -> str:
@@ -88,4 +102,6 @@ def os_error(exc: OSError) -> str:
     >>> os_error(FileNotFoundError(2, "No such file or directory"))
     'fichier ou dossier introuvable'
     """
-    return _OS_ERRORS.get(exc.errno, f"erreur du système (code {exc.errno})" if exc.errno else "erreur du système")
+    return _OS_ERRORS.get(
+        exc.errno, f"erreur du système (code {exc.errno})" if exc.errno else "erreur du système"
+    )

@@ -11,11 +11,27 @@ import pandas as pd
 from gen_dash.metrics import share
 from gen_dash.territory import Territory
 
-OVER_TIME = ["fabriques", "formations", "apprenants", "part_femmes", "part_neet", "departements_couverts"]
-COUNTED = ["fabriques", "formations", "apprenants", "apprenants_femmes", "apprenants_neet", "departements_couverts"]
+OVER_TIME = [
+    "fabriques",
+    "formations",
+    "apprenants",
+    "part_femmes",
+    "part_neet",
+    "departements_couverts",
+]
+COUNTED = [
+    "fabriques",
+    "formations",
+    "apprenants",
+    "apprenants_femmes",
+    "apprenants_neet",
+    "departements_couverts",
+]
 
 
-def figures_over_time(snapshots: list[tuple[date, pd.DataFrame]], territory: Territory | None = None) -> pd.DataFrame:
+def figures_over_time(
+    snapshots: list[tuple[date, pd.DataFrame]], territory: Territory | None = None
+) -> pd.DataFrame:
     """Headline figures of a territory at each dated snapshot, oldest first (one snapshot per date: give the one that
     counts).
 
@@ -25,8 +41,11 @@ def figures_over_time(snapshots: list[tuple[date, pd.DataFrame]], territory: Ter
         Indexed by date: ``fabriques``, ``formations``, ``apprenants``, ``part_femmes``, ``part_neet``,
         ``departements_couverts`` (see :func:`over_time`).
     """
-    counts = {when: _whole_counts(territory.apply(rows) if territory else rows).iloc[0]
-              for when, rows in snapshots if when is not None}
+    counts = {
+        when: _whole_counts(territory.apply(rows) if territory else rows).iloc[0]
+        for when, rows in snapshots
+        if when is not None
+    }
     return over_time(pd.DataFrame.from_dict(counts, orient="index", columns=COUNTED))
 
 
@@ -40,8 +59,14 @@ def territory_figures(rows: pd.DataFrame) -> pd.DataFrame:
         for the whole), and :data:`COUNTED`. A territory whose rows give no learner count (a list) has None learners
         (unknown, not 0); where some rows give them, those without count as 0, as in :func:`summary_figures`.
     """
-    return pd.concat([_whole_counts(rows), _grouped_counts(rows, "code_region", "region"),
-                      _grouped_counts(rows, "code_departement", "departement")], ignore_index=True)
+    return pd.concat(
+        [
+            _whole_counts(rows),
+            _grouped_counts(rows, "code_region", "region"),
+            _grouped_counts(rows, "code_departement", "departement"),
+        ],
+        ignore_index=True,
+    )
 
 
 def _whole_counts(rows: pd.DataFrame) -> pd.DataFrame:
@@ -53,12 +78,16 @@ def _whole_counts(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _grouped_counts(rows: pd.DataFrame, key: str, level: str) -> pd.DataFrame:
     grouped = rows.groupby(key, observed=True, sort=True)
-    out = pd.DataFrame({"fabriques": grouped["cle_fabrique"].nunique(), "formations": grouped.size()})
+    out = pd.DataFrame(
+        {"fabriques": grouped["cle_fabrique"].nunique(), "formations": grouped.size()}
+    )
     known = grouped["apprenants"].count() > 0
     for column in ("apprenants", "apprenants_femmes", "apprenants_neet"):
         out[column] = grouped[column].sum().astype("Int64").where(known, pd.NA)
     out["departements_couverts"] = grouped["code_departement"].nunique()
-    out = out.astype({"fabriques": "int64", "formations": "int64", "departements_couverts": "int64"})
+    out = out.astype(
+        {"fabriques": "int64", "formations": "int64", "departements_couverts": "int64"}
+    )
     return out.rename_axis("code").reset_index().assign(niveau=level)[["niveau", "code", *COUNTED]]
 
 
@@ -72,7 +101,10 @@ def over_time(counts: pd.DataFrame) -> pd.DataFrame:
     learners = [None if pd.isna(v) else int(v) for v in table["apprenants"]]
     out["apprenants"] = learners
     for name, column in (("part_femmes", "apprenants_femmes"), ("part_neet", "apprenants_neet")):
-        out[name] = [share(None if pd.isna(v) else int(v), n) for v, n in zip(table[column], learners, strict=True)]
+        out[name] = [
+            share(None if pd.isna(v) else int(v), n)
+            for v, n in zip(table[column], learners, strict=True)
+        ]
     return out[OVER_TIME]
 
 
@@ -84,8 +116,12 @@ class Pace:
     target: float
     deadline: date
     per_month: float | None  # observed pace (linear fit over the snapshots), units per month
-    needed_per_month: float | None  # pace needed from the last snapshot to reach the target by the deadline
-    projected_date: date | None  # when the observed pace reaches the target (None: never, or already there)
+    needed_per_month: (
+        float | None
+    )  # pace needed from the last snapshot to reach the target by the deadline
+    projected_date: (
+        date | None
+    )  # when the observed pace reaches the target (None: never, or already there)
     reached: bool
 
 
@@ -111,6 +147,8 @@ def pace(history: pd.Series, target: float, deadline: date) -> Pace | None:
         months = (dates - dates[0]).days.to_numpy() / 30.4375
         per_month = float(np.polyfit(months, history.to_numpy(dtype=float), 1)[0])
         days = (target - current) / per_month * 30.4375 if per_month > 0 and not reached else None
-        if days is not None and days < 100 * 365.25:  # beyond a century, "never" says it better than a date
+        if (
+            days is not None and days < 100 * 365.25
+        ):  # beyond a century, "never" says it better than a date
             projected = (pd.Timestamp(last) + pd.Timedelta(days=days)).date()
     return Pace(current, float(target), deadline, per_month, needed, projected, reached)

@@ -45,7 +45,9 @@ def _reader_preparation(name: str) -> dict:
     return data
 
 
-multiprocessing.spawn.get_preparation_data = _reader_preparation  # read by the forkserver's and spawn's Popen
+multiprocessing.spawn.get_preparation_data = (
+    _reader_preparation  # read by the forkserver's and spawn's Popen
+)
 _SLOTS = threading.BoundedSemaphore(os.cpu_count() or 1)
 _POLL_SECONDS = 0.02
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -55,11 +57,16 @@ def start() -> None:
     """Start the forkserver now (it loads the reader and its tables, a second or two), in the background, so that the
     first upload does not wait for it."""
     if _METHOD == "forkserver":
-        threading.Thread(target=multiprocessing.forkserver.ensure_running, name="gen-dash-forkserver",
-                         daemon=True).start()
+        threading.Thread(
+            target=multiprocessing.forkserver.ensure_running,
+            name="gen-dash-forkserver",
+            daemon=True,
+        ).start()
 
 
-def read_upload(data: bytes, name: str | None, mapping: Mapping | None = None, limits: Limits | None = None) -> Snapshot:
+def read_upload(
+    data: bytes, name: str | None, mapping: Mapping | None = None, limits: Limits | None = None
+) -> Snapshot:
     """:func:`gen_dash.ingest.read_snapshot` of *data*, in a child process stopped beyond its budget.
 
     Parameters
@@ -77,8 +84,12 @@ def read_upload(data: bytes, name: str | None, mapping: Mapping | None = None, l
     limits = limits or config.limits()
     with _SLOTS:
         receiver, sender = _CONTEXT.Pipe(duplex=False)
-        child = _CONTEXT.Process(target=_read_in_child, args=(sender, data, name, mapping, limits), daemon=True,
-                                 name=_PROCESS_NAME)
+        child = _CONTEXT.Process(
+            target=_read_in_child,
+            args=(sender, data, name, mapping, limits),
+            daemon=True,
+            name=_PROCESS_NAME,
+        )
         child.start()
         sender.close()  # the child holds the only writing end: its death ends our wait
         try:
@@ -92,17 +103,21 @@ def read_upload(data: bytes, name: str | None, mapping: Mapping | None = None, l
         return outcome[1]
     if outcome[0] == "refus":
         raise outcome[1]
-    raise SnapshotError(_BUDGET_MESSAGES[outcome[0]].format(seconds=limits.seconds, memory=limits.memory // 1_000_000))
+    raise SnapshotError(
+        _BUDGET_MESSAGES[outcome[0]].format(
+            seconds=limits.seconds, memory=limits.memory // 1_000_000
+        )
+    )
 
 
 _BUDGET_MESSAGES = {
     "temps": "La lecture du fichier a dépassé {seconds} secondes (réglage GEN_DASH_READ_SECONDS) et a été arrêtée. "
-             "Un fichier de formations se lit en quelques secondes : vérifiez qu'il s'agit du bon fichier, ou "
-             "exportez-le en CSV.",
+    "Un fichier de formations se lit en quelques secondes : vérifiez qu'il s'agit du bon fichier, ou "
+    "exportez-le en CSV.",
     "memoire": "La lecture du fichier demandait plus de {memory} Mo de mémoire (réglage GEN_DASH_READ_MEMORY_MB) et a "
-               "été arrêtée. Vérifiez qu'il s'agit du bon fichier, ou découpez-le.",
+    "été arrêtée. Vérifiez qu'il s'agit du bon fichier, ou découpez-le.",
     "panne": "La lecture du fichier s'est interrompue sur le serveur, sans que le fichier soit en cause. Déposez-le à "
-             "nouveau ; si cela se répète, signalez-le à la personne qui administre le tableau de bord.",
+    "nouveau ; si cela se répète, signalez-le à la personne qui administre le tableau de bord.",
 }
 
 
@@ -142,13 +157,17 @@ def _statm(path: str, field: int) -> int:
         return 0
 
 
-def _read_in_child(sender, data: bytes, name: str | None, mapping: Mapping | None, limits: Limits) -> None:
+def _read_in_child(
+    sender, data: bytes, name: str | None, mapping: Mapping | None, limits: Limits
+) -> None:
     from gen_dash.ingest import read_snapshot
 
     # The address space may grow by twice the budget: allocators reserve more than they touch, and the parent
     # watches the resident memory, the real cost, against the budget itself.
     budget = _address_space() + 2 * limits.memory
-    with contextlib.suppress(ValueError, OSError):  # a platform without the limit: the parent's watch remains
+    with contextlib.suppress(
+        ValueError, OSError
+    ):  # a platform without the limit: the parent's watch remains
         resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
     with contextlib.suppress(OSError):
         os.nice(5)  # page views of other users come first

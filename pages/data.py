@@ -14,30 +14,59 @@ report = view.snapshot.report
 st.header("Lignes de l'instantané")
 query = st.text_input("Rechercher (fabrique, commune, métier…)", key="donnees_recherche")
 found = tables.search(tables.readable_rows(view.rows, report.problemes), query)
-st.caption(f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {layout.escape_md(view.territory.label)}.")
+st.caption(
+    f"{fmt.number(len(found))} ligne(s) sur {fmt.number(len(view.rows))} pour {layout.escape_md(view.territory.label)}."
+)
 st.dataframe(found, hide_index=True, width="stretch")
 
 st.header("Rapport de validation")
-st.write(f"{fmt.number(report.lignes)} ligne(s) lue(s) : {fmt.number(report.lignes_acceptees)} acceptée(s), dont "
-         f"{fmt.number(report.lignes_reparees)} réparée(s) ; {fmt.number(report.lignes_rejetees)} rejetée(s)"
-         f"{report.outside_programme_said()}.")
+st.write(
+    f"{fmt.number(report.lignes)} ligne(s) lue(s) : {fmt.number(report.lignes_acceptees)} acceptée(s), dont "
+    f"{fmt.number(report.lignes_reparees)} réparée(s) ; {fmt.number(report.lignes_rejetees)} rejetée(s)"
+    f"{report.outside_programme_said()}."
+)
 if report.problemes.empty:
     st.success("Aucun problème dans ce fichier.", icon=":material/check_circle:")
 else:
-    st.dataframe(report.problemes, hide_index=True, width="stretch", key="donnees_rapport", column_config={
-        "gravite": "Gravité", "ligne": st.column_config.NumberColumn("Ligne", format="%d"), "colonne": "Colonne",
-        "valeur": "Valeur", "code": "Code", "message": st.column_config.TextColumn("Ce qu'il faut corriger",
-                                                                                   width="large")})
-    st.download_button("Télécharger le rapport (CSV)", partial(export.to_csv_bytes, report.problemes),
-                       "rapport-de-validation.csv",
-                       "text/csv", key="donnees_rapport_csv", icon=":material/download:")
+    st.dataframe(
+        report.problemes,
+        hide_index=True,
+        width="stretch",
+        key="donnees_rapport",
+        column_config={
+            "gravite": "Gravité",
+            "ligne": st.column_config.NumberColumn("Ligne", format="%d"),
+            "colonne": "Colonne",
+            "valeur": "Valeur",
+            "code": "Code",
+            "message": st.column_config.TextColumn("Ce qu'il faut corriger", width="large"),
+        },
+    )
+    st.download_button(
+        "Télécharger le rapport (CSV)",
+        partial(export.to_csv_bytes, report.problemes),
+        "rapport-de-validation.csv",
+        "text/csv",
+        key="donnees_rapport_csv",
+        icon=":material/download:",
+    )
 
 st.header("Le fichier attendu")
-st.download_button("Télécharger un modèle de fichier (CSV)", tables.template_csv(), "modele-instantane-gen.csv", "text/csv",
-                   key="donnees_modele", icon=":material/download:")
+st.download_button(
+    "Télécharger un modèle de fichier (CSV)",
+    tables.template_csv(),
+    "modele-instantane-gen.csv",
+    "text/csv",
+    key="donnees_modele",
+    icon=":material/download:",
+)
 with st.expander("Le contrat de fichier en détail", expanded=False):
     # Its headings under this page's (h1 for the page, h2 for this section): the contract's « # » becomes h3.
-    st.markdown(text.demote_headings((config.ROOT / "docs" / "contrat-fichier.md").read_text(encoding="utf-8"), 2))
+    st.markdown(
+        text.demote_headings(
+            (config.ROOT / "docs" / "contrat-fichier.md").read_text(encoding="utf-8"), 2
+        )
+    )
 
 st.header("Sources, licences et méthode")
 st.markdown(f"""
@@ -56,15 +85,30 @@ st.markdown(f"""
 """)
 
 st.header("Historique des publications")
-st.caption("Chaque publication et chaque retrait : qui, quand, quoi. Un instantané retiré quitte les listes mais reste conservé.")
-st.dataframe(publish_flow.journal(), hide_index=True, width="stretch", column_config={
-    "id": None, "le": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY HH:mm"), "par": "Par", "action": "Action",
-    "snapshot_id": st.column_config.NumberColumn("Instantané n°", format="%d"),
-    "details": st.column_config.TextColumn("Détails", width="large")})
+st.caption(
+    "Chaque publication et chaque retrait : qui, quand, quoi. Un instantané retiré quitte les listes mais reste conservé."
+)
+st.dataframe(
+    publish_flow.journal(),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "id": None,
+        "le": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY HH:mm"),
+        "par": "Par",
+        "action": "Action",
+        "snapshot_id": st.column_config.NumberColumn("Instantané n°", format="%d"),
+        "details": st.column_config.TextColumn("Détails", width="large"),
+    },
+)
 if publish_flow.is_editor():
     with st.form("retrait"):
         st.markdown("**Retirer un instantané des listes** (éditeurs)")
         published = {e.id: e.detail for e in view.entries if e.id != session.UPLOAD_ID}
-        st.selectbox("Instantané", list(published), format_func=published.get, key=session.WITHDRAW_CHOICE)
-        st.form_submit_button("Retirer", on_click=publish_flow.withdraw_chosen, icon=":material/delete:")
+        st.selectbox(
+            "Instantané", list(published), format_func=published.get, key=session.WITHDRAW_CHOICE
+        )
+        st.form_submit_button(
+            "Retirer", on_click=publish_flow.withdraw_chosen, icon=":material/delete:"
+        )
 session.show_outcome(session.WITHDRAW_MESSAGE)

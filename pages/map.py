@@ -11,41 +11,88 @@ from ui import downloads, layout, map_assets, shared_work
 
 view = layout.page_header("Carte des fabriques et des formations")
 territory = view.territory
-indicator = st.selectbox("Indicateur", maps.indicators_for(view.snapshot.list_only), key="carte_indicateur",
-                         format_func=lambda k: ON_MAP[k].short)
-by_epci_first = territory.epci or st.query_params.get("maille") == "epci"  # ?maille=epci: a link to the EPCI map
-grid = st.radio("Maille", ["departement", "epci"], horizontal=True, key="carte_maille", index=1 if by_epci_first else 0,
-                format_func={"departement": "Départements", "epci": "Intercommunalités (EPCI)"}.get,
-                help="Colorer les départements, ou les intercommunalités (EPCI : communautés de communes, "
-                     "d'agglomération, urbaines, métropoles).")
+indicator = st.selectbox(
+    "Indicateur",
+    maps.indicators_for(view.snapshot.list_only),
+    key="carte_indicateur",
+    format_func=lambda k: ON_MAP[k].short,
+)
+by_epci_first = (
+    territory.epci or st.query_params.get("maille") == "epci"
+)  # ?maille=epci: a link to the EPCI map
+grid = st.radio(
+    "Maille",
+    ["departement", "epci"],
+    horizontal=True,
+    key="carte_maille",
+    index=1 if by_epci_first else 0,
+    format_func={"departement": "Départements", "epci": "Intercommunalités (EPCI)"}.get,
+    help="Colorer les départements, ou les intercommunalités (EPCI : communautés de communes, "
+    "d'agglomération, urbaines, métropoles).",
+)
 by_epci = grid == "epci"
 quota = view.targets.quota(indicator)
 figures = shared_work.figures(view, grid)
 fabriques = territory.apply(shared_work.fabriques(view))
 if by_epci:
-    folium_map = maps.epci_map(figures, fabriques, indicator, territory, **map_assets.map_settings(), quota=quota)
-    shown = figures if territory.national else figures[figures["code"].isin(maps.epci_focus(figures, territory))]
+    folium_map = maps.epci_map(
+        figures, fabriques, indicator, territory, **map_assets.map_settings(), quota=quota
+    )
+    shown = (
+        figures
+        if territory.national
+        else figures[figures["code"].isin(maps.epci_focus(figures, territory))]
+    )
 else:
-    folium_map = maps.departement_map(figures, fabriques, indicator, focus=territory.focus, **map_assets.map_settings(),
-                                      quota=quota)
+    folium_map = maps.departement_map(
+        figures,
+        fabriques,
+        indicator,
+        focus=territory.focus,
+        **map_assets.map_settings(),
+        quota=quota,
+    )
     shown = territory.apply(figures, "code")
 # For the keyboard: a way past the map (its frame holds the focus), to the same fabriques as a list.
-st.markdown('<a href="#fabriques-en-liste">Passer la carte</a> (aller à la liste des fabriques)', unsafe_allow_html=True)
+st.markdown(
+    '<a href="#fabriques-en-liste">Passer la carte</a> (aller à la liste des fabriques)',
+    unsafe_allow_html=True,
+)
 # returned_objects=[]: panning or zooming sends nothing back, so the script does not rerun.
 st_folium(folium_map, height=640, use_container_width=True, returned_objects=[], key="carte")
 st.caption(maps.describe(shown, fabriques, indicator, territory, by_epci=by_epci))
 if by_epci:
     outside = int(view.rows["code_epci"].isna().sum())
     if outside:  # said, not lost
-        st.caption(f"{outside} formation(s) du territoire ne sont dans aucun EPCI (situées par leur seul département, ou "
-                   "dans l'une des quatre communes insulaires sans EPCI) : elles ne colorent aucun EPCI.")
+        st.caption(
+            f"{outside} formation(s) du territoire ne sont dans aucun EPCI (situées par leur seul département, ou "
+            "dans l'une des quatre communes insulaires sans EPCI) : elles ne colorent aucun EPCI."
+        )
 stem = f"gen-{view.entry.date or 'sans-date'}-{territory.slug}-carte-{indicator}"
 left, right = st.columns(2)
-left.download_button("Télécharger la carte (PNG)", partial(downloads.map_image, view, indicator, "png"), f"{stem}.png",
-                     "image/png", key="carte_png", icon=":material/image:")
-right.download_button("Télécharger la carte (SVG)", partial(downloads.map_image, view, indicator, "svg"), f"{stem}.svg",
-                      "image/svg+xml", key="carte_svg", icon=":material/image:")
+left.download_button(
+    "Télécharger la carte (PNG)",
+    partial(downloads.map_image, view, indicator, "png"),
+    f"{stem}.png",
+    "image/png",
+    key="carte_png",
+    icon=":material/image:",
+)
+right.download_button(
+    "Télécharger la carte (SVG)",
+    partial(downloads.map_image, view, indicator, "svg"),
+    f"{stem}.svg",
+    "image/svg+xml",
+    key="carte_svg",
+    icon=":material/image:",
+)
 st.header(f"{territory.label} : les fabriques en liste", anchor="fabriques-en-liste")
-st.dataframe(tables.fabriques_list(fabriques), hide_index=True, width="stretch",
-             column_config={"Formations": st.column_config.NumberColumn(format="localized"),
-                            "Apprenants": st.column_config.NumberColumn(format="localized")})
+st.dataframe(
+    tables.fabriques_list(fabriques),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Formations": st.column_config.NumberColumn(format="localized"),
+        "Apprenants": st.column_config.NumberColumn(format="localized"),
+    },
+)

@@ -12,50 +12,112 @@ territory = view.territory
 
 st.header("Le territoire face à la France" if not territory.national else "La France entière")
 comparison = shared_work.beside_nation(view, territory, view.targets)
-shown = (tables.french_by_row(comparison.assign(nature_part="part"), ["territoire"], missing=view.missing)
-         .pipe(tables.french_by_row, ["france"], nature="nature_france", missing=view.missing)
-         .pipe(tables.french_by_row, ["part_du_national"], nature="nature_part", missing=view.missing))
+shown = (
+    tables.french_by_row(
+        comparison.assign(nature_part="part"), ["territoire"], missing=view.missing
+    )
+    .pipe(tables.french_by_row, ["france"], nature="nature_france", missing=view.missing)
+    .pipe(tables.french_by_row, ["part_du_national"], nature="nature_part", missing=view.missing)
+)
 # For France the territory is the nation: one column of figures, not two identical ones.
-order = ["libelle", "territoire", "quota"] if territory.national else ["libelle", "territoire", "france", "part_du_national",
-                                                                        "quota"]
-st.dataframe(shown, hide_index=True, width="stretch", column_order=order, column_config={
-    "libelle": "Indicateur", "territoire": territory.label, "france": "France entière",
-    "part_du_national": "Part du total national", "quota": "Face au quota"})
+order = (
+    ["libelle", "territoire", "quota"]
+    if territory.national
+    else ["libelle", "territoire", "france", "part_du_national", "quota"]
+)
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    column_order=order,
+    column_config={
+        "libelle": "Indicateur",
+        "territoire": territory.label,
+        "france": "France entière",
+        "part_du_national": "Part du total national",
+        "quota": "Face au quota",
+    },
+)
 
 st.header("Classement")
-level = st.radio("Niveau", ["region", "departement", "epci"], horizontal=True, key="territoires_niveau",
-                 index=2 if territory.epci else 0,
-                 format_func={"region": "Régions", "departement": "Départements", "epci": "EPCI"}.get)
+level = st.radio(
+    "Niveau",
+    ["region", "departement", "epci"],
+    horizontal=True,
+    key="territoires_niveau",
+    index=2 if territory.epci else 0,
+    format_func={"region": "Régions", "departement": "Départements", "epci": "EPCI"}.get,
+)
 by = "formations" if view.snapshot.list_only else "apprenants"
 ranking = tables.ranking(shared_work.figures(view, level), territory, level, by)
-where = ("" if territory.national else f" ; la ligne cochée est {territory.region_name}" if level == "region"
-         else f" ; EPCI des départements de {territory.label}" + (", celui choisi coché" if territory.epci else "")
-         if level == "epci" else f" ; départements de {territory.region_name}, ceux du territoire choisi cochés")
+where = (
+    ""
+    if territory.national
+    else f" ; la ligne cochée est {territory.region_name}"
+    if level == "region"
+    else f" ; EPCI des départements de {territory.label}"
+    + (", celui choisi coché" if territory.epci else "")
+    if level == "epci"
+    else f" ; départements de {territory.region_name}, ceux du territoire choisi cochés"
+)
 ranked_by = "de formations" if by == "formations" else "d'apprenants"
-st.caption(f"Rang selon le nombre {ranked_by}{where}. Cliquez sur un en-tête de colonne pour trier.")
+st.caption(
+    f"Rang selon le nombre {ranked_by}{where}. Cliquez sur un en-tête de colonne pour trier."
+)
 st.dataframe(
-    ranking, hide_index=True, width="stretch",
-    column_order=["choisi", "rang", "rang_region", "code", "nom", "nature", "fabriques", "formations", "apprenants",
-                  "apprenants_pour_100k", "part_femmes", "part_neet", "apprenants_boursiers", "part_boursiers", "subvention_eur",
-                  "population"],
+    ranking,
+    hide_index=True,
+    width="stretch",
+    column_order=[
+        "choisi",
+        "rang",
+        "rang_region",
+        "code",
+        "nom",
+        "nature",
+        "fabriques",
+        "formations",
+        "apprenants",
+        "apprenants_pour_100k",
+        "part_femmes",
+        "part_neet",
+        "apprenants_boursiers",
+        "part_boursiers",
+        "subvention_eur",
+        "population",
+    ],
     column_config={
-        "choisi": st.column_config.CheckboxColumn("Choisi", help="Le territoire choisi dans la barre latérale"),
+        "choisi": st.column_config.CheckboxColumn(
+            "Choisi", help="Le territoire choisi dans la barre latérale"
+        ),
         "rang": st.column_config.NumberColumn("Rang national", format="%d"),
         "rang_region": st.column_config.NumberColumn("Rang dans la région", format="%d"),
-        "code": "Code", "nom": st.column_config.TextColumn("Nom", pinned=True, width="medium"),  # kept in view on a phone
+        "code": "Code",
+        "nom": st.column_config.TextColumn(
+            "Nom", pinned=True, width="medium"
+        ),  # kept in view on a phone
         "nature": "Nature",
-        **{key: st.column_config.NumberColumn(title, format="localized") for key, title in tables.FIGURE_HEADERS.items()
-           if key not in ("code", "nom", "nom_region")},
+        **{
+            key: st.column_config.NumberColumn(title, format="localized")
+            for key, title in tables.FIGURE_HEADERS.items()
+            if key not in ("code", "nom", "nom_region")
+        },
     },
 )
 
 if level == "epci":
     white = tables.epci_without_formation(ranking)
     st.subheader(f"EPCI sans aucune formation : {len(white)} sur {len(ranking)}")
-    st.caption("Les zones blanches du programme, un niveau sous le département : la population de chacun est celle "
-               "de ses communes (populations légales).")
-    st.dataframe(white, hide_index=True, width="stretch",
-                 column_config={"Population": st.column_config.NumberColumn(format="localized")})
+    st.caption(
+        "Les zones blanches du programme, un niveau sous le département : la population de chacun est celle "
+        "de ses communes (populations légales)."
+    )
+    st.dataframe(
+        white,
+        hide_index=True,
+        width="stretch",
+        column_config={"Population": st.column_config.NumberColumn(format="localized")},
+    )
 
 st.header("Exporter le territoire")
 stem = f"gen-{(view.entry.date or 'sans-date')}-{territory.slug}"
@@ -65,24 +127,65 @@ epci_figures = shared_work.figures(view, "epci")
 by_epci = tables.figures_export(tables.ranking(epci_figures, territory, "epci", by), "epci")
 left, right = st.columns(2)
 # Files are built only when a button is clicked (a callable), not on every rerun.
-left.download_button("Formations du territoire (CSV)", partial(export.to_csv_bytes, rows), f"{stem}-formations.csv",
-                     "text/csv", key="export_lignes_csv", icon=":material/download:")
-left.download_button("Chiffres par département (CSV)", partial(export.to_csv_bytes, departements), f"{stem}-departements.csv",
-                     "text/csv", key="export_chiffres_csv", icon=":material/download:")
-right.download_button("Chiffres par EPCI (CSV)", partial(export.to_csv_bytes, by_epci), f"{stem}-epci.csv",
-                      "text/csv", key="export_epci_csv", icon=":material/download:")
-right.download_button(
-    "Tout, en classeur Excel (.xlsx)",
-    partial(export.to_xlsx_bytes, {"Formations": rows, "Départements": departements, "EPCI": by_epci,
-                                   "Comparaison": tables.comparison_export(comparison, territory)}),
-    f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx",
+left.download_button(
+    "Formations du territoire (CSV)",
+    partial(export.to_csv_bytes, rows),
+    f"{stem}-formations.csv",
+    "text/csv",
+    key="export_lignes_csv",
     icon=":material/download:",
 )
-right.download_button("Formations, colonnes du contrat (CSV)", partial(export.to_csv_bytes, view.rows),
-                      f"{stem}-formations-contrat.csv", "text/csv", key="export_lignes_contrat", icon=":material/download:",
-                      help="Les noms de colonnes du contrat de fichier, pour un programme ou data.gouv.fr : les mêmes "
-                           "octets que l'API (/api/instantanes/{numéro}.csv) pour un instantané publié.")
-left.download_button("Fiche PDF du territoire (une page)", partial(downloads.sheet_pdf, view), f"{stem}-fiche.pdf",
-                     "application/pdf", key="territoires_fiche", icon=":material/picture_as_pdf:")
-st.caption(f"Les exports portent sur {territory.label} : {len(departements)} département(s). Les CSV s'ouvrent directement "
-           "dans Excel en français (séparateur point-virgule, UTF-8 avec BOM).")
+left.download_button(
+    "Chiffres par département (CSV)",
+    partial(export.to_csv_bytes, departements),
+    f"{stem}-departements.csv",
+    "text/csv",
+    key="export_chiffres_csv",
+    icon=":material/download:",
+)
+right.download_button(
+    "Chiffres par EPCI (CSV)",
+    partial(export.to_csv_bytes, by_epci),
+    f"{stem}-epci.csv",
+    "text/csv",
+    key="export_epci_csv",
+    icon=":material/download:",
+)
+right.download_button(
+    "Tout, en classeur Excel (.xlsx)",
+    partial(
+        export.to_xlsx_bytes,
+        {
+            "Formations": rows,
+            "Départements": departements,
+            "EPCI": by_epci,
+            "Comparaison": tables.comparison_export(comparison, territory),
+        },
+    ),
+    f"{stem}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="export_xlsx",
+    icon=":material/download:",
+)
+right.download_button(
+    "Formations, colonnes du contrat (CSV)",
+    partial(export.to_csv_bytes, view.rows),
+    f"{stem}-formations-contrat.csv",
+    "text/csv",
+    key="export_lignes_contrat",
+    icon=":material/download:",
+    help="Les noms de colonnes du contrat de fichier, pour un programme ou data.gouv.fr : les mêmes "
+    "octets que l'API (/api/instantanes/{numéro}.csv) pour un instantané publié.",
+)
+left.download_button(
+    "Fiche PDF du territoire (une page)",
+    partial(downloads.sheet_pdf, view),
+    f"{stem}-fiche.pdf",
+    "application/pdf",
+    key="territoires_fiche",
+    icon=":material/picture_as_pdf:",
+)
+st.caption(
+    f"Les exports portent sur {territory.label} : {len(departements)} département(s). Les CSV s'ouvrent directement "
+    "dans Excel en français (séparateur point-virgule, UTF-8 avec BOM)."
+)

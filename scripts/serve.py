@@ -27,10 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def warm_up(base_url: str, timeout: float = 120.0, run_once: bool = True) -> None:
     """Wait until the server answers, then (*run_once*) run the app once (raises TimeoutError if it never does)."""
     deadline = time.monotonic() + timeout
-    for endpoint in ("/_stcore/health", "/_stcore/script-health-check")[:2 if run_once else 1]:
+    for endpoint in ("/_stcore/health", "/_stcore/script-health-check")[: 2 if run_once else 1]:
         while True:
             try:
-                with urllib.request.urlopen(base_url.rstrip("/") + endpoint, timeout=60) as response:
+                with urllib.request.urlopen(
+                    base_url.rstrip("/") + endpoint, timeout=60
+                ) as response:
                     if response.status == 200:
                         break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -44,7 +46,7 @@ def main(argv: list[str]) -> int:
     port = "8501"
     if "--port" in argv:
         port = argv[argv.index("--port") + 1]
-        del argv[argv.index("--port"): argv.index("--port") + 2]
+        del argv[argv.index("--port") : argv.index("--port") + 2]
     address = "localhost"
     # Under a sub-path (server.baseUrlPath, as behind nginx: deploy/), the health checks are under it too.
     prefix = ""
@@ -59,8 +61,17 @@ def main(argv: list[str]) -> int:
     from gen_dash import config
 
     upload_mb = str(2 * config.limits().bytes // 1_000_000)
-    command = [sys.executable, str(ROOT / "scripts" / "streamlit_fr.py"), "run", str(ROOT / "asgi.py"), "--server.port", port,
-               "--server.maxUploadSize", upload_mb, *argv]
+    command = [
+        sys.executable,
+        str(ROOT / "scripts" / "streamlit_fr.py"),
+        "run",
+        str(ROOT / "asgi.py"),
+        "--server.port",
+        port,
+        "--server.maxUploadSize",
+        upload_mb,
+        *argv,
+    ]
     server = subprocess.Popen(command, cwd=ROOT)
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:

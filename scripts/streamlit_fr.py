@@ -25,15 +25,20 @@ NOSCRIPT = "Activez JavaScript pour utiliser ce tableau de bord."
 
 def french_index(html: str, script: str, style: str = "") -> str:
     """Streamlit's ``index.html`` in French, with *style* and *script* inlined at the end of its head."""
-    replacements = [('<html lang="en">', '<html lang="fr">'), ("<title>Streamlit</title>", f"<title>{TITLE}</title>"),
-                    ("</head>", f"<style>\n{style}\n</style>\n<script>\n{script}\n</script>\n</head>")]
+    replacements = [
+        ('<html lang="en">', '<html lang="fr">'),
+        ("<title>Streamlit</title>", f"<title>{TITLE}</title>"),
+        ("</head>", f"<style>\n{style}\n</style>\n<script>\n{script}\n</script>\n</head>"),
+    ]
     for old, new in replacements:
         if old not in html:
-            raise RuntimeError(f"Page d'accueil de Streamlit inattendue : « {old} » introuvable (version changée ?)")
+            raise RuntimeError(
+                f"Page d'accueil de Streamlit inattendue : « {old} » introuvable (version changée ?)"
+            )
         html = html.replace(old, new, 1)
     start, end = html.find("<noscript>"), html.find("</noscript>")
     if start >= 0 and end > start:
-        html = html[:start] + f"<noscript>{NOSCRIPT}</noscript>" + html[end + len("</noscript>"):]
+        html = html[:start] + f"<noscript>{NOSCRIPT}</noscript>" + html[end + len("</noscript>") :]
     return html
 
 
@@ -65,7 +70,9 @@ def main(argv: list[str]) -> None:
 
     from gen_dash import config
 
-    static = french_static_dir(Path(file_util.get_static_dir()), config.var_dir() / "streamlit-static")
+    static = french_static_dir(
+        Path(file_util.get_static_dir()), config.var_dir() / "streamlit-static"
+    )
     file_util.get_static_dir = lambda: str(static)  # read when the server builds its routes
     sys.argv = ["streamlit", *argv]
     cli.main(prog_name="streamlit")

@@ -15,19 +15,25 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+
 def _postgres_of_this_worker() -> None:
     """Each pytest-xdist worker gets a PostgreSQL database of its own (``gen_test_gw0``...), created on first use:
     tests that drop and create the store's tables cannot meet another worker's."""
     import sqlalchemy as sa
 
-    url, worker = os.environ.get("GEN_DASH_TEST_POSTGRES_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    url, worker = (
+        os.environ.get("GEN_DASH_TEST_POSTGRES_URL"),
+        os.environ.get("PYTEST_XDIST_WORKER"),
+    )
     if not url or not worker:
         return
     base = sa.engine.make_url(url)
     own = base.set(database=f"{base.database}_{worker}")
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own.database}).first():
+        if not conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own.database}
+        ).first():
             conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
     admin.dispose()
     os.environ["GEN_DASH_TEST_POSTGRES_URL"] = own.render_as_string(hide_password=False)
@@ -36,13 +42,24 @@ def _postgres_of_this_worker() -> None:
 _postgres_of_this_worker()
 
 BASE_ROW = {
-    "id_formation": "F1", "nom_formation": "Développeur web", "nom_fabrique": "Fabrique de Montreuil",
-    "vague": "1", "code_commune": "93048", "apprenants": "20", "apprenants_femmes": "6", "apprenants_neet": "11",
+    "id_formation": "F1",
+    "nom_formation": "Développeur web",
+    "nom_fabrique": "Fabrique de Montreuil",
+    "vague": "1",
+    "code_commune": "93048",
+    "apprenants": "20",
+    "apprenants_femmes": "6",
+    "apprenants_neet": "11",
 }
 
 
-def make_csv(rows: list[dict], sep: str = ",", encoding: str = "utf-8", header: list[str] | None = None,
-             newline: str = "\n") -> bytes:
+def make_csv(
+    rows: list[dict],
+    sep: str = ",",
+    encoding: str = "utf-8",
+    header: list[str] | None = None,
+    newline: str = "\n",
+) -> bytes:
     """A CSV file from *rows* (dicts of text); the header is the union of their keys unless given."""
     columns = header or list(dict.fromkeys(k for row in rows for k in row))
     lines = [sep.join(columns)]
@@ -72,9 +89,15 @@ def drop_store(url: str) -> None:
     store_schema._open.cache_clear()  # the next engine() creates the schema again
     eng = sa.create_engine(url)
     with eng.begin() as conn:
-        if conn.dialect.name == "postgresql":  # an earlier test's pooled connections would hold locks on the tables
-            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        if (
+            conn.dialect.name == "postgresql"
+        ):  # an earlier test's pooled connections would hold locks on the tables
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
         store_schema.metadata.drop_all(conn, checkfirst=True)
     eng.dispose()
 
@@ -124,9 +147,15 @@ def browser():
 
     from playwright.sync_api import sync_playwright
 
-    executable = os.environ.get("GEN_DASH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = (
+        os.environ.get("GEN_DASH_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
     if not executable:
-        pytest.skip("Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur")
+        pytest.skip(
+            "Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur"
+        )
     with sync_playwright() as p:
         chromium = launch_chromium(p, executable)
         yield chromium
@@ -148,30 +177,84 @@ def browser():
 #   « Data analyst »): 30, 40,0 %, 46,7 %. Occitanie: web 2 formations (31 only), 35 apprenants, 9 femmes (25,7 %),
 #   19 NEET (54,3 %); réseaux 1; médiation 1 (34); données absent from its 13 départements.
 HAND_ROWS = [
-    {"id_formation": "F1", "metier": "Développeur web",
-     "nom_formation": "Développeur web", "nom_fabrique": "Fabrique A", "vague": "1",
-     "code_commune": "31555", "apprenants": "20", "apprenants_femmes": "6", "apprenants_neet": "10",
-     "subvention_eur": "10000", "date_extraction": "2017-06-30"},
-    {"id_formation": "F2", "metier": "Technicien(ne) réseau",
-     "nom_formation": "Technicien réseau", "nom_fabrique": "Fabrique A", "vague": "2",
-     "code_commune": "31555", "apprenants": "10", "apprenants_femmes": "2", "apprenants_neet": "6",
-     "subvention_eur": "5000", "date_extraction": "2017-06-30"},
-    {"id_formation": "F3", "metier": "Dév. web",
-     "nom_formation": "Développeur web", "nom_fabrique": "Fabrique B", "vague": "1",
-     "code_commune": "31395", "apprenants": "15", "apprenants_femmes": "3", "apprenants_neet": "9",
-     "subvention_eur": "8000", "date_extraction": "2017-06-30"},
-    {"id_formation": "F4", "metier": "Médiateur numérique",
-     "nom_formation": "Médiateur numérique", "nom_fabrique": "Fabrique C", "vague": "2",
-     "code_commune": "34172", "apprenants": "25", "apprenants_femmes": "10", "apprenants_neet": "12",
-     "subvention_eur": "12000", "date_extraction": "2017-06-30"},
-    {"id_formation": "F5", "metier": "Data analyst",
-     "nom_formation": "Data analyst", "nom_fabrique": "Fabrique D", "vague": "1",
-     "code_commune": "75056", "apprenants": "30", "apprenants_femmes": "12", "apprenants_neet": "14",
-     "subvention_eur": "20000", "date_extraction": "2017-06-30"},
-    {"id_formation": "F6", "metier": "DEVELOPPEUR WEB/web mobile",
-     "nom_formation": "Développeur web", "nom_fabrique": "Fabrique E", "vague": "2",
-     "code_commune": "75056", "apprenants": "40", "apprenants_femmes": "8", "apprenants_neet": "25",
-     "subvention_eur": "15000", "date_extraction": "2017-06-30"},
+    {
+        "id_formation": "F1",
+        "metier": "Développeur web",
+        "nom_formation": "Développeur web",
+        "nom_fabrique": "Fabrique A",
+        "vague": "1",
+        "code_commune": "31555",
+        "apprenants": "20",
+        "apprenants_femmes": "6",
+        "apprenants_neet": "10",
+        "subvention_eur": "10000",
+        "date_extraction": "2017-06-30",
+    },
+    {
+        "id_formation": "F2",
+        "metier": "Technicien(ne) réseau",
+        "nom_formation": "Technicien réseau",
+        "nom_fabrique": "Fabrique A",
+        "vague": "2",
+        "code_commune": "31555",
+        "apprenants": "10",
+        "apprenants_femmes": "2",
+        "apprenants_neet": "6",
+        "subvention_eur": "5000",
+        "date_extraction": "2017-06-30",
+    },
+    {
+        "id_formation": "F3",
+        "metier": "Dév. web",
+        "nom_formation": "Développeur web",
+        "nom_fabrique": "Fabrique B",
+        "vague": "1",
+        "code_commune": "31395",
+        "apprenants": "15",
+        "apprenants_femmes": "3",
+        "apprenants_neet": "9",
+        "subvention_eur": "8000",
+        "date_extraction": "2017-06-30",
+    },
+    {
+        "id_formation": "F4",
+        "metier": "Médiateur numérique",
+        "nom_formation": "Médiateur numérique",
+        "nom_fabrique": "Fabrique C",
+        "vague": "2",
+        "code_commune": "34172",
+        "apprenants": "25",
+        "apprenants_femmes": "10",
+        "apprenants_neet": "12",
+        "subvention_eur": "12000",
+        "date_extraction": "2017-06-30",
+    },
+    {
+        "id_formation": "F5",
+        "metier": "Data analyst",
+        "nom_formation": "Data analyst",
+        "nom_fabrique": "Fabrique D",
+        "vague": "1",
+        "code_commune": "75056",
+        "apprenants": "30",
+        "apprenants_femmes": "12",
+        "apprenants_neet": "14",
+        "subvention_eur": "20000",
+        "date_extraction": "2017-06-30",
+    },
+    {
+        "id_formation": "F6",
+        "metier": "DEVELOPPEUR WEB/web mobile",
+        "nom_formation": "Développeur web",
+        "nom_fabrique": "Fabrique E",
+        "vague": "2",
+        "code_commune": "75056",
+        "apprenants": "40",
+        "apprenants_femmes": "8",
+        "apprenants_neet": "25",
+        "subvention_eur": "15000",
+        "date_extraction": "2017-06-30",
+    },
 ]
 
 
@@ -180,13 +263,10 @@ def hand_csv(**changes) -> bytes:
     return make_csv([{**r, **changes} for r in HAND_ROWS])
 
 
-
 # --------------------------------------------------------------------------- the real server, in Chromium
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
-
-
 
 
 # One server per pytest-xdist worker, each with its own log (the first-start password is read from it).
@@ -201,8 +281,13 @@ def server(tmp_path_factory):
     # A fresh var/ folder and store: the server starts as a new install does (it prints its first editor password),
     # and what its tests publish stays out of the store the other tests read.
     var = tmp_path_factory.mktemp("var-serveur")
-    process, base = start_server({"GEN_DASH_VAR_DIR": str(var), "GEN_DASH_DATABASE_URL": f"sqlite:///{var / 'gen-dash.sqlite3'}"},
-                                 output=log)
+    process, base = start_server(
+        {
+            "GEN_DASH_VAR_DIR": str(var),
+            "GEN_DASH_DATABASE_URL": f"sqlite:///{var / 'gen-dash.sqlite3'}",
+        },
+        output=log,
+    )
     try:
         yield base
     finally:
@@ -250,11 +335,16 @@ def open_page(tab, server, path: str) -> None:
 def script_finished(tab) -> None:
     """Wait until the page's script has finished (no running indicator, no element left stale) and the elements
     that were dimmed while it ran have faded back in: colours measured before then are not the page's."""
-    tab.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')")
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')"
+    )
     tab.wait_for_timeout(600)  # Streamlit's fade back from stale
 
 
-def map_frame(tab, ready: str = "() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101"):
+def map_frame(
+    tab,
+    ready: str = "() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101",
+):
     """The map's frame once it shows what *ready* (JavaScript run in the frame) waits for.
 
     A rerun replaces the map's frame, and Streamlit keeps the old one a moment: a frame that goes away while we wait
@@ -277,5 +367,3 @@ def map_frame(tab, ready: str = "() => window.L && document.querySelectorAll('pa
         except Error:
             if time.monotonic() > deadline:
                 raise
-
-

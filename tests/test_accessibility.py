@@ -16,22 +16,58 @@ from tests.test_browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur"),
+    pytest.mark.skipif(
+        not CHROMIUM,
+        reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur",
+    ),
 ]
-PAGES = {"": "Vue d'ensemble", "carte-des-fabriques": "Carte", "vagues-et-objectifs": "Vagues et objectifs",
-         "evolution-dans-le-temps": "Évolution", "comparer-deux-instantanes": "Comparer", "quotas-femmes-neet": "Quotas",
-         "classement-des-territoires": "Territoires", "familles-de-metiers": "Métiers",
-         "couverture-territoriale": "Couverture", "ma-commune": "Ma commune", "donnees-et-methode": "Données"}
+PAGES = {
+    "": "Vue d'ensemble",
+    "carte-des-fabriques": "Carte",
+    "vagues-et-objectifs": "Vagues et objectifs",
+    "evolution-dans-le-temps": "Évolution",
+    "comparer-deux-instantanes": "Comparer",
+    "quotas-femmes-neet": "Quotas",
+    "classement-des-territoires": "Territoires",
+    "familles-de-metiers": "Métiers",
+    "couverture-territoriale": "Couverture",
+    "ma-commune": "Ma commune",
+    "donnees-et-methode": "Données",
+}
 SERIOUS = {"moderate", "serious", "critical"}
 ACCEPTED: dict[str, str] = {}
 # Streamlit's, Plotly's and Leaflet's English, as users met it: none may be left where a user reads or a screen reader
 # speaks (word-bounded: « minimale » is not « mi »).
-ENGLISH = [r"\bUpload\b", r"per file", r"Skip to main content", r"Link to heading", r"Help for", r"Collapse sidebar",
-           r"Expand sidebar", r"Show password", r"Download as CSV", r"Download plot", r"Choose an option",
-           r"Show/hide columns", r"Zoom in", r"Zoom out", r"Autoscale", r"Reset axes", r"streamlit_folium",
-           r"A JavaScript library", r"Clear all", r"Selected values", r"Decrement", r"Increment", r"Copy to clipboard",
-           r"\bSearch\b", r"Fullscreen", r"\d\s?mi\b", r"\d(\.\d)?\s?[KM]B\b",
-           r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b"]
+ENGLISH = [
+    r"\bUpload\b",
+    r"per file",
+    r"Skip to main content",
+    r"Link to heading",
+    r"Help for",
+    r"Collapse sidebar",
+    r"Expand sidebar",
+    r"Show password",
+    r"Download as CSV",
+    r"Download plot",
+    r"Choose an option",
+    r"Show/hide columns",
+    r"Zoom in",
+    r"Zoom out",
+    r"Autoscale",
+    r"Reset axes",
+    r"streamlit_folium",
+    r"A JavaScript library",
+    r"Clear all",
+    r"Selected values",
+    r"Decrement",
+    r"Increment",
+    r"Copy to clipboard",
+    r"\bSearch\b",
+    r"Fullscreen",
+    r"\d\s?mi\b",
+    r"\d(\.\d)?\s?[KM]B\b",
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b",
+]
 TEXTS_AND_NAMES = """() => {
     const out = [];
     const grab = (doc) => {
@@ -56,18 +92,32 @@ def _axe(target) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(target)
-    return [v for v in results.response["violations"] if v["impact"] in SERIOUS and v["id"] not in ACCEPTED]
+    return [
+        v
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS and v["id"] not in ACCEPTED
+    ]
 
 
 def _describe(violations: list[dict]) -> str:
-    return "\\n".join(f"{v['id']} ({v['impact']}) : {v['help']} — {[n['target'] for n in v['nodes']][:4]}" for v in violations)
+    return "\\n".join(
+        f"{v['id']} ({v['impact']}) : {v['help']} — {[n['target'] for n in v['nodes']][:4]}"
+        for v in violations
+    )
 
 
-@pytest.mark.parametrize("query", ["", "?region=76", "?region=76&dep=31"], ids=["france", "region", "departement"])
+@pytest.mark.parametrize(
+    "query", ["", "?region=76", "?region=76&dep=31"], ids=["france", "region", "departement"]
+)
 @pytest.mark.parametrize("path", list(PAGES), ids=[p or "accueil" for p in PAGES])
 def test_axe_finds_nothing_moderate_or_worse(page, server, path, query):
     open_page(page, server, path + query)
-    if path in ("carte-des-fabriques", "couverture-territoriale", "familles-de-metiers", "comparer-deux-instantanes"):
+    if path in (
+        "carte-des-fabriques",
+        "couverture-territoriale",
+        "familles-de-metiers",
+        "comparer-deux-instantanes",
+    ):
         frame = map_frame(page, "() => window.L && document.querySelector('h1.gen-dash-titre')")
         violations = _axe(frame)
         assert not violations, "dans le cadre de la carte :\\n" + _describe(violations)
@@ -77,7 +127,14 @@ def test_axe_finds_nothing_moderate_or_worse(page, server, path, query):
 
 def test_axe_on_an_upload_with_errors(page, server, tmp_path):
     path = tmp_path / "avec-erreurs.csv"
-    path.write_bytes(make_csv([{**r, "apprenants_femmes": "999"} if r["id_formation"] == "F2" else r for r in HAND_ROWS]))
+    path.write_bytes(
+        make_csv(
+            [
+                {**r, "apprenants_femmes": "999"} if r["id_formation"] == "F2" else r
+                for r in HAND_ROWS
+            ]
+        )
+    )
     open_page(page, server, "")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     page.get_by_text("ligne(s) acceptée(s)").wait_for()
@@ -98,18 +155,23 @@ def test_each_page_is_french_with_a_title_of_its_own(page, server, path):
         assert frame.evaluate("() => document.documentElement.lang") == "fr"
         texts += frame.evaluate(TEXTS_AND_NAMES)
     left = sorted({word for word in ENGLISH for text in texts if re.search(word, text)})
-    assert not left, f"anglais restant : {left} — {[t for t in texts if any(re.search(w, t) for w in left)][:8]}"
+    assert not left, (
+        f"anglais restant : {left} — {[t for t in texts if any(re.search(w, t) for w in left)][:8]}"
+    )
 
 
 def test_the_map_is_reached_and_zoomed_by_keyboard(page, server):
     open_page(page, server, "carte-des-fabriques?region=76")
     frame = map_frame(page)
     assert "user-scalable=no" not in frame.evaluate(
-        "() => [...document.querySelectorAll('meta[name=viewport]')].map(m => m.content).join(' ')")
+        "() => [...document.querySelectorAll('meta[name=viewport]')].map(m => m.content).join(' ')"
+    )
     page.get_by_role("link", name="Passer la carte").focus()
     for _ in range(10):  # at most 10 Tab presses from the skip link to the zoom button
         page.keyboard.press("Tab")
-        focused = frame.evaluate("() => document.activeElement && document.activeElement.getAttribute('aria-label')")
+        focused = frame.evaluate(
+            "() => document.activeElement && document.activeElement.getAttribute('aria-label')"
+        )
         if focused == "Zoomer":
             break
     else:
@@ -117,12 +179,19 @@ def test_the_map_is_reached_and_zoomed_by_keyboard(page, server):
     before = frame.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()")
     page.keyboard.press("Enter")
     page.wait_for_timeout(600)
-    assert frame.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()") > before
+    assert (
+        frame.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()")
+        > before
+    )
     # Markers and clusters are named; the insets' labels are not in the tab order.
-    names = frame.evaluate("() => [...document.querySelectorAll('.gen-dash-fabrique, .gen-dash-cluster')]"
-                           ".map(el => el.getAttribute('aria-label'))")
+    names = frame.evaluate(
+        "() => [...document.querySelectorAll('.gen-dash-fabrique, .gen-dash-cluster')]"
+        ".map(el => el.getAttribute('aria-label'))"
+    )
     assert names and all(names)
-    assert any(n.endswith("fabriques, zoomer") for n in names) or any("formation" in n for n in names)
+    assert any(n.endswith("fabriques, zoomer") for n in names) or any(
+        "formation" in n for n in names
+    )
     assert frame.locator(".gen-dash-inset-label[tabindex]").count() == 0
 
 
@@ -137,12 +206,16 @@ def test_the_skip_link_leads_to_the_list_of_fabriques(page, server):
 def test_phone_legend_folded_and_sidebar_closes_after_a_choice(browser, server):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     tab = context.new_page()
     try:
         open_page(tab, server, "carte-des-fabriques")
         frame = map_frame(tab)
-        assert frame.evaluate("() => document.querySelector('.gen-dash-legend details').open") is False
+        assert (
+            frame.evaluate("() => document.querySelector('.gen-dash-legend details').open") is False
+        )
         tab.screenshot(path=str(ARTIFACTS / "telephone-carte.png"))
         shown = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width > 0"
         assert tab.evaluate(shown) is False  # closed at first on a phone
@@ -159,15 +232,22 @@ def test_phone_legend_folded_and_sidebar_closes_after_a_choice(browser, server):
             except PlaywrightTimeout:
                 continue
         option.click()
-        tab.wait_for_function(f"() => !({shown})()", timeout=10_000)  # folded once the région is chosen
+        tab.wait_for_function(
+            f"() => !({shown})()", timeout=10_000
+        )  # folded once the région is chosen
         tab.locator("h1").first.wait_for()
         assert "Occitanie" in tab.locator('[data-testid="stMain"]').inner_text()
     finally:
         context.close()
 
 
-INFORMATION = {"glossaire": "Glossaire", "accessibilite": "Accessibilité", "mentions-legales": "Mentions légales",
-               "donnees-personnelles": "Données personnelles", "plan-du-site": "Plan du site"}
+INFORMATION = {
+    "glossaire": "Glossaire",
+    "accessibilite": "Accessibilité",
+    "mentions-legales": "Mentions légales",
+    "donnees-personnelles": "Données personnelles",
+    "plan-du-site": "Plan du site",
+}
 
 
 @pytest.mark.parametrize("path", list(INFORMATION))
@@ -209,8 +289,12 @@ def test_a_large_upload_then_another_page_shows_it_in_french_never_blank(page, s
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(big))
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_role("link", name="Quotas").click()
-    page.get_by_role("heading", name="Quotas").first.wait_for(timeout=3_000)  # not blank: the page is there at once
-    reading_or_read = page.get_by_text("Lecture du fichier").or_(sidebar.get_by_text("ligne(s) acceptée(s)"))
+    page.get_by_role("heading", name="Quotas").first.wait_for(
+        timeout=3_000
+    )  # not blank: the page is there at once
+    reading_or_read = page.get_by_text("Lecture du fichier").or_(
+        sidebar.get_by_text("ligne(s) acceptée(s)")
+    )
     reading_or_read.first.wait_for(timeout=10_000)
     sidebar.get_by_text("ligne(s) acceptée(s)").wait_for(timeout=180_000)
     page.get_by_text("Fichier déposé, non publié").first.wait_for()  # the page updated to the file
@@ -218,7 +302,10 @@ def test_a_large_upload_then_another_page_shows_it_in_french_never_blank(page, s
     assert page.get_by_role("heading", name="Quotas").first.is_visible()
     texts = page.evaluate(TEXTS_AND_NAMES) + [page.locator("body").inner_text()]
     for english in (*ENGLISH, r"Page not found", r"\bRunning\b", r"Connection error", r"\bError\b"):
-        assert not any(re.search(english, text) for text in texts), (english, [t for t in texts if re.search(english, t)])
+        assert not any(re.search(english, text) for text in texts), (
+            english,
+            [t for t in texts if re.search(english, t)],
+        )
     assert page.get_by_role("dialog").count() == 0
 
 
@@ -229,8 +316,13 @@ def test_the_state_identity_block_only_behind_its_setting(page, server, browser,
 
     open_page(page, server, "")
     assert page.locator('[data-testid="stSidebarLogo"]').count() == 0
-    marked, base = start_server({"GEN_DASH_VAR_DIR": str(tmp_path), "GEN_DASH_MARQUE_ETAT": "oui",
-                                 "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'gen-dash.sqlite3'}"})
+    marked, base = start_server(
+        {
+            "GEN_DASH_VAR_DIR": str(tmp_path),
+            "GEN_DASH_MARQUE_ETAT": "oui",
+            "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'gen-dash.sqlite3'}",
+        }
+    )
     try:
         tab = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
         open_page(tab, base, "")

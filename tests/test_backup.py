@@ -20,7 +20,9 @@ POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run le règle)"),
-    pytest.mark.skipif(not shutil.which("pg_dump"), reason="pg_dump absent (paquet postgresql-client)"),
+    pytest.mark.skipif(
+        not shutil.which("pg_dump"), reason="pg_dump absent (paquet postgresql-client)"
+    ),
 ]
 DOC = (ROOT / "docs" / "deploiement.md").read_text(encoding="utf-8")
 
@@ -46,18 +48,36 @@ def test_the_history_restored_from_a_dump_is_the_same_and_goes_on(tmp_path):
     source_url, target_url = _database(f"{worker}_source"), _database(f"{worker}_restauree")
     source = store.engine(source_url)
     store.load_samples_once(source, bundled_samples())
-    own = store.publish(source, make_csv([row(id_formation="S1"), row(id_formation="S2", code_commune="31555")]),
-                        "propre-2018-03-31.csv", by="Camille")
+    own = store.publish(
+        source,
+        make_csv([row(id_formation="S1"), row(id_formation="S2", code_commune="31555")]),
+        "propre-2018-03-31.csv",
+        by="Camille",
+    )
     store.withdraw(source, own.id, by="Camille")
     store.record_login(source, "192.0.2.7", False)
 
     dump = tmp_path / "gen-dash.dump"
-    assert "\npg_dump --format=custom --file=" in DOC  # the doc's own commands, as an administrator runs them
-    subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", _without_driver(source_url)], check=True,
-                   capture_output=True)
+    assert (
+        "\npg_dump --format=custom --file=" in DOC
+    )  # the doc's own commands, as an administrator runs them
+    subprocess.run(
+        ["pg_dump", "--format=custom", f"--file={dump}", _without_driver(source_url)],
+        check=True,
+        capture_output=True,
+    )
     assert "\npg_restore --clean --if-exists --dbname=" in DOC
-    subprocess.run(["pg_restore", "--clean", "--if-exists", f"--dbname={_without_driver(target_url)}", str(dump)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            f"--dbname={_without_driver(target_url)}",
+            str(dump),
+        ],
+        check=True,
+        capture_output=True,
+    )
 
     target = store.engine(target_url)
     before, after = (store.history(e, include_withdrawn=True) for e in (source, target))
@@ -67,12 +87,21 @@ def test_the_history_restored_from_a_dump_is_the_same_and_goes_on(tmp_path):
     for number, digest in zip(after["id"], after["sha256"], strict=True):
         data, name = store.load_file(target, int(number))
         assert hashlib.sha256(data).hexdigest() == digest  # the same bytes as published
-        assert_frame_equal(store.load_snapshot(target, int(number)).rows, store.load_snapshot(source, int(number)).rows)
-    with target.connect() as conn:  # the editors' failed logins travel too (a suspended address stays suspended)
-        assert conn.execute(sa.select(sa.func.count()).select_from(store_schema.logins)).scalar() == 1
+        assert_frame_equal(
+            store.load_snapshot(target, int(number)).rows,
+            store.load_snapshot(source, int(number)).rows,
+        )
+    with (
+        target.connect() as conn
+    ):  # the editors' failed logins travel too (a suspended address stays suspended)
+        assert (
+            conn.execute(sa.select(sa.func.count()).select_from(store_schema.logins)).scalar() == 1
+        )
 
     # The restored store goes on: its numbering follows the restored snapshots, nothing is overwritten.
-    later = store.publish(target, make_csv([row(id_formation="T1")]), "apres-2018-06-30.csv", by="Dominique")
+    later = store.publish(
+        target, make_csv([row(id_formation="T1")]), "apres-2018-06-30.csv", by="Dominique"
+    )
     assert later.id == int(after["id"].max()) + 1
     assert len(store.history(target, include_withdrawn=True)) == len(after) + 1
     for url in (source_url, target_url):

@@ -26,17 +26,31 @@ from tests.conftest import (
     script_finished,
 )
 
-CHROMIUM = os.environ.get("GEN_DASH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (
+    os.environ.get("GEN_DASH_CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+)
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur"),
+    pytest.mark.skipif(
+        not CHROMIUM,
+        reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur",
+    ),
 ]
-PAGES = {"": "Vue d'ensemble", "vue-d-ensemble": "Vue d'ensemble", "carte-des-fabriques": "Carte des fabriques",
-         "vagues-et-objectifs": "Vagues et objectifs", "evolution-dans-le-temps": "Évolution dans le temps",
-         "comparer-deux-instantanes": "Comparer deux instantanés", "quotas-femmes-neet": "Quotas",
-         "classement-des-territoires": "Territoires",
-         "couverture-territoriale": "Couverture territoriale", "ma-commune": "Ma commune",
-         "donnees-et-methode": "Données, contrat de fichier"}
+PAGES = {
+    "": "Vue d'ensemble",
+    "vue-d-ensemble": "Vue d'ensemble",
+    "carte-des-fabriques": "Carte des fabriques",
+    "vagues-et-objectifs": "Vagues et objectifs",
+    "evolution-dans-le-temps": "Évolution dans le temps",
+    "comparer-deux-instantanes": "Comparer deux instantanés",
+    "quotas-femmes-neet": "Quotas",
+    "classement-des-territoires": "Territoires",
+    "couverture-territoriale": "Couverture territoriale",
+    "ma-commune": "Ma commune",
+    "donnees-et-methode": "Données, contrat de fichier",
+}
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 
 
@@ -51,8 +65,19 @@ def test_every_page_by_its_deep_link_has_the_shared_sidebar(page, server, path):
     page.screenshot(path=str(ARTIFACTS / f"page-{path or 'racine'}.png"), full_page=True)
 
 
-NAV_LINKS = ["Vue d'ensemble", "Vagues et objectifs", "Évolution", "Comparer", "Carte", "Territoires", "Couverture",
-             "Ma commune", "Quotas", "Métiers", "Données"]
+NAV_LINKS = [
+    "Vue d'ensemble",
+    "Vagues et objectifs",
+    "Évolution",
+    "Comparer",
+    "Carte",
+    "Territoires",
+    "Couverture",
+    "Ma commune",
+    "Quotas",
+    "Métiers",
+    "Données",
+]
 # Key figures whose text does not fit their box: ended by an ellipsis or overflowing, at the width they are shown.
 # A key figure cut (an ellipsis, hidden overflow), written past its card, or broken over two lines (« 12 596 40 / 4 € »).
 _CUT_FIGURES = """() => [
@@ -76,7 +101,9 @@ def test_every_page_is_one_click_away_at_every_width_and_no_figure_is_cut(page, 
     script_finished(page)
     assert page.evaluate(_CUT_FIGURES) == []
     if width < 640:  # a phone: the sidebar opens from its button
-        page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
+        page.locator(
+            '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+        ).first.click()
     nav = page.locator('[data-testid="stSidebarNav"]')
     nav.wait_for()
     for name in NAV_LINKS:
@@ -105,18 +132,28 @@ _TICKS_WRONG = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMa
 })"""
 
 
-@pytest.mark.parametrize("path", ["vagues-et-objectifs", "evolution-dans-le-temps?region=76", "quotas-femmes-neet",
-                                  "familles-de-metiers", "evolution-dans-le-temps?region=76&dep=31",
-                                  "vagues-et-objectifs?region=76&dep=31"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "vagues-et-objectifs",
+        "evolution-dans-le-temps?region=76",
+        "quotas-femmes-neet",
+        "familles-de-metiers",
+        "evolution-dans-le-temps?region=76&dep=31",
+        "vagues-et-objectifs?region=76&dep=31",
+    ],
+)
 def test_every_chart_s_axis_labels_are_whole_inside_it(page, server, path):
     """A tick label cut by the chart's edge reads as another number (« 700 » cut to « 0 », « 15 » to « 5 »), and an
     axis of two fabriques must not tick « 0, 1, 1, 2, 2 »: on a laptop and on a phone."""
     for width, height in ((1440, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         open_page(page, server, path)
-        page.wait_for_function("() => { const plots = [...document.querySelectorAll('.js-plotly-plot')]; return plots.length "
-                               "&& plots.every(p => p.querySelector('svg.main-svg')) && "
-                               "plots.some(p => p.querySelector('.xtick text, .ytick text')); }")
+        page.wait_for_function(
+            "() => { const plots = [...document.querySelectorAll('.js-plotly-plot')]; return plots.length "
+            "&& plots.every(p => p.querySelector('svg.main-svg')) && "
+            "plots.some(p => p.querySelector('.xtick text, .ytick text')); }"
+        )
         assert page.evaluate(_TICKS_WRONG) == [], f"{width} px"
         name = path.replace("?", "-").replace("&", "-").replace("=", "")
         page.screenshot(path=str(ARTIFACTS / f"graphiques-{name}-{width}.png"), full_page=True)
@@ -125,10 +162,14 @@ def test_every_chart_s_axis_labels_are_whole_inside_it(page, server, path):
 def test_map_draws_the_departements_offline(page, server):
     open_page(page, server, "carte-des-fabriques")
     frame = map_frame(page)
-    frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101")
+    frame.wait_for_function(
+        "() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101"
+    )
     assert frame.evaluate("() => L.version") == "1.9.3"
     assert frame.locator(".gen-dash-legend").count() == 1
-    assert frame.locator(".gen-dash-cluster").count() > 5  # fabriques grouped, drawn by Leaflet.markercluster
+    assert (
+        frame.locator(".gen-dash-cluster").count() > 5
+    )  # fabriques grouped, drawn by Leaflet.markercluster
     page.screenshot(path=str(ARTIFACTS / "carte.png"), full_page=True)
 
 
@@ -144,8 +185,11 @@ def test_upload_changes_the_figures_and_says_it_is_not_published(page, server, t
     path.write_bytes(hand_csv())
     _upload(page, path)
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '140')")
-    assert metric_of(page, "Fabriques labellisées") == "5"  # the hand-computed snapshot of tests/conftest.py
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '140')"
+    )
+    assert (
+        metric_of(page, "Fabriques labellisées") == "5"
+    )  # the hand-computed snapshot of tests/conftest.py
     assert metric_of(page, "Part de femmes") == "29,3\u00a0%"
     assert page.get_by_text("Fichier déposé, non publié").first.is_visible()
     assert page.get_by_text("Données illustratives").count() == 0
@@ -165,8 +209,15 @@ def test_shared_link_opens_the_same_view(page, server):
     by_hand.sidebar.selectbox(key="instantane").select(sample_id("2017-06-30")).run()
     by_hand.sidebar.selectbox(key="territoire_region").select("32").run()
     by_hand.sidebar.multiselect(key="territoire_departements").select("59").run()
-    assert metric_of(page, "Apprenants") == next(m.value for m in by_hand.metric if m.label == "Apprenants")
-    assert "Nord (59)" in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+    assert metric_of(page, "Apprenants") == next(
+        m.value for m in by_hand.metric if m.label == "Apprenants"
+    )
+    assert (
+        "Nord (59)"
+        in page.locator(
+            '[data-testid="stMain"] [data-testid="stCaptionContainer"]'
+        ).first.inner_text()
+    )
 
 
 def test_a_hostile_fabrique_name_shows_as_text(page, server, tmp_path):
@@ -178,12 +229,16 @@ def test_a_hostile_fabrique_name_shows_as_text(page, server, tmp_path):
     page.get_by_text("ligne(s) acceptée(s)").wait_for()
     page.get_by_role("link", name="Carte").first.click()  # same session: the upload stays
     frame = map_frame(page)
-    frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101")
+    frame.wait_for_function(
+        "() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101"
+    )
     marker = frame.locator(".gen-dash-fabrique").first
     scrolled = "() => document.querySelector('[data-testid=stMain]').scrollTop"
     before = page.evaluate(scrolled)
     marker.click(force=True)  # the map runs below the fold here (the upload banner is above it)
-    assert page.evaluate(scrolled) == before  # clicking the map does not scroll the page from under the pointer
+    assert (
+        page.evaluate(scrolled) == before
+    )  # clicking the map does not scroll the page from under the pointer
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()
     assert hostile in popup.inner_text() and "<b>gras</b>" in popup.inner_text()
@@ -204,10 +259,13 @@ def test_every_departement_is_filled_with_the_colour_its_legend_gives(page, serv
             page.get_by_role("combobox", name="Indicateur").click()
             page.get_by_role("option", name=indicator, exact=True).click()
         # The map of this upload and indicator: its legend is titled with the indicator, and Hérault has one fabrique.
-        frame = map_frame(page, f"""() => document.querySelectorAll('path.gen-dash-dep').length >= 101
+        frame = map_frame(
+            page,
+            f"""() => document.querySelectorAll('path.gen-dash-dep').length >= 101
             && (document.querySelector('.gen-dash-legend summary') || {{}}).textContent === {"Légende : " + indicator!r}
             && document.querySelectorAll('.gen-dash-fabrique').length
-               + document.querySelectorAll('.gen-dash-cluster').length <= 3""")
+               + document.querySelectorAll('.gen-dash-cluster').length <= 3""",
+        )
         legend = frame.evaluate("""() => [...document.querySelectorAll('.gen-dash-legend div[style*="display:flex"]')].map(d => [
             getComputedStyle(d.querySelector('span')).backgroundColor, d.querySelectorAll('span')[1].textContent])""")
         checked = 0
@@ -225,11 +283,15 @@ def test_every_departement_is_filled_with_the_colour_its_legend_gives(page, serv
     page.screenshot(path=str(ARTIFACTS / "carte-occitanie-legende.png"), full_page=True)
 
 
-def test_a_new_install_publishes_with_its_printed_password_after_a_confirmation(page, server, tmp_path):
+def test_a_new_install_publishes_with_its_printed_password_after_a_confirmation(
+    page, server, tmp_path
+):
     import re
 
     printed = SERVER_LOG.read_text(encoding="utf-8")
-    password = re.search(r"Mot de passe éditeur \(affiché une seule fois\) : (\S+)", printed).group(1)
+    password = re.search(r"Mot de passe éditeur \(affiché une seule fois\) : (\S+)", printed).group(
+        1
+    )
     path = tmp_path / "publication-navigateur-2018-04-30.csv"
     path.write_bytes(hand_csv(nom_formation="Navigateur"))
     open_page(page, server, "")
@@ -239,7 +301,9 @@ def test_a_new_install_publishes_with_its_printed_password_after_a_confirmation(
     assert sidebar.get_by_text("Demandez le mot de passe éditeur").is_visible()
     field = sidebar.get_by_label("Mot de passe éditeur")
     field.fill(password)
-    field.press("Enter")  # commits the value before the click (a loaded server may otherwise see the click first)
+    field.press(
+        "Enter"
+    )  # commits the value before the click (a loaded server may otherwise see the click first)
     page.wait_for_timeout(500)
     sidebar.get_by_role("button", name="Se connecter comme éditeur").click()
     sidebar.get_by_label("Libellé (obligatoire)").fill("Avril 2018 (navigateur)")
@@ -251,7 +315,10 @@ def test_a_new_install_publishes_with_its_printed_password_after_a_confirmation(
     page.get_by_text("Publié pour tous").first.wait_for()
     # The page renders element by element: the upload banner goes once the rerun has drawn the main area.
     page.get_by_text("Fichier déposé, non publié").first.wait_for(state="detached")
-    assert "Avril 2018 (navigateur)" in sidebar.get_by_role("combobox", name="Instantané affiché").input_value()
+    assert (
+        "Avril 2018 (navigateur)"
+        in sidebar.get_by_role("combobox", name="Instantané affiché").input_value()
+    )
     page.screenshot(path=str(ARTIFACTS / "publication.png"), full_page=True)
 
 
@@ -264,18 +331,23 @@ def test_the_upload_panel_maps_the_file_columns(page, server, tmp_path):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Dire quelle colonne est laquelle").wait_for()
-    for label, header in (("Identifiant de la formation (id_formation)", "id_fs"),
-                          ("Intitulé de la formation (nom_formation)", "lib_fs")):
+    for label, header in (
+        ("Identifiant de la formation (id_formation)", "id_fs"),
+        ("Intitulé de la formation (nom_formation)", "lib_fs"),
+    ):
         box = sidebar.get_by_role("combobox", name=label)
         box.click()
         box.press_sequentially(header)  # the select box filters its options as one types
         page.get_by_role("option", name=header, exact=True).click()
     sidebar.get_by_label("… ou la même valeur pour toutes les lignes (vague)").fill("2")
     sidebar.get_by_role("button", name="Lire avec cette correspondance").click()
-    sidebar.get_by_text("Lu avec la correspondance").wait_for()  # the sidebar renders element by element
+    sidebar.get_by_text(
+        "Lu avec la correspondance"
+    ).wait_for()  # the sidebar renders element by element
     assert "Lu avec la correspondance : id_formation ← « id_fs »" in sidebar.inner_text()
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '30')")
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '30')"
+    )
     page.screenshot(path=str(ARTIFACTS / "correspondance.png"), full_page=True)
 
 
@@ -289,7 +361,9 @@ def test_a_list_of_places_comes_with_its_guessed_mapping_to_confirm(page, server
     sidebar.get_by_text("Correspondance devinée d'après les en-têtes").wait_for()
     for label in ("Intitulé de la formation (nom_formation)", "Nom de la fabrique (nom_fabrique)"):
         assert sidebar.get_by_role("combobox", name=label).input_value() == "NOM"
-    assert sidebar.get_by_role("combobox", name="Latitude (latitude)").input_value() == "DN_LATITUDE"
+    assert (
+        sidebar.get_by_role("combobox", name="Latitude (latitude)").input_value() == "DN_LATITUDE"
+    )
     assert "7 valeurs sur 8 sont des codes postaux" in sidebar.inner_text()
     assert sidebar.get_by_role("checkbox", name="Générer un identifiant stable").is_checked()
     assert page.get_by_text("Fichier déposé, non publié").count() == 0  # not read yet
@@ -297,7 +371,8 @@ def test_a_list_of_places_comes_with_its_guessed_mapping_to_confirm(page, server
     sidebar.get_by_text("Lu avec la correspondance").wait_for()
     assert "identifiant généré" in sidebar.inner_text()
     page.wait_for_function(  # 8 places, 7 fabriques: the two identical rows are one fabrique, said in the report
-        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '7')")
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '7')"
+    )
     page.screenshot(path=str(ARTIFACTS / "correspondance-devinee.png"), full_page=True)
 
 
@@ -341,16 +416,23 @@ def test_table_figures_are_french_in_a_browser_set_to_english(browser, server):
         open_page(tab, server, "classement-des-territoires")
         script_finished(tab)
         assert tab.evaluate("navigator.languages[0]") == "fr-FR"
-        said = tab.evaluate("new Intl.NumberFormat(navigator.languages, {style: 'percent', maximumFractionDigits: 1})"
-                            ".format(0.269) + ' ' + new Intl.NumberFormat(navigator.languages).format(9582)")
+        said = tab.evaluate(
+            "new Intl.NumberFormat(navigator.languages, {style: 'percent', maximumFractionDigits: 1})"
+            ".format(0.269) + ' ' + new Intl.NumberFormat(navigator.languages).format(9582)"
+        )
         assert said == "26,9\u00a0% 9\u202f582"  # as gen_dash.fmt writes them
         # The grid is drawn on a canvas (its accessible table gives raw values): the screenshot shows the cells.
-        tab.locator('[data-testid="stDataFrame"]').nth(1).screenshot(path=str(ARTIFACTS / "tableau-navigateur-anglais.png"))
+        tab.locator('[data-testid="stDataFrame"]').nth(1).screenshot(
+            path=str(ARTIFACTS / "tableau-navigateur-anglais.png")
+        )
     finally:
         context.close()
 
 
-@pytest.mark.parametrize("path, title", [("", "Vue d'ensemble"), ("carte-des-fabriques?region=76", "Carte des fabriques")])
+@pytest.mark.parametrize(
+    "path, title",
+    [("", "Vue d'ensemble"), ("carte-des-fabriques?region=76", "Carte des fabriques")],
+)
 def test_printing_a_page_gives_its_content_without_the_controls(page, server, path, title):
     from io import BytesIO
 
@@ -360,13 +442,21 @@ def test_printing_a_page_gives_its_content_without_the_controls(page, server, pa
     script_finished(page)
     page.emulate_media(media="print")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    assert not page.get_by_role("button").filter(visible=True).count()  # no button, download or fiche
+    assert (
+        not page.get_by_role("button").filter(visible=True).count()
+    )  # no button, download or fiche
     assert page.locator("h1").first.is_visible()
     if path.startswith("carte"):
         assert page.locator("iframe").first.is_visible()  # the map is printed
     pdf = PdfReader(BytesIO(page.pdf(format="A4", print_background=True)))
     text = " ".join(p.extract_text() for p in pdf.pages)
-    (ARTIFACTS / f"impression-{path.split('?')[0] or 'accueil'}.pdf").write_bytes(page.pdf(format="A4"))
-    assert title in text and "Territoire :" in text and "Instantané du" in text  # title, territory, snapshot
-    assert "Instantané affiché" not in text and "Fiche PDF du territoire" not in text  # no sidebar, no button
+    (ARTIFACTS / f"impression-{path.split('?')[0] or 'accueil'}.pdf").write_bytes(
+        page.pdf(format="A4")
+    )
+    assert (
+        title in text and "Territoire :" in text and "Instantané du" in text
+    )  # title, territory, snapshot
+    assert (
+        "Instantané affiché" not in text and "Fiche PDF du territoire" not in text
+    )  # no sidebar, no button
     assert len(pdf.pages) <= 6

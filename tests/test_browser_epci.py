@@ -13,7 +13,10 @@ from tests.test_browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur"),
+    pytest.mark.skipif(
+        not CHROMIUM,
+        reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur",
+    ),
 ]
 MONTPELLIER = "243400017"  # Montpellier Méditerranée Métropole, one fabrique in the end-2017 sample
 NAME = "Montpellier Méditerranée Métropole"
@@ -22,7 +25,9 @@ OUTLINE = f"() => window.L && document.querySelector('path.gen-dash-dep-{MONTPEL
 
 def test_the_map_by_epci_shows_its_name_figures_and_outline(page, server):
     open_page(page, server, f"carte-des-fabriques?epci={MONTPELLIER}")
-    page.locator("main").get_by_text(f"Territoire : {NAME}").first.wait_for()  # waits: the script may still run
+    page.locator("main").get_by_text(
+        f"Territoire : {NAME}"
+    ).first.wait_for()  # waits: the script may still run
     frame = map_frame(page, OUTLINE)
     assert frame.locator(f"path.gen-dash-dep-{MONTPELLIER}").count() == 1
     caption = page.get_by_text("Carte par EPCI, " + NAME).first.inner_text()
@@ -33,15 +38,21 @@ def test_the_map_by_epci_shows_its_name_figures_and_outline(page, server):
 def test_the_national_map_by_epci_draws_every_epci(page, server):
     open_page(page, server, "carte-des-fabriques")
     page.get_by_text("Intercommunalités (EPCI)").click()
-    frame = map_frame(page, "() => window.L && document.querySelectorAll('path.gen-dash-dep').length >= 1255")
+    frame = map_frame(
+        page, "() => window.L && document.querySelectorAll('path.gen-dash-dep').length >= 1255"
+    )
     assert frame.locator("path.gen-dash-dep").count() == 1255
     page.screenshot(path=str(ARTIFACTS / "carte-epci-france.png"))
 
 
 def test_territories_and_coverage_follow_the_epci(page, server):
     open_page(page, server, f"classement-des-territoires?epci={MONTPELLIER}")
-    page.locator("main").get_by_text(f"Territoire : {NAME}").first.wait_for()  # waits: the script may still run
-    page.get_by_text("EPCI sans aucune formation").wait_for()  # ranked by EPCI: its départements' EPCI
+    page.locator("main").get_by_text(
+        f"Territoire : {NAME}"
+    ).first.wait_for()  # waits: the script may still run
+    page.get_by_text(
+        "EPCI sans aucune formation"
+    ).wait_for()  # ranked by EPCI: its départements' EPCI
     open_page(page, server, f"couverture-territoriale?epci={MONTPELLIER}")
     page.locator("h2").filter(has_text=f"de la population ({NAME}) vit à moins de 30 km").wait_for()
     frame = map_frame(page, OUTLINE)
@@ -67,5 +78,7 @@ def test_ma_commune_lists_homonyms_with_their_departement(page, server):
     open_page(page, server, "ma-commune?commune=Saint-Denis")
     page.get_by_text("désigne 4 communes").wait_for()
     choices = page.get_by_role("radiogroup").get_by_role("radio")
-    page.get_by_text("Saint-Denis — La Réunion (974), 97411").wait_for()  # the list comes just after the notice
+    page.get_by_text(
+        "Saint-Denis — La Réunion (974), 97411"
+    ).wait_for()  # the list comes just after the notice
     assert choices.count() == 4

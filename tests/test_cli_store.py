@@ -22,8 +22,14 @@ def cli(tmp_path):
     env = {**os.environ, "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
 
     def run(*args: str, expect: int = 0) -> dict | list:
-        result = subprocess.run([sys.executable, "-m", "gen_dash", *args, "--json"], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=180)
+        result = subprocess.run(
+            [sys.executable, "-m", "gen_dash", *args, "--json"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert result.returncode == expect, (result.stdout, result.stderr)
         assert "Traceback" not in result.stderr
         return json.loads(result.stdout)
@@ -33,12 +39,18 @@ def cli(tmp_path):
 
 def test_publish_history_withdraw_export_diff(cli, tmp_path):
     first = cli("publish", str(MESSY), "--label", "Décembre 2016", "--by", "alice")
-    assert (first["date"], first["libelle"], first["lignes_acceptees"]) == ("2016-12-15", "Décembre 2016", 293)
+    assert (first["date"], first["libelle"], first["lignes_acceptees"]) == (
+        "2016-12-15",
+        "Décembre 2016",
+        293,
+    )
     second = cli("publish", str(LATEST), "--by", "bob")
     refused = cli("publish", str(MESSY), expect=3)
     assert f"instantané n° {first['id']}" in refused["erreur"]
     history = cli("history")
-    assert [h["id"] for h in history] == [second["id"], first["id"]] and history[1]["publie_par"] == "alice"
+    assert [h["id"] for h in history] == [second["id"], first["id"]] and history[1][
+        "publie_par"
+    ] == "alice"
 
     changes = cli("diff", str(first["id"]), str(second["id"]))
     assert changes["ajoutée"] == 121 and changes["retirée"] == 4 and changes["modifiée"] > 0

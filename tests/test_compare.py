@@ -13,13 +13,24 @@ def rows(*changes):
 
 
 def test_added_removed_changed():
-    old = rows(dict(id_formation="A"), dict(id_formation="B"), dict(id_formation="C", apprenants="20"))
-    new = rows(dict(id_formation="A"), dict(id_formation="C", apprenants="25", apprenants_femmes="9"),
-               dict(id_formation="D", code_commune="97411"))
+    old = rows(
+        dict(id_formation="A"), dict(id_formation="B"), dict(id_formation="C", apprenants="20")
+    )
+    new = rows(
+        dict(id_formation="A"),
+        dict(id_formation="C", apprenants="25", apprenants_femmes="9"),
+        dict(id_formation="D", code_commune="97411"),
+    )
     diff = compare.diff_snapshots(old, new)
-    assert diff[["id_formation", "statut"]].values.tolist() == [["D", "ajoutée"], ["B", "retirée"], ["C", "modifiée"]]
+    assert diff[["id_formation", "statut"]].values.tolist() == [
+        ["D", "ajoutée"],
+        ["B", "retirée"],
+        ["C", "modifiée"],
+    ]
     changed = diff.set_index("id_formation").loc["C"]
-    assert changed["champs_modifies"] == "apprenants, dont femmes"  # as the file's headers say them, not code names
+    assert (
+        changed["champs_modifies"] == "apprenants, dont femmes"
+    )  # as the file's headers say them, not code names
     assert changed["avant"] == "20 ; 6" and changed["apres"] == "25 ; 9"
     assert compare.count_by_status(diff) == {"ajoutée": 1, "retirée": 1, "modifiée": 1}
     assert diff.set_index("id_formation").loc["D", "code_departement"] == "974"
@@ -32,8 +43,16 @@ def test_identical_snapshots_have_no_difference():
 
 def test_headline_changes():
     old = rows(dict(id_formation="A"))
-    new = rows(dict(id_formation="A"), dict(id_formation="B", nom_fabrique="Autre", apprenants="10", apprenants_femmes="5",
-                                            apprenants_neet="4"))
+    new = rows(
+        dict(id_formation="A"),
+        dict(
+            id_formation="B",
+            nom_fabrique="Autre",
+            apprenants="10",
+            apprenants_femmes="5",
+            apprenants_neet="4",
+        ),
+    )
     figures = compare.headline_changes(old, new, load_targets())
     assert figures.loc["formations", ["avant", "apres", "ecart"]].tolist() == [1, 2, 1]
     assert figures.loc["fabriques", "ecart"] == 1 and figures.loc["apprenants", "ecart"] == 10
@@ -43,4 +62,8 @@ def test_headline_changes():
 def test_changes_by_departement_covers_every_departement():
     diff = compare.diff_snapshots(rows(dict(id_formation="A")), rows(dict(id_formation="B")))
     table = compare.changes_by_departement(diff).set_index("code")
-    assert len(table) == 101 and table.loc["93", "changements"] == 2 and table["changements"].sum() == 2
+    assert (
+        len(table) == 101
+        and table.loc["93", "changements"] == 2
+        and table["changements"].sum() == 2
+    )

@@ -22,9 +22,15 @@ from tests.support import free_ports, start_server
 from tests.test_browser import CHROMIUM
 
 pytestmark = [
-    pytest.mark.browser, pytest.mark.postgres,
-    pytest.mark.skipif(not shutil.which("pg_createcluster"), reason="PostgreSQL absent : `apt-get install postgresql`"),
-    pytest.mark.skipif(os.geteuid() != 0, reason="créer un cluster PostgreSQL demande root (la CI l'est)"),
+    pytest.mark.browser,
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not shutil.which("pg_createcluster"),
+        reason="PostgreSQL absent : `apt-get install postgresql`",
+    ),
+    pytest.mark.skipif(
+        os.geteuid() != 0, reason="créer un cluster PostgreSQL demande root (la CI l'est)"
+    ),
     pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`"),
 ]
 
@@ -33,28 +39,44 @@ class Cluster:
     """A PostgreSQL cluster of this test only, with the role and database of a deployment."""
 
     def __init__(self):
-        self.version = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: [int(p) for p in v.split(".")])[-1]
+        self.version = sorted(
+            os.listdir("/usr/lib/postgresql"), key=lambda v: [int(p) for p in v.split(".")]
+        )[-1]
         self.port = free_ports()[0]
         self.name = f"gen_panne_{self.port}"
         self.url = f"postgresql+psycopg://gen:gen@127.0.0.1:{self.port}/gen_panne"
-        subprocess.run(["pg_createcluster", self.version, self.name, "-p", str(self.port)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["pg_createcluster", self.version, self.name, "-p", str(self.port)],
+            check=True,
+            capture_output=True,
+        )
         self.start()
         for sql in ("CREATE ROLE gen LOGIN PASSWORD 'gen'", "CREATE DATABASE gen_panne OWNER gen"):
-            subprocess.run(["su", "postgres", "-c", f'psql -q -p {self.port} -c "{sql}"'], check=True, cwd="/",
-                           capture_output=True)
+            subprocess.run(
+                ["su", "postgres", "-c", f'psql -q -p {self.port} -c "{sql}"'],
+                check=True,
+                cwd="/",
+                capture_output=True,
+            )
 
     def start(self) -> float:
         """Start it; the moment it answers."""
-        subprocess.run(["pg_ctlcluster", self.version, self.name, "start"], check=True, capture_output=True)
-        while subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)]).returncode:
+        subprocess.run(
+            ["pg_ctlcluster", self.version, self.name, "start"], check=True, capture_output=True
+        )
+        while subprocess.run(
+            ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)]
+        ).returncode:
             time.sleep(0.2)
         return time.monotonic()
 
     def stop(self) -> None:
         """Stop it as a restart does (« fast »: every open connection is cut, transactions in flight rolled back)."""
-        subprocess.run(["pg_ctlcluster", self.version, self.name, "stop", "-m", "fast"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["pg_ctlcluster", self.version, self.name, "stop", "-m", "fast"],
+            check=True,
+            capture_output=True,
+        )
 
     def drop(self) -> None:
         subprocess.run(["pg_dropcluster", "--stop", self.version, self.name], capture_output=True)
@@ -90,20 +112,31 @@ def test_a_database_restart_keeps_the_pages_and_loses_no_publication(browser, tm
     server = None
     try:
         ours = make_csv([row(id_formation="P1"), row(id_formation="P2", code_commune="31555")])
-        first = store.publish(store.engine(cluster.url), ours, "propre-2018-03-31.csv", by="Camille")
+        first = store.publish(
+            store.engine(cluster.url), ours, "propre-2018-03-31.csv", by="Camille"
+        )
         store.engine(cluster.url).dispose()
-        server, base = start_server({"GEN_DASH_DATABASE_URL": cluster.url, "GEN_DASH_VAR_DIR": str(tmp_path)})
+        server, base = start_server(
+            {"GEN_DASH_DATABASE_URL": cluster.url, "GEN_DASH_VAR_DIR": str(tmp_path)}
+        )
         context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
         tab = context.new_page()
         open_page(tab, base, "")
         script_finished(tab)
-        assert metric_of(tab, "Apprenants") == "40"  # our snapshot: two rows of 20 learners (the samples have 9 582)
+        assert (
+            metric_of(tab, "Apprenants") == "40"
+        )  # our snapshot: two rows of 20 learners (the samples have 9 582)
 
         # A publication is in flight (its rows written, not committed) when PostgreSQL restarts.
         inside, go_on, data = tmp_path / "dedans", tmp_path / "continuer", tmp_path / "envol.csv"
         data.write_bytes(make_csv([row(id_formation=f"E{i}") for i in range(50)]))
-        flight = subprocess.Popen([sys.executable, "-c", _IN_FLIGHT, cluster.url, str(inside), str(go_on), str(data)],
-                                  cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        flight = subprocess.Popen(
+            [sys.executable, "-c", _IN_FLIGHT, cluster.url, str(inside), str(go_on), str(data)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 120
         while not inside.exists():
             assert flight.poll() is None and time.monotonic() < deadline, flight.communicate()
@@ -112,7 +145,9 @@ def test_a_database_restart_keeps_the_pages_and_loses_no_publication(browser, tm
         go_on.write_text("")
         said, errors = flight.communicate(timeout=120)
         assert flight.returncode == 1, (said, errors)
-        assert "base de données" in said and "Traceback" not in errors  # refused in French, no traceback
+        assert (
+            "base de données" in said and "Traceback" not in errors
+        )  # refused in French, no traceback
 
         # While it is down: the open tab moves to another page and back, a new visitor opens the overview.
         tab.get_by_role("link", name="Vagues et objectifs").first.click()
@@ -124,20 +159,28 @@ def test_a_database_restart_keeps_the_pages_and_loses_no_publication(browser, tm
         open_page(newcomer, base, "")
         script_finished(newcomer)
         for shown in (tab, newcomer):
-            assert metric_of(shown, "Apprenants") == "40", "the figures of the snapshot shown, not the samples'"
+            assert metric_of(shown, "Apprenants") == "40", (
+                "the figures of the snapshot shown, not the samples'"
+            )
             assert "momentanément indisponible" in _sidebar(shown)
             assert "Publier (éditeurs)" not in _sidebar(shown)  # publishing waits for the database
             text = shown.locator("body").inner_text()
-            assert "Connection error" not in text and "Traceback" not in text and "Error" not in text
+            assert (
+                "Connection error" not in text and "Traceback" not in text and "Error" not in text
+            )
         newcomer.screenshot(path=str(ARTIFACTS / "base-redemarree-pendant.png"), full_page=True)
 
         back = cluster.start()
         while True:  # a visitor coming back now and then, as users do
             open_page(newcomer, base, "")
             script_finished(newcomer)
-            if "Publier (éditeurs)" in _sidebar(newcomer) and "indisponible" not in _sidebar(newcomer):
+            if "Publier (éditeurs)" in _sidebar(newcomer) and "indisponible" not in _sidebar(
+                newcomer
+            ):
                 break
-            assert time.monotonic() - back < 30, "publication still suspended 30 s after the database came back"
+            assert time.monotonic() - back < 30, (
+                "publication still suspended 30 s after the database came back"
+            )
             time.sleep(1)
         assert metric_of(newcomer, "Apprenants") == "40"
 
@@ -145,11 +188,22 @@ def test_a_database_restart_keeps_the_pages_and_loses_no_publication(browser, tm
         eng = store.engine(cluster.url)
         with eng.connect() as conn:
             for table in (store_schema.snapshots, store_schema.rows):
-                ids = conn.execute(sa.select(table.c.id if table is store_schema.snapshots
-                                             else table.c.snapshot_id)).scalars().all()
+                ids = (
+                    conn.execute(
+                        sa.select(
+                            table.c.id if table is store_schema.snapshots else table.c.snapshot_id
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
                 assert ids == [first.id], table.name
-            assert set(conn.execute(sa.select(store_schema.counts.c.snapshot_id)).scalars()) == {first.id}
-        again = store.publish(eng, data.read_bytes(), "envol-2018-06-30.csv", by="Camille")  # published now
+            assert set(conn.execute(sa.select(store_schema.counts.c.snapshot_id)).scalars()) == {
+                first.id
+            }
+        again = store.publish(
+            eng, data.read_bytes(), "envol-2018-06-30.csv", by="Camille"
+        )  # published now
         assert again.rows == 50
         eng.dispose()
         context.close()

@@ -27,10 +27,13 @@ from tests.test_browser import CHROMIUM
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
 pytestmark = [
-    pytest.mark.browser, pytest.mark.postgres,
+    pytest.mark.browser,
+    pytest.mark.postgres,
     pytest.mark.skipif(not shutil.which("nginx"), reason="nginx absent : `apt-get install nginx`"),
     pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`"),
-    pytest.mark.skipif(not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"),
+    pytest.mark.skipif(
+        not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"
+    ),
 ]
 LOCAL = ROOT / "deploy" / "local.sh"
 
@@ -41,9 +44,16 @@ def stack(tmp_path_factory):
     folder = tmp_path_factory.mktemp("deploiement")
     nginx, *servers = free_ports(3)
     drop_store(POSTGRES)
-    env = {**os.environ, "GEN_DASH_DEPLOY_DIR": str(folder), "GEN_DASH_DEPLOY_PORT": str(nginx),
-           "GEN_DASH_DEPLOY_SERVERS": " ".join(map(str, servers)), "GEN_DASH_DATABASE_URL": POSTGRES}
-    started = subprocess.run(["bash", str(LOCAL), "start"], env=env, capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "GEN_DASH_DEPLOY_DIR": str(folder),
+        "GEN_DASH_DEPLOY_PORT": str(nginx),
+        "GEN_DASH_DEPLOY_SERVERS": " ".join(map(str, servers)),
+        "GEN_DASH_DATABASE_URL": POSTGRES,
+    }
+    started = subprocess.run(
+        ["bash", str(LOCAL), "start"], env=env, capture_output=True, text=True, timeout=600
+    )
     try:
         assert started.returncode == 0, started.stderr[-3000:]
         base = started.stdout.strip().splitlines()[-1]
@@ -58,7 +68,9 @@ def stack(tmp_path_factory):
 
 def test_the_site_file_passes_nginx_t(tmp_path):
     env = {**os.environ, "GEN_DASH_DEPLOY_DIR": str(tmp_path)}
-    site = subprocess.run(["bash", str(LOCAL), "render"], env=env, capture_output=True, text=True, check=True).stdout
+    site = subprocess.run(
+        ["bash", str(LOCAL), "render"], env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert "@" not in re.sub(r"samesite|#.*", "", site)  # every value given
     assert "ip_hash" not in re.sub(r"#.*", "", site) and "hash $uid_got$uid_set consistent" in site
     (tmp_path / "gen-dash.conf").write_text(site)
@@ -67,8 +79,11 @@ def test_the_site_file_passes_nginx_t(tmp_path):
         shutil.copy(f"/etc/nginx/{name}", tmp_path)
     main = (ROOT / "deploy" / "nginx" / "local-main.conf.in").read_text()
     (tmp_path / "nginx.conf").write_text(main.replace("@VAR@", str(tmp_path)).replace("@USER@", ""))
-    checked = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
-                             capture_output=True, text=True)
+    checked = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
     assert checked.returncode == 0, checked.stderr
 
 
@@ -76,10 +91,18 @@ def test_the_page_the_api_and_the_headers_through_nginx(stack):
     base = stack["base"]
     status, headers, body = get(base)
     assert status == 200 and b'<html lang="fr">' in body
-    assert "gendash_route=" in headers["set-cookie"] and "path=/gen-dash/" in headers["set-cookie"].lower()
-    assert headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'self'" in headers["content-security-policy"]
+    assert (
+        "gendash_route=" in headers["set-cookie"]
+        and "path=/gen-dash/" in headers["set-cookie"].lower()
+    )
+    assert (
+        headers["x-content-type-options"] == "nosniff"
+        and "frame-ancestors 'self'" in headers["content-security-policy"]
+    )
     assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
-    script = re.search(rb'src="\./(static/js/[^"]+\.js)"', body) or re.search(rb'src="[^"]*?(static/js/[^"]+\.js)"', body)
+    script = re.search(rb'src="\./(static/js/[^"]+\.js)"', body) or re.search(
+        rb'src="[^"]*?(static/js/[^"]+\.js)"', body
+    )
     status, headers, packed = get(base + script.group(1).decode(), {"Accept-Encoding": "gzip"})
     assert status == 200 and headers["cache-control"] == "public, max-age=31536000, immutable"
     assert headers.get("content-encoding") == "gzip" and gzip.decompress(packed)
@@ -90,7 +113,9 @@ def test_the_page_the_api_and_the_headers_through_nginx(stack):
     status, _, health = get(base + "sante")
     assert status == 200 and b'"joignable"' in health
     status, _, feed = get(base + "flux.atom")
-    assert status == 200 and f'href="{base}api/instantanes/'.encode() in feed  # the public sub-path in its links
+    assert (
+        status == 200 and f'href="{base}api/instantanes/'.encode() in feed
+    )  # the public sub-path in its links
 
 
 def test_sessions_stick_to_a_server_and_spread_over_both(stack):
@@ -110,7 +135,9 @@ def test_sessions_stick_to_a_server_and_spread_over_both(stack):
 def test_uploads_are_rate_limited_in_nginx(stack):
     statuses = []
     for _ in range(12):
-        request = urllib.request.Request(stack["base"] + "_stcore/upload_file/x/y", data=b"x", method="PUT")
+        request = urllib.request.Request(
+            stack["base"] + "_stcore/upload_file/x/y", data=b"x", method="PUT"
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 statuses.append(response.status)
@@ -129,7 +156,9 @@ def test_a_server_killed_leaves_its_visitors_on_the_other_within_ten_seconds(sta
     tab.locator("h1").first.wait_for()
     tab.get_by_text("Occitanie").first.wait_for()
     cookie = next(c for c in context.cookies() if c["name"] == "gendash_route")
-    server = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1]["x-gen-dash-serveur"]
+    server = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1][
+        "x-gen-dash-serveur"
+    ]
     port = server.rsplit(":", 1)[1]
     pid = int((stack["folder"] / f"streamlit-{port}.pid").read_text().split()[0])
     os.kill(pid, signal.SIGKILL)
@@ -141,8 +170,11 @@ def test_a_server_killed_leaves_its_visitors_on_the_other_within_ten_seconds(sta
         try:
             indicator.click(timeout=2_000)
             tab.get_by_role("option", name="Formations", exact=True).click(timeout=2_000)
-            map_frame(tab, "() => (document.querySelector('.gen-dash-legend summary') || {}).textContent"
-                           " === 'Légende : Formations'")
+            map_frame(
+                tab,
+                "() => (document.querySelector('.gen-dash-legend summary') || {}).textContent"
+                " === 'Légende : Formations'",
+            )
             break
         except PlaywrightError:
             assert time.monotonic() - killed < 30, "la session n'est jamais revenue"
@@ -152,9 +184,16 @@ def test_a_server_killed_leaves_its_visitors_on_the_other_within_ten_seconds(sta
     text = tab.locator("body").inner_text()
     assert back < 10, back
     assert "carte-des-fabriques" in tab.url and "region=76" in tab.url
-    for english in ("Connection error", "Please wait", "Is Streamlit still running", "Page not found"):
+    for english in (
+        "Connection error",
+        "Please wait",
+        "Is Streamlit still running",
+        "Page not found",
+    ):
         assert english not in text, english
-    other = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1]["x-gen-dash-serveur"]
+    other = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1][
+        "x-gen-dash-serveur"
+    ]
     assert other != server
     context.close()
 
@@ -163,13 +202,26 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     """A server restarted (systemd's Restart=always after a crash) answers before it has run the app: its first
     visitor through nginx got « Page introuvable » and a cold page. Now it answers 503 until then, and nginx serves
     the visitor from the other server: a whole page within 3 s, in French."""
-    for other in stack["servers"]:  # a server an earlier test killed is back, as systemd would have it
+    for other in stack[
+        "servers"
+    ]:  # a server an earlier test killed is back, as systemd would have it
         if _status(f"http://127.0.0.1:{other}/gen-dash/_stcore/script-health-check") != 200:
             _serve(stack, str(other))
             _wait_for(f"http://127.0.0.1:{other}/gen-dash/_stcore/script-health-check", 200)
-    deadline = time.monotonic() + 60  # and nginx sends visitors to both again (a failed server waits fail_timeout)
-    while len({get(stack["base"] + "sante", {"Cookie": f"gendash_route=essai{i}"})[1].get("x-gen-dash-serveur")
-                for i in range(20)}) < 2:
+    deadline = (
+        time.monotonic() + 60
+    )  # and nginx sends visitors to both again (a failed server waits fail_timeout)
+    while (
+        len(
+            {
+                get(stack["base"] + "sante", {"Cookie": f"gendash_route=essai{i}"})[1].get(
+                    "x-gen-dash-serveur"
+                )
+                for i in range(20)
+            }
+        )
+        < 2
+    ):
         assert time.monotonic() < deadline, "nginx never sent visitors to both servers again"
         time.sleep(1)
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
@@ -177,24 +229,36 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     tab.goto(stack["base"])
     tab.locator("h1").first.wait_for(timeout=60_000)
     cookie = next(c for c in context.cookies() if c["name"] == "gendash_route")
-    port = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1]["x-gen-dash-serveur"]
+    port = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1][
+        "x-gen-dash-serveur"
+    ]
     port = port.rsplit(":", 1)[1]
     folder = stack["folder"]
     for name in (f"streamlit-{port}.pid", f"server-{port}.pid"):
-        with contextlib.suppress(ProcessLookupError, FileNotFoundError, ValueError):  # killed by a test before
+        with contextlib.suppress(
+            ProcessLookupError, FileNotFoundError, ValueError
+        ):  # killed by a test before
             os.kill(int((folder / name).read_text().split()[0]), signal.SIGKILL)
     time.sleep(1)
     restarted = _serve(stack, port)  # its port is open: visitors come
-    assert get(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques")[0] == 503  # not yet run: not for visitors
+    assert (
+        get(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques")[0] == 503
+    )  # not yet run: not for visitors
     started = time.monotonic()
     tab.goto(stack["base"] + "carte-des-fabriques?region=76")
     tab.get_by_role("heading", name="Carte des fabriques").wait_for(timeout=30_000)
     tab.get_by_text("Territoire : Occitanie").first.wait_for(timeout=30_000)
     took = time.monotonic() - started
     text = tab.locator("body").inner_text()
-    assert tab.get_by_role("dialog").count() == 0 and "Page introuvable" not in text and "Page not found" not in text
+    assert (
+        tab.get_by_role("dialog").count() == 0
+        and "Page introuvable" not in text
+        and "Page not found" not in text
+    )
     assert took < 3, took
-    _wait_for(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques", 200, restarted)  # then it takes visitors
+    _wait_for(
+        f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques", 200, restarted
+    )  # then it takes visitors
     context.close()
 
 
@@ -211,18 +275,34 @@ def _serve(stack, port: str) -> subprocess.Popen:
     written for ``local.sh stop``."""
     folder = stack["folder"]
     log = open(folder / f"server-{port}-relance.log", "a")  # noqa: SIM115 - open while it serves
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "serve.py"), "--port",
-                               port, "--server.address", "127.0.0.1", "--server.baseUrlPath", "gen-dash"],
-                              env={**stack["env"], "GEN_DASH_VAR_DIR": str(folder / "app")}, stdout=log,
-                              stderr=subprocess.STDOUT, cwd=ROOT)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "python"),
+            str(ROOT / "scripts" / "serve.py"),
+            "--port",
+            port,
+            "--server.address",
+            "127.0.0.1",
+            "--server.baseUrlPath",
+            "gen-dash",
+        ],
+        env={**stack["env"], "GEN_DASH_VAR_DIR": str(folder / "app")},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
     (folder / f"server-{port}.pid").write_text(str(server.pid))
     _wait_for(f"http://127.0.0.1:{port}/gen-dash/_stcore/health", 200, server)
-    found = subprocess.run(["pgrep", "-P", str(server.pid), "-f", "streamlit_fr"], capture_output=True, text=True)
+    found = subprocess.run(
+        ["pgrep", "-P", str(server.pid), "-f", "streamlit_fr"], capture_output=True, text=True
+    )
     (folder / f"streamlit-{port}.pid").write_text(found.stdout)
     return server
 
 
-def _wait_for(url: str, status: int, server: subprocess.Popen | None = None, seconds: float = 180) -> None:
+def _wait_for(
+    url: str, status: int, server: subprocess.Popen | None = None, seconds: float = 180
+) -> None:
     deadline = time.monotonic() + seconds
     while _status(url) != status:
         assert server is None or server.poll() is None, "the server stopped"

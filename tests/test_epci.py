@@ -15,22 +15,71 @@ from tests.conftest import make_csv, row
 # Seven formations written by hand; each one's EPCI looked up by hand in ../shared/data/reference (communes_epci.csv,
 # communes_anciennes.csv) and in epci.geojson for the point.
 HAND = [
-    row(id_formation="TLS", code_commune="31555", apprenants="20"),  # Toulouse -> Toulouse Métropole
-    row(id_formation="P19", code_commune="75119", apprenants="10", apprenants_femmes="3", apprenants_neet="5"),
-    row(id_formation="BEON", code_commune="01039", apprenants="12"),  # Béon, merged into Culoz-Béon (01138)
-    row(id_formation="PT", code_commune="", latitude="43.6776", longitude="4.1280", nom_fabrique="Fabrique de Lunel",
-        apprenants="15"),  # a point only, in Lunel
-    row(id_formation="GERS", code_commune="32004", nom_fabrique="Fabrique d'Arblade", apprenants="8",
-        apprenants_femmes="2", apprenants_neet="4"),  # CC d'Aire-sur-l'Adour, Gers side
-    row(id_formation="LANDES", code_commune="40001", nom_fabrique="Fabrique d'Aire", apprenants="9",
-        apprenants_femmes="3", apprenants_neet="4"),  # the same EPCI, Landes side
-    row(id_formation="BREHAT", code_commune="22016", nom_fabrique="Fabrique de Bréhat", apprenants="5",
-        apprenants_femmes="1", apprenants_neet="2"),  # an island commune without EPCI
-    row(id_formation="DEP", code_commune="", code_departement="09", nom_fabrique="Fabrique ariégeoise", apprenants="7",
-        apprenants_femmes="1", apprenants_neet="3"),  # placed by its département only
+    row(
+        id_formation="TLS", code_commune="31555", apprenants="20"
+    ),  # Toulouse -> Toulouse Métropole
+    row(
+        id_formation="P19",
+        code_commune="75119",
+        apprenants="10",
+        apprenants_femmes="3",
+        apprenants_neet="5",
+    ),
+    row(
+        id_formation="BEON", code_commune="01039", apprenants="12"
+    ),  # Béon, merged into Culoz-Béon (01138)
+    row(
+        id_formation="PT",
+        code_commune="",
+        latitude="43.6776",
+        longitude="4.1280",
+        nom_fabrique="Fabrique de Lunel",
+        apprenants="15",
+    ),  # a point only, in Lunel
+    row(
+        id_formation="GERS",
+        code_commune="32004",
+        nom_fabrique="Fabrique d'Arblade",
+        apprenants="8",
+        apprenants_femmes="2",
+        apprenants_neet="4",
+    ),  # CC d'Aire-sur-l'Adour, Gers side
+    row(
+        id_formation="LANDES",
+        code_commune="40001",
+        nom_fabrique="Fabrique d'Aire",
+        apprenants="9",
+        apprenants_femmes="3",
+        apprenants_neet="4",
+    ),  # the same EPCI, Landes side
+    row(
+        id_formation="BREHAT",
+        code_commune="22016",
+        nom_fabrique="Fabrique de Bréhat",
+        apprenants="5",
+        apprenants_femmes="1",
+        apprenants_neet="2",
+    ),  # an island commune without EPCI
+    row(
+        id_formation="DEP",
+        code_commune="",
+        code_departement="09",
+        nom_fabrique="Fabrique ariégeoise",
+        apprenants="7",
+        apprenants_femmes="1",
+        apprenants_neet="3",
+    ),  # placed by its département only
 ]
-EXPECTED = {"TLS": "243100518", "P19": "200054781", "BEON": "200040350", "PT": "243400520", "GERS": "200030435",
-            "LANDES": "200030435", "BREHAT": None, "DEP": None}
+EXPECTED = {
+    "TLS": "243100518",
+    "P19": "200054781",
+    "BEON": "200040350",
+    "PT": "243400520",
+    "GERS": "200030435",
+    "LANDES": "200030435",
+    "BREHAT": None,
+    "DEP": None,
+}
 
 
 def hand_snapshot():
@@ -49,8 +98,13 @@ def test_an_epci_across_two_departements_counts_all_its_communes():
     aire = figures.loc["200030435"]
     assert (aire["formations"], aire["fabriques"], aire["apprenants"]) == (2, 2, 17)
     assert aire["departements"] == ("32", "40") and aire["regions"] == ("75", "76")
-    assert figures.loc["243100518", "formations"] == 1 and figures.loc["243100518", "nom"] == "Toulouse Métropole"
-    assert int(figures["formations"].sum()) == 6  # 8, less Bréhat and the row placed by its département
+    assert (
+        figures.loc["243100518", "formations"] == 1
+        and figures.loc["243100518", "nom"] == "Toulouse Métropole"
+    )
+    assert (
+        int(figures["formations"].sum()) == 6
+    )  # 8, less Bréhat and the row placed by its département
 
 
 def test_an_epci_territory_keeps_its_rows_from_both_departements():
@@ -66,7 +120,10 @@ def test_an_epci_territory_keeps_its_rows_from_both_departements():
 
 def test_full_names_are_written_out():
     assert epci.full_name("CC d'Aire-sur-l'Adour") == "Communauté de communes d'Aire-sur-l'Adour"
-    assert epci.full_name("CU Perpignan Méditerranée Métropole") == "Communauté urbaine Perpignan Méditerranée Métropole"
+    assert (
+        epci.full_name("CU Perpignan Méditerranée Métropole")
+        == "Communauté urbaine Perpignan Méditerranée Métropole"
+    )
     table = epci.epci_table().set_index("code_epci")
     assert len(table) == 1255 and table.loc["243100518", "nature"] == "Métropole"
 
@@ -79,8 +136,10 @@ CODES = ["31555", "75119", "01039", "22016", "29083", "34145", "40001", "32004",
 def test_formations_by_epci_add_up_to_the_nation_less_those_outside_any(picks):
     """For any snapshot, the sum over EPCI of formations equals the national count less the formations in the
     communes without EPCI (22016 Bréhat, 29083 Île-de-Sein here): nothing is lost, what is outside is counted."""
-    rows = [row(id_formation=f"F{i}", code_commune=code, nom_fabrique=f"Fabrique {code} {kind}")
-            for i, (code, kind) in enumerate(picks)]
+    rows = [
+        row(id_formation=f"F{i}", code_commune=code, nom_fabrique=f"Fabrique {code} {kind}")
+        for i, (code, kind) in enumerate(picks)
+    ]
     snapshot = read_snapshot(make_csv(rows), "p.csv")
     islands = sum(code in ("22016", "29083") for code, _ in picks)
     by_epci = figures_by_territory(snapshot.rows, "epci")

@@ -20,7 +20,9 @@ from gen_dash.territory import Territory
 from tests.conftest import ROOT, hand_csv
 
 TABLE = pd.DataFrame(geo.load_departements().drop(columns="geometry"))
-SOURCE = fiche.Source("a-la-main.csv", pd.Timestamp("2017-06-30").date(), "À la main", "0123abcd" * 8, sample=False)
+SOURCE = fiche.Source(
+    "a-la-main.csv", pd.Timestamp("2017-06-30").date(), "À la main", "0123abcd" * 8, sample=False
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +36,16 @@ def communes():
 
 
 def _sheet(rows, territory, communes, source=SOURCE, indicator="fabriques"):
-    data = fiche.territory_sheet(territory.apply(rows), rows, territory, load_targets(), source, communes, indicator,
-                                 generated=datetime(2026, 12, 1, 9, 30))
+    data = fiche.territory_sheet(
+        territory.apply(rows),
+        rows,
+        territory,
+        load_targets(),
+        source,
+        communes,
+        indicator,
+        generated=datetime(2026, 12, 1, 9, 30),
+    )
     reader = PdfReader(io.BytesIO(data))
     text = " ".join(page.extract_text() for page in reader.pages)
     return data, reader, re.sub(r"[\s\u00a0\u202f]+", " ", text)
@@ -49,10 +59,14 @@ def test_the_sheet_of_a_region_says_its_figures_worked_out_by_hand(hand, commune
     assert "Données illustratives" not in text
     # Occitanie (tests/conftest.py): 3 fabriques (60 % of the nation), 70 learners (50 %), 21 women (30,0 %, at the
     # quota), 37 NEET (52,9 %), 2 of its 13 départements, 35 000 € (50 %).
-    for expected in ("Fabriques labellisées 3 60,0 % du total national", "Apprenants 70 50,0 % du total national",
-                     "Part de femmes 30,0 % au quota de 30 %", "Part de jeunes NEET 52,9 % 2,9 points au-dessus du quota de 50 %",
-                     "Départements couverts 2 2 sur 13 départements de la région",
-                     "Subventions accordées 35 000 € 50,0 % du total national"):
+    for expected in (
+        "Fabriques labellisées 3 60,0 % du total national",
+        "Apprenants 70 50,0 % du total national",
+        "Part de femmes 30,0 % au quota de 30 %",
+        "Part de jeunes NEET 52,9 % 2,9 points au-dessus du quota de 50 %",
+        "Départements couverts 2 2 sur 13 départements de la région",
+        "Subventions accordées 35 000 € 50,0 % du total national",
+    ):
         assert expected in text, expected
     # Its départements ranked by learners: Haute-Garonne 45 (2 fabriques, 3 formations, 24,4 % women), Hérault 25.
     assert "1 Haute-Garonne 2 3 45 24,4" in text and "2 Hérault 1 1 25 40,0" in text
@@ -74,7 +88,10 @@ def test_the_sheet_of_france_ranks_the_regions_and_marks_a_sample(hand, communes
 def test_the_sheet_embeds_its_fonts_and_names_its_language(hand, communes):
     _, reader, _ = _sheet(hand, Territory.of("76", ("31",), TABLE), communes)
     fonts = reader.pages[0]["/Resources"]["/Font"]
-    descriptors = [fonts[name].get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"] for name in fonts]
+    descriptors = [
+        fonts[name].get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        for name in fonts
+    ]
     assert descriptors and all("/FontFile2" in d for d in descriptors)  # TrueType embedded (subset)
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert reader.metadata.title == "Grande école du numérique — Haute-Garonne (31)"
@@ -84,21 +101,34 @@ def _colour_at(image: static_map.MapImage, lon: float, lat: float) -> str:
     """The colour most of the 7 × 7 pixels around a point have (a fabrique's dot or a border does not win)."""
     picture = Image.open(io.BytesIO(image.data)).convert("RGB")
     x, y = image.pixel_of(lon, lat)
-    around = Counter(picture.getpixel((x + dx, y + dy)) for dx in range(-3, 4) for dy in range(-3, 4))
+    around = Counter(
+        picture.getpixel((x + dx, y + dy)) for dx in range(-3, 4) for dy in range(-3, 4)
+    )
     return "#{:02x}{:02x}{:02x}".format(*around.most_common(1)[0][0])
 
 
-@pytest.mark.parametrize(("indicator", "quota", "expected"), [
-    # Occitanie's fabriques: Haute-Garonne 2, Hérault 1 — two classes, spread over the blues (first and last); the other
-    # départements none (white zone).
-    ("fabriques", None, {"31": "#0b1f4d", "34": "#4f8fd0", "12": "#ffffff"}),
-    # Women: Haute-Garonne 11 of 45 (24,4 %: « 20 % à moins de 25 % », the second warm class), Hérault 10 of 25 (40 %:
-    # « 35 % ou plus », the darker blue); no learner elsewhere (the grey « aucun apprenant »).
-    ("part_femmes", 0.3, {"31": "#b83a12", "34": "#1f3f8f", "12": "#c9ccd1"}),
-], ids=["nombre", "part"])
-def test_each_departement_in_the_image_has_the_colour_the_legend_gives_its_value(hand, indicator, quota, expected):
-    image = static_map.map_image(metrics.figures_by_territory(hand), metrics.fabriques_of(hand), indicator,
-                                 Territory.of("76", (), TABLE), quota)
+@pytest.mark.parametrize(
+    ("indicator", "quota", "expected"),
+    [
+        # Occitanie's fabriques: Haute-Garonne 2, Hérault 1 — two classes, spread over the blues (first and last); the other
+        # départements none (white zone).
+        ("fabriques", None, {"31": "#0b1f4d", "34": "#4f8fd0", "12": "#ffffff"}),
+        # Women: Haute-Garonne 11 of 45 (24,4 %: « 20 % à moins de 25 % », the second warm class), Hérault 10 of 25 (40 %:
+        # « 35 % ou plus », the darker blue); no learner elsewhere (the grey « aucun apprenant »).
+        ("part_femmes", 0.3, {"31": "#b83a12", "34": "#1f3f8f", "12": "#c9ccd1"}),
+    ],
+    ids=["nombre", "part"],
+)
+def test_each_departement_in_the_image_has_the_colour_the_legend_gives_its_value(
+    hand, indicator, quota, expected
+):
+    image = static_map.map_image(
+        metrics.figures_by_territory(hand),
+        metrics.fabriques_of(hand),
+        indicator,
+        Territory.of("76", (), TABLE),
+        quota,
+    )
     shapes = geo.load_departements().set_index("code_departement").geometry
     for code, colour in expected.items():
         point = shapes[code].representative_point()
@@ -108,11 +138,15 @@ def test_each_departement_in_the_image_has_the_colour_the_legend_gives_its_value
 
 def test_the_map_of_france_draws_the_drom_in_insets_and_exports_svg(hand):
     figures, fabriques = metrics.figures_by_territory(hand), metrics.fabriques_of(hand)
-    image = static_map.map_image(figures, fabriques, "fabriques", Territory.of(None, (), TABLE), image_format="svg")
+    image = static_map.map_image(
+        figures, fabriques, "fabriques", Territory.of(None, (), TABLE), image_format="svg"
+    )
     assert image.data.lstrip().startswith(b"<?xml") and b"<svg" in image.data
     png = static_map.map_image(figures, fabriques, "fabriques", Territory.of(None, (), TABLE))
     # La Réunion, moved into its inset, is a white zone there (no fabrique in the hand snapshot); Paris has one.
-    reunion = geo.inset_drom(geo.load_departements().query("code_departement == '974'")).geometry.iloc[0]
+    reunion = geo.inset_drom(
+        geo.load_departements().query("code_departement == '974'")
+    ).geometry.iloc[0]
     point = reunion.representative_point()
     assert _colour_at(png, point.x, point.y) == "#ffffff"
 

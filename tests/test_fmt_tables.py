@@ -11,7 +11,10 @@ from gen_dash import fmt, key_figures, tables
 from gen_dash.ingest import read_snapshot
 
 
-@pytest.mark.parametrize("value, text", [(10000, "10\u202f000"), (12500.5, "12\u202f500"), (None, "–"), (float("nan"), "–")])
+@pytest.mark.parametrize(
+    "value, text",
+    [(10000, "10\u202f000"), (12500.5, "12\u202f500"), (None, "–"), (float("nan"), "–")],
+)
 def test_number(value, text):
     assert fmt.number(value) == text
 
@@ -19,7 +22,10 @@ def test_number(value, text):
 def test_percent_euros_dates():
     assert fmt.percent(0.274) == "27,4\u00a0%"
     assert fmt.euros(4_700_000) == "4\u202f700\u202f000\u00a0€"
-    assert fmt.day(date(2016, 9, 22)) == "22 septembre 2016" and fmt.day(date(2016, 3, 1)) == "1er mars 2016"
+    assert (
+        fmt.day(date(2016, 9, 22)) == "22 septembre 2016"
+        and fmt.day(date(2016, 3, 1)) == "1er mars 2016"
+    )
     assert fmt.month(date(2018, 3, 14)) == "mars 2018"
 
 
@@ -37,20 +43,26 @@ def test_template_is_a_valid_snapshot():
 
 def test_french_and_points():
     frame = pd.DataFrame({"n": [1234], "p": [0.2744]})
-    assert tables.french(frame, {"n": "nombre", "p": "part"}).iloc[0].tolist() == ["1\u202f234", "27,4\u00a0%"]
+    assert tables.french(frame, {"n": "nombre", "p": "part"}).iloc[0].tolist() == [
+        "1\u202f234",
+        "27,4\u00a0%",
+    ]
     assert tables.as_points(frame, ["p"])["p"].iloc[0] == 27.4
 
 
-@pytest.mark.parametrize("share, quota, expected", [
-    (0.262, 0.30, "3,8\u00a0points sous le quota de 30\u00a0%"),
-    (0.30, 0.30, "au quota de 30\u00a0%"),
-    (0.2996, 0.30, "au quota de 30\u00a0%"),  # 30,0 % as shown: no « 0,0 point » gap
-    (0.305, 0.30, "0,5\u00a0point au-dessus du quota de 30\u00a0%"),
-    (0.52, 0.50, "2,0\u00a0points au-dessus du quota de 50\u00a0%"),
-    (0.0, 0.50, "50,0\u00a0points sous le quota de 50\u00a0%"),
-    (None, 0.30, "non renseigné"),
-    (0.2, 0.175, "2,5\u00a0points au-dessus du quota de 17,5\u00a0%"),
-])
+@pytest.mark.parametrize(
+    "share, quota, expected",
+    [
+        (0.262, 0.30, "3,8\u00a0points sous le quota de 30\u00a0%"),
+        (0.30, 0.30, "au quota de 30\u00a0%"),
+        (0.2996, 0.30, "au quota de 30\u00a0%"),  # 30,0 % as shown: no « 0,0 point » gap
+        (0.305, 0.30, "0,5\u00a0point au-dessus du quota de 30\u00a0%"),
+        (0.52, 0.50, "2,0\u00a0points au-dessus du quota de 50\u00a0%"),
+        (0.0, 0.50, "50,0\u00a0points sous le quota de 50\u00a0%"),
+        (None, 0.30, "non renseigné"),
+        (0.2, 0.175, "2,5\u00a0points au-dessus du quota de 17,5\u00a0%"),
+    ],
+)
 def test_quota_gap_in_points(share, quota, expected):
     assert fmt.quota_gap(share, quota) == expected
 
@@ -65,17 +77,44 @@ def test_exports_of_one_departement_say_what_is_on_screen():
     table = pd.DataFrame(geo.load_departements().drop(columns="geometry"))
     haute_garonne = Territory.of("76", ("31",), table)
     figures = tables.figures_export(haute_garonne.apply(metrics.figures_by_territory(rows), "code"))
-    assert figures[["Code", "Département", "Région", "Fabriques", "Apprenants", "Apprenantes", "Part de femmes (%)",
-                    "Part de jeunes NEET (%)", "Subventions (€)"]].values.tolist() == [
-        ["31", "Haute-Garonne", "Occitanie", 2, 45, 11, 24.4, 55.6, 23_000]]
+    assert figures[
+        [
+            "Code",
+            "Département",
+            "Région",
+            "Fabriques",
+            "Apprenants",
+            "Apprenantes",
+            "Part de femmes (%)",
+            "Part de jeunes NEET (%)",
+            "Subventions (€)",
+        ]
+    ].values.tolist() == [["31", "Haute-Garonne", "Occitanie", 2, 45, 11, 24.4, 55.6, 23_000]]
     comparison = tables.comparison_export(
-        key_figures.compare_with_nation(haute_garonne.apply(rows), rows, load_targets(), haute_garonne), haute_garonne)
-    assert list(comparison.columns) == ["Indicateur", "Unité", "Haute-Garonne (31)", "France entière",
-                                        "Part du total national (%)", "Face au quota"]
+        key_figures.compare_with_nation(
+            haute_garonne.apply(rows), rows, load_targets(), haute_garonne
+        ),
+        haute_garonne,
+    )
+    assert list(comparison.columns) == [
+        "Indicateur",
+        "Unité",
+        "Haute-Garonne (31)",
+        "France entière",
+        "Part du total national (%)",
+        "Face au quota",
+    ]
     by_name = comparison.set_index("Indicateur")
-    assert by_name.loc["Apprenants", ["Haute-Garonne (31)", "France entière", "Part du total national (%)"]].tolist() == [
-        45, 140, 32.1]
-    assert by_name.loc["Part de femmes", ["Unité", "Haute-Garonne (31)", "France entière", "Face au quota"]].tolist() == [
-        "%", 24.4, 29.3, "5,6\u00a0points sous le quota de 30\u00a0%"]
-    assert by_name.loc["Département couvert", ["Unité", "Haute-Garonne (31)", "France entière"]].tolist() == [
-        "nombre", "couvert", 3]  # the nation beside one département: 3 départements covered
+    assert by_name.loc[
+        "Apprenants", ["Haute-Garonne (31)", "France entière", "Part du total national (%)"]
+    ].tolist() == [45, 140, 32.1]
+    assert by_name.loc[
+        "Part de femmes", ["Unité", "Haute-Garonne (31)", "France entière", "Face au quota"]
+    ].tolist() == ["%", 24.4, 29.3, "5,6\u00a0points sous le quota de 30\u00a0%"]
+    assert by_name.loc[
+        "Département couvert", ["Unité", "Haute-Garonne (31)", "France entière"]
+    ].tolist() == [
+        "nombre",
+        "couvert",
+        3,
+    ]  # the nation beside one département: 3 départements covered

@@ -11,7 +11,17 @@ from gen_dash.config import REFERENCE_DIR
 def test_101_departements_and_18_regions():
     deps = geo.load_departements()
     assert len(deps) == 101 and deps["code_departement"].is_unique
-    assert set(deps["code_departement"]) >= {"01", "2A", "2B", "95", "971", "972", "973", "974", "976"}
+    assert set(deps["code_departement"]) >= {
+        "01",
+        "2A",
+        "2B",
+        "95",
+        "971",
+        "972",
+        "973",
+        "974",
+        "976",
+    }
     assert deps.crs.to_epsg() == 4326
     assert len(geo.load_regions()) == 18
     assert deps["population"].sum() == geo.load_communes()["population"].sum() == 68_350_798

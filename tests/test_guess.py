@@ -46,45 +46,85 @@ def table(rows: list[list[str]]) -> Table:
 
 
 def test_a_list_of_places_gets_one_name_for_both_and_generated_ids():
-    guess = guess_mapping(table([
-        ["NOM", "CODE_POSTAL", "COMMUNE"],
-        ["Espace numérique", "93100", "Montreuil"],
-        ["Médiathèque", "31000", "Toulouse"],
-    ]))
+    guess = guess_mapping(
+        table(
+            [
+                ["NOM", "CODE_POSTAL", "COMMUNE"],
+                ["Espace numérique", "93100", "Montreuil"],
+                ["Médiathèque", "31000", "Toulouse"],
+            ]
+        )
+    )
     assert guess.mapping() == Mapping((("nom_fabrique", "NOM"), ("nom_formation", "NOM")), (), True)
-    assert guess.mapping().options() == ["--colonne nom_fabrique=NOM", "--colonne nom_formation=NOM",
-                                         "--generer-identifiant"]
+    assert guess.mapping().options() == [
+        "--colonne nom_fabrique=NOM",
+        "--colonne nom_formation=NOM",
+        "--generer-identifiant",
+    ]
     evidence = {p.canonical: p.evidence for p in guess.proposals}
-    assert evidence["code_postal"] == "« CODE_POSTAL » → code_postal (code postal) : 2 valeurs sur 2 sont des codes postaux."
-    assert evidence["commune"] == "« COMMUNE » → commune (commune) : 2 valeurs sur 2 sont des noms de communes."
+    assert (
+        evidence["code_postal"]
+        == "« CODE_POSTAL » → code_postal (code postal) : 2 valeurs sur 2 sont des codes postaux."
+    )
+    assert (
+        evidence["commune"]
+        == "« COMMUNE » → commune (commune) : 2 valeurs sur 2 sont des noms de communes."
+    )
     assert any(n.startswith("vague : aucune colonne") for n in guess.notes)
 
 
 def test_an_agency_code_that_looks_like_insee_codes_is_set_aside():
     # Each agency code is a real INSEE code, of another commune than the row's postal code and name.
     rows = [["code_agence", "nom", "cp", "ville"]] + [
-        [agency, f"Agence {i}", cp, city] for i, (agency, cp, city) in enumerate([
-            ("31555", "69001", "Lyon"), ("33063", "31000", "Toulouse"), ("59350", "33000", "Bordeaux"),
-            ("44109", "59000", "Lille"), ("35238", "44000", "Nantes"), ("67482", "35000", "Rennes"),
-            ("34172", "67000", "Strasbourg"), ("06088", "34000", "Montpellier"), ("76540", "06000", "Nice"),
-            ("38185", "76000", "Rouen"), ("21231", "38000", "Grenoble"), ("69123", "21000", "Dijon")])]
+        [agency, f"Agence {i}", cp, city]
+        for i, (agency, cp, city) in enumerate(
+            [
+                ("31555", "69001", "Lyon"),
+                ("33063", "31000", "Toulouse"),
+                ("59350", "33000", "Bordeaux"),
+                ("44109", "59000", "Lille"),
+                ("35238", "44000", "Nantes"),
+                ("67482", "35000", "Rennes"),
+                ("34172", "67000", "Strasbourg"),
+                ("06088", "34000", "Montpellier"),
+                ("76540", "06000", "Nice"),
+                ("38185", "76000", "Rouen"),
+                ("21231", "38000", "Grenoble"),
+                ("69123", "21000", "Dijon"),
+            ]
+        )
+    ]
     guess = guess_mapping(table(rows))
     assert "code_commune" not in {p.canonical for p in guess.proposals}
-    assert guess.notes[0] == ("« code_agence » ressemble à des codes INSEE (12 valeurs sur 12), mais ne concorde avec "
-                              "le code postal ou la commune que sur 0 lignes sur 12 : ce n'est pas un code commune ; "
-                              "la colonne est gardée telle quelle.")
+    assert guess.notes[0] == (
+        "« code_agence » ressemble à des codes INSEE (12 valeurs sur 12), mais ne concorde avec "
+        "le code postal ou la commune que sur 0 lignes sur 12 : ce n'est pas un code commune ; "
+        "la colonne est gardée telle quelle."
+    )
     assert "code_agence" in guess.unmapped
 
 
 def test_an_insee_column_that_agrees_is_taken_even_without_a_telling_header():
-    rows = [["code", "nom", "cp"], ["93048", "A", "93100"], ["31555", "B", "31000"], ["75119", "C", "75019"]]
+    rows = [
+        ["code", "nom", "cp"],
+        ["93048", "A", "93100"],
+        ["31555", "B", "31000"],
+        ["75119", "C", "75019"],
+    ]
     proposal = {p.canonical: p for p in guess_mapping(table(rows)).proposals}["code_commune"]
     assert proposal.header == "code"
-    assert proposal.evidence.endswith("qui concordent avec le code postal ou la commune sur 3 lignes sur 3.")
+    assert proposal.evidence.endswith(
+        "qui concordent avec le code postal ou la commune sur 3 lignes sur 3."
+    )
 
 
 def test_coordinates_outside_french_ranges_are_not_taken():
-    rows = [["nom", "lat", "lon"], ["A", "40.71", "-74.00"], ["B", "51.50", "-0.12"], ["C", "35.68", "139.69"]]
+    rows = [
+        ["nom", "lat", "lon"],
+        ["A", "40.71", "-74.00"],
+        ["B", "51.50", "-0.12"],
+        ["C", "35.68", "139.69"],
+    ]
     proposed = {p.canonical for p in guess_mapping(table(rows)).proposals}
     assert "latitude" not in proposed and "longitude" not in proposed
 
@@ -93,20 +133,30 @@ def test_the_users_own_choices_win():
     rows = [["NOM", "STRUCTURE", "CP"], ["Formation web", "Simplon", "93100"]]
     guess = guess_mapping(table(rows), Mapping((("nom_fabrique", "STRUCTURE"),), (("vague", "2"),)))
     mapping = guess.mapping()
-    assert ("nom_fabrique", "STRUCTURE") in mapping.columns and ("nom_fabrique", "NOM") not in mapping.columns
-    assert mapping.values == (("vague", "2"),) and not any(n.startswith("vague") for n in guess.notes)
+    assert ("nom_fabrique", "STRUCTURE") in mapping.columns and (
+        "nom_fabrique",
+        "NOM",
+    ) not in mapping.columns
+    assert mapping.values == (("vague", "2"),) and not any(
+        n.startswith("vague") for n in guess.notes
+    )
 
 
 def test_a_large_file_is_guessed_on_a_sample_and_says_so():
     body = [["Lieu", "93100", "Montreuil"]] * 5000
     guess = guess_mapping(table([["nom", "code postal", "ville"], *body]))
     evidence = {p.canonical: p.evidence for p in guess.proposals}
-    assert evidence["code_postal"].endswith("2\u202f000 valeurs sur 2\u202f000 (échantillon de 2\u202f000 lignes sur "
-                                            "5\u202f000) sont des codes postaux.")
+    assert evidence["code_postal"].endswith(
+        "2\u202f000 valeurs sur 2\u202f000 (échantillon de 2\u202f000 lignes sur "
+        "5\u202f000) sont des codes postaux."
+    )
 
 
 def test_guess_file_reads_the_bytes_as_the_reader_does():
     guess = guess_file((LISTS / "etat-departements.tsv").read_bytes())
-    assert dict(guess.mapping().columns) == {"code_departement": "D\ufffdpartement", "nom_fabrique": "Structure",
-                                             "nom_formation": "Structure"}
+    assert dict(guess.mapping().columns) == {
+        "code_departement": "D\ufffdpartement",
+        "nom_fabrique": "Structure",
+        "nom_formation": "Structure",
+    }
     assert guess.unmapped == ("R\ufffdgion",) and not guess.generate_ids

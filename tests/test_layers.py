@@ -46,12 +46,19 @@ def _project_imports(path) -> set[str]:
 
 
 def test_no_import_circle_in_the_data_layer_nor_the_glue():
-    modules = {f"{p.parent.name}.{p.stem}": p for folder in ("gen_dash", "ui") for p in (ROOT / folder).glob("*.py")}
-    graph = {name: sorted(_project_imports(path) & set(modules) - {name}) for name, path in modules.items()}
+    modules = {
+        f"{p.parent.name}.{p.stem}": p
+        for folder in ("gen_dash", "ui")
+        for p in (ROOT / folder).glob("*.py")
+    }
+    graph = {
+        name: sorted(_project_imports(path) & set(modules) - {name})
+        for name, path in modules.items()
+    }
     done, path = set(), []
 
     def visit(name):
-        assert name not in path, "import circle: " + " → ".join([*path[path.index(name):], name])
+        assert name not in path, "import circle: " + " → ".join([*path[path.index(name) :], name])
         if name in done:
             return
         path.append(name)

@@ -25,7 +25,9 @@ def snapshot():
 
 
 def build(rows, indicator="fabriques", **kwargs):
-    return maps.departement_map(metrics.figures_by_territory(rows), metrics.fabriques_of(rows), indicator, **kwargs)
+    return maps.departement_map(
+        metrics.figures_by_territory(rows), metrics.fabriques_of(rows), indicator, **kwargs
+    )
 
 
 def _asset_urls(m) -> list[str]:
@@ -46,40 +48,66 @@ def _asset_urls(m) -> list[str]:
 def test_no_cdn_anywhere(snapshot, indicator):
     m = build(snapshot.rows, indicator, quota=0.3)
     urls = _asset_urls(m)
-    assert urls and all(u.startswith("/app/static/vendor/") or u == "/app/static/gen-dash-map.js" for u in urls)
+    assert urls and all(
+        u.startswith("/app/static/vendor/") or u == "/app/static/gen-dash-map.js" for u in urls
+    )
     page = map_page(m)
     assert not re.search(r"""(src|href)=["']https?://""", page)
     assert "d3" not in " ".join(urls)
     (areas,) = map_calls(page)["areas"]
-    assert (areas["departements"], areas["regions"]) == ("/app/static/vendor/gen-dash/departements.geojson",
-                                                         "/app/static/vendor/gen-dash/regions.geojson")
+    assert (areas["departements"], areas["regions"]) == (
+        "/app/static/vendor/gen-dash/departements.geojson",
+        "/app/static/vendor/gen-dash/regions.geojson",
+    )
 
 
 def test_assets_install_from_xstatic_and_the_geometry(tmp_path):
 
     target = assets.install_assets(tmp_path)
     for name, link in assets.asset_links("/x")[0] + assets.asset_links("/x")[1]:
-        served = ROOT / "static" if name == "gen_dash_map" else tmp_path  # the map's own script is part of the code
+        served = (
+            ROOT / "static" if name == "gen_dash_map" else tmp_path
+        )  # the map's own script is part of the code
         assert (served / link.removeprefix("/x/")).is_file()
     assert (target / "leaflet" / "images").is_dir()  # Leaflet's own icons
-    departements = json.loads((target / "gen-dash" / "departements.geojson").read_text(encoding="utf-8"))
+    departements = json.loads(
+        (target / "gen-dash" / "departements.geojson").read_text(encoding="utf-8")
+    )
     assert len(departements["features"]) == 101
-    assert {"code": "974", "nom": "La Réunion"} in [f["properties"] for f in departements["features"]]
-    assert len(json.loads((target / "gen-dash" / "regions.geojson").read_text(encoding="utf-8"))["features"]) == 18
+    assert {"code": "974", "nom": "La Réunion"} in [
+        f["properties"] for f in departements["features"]
+    ]
+    assert (
+        len(
+            json.loads((target / "gen-dash" / "regions.geojson").read_text(encoding="utf-8"))[
+                "features"
+            ]
+        )
+        == 18
+    )
     written = {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()}
     assets.install_assets(tmp_path)  # again: unchanged files are left as they are, none added
     assert {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()} == written
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js absent (apt-get install nodejs ; .ci/run l'installe)")
+@pytest.mark.skipif(
+    shutil.which("node") is None,
+    reason="Node.js absent (apt-get install nodejs ; .ci/run l'installe)",
+)
 def test_the_map_script_is_valid_javascript():
-    result = subprocess.run(["node", "--check", str(ROOT / "static" / assets.MAP_SCRIPT)], capture_output=True, text=True)
+    result = subprocess.run(
+        ["node", "--check", str(ROOT / "static" / assets.MAP_SCRIPT)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_fabrique_names_are_never_html():
     hostile = "<img src=x onerror=alert(1)>"
-    rows = read_snapshot(make_csv([row(nom_fabrique=hostile, porteur="<script>alert(2)</script>")])).rows
+    rows = read_snapshot(
+        make_csv([row(nom_fabrique=hostile, porteur="<script>alert(2)</script>")])
+    ).rows
     page = map_page(build(rows))
     assert hostile not in page and "<script>alert(2)" not in page
     (fabriques,) = map_calls(page)["fabriques"]
@@ -92,25 +120,44 @@ def test_drom_are_inset_beside_metropolitan_france():
     metro = deps[deps["code_departement"].str.len() == 2].total_bounds
     for code, box in geo.INSET_BOXES.items():
         x0, y0, x1, y1 = deps.loc[deps["code_departement"] == code].total_bounds
-        assert box[0] - 1e-6 <= x0 and x1 <= box[2] + 1e-6 and box[1] - 1e-6 <= y0 and y1 <= box[3] + 1e-6
+        assert (
+            box[0] - 1e-6 <= x0
+            and x1 <= box[2] + 1e-6
+            and box[1] - 1e-6 <= y0
+            and y1 <= box[3] + 1e-6
+        )
         assert x1 < metro[0]  # west of metropolitan France
-    lon, lat = geo.inset_points(gpd.pd.Series(["974", "75"]), gpd.pd.Series([55.5, 2.35]), gpd.pd.Series([-21.1, 48.85]))
-    assert geo.INSET_BOXES["974"][0] <= lon[0] <= geo.INSET_BOXES["974"][2] and (lon[1], lat[1]) == (2.35, 48.85)
+    lon, lat = geo.inset_points(
+        gpd.pd.Series(["974", "75"]), gpd.pd.Series([55.5, 2.35]), gpd.pd.Series([-21.1, 48.85])
+    )
+    assert geo.INSET_BOXES["974"][0] <= lon[0] <= geo.INSET_BOXES["974"][2] and (
+        lon[1],
+        lat[1],
+    ) == (2.35, 48.85)
 
 
 def test_legend_and_values_read_in_french(snapshot):
     page = map_page(build(snapshot.rows, "part_femmes", quota=0.3))
     (areas,) = map_calls(page)["areas"]
     assert areas["label"] == "Part de femmes"
-    assert "<span>30\u00a0% à moins de 35\u00a0%</span>" in map_calls(page)["legend"][0]  # the class the quota opens
-    assert set(areas["looks"]["93"]) == {"classe", "couleur", "dans", "valeur"}  # each département's look travels
+    assert (
+        "<span>30\u00a0% à moins de 35\u00a0%</span>" in map_calls(page)["legend"][0]
+    )  # the class the quota opens
+    assert set(areas["looks"]["93"]) == {
+        "classe",
+        "couleur",
+        "dans",
+        "valeur",
+    }  # each département's look travels
     page = map_page(build(snapshot.rows, "fabriques"))
     assert "zone blanche" in page
 
 
 def test_focus_zooms_to_the_territory(snapshot):
     m = build(snapshot.rows, focus=["29", "22", "35", "56"])
-    bounds = [child for child in m._children.values() if type(child).__name__ == "FitBounds"][0].bounds
+    bounds = [child for child in m._children.values() if type(child).__name__ == "FitBounds"][
+        0
+    ].bounds
     (south, west), (north, east) = bounds
     assert -5.5 < west < -4 and 47 < south < 47.5 and north < 49 and east < -1
 
@@ -122,7 +169,9 @@ def test_national_map_is_small(snapshot):
 def test_classify_counts_and_shares():
     series = gpd.pd.Series([0, 1, 2, 3, 5, 8, 13])
     scheme = maps.classify(series, ON_MAP["fabriques"])
-    assert scheme.lowest == 1 and scheme.limits[-1] == 13 and len(scheme.colours) == len(scheme.limits)
+    assert (
+        scheme.lowest == 1 and scheme.limits[-1] == 13 and len(scheme.colours) == len(scheme.limits)
+    )
     scheme = maps.classify(series / 20, ON_MAP["part_femmes"], quota=0.3)
     assert 0.3 in scheme.limits and len(scheme.colours) == 5
 
@@ -133,21 +182,49 @@ def test_hand_snapshot_map_and_text_alternative():
     rows = read_snapshot(hand_csv()).rows
     figures = metrics.figures_by_territory(rows)
     occitanie = Territory.of("76", (), TABLE)
-    page = map_page(maps.departement_map(figures, metrics.fabriques_of(rows), "fabriques", focus=occitanie.focus))
+    page = map_page(
+        maps.departement_map(
+            figures, metrics.fabriques_of(rows), "fabriques", focus=occitanie.focus
+        )
+    )
     looks = map_calls(page)["areas"][0]["looks"]
     # Occitanie's classes: Haute-Garonne 2 fabriques, Hérault 1, the 11 others none.
     assert looks["31"] == {"classe": "2", "couleur": "#0b1f4d", "dans": True, "valeur": "2"}
     assert looks["34"] == {"classe": "1", "couleur": "#4f8fd0", "dans": True, "valeur": "1"}
-    assert looks["12"] == {"classe": "aucune (zone blanche)", "couleur": "#ffffff", "dans": True, "valeur": "0"}
-    assert looks["75"]["dans"] is False and looks["75"]["couleur"] == "#eef0f3"  # Paris: outside, in grey
-    assert "insets" not in map_calls(page) and "hors du territoire" in page  # no DROM inset on a région's map
-    text = maps.describe(occitanie.apply(figures, "code"), metrics.fabriques_of(occitanie.apply(rows)), "fabriques", occitanie)
-    assert text.startswith("Carte, Occitanie, indicateur « Fabriques » : 2 sur 13 départements de la région avec "
-                           "au moins une fabrique ; en tête : Haute-Garonne (2), Hérault (1)")
-    assert "3 fabrique(s) sont placées" in text and "voisins sont en gris" in text and "encarts" not in text
+    assert looks["12"] == {
+        "classe": "aucune (zone blanche)",
+        "couleur": "#ffffff",
+        "dans": True,
+        "valeur": "0",
+    }
+    assert (
+        looks["75"]["dans"] is False and looks["75"]["couleur"] == "#eef0f3"
+    )  # Paris: outside, in grey
+    assert (
+        "insets" not in map_calls(page) and "hors du territoire" in page
+    )  # no DROM inset on a région's map
+    text = maps.describe(
+        occitanie.apply(figures, "code"),
+        metrics.fabriques_of(occitanie.apply(rows)),
+        "fabriques",
+        occitanie,
+    )
+    assert text.startswith(
+        "Carte, Occitanie, indicateur « Fabriques » : 2 sur 13 départements de la région avec "
+        "au moins une fabrique ; en tête : Haute-Garonne (2), Hérault (1)"
+    )
+    assert (
+        "3 fabrique(s) sont placées" in text
+        and "voisins sont en gris" in text
+        and "encarts" not in text
+    )
     france = Territory.of(None, (), TABLE)
     text = maps.describe(figures, metrics.fabriques_of(rows), "fabriques", france)
-    assert "3 sur 101 départements avec au moins une fabrique" in text and "5 fabrique(s)" in text and "encarts" in text
+    assert (
+        "3 sur 101 départements avec au moins une fabrique" in text
+        and "5 fabrique(s)" in text
+        and "encarts" in text
+    )
 
 
 def test_a_big_snapshot_sends_groups_that_add_up_to_its_fabriques():
@@ -157,12 +234,17 @@ def test_a_big_snapshot_sends_groups_that_add_up_to_its_fabriques():
     rows = read_snapshot(synthetic_snapshot(3_500).to_csv(index=False).encode()).rows
     fabriques = metrics.fabriques_of(rows)
     assert len(fabriques) > maps.MAX_MARKERS
-    page = map_page(maps.departement_map(metrics.figures_by_territory(rows), fabriques, "fabriques"))
+    page = map_page(
+        maps.departement_map(metrics.figures_by_territory(rows), fabriques, "fabriques")
+    )
     calls = map_calls(page)
     assert "fabriques" not in calls  # not one marker per fabrique
     groups = calls["groups"][0]
     placed = int(fabriques[["latitude", "longitude"]].notna().all(axis=1).sum())
     assert sum(groups["fabriques"]) == placed and sum(groups["formations"]) == int(
-        fabriques.loc[fabriques["latitude"].notna(), "formations"].sum())
+        fabriques.loc[fabriques["latitude"].notna(), "formations"].sum()
+    )
     assert all(groups["commune"]) and len(groups["lat"]) < placed / 2
-    assert "les fabriques d&#x27;un carré d&#x27;environ 22 km" in calls["legend"][0]  # the legend says how
+    assert (
+        "les fabriques d&#x27;un carré d&#x27;environ 22 km" in calls["legend"][0]
+    )  # the legend says how

@@ -27,7 +27,9 @@ def test_size_grows_with_the_rows():
 def test_size_of_counts_tables_inside_dicts_and_tuples():
     table = pd.DataFrame({"code": ["31", "75"] * 500, "n": range(1000)})
     alone = size_of(table)
-    assert alone >= 1000 * 8 + 1000 * 2  # the integers, and the two characters of each code at the least
+    assert (
+        alone >= 1000 * 8 + 1000 * 2
+    )  # the integers, and the two characters of each code at the least
     assert size_of({"a": table, "b": (table, 3)}) > 2 * alone
 
 
@@ -81,7 +83,9 @@ def test_uploads_beyond_the_budget_are_refused_until_one_is_freed():
     held.hold(first)
     with pytest.raises(SnapshotError) as refused:
         held.hold(second)
-    assert str(refused.value).startswith("Le serveur garde déjà ") and "(réglage GEN_DASH_MEMOIRE_MAX_MO)" in str(refused.value)
+    assert str(refused.value).startswith(
+        "Le serveur garde déjà "
+    ) and "(réglage GEN_DASH_MEMOIRE_MAX_MO)" in str(refused.value)
     del first  # the session ended, or uploaded another file
     gc.collect()
     assert held.held_bytes() == 0
@@ -97,6 +101,10 @@ def test_five_uploads_in_five_sessions_give_their_memory_back_when_they_end(brow
     ``asgi.py``, and failed two full runs of three under load; the five uploads take +140 to +190 MB while held."""
     from tests.support.uploads import synthetic_files, uploads_memory
 
-    measured = uploads_memory(browser, synthetic_files(tmp_path, 20_000), tmp_path, back_within_mb=100)
-    assert measured.during - measured.before > 100, measured  # the five uploads were held while their sessions lived
+    measured = uploads_memory(
+        browser, synthetic_files(tmp_path, 20_000), tmp_path, back_within_mb=100
+    )
+    assert measured.during - measured.before > 100, (
+        measured
+    )  # the five uploads were held while their sessions lived
     assert measured.after - measured.before < 100, measured

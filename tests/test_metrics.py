@@ -23,21 +23,35 @@ ROOT_TARGETS = ROOT / "data" / "targets.toml"
 @pytest.fixture
 def rows() -> gpd.GeoDataFrame:
     """Five formations, three fabriques, two waves, two régions (explicit CRS)."""
-    data = pd.DataFrame({
-        "id_formation": ["A", "B", "C", "D", "E"],
-        "cle_fabrique": ["f1", "f1", "f2", "f3", "f1"],
-        "vague": [1, 1, 1, 2, 2],
-        "code_departement": ["93", "93", "75", "974", "93"],
-        "code_region": ["11", "11", "11", "04", "11"],
-        "apprenants": [10, 20, 30, 40, 0],
-        "apprenants_femmes": [5, 5, 10, 12, 0],
-        "apprenants_neet": [5, 10, 20, 25, 0],
-        "apprenants_boursiers": [1, 2, 3, 4, 0],
-        "subvention_eur": [1000.0, 2000.0, 3000.0, 4000.0, None],
-        "ligne": [2, 3, 4, 5, 6],
-        "famille_metier": ["Cybersécurité", "Cybersécurité", "Médiation numérique", "non renseigné", "Cybersécurité"],
-    })
-    points = [Point(2.45, 48.86), Point(2.45, 48.86), Point(2.35, 48.85), Point(55.5, -21.1), Point(2.45, 48.86)]
+    data = pd.DataFrame(
+        {
+            "id_formation": ["A", "B", "C", "D", "E"],
+            "cle_fabrique": ["f1", "f1", "f2", "f3", "f1"],
+            "vague": [1, 1, 1, 2, 2],
+            "code_departement": ["93", "93", "75", "974", "93"],
+            "code_region": ["11", "11", "11", "04", "11"],
+            "apprenants": [10, 20, 30, 40, 0],
+            "apprenants_femmes": [5, 5, 10, 12, 0],
+            "apprenants_neet": [5, 10, 20, 25, 0],
+            "apprenants_boursiers": [1, 2, 3, 4, 0],
+            "subvention_eur": [1000.0, 2000.0, 3000.0, 4000.0, None],
+            "ligne": [2, 3, 4, 5, 6],
+            "famille_metier": [
+                "Cybersécurité",
+                "Cybersécurité",
+                "Médiation numérique",
+                "non renseigné",
+                "Cybersécurité",
+            ],
+        }
+    )
+    points = [
+        Point(2.45, 48.86),
+        Point(2.45, 48.86),
+        Point(2.35, 48.85),
+        Point(55.5, -21.1),
+        Point(2.45, 48.86),
+    ]
     return gpd.GeoDataFrame(data, geometry=points, crs="EPSG:4326")
 
 
@@ -53,16 +67,33 @@ def test_summary_by_hand(rows):
         "974": {"fabriques": 1, "formations": 1, "apprenants": 40},
     }
     # f1 has formations in waves 1 and 2: it belongs to wave 1; E's learners stay in wave 2.
-    assert s["par_vague"] == {"1": {"fabriques": 2, "formations": 3, "apprenants": 60},
-                              "2": {"fabriques": 1, "formations": 2, "apprenants": 40}}
+    assert s["par_vague"] == {
+        "1": {"fabriques": 2, "formations": 3, "apprenants": 60},
+        "2": {"fabriques": 1, "formations": 2, "apprenants": 40},
+    }
     # Cybersécurité: A, B, E of f1, 30 learners, 10 women, 15 NEET; « non renseigné » last although larger.
     assert s["par_metier"] == {
-        "Cybersécurité": {"formations": 3, "fabriques": 1, "apprenants": 30, "part_femmes": pytest.approx(1 / 3),
-                          "part_neet": pytest.approx(0.5)},
-        "Médiation numérique": {"formations": 1, "fabriques": 1, "apprenants": 30, "part_femmes": pytest.approx(1 / 3),
-                                "part_neet": pytest.approx(2 / 3)},
-        "non renseigné": {"formations": 1, "fabriques": 1, "apprenants": 40, "part_femmes": pytest.approx(0.3),
-                          "part_neet": pytest.approx(0.625)},
+        "Cybersécurité": {
+            "formations": 3,
+            "fabriques": 1,
+            "apprenants": 30,
+            "part_femmes": pytest.approx(1 / 3),
+            "part_neet": pytest.approx(0.5),
+        },
+        "Médiation numérique": {
+            "formations": 1,
+            "fabriques": 1,
+            "apprenants": 30,
+            "part_femmes": pytest.approx(1 / 3),
+            "part_neet": pytest.approx(2 / 3),
+        },
+        "non renseigné": {
+            "formations": 1,
+            "fabriques": 1,
+            "apprenants": 40,
+            "part_femmes": pytest.approx(0.3),
+            "part_neet": pytest.approx(0.625),
+        },
     }
 
 
@@ -76,10 +107,18 @@ def test_figures_by_departement(rows):
     assert len(table) == 101
     assert table.loc["93", ["fabriques", "formations", "apprenants"]].tolist() == [1, 3, 30]
     assert table.loc["93", "part_femmes"] == pytest.approx(10 / 30)
-    assert table.loc["93", "apprenants_pour_100k"] == round(30 / table.loc["93", "population"] * 1e5, 1)
-    assert table.loc["01", "fabriques"] == 0 and pd.isna(table.loc["01", "part_femmes"])  # a white zone
+    assert table.loc["93", "apprenants_pour_100k"] == round(
+        30 / table.loc["93", "population"] * 1e5, 1
+    )
+    assert table.loc["01", "fabriques"] == 0 and pd.isna(
+        table.loc["01", "part_femmes"]
+    )  # a white zone
     regions = metrics.figures_by_territory(rows, "region").set_index("code")
-    assert len(regions) == 18 and regions.loc["11", "fabriques"] == 2 and regions.loc["11", "apprenants"] == 60
+    assert (
+        len(regions) == 18
+        and regions.loc["11", "fabriques"] == 2
+        and regions.loc["11", "apprenants"] == 60
+    )
 
 
 def test_progress_by_wave(rows):
@@ -90,7 +129,9 @@ def test_progress_by_wave(rows):
     assert table["apprenants_cumules"].tolist() == [60, 100]
     assert table.loc[2, "taux_fabriques"] == pytest.approx(3 / 200)
     assert table.loc[2, "taux_apprenants"] == pytest.approx(100 / 10_000)
-    assert table.loc[1, "subvention_eur"] == 6000 and table.loc[1, "taux_enveloppe"] == pytest.approx(6000 / 5e6)
+    assert table.loc[1, "subvention_eur"] == 6000 and table.loc[
+        1, "taux_enveloppe"
+    ] == pytest.approx(6000 / 5e6)
     assert table.loc[2, "enveloppe_eur"] == 10e6
 
 
@@ -102,38 +143,69 @@ def test_quota_shares(rows):
 
 
 def test_fabriques_of(rows):
-    rows = rows.assign(nom_fabrique=["Un", "Un", "Deux", "Trois", "Un"], porteur=None, commune=None, code_commune=None,
-                       latitude=rows.geometry.y, longitude=rows.geometry.x)
+    rows = rows.assign(
+        nom_fabrique=["Un", "Un", "Deux", "Trois", "Un"],
+        porteur=None,
+        commune=None,
+        code_commune=None,
+        latitude=rows.geometry.y,
+        longitude=rows.geometry.x,
+    )
     fab = metrics.fabriques_of(rows).set_index("cle_fabrique")
     assert fab.loc["f1", ["formations", "apprenants", "vague"]].tolist() == [3, 30, 1]
     assert fab.loc["f1", "part_femmes"] == pytest.approx(10 / 30)
 
 
 def test_pace_projection_and_need():
-    history = pd.Series([4000, 6000, 8000], index=[date(2016, 1, 1), date(2016, 7, 1), date(2017, 1, 1)])
+    history = pd.Series(
+        [4000, 6000, 8000], index=[date(2016, 1, 1), date(2016, 7, 1), date(2017, 1, 1)]
+    )
     p = trend.pace(history, 10_000, date(2017, 12, 31))
-    assert p.per_month == pytest.approx(4000 / ((date(2017, 1, 1) - date(2016, 1, 1)).days / 30.4375), rel=1e-3)
-    assert p.projected_date == date(2017, 7, 1) or abs((p.projected_date - date(2017, 7, 1)).days) <= 2
+    assert p.per_month == pytest.approx(
+        4000 / ((date(2017, 1, 1) - date(2016, 1, 1)).days / 30.4375), rel=1e-3
+    )
+    assert (
+        p.projected_date == date(2017, 7, 1) or abs((p.projected_date - date(2017, 7, 1)).days) <= 2
+    )
     assert p.needed_per_month == pytest.approx(2000 / (364 / 30.4375))
     assert not p.reached
-    assert trend.pace(pd.Series([12_000], index=[date(2017, 1, 1)]), 10_000, date(2017, 12, 31)).reached
+    assert trend.pace(
+        pd.Series([12_000], index=[date(2017, 1, 1)]), 10_000, date(2017, 12, 31)
+    ).reached
     crawling = pd.Series([10, 10, 11], index=[date(2016, 1, 1), date(2016, 7, 1), date(2017, 1, 1)])
-    assert trend.pace(crawling, 10_000, date(2017, 12, 31)).projected_date is None  # not in this century
+    assert (
+        trend.pace(crawling, 10_000, date(2017, 12, 31)).projected_date is None
+    )  # not in this century
     flat = pd.Series([10, 10], index=[date(2016, 1, 1), date(2017, 1, 1)])
     assert trend.pace(flat, 10_000, date(2017, 12, 31)).projected_date is None
 
 
 def test_same_figures_through_the_reader():
-    data = make_csv([row(), row(id_formation="F2", vague="2", apprenants="10", apprenants_femmes="4", apprenants_neet="5")])
+    data = make_csv(
+        [
+            row(),
+            row(
+                id_formation="F2",
+                vague="2",
+                apprenants="10",
+                apprenants_femmes="4",
+                apprenants_neet="5",
+            ),
+        ]
+    )
     s = metrics.summary_figures(read_snapshot(data).rows)
     assert (s["fabriques"], s["apprenants"], s["apprenants_femmes"]) == (1, 30, 10)
-    assert s["par_vague"] == {"1": {"fabriques": 1, "formations": 1, "apprenants": 20},
-                              "2": {"fabriques": 0, "formations": 1, "apprenants": 10}}
+    assert s["par_vague"] == {
+        "1": {"fabriques": 1, "formations": 1, "apprenants": 20},
+        "2": {"fabriques": 0, "formations": 1, "apprenants": 10},
+    }
 
 
 # --------------------------------------------------------------------------- headline figures, by hand (tests/conftest.py)
 
-TABLE = pd.DataFrame(__import__("gen_dash.geo", fromlist=["x"]).load_departements().drop(columns="geometry"))
+TABLE = pd.DataFrame(
+    __import__("gen_dash.geo", fromlist=["x"]).load_departements().drop(columns="geometry")
+)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +226,10 @@ def test_headline_france_against_the_targets(hand):
     assert figures["part_femmes"][1] == "0,7\u00a0point sous le quota de 30\u00a0%"
     assert figures["part_neet"][1] == "4,3\u00a0points au-dessus du quota de 50\u00a0%"
     assert figures["departements_couverts"] == (3, "3 sur 101 départements")
-    assert figures["budget"] == (70_000.0, "0,5\u00a0% de l'enveloppe (15\u202f000\u202f000\u00a0€)")
+    assert figures["budget"] == (
+        70_000.0,
+        "0,5\u00a0% de l'enveloppe (15\u202f000\u202f000\u00a0€)",
+    )
 
 
 def test_headline_region_against_the_nation_and_its_own_departements(hand):
@@ -180,32 +255,55 @@ def test_headline_one_departement(hand):
 def test_sanity_notices_name_their_rule(hand):
     targets = load_targets()
     france = Territory.of(None, (), TABLE)
-    assert key_figures.sanity_notices(key_figures.headline_figures(hand, targets, france), france) == []
+    assert (
+        key_figures.sanity_notices(key_figures.headline_figures(hand, targets, france), france)
+        == []
+    )
     paris = Territory.of("11", (), TABLE)  # exactly half of the learners: not more than half
-    assert key_figures.sanity_notices(key_figures.headline_figures(paris.apply(hand), targets, paris, hand), paris) == []
+    assert (
+        key_figures.sanity_notices(
+            key_figures.headline_figures(paris.apply(hand), targets, paris, hand), paris
+        )
+        == []
+    )
     occitanie = Territory.of("76", (), TABLE)
     bigger = hand.assign(apprenants=hand["apprenants"].where(hand["code_region"] != "76", 100))
     headline = key_figures.headline_figures(occitanie.apply(bigger), targets, occitanie, bigger)
     notices = key_figures.sanity_notices(headline, occitanie)
-    assert notices == ["Occitanie compte 85,1\u00a0% des apprenants du pays ; règle : un territoire qui en compte plus de "
-                       "50\u00a0%."]
-    huge = hand.assign(apprenants=hand["apprenants"] * 1000)  # 140 000 learners for a target of 10 000
-    notices = key_figures.sanity_notices(key_figures.headline_figures(huge, targets, france), france)
-    assert notices == ["Apprenants : 140\u202f000, soit 1\u202f400,0\u00a0% de la cible ; règle : plus de 200\u00a0% "
-                       "d'une cible."]
+    assert notices == [
+        "Occitanie compte 85,1\u00a0% des apprenants du pays ; règle : un territoire qui en compte plus de "
+        "50\u00a0%."
+    ]
+    huge = hand.assign(
+        apprenants=hand["apprenants"] * 1000
+    )  # 140 000 learners for a target of 10 000
+    notices = key_figures.sanity_notices(
+        key_figures.headline_figures(huge, targets, france), france
+    )
+    assert notices == [
+        "Apprenants : 140\u202f000, soit 1\u202f400,0\u00a0% de la cible ; règle : plus de 200\u00a0% "
+        "d'une cible."
+    ]
 
 
 def test_progress_of_a_territory_is_set_against_the_nation(hand):
     occitanie = Territory.of("76", (), TABLE)
     table = metrics.progress_by_wave(occitanie.apply(hand), load_targets(), hand).set_index("vague")
-    assert "enveloppe_eur" not in table and "taux_fabriques" not in table  # a territory has no envelope nor target
+    assert (
+        "enveloppe_eur" not in table and "taux_fabriques" not in table
+    )  # a territory has no envelope nor target
     assert table["fabriques_cumulees"].tolist() == [2, 3]
     assert table["part_fabriques"].tolist() == [pytest.approx(2 / 3), pytest.approx(3 / 5)]
-    assert table["part_subvention"].tolist() == [pytest.approx(18_000 / 38_000), pytest.approx(17_000 / 32_000)]
+    assert table["part_subvention"].tolist() == [
+        pytest.approx(18_000 / 38_000),
+        pytest.approx(17_000 / 32_000),
+    ]
 
 
 def test_overspend_of_a_wave_is_shown(hand):
-    over = hand.assign(subvention_eur=[5_091_626.0 - 28_000, 0, 0, 0, 28_000.0, 0])  # wave 1: 5 091 626 €
+    over = hand.assign(
+        subvention_eur=[5_091_626.0 - 28_000, 0, 0, 0, 28_000.0, 0]
+    )  # wave 1: 5 091 626 €
     table = metrics.progress_by_wave(over, load_targets()).set_index("vague")
     assert table.loc[1, "subvention_eur"] == 5_091_626.0
     assert table.loc[1, "depassement_eur"] == 91_626.0 and table.loc[2, "depassement_eur"] == 0.0
@@ -213,9 +311,14 @@ def test_overspend_of_a_wave_is_shown(hand):
 
 def test_figures_over_time_of_a_territory(hand):
     occitanie = Territory.of("76", (), TABLE)
-    out = trend.figures_over_time([(date(2017, 6, 30), hand), (date(2016, 1, 1), hand.iloc[:1])], occitanie)
+    out = trend.figures_over_time(
+        [(date(2017, 6, 30), hand), (date(2016, 1, 1), hand.iloc[:1])], occitanie
+    )
     assert out.index.tolist() == [date(2016, 1, 1), date(2017, 6, 30)]
-    assert out["apprenants"].tolist() == [20, 70] and out["departements_couverts"].tolist() == [1, 2]
+    assert out["apprenants"].tolist() == [20, 70] and out["departements_couverts"].tolist() == [
+        1,
+        2,
+    ]
 
 
 def test_territory_figures_of_the_hand_file(hand):
@@ -223,42 +326,94 @@ def test_territory_figures_of_the_hand_file(hand):
     D, F6: E) in 75."""
     table = trend.territory_figures(hand).set_index(["niveau", "code"])
     assert table.reset_index()[["niveau", "code"]].values.tolist() == [
-        ["france", ""], ["region", "11"], ["region", "76"], ["departement", "31"], ["departement", "34"],
-        ["departement", "75"]]
+        ["france", ""],
+        ["region", "11"],
+        ["region", "76"],
+        ["departement", "31"],
+        ["departement", "34"],
+        ["departement", "75"],
+    ]
     assert table[trend.COUNTED].astype(int).values.tolist() == [
-        [5, 6, 140, 41, 76, 3], [2, 2, 70, 20, 39, 1], [3, 4, 70, 21, 37, 2], [2, 3, 45, 11, 25, 1], [1, 1, 25, 10, 12, 1],
-        [2, 2, 70, 20, 39, 1]]
+        [5, 6, 140, 41, 76, 3],
+        [2, 2, 70, 20, 39, 1],
+        [3, 4, 70, 21, 37, 2],
+        [2, 3, 45, 11, 25, 1],
+        [1, 1, 25, 10, 12, 1],
+        [2, 2, 70, 20, 39, 1],
+    ]
 
 
 def test_territory_figures_of_a_list_say_learners_unknown_not_zero(hand):
-    listed = read_snapshot(hand_csv(apprenants="", apprenants_femmes="", apprenants_neet=""), "liste.csv").rows
+    listed = read_snapshot(
+        hand_csv(apprenants="", apprenants_femmes="", apprenants_neet=""), "liste.csv"
+    ).rows
     table = trend.territory_figures(listed)
     assert table[["fabriques", "formations", "departements_couverts"]].values.tolist() == [
-        [5, 6, 3], [2, 2, 1], [3, 4, 2], [2, 3, 1], [1, 1, 1], [2, 2, 1]]
+        [5, 6, 3],
+        [2, 2, 1],
+        [3, 4, 2],
+        [2, 3, 1],
+        [1, 1, 1],
+        [2, 2, 1],
+    ]
     assert table[["apprenants", "apprenants_femmes", "apprenants_neet"]].isna().all().all()
-    assert trend.territory_figures(listed.iloc[:0])[trend.COUNTED].values.tolist() == [[0, 0, 0, 0, 0, 0]]
+    assert trend.territory_figures(listed.iloc[:0])[trend.COUNTED].values.tolist() == [
+        [0, 0, 0, 0, 0, 0]
+    ]
 
 
 _PLACES = ["31555", "31395", "34172", "75056", "93048", "2A004", "97411", "29019"]
 
 
-@given(lines=hyp.lists(hyp.tuples(hyp.sampled_from(_PLACES), hyp.sampled_from(["A", "B", "C", "D"]), hyp.integers(0, 60),
-                                  hyp.integers(0, 30)), max_size=12), listed=hyp.booleans())
+@given(
+    lines=hyp.lists(
+        hyp.tuples(
+            hyp.sampled_from(_PLACES),
+            hyp.sampled_from(["A", "B", "C", "D"]),
+            hyp.integers(0, 60),
+            hyp.integers(0, 30),
+        ),
+        max_size=12,
+    ),
+    listed=hyp.booleans(),
+)
 @settings(max_examples=40, deadline=None)
 def test_territory_figures_equal_the_summary_of_each_territory(lines, listed):
     """An independent computation: the contract's summary of the rows of each région and département (a file gives
     every count or, a list, none)."""
-    data = make_csv([row(id_formation=f"F{i}", code_commune=place, nom_fabrique=f"Fabrique {name}",
-                         apprenants="" if listed else str(n), apprenants_femmes="" if listed else str(min(w, n)),
-                         apprenants_neet="" if listed else str(min(2 * w, n)))
-                     for i, (place, name, n, w) in enumerate(lines)] or [row()])
+    data = make_csv(
+        [
+            row(
+                id_formation=f"F{i}",
+                code_commune=place,
+                nom_fabrique=f"Fabrique {name}",
+                apprenants="" if listed else str(n),
+                apprenants_femmes="" if listed else str(min(w, n)),
+                apprenants_neet="" if listed else str(min(2 * w, n)),
+            )
+            for i, (place, name, n, w) in enumerate(lines)
+        ]
+        or [row()]
+    )
     rows = read_snapshot(data, "x.csv").rows
     for line in trend.territory_figures(rows).to_dict("records"):
-        column = {"france": None, "region": "code_region", "departement": "code_departement"}[line["niveau"]]
-        summary = metrics.summary_figures(rows if column is None else rows[rows[column] == line["code"]])
+        column = {"france": None, "region": "code_region", "departement": "code_departement"}[
+            line["niveau"]
+        ]
+        summary = metrics.summary_figures(
+            rows if column is None else rows[rows[column] == line["code"]]
+        )
         assert {k: None if pd.isna(line[k]) else int(line[k]) for k in trend.COUNTED} == {
-            k: summary[k] for k in ("fabriques", "formations", "apprenants", "apprenants_femmes", "apprenants_neet",
-                                    "departements_couverts")}
+            k: summary[k]
+            for k in (
+                "fabriques",
+                "formations",
+                "apprenants",
+                "apprenants_femmes",
+                "apprenants_neet",
+                "departements_couverts",
+            )
+        }
 
 
 def test_compare_with_nation_says_shares_against_their_quota(hand):
@@ -266,16 +421,25 @@ def test_compare_with_nation_says_shares_against_their_quota(hand):
     table = key_figures.compare_with_nation(occitanie.apply(hand), hand, load_targets(), occitanie)
     assert table.loc["apprenants", ["territoire", "france"]].tolist() == [70, 140]
     assert table.loc["apprenants", "part_du_national"] == pytest.approx(0.5)
-    assert table.loc["part_femmes", "quota"] == "au quota de 30\u00a0%" and table.loc["fabriques", "quota"] == ""
+    assert (
+        table.loc["part_femmes", "quota"] == "au quota de 30\u00a0%"
+        and table.loc["fabriques", "quota"] == ""
+    )
 
 
 def _reported_hand():
     from tests.conftest import HAND_ROWS
 
-    extra = zip(["2", "1", "3", "5", "6", "8"], ["15", "8", "10", "20", "22", "30"], ["oui", "Oui", "non", "o", "oui",
-                                                                                      "payante"], strict=False)
-    rows = [{**r, "apprenants_qpv": q, "sorties_positives": o, "gratuite": g} for r, (q, o, g) in zip(HAND_ROWS, extra,
-                                                                                                      strict=False)]
+    extra = zip(
+        ["2", "1", "3", "5", "6", "8"],
+        ["15", "8", "10", "20", "22", "30"],
+        ["oui", "Oui", "non", "o", "oui", "payante"],
+        strict=False,
+    )
+    rows = [
+        {**r, "apprenants_qpv": q, "sorties_positives": o, "gratuite": g}
+        for r, (q, o, g) in zip(HAND_ROWS, extra, strict=False)
+    ]
     return read_snapshot(make_csv(rows), "indicateurs.csv").rows
 
 
@@ -288,7 +452,10 @@ def test_the_reported_indicators_by_hand():
     assert metrics.reported_share(rows, "part_gratuites") == pytest.approx(4 / 6)
     france = Territory.of(None, (), TABLE)
     table = key_figures.headline_figures(rows, load_targets(), france)
-    assert table.loc["part_qpv", ["libelle", "repere"]].tolist() == ["Part d'apprenants des quartiers prioritaires", ""]
+    assert table.loc["part_qpv", ["libelle", "repere"]].tolist() == [
+        "Part d'apprenants des quartiers prioritaires",
+        "",
+    ]
     occitanie = Territory.of("76", (), TABLE)
     local = key_figures.headline_figures(occitanie.apply(rows), load_targets(), occitanie, rows)
     # Occitanie: QPV 2+1+3+5 = 11 of 70.
@@ -304,7 +471,7 @@ def test_without_them_nothing_is_said(hand):
 def test_a_qpv_target_in_the_targets_file_gives_the_gap_in_points(tmp_path):
     from gen_dash.targets import load_targets as load
 
-    text = (ROOT_TARGETS.read_text(encoding="utf-8").replace("# part_qpv = 0.17", "part_qpv = 0.17"))
+    text = ROOT_TARGETS.read_text(encoding="utf-8").replace("# part_qpv = 0.17", "part_qpv = 0.17")
     path = tmp_path / "targets.toml"
     path.write_text(text, encoding="utf-8")
     targets = load(path)
@@ -315,16 +482,35 @@ def test_a_qpv_target_in_the_targets_file_gives_the_gap_in_points(tmp_path):
 
 def test_share_of_boursiers_by_hand():
     # Montreuil (93): 20 and 10 learners, 5 and 3 of them receiving the aid; Toulouse (31): 10 learners, 1.
-    rows = read_snapshot(make_csv([row(apprenants_boursiers="5"), row(id_formation="F2", apprenants="10",
-                                                                      apprenants_femmes="2", apprenants_neet="4",
-                                                                      apprenants_boursiers="3"),
-                                   row(id_formation="F3", code_commune="31555", apprenants="10", apprenants_femmes="2",
-                                       apprenants_neet="4", apprenants_boursiers="1")])).rows
+    rows = read_snapshot(
+        make_csv(
+            [
+                row(apprenants_boursiers="5"),
+                row(
+                    id_formation="F2",
+                    apprenants="10",
+                    apprenants_femmes="2",
+                    apprenants_neet="4",
+                    apprenants_boursiers="3",
+                ),
+                row(
+                    id_formation="F3",
+                    code_commune="31555",
+                    apprenants="10",
+                    apprenants_femmes="2",
+                    apprenants_neet="4",
+                    apprenants_boursiers="1",
+                ),
+            ]
+        )
+    ).rows
     figures = metrics.figures_by_territory(rows).set_index("code")
     assert figures.loc["93", "part_boursiers"] == pytest.approx(8 / 30)
     assert figures.loc["31", "part_boursiers"] == pytest.approx(1 / 10)
     assert pd.isna(figures.loc["29", "part_boursiers"])  # no learner in Finistère: no share, not 0
     assert metrics.reported_share(rows, "part_boursiers") == pytest.approx(9 / 40)
     without = read_snapshot(make_csv([row()])).rows
-    assert "part_boursiers" not in metrics.figures_by_territory(without)  # a file without the column says nothing
+    assert "part_boursiers" not in metrics.figures_by_territory(
+        without
+    )  # a file without the column says nothing
     assert "part_boursiers" not in metrics.reported(without)

@@ -12,20 +12,36 @@ from tests.conftest import script_finished
 from tests.support import http_get, start_server
 from tests.test_browser import CHROMIUM
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`"),
+]
 
 
 def test_a_server_not_yet_run_says_it_starts_in_french_then_opens_whole(browser, tmp_path):
-    server, base = start_server({"GEN_DASH_VAR_DIR": str(tmp_path),
-                                 "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'gen-dash.sqlite3'}"}, warm=False)
+    server, base = start_server(
+        {
+            "GEN_DASH_VAR_DIR": str(tmp_path),
+            "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'gen-dash.sqlite3'}",
+        },
+        warm=False,
+    )
     try:
         status, headers, body = http_get(base + "/carte-des-fabriques?region=76")
-        assert status == 503 and headers["retry-after"] == "1" and headers["cache-control"] == "no-store"
+        assert (
+            status == 503
+            and headers["retry-after"] == "1"
+            and headers["cache-control"] == "no-store"
+        )
         assert '<html lang="fr">' in body.decode() and "Le tableau de bord démarre" in body.decode()
-        assert http_get(base + "/sante")[0] in (200, 503)  # the routes beside the app answer meanwhile
+        assert http_get(base + "/sante")[0] in (
+            200,
+            503,
+        )  # the routes beside the app answer meanwhile
         deadline = time.monotonic() + 120
-        while http_get(base + "/carte-des-fabriques")[0] != 200:  # the first request started the first run
+        while (
+            http_get(base + "/carte-des-fabriques")[0] != 200
+        ):  # the first request started the first run
             assert time.monotonic() < deadline, "never opened"
             time.sleep(0.5)
         tab = browser.new_page(locale="fr-FR")

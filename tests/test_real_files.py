@@ -19,28 +19,76 @@ def national_list() -> tuple[bytes, pd.DataFrame]:
     communes = pd.read_csv(REFERENCE / "communes.csv", dtype=str).set_index("code_commune")
     postal = set(pd.read_csv(REFERENCE / "codes_postaux.csv", dtype=str)["code_postal"])
     arrondissements = former[former["nature"] == "arrondissement-municipal"]
-    merged = former[former["nature"] == "commune-deleguee"].groupby(former["code_commune"].str.slice(0, 2)).head(2).head(80)
+    merged = (
+        former[former["nature"] == "commune-deleguee"]
+        .groupby(former["code_commune"].str.slice(0, 2))
+        .head(2)
+        .head(80)
+    )
     old_codes = former[former["nature"] == "ancien-code"].iloc[::40].head(50)
-    prefectures = ["06088", "13055", "27229", "31555", "33063", "35238", "59350", "67482", "69123", "97411"]
+    prefectures = [
+        "06088",
+        "13055",
+        "27229",
+        "31555",
+        "33063",
+        "35238",
+        "59350",
+        "67482",
+        "69123",
+        "97411",
+    ]
     lines, expected = [], []
 
     def add(kind, code, postal_code, name, departement):
         n = len(lines) + 1
-        lines.append([f"L{n:04d}", "Développeur web", f"Fabrique {n}", "1", code, postal_code, name, "12", "4", "6"])
+        lines.append(
+            [
+                f"L{n:04d}",
+                "Développeur web",
+                f"Fabrique {n}",
+                "1",
+                code,
+                postal_code,
+                name,
+                "12",
+                "4",
+                "6",
+            ]
+        )
         expected.append((kind, departement))
 
     for r in arrondissements.itertuples():
         add("arrondissement", r.code_ancien, "", r.nom_ancien, r.code_commune[:2])
     for r in merged.itertuples():
-        add("fusionnée", r.code_ancien, "", r.nom_ancien, communes.loc[r.code_commune, "code_departement"])
+        add(
+            "fusionnée",
+            r.code_ancien,
+            "",
+            r.nom_ancien,
+            communes.loc[r.code_commune, "code_departement"],
+        )
     for r in old_codes.itertuples():
         add("ancien code", r.code_ancien, "", "", communes.loc[r.code_commune, "code_departement"])
-    for code in prefectures:  # a CEDEX code: the département's digits, then digits no postal code has
+    for (
+        code
+    ) in prefectures:  # a CEDEX code: the département's digits, then digits no postal code has
         departement = communes.loc[code, "code_departement"]
         digits = range(900, 1000) if len(departement) == 2 else range(90, 100)
         cedex = next(c for c in (f"{departement}{n}" for n in digits) if c not in postal)
         add("CEDEX", code, cedex, communes.loc[code, "nom_commune"], departement)
-    header = ["identifiant", "intitule", "fabrique", "vague", "insee_com", "cp", "lib_com", "effectif", "femmes", "neet"]
+    header = [
+        "identifiant",
+        "intitule",
+        "fabrique",
+        "vague",
+        "insee_com",
+        "cp",
+        "lib_com",
+        "effectif",
+        "femmes",
+        "neet",
+    ]
     text = "\n".join(";".join(line) for line in [header, *lines]) + "\n"
     return text.encode("utf-8"), pd.DataFrame(expected, columns=["nature", "departement"])
 
@@ -49,7 +97,9 @@ def test_a_national_list_loses_no_row_it_places(national_list):
     data, expected = national_list
     assert len(expected) == 45 + 80 + 50 + 10
     snapshot = read_snapshot(data, "liste-nationale.csv")
-    assert snapshot.report.lignes_rejetees == 0, snapshot.report.problemes.query("gravite == 'erreur'").head().to_dict("records")
+    assert snapshot.report.lignes_rejetees == 0, (
+        snapshot.report.problemes.query("gravite == 'erreur'").head().to_dict("records")
+    )
     assert len(snapshot.rows) == len(expected)
     assert snapshot.rows["code_departement"].tolist() == expected["departement"].tolist()
     # Paris is on the map: its 20 arrondissements are 20 formations in Paris (75), in the commune 75056.
@@ -60,5 +110,10 @@ def test_a_national_list_loses_no_row_it_places(national_list):
     assert messages.str.contains("arrondissement municipal, rattaché à").sum() == 45
     assert messages.str.contains("commune fusionnée, rattachée à").sum() == 80
     assert messages.str.contains("ancien code de la commune, aujourd'hui").sum() == 50
-    assert messages.str.contains(r"Code postal inconnu \(un code CEDEX \?\) : la ligne est gardée").sum() == 10
+    assert (
+        messages.str.contains(
+            r"Code postal inconnu \(un code CEDEX \?\) : la ligne est gardée"
+        ).sum()
+        == 10
+    )
     assert snapshot.report.lignes_reparees == len(expected)

@@ -17,13 +17,23 @@ def test_bundled_samples_are_the_generator_output(tmp_path, samples_dir):
 def test_wave_one_as_announced_and_targets_nearly_reached(samples_dir):
     files = sorted(samples_dir.glob("gen-exemple-*.csv"))
     assert len(files) == 4
-    figures = {read_snapshot(f).date.isoformat(): summary_figures(read_snapshot(f).rows) for f in files}
+    figures = {
+        read_snapshot(f).date.isoformat(): summary_figures(read_snapshot(f).rows) for f in files
+    }
     first = figures["2016-03-01"]
-    assert (first["formations"], first["fabriques"], first["apprenants"]) == (171, 130, 4000)  # press, February 2016
-    assert figures["2017-06-30"]["formations"] == 419  # « 419 formations après deux appels », May 2017
+    assert (first["formations"], first["fabriques"], first["apprenants"]) == (
+        171,
+        130,
+        4000,
+    )  # press, February 2016
+    assert (
+        figures["2017-06-30"]["formations"] == 419
+    )  # « 419 formations après deux appels », May 2017
     last = figures["2017-12-31"]
     assert 190 <= last["fabriques"] <= 200 and 9_500 <= last["apprenants"] <= 10_000
-    assert last["part_femmes"] < 0.30 < last["part_neet"] + 0.2 and last["part_neet"] >= 0.5  # near, not all met
+    assert (
+        last["part_femmes"] < 0.30 < last["part_neet"] + 0.2 and last["part_neet"] >= 0.5
+    )  # near, not all met
     assert 75 <= last["departements_couverts"] <= 95  # most départements, some white zones
     assert {"971", "972", "974"} <= set(last["par_departement"])
     learners = [figures[d]["apprenants"] for d in sorted(figures)]
@@ -37,11 +47,16 @@ def test_the_end_of_2017_sample_gives_the_published_key_figures_of_2017(samples_
     rows = read_snapshot(samples_dir / "gen-exemple-2017-12-31.csv").rows
     figures = summary_figures(rows)
     assert (figures["formations"], figures["apprenants"]) == (410, 9582)
-    percent = {key: round(100 * value) for key, value in (
-        ("femmes", figures["part_femmes"]), ("neet", figures["part_neet"]),
-        ("qpv", rows["apprenants_qpv"].sum() / rows["apprenants"].sum()),
-        ("sorties", rows["sorties_positives"].sum() / rows["apprenants"].sum()),
-        ("gratuites", (rows["gratuite"] == "oui").mean()))}
+    percent = {
+        key: round(100 * value)
+        for key, value in (
+            ("femmes", figures["part_femmes"]),
+            ("neet", figures["part_neet"]),
+            ("qpv", rows["apprenants_qpv"].sum() / rows["apprenants"].sum()),
+            ("sorties", rows["sorties_positives"].sum() / rows["apprenants"].sum()),
+            ("gratuites", (rows["gratuite"] == "oui").mean()),
+        )
+    }
     assert percent == {"femmes": 24, "neet": 65, "qpv": 17, "sorties": 74, "gratuites": 77}
     ile_de_france = rows[rows["code_region"] == "11"]
     assert 100 <= len(ile_de_france) <= 120

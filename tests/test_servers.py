@@ -17,9 +17,12 @@ from tests.test_browser import CHROMIUM
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
 pytestmark = [
-    pytest.mark.browser, pytest.mark.postgres,
+    pytest.mark.browser,
+    pytest.mark.postgres,
     pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`"),
-    pytest.mark.skipif(not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"),
+    pytest.mark.skipif(
+        not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"
+    ),
 ]
 PASSWORD = "éditeur de test, assez long"
 
@@ -47,7 +50,9 @@ def two_servers():
 def test_published_on_one_server_is_listed_by_the_other(two_servers, browser, tmp_path):
     server_a, server_b = two_servers
     path = tmp_path / "deux-serveurs-2018-03-01.csv"
-    path.write_bytes(make_csv([row(id_formation="SRV-1"), row(id_formation="SRV-2", code_commune="97411")]))
+    path.write_bytes(
+        make_csv([row(id_formation="SRV-1"), row(id_formation="SRV-2", code_commune="97411")])
+    )
 
     context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
@@ -60,7 +65,9 @@ def test_published_on_one_server_is_listed_by_the_other(two_servers, browser, tm
     sidebar.get_by_text("Publier (éditeurs)").click()
     field = sidebar.get_by_label("Mot de passe éditeur")
     field.fill(PASSWORD)
-    field.press("Enter")  # commits the value before the click (a loaded server may otherwise see the click first)
+    field.press(
+        "Enter"
+    )  # commits the value before the click (a loaded server may otherwise see the click first)
     tab.wait_for_timeout(500)
     sidebar.get_by_role("button", name="Se connecter comme éditeur").click()
     sidebar.get_by_label("Libellé (obligatoire)").wait_for()
@@ -78,10 +85,14 @@ def test_published_on_one_server_is_listed_by_the_other(two_servers, browser, tm
     other.set_default_timeout(60_000)
     other.goto(f"{server_b}/?instantane={published['id']}")
     other.locator("h1").first.wait_for()
-    caption = other.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+    caption = other.locator(
+        '[data-testid="stMain"] [data-testid="stCaptionContainer"]'
+    ).first.inner_text()
     assert "deux-serveurs-2018-03-01.csv" in caption and "1er mars 2018" in caption
     assert other.get_by_text("introuvable").count() == 0
-    combobox = other.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Instantané affiché")
+    combobox = other.locator('[data-testid="stSidebar"]').get_by_role(
+        "combobox", name="Instantané affiché"
+    )
     assert "Publié sur le serveur A" in combobox.input_value()
     context.close()
 
@@ -95,33 +106,56 @@ def test_two_servers_keep_serving_twenty_sessions_while_one_publishes(two_server
     from tests.support import protocol as sessions
 
     server_a, server_b = two_servers
-    data = make_csv([row(id_formation=f"CHARGE-{i}", code_commune=code) for i, code in
-                     enumerate(["31555", "34172", "75056", "69123", "13055", "97411"])])
+    data = make_csv(
+        [
+            row(id_formation=f"CHARGE-{i}", code_commune=code)
+            for i, code in enumerate(["31555", "34172", "75056", "69123", "13055", "97411"])
+        ]
+    )
     published = {}
 
     def publish():
-        published["result"] = store.publish(store.engine(POSTGRES), data, "sous-la-charge-2018-05-31.csv", by="test",
-                                            label="Publié sous la charge")
+        published["result"] = store.publish(
+            store.engine(POSTGRES),
+            data,
+            "sous-la-charge-2018-05-31.csv",
+            by="test",
+            label="Publié sous la charge",
+        )
 
     publisher = threading.Timer(0.5, publish)  # while the sessions are running
     publisher.start()
-    pages = ["", "carte-des-fabriques", "couverture-territoriale", "familles-de-metiers", "evolution-dans-le-temps"]
+    pages = [
+        "",
+        "carte-des-fabriques",
+        "couverture-territoriale",
+        "familles-de-metiers",
+        "evolution-dans-le-temps",
+    ]
 
     async def browse():
         import asyncio
 
-        return await asyncio.gather(*(sessions.view_page(server, pages[i % len(pages)], "region=76")
-                                      for i in range(10) for server in (server_a, server_b)))
+        return await asyncio.gather(
+            *(
+                sessions.view_page(server, pages[i % len(pages)], "region=76")
+                for i in range(10)
+                for server in (server_a, server_b)
+            )
+        )
 
     views = sessions._run(browse())
     publisher.join(60)
     assert len(views) == 20 and all(v.finished and not v.exception for v in views), [
-        (v.finished, v.exception) for v in views]
+        (v.finished, v.exception) for v in views
+    ]
     assert published["result"].id
     for server in (server_a, server_b):
         fresh = sessions.view(server, "", "")
         assert fresh.finished and not fresh.exception
-        assert "Publié sous la charge" in fresh.text  # the newest snapshot, shown by default, said under the selector
+        assert (
+            "Publié sous la charge" in fresh.text
+        )  # the newest snapshot, shown by default, said under the selector
 
 
 def test_the_api_and_the_feed_answer_alike_on_both_servers(two_servers):

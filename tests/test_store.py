@@ -24,8 +24,18 @@ from tests.conftest import ROOT, drop_store, make_csv, row
 TABLE = pd.DataFrame(geo.load_departements().drop(columns="geometry"))
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
-    pytest.mark.postgres, pytest.mark.skipif(not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run le règle)")])]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(
+                not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run le règle)"
+            ),
+        ],
+    ),
+]
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 
 
@@ -55,15 +65,18 @@ def test_round_trip_keeps_bytes_rows_and_report(eng):
     assert_frame_equal(back.report.problemes, original.report.problemes)
     assert back.report.lignes == original.report.lignes and back.date == date(2016, 12, 15)
     history = store.history(eng)
-    assert history[["id", "libelle", "publie_par", "lignes_acceptees"]].values.tolist() == [[published.id, "Décembre", "alice",
-                                                                                             293]]
+    assert history[["id", "libelle", "publie_par", "lignes_acceptees"]].values.tolist() == [
+        [published.id, "Décembre", "alice", 293]
+    ]
     assert history["sha256"].iloc[0] == store.sha256(data)
 
 
 def test_same_bytes_twice_is_refused_naming_the_earlier(eng):
     data = make_csv([row()])
     first = store.publish(eng, data, "a-2017-01-01.csv", by="alice")
-    with pytest.raises(store.DuplicateSnapshot, match=f"instantané n° {first.id} « Instantané du 01/01/2017 »"):
+    with pytest.raises(
+        store.DuplicateSnapshot, match=f"instantané n° {first.id} « Instantané du 01/01/2017 »"
+    ):
         store.publish(eng, data, "renomme.csv", by="bob")
     assert len(store.history(eng)) == 1
 
@@ -71,8 +84,9 @@ def test_same_bytes_twice_is_refused_naming_the_earlier(eng):
 def test_a_snapshot_needs_a_date(eng):
     with pytest.raises(store.StoreError, match="Date de l'instantané inconnue"):
         store.publish(eng, make_csv([row()]), "sans-date.csv", by="alice")
-    assert store.publish(eng, make_csv([row()]), "sans-date.csv", by="alice", snapshot_date=date(2017, 3, 1)).date == date(2017,
-                                                                                                                           3, 1)
+    assert store.publish(
+        eng, make_csv([row()]), "sans-date.csv", by="alice", snapshot_date=date(2017, 3, 1)
+    ).date == date(2017, 3, 1)
 
 
 def test_unreadable_file_is_not_published(eng):
@@ -87,11 +101,16 @@ def test_withdrawal_leaves_the_lists_not_the_store(eng):
     store.withdraw(eng, gone.id, by="bob")
     assert store.history(eng)["id"].tolist() == [kept.id]
     everything = store.history(eng, include_withdrawn=True).set_index("id")
-    assert everything.loc[gone.id, "retire_par"] == "bob" and everything.loc[gone.id, "retire_le"] is not None
+    assert (
+        everything.loc[gone.id, "retire_par"] == "bob"
+        and everything.loc[gone.id, "retire_le"] is not None
+    )
     assert len(store.load_snapshot(eng, gone.id).rows) == 1  # still in the store
     log = store.journal(eng)
-    assert log[["par", "action", "snapshot_id"]].values.tolist()[:2] == [["bob", "retrait", gone.id], ["alice", "publication",
-                                                                                                       gone.id]]
+    assert log[["par", "action", "snapshot_id"]].values.tolist()[:2] == [
+        ["bob", "retrait", gone.id],
+        ["alice", "publication", gone.id],
+    ]
     with pytest.raises(store.StoreError, match="déjà retiré"):
         store.withdraw(eng, gone.id, by="bob")
     with pytest.raises(store.UnknownSnapshot):
@@ -103,13 +122,20 @@ def test_samples_are_loaded_once_and_marked(eng):
     assert store.load_samples_once(eng, bundled_samples()) == 0
     history = store.history(eng)
     assert history["exemple"].all() and history["publie_par"].eq(store.SAMPLE_PUBLISHER).all()
-    assert [d.isoformat() for d in history["date_instantane"]] == ["2017-12-31", "2017-06-30", "2016-12-15", "2016-03-01"]
+    assert [d.isoformat() for d in history["date_instantane"]] == [
+        "2017-12-31",
+        "2017-06-30",
+        "2016-12-15",
+        "2016-03-01",
+    ]
 
 
 def test_schema_is_versioned_and_ensured_idempotently(eng):
     assert store.ensure_schema(eng) == store.SCHEMA_VERSION
     with eng.connect() as conn:
-        assert conn.execute(sa.select(store.schema_version.c.version)).scalars().all() == [store.SCHEMA_VERSION]
+        assert conn.execute(sa.select(store.schema_version.c.version)).scalars().all() == [
+            store.SCHEMA_VERSION
+        ]
 
 
 _KILLED = textwrap.dedent("""
@@ -129,10 +155,14 @@ _KILLED = textwrap.dedent("""
 def test_a_publish_killed_half_way_leaves_nothing(url, tmp_path):
     store.engine(url)
     flag = tmp_path / "inside"
-    process = subprocess.Popen([sys.executable, "-c", _KILLED, url, str(flag), str(MESSY)], cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED, url, str(flag), str(MESSY)], cwd=ROOT
+    )
     deadline = time.monotonic() + 120
     while not flag.exists():
-        assert process.poll() is None and time.monotonic() < deadline, "the publisher never reached the transaction"
+        assert process.poll() is None and time.monotonic() < deadline, (
+            "the publisher never reached the transaction"
+        )
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -144,7 +174,9 @@ def test_a_publish_killed_half_way_leaves_nothing(url, tmp_path):
             assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
         if url.startswith("sqlite"):
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    assert store.publish(eng, MESSY.read_bytes(), MESSY.name, by="alice").rows == 293  # the store works on
+    assert (
+        store.publish(eng, MESSY.read_bytes(), MESSY.name, by="alice").rows == 293
+    )  # the store works on
 
 
 _PUBLISHER = textwrap.dedent("""
@@ -166,8 +198,17 @@ def test_two_concurrent_publishers_both_succeed_in_order(url, tmp_path):
     processes = []
     for seed in (1, 2):
         ready = tmp_path / f"ready-{seed}"
-        processes.append((ready, subprocess.Popen([sys.executable, "-c", _PUBLISHER, url, str(seed), str(ready), str(go)],
-                                                  cwd=ROOT, stdout=subprocess.PIPE, text=True)))
+        processes.append(
+            (
+                ready,
+                subprocess.Popen(
+                    [sys.executable, "-c", _PUBLISHER, url, str(seed), str(ready), str(go)],
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
     deadline = time.monotonic() + 180
     while not all(r.exists() for r, _ in processes):
         assert time.monotonic() < deadline
@@ -183,17 +224,28 @@ def test_two_concurrent_publishers_both_succeed_in_order(url, tmp_path):
     assert sorted(ids) == history["id"].tolist() and len(set(ids)) == 2
     assert history["lignes_acceptees"].tolist() == [3000, 3000]
     published_at = history["publie_le"].tolist()
-    assert published_at == sorted(published_at)  # a defined order: the numbering follows the commits
+    assert published_at == sorted(
+        published_at
+    )  # a defined order: the numbering follows the commits
 
 
 def test_one_snapshot_counts_per_date(eng):
     day = date(2017, 6, 30)
-    first = store.publish(eng, make_csv([row(id_formation="J1")]), "a.csv", by="A", snapshot_date=day, label="premier")
-    other = store.publish(eng, make_csv([row(id_formation="J0")]), "b.csv", by="B", snapshot_date=date(2017, 1, 1))
-    second = store.publish(eng, make_csv([row(id_formation="J2")]), "c.csv", by="C", snapshot_date=day, label="second")
+    first = store.publish(
+        eng, make_csv([row(id_formation="J1")]), "a.csv", by="A", snapshot_date=day, label="premier"
+    )
+    other = store.publish(
+        eng, make_csv([row(id_formation="J0")]), "b.csv", by="B", snapshot_date=date(2017, 1, 1)
+    )
+    second = store.publish(
+        eng, make_csv([row(id_formation="J2")]), "c.csv", by="C", snapshot_date=day, label="second"
+    )
     table = store.history(eng).set_index("id")
     assert table.loc[[first.id, other.id, second.id], "compte"].tolist() == [False, True, True]
-    assert table.loc[first.id, "remplace_par"] == second.id and table.loc[second.id, "remplace_par"] is None
+    assert (
+        table.loc[first.id, "remplace_par"] == second.id
+        and table.loc[second.id, "remplace_par"] is None
+    )
     assert store.same_date(eng, day)["id"].tolist() == [second.id, first.id]
     store.withdraw(eng, second.id, by="C")  # withdrawn: the earlier one counts again
     table = store.history(eng, include_withdrawn=True).set_index("id")
@@ -212,7 +264,9 @@ def test_the_mapping_is_kept_with_the_snapshot_and_the_bytes_unchanged(eng):
     from gen_dash.ingest import Mapping
 
     data = b"id_fs;lib_fs;Structure;insee_com\nA;Dev web;Simplon;93048\n"
-    mapping = Mapping(columns=(("id_formation", "id_fs"), ("nom_formation", "lib_fs")), values=(("vague", "2"),))
+    mapping = Mapping(
+        columns=(("id_formation", "id_fs"), ("nom_formation", "lib_fs")), values=(("vague", "2"),)
+    )
     published = store.publish(eng, data, "liste-2018-02-28.csv", by="alice", mapping=mapping)
     back = store.load_snapshot(eng, published.id)
     assert back.mapping == mapping and store.load_file(eng, published.id)[0] == data
@@ -224,40 +278,105 @@ def test_a_version_1_store_with_its_rows_is_migrated_to_the_current_schema(tmp_p
     column and its counts, from the Parquet file version 5 keeps."""
     url = f"sqlite:///{tmp_path / 'v1.sqlite3'}"
     old = sa.create_engine(url)
-    later = {"correspondance", "apprenants_qpv", "sorties_positives", "gratuite"}  # columns of versions 2 and 3
+    later = {
+        "correspondance",
+        "apprenants_qpv",
+        "sorties_positives",
+        "gratuite",
+    }  # columns of versions 2 and 3
     legacy = store_schema._formations_before_5
-    read = read_snapshot(make_csv([row(statut="ouverte"), row(id_formation="F2", code_commune="31555", apprenants="12",
-                                                              apprenants_femmes="5", apprenants_neet="7", statut="")]),
-                         "v1-2016-06-30.csv").rows
+    read = read_snapshot(
+        make_csv(
+            [
+                row(statut="ouverte"),
+                row(
+                    id_formation="F2",
+                    code_commune="31555",
+                    apprenants="12",
+                    apprenants_femmes="5",
+                    apprenants_neet="7",
+                    statut="",
+                ),
+            ]
+        ),
+        "v1-2016-06-30.csv",
+    ).rows
     with old.begin() as conn:
         v1 = sa.MetaData()
         for table in (store_schema.snapshots, legacy, store_schema.audit):
-            sa.Table(table.name, v1, *[sa.Column(c.name, c.type, primary_key=c.primary_key) for c in table.columns
-                                       if c.name not in later])
+            sa.Table(
+                table.name,
+                v1,
+                *[
+                    sa.Column(c.name, c.type, primary_key=c.primary_key)
+                    for c in table.columns
+                    if c.name not in later
+                ],
+            )
         v1.create_all(conn)
         store.schema_version.create(conn)
         conn.execute(store.schema_version.insert().values(version=1))
-        conn.execute(v1.tables["snapshots"].insert().values(
-            id=1, sha256="0" * 64, date_instantane=date(2016, 6, 30), libelle="Juin", nom_fichier="v1-2016-06-30.csv",
-            fichier=b"...", publie_par="alice", publie_le=pd.Timestamp("2016-07-01", tz="UTC"), exemple=False, lignes=2,
-            lignes_acceptees=2, lignes_rejetees=0, rapport="[]", autres_colonnes='["statut"]'))
-        for line in read.drop(columns="geometry").astype(object).where(read.notna(), None).to_dict("records"):
-            values = {c.name: line[c.name] for c in v1.tables["formations"].columns if c.name in line}
+        conn.execute(
+            v1.tables["snapshots"]
+            .insert()
+            .values(
+                id=1,
+                sha256="0" * 64,
+                date_instantane=date(2016, 6, 30),
+                libelle="Juin",
+                nom_fichier="v1-2016-06-30.csv",
+                fichier=b"...",
+                publie_par="alice",
+                publie_le=pd.Timestamp("2016-07-01", tz="UTC"),
+                exemple=False,
+                lignes=2,
+                lignes_acceptees=2,
+                lignes_rejetees=0,
+                rapport="[]",
+                autres_colonnes='["statut"]',
+            )
+        )
+        for line in (
+            read.drop(columns="geometry")
+            .astype(object)
+            .where(read.notna(), None)
+            .to_dict("records")
+        ):
+            values = {
+                c.name: line[c.name] for c in v1.tables["formations"].columns if c.name in line
+            }
             values["date_extraction"] = None
-            conn.execute(v1.tables["formations"].insert().values(snapshot_id=1, **values,
-                                                                 autres='{"statut": "ouverte"}' if line["statut"] else None))
+            conn.execute(
+                v1.tables["formations"]
+                .insert()
+                .values(
+                    snapshot_id=1,
+                    **values,
+                    autres='{"statut": "ouverte"}' if line["statut"] else None,
+                )
+            )
     old.dispose()
     eng = store.engine(url)
     assert "correspondance" in {c["name"] for c in sa.inspect(eng).get_columns("snapshots")}
     assert not sa.inspect(eng).has_table("formations")
     back = store.load_snapshot(eng, 1).rows
-    assert back[["id_formation", "code_departement", "apprenants", "famille_metier"]].values.tolist() == [
-        ["F1", "93", 20, "non renseigné"], ["F2", "31", 12, "non renseigné"]]
+    assert back[
+        ["id_formation", "code_departement", "apprenants", "famille_metier"]
+    ].values.tolist() == [["F1", "93", 20, "non renseigné"], ["F2", "31", 12, "non renseigné"]]
     assert back.loc[0, "statut"] == "ouverte" and pd.isna(back.loc[1, "statut"])
     assert back["apprenants_qpv"].isna().all() and str(back["apprenants"].dtype) == "Int64"
     # Two fabriques: the same name in two communes.
-    assert store.figures_over_time(eng, [1]).loc[date(2016, 6, 30)].tolist() == [2, 2, 32, 11 / 32, 18 / 32, 2]
-    published = store.publish(eng, make_csv([row(apprenants_qpv="3", gratuite="oui")]), "v3-2018-03-31.csv", by="alice")
+    assert store.figures_over_time(eng, [1]).loc[date(2016, 6, 30)].tolist() == [
+        2,
+        2,
+        32,
+        11 / 32,
+        18 / 32,
+        2,
+    ]
+    published = store.publish(
+        eng, make_csv([row(apprenants_qpv="3", gratuite="oui")]), "v3-2018-03-31.csv", by="alice"
+    )
     back = store.load_snapshot(eng, published.id).rows
     assert (back.loc[0, "apprenants_qpv"], back.loc[0, "gratuite"]) == (3, "oui")
 
@@ -272,11 +391,17 @@ def test_a_snapshot_kept_before_a_column_existed_reads_back_with_it_empty(eng):
     published = store.publish(eng, data, "avant-2018-04-30.csv", by="alice")
     table = store_schema.rows
     with eng.begin() as conn:
-        blob = conn.execute(sa.select(table.c.lignes).where(table.c.snapshot_id == published.id)).scalar_one()
-        older = pq.read_table(io.BytesIO(blob)).drop_columns(["gratuite", "apprenants_qpv", "date_extraction"])
+        blob = conn.execute(
+            sa.select(table.c.lignes).where(table.c.snapshot_id == published.id)
+        ).scalar_one()
+        older = pq.read_table(io.BytesIO(blob)).drop_columns(
+            ["gratuite", "apprenants_qpv", "date_extraction"]
+        )
         sink = io.BytesIO()
         pq.write_table(older, sink)
-        conn.execute(table.update().where(table.c.snapshot_id == published.id).values(lignes=sink.getvalue()))
+        conn.execute(
+            table.update().where(table.c.snapshot_id == published.id).values(lignes=sink.getvalue())
+        )
     back = store.load_snapshot(eng, published.id).rows
     assert_frame_equal(back, read_snapshot(data, "avant-2018-04-30.csv").rows, check_dtype=True)
 
@@ -288,19 +413,34 @@ def test_figures_over_time_stored_at_publication_equal_those_of_the_rows(eng):
 
     store.load_samples_once(eng, bundled_samples())
     store.publish(eng, hand_csv(date_extraction="2018-03-31"), "a-la-main.csv", by="test")
-    store.publish(eng, hand_csv(date_extraction="2018-06-30", apprenants="", apprenants_femmes="", apprenants_neet=""),
-                  "liste.csv", by="test")
+    store.publish(
+        eng,
+        hand_csv(
+            date_extraction="2018-06-30", apprenants="", apprenants_femmes="", apprenants_neet=""
+        ),
+        "liste.csv",
+        by="test",
+    )
     ids = [int(i) for i in store.history(eng)["id"]]
     snapshots = [store.load_snapshot(eng, i) for i in ids]
     # France, régions, a département, several départements (counted from the rows), a région the hand file lacks.
-    for territory in (Territory.of(None, (), TABLE), Territory.of("76", (), TABLE), Territory.of("76", ("31",), TABLE),
-                      Territory.of("11", (), TABLE), Territory.of("76", ("31", "34", "65"), TABLE),
-                      Territory.of("53", (), TABLE)):
+    for territory in (
+        Territory.of(None, (), TABLE),
+        Territory.of("76", (), TABLE),
+        Territory.of("76", ("31",), TABLE),
+        Territory.of("11", (), TABLE),
+        Territory.of("76", ("31", "34", "65"), TABLE),
+        Territory.of("53", (), TABLE),
+    ):
         counted = store.figures_over_time(eng, ids, territory)
         expected = trend.figures_over_time([(s.date, s.rows) for s in snapshots], territory)
         assert_frame_equal(counted, expected, check_dtype=True)
     listed = store.figures_over_time(eng, ids).loc[date(2018, 6, 30)]
-    assert pd.isna(listed["apprenants"]) and pd.isna(listed["part_femmes"]) and listed["formations"] == 6  # unknown, not 0
+    assert (
+        pd.isna(listed["apprenants"])
+        and pd.isna(listed["part_femmes"])
+        and listed["formations"] == 6
+    )  # unknown, not 0
 
 
 # --------------------------------------------------------------------------- property: what is read back is what was published
@@ -311,19 +451,33 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as hyp  # noqa: E402
 
 _TEXT = hyp.text(alphabet=hyp.characters(blacklist_categories=("Cs", "Cc")), max_size=10)
-_OPTIONAL = {"apprenants_qpv": hyp.sampled_from(["", "0", "3"]), "gratuite": hyp.sampled_from(["", "oui", "non"]),
-             "subvention_eur": hyp.sampled_from(["", "0", "1250.5", "8000"]), "porteur": _TEXT, "metier": _TEXT,
-             "date_entree": hyp.sampled_from(["", "2016-09-01", "01/10/2016"]), "id_fabrique": hyp.sampled_from(["", "FAB-1"])}
+_OPTIONAL = {
+    "apprenants_qpv": hyp.sampled_from(["", "0", "3"]),
+    "gratuite": hyp.sampled_from(["", "oui", "non"]),
+    "subvention_eur": hyp.sampled_from(["", "0", "1250.5", "8000"]),
+    "porteur": _TEXT,
+    "metier": _TEXT,
+    "date_entree": hyp.sampled_from(["", "2016-09-01", "01/10/2016"]),
+    "id_fabrique": hyp.sampled_from(["", "FAB-1"]),
+}
 
 
 @hyp.composite
 def _files(draw) -> bytes:
     optional = draw(hyp.lists(hyp.sampled_from(sorted(_OPTIONAL)), unique=True))
-    extras = draw(hyp.lists(hyp.sampled_from(["statut", "Commentaire", "ÉTAT", "colonne 1", "=SUM(A1)"]), unique=True))
+    extras = draw(
+        hyp.lists(
+            hyp.sampled_from(["statut", "Commentaire", "ÉTAT", "colonne 1", "=SUM(A1)"]),
+            unique=True,
+        )
+    )
     lines = []
     for i in range(draw(hyp.integers(1, 6))):
-        line = row(id_formation=f"F{i}", nom_formation=draw(_TEXT) or "Formation",
-                   code_commune=draw(hyp.sampled_from(["93048", "31555", "2A004", "97411", "75056"])))
+        line = row(
+            id_formation=f"F{i}",
+            nom_formation=draw(_TEXT) or "Formation",
+            code_commune=draw(hyp.sampled_from(["93048", "31555", "2A004", "97411", "75056"])),
+        )
         line.update({name: draw(_OPTIONAL[name]) for name in optional})
         line.update({name: draw(_TEXT) for name in extras})
         lines.append(line)
@@ -331,7 +485,11 @@ def _files(draw) -> bytes:
 
 
 @given(data=_files())
-@settings(max_examples=25, deadline=timedelta(seconds=10), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=timedelta(seconds=10),
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 def test_a_snapshot_read_back_is_the_one_published(tmp_path_factory, data):
     eng = store.engine(f"sqlite:///{tmp_path_factory.mktemp('propriete') / 'store.sqlite3'}")
     try:
@@ -341,5 +499,8 @@ def test_a_snapshot_read_back_is_the_one_published(tmp_path_factory, data):
     published = store.publish(eng, data, "propriete-2018-01-31.csv", by="test", snapshot=original)
     back = store.load_snapshot(eng, published.id)
     assert_frame_equal(back.rows, original.rows, check_dtype=True)
-    assert list(back.rows.columns) == list(original.rows.columns) and back.rows.crs == original.rows.crs
+    assert (
+        list(back.rows.columns) == list(original.rows.columns)
+        and back.rows.crs == original.rows.crs
+    )
     assert_frame_equal(back.report.problemes, original.report.problemes)

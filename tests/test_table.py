@@ -39,6 +39,7 @@ def _wide_xlsx() -> bytes:
         for i in range(2, 2002):
             sheet.cell(row=i, column=1, value=f"F{i}")
             sheet.cell(row=i, column=16384, value="x")  # column XFD, the last one
+
     return _xlsx(fill)
 
 
@@ -48,7 +49,10 @@ def _rewritten(book: bytes, old: bytes, new: bytes, **parts: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for part in source.infolist():
             data = source.read(part.filename)
-            target.writestr(part.filename, data.replace(old, new) if part.filename == "xl/worksheets/sheet1.xml" else data)
+            target.writestr(
+                part.filename,
+                data.replace(old, new) if part.filename == "xl/worksheets/sheet1.xml" else data,
+            )
         for name, data in parts.items():
             target.writestr(f"xl/{name}.xml", data)
     return out.getvalue()
@@ -57,35 +61,73 @@ def _rewritten(book: bytes, old: bytes, new: bytes, **parts: bytes) -> bytes:
 def _huge_shared_string() -> bytes:
     """A classeur whose one text cell decompresses to 3 Mo (a 500 Mo one, scaled to a limit of 4 Mo)."""
     small = _xlsx(lambda sheet: (sheet.append(HEADER.split(";")), sheet.append(["F1", "x" * 10])))
-    return _rewritten(small, b'<c r="B2" t="inlineStr"><is><t>xxxxxxxxxx</t></is></c>', b'<c r="B2" t="s"><v>0</v></c>',
-                      sharedStrings=b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
-                      b'org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>' + b"y" * 3_000_000
-                      + b"</t></si></sst>")
+    return _rewritten(
+        small,
+        b'<c r="B2" t="inlineStr"><is><t>xxxxxxxxxx</t></is></c>',
+        b'<c r="B2" t="s"><v>0</v></c>',
+        sharedStrings=b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
+        b'org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+        + b"y" * 3_000_000
+        + b"</t></si></sst>",
+    )
 
 
 HOSTILE = [
     # (case, the file, limits beside the budget, the French refusal)
-    ("one row ending with a million commas", ("a,b\n1,2" + "," * 1_000_000 + "\n").encode(), {},
-     "La ligne 2 compte 1\u202f000\u202f003 caractères, au-delà de la limite de 100\u202f000 (réglage GEN_DASH_MAX_LINE)"),
-    ("a million separators in one cell's line", (HEADER + "\n" + LINE.format(1) + "," * 1_000_000 + "\n").encode(),
-     {"line": 2_000_000},
-     "Ligne 2 : une cellule dépasse 10\u202f000 caractères, la limite (réglage GEN_DASH_MAX_CELL)"),
-    ("20 000 equal headers in 100 KB", (";".join(["apprenants"] * 20_000) + "\n" + "1;" * 19_999 + "1\n").encode(),
-     {"line": 1_000_000},
-     "La ligne 1 compte 20\u202f000 colonnes, au-delà de la limite de 200 (réglage GEN_DASH_MAX_COLUMNS)"),
-    ("a short row of 300 cells", (HEADER + "\n" + LINE.format(1) + ";" * 300 + "\n").encode(), {},
-     "La ligne 2 compte 308 colonnes, au-delà de la limite de 200 (réglage GEN_DASH_MAX_COLUMNS)"),
-    ("cells in column XFD on 2 000 rows of a classeur", _wide_xlsx(), {},
-     "La première feuille du classeur déclare des cellules sur 16\u202f384 colonnes, au-delà de la limite de 200"),
-    ("one huge shared text in a classeur", _huge_shared_string(), {"xlsx_bytes": 4_000_000},
-     "dont 3,0 Mo de textes), au-delà de la limite de 4 Mo (réglage GEN_DASH_MAX_XLSX_MB, textes limités au quart)"),
-    ("a cell beyond the limit, on an even table", (HEADER + "\n" + LINE.format(1) + "\n" + LINE.format(2)
-                                                   + "x" * 20_000 + "\n").encode(), {},
-     "Ligne 3 : une cellule dépasse 10\u202f000 caractères"),
-    ("more rows than the limit", make_csv([row(id_formation=f"F{i}") for i in range(12)]), {"rows": 10},
-     "Le fichier compte 12 lignes, au-delà de la limite de 10 (réglage GEN_DASH_MAX_ROWS)"),
-    ("a file beyond the size limit", b"a;b\n" + b"1;2\n" * 30_000, {"bytes": 100_000},
-     "Le fichier pèse 0,1 Mo, au-delà de la limite de 0,1 Mo (réglage GEN_DASH_MAX_MB)"),
+    (
+        "one row ending with a million commas",
+        ("a,b\n1,2" + "," * 1_000_000 + "\n").encode(),
+        {},
+        "La ligne 2 compte 1\u202f000\u202f003 caractères, au-delà de la limite de 100\u202f000 (réglage GEN_DASH_MAX_LINE)",
+    ),
+    (
+        "a million separators in one cell's line",
+        (HEADER + "\n" + LINE.format(1) + "," * 1_000_000 + "\n").encode(),
+        {"line": 2_000_000},
+        "Ligne 2 : une cellule dépasse 10\u202f000 caractères, la limite (réglage GEN_DASH_MAX_CELL)",
+    ),
+    (
+        "20 000 equal headers in 100 KB",
+        (";".join(["apprenants"] * 20_000) + "\n" + "1;" * 19_999 + "1\n").encode(),
+        {"line": 1_000_000},
+        "La ligne 1 compte 20\u202f000 colonnes, au-delà de la limite de 200 (réglage GEN_DASH_MAX_COLUMNS)",
+    ),
+    (
+        "a short row of 300 cells",
+        (HEADER + "\n" + LINE.format(1) + ";" * 300 + "\n").encode(),
+        {},
+        "La ligne 2 compte 308 colonnes, au-delà de la limite de 200 (réglage GEN_DASH_MAX_COLUMNS)",
+    ),
+    (
+        "cells in column XFD on 2 000 rows of a classeur",
+        _wide_xlsx(),
+        {},
+        "La première feuille du classeur déclare des cellules sur 16\u202f384 colonnes, au-delà de la limite de 200",
+    ),
+    (
+        "one huge shared text in a classeur",
+        _huge_shared_string(),
+        {"xlsx_bytes": 4_000_000},
+        "dont 3,0 Mo de textes), au-delà de la limite de 4 Mo (réglage GEN_DASH_MAX_XLSX_MB, textes limités au quart)",
+    ),
+    (
+        "a cell beyond the limit, on an even table",
+        (HEADER + "\n" + LINE.format(1) + "\n" + LINE.format(2) + "x" * 20_000 + "\n").encode(),
+        {},
+        "Ligne 3 : une cellule dépasse 10\u202f000 caractères",
+    ),
+    (
+        "more rows than the limit",
+        make_csv([row(id_formation=f"F{i}") for i in range(12)]),
+        {"rows": 10},
+        "Le fichier compte 12 lignes, au-delà de la limite de 10 (réglage GEN_DASH_MAX_ROWS)",
+    ),
+    (
+        "a file beyond the size limit",
+        b"a;b\n" + b"1;2\n" * 30_000,
+        {"bytes": 100_000},
+        "Le fichier pèse 0,1 Mo, au-delà de la limite de 0,1 Mo (réglage GEN_DASH_MAX_MB)",
+    ),
 ]
 
 
@@ -98,8 +140,16 @@ def test_hostile_shape_is_refused_within_the_budget(case, data, changes, message
 
 def test_equal_headers_are_renamed_in_linear_steps():
     # 3 000 times « apprenants » (the limit raised for it): every copy kept under its own name, the first one read.
-    data = (HEADER + ";" + ";".join(["apprenants"] * 3000) + "\n" + LINE.format(1) + ";" + ";".join(["7"] * 3000)
-            + "\n").encode()
+    data = (
+        HEADER
+        + ";"
+        + ";".join(["apprenants"] * 3000)
+        + "\n"
+        + LINE.format(1)
+        + ";"
+        + ";".join(["7"] * 3000)
+        + "\n"
+    ).encode()
     snapshot = read_snapshot(data, "f.csv", limits=config.limits(columns=4000, line=1_000_000))
     assert snapshot.rows["apprenants"].tolist() == [20]
     assert {"apprenants (2)", "apprenants (3001)"} <= set(snapshot.rows.columns)
@@ -107,13 +157,20 @@ def test_equal_headers_are_renamed_in_linear_steps():
 
 
 def test_utf8_file_with_a_windows_1252_line_warns_on_that_line():
-    data = (HEADER + "\n" + LINE.format(1) + "\n").encode() + LINE.format(2).encode("cp1252") + b"\n"
+    data = (
+        (HEADER + "\n" + LINE.format(1) + "\n").encode() + LINE.format(2).encode("cp1252") + b"\n"
+    )
     snapshot = read_snapshot(data, "f.csv")
     assert snapshot.rows["nom_formation"].tolist() == ["Développeur web", "Développeur web"]
     warned = snapshot.report.problemes.query("gravite == @AVERTISSEMENT")
-    assert warned[["ligne", "message"]].values.tolist() == [[3, "Ligne encodée autrement que le reste du fichier "
-                                                             "(Windows-1252 et non UTF-8) : ses accents ont été lus en "
-                                                             "Windows-1252 ; vérifiez-la et enregistrez le fichier en UTF-8."]]
+    assert warned[["ligne", "message"]].values.tolist() == [
+        [
+            3,
+            "Ligne encodée autrement que le reste du fichier "
+            "(Windows-1252 et non UTF-8) : ses accents ont été lus en "
+            "Windows-1252 ; vérifiez-la et enregistrez le fichier en UTF-8.",
+        ]
+    ]
 
 
 def test_windows_1252_file_reads_without_a_word():
@@ -127,7 +184,9 @@ def test_windows_1252_file_reads_without_a_word():
 def test_utf32_and_utf16_by_their_mark(encoding):
     text = HEADER + "\n" + LINE.format(1) + "\n"
     data = text.encode(encoding)
-    if not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):  # -le / -be write no mark: add it
+    if not data.startswith(
+        (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+    ):  # -le / -be write no mark: add it
         data = "\ufeff".encode(encoding) + data
     table = read_table(data, config.limits())
     assert table.headers == HEADER.split(";")
@@ -140,15 +199,25 @@ def test_nul_far_in_the_file_is_removed_with_a_warning():
     snapshot = read_snapshot(("\n".join([HEADER, *lines]) + "\n").encode(), "f.csv")
     assert len(snapshot.rows) == 2000
     assert not snapshot.rows["nom_fabrique"].str.contains("\x00").any()
-    assert snapshot.rows.loc[snapshot.rows["ligne"] == 1502, "nom_fabrique"].tolist() == ["Fabrique de Montreuil"]
+    assert snapshot.rows.loc[snapshot.rows["ligne"] == 1502, "nom_fabrique"].tolist() == [
+        "Fabrique de Montreuil"
+    ]
     warned = snapshot.report.problemes
     assert warned[["gravite", "ligne"]].values.tolist() == [[AVERTISSEMENT, 1502]]
-    assert warned["message"].iloc[0].startswith("Caractère de contrôle invisible (par exemple NUL) retiré de la ligne")
+    assert (
+        warned["message"]
+        .iloc[0]
+        .startswith("Caractère de contrôle invisible (par exemple NUL) retiré de la ligne")
+    )
 
 
 def test_control_character_in_a_classeur_cell_is_one_french_refusal():
-    book = _xlsx(lambda sheet: (sheet.append(HEADER.split(";")), sheet.append(LINE.format(1).split(";"))))
-    data = _rewritten(book, b"<t>Fabrique de Montreuil</t>", b"<t>Fab\x01rique de Montreuil</t>")  # not XML any more
+    book = _xlsx(
+        lambda sheet: (sheet.append(HEADER.split(";")), sheet.append(LINE.format(1).split(";")))
+    )
+    data = _rewritten(
+        book, b"<t>Fabrique de Montreuil</t>", b"<t>Fab\x01rique de Montreuil</t>"
+    )  # not XML any more
     with pytest.raises(SnapshotError) as caught:
         read_snapshot(data, "f.xlsx")
     assert str(caught.value).startswith("Ce classeur .xlsx ne peut pas être lu")
@@ -158,15 +227,18 @@ def test_reading_beyond_the_time_budget_is_stopped():
     data = make_csv([row(id_formation=f"F{i}") for i in range(20_000)])
     with pytest.raises(SnapshotError) as caught:
         read_upload(data, "f.csv", limits=config.Limits(seconds=0))
-    assert str(caught.value).startswith("La lecture du fichier a dépassé 0 secondes (réglage GEN_DASH_READ_SECONDS)")
+    assert str(caught.value).startswith(
+        "La lecture du fichier a dépassé 0 secondes (réglage GEN_DASH_READ_SECONDS)"
+    )
 
 
 def test_reading_beyond_the_memory_budget_is_stopped():
     data = make_csv([row(id_formation=f"F{i}") for i in range(20_000)])
     with pytest.raises(SnapshotError) as caught:
         read_upload(data, "f.csv", limits=config.Limits(memory=30_000_000))
-    assert str(caught.value).startswith("La lecture du fichier demandait plus de 30 Mo de mémoire "
-                                        "(réglage GEN_DASH_READ_MEMORY_MB)")
+    assert str(caught.value).startswith(
+        "La lecture du fichier demandait plus de 30 Mo de mémoire (réglage GEN_DASH_READ_MEMORY_MB)"
+    )
 
 
 def test_upload_read_in_its_process_is_the_reading_itself():
@@ -196,7 +268,8 @@ def test_a_reader_never_runs_the_main_script_again(tmp_path):
 
     script = tmp_path / "principal.py"
     (tmp_path / "fichier.csv").write_bytes(hand_csv())
-    script.write_text(f"""
+    script.write_text(
+        f"""
 import os, sys
 sys.path.insert(0, {str(ROOT)!r})
 open(os.path.join({str(tmp_path)!r}, f"passage-{{os.getpid()}}"), "w").close()
@@ -204,8 +277,14 @@ if __name__ == "__main__":
     from gen_dash.upload import read_upload
     snapshot = read_upload(open(os.path.join({str(tmp_path)!r}, "fichier.csv"), "rb").read(), "fichier.csv")
     print(len(snapshot.rows))
-""", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+""",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "6"
-    assert len(list(tmp_path.glob("passage-*"))) == 1  # the main script ran once: in the parent only
+    assert (
+        len(list(tmp_path.glob("passage-*"))) == 1
+    )  # the main script ran once: in the parent only

@@ -14,7 +14,11 @@ def test_bundled_targets_hold_the_programme_figures():
     assert (t.fabriques, t.apprenants, t.part_neet, t.part_femmes) == (200, 10_000, 0.5, 0.3)
     assert t.echeance == date(2017, 12, 31)
     first, second = t.vagues
-    assert (first.formations_labellisees, first.fabriques_labellisees, first.apprenants_vises) == (171, 130, 4000)
+    assert (first.formations_labellisees, first.fabriques_labellisees, first.apprenants_vises) == (
+        171,
+        130,
+        4000,
+    )
     assert (first.enveloppe_eur, second.enveloppe_eur) == (5_000_000, 10_000_000)
     assert second.lancement == date(2016, 8, 23)
     assert t.enveloppe_totale == 15_000_000
@@ -36,10 +40,14 @@ BROKEN = [
     ("syntax", GOOD.replace("fabriques = 200", "fabriques = "), "syntaxe TOML"),
     ("missing target", GOOD.replace("apprenants = 10000\n", ""), "« apprenants » manque"),
     ("share as a percent", GOOD.replace("part_femmes = 0.3", "part_femmes = 30"), "entre 0 et 1"),
-    ("text instead of number", GOOD.replace("fabriques = 200", 'fabriques = "deux cents"'), "nombre entier"),
+    (
+        "text instead of number",
+        GOOD.replace("fabriques = 200", 'fabriques = "deux cents"'),
+        "nombre entier",
+    ),
     ("no wave", GOOD.split("[[vagues]]")[0], "« vagues » manque"),
     ("bad date", GOOD.replace("lancement = 2015-10-01", 'lancement = "automne"'), "une date"),
-    ("duplicated wave", GOOD + GOOD[GOOD.index("[[vagues]]"):], "même numéro"),
+    ("duplicated wave", GOOD + GOOD[GOOD.index("[[vagues]]") :], "même numéro"),
 ]
 
 
@@ -53,5 +61,8 @@ def test_broken_targets_file_is_explained(tmp_path, case, text, fragment):
 
 def test_a_third_wave_needs_no_code(tmp_path):
     path = tmp_path / "targets.toml"
-    path.write_text(GOOD + "[[vagues]]\nnumero = 3\nlancement = 2018-03-01\nenveloppe_eur = 8000000\n", encoding="utf-8")
+    path.write_text(
+        GOOD + "[[vagues]]\nnumero = 3\nlancement = 2018-03-01\nenveloppe_eur = 8000000\n",
+        encoding="utf-8",
+    )
     assert [w.numero for w in load_targets(path).vagues] == [1, 3]

@@ -17,7 +17,9 @@ from ui import cache, session
 
 def test_a_value_shared_between_sessions_is_handed_out_as_a_copy():
     """A page that changes what it is given changes its own copy: the next session gets the value as computed."""
-    first = cache.kept(("essai", "copie"), lambda: {"table": pd.DataFrame({"n": [1, 2]}), "codes": ["31"]})
+    first = cache.kept(
+        ("essai", "copie"), lambda: {"table": pd.DataFrame({"n": [1, 2]}), "codes": ["31"]}
+    )
     first["table"].loc[0, "n"] = 99
     first["codes"].append("75")
     again = cache.kept(("essai", "copie"), lambda: pytest.fail("computed twice"))
@@ -28,10 +30,15 @@ def test_a_shared_chart_keeps_its_page_s_key_and_its_territory_s_figures():
     at = start()
     at.switch_page("pages/evolution.py").run()
     keys = [e.proto.id.rsplit("-", 1)[1] for e in at.get("plotly_chart")]
-    assert keys[:2] == ["evolution_fabriques", "evolution_apprenants"] and len(set(keys)) == len(keys) > 2
+    assert (
+        keys[:2] == ["evolution_fabriques", "evolution_apprenants"]
+        and len(set(keys)) == len(keys) > 2
+    )
     france = at.get("plotly_chart")[0].proto.spec
     at.sidebar.selectbox(key=session.REGION).select("76").run()
-    assert at.get("plotly_chart")[0].proto.spec != france  # Occitanie's own values, not France's chart again
+    assert (
+        at.get("plotly_chart")[0].proto.spec != france
+    )  # Occitanie's own values, not France's chart again
 
 
 def test_compare_opens_on_the_published_snapshot_before_the_upload():
@@ -45,9 +52,15 @@ def test_a_store_out_of_reach_is_said_and_the_samples_still_shown(monkeypatch):
     monkeypatch.setenv("GEN_DASH_DATABASE_URL", "postgresql+psycopg://gen:gen@127.0.0.1:9/gen")
     at = start()
     assert not at.exception
-    assert at.sidebar.error[0].value.startswith("Historique partagé indisponible : Le serveur de base de données ne "
-                                                "répond pas (connexion refusée).")
-    assert "exemple" in at.sidebar.selectbox(key=session.SNAPSHOT).format_func(at.sidebar.selectbox(key=session.SNAPSHOT).value)
+    assert at.sidebar.error[0].value.startswith(
+        "Historique partagé indisponible : Le serveur de base de données ne "
+        "répond pas (connexion refusée)."
+    )
+    assert "exemple" in at.sidebar.selectbox(key=session.SNAPSHOT).format_func(
+        at.sidebar.selectbox(key=session.SNAPSHOT).value
+    )
     upload(at, make_csv([row(id_formation="HORS-LIGNE")]), "hors-ligne-2018-01-15.csv")
     assert not at.exception
-    assert "Publication impossible tant que l'historique partagé est indisponible." in [c.value for c in at.sidebar.caption]
+    assert "Publication impossible tant que l'historique partagé est indisponible." in [
+        c.value for c in at.sidebar.caption
+    ]

@@ -34,22 +34,31 @@ def test_shared_link_opens_the_same_view_as_the_sidebar():
     assert at.query_params["region"] == "32" and at.query_params["dep"] == "59,62"
 
 
-@pytest.mark.parametrize("query, notice", [
-    ({"region": "99"}, "région « 99 » inconnue"),
-    ({"region": "32", "dep": "2A"}, "« 2A » inconnu(s) ou hors de la région"),
-    ({"instantane": "n-existe-pas"}, "instantané « n-existe-pas » introuvable"),
-])
+@pytest.mark.parametrize(
+    "query, notice",
+    [
+        ({"region": "99"}, "région « 99 » inconnue"),
+        ({"region": "32", "dep": "2A"}, "« 2A » inconnu(s) ou hors de la région"),
+        ({"instantane": "n-existe-pas"}, "instantané « n-existe-pas » introuvable"),
+    ],
+)
 def test_bad_link_values_are_ignored_with_a_notice(query, notice):
     at = start(query)
-    assert any(notice in w.value.replace("\\", "") for w in at.sidebar.warning), [w.value for w in at.sidebar.warning]
+    assert any(notice in w.value.replace("\\", "") for w in at.sidebar.warning), [
+        w.value for w in at.sidebar.warning
+    ]
     assert at.metric  # the page still shows
 
 
-@pytest.mark.parametrize("query", [
-    {"instantane": "[cliquez ici pour vous reconnecter](https://evil.example/login)"},
-    {"region": "![p](http://127.0.0.1:9999/track.png)"},
-    {"region": ":red[rouge] **gras** <b>html</b>"},
-], ids=["lien", "image", "style"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"instantane": "[cliquez ici pour vous reconnecter](https://evil.example/login)"},
+        {"region": "![p](http://127.0.0.1:9999/track.png)"},
+        {"region": ":red[rouge] **gras** <b>html</b>"},
+    ],
+    ids=["lien", "image", "style"],
+)
 def test_a_link_puts_no_markup_on_the_page(query):
     at = start(query)
     shown = [w.value for w in at.sidebar.warning]

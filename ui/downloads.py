@@ -18,13 +18,26 @@ def sheet_pdf(current: View, indicator: str = "fabriques") -> bytes:
     if entry.is_upload and st.session_state.get(session.UPLOADED_FILE):
         digest = store.sha256(st.session_state[session.UPLOADED_FILE][1])
     source = fiche.Source(entry.file_name, entry.date, entry.libelle, digest, entry.is_sample)
-    return fiche.territory_sheet(current.rows, current.national, current.territory, current.targets, source,
-                                 reference.communes_table(), indicator)
+    return fiche.territory_sheet(
+        current.rows,
+        current.national,
+        current.territory,
+        current.targets,
+        source,
+        reference.communes_table(),
+        indicator,
+    )
 
 
 def map_image(current: View, indicator: str, image_format: str) -> bytes:
     """The map page's static twin as PNG or SVG (:func:`gen_dash.static_map.map_image`)."""
     from gen_dash import static_map  # matplotlib, imported by the first image only
 
-    return static_map.map_image(shared_work.figures(current), shared_work.fabriques(current), indicator,
-                                current.territory, current.targets.quota(indicator), image_format).data
+    return static_map.map_image(
+        shared_work.figures(current),
+        shared_work.fabriques(current),
+        indicator,
+        current.territory,
+        current.targets.quota(indicator),
+        image_format,
+    ).data

@@ -34,68 +34,186 @@ class Listed:
 
 
 PAGES = (
-    Listed("pages/overview.py", "Vue d'ensemble", ":material/dashboard:", "accueil",
-           "Chiffres clés, taux de réalisation des objectifs et rythme, pour le territoire choisi.", "Le programme"),
-    Listed("pages/map.py", "Carte", ":material/map:", "carte-des-fabriques",
-           "Carte des départements selon un indicateur, régions, fabriques et DROM en encarts.", "Le territoire"),
-    Listed("pages/waves.py", "Vagues et objectifs", ":material/trending_up:", "vagues-et-objectifs",
-           "Progression vague par vague vers 200 fabriques et 10 000 apprenants, subventions et projection.",
-           "Le programme"),
-    Listed("pages/evolution.py", "Évolution", ":material/timeline:", "evolution-dans-le-temps",
-           "Les chiffres du territoire à chaque instantané publié, face aux objectifs, à l'échéance et aux chiffres "
-           "publiés par le programme.", "Le programme"),
-    Listed("pages/compare.py", "Comparer", ":material/compare_arrows:", "comparer-deux-instantanes",
-           "Formations ajoutées, retirées et modifiées entre deux instantanés, et l'écart de chaque chiffre clé.",
-           "Les données"),
-    Listed("pages/quotas.py", "Quotas", ":material/balance:", "quotas-femmes-neet",
-           "Parts de femmes et de jeunes NEET face aux quotas de 30 % et 50 %, par département et par fabrique.",
-           "Le programme"),
-    Listed("pages/territories.py", "Territoires", ":material/leaderboard:", "classement-des-territoires",
-           "Classement des régions et départements, territoire choisi face à la France, exports CSV et Excel.",
-           "Le territoire"),
-    Listed("pages/metiers.py", "Métiers", ":material/work:", "familles-de-metiers",
-           "Formations, fabriques et apprenants par famille de métiers, parts de femmes et de jeunes NEET, où chaque "
-           "métier est formé et où il manque.", "Le programme"),
-    Listed("pages/coverage.py", "Couverture", ":material/radar:", "couverture-territoriale",
-           "Population à moins de R km d'une fabrique, zones blanches, et où ouvrir les prochaines fabriques.",
-           "Le territoire"),
-    Listed("pages/commune.py", "Ma commune", ":material/location_on:", "ma-commune",
-           "Une commune par son nom ou son code : les fabriques les plus proches, les formations à portée.",
-           "Le territoire"),
-    Listed("pages/data.py", "Données", ":material/table_view:", "donnees-et-methode",
-           "Lignes de l'instantané, rapport de validation, contrat de fichier, sources et méthode.", "Les données"),
-    Listed("pages/glossary.py", "Glossaire", ":material/menu_book:", "glossaire",
-           "Les mots sur lesquels reposent les chiffres : fabrique, vague, apprenant, jeune NEET, zone blanche…",
-           "Informations", in_sidebar=False),
-    Listed("pages/accessibility.py", "Accessibilité", ":material/accessibility:", "accessibilite",
-           "Déclaration d'accessibilité (RGAA) : état de conformité, ce qui est vérifié, contact et recours.",
-           "Informations", in_sidebar=False),
-    Listed("pages/legal_notice.py", "Mentions légales", ":material/gavel:", "mentions-legales",
-           "Éditeur, directeur de la publication, hébergeur, licences.", "Informations", in_sidebar=False),
-    Listed("pages/personal_data.py", "Données personnelles", ":material/privacy_tip:", "donnees-personnelles",
-           "Ce qui est gardé, pourquoi, combien de temps, et comment le demander.", "Informations", in_sidebar=False),
-    Listed("pages/site_map.py", "Plan du site", ":material/account_tree:", "plan-du-site",
-           "Toutes les pages du tableau de bord.", "Informations", in_sidebar=False),
+    Listed(
+        "pages/overview.py",
+        "Vue d'ensemble",
+        ":material/dashboard:",
+        "accueil",
+        "Chiffres clés, taux de réalisation des objectifs et rythme, pour le territoire choisi.",
+        "Le programme",
+    ),
+    Listed(
+        "pages/map.py",
+        "Carte",
+        ":material/map:",
+        "carte-des-fabriques",
+        "Carte des départements selon un indicateur, régions, fabriques et DROM en encarts.",
+        "Le territoire",
+    ),
+    Listed(
+        "pages/waves.py",
+        "Vagues et objectifs",
+        ":material/trending_up:",
+        "vagues-et-objectifs",
+        "Progression vague par vague vers 200 fabriques et 10 000 apprenants, subventions et projection.",
+        "Le programme",
+    ),
+    Listed(
+        "pages/evolution.py",
+        "Évolution",
+        ":material/timeline:",
+        "evolution-dans-le-temps",
+        "Les chiffres du territoire à chaque instantané publié, face aux objectifs, à l'échéance et aux chiffres "
+        "publiés par le programme.",
+        "Le programme",
+    ),
+    Listed(
+        "pages/compare.py",
+        "Comparer",
+        ":material/compare_arrows:",
+        "comparer-deux-instantanes",
+        "Formations ajoutées, retirées et modifiées entre deux instantanés, et l'écart de chaque chiffre clé.",
+        "Les données",
+    ),
+    Listed(
+        "pages/quotas.py",
+        "Quotas",
+        ":material/balance:",
+        "quotas-femmes-neet",
+        "Parts de femmes et de jeunes NEET face aux quotas de 30 % et 50 %, par département et par fabrique.",
+        "Le programme",
+    ),
+    Listed(
+        "pages/territories.py",
+        "Territoires",
+        ":material/leaderboard:",
+        "classement-des-territoires",
+        "Classement des régions et départements, territoire choisi face à la France, exports CSV et Excel.",
+        "Le territoire",
+    ),
+    Listed(
+        "pages/metiers.py",
+        "Métiers",
+        ":material/work:",
+        "familles-de-metiers",
+        "Formations, fabriques et apprenants par famille de métiers, parts de femmes et de jeunes NEET, où chaque "
+        "métier est formé et où il manque.",
+        "Le programme",
+    ),
+    Listed(
+        "pages/coverage.py",
+        "Couverture",
+        ":material/radar:",
+        "couverture-territoriale",
+        "Population à moins de R km d'une fabrique, zones blanches, et où ouvrir les prochaines fabriques.",
+        "Le territoire",
+    ),
+    Listed(
+        "pages/commune.py",
+        "Ma commune",
+        ":material/location_on:",
+        "ma-commune",
+        "Une commune par son nom ou son code : les fabriques les plus proches, les formations à portée.",
+        "Le territoire",
+    ),
+    Listed(
+        "pages/data.py",
+        "Données",
+        ":material/table_view:",
+        "donnees-et-methode",
+        "Lignes de l'instantané, rapport de validation, contrat de fichier, sources et méthode.",
+        "Les données",
+    ),
+    Listed(
+        "pages/glossary.py",
+        "Glossaire",
+        ":material/menu_book:",
+        "glossaire",
+        "Les mots sur lesquels reposent les chiffres : fabrique, vague, apprenant, jeune NEET, zone blanche…",
+        "Informations",
+        in_sidebar=False,
+    ),
+    Listed(
+        "pages/accessibility.py",
+        "Accessibilité",
+        ":material/accessibility:",
+        "accessibilite",
+        "Déclaration d'accessibilité (RGAA) : état de conformité, ce qui est vérifié, contact et recours.",
+        "Informations",
+        in_sidebar=False,
+    ),
+    Listed(
+        "pages/legal_notice.py",
+        "Mentions légales",
+        ":material/gavel:",
+        "mentions-legales",
+        "Éditeur, directeur de la publication, hébergeur, licences.",
+        "Informations",
+        in_sidebar=False,
+    ),
+    Listed(
+        "pages/personal_data.py",
+        "Données personnelles",
+        ":material/privacy_tip:",
+        "donnees-personnelles",
+        "Ce qui est gardé, pourquoi, combien de temps, et comment le demander.",
+        "Informations",
+        in_sidebar=False,
+    ),
+    Listed(
+        "pages/site_map.py",
+        "Plan du site",
+        ":material/account_tree:",
+        "plan-du-site",
+        "Toutes les pages du tableau de bord.",
+        "Informations",
+        in_sidebar=False,
+    ),
 )
 SECTIONS = ("Le programme", "Le territoire", "Les données", "Informations")
-FOOTER = ("pages/accessibility.py", "pages/legal_notice.py", "pages/personal_data.py",
-          "pages/glossary.py", "pages/site_map.py")
+FOOTER = (
+    "pages/accessibility.py",
+    "pages/legal_notice.py",
+    "pages/personal_data.py",
+    "pages/glossary.py",
+    "pages/site_map.py",
+)
 
 
 def navigation() -> list:
     """The ``st.Page`` of every page, in the sidebar's order (the default page first; the information pages hidden
     from the sidebar, reached from the footer), and the overview's deep link of its own."""
-    pages = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url, help=p.help, default=p.url == "accueil",
-                     visibility="visible" if p.in_sidebar else "hidden") for p in PAGES]
+    pages = [
+        st.Page(
+            p.path,
+            title=p.title,
+            icon=p.icon,
+            url_path=p.url,
+            help=p.help,
+            default=p.url == "accueil",
+            visibility="visible" if p.in_sidebar else "hidden",
+        )
+        for p in PAGES
+    ]
     # The default page lives at the root URL; this hidden twin gives it a deep link of its own too.
-    return [*pages, st.Page("pages/overview.py", title="Vue d'ensemble", url_path="vue-d-ensemble", visibility="hidden")]
+    return [
+        *pages,
+        st.Page(
+            "pages/overview.py",
+            title="Vue d'ensemble",
+            url_path="vue-d-ensemble",
+            visibility="hidden",
+        ),
+    ]
 
 
 def footer(embedded: bool = False) -> None:
     """The links to the legal pages, at the foot of every page; in an embedded view, one link."""
     st.divider()
     if embedded:
-        st.page_link("pages/site_map.py", label="Accessibilité, mentions légales et données personnelles")
+        st.page_link(
+            "pages/site_map.py", label="Accessibilité, mentions légales et données personnelles"
+        )
         return
     for column, path in zip(st.columns(len(FOOTER)), FOOTER, strict=True):
         column.page_link(path, label=next(p.title for p in PAGES if p.path == path))
@@ -123,7 +241,9 @@ def page_header(title: str):
     current = session.view()
     st.title(title)
     when = f"du {fmt.day(current.entry.date)}" if current.entry.date else "non daté"
-    st.caption(f"Instantané {when} ({escape_md(current.entry.file_name)}) · Territoire : {escape_md(current.territory.label)}")
+    st.caption(
+        f"Instantané {when} ({escape_md(current.entry.file_name)}) · Territoire : {escape_md(current.territory.label)}"
+    )
     return current
 
 
@@ -135,9 +255,14 @@ def show_chart(build, *args, key: str | None = None, **kwargs) -> None:
     # history, a territory's waves) give the same figure, shared read-only (Streamlit serialises a copy of it).
     name = build.__name__
     values = hashlib.sha256(pickle.dumps((args, kwargs))).hexdigest()
-    chart = cache.shared_values().get(("graphique", name, values), lambda: getattr(charts, name)(*args, **kwargs),
-                                      lambda c: len(c.figure.to_json()) + memory.size_of(c.data))
-    st.plotly_chart(chart.figure, key=key, alt=chart.alt, theme=None, config={"displayModeBar": False})
+    chart = cache.shared_values().get(
+        ("graphique", name, values),
+        lambda: getattr(charts, name)(*args, **kwargs),
+        lambda c: len(c.figure.to_json()) + memory.size_of(c.data),
+    )
+    st.plotly_chart(
+        chart.figure, key=key, alt=chart.alt, theme=None, config={"displayModeBar": False}
+    )
     st.caption(chart.alt)
     if chart.data is not None and len(chart.data):
         with st.expander(f"Voir les données : {chart.alt.split(' (')[0].split(' : ')[0]}"):

@@ -63,7 +63,9 @@ def user_email() -> str | None:
 def is_editor() -> bool:
     """Whether this session may publish and withdraw, checked now against the server's own records."""
     email = user_email()  # only set when the identity provider vouched for the user
-    return access.editor_role(access_config(), editor_sessions(), session_id(), email, email is not None)
+    return access.editor_role(
+        access_config(), editor_sessions(), session_id(), email, email is not None
+    )
 
 
 def first_start_password() -> None:
@@ -87,7 +89,9 @@ def client_address() -> str:
         address = st.context.ip_address
     except Exception:  # noqa: BLE001 - no request context (health check)
         address = None
-    return address if isinstance(address, str) and address else "adresse inconnue"  # AppTest has no address at all
+    return (
+        address if isinstance(address, str) and address else "adresse inconnue"
+    )  # AppTest has no address at all
 
 
 def become_editor() -> None:
@@ -112,8 +116,12 @@ def become_editor() -> None:
             editor_sessions().grant(session_id() or "?")
             st.session_state[session.PASSWORD_MESSAGE] = None
         else:
-            st.session_state[session.PASSWORD_MESSAGE] = access.failure_message([*mine, datetime.now(UTC)], policy)
-            time.sleep(policy.pause)  # holding the lock: at most one wrong password per pause on this server
+            st.session_state[session.PASSWORD_MESSAGE] = access.failure_message(
+                [*mine, datetime.now(UTC)], policy
+            )
+            time.sleep(
+                policy.pause
+            )  # holding the lock: at most one wrong password per pause on this server
 
 
 def prepare_publication() -> None:
@@ -121,23 +129,42 @@ def prepare_publication() -> None:
     st.session_state.pop(session.PUBLISH_PENDING, None)
     uploaded = st.session_state.get(session.UPLOADED)
     if uploaded is None or not is_editor():
-        st.session_state[session.PUBLISH_MESSAGE] = ("error", "Publication refusée : vous n'êtes pas éditeur.")
+        st.session_state[session.PUBLISH_MESSAGE] = (
+            "error",
+            "Publication refusée : vous n'êtes pas éditeur.",
+        )
         return
     when = st.session_state.get(session.PUBLISH_DATE)
     label = (st.session_state.get(session.PUBLISH_LABEL) or "").strip()
     who = user_email() or (st.session_state.get(session.PUBLISH_AUTHOR) or "").strip()
-    missing = [name for name, value in (("la date", when), ("le libellé", label), ("votre nom", who)) if not value]
+    missing = [
+        name
+        for name, value in (("la date", when), ("le libellé", label), ("votre nom", who))
+        if not value
+    ]
     if missing:
-        st.session_state[session.PUBLISH_MESSAGE] = ("error", "Publication impossible : indiquez " + ", ".join(missing) + ".")
+        st.session_state[session.PUBLISH_MESSAGE] = (
+            "error",
+            "Publication impossible : indiquez " + ", ".join(missing) + ".",
+        )
         return
     report = uploaded.report
     warnings = int((report.problemes["gravite"] != ERREUR).sum()) if len(report.problemes) else 0
     earlier = store.same_date(sources.engine(), when)
-    replaces = [f"n° {r.id} « {r.libelle} » (publié le {pd.Timestamp(r.publie_le):%d/%m/%Y} par {r.publie_par})"
-                for r in earlier.itertuples()]
+    replaces = [
+        f"n° {r.id} « {r.libelle} » (publié le {pd.Timestamp(r.publie_le):%d/%m/%Y} par {r.publie_par})"
+        for r in earlier.itertuples()
+    ]
     st.session_state[session.PUBLISH_PENDING] = {
-        "date": when, "label": label, "by": who, "accepted": report.lignes_acceptees, "rejected": report.lignes_rejetees,
-        "warnings": warnings, "replaces": replaces, "name": uploaded.name}
+        "date": when,
+        "label": label,
+        "by": who,
+        "accepted": report.lignes_acceptees,
+        "rejected": report.lignes_rejetees,
+        "warnings": warnings,
+        "replaces": replaces,
+        "name": uploaded.name,
+    }
 
 
 def cancel_publication() -> None:
@@ -149,26 +176,54 @@ def publish_upload() -> None:
     """Publish this session's upload for everyone, as the editor confirmed it: the role is checked again here,
     whatever the page showed. Once published, the upload leaves the session and the published snapshot is shown."""
     if not is_editor():
-        st.session_state[session.PUBLISH_MESSAGE] = ("error", "Publication refusée : vous n'êtes pas éditeur.")
+        st.session_state[session.PUBLISH_MESSAGE] = (
+            "error",
+            "Publication refusée : vous n'êtes pas éditeur.",
+        )
         return
     pending = st.session_state.get(session.PUBLISH_PENDING)
-    uploaded, (name, data) = st.session_state.get(session.UPLOADED), st.session_state.get(session.UPLOADED_FILE, (None, None))
+    uploaded, (name, data) = (
+        st.session_state.get(session.UPLOADED),
+        st.session_state.get(session.UPLOADED_FILE, (None, None)),
+    )
     if uploaded is None or data is None or not pending:
-        st.session_state[session.PUBLISH_MESSAGE] = ("error", "Rien à publier : vérifiez d'abord le formulaire de publication.")
+        st.session_state[session.PUBLISH_MESSAGE] = (
+            "error",
+            "Rien à publier : vérifiez d'abord le formulaire de publication.",
+        )
         return
     try:
-        done = store.publish(sources.engine(), data, name, by=pending["by"], snapshot_date=pending["date"],
-                             label=pending["label"], snapshot=uploaded)
+        done = store.publish(
+            sources.engine(),
+            data,
+            name,
+            by=pending["by"],
+            snapshot_date=pending["date"],
+            label=pending["label"],
+            snapshot=uploaded,
+        )
     except (store.StoreError, SnapshotError) as exc:
         st.session_state[session.PUBLISH_MESSAGE] = ("error", str(exc))
         return
-    text = (f"Publié pour tous : instantané n° {done.id} « {layout.escape_md(done.label)} » du {fmt.day(done.date)}, par "
-            f"{layout.escape_md(pending['by'])} "
-            f"({fmt.number(done.rows)} ligne(s) ; {fmt.number(done.rejected)} rejetée(s), non publiée(s)).")
-    st.session_state[session.PUBLISH_MESSAGE] = st.session_state[session.PUBLISHED_NOTICE] = ("success", text)
-    for key in (session.PUBLISH_PENDING, session.UPLOADED, session.UPLOADED_FILE, session.UPLOAD_ERROR):
+    text = (
+        f"Publié pour tous : instantané n° {done.id} « {layout.escape_md(done.label)} » du {fmt.day(done.date)}, par "
+        f"{layout.escape_md(pending['by'])} "
+        f"({fmt.number(done.rows)} ligne(s) ; {fmt.number(done.rejected)} rejetée(s), non publiée(s))."
+    )
+    st.session_state[session.PUBLISH_MESSAGE] = st.session_state[session.PUBLISHED_NOTICE] = (
+        "success",
+        text,
+    )
+    for key in (
+        session.PUBLISH_PENDING,
+        session.UPLOADED,
+        session.UPLOADED_FILE,
+        session.UPLOAD_ERROR,
+    ):
         st.session_state.pop(key, None)
-    st.session_state[session.UPLOADER_VERSION] = st.session_state.get(session.UPLOADER_VERSION, 0) + 1
+    st.session_state[session.UPLOADER_VERSION] = (
+        st.session_state.get(session.UPLOADER_VERSION, 0) + 1
+    )
     st.session_state[session.SNAPSHOT] = str(done.id)
 
 
@@ -182,23 +237,36 @@ def publication_panel(bar, uploaded) -> None:
         return
     if mode == "desactive":
         if uploaded is not None:
-            bar.caption("Publication depuis l'interface désactivée : aucun éditeur n'est configuré. Configurez OpenID "
-                        "Connect ou le mot de passe éditeur (voir le README), ou publiez sur le serveur avec "
-                        "`python -m gen_dash publish FICHIER`.")
+            bar.caption(
+                "Publication depuis l'interface désactivée : aucun éditeur n'est configuré. Configurez OpenID "
+                "Connect ou le mot de passe éditeur (voir le README), ou publiez sur le serveur avec "
+                "`python -m gen_dash publish FICHIER`."
+            )
         return
     editor = is_editor()
     if not editor:
         if mode == "oidc":
             if user_email():
-                bar.caption(f"Connecté·e comme {layout.escape_md(user_email())}, sans le rôle d'éditeur.")
+                bar.caption(
+                    f"Connecté·e comme {layout.escape_md(user_email())}, sans le rôle d'éditeur."
+                )
                 bar.button("Se déconnecter", on_click=st.logout, key="deconnexion")
             else:
-                bar.button("Se connecter pour publier", on_click=st.login, key="connexion", icon=":material/login:")
+                bar.button(
+                    "Se connecter pour publier",
+                    on_click=st.login,
+                    key="connexion",
+                    icon=":material/login:",
+                )
         else:
             with bar.expander("Publier (éditeurs)"):
-                st.caption("Demandez le mot de passe éditeur à la personne qui a installé le tableau de bord.")
+                st.caption(
+                    "Demandez le mot de passe éditeur à la personne qui a installé le tableau de bord."
+                )
                 st.text_input("Mot de passe éditeur", type="password", key=session.PASSWORD)
-                st.button("Se connecter comme éditeur", on_click=become_editor, key="editeur_connexion")
+                st.button(
+                    "Se connecter comme éditeur", on_click=become_editor, key="editeur_connexion"
+                )
                 if st.session_state.get(session.PASSWORD_MESSAGE):
                     st.error(st.session_state[session.PASSWORD_MESSAGE])
         return
@@ -207,12 +275,20 @@ def publication_panel(bar, uploaded) -> None:
         return
     with bar.form("publication"):
         st.markdown("**Publier pour tous**")
-        st.date_input("Date de l'instantané", value=uploaded.date or st.session_state.get(session.UPLOAD_DATE),
-                      key=session.PUBLISH_DATE, format="DD/MM/YYYY")
-        st.text_input("Libellé (obligatoire)", key=session.PUBLISH_LABEL, placeholder="Instantané du …")
+        st.date_input(
+            "Date de l'instantané",
+            value=uploaded.date or st.session_state.get(session.UPLOAD_DATE),
+            key=session.PUBLISH_DATE,
+            format="DD/MM/YYYY",
+        )
+        st.text_input(
+            "Libellé (obligatoire)", key=session.PUBLISH_LABEL, placeholder="Instantané du …"
+        )
         if not user_email():
             st.text_input("Votre nom (obligatoire)", key=session.PUBLISH_AUTHOR)
-        st.form_submit_button("Vérifier avant de publier", on_click=prepare_publication, icon=":material/fact_check:")
+        st.form_submit_button(
+            "Vérifier avant de publier", on_click=prepare_publication, icon=":material/fact_check:"
+        )
     # The form stays on screen (what was typed is kept if the editor cancels); publishing needs this confirmation.
     pending = st.session_state.get(session.PUBLISH_PENDING)
     if pending:
@@ -221,18 +297,29 @@ def publication_panel(bar, uploaded) -> None:
 
 def _confirmation(bar, pending: dict) -> None:
     """What is about to be published, by whom, and what it replaces: nothing is published without this step."""
-    lines = [f"**Vous allez publier pour tous** « {layout.escape_md(pending['label'])} », instantané du "
-             f"{fmt.day(pending['date'])}, par {layout.escape_md(pending['by'])} :",
-             f"- {fmt.number(pending['accepted'])} ligne(s) acceptée(s), publiée(s) ;",
-             f"- {fmt.number(pending['rejected'])} ligne(s) rejetée(s), **non publiée(s)** ;",
-             f"- {fmt.number(pending['warnings'])} avertissement(s) (lignes réparées ou à relire)."]
+    lines = [
+        f"**Vous allez publier pour tous** « {layout.escape_md(pending['label'])} », instantané du "
+        f"{fmt.day(pending['date'])}, par {layout.escape_md(pending['by'])} :",
+        f"- {fmt.number(pending['accepted'])} ligne(s) acceptée(s), publiée(s) ;",
+        f"- {fmt.number(pending['rejected'])} ligne(s) rejetée(s), **non publiée(s)** ;",
+        f"- {fmt.number(pending['warnings'])} avertissement(s) (lignes réparées ou à relire).",
+    ]
     bar.markdown("\n".join(lines))
     if pending["replaces"]:
-        bar.warning("Un instantané de la même date existe déjà : " + " ; ".join(layout.escape_md(r) for r in pending["replaces"])
-                    + ". Une seule publication compte par date : ce sera celle-ci, la plus récente ; l'autre restera "
-                    "dans l'historique, marquée « remplacée ».", icon=":material/warning:")
+        bar.warning(
+            "Un instantané de la même date existe déjà : "
+            + " ; ".join(layout.escape_md(r) for r in pending["replaces"])
+            + ". Une seule publication compte par date : ce sera celle-ci, la plus récente ; l'autre restera "
+            "dans l'historique, marquée « remplacée ».",
+            icon=":material/warning:",
+        )
     left, right = bar.columns(2)
-    left.button("Confirmer la publication", on_click=publish_upload, key="publication_confirmer", type="primary")
+    left.button(
+        "Confirmer la publication",
+        on_click=publish_upload,
+        key="publication_confirmer",
+        type="primary",
+    )
     right.button("Annuler", on_click=cancel_publication, key="publication_annuler")
 
 
@@ -244,7 +331,10 @@ def journal() -> pd.DataFrame:
 def withdraw_chosen() -> None:
     """Withdraw the snapshot chosen in the Données page's form; the role is checked again here."""
     if not is_editor():
-        st.session_state[session.WITHDRAW_MESSAGE] = ("error", "Retrait refusé : vous n'êtes pas éditeur.")
+        st.session_state[session.WITHDRAW_MESSAGE] = (
+            "error",
+            "Retrait refusé : vous n'êtes pas éditeur.",
+        )
         return
     chosen = st.session_state.get(session.WITHDRAW_CHOICE)
     who = user_email() or "éditeur"
@@ -253,5 +343,7 @@ def withdraw_chosen() -> None:
     except (store.StoreError, TypeError, ValueError) as exc:
         st.session_state[session.WITHDRAW_MESSAGE] = ("error", str(exc))
         return
-    st.session_state[session.WITHDRAW_MESSAGE] = ("success",
-                                                  f"Instantané n° {chosen} retiré des listes (conservé et journalisé).")
+    st.session_state[session.WITHDRAW_MESSAGE] = (
+        "success",
+        f"Instantané n° {chosen} retiré des listes (conservé et journalisé).",
+    )

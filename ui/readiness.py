@@ -59,11 +59,17 @@ class NotBeforeFirstRun:
         if scope["type"] == "http" and path.endswith("/_stcore/script-health-check"):
             await self.app(scope, receive, _noting_success(send))
             return
-        if scope["type"] == "http" and (path.startswith(_OURS) or any(part in path for part in _PASS)):
+        if scope["type"] == "http" and (
+            path.startswith(_OURS) or any(part in path for part in _PASS)
+        ):
             await self.app(scope, receive, send)
             return
-        headers = [(b"content-type", b"text/html; charset=utf-8"), (b"retry-after", b"1"),
-                   (b"cache-control", b"no-store"), (b"content-length", str(len(_STARTING)).encode())]
+        headers = [
+            (b"content-type", b"text/html; charset=utf-8"),
+            (b"retry-after", b"1"),
+            (b"cache-control", b"no-store"),
+            (b"content-length", str(len(_STARTING)).encode()),
+        ]
         if scope["type"] == "http":
             await send({"type": "http.response.start", "status": 503, "headers": headers})
             await send({"type": "http.response.body", "body": _STARTING})
@@ -81,8 +87,18 @@ class NotBeforeFirstRun:
 
         base = "/" + (st.get_option("server.baseUrlPath") or "").strip("/")
         path = base.rstrip("/") + "/_stcore/script-health-check"
-        asked = {**scope, "type": "http", "method": "GET", "scheme": "http", "http_version": "1.1", "path": path,
-                 "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": [(b"host", b"localhost")]}
+        asked = {
+            **scope,
+            "type": "http",
+            "method": "GET",
+            "scheme": "http",
+            "http_version": "1.1",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"localhost")],
+        }
 
         async def receive():
             return {"type": "http.request", "body": b"", "more_body": False}

@@ -32,20 +32,23 @@ _LOG = logging.getLogger("gen_dash.routes")
 ETALAB = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 _TERRITORY = ("region", "departements", "epci")
 _LONG_CACHE, _SHORT_CACHE = "public, max-age=86400", "public, max-age=300"
-_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-         "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Content-Disposition"}
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Content-Disposition",
+}
 ROUTES_SAID = {
     "/api/": "cette description",
     "/api/instantanes": "les instantanés publiés (numéro, date, libellé, date de publication, lignes, SHA-256 du "
-                        "fichier, remplacé par, retiré ou non)",
+    "fichier, remplacé par, retiré ou non)",
     "/api/instantanes/{id}.csv": "les lignes acceptées d'un instantané, colonnes du contrat (aussi .json, .geojson, "
-                                 ".xlsx ; {id} = un numéro ou « dernier » ; ?region=, ?departements=, ?epci= "
-                                 "restreignent comme le filtre du tableau de bord)",
+    ".xlsx ; {id} = un numéro ou « dernier » ; ?region=, ?departements=, ?epci= "
+    "restreignent comme le filtre du tableau de bord)",
     "/api/instantanes/{id}/fichier": "le fichier tel qu'il a été publié (nom et SHA-256 en en-têtes)",
     "/api/chiffres": "les chiffres clés d'une vue, ceux de `python -m gen_dash summary --json` "
-                     "(?instantane=, défaut « dernier » ; ?region=, ?departements=, ?epci=)",
+    "(?instantane=, défaut « dernier » ; ?region=, ?departements=, ?epci=)",
     "/flux.atom": "un flux Atom des publications et retraits qui concernent un territoire (?region=, ?departements=, "
-                  "?epci=)",
+    "?epci=)",
     "/sante": "l'état du serveur : version, base joignable, dernier instantané, durée de fonctionnement (200 ou 503)",
 }
 
@@ -79,16 +82,27 @@ def answers(handler):
             _check_query(request, handler.parameters)
             return handler(request)
         except Withdrawn as exc:
-            return _json({"erreur": str(exc), "statut": 410, "retire_le": open_data.iso(exc.withdrawn_on)}, 410)
+            return _json(
+                {"erreur": str(exc), "statut": 410, "retire_le": open_data.iso(exc.withdrawn_on)},
+                410,
+            )
         except OpenDataError as exc:
             return _json({"erreur": str(exc), "statut": exc.status}, exc.status)
         except store.StoreUnavailable as exc:
-            return _json({"erreur": f"Historique momentanément indisponible : {exc}", "statut": 503}, 503,
-                         {"Retry-After": "30"})
+            return _json(
+                {"erreur": f"Historique momentanément indisponible : {exc}", "statut": 503},
+                503,
+                {"Retry-After": "30"},
+            )
         except Exception:  # noqa: BLE001 - a fault of ours: logged with its traceback, said in French without it
             _LOG.exception("Route %s", request.url.path)
-            return _json({"erreur": "Erreur interne du serveur : elle est consignée dans son journal.", "statut": 500},
-                         500)
+            return _json(
+                {
+                    "erreur": "Erreur interne du serveur : elle est consignée dans son journal.",
+                    "statut": 500,
+                },
+                500,
+            )
 
     return run
 
@@ -100,7 +114,9 @@ def _check_query(request: Request, allowed: tuple[str, ...]) -> None:
     names = [name for name, _ in request.query_params.multi_items()]
     unknown = sorted({n for n in names if n not in allowed})
     if unknown:
-        raise BadParameter(f"Paramètre inconnu : « {unknown[0][:40]} » ; admis : {', '.join(allowed) or 'aucun'}.")
+        raise BadParameter(
+            f"Paramètre inconnu : « {unknown[0][:40]} » ; admis : {', '.join(allowed) or 'aucun'}."
+        )
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise BadParameter(f"Paramètre répété : « {repeated[0]} » (une seule valeur).")
@@ -110,14 +126,27 @@ def _territory(request: Request):
     return open_data.territory(*(request.query_params.get(name) for name in _TERRITORY))
 
 
-def _cached(request: Request, entry: open_data.Entry, what: str, make, media: str, latest: bool,
-            extra: dict | None = None) -> Response:
+def _cached(
+    request: Request,
+    entry: open_data.Entry,
+    what: str,
+    make,
+    media: str,
+    latest: bool,
+    extra: dict | None = None,
+) -> Response:
     """*make()*'s answer for a published snapshot, with its validators: ``304`` when the client has it already."""
     tag = _etag(entry.sha256, what, request.url.query)
     modified = format_datetime(open_data.utc(entry.published_on), usegmt=True)
-    headers = {**_CORS, "ETag": tag, "Last-Modified": modified,
-               "Cache-Control": _SHORT_CACHE if latest else _LONG_CACHE, "Link": _licence_link(request),
-               "X-Instantane": str(entry.id), **(extra or {})}
+    headers = {
+        **_CORS,
+        "ETag": tag,
+        "Last-Modified": modified,
+        "Cache-Control": _SHORT_CACHE if latest else _LONG_CACHE,
+        "Link": _licence_link(request),
+        "X-Instantane": str(entry.id),
+        **(extra or {}),
+    }
     if _client_has(request, tag):
         return Response(status_code=304, headers=headers)
     body = make()
@@ -128,7 +157,13 @@ def _cached(request: Request, entry: open_data.Entry, what: str, make, media: st
 
 def _etag(*parts) -> str:
     """A strong validator of what *parts* (with the licence, which the answers carry) determine."""
-    return '"' + hashlib.sha256("|".join(map(str, (*parts, open_data.licence()))).encode()).hexdigest()[:32] + '"'
+    return (
+        '"'
+        + hashlib.sha256("|".join(map(str, (*parts, open_data.licence()))).encode()).hexdigest()[
+            :32
+        ]
+        + '"'
+    )
 
 
 def _client_has(request: Request, tag: str) -> bool:
@@ -137,7 +172,11 @@ def _client_has(request: Request, tag: str) -> bool:
 
 
 def _about(entry: open_data.Entry, place) -> dict:
-    about = {"licence": open_data.licence(), "instantane": entry.describe(), "territoire": place.label}
+    about = {
+        "licence": open_data.licence(),
+        "instantane": entry.describe(),
+        "territoire": place.label,
+    }
     if entry.sample:
         about["avertissement"] = open_data.SAMPLE_NOTE
     return about
@@ -148,15 +187,24 @@ def _snapshot(entry: open_data.Entry):
 
 
 def api_index(request: Request) -> Response:
-    return _json({"description": "API en lecture seule des instantanés publiés de la Grande école du numérique.",
-                  "licence": open_data.licence(), "routes": ROUTES_SAID})
+    return _json(
+        {
+            "description": "API en lecture seule des instantanés publiés de la Grande école du numérique.",
+            "licence": open_data.licence(),
+            "routes": ROUTES_SAID,
+        }
+    )
 
 
 def snapshots(request: Request) -> Response:
     known = open_data.entries(store.engine())
-    return _json({"licence": open_data.licence(), "instantanes": [e.describe(open_data.show_publishers())
-                                                                  for e in known]},
-                 headers={"Cache-Control": _SHORT_CACHE, "Link": _licence_link(request)})
+    return _json(
+        {
+            "licence": open_data.licence(),
+            "instantanes": [e.describe(open_data.show_publishers()) for e in known],
+        },
+        headers={"Cache-Control": _SHORT_CACHE, "Link": _licence_link(request)},
+    )
 
 
 def snapshot_rows(request: Request) -> Response:
@@ -167,7 +215,11 @@ def snapshot_rows(request: Request) -> Response:
     entry = open_data.entry(store.engine(), reference)
     place = _territory(request)
     stem = f"gen-instantane-{entry.id}" + ("" if place.national else "-" + place.slug)
-    disposition = {"Content-Disposition": f'attachment; filename="{stem}.{kind}"'} if kind in ("csv", "xlsx") else {}
+    disposition = (
+        {"Content-Disposition": f'attachment; filename="{stem}.{kind}"'}
+        if kind in ("csv", "xlsx")
+        else {}
+    )
 
     def make():
         snapshot = _snapshot(entry)
@@ -180,7 +232,15 @@ def snapshot_rows(request: Request) -> Response:
             return open_data.rows_json(rows, _about(entry, place))
         return open_data.rows_geojson(rows, _about(entry, place))
 
-    return _cached(request, entry, kind, make, open_data.FORMATS[kind], reference == open_data.LATEST, disposition)
+    return _cached(
+        request,
+        entry,
+        kind,
+        make,
+        open_data.FORMATS[kind],
+        reference == open_data.LATEST,
+        disposition,
+    )
 
 
 def snapshot_file(request: Request) -> Response:
@@ -189,10 +249,18 @@ def snapshot_file(request: Request) -> Response:
     def make():
         return store.load_file(store.engine(), entry.id)[0]
 
-    return _cached(request, entry, "fichier", make, "application/octet-stream",
-                   request.path_params["reference"] == open_data.LATEST,
-                   {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(entry.file_name)}",
-                    "X-SHA-256": entry.sha256})
+    return _cached(
+        request,
+        entry,
+        "fichier",
+        make,
+        "application/octet-stream",
+        request.path_params["reference"] == open_data.LATEST,
+        {
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(entry.file_name)}",
+            "X-SHA-256": entry.sha256,
+        },
+    )
 
 
 def key_figures(request: Request) -> Response:
@@ -203,10 +271,18 @@ def key_figures(request: Request) -> Response:
     def make():
         key = (store.database_url(), entry.id, "api-chiffres", place.label, place.codes, place.epci)
         figures = memory.shared_cache().get(key, lambda: open_data.figures(_snapshot(entry), place))
-        return json.dumps({**_about(entry, place), "chiffres": figures}, ensure_ascii=False, default=str).encode()
+        return json.dumps(
+            {**_about(entry, place), "chiffres": figures}, ensure_ascii=False, default=str
+        ).encode()
 
-    return _cached(request, entry, "chiffres", make, "application/json; charset=utf-8",
-                   reference == open_data.LATEST)
+    return _cached(
+        request,
+        entry,
+        "chiffres",
+        make,
+        "application/json; charset=utf-8",
+        reference == open_data.LATEST,
+    )
 
 
 def atom_feed(request: Request) -> Response:
@@ -218,14 +294,17 @@ def atom_feed(request: Request) -> Response:
     if _client_has(request, tag):
         return Response(status_code=304, headers=headers)
     base = _public_base(request)
-    body = memory.shared_cache().get((store.database_url(), "flux", version, place.label, place.codes, place.epci, base),
-                                     lambda: open_data.feed(eng, place, base))
+    body = memory.shared_cache().get(
+        (store.database_url(), "flux", version, place.label, place.codes, place.epci, base),
+        lambda: open_data.feed(eng, place, base),
+    )
     return Response(body, headers=headers, media_type="application/atom+xml; charset=utf-8")
 
 
 def _public_base(request: Request) -> str:
     """The address the public reaches us at, for links: the reverse proxy's host and sub-path when it says them
     (``X-Forwarded-Host: gen-dash.gouv.fr:443``, ``X-Forwarded-Prefix: /gen-dash``) and they look sane."""
+
     def sane(text: str, extra: str) -> str:
         return text if len(text) < 100 and all(c.isalnum() or c in extra for c in text) else ""
 
@@ -246,17 +325,26 @@ def health(request: Request) -> Response:
         out |= {"base": "joignable", "dernier_instantane": listed[0].describe() if listed else None}
         return _json(out, headers={"Cache-Control": "no-store"})
     except store.StoreError as exc:
-        return _json(out | {"base": "injoignable", "erreur": str(exc)}, 503, {"Cache-Control": "no-store"})
+        return _json(
+            out | {"base": "injoignable", "erreur": str(exc)}, 503, {"Cache-Control": "no-store"}
+        )
 
 
 def unknown_route(request: Request) -> Response:
     raise NotFound(f"Aucune route « {request.url.path[:80]} » : voir /api/.")
 
 
-for _handler, _parameters in ((api_index, ()), (snapshots, ()), (snapshot_rows, _TERRITORY), (snapshot_file, ()),
-                              (key_figures, ("instantane", *_TERRITORY)), (atom_feed, _TERRITORY),
-                              (unknown_route, ())):
+for _handler, _parameters in (
+    (api_index, ()),
+    (snapshots, ()),
+    (snapshot_rows, _TERRITORY),
+    (snapshot_file, ()),
+    (key_figures, ("instantane", *_TERRITORY)),
+    (atom_feed, _TERRITORY),
+    (unknown_route, ()),
+):
     _handler.parameters = _parameters
+
 
 class FrenchRefusals:
     """ASGI middleware: a path on our routes that Streamlit's own guard would refuse in English (``..``, a drive
@@ -268,9 +356,16 @@ class FrenchRefusals:
 
     async def __call__(self, scope, receive, send):
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if path.startswith(_OURS) and (path.startswith(("//", "\\\\")) or is_unsafe_path_pattern(path.lstrip("/"))):
-            refused = _json({"erreur": "Chemin refusé : il ne peut contenir ni « .. », ni lecteur, ni chemin réseau.",
-                             "statut": 400}, 400)
+        if path.startswith(_OURS) and (
+            path.startswith(("//", "\\\\")) or is_unsafe_path_pattern(path.lstrip("/"))
+        ):
+            refused = _json(
+                {
+                    "erreur": "Chemin refusé : il ne peut contenir ni « .. », ni lecteur, ni chemin réseau.",
+                    "statut": 400,
+                },
+                400,
+            )
             await refused(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -20,13 +20,19 @@ URL_READ = "url_lue"  # the link is read once per session
 VIEW = "vue"  # the ui.sources.View app.py prepared for this run
 
 # The upload flow (ui.upload).
-UPLOADER = "depot_fichier"  # the uploader's key; after a publication it gets a new one (see uploader_key)
+UPLOADER = (
+    "depot_fichier"  # the uploader's key; after a publication it gets a new one (see uploader_key)
+)
 UPLOADER_VERSION = "depot_version"
 UPLOADED = "depot_instantane"  # the uploaded file as read: a Snapshot, this session only
 UPLOADED_FILE = "depot_octets"  # (name, bytes) of that file, kept to publish it unchanged
-UPLOAD_ERROR = "depot_erreur"  # (upload's file id, French message, columns missing?) of the last unread upload
+UPLOAD_ERROR = (
+    "depot_erreur"  # (upload's file id, French message, columns missing?) of the last unread upload
+)
 UPLOAD_DATE = "depot_date"
-UPLOAD_READING = "depot_lecture"  # the file being read (ui.upload.Reading): pages keep showing until it is read
+UPLOAD_READING = (
+    "depot_lecture"  # the file being read (ui.upload.Reading): pages keep showing until it is read
+)
 UPLOAD_MISSING = "depot_colonnes_manquantes"  # (upload's file id, missing canonical columns, the file's headers, guess)
 MAPPING_COLUMN = "correspondance_colonne_"  # + canonical name: the file column chosen for it
 MAPPING_VALUE = "correspondance_valeur_"  # + canonical name: the value given for every row
@@ -39,7 +45,9 @@ PUBLISH_DATE = "publication_date"
 PUBLISH_LABEL = "publication_libelle"
 PUBLISH_AUTHOR = "publication_auteur"
 PUBLISH_MESSAGE = "publication_message"  # ("success" or "error", French text), shown once
-PUBLISH_PENDING = "publication_a_confirmer"  # what the editor is about to publish, shown for confirmation
+PUBLISH_PENDING = (
+    "publication_a_confirmer"  # what the editor is about to publish, shown for confirmation
+)
 PUBLISHED_NOTICE = "publication_faite"  # the main area's « publié » notice, shown once
 WITHDRAW_CHOICE = "retrait_choix"
 WITHDRAW_MESSAGE = "retrait_message"  # ("success" or "error", French text), shown once

@@ -25,12 +25,19 @@ class Of:
     snapshot in memory)."""
 
     def __init__(self, rows: pd.DataFrame | None = None, published: tuple[str, int] | None = None):
-        self._rows, self.published = rows, published  # published: (store URL, number); None for an upload
+        self._rows, self.published = (
+            rows,
+            published,
+        )  # published: (store URL, number); None for an upload
 
     @property
     def rows(self) -> pd.DataFrame:
         """All the snapshot's accepted rows."""
-        return self._rows if self.published is None else sources.published_snapshot(*self.published).rows
+        return (
+            self._rows
+            if self.published is None
+            else sources.published_snapshot(*self.published).rows
+        )
 
 
 def _shared(compute):
@@ -42,7 +49,9 @@ def _shared(compute):
         of = source if isinstance(source, Of) else _of(source)
         if of.published is None:
             return compute(of, *arguments)
-        value = cache.shared_values().get((*of.published, compute.__name__, arguments), lambda: compute(of, *arguments))
+        value = cache.shared_values().get(
+            (*of.published, compute.__name__, arguments), lambda: compute(of, *arguments)
+        )
         return value if isinstance(source, Of) else cache.copied(value)
 
     return run
@@ -74,10 +83,18 @@ def coverage_of(of: Of, territory: Territory, radius: float) -> dict:
 
 
 @_shared
-def suggestions(of: Of, territory: Territory, k: int, radius: float, population: int, one_per_departement: bool) -> pd.DataFrame:
+def suggestions(
+    of: Of, territory: Territory, k: int, radius: float, population: int, one_per_departement: bool
+) -> pd.DataFrame:
     """:func:`gen_dash.coverage.suggest_sites` in the territory: where to open the next *k* fabriques."""
-    return coverage.suggest_sites(territory.apply(reference.communes_table()), fabriques(of), k, radius, population,
-                                  one_per_departement)
+    return coverage.suggest_sites(
+        territory.apply(reference.communes_table()),
+        fabriques(of),
+        k,
+        radius,
+        population,
+        one_per_departement,
+    )
 
 
 @_shared
@@ -95,14 +112,25 @@ def beside_nation(of: Of, territory: Territory, goals: Targets) -> pd.DataFrame:
 @_shared
 def progress(of: Of, territory: Territory, goals: Targets) -> pd.DataFrame:
     """:func:`gen_dash.metrics.progress_by_wave` of the territory (beside the nation's when it is not France)."""
-    return metrics.progress_by_wave(territory.apply(of.rows), goals, None if territory.national else of.rows)
+    return metrics.progress_by_wave(
+        territory.apply(of.rows), goals, None if territory.national else of.rows
+    )
 
 
 @_shared
-def objective_lines(of: Of, territory: Territory, goals: Targets, dates: tuple, today: date) -> list[Objective]:
+def objective_lines(
+    of: Of, territory: Territory, goals: Targets, dates: tuple, today: date
+) -> list[Objective]:
     """:func:`gen_dash.objectives.objective_lines` of the territory at the published *dates*."""
-    return objectives.objective_lines(territory.apply(of.rows), of.rows, territory, goals,
-                                      reference.communes_table(), list(dates), today)
+    return objectives.objective_lines(
+        territory.apply(of.rows),
+        of.rows,
+        territory,
+        goals,
+        reference.communes_table(),
+        list(dates),
+        today,
+    )
 
 
 @_shared

@@ -32,7 +32,9 @@ class Entry:
     date: date | None
     is_sample: bool
     file_name: str  # the file as it was sent (or the sample's)
-    replaced: str | None = None  # « remplacé par le n° 7 (publié le 01/12/2026) »: another one counts for its date
+    replaced: str | None = (
+        None  # « remplacé par le n° 7 (publié le 01/12/2026) »: another one counts for its date
+    )
     detail: str = ""  # the whole description, said under the selector (the label is short enough to fit in it)
     sha256: str = ""  # of the file as published (an upload's is computed when a sheet needs it)
     libelle: str = ""  # the label it was published under
@@ -158,8 +160,17 @@ def entries() -> list[Entry]:
     uploaded = st.session_state.get(session.UPLOADED)
     if uploaded is not None:
         when = uploaded.date or st.session_state.get(session.UPLOAD_DATE)
-        listed.insert(0, Entry(session.UPLOAD_ID, f"Fichier déposé : {uploaded.name}", when, False,
-                               uploaded.name or "fichier déposé", detail=f"Fichier déposé, non publié : {uploaded.name}"))
+        listed.insert(
+            0,
+            Entry(
+                session.UPLOAD_ID,
+                f"Fichier déposé : {uploaded.name}",
+                when,
+                False,
+                uploaded.name or "fichier déposé",
+                detail=f"Fichier déposé, non publié : {uploaded.name}",
+            ),
+        )
     return listed
 
 
@@ -167,7 +178,9 @@ def _listing(url: str) -> list[Entry]:
     """The history of the store at *url*; while it does not answer, as this server last read it (a PostgreSQL
     restart must not turn every page into the samples), or the fallback's when it never answered."""
     last = _last_listings()
-    if url in last and store_problem():  # known not to answer: what it last gave, without waiting for it
+    if (
+        url in last and store_problem()
+    ):  # known not to answer: what it last gave, without waiting for it
         return list(last[url])
     try:
         listed = _published_entries(url)
@@ -181,26 +194,53 @@ def _listing(url: str) -> list[Entry]:
 
 def _published_entries(url: str) -> tuple[Entry, ...]:
     # Keyed by the history's version: a publication or a withdrawal, by any server, is seen at the next run.
-    return cache.kept(("historique", url, store.history_version(_engine(url))), lambda: _entries_of(url))
+    return cache.kept(
+        ("historique", url, store.history_version(_engine(url))), lambda: _entries_of(url)
+    )
 
 
 def _entries_of(url: str) -> tuple[Entry, ...]:
     listed = []
     for r in store.history(_engine(url)).itertuples():
-        replaced = (None if r.compte else
-                    f"remplacé par le n° {r.remplace_par} (publié le {pd.Timestamp(r.remplace_le):%d/%m/%Y})")
-        detail = (f"{fmt.day(r.date_instantane)} · {r.libelle} ({fmt.number(r.lignes_acceptees)} lignes"
-                  + ("" if r.exemple else f", {r.publie_par}") + (", remplacé" if replaced else "") + ")")
+        replaced = (
+            None
+            if r.compte
+            else f"remplacé par le n° {r.remplace_par} (publié le {pd.Timestamp(r.remplace_le):%d/%m/%Y})"
+        )
+        detail = (
+            f"{fmt.day(r.date_instantane)} · {r.libelle} ({fmt.number(r.lignes_acceptees)} lignes"
+            + ("" if r.exemple else f", {r.publie_par}")
+            + (", remplacé" if replaced else "")
+            + ")"
+        )
         short = ("exemple" if r.exemple else r.libelle) + (" (remplacé)" if replaced else "")
-        listed.append(Entry(str(r.id), f"{fmt.short_day(r.date_instantane)} · {short}", r.date_instantane,
-                            bool(r.exemple), r.nom_fichier, replaced, detail, r.sha256, r.libelle))
+        listed.append(
+            Entry(
+                str(r.id),
+                f"{fmt.short_day(r.date_instantane)} · {short}",
+                r.date_instantane,
+                bool(r.exemple),
+                r.nom_fichier,
+                replaced,
+                detail,
+                r.sha256,
+                r.libelle,
+            )
+        )
     return tuple(listed)
 
 
 def view_of(entry: Entry, territory: Territory, listed: list[Entry]) -> View:
     """The view of *entry*'s snapshot for *territory*, among the snapshots *listed*."""
     snapshot = load(entry)
-    return View(entry, snapshot, reference.targets(), territory, territory.apply(snapshot.rows), tuple(listed))
+    return View(
+        entry,
+        snapshot,
+        reference.targets(),
+        territory,
+        territory.apply(snapshot.rows),
+        tuple(listed),
+    )
 
 
 def load(entry: Entry) -> Snapshot:
@@ -219,8 +259,10 @@ def history(current: View) -> pd.DataFrame:
     ids = tuple(int(e.id) for e in current.entries if not e.is_upload and e.replaced is None)
     url, territory = store_url(), current.territory
     # Counted at publication and stored: no snapshot is read back (20 of 10,000 rows took 2.8 s).
-    return cache.kept(("evolution", url, ids, territory),
-                      lambda: store.figures_over_time(_engine(url), list(ids), territory))
+    return cache.kept(
+        ("evolution", url, ids, territory),
+        lambda: store.figures_over_time(_engine(url), list(ids), territory),
+    )
 
 
 def pace_history(current: View) -> tuple[pd.DataFrame, str]:
@@ -231,27 +273,44 @@ def pace_history(current: View) -> tuple[pd.DataFrame, str]:
     says why).
     """
     published_history = history(current)
-    span = (f"{len(published_history)} instantané(s) publié(s) daté(s), du {fmt.day(published_history.index.min())} au "
-            f"{fmt.day(published_history.index.max())}" if len(published_history) else "aucun instantané publié")
+    span = (
+        f"{len(published_history)} instantané(s) publié(s) daté(s), du {fmt.day(published_history.index.min())} au "
+        f"{fmt.day(published_history.index.max())}"
+        if len(published_history)
+        else "aucun instantané publié"
+    )
     if not current.entry.is_upload:
         return published_history, f"Rythme calculé sur {span}."
     when = current.entry.date
     if when is None:
-        return published_history, f"Rythme calculé sur {span} ; votre fichier déposé n'est pas daté : il n'y entre pas."
+        return (
+            published_history,
+            f"Rythme calculé sur {span} ; votre fichier déposé n'est pas daté : il n'y entre pas.",
+        )
     if len(published_history) and when <= published_history.index.max():
-        return published_history, (f"Rythme calculé sur {span} ; votre fichier déposé, daté du {fmt.day(when)}, "
-                                   "n'y entre pas : il ne vient pas après le dernier instantané publié.")
+        return published_history, (
+            f"Rythme calculé sur {span} ; votre fichier déposé, daté du {fmt.day(when)}, "
+            "n'y entre pas : il ne vient pas après le dernier instantané publié."
+        )
     own = trend.figures_over_time([(when, current.snapshot.rows)], current.territory)
-    return (pd.concat([published_history, own]),
-            f"Rythme calculé sur {span}, et sur votre fichier déposé (non publié) du {fmt.day(when)}.")
+    return (
+        pd.concat([published_history, own]),
+        f"Rythme calculé sur {span}, et sur votre fichier déposé (non publié) du {fmt.day(when)}.",
+    )
 
 
 def default_comparison(current: View) -> tuple[str, str]:
     """The pair Comparer opens on: the snapshot on screen (after) and the one that counts just before it (before):
     for an upload, the latest published snapshot dated before the upload's date."""
     after = current.entry
-    earlier = [e for e in current.entries if not e.is_upload and e.replaced is None and e.id != after.id
-               and (after.date is None or e.date is None or e.date < after.date)]
+    earlier = [
+        e
+        for e in current.entries
+        if not e.is_upload
+        and e.replaced is None
+        and e.id != after.id
+        and (after.date is None or e.date is None or e.date < after.date)
+    ]
     others = [e for e in current.entries if e.id != after.id]
     before = earlier[0] if earlier else others[0]
     return before.id, after.id
@@ -264,9 +323,15 @@ def comparison(current: View, before: Entry, after: Entry) -> tuple[pd.DataFrame
     if before.is_upload or after.is_upload:
         return _compared(load(before).rows, load(after).rows, current.territory, current.targets)
     url, territory, goals = store_url(), current.territory, current.targets
-    return cache.kept(("comparaison", url, before.id, after.id, territory, goals),
-                      lambda: _compared(published_snapshot(url, int(before.id)).rows,
-                                        published_snapshot(url, int(after.id)).rows, territory, goals))
+    return cache.kept(
+        ("comparaison", url, before.id, after.id, territory, goals),
+        lambda: _compared(
+            published_snapshot(url, int(before.id)).rows,
+            published_snapshot(url, int(after.id)).rows,
+            territory,
+            goals,
+        ),
+    )
 
 
 def _compared(before: pd.DataFrame, after: pd.DataFrame, territory: Territory, goals: Targets):

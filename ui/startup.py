@@ -26,8 +26,10 @@ def warn_unset_settings() -> None:
     """Once per server: the legal settings still unset, in its log (their pages show a placeholder meanwhile)."""
     missing = legal.unset_settings()
     if missing:
-        logging.getLogger("gen_dash").warning("Mentions légales incomplètes : réglez %s (voir le README, Configuration).",
-                                              ", ".join(missing))
+        logging.getLogger("gen_dash").warning(
+            "Mentions légales incomplètes : réglez %s (voir le README, Configuration).",
+            ", ".join(missing),
+        )
 
 
 @st.cache_resource(show_spinner=False)

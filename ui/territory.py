@@ -17,8 +17,13 @@ from ui import reference, session
 def read_link() -> list[str]:
     """The territory the link asks for, put into the sidebar's widgets; the notices for what was ignored."""
     params = st.query_params
-    linked, notices = Territory.from_link(params.get(session.Q_REGION), params.get(session.Q_DEPARTEMENTS),
-                                          reference.departements_table(), params.get(session.Q_EPCI), reference.epci_table())
+    linked, notices = Territory.from_link(
+        params.get(session.Q_REGION),
+        params.get(session.Q_DEPARTEMENTS),
+        reference.departements_table(),
+        params.get(session.Q_EPCI),
+        reference.epci_table(),
+    )
     if linked.region:
         st.session_state[session.REGION] = linked.region
     if linked.departements:
@@ -31,7 +36,12 @@ def read_link() -> list[str]:
 def write_link(territory: Territory, extra: dict[str, str | None]) -> None:
     """Put *territory* (and *extra* parameters, None to remove) into the address bar, changing only what differs."""
     query = territory.to_query()
-    wanted = {session.Q_REGION: query["region"], session.Q_DEPARTEMENTS: query["dep"], session.Q_EPCI: query["epci"], **extra}
+    wanted = {
+        session.Q_REGION: query["region"],
+        session.Q_DEPARTEMENTS: query["dep"],
+        session.Q_EPCI: query["epci"],
+        **extra,
+    }
     for key, value in wanted.items():
         if value is None:
             if key in st.query_params:
@@ -62,7 +72,10 @@ def epci_choices(region: str, departements: list[str]) -> dict[str, str]:
         inside &= table["departements"].map(lambda codes: bool(set(codes) & set(departements)))
     chosen = table[inside].sort_values("nom_epci")
     # The reference's short name (« CA Lunel Agglo »): the sidebar is narrow; the full name is said under the list.
-    return {code: f"{name} ({code})" for code, name in zip(chosen["code_epci"], chosen["nom_epci"], strict=True)}
+    return {
+        code: f"{name} ({code})"
+        for code, name in zip(chosen["code_epci"], chosen["nom_epci"], strict=True)
+    }
 
 
 def choose_territory(bar) -> Territory:
@@ -70,30 +83,48 @@ def choose_territory(bar) -> Territory:
     bar.header("Territoire")
     regions = reference.regions_table()
     region_names = dict(zip(regions["code_region"], regions["nom_region"], strict=False))
-    region = bar.selectbox("Région", [None, *region_names], key=session.REGION, on_change=_on_region_change,
-                           format_func=lambda c: "France entière" if c is None else region_names[c])
+    region = bar.selectbox(
+        "Région",
+        [None, *region_names],
+        key=session.REGION,
+        on_change=_on_region_change,
+        format_func=lambda c: "France entière" if c is None else region_names[c],
+    )
     departements: list[str] = []
     code = None
     if region:
         of_region = territory_of(region, ()).apply(reference.departements_table())
         names = dict(zip(of_region["code_departement"], of_region["nom_departement"], strict=False))
-        departements = bar.multiselect("Départements", list(names), key=session.DEPARTEMENTS,
-                                       format_func=lambda c: f"{names[c]} ({c})", placeholder="Toute la région",
-                                       on_change=_on_departements_change)
+        departements = bar.multiselect(
+            "Départements",
+            list(names),
+            key=session.DEPARTEMENTS,
+            format_func=lambda c: f"{names[c]} ({c})",
+            placeholder="Toute la région",
+            on_change=_on_departements_change,
+        )
         choices = epci_choices(region, departements)
         if st.session_state.get(session.EPCI) not in choices:
             st.session_state[session.EPCI] = None
-        code = bar.selectbox("Intercommunalité (EPCI)", [None, *choices], key=session.EPCI,
-                             format_func=lambda c: "Toutes" if c is None else choices[c], placeholder="Toutes",
-                             help="Tapez un nom (« Lunel », « Métropole ») ou un code SIREN pour chercher.")
+        code = bar.selectbox(
+            "Intercommunalité (EPCI)",
+            [None, *choices],
+            key=session.EPCI,
+            format_func=lambda c: "Toutes" if c is None else choices[c],
+            placeholder="Toutes",
+            help="Tapez un nom (« Lunel », « Métropole ») ou un code SIREN pour chercher.",
+        )
     territory = territory_of(region, departements, code)
     if code:
         line = epci.epci_by_code().loc[code]
         said = f"{line['nom_complet']} : {fmt.number(line['communes'])} communes, {fmt.number(line['population'])} habitants"
         if territory.straddles:
             regions = len(line["regions"])
-            said += (f" ; {territory.straddles}" + (f" et {regions} régions" if regions > 1 else "")
-                     + ", ses chiffres sont ceux de toutes ses communes")
+            said += (
+                f" ; {territory.straddles}"
+                + (f" et {regions} régions" if regions > 1 else "")
+                + ", ses chiffres sont ceux de toutes ses communes"
+            )
         bar.caption(said + ".")
     return territory
 

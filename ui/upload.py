@@ -54,7 +54,9 @@ def on_upload(mapping: Mapping | None = None) -> None:
     # only keep the memory of closed sessions. Counted against the memory budget while the session holds it.
     held = cache.held_uploads()  # asked here, in the script's thread (a Streamlit cache)
     outcome = _waiting_threads().submit(lambda: held.hold(upload.read_upload(data, name, mapping)))
-    st.session_state[session.UPLOAD_READING] = Reading(uploaded.file_id, name, data, mapping, outcome)
+    st.session_state[session.UPLOAD_READING] = Reading(
+        uploaded.file_id, name, data, mapping, outcome
+    )
 
 
 def collect_reading() -> None:
@@ -67,9 +69,18 @@ def collect_reading() -> None:
     try:
         snapshot = reading.outcome.result()
     except SnapshotError as exc:  # read_snapshot turns whatever goes wrong with a file into one
-        st.session_state[session.UPLOAD_ERROR] = (reading.file_id, str(exc), isinstance(exc, MissingColumns))
+        st.session_state[session.UPLOAD_ERROR] = (
+            reading.file_id,
+            str(exc),
+            isinstance(exc, MissingColumns),
+        )
         if isinstance(exc, MissingColumns):
-            st.session_state[session.UPLOAD_MISSING] = (reading.file_id, exc.missing, exc.headers, exc.guess)
+            st.session_state[session.UPLOAD_MISSING] = (
+                reading.file_id,
+                exc.missing,
+                exc.headers,
+                exc.guess,
+            )
             if reading.mapping is None and exc.guess is not None:
                 _prefill(exc.guess, exc.headers)
         return
@@ -88,8 +99,11 @@ def reading_notice() -> None:
         return
     if reading.outcome.done():
         st.rerun()
-    st.info(f"Lecture du fichier « {layout.escape_md(reading.name)} » en cours… Cette page montre l'instantané "
-            "choisi jusque-là et se mettra à jour.", icon=":material/hourglass_top:")
+    st.info(
+        f"Lecture du fichier « {layout.escape_md(reading.name)} » en cours… Cette page montre l'instantané "
+        "choisi jusque-là et se mettra à jour.",
+        icon=":material/hourglass_top:",
+    )
 
 
 def _prefill(guess: Guess, headers: list[str]) -> None:
@@ -119,11 +133,15 @@ def choices(asked: list[str], missing: list[str]) -> Mapping:
         choice = st.session_state.get(session.MAPPING_COLUMN + canonical)
         value = (st.session_state.get(session.MAPPING_VALUE + canonical) or "").strip()
         if choice:
-            if canonical_name(choice) != canonical:  # one the reader takes by itself needs no mapping
+            if (
+                canonical_name(choice) != canonical
+            ):  # one the reader takes by itself needs no mapping
                 columns.append((canonical, choice))
         elif value and (canonical in missing or canonical == "vague"):
             values.append((canonical, value))
-    generate = bool(st.session_state.get(session.MAPPING_IDS)) and not any(c == "id_formation" for c, _ in columns)
+    generate = bool(st.session_state.get(session.MAPPING_IDS)) and not any(
+        c == "id_formation" for c, _ in columns
+    )
     return Mapping(tuple(sorted(columns)), tuple(sorted(values)), generate)
 
 
@@ -135,39 +153,67 @@ def _mapping_form(bar, missing: list[str], headers: list[str], guess: Guess | No
     with bar.form("correspondance"):
         st.markdown("**Dire quelle colonne est laquelle**")
         if guess is not None:
-            st.caption("Correspondance devinée d'après les en-têtes et le contenu du fichier : vérifiez chaque choix, "
-                       "corrigez-le si besoin, puis lisez le fichier. Rien n'est lu avant votre confirmation.")
+            st.caption(
+                "Correspondance devinée d'après les en-têtes et le contenu du fichier : vérifiez chaque choix, "
+                "corrigez-le si besoin, puis lisez le fichier. Rien n'est lu avant votre confirmation."
+            )
         for canonical in asked:
-            st.selectbox(f"{BY_NAME[canonical].title} ({canonical})", [None, *headers],
-                         key=session.MAPPING_COLUMN + canonical, format_func=lambda h: _NONE if h is None else h)
+            st.selectbox(
+                f"{BY_NAME[canonical].title} ({canonical})",
+                [None, *headers],
+                key=session.MAPPING_COLUMN + canonical,
+                format_func=lambda h: _NONE if h is None else h,
+            )
             if canonical in evidence:
                 st.caption(layout.escape_md(evidence[canonical].split(" : ", 1)[-1]))
             if (canonical in missing and canonical not in evidence) or canonical == "vague":
-                st.text_input(f"… ou la même valeur pour toutes les lignes ({canonical})",
-                              key=session.MAPPING_VALUE + canonical)
-        st.checkbox("Générer un identifiant stable (sans colonne d'identifiant)", key=session.MAPPING_IDS,
-                    help="Tiré du nom normalisé et de la commune de chaque ligne : le même à chaque export de la "
-                         "même liste. Dit dans le rapport.")
+                st.text_input(
+                    f"… ou la même valeur pour toutes les lignes ({canonical})",
+                    key=session.MAPPING_VALUE + canonical,
+                )
+        st.checkbox(
+            "Générer un identifiant stable (sans colonne d'identifiant)",
+            key=session.MAPPING_IDS,
+            help="Tiré du nom normalisé et de la commune de chaque ligne : le même à chaque export de la "
+            "même liste. Dit dans le rapport.",
+        )
         for note in guess.notes if guess else ():
             st.caption(layout.escape_md(note))
         if guess is not None and guess.unmapped:
-            st.caption("Colonnes gardées telles quelles : " + layout.escape_md(", ".join(guess.unmapped)) + ".")
-        st.form_submit_button("Lire avec cette correspondance", icon=":material/join:",
-                              on_click=lambda: on_upload(choices(asked, missing)))
+            st.caption(
+                "Colonnes gardées telles quelles : "
+                + layout.escape_md(", ".join(guess.unmapped))
+                + "."
+            )
+        st.form_submit_button(
+            "Lire avec cette correspondance",
+            icon=":material/join:",
+            on_click=lambda: on_upload(choices(asked, missing)),
+        )
 
 
 def upload_panel(bar, report_page) -> None:
     """The uploader, what the last upload gave (or why it was refused, with the mapping form), in the sidebar."""
-    bar.file_uploader("Déposer un nouvel instantané (CSV ou .xlsx)", type=["csv", "txt", "xlsx"],
-                      key=session.uploader_key(), on_change=on_upload,
-                      help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.")
+    bar.file_uploader(
+        "Déposer un nouvel instantané (CSV ou .xlsx)",
+        type=["csv", "txt", "xlsx"],
+        key=session.uploader_key(),
+        on_change=on_upload,
+        help="Le fichier est lu et vérifié ; il n'est visible que dans votre session.",
+    )
     error = st.session_state.get(session.UPLOAD_ERROR)
     current = st.session_state.get(session.uploader_key())
-    if error and current is not None and error[0] == current.file_id:  # the refused file is still the one shown
+    if (
+        error and current is not None and error[0] == current.file_id
+    ):  # the refused file is still the one shown
         missing = st.session_state.get(session.UPLOAD_MISSING)
         missing = missing if missing and missing[0] == current.file_id else None
-        if error[2] and missing and missing[3] is not None:  # not refused: read once the person confirms the guess
-            bar.warning(f"À confirmer avant lecture : {layout.escape_md(error[1])}", icon=":material/join:")
+        if (
+            error[2] and missing and missing[3] is not None
+        ):  # not refused: read once the person confirms the guess
+            bar.warning(
+                f"À confirmer avant lecture : {layout.escape_md(error[1])}", icon=":material/join:"
+            )
         else:
             bar.error(f"Fichier refusé : {layout.escape_md(error[1])}", icon=":material/error:")
         if missing:
@@ -177,15 +223,23 @@ def upload_panel(bar, report_page) -> None:
         return
     bar.caption("Fichier déposé, non publié : il n'est visible que dans votre session.")
     report = uploaded.report
-    bar.markdown(f"**{fmt.number(report.lignes_acceptees)}** ligne(s) acceptée(s) dont "
-                 f"{fmt.number(report.lignes_reparees)} réparée(s), **{fmt.number(report.lignes_rejetees)}** "
-                 f"rejetée(s){report.outside_programme_said()}.")
+    bar.markdown(
+        f"**{fmt.number(report.lignes_acceptees)}** ligne(s) acceptée(s) dont "
+        f"{fmt.number(report.lignes_reparees)} réparée(s), **{fmt.number(report.lignes_rejetees)}** "
+        f"rejetée(s){report.outside_programme_said()}."
+    )
     if uploaded.mapping:
-        said = ([f"{c} ← « {h} »" for c, h in uploaded.mapping.columns]
-                + [f"{c} = « {v} »" for c, v in uploaded.mapping.values]
-                + (["identifiant généré"] if uploaded.mapping.generate_ids else []))
+        said = (
+            [f"{c} ← « {h} »" for c, h in uploaded.mapping.columns]
+            + [f"{c} = « {v} »" for c, v in uploaded.mapping.values]
+            + (["identifiant généré"] if uploaded.mapping.generate_ids else [])
+        )
         bar.caption("Lu avec la correspondance : " + layout.escape_md(" ; ".join(said)) + ".")
     bar.page_link(report_page, label="Voir le rapport complet", icon=":material/fact_check:")
     if uploaded.date is None:
-        bar.date_input("Date de l'extraction (absente du fichier)", value=None, key=session.UPLOAD_DATE,
-                       format="DD/MM/YYYY")
+        bar.date_input(
+            "Date de l'extraction (absente du fichier)",
+            value=None,
+            key=session.UPLOAD_DATE,
+            format="DD/MM/YYYY",
+        )

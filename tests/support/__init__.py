@@ -30,9 +30,14 @@ def free_ports(count: int = 1) -> list[int]:
             one.close()
 
 
-def start_server(env: dict[str, str], script: Path = ROOT / "asgi.py", launcher: list[str] = FRENCH_SHELL,
-                 options: tuple[str, ...] = (), output=subprocess.DEVNULL, warm: bool = True
-                 ) -> tuple[subprocess.Popen, str]:
+def start_server(
+    env: dict[str, str],
+    script: Path = ROOT / "asgi.py",
+    launcher: list[str] = FRENCH_SHELL,
+    options: tuple[str, ...] = (),
+    output=subprocess.DEVNULL,
+    warm: bool = True,
+) -> tuple[subprocess.Popen, str]:
     """A local server of *script* (default: the dashboard and its routes, ``asgi.py``, as ``scripts/serve.py``
     starts it), with the environment's variables and *env*, warmed up as ``scripts/serve.py`` does (the script has
     run once; not *warm*: as soon as it answers, as a visitor may find it): its process and its base URL."""
@@ -40,9 +45,25 @@ def start_server(env: dict[str, str], script: Path = ROOT / "asgi.py", launcher:
     from serve import warm_up
 
     port = free_ports()[0]
-    process = subprocess.Popen([sys.executable, *launcher, "run", str(script), "--server.port", str(port),
-                                "--server.address", "127.0.0.1", "--server.headless", "true", *options],
-                               cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            *launcher,
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            *options,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         warm_up(base, timeout=600, run_once=warm)
@@ -57,7 +78,11 @@ def http_get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
@@ -73,6 +98,15 @@ def rss_mb(pid: int) -> float:
 
 def launch_chromium(playwright, executable: str):
     """Debian's Chromium (*executable*) through Playwright, as the browser tests and the benchmarks run it."""
-    return playwright.chromium.launch(executable_path=executable, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"])
+    return playwright.chromium.launch(
+        executable_path=executable,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )

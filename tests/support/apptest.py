@@ -11,15 +11,28 @@ from gen_dash import store
 from tests.conftest import ROOT
 from ui import session
 
-PAGES = ["pages/overview.py", "pages/map.py", "pages/waves.py", "pages/evolution.py", "pages/compare.py", "pages/quotas.py",
-         "pages/territories.py", "pages/metiers.py", "pages/coverage.py", "pages/commune.py", "pages/data.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/map.py",
+    "pages/waves.py",
+    "pages/evolution.py",
+    "pages/compare.py",
+    "pages/quotas.py",
+    "pages/territories.py",
+    "pages/metiers.py",
+    "pages/coverage.py",
+    "pages/commune.py",
+    "pages/data.py",
+]
 SAMPLES = sorted((ROOT / "data" / "sample").glob("gen-exemple-*.csv"))
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 TWIN = ROOT / "data" / "sample" / "propre" / "gen-exemple-2016-12-15.csv"
 LATEST = ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv"
 
 
-def start(query: dict | None = None, secrets: dict | None = None, user: dict | None = None) -> AppTest:
+def start(
+    query: dict | None = None, secrets: dict | None = None, user: dict | None = None
+) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     for key, value in (query or {}).items():
         at.query_params[key] = value
@@ -47,15 +60,20 @@ def sample_id(day: str) -> str:
     """The store number of the bundled sample of *day* (loaded on the test session's empty store)."""
     from gen_dash import sample
 
-    store.load_samples_once(store.engine(), sample.bundled_samples())  # as the dashboard does on an empty store
+    store.load_samples_once(
+        store.engine(), sample.bundled_samples()
+    )  # as the dashboard does on an empty store
     history = store.history(store.engine())
     return str(int(history.loc[history["date_instantane"].astype(str) == day, "id"].iloc[0]))
 
 
 def upload(at: AppTest, path_or_bytes, name: str) -> AppTest:
     data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
-    version = at.session_state[session.UPLOADER_VERSION] if session.UPLOADER_VERSION in at.session_state else 0  # noqa: SIM401
-    at.file_uploader(key=f"{session.UPLOADER}_{version}" if version else session.UPLOADER).upload(name, data)
+    known = session.UPLOADER_VERSION in at.session_state  # AppTest's session state has no get()
+    version = at.session_state[session.UPLOADER_VERSION] if known else 0
+    at.file_uploader(key=f"{session.UPLOADER}_{version}" if version else session.UPLOADER).upload(
+        name, data
+    )
     return finish_reading(at.run())
 
 

@@ -39,7 +39,9 @@ async def view_page(base: str, page: str, query: str = "", timeout: float = 120.
     start = time.perf_counter()
     texts: list[str] = []
     messages, exception, finished = 0, False, False
-    async with websockets.connect(url, subprotocols=["streamlit"], origin=base, max_size=None, open_timeout=timeout) as ws:
+    async with websockets.connect(
+        url, subprotocols=["streamlit"], origin=base, max_size=None, open_timeout=timeout
+    ) as ws:
         message = BackMsg()
         message.rerun_script.query_string = query
         message.rerun_script.page_name = page
@@ -95,7 +97,9 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks
 
 
-def cpu_per_view(base: str, pid: int, page: str, query: str, views: int = 10) -> tuple[float, float]:
+def cpu_per_view(
+    base: str, pid: int, page: str, query: str, views: int = 10
+) -> tuple[float, float]:
     """Server CPU of the first view of *page*, then the mean of *views* more (another session just viewed it; the
     kernel counts CPU in 10 ms ticks: the mean over several views is finer than one view's)."""
     before = cpu_seconds(pid)

@@ -24,7 +24,9 @@ class UploadsMemory:
     after: float
 
 
-def uploads_memory(browser, files: list[Path], folder: Path, back_within_mb: float | None = None) -> UploadsMemory:
+def uploads_memory(
+    browser, files: list[Path], folder: Path, back_within_mb: float | None = None
+) -> UploadsMemory:
     """A server (``scripts/streamlit_fr.py``), one browser session per file in *files* uploading it, the sessions
     closed; then ten visitors come, 2 s apart (a test may stop as soon as the RSS is back within *back_within_mb* of
     its level before).
@@ -32,7 +34,10 @@ def uploads_memory(browser, files: list[Path], folder: Path, back_within_mb: flo
     Streamlit forgets a closed session once its reconnection delay has passed (1 s here), when it next handles
     sessions: it is the visitors after them that let the memory come back.
     """
-    env = {"GEN_DASH_VAR_DIR": str(folder), "GEN_DASH_DATABASE_URL": f"sqlite:///{folder / 'depots.sqlite3'}"}
+    env = {
+        "GEN_DASH_VAR_DIR": str(folder),
+        "GEN_DASH_DATABASE_URL": f"sqlite:///{folder / 'depots.sqlite3'}",
+    }
     server, base = start_server(env, options=("--server.disconnectedSessionTTL", "1"))
 
     def visit(upload: Path | None = None):
