@@ -349,7 +349,9 @@ def test_every_problem_code_is_in_the_contract_and_the_contract_lists_no_other()
     )
     used |= set(re.findall(r'"([a-z0-9]+(?:-[a-z0-9]+)+)" if ', source))
     used |= set(re.findall(r'else "([a-z0-9]+(?:-[a-z0-9]+)+)"', source))
-    used |= set(re.findall(r'notices\.(?:append|extend)\(\((?:[^,]+), "([a-z0-9-]+)"', source))
+    used |= set(
+        re.findall(r'notices\.(?:append|extend)\(\s*\(\s*(?:[^,]+),\s*"([a-z0-9-]+)"', source)
+    )
     contract = (ROOT / "docs" / "contrat-fichier.md").read_text(encoding="utf-8")
     table = contract.split("**Codes des problèmes.**", 1)[1].split("\n\n**", 1)[0]
     documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", table, flags=re.M))
