@@ -12,7 +12,7 @@ import os
 import platform
 import sys
 
-from benchmarks import api, epci, harness, lists
+from benchmarks import api, epci, harness, lists, wire
 
 GROUPS = {
     "lecture": lambda a: harness.reading(a.sizes, a.repeat),
@@ -28,6 +28,7 @@ GROUPS = {
     "epci": lambda a: epci.epci_measures(a.repeat, max(a.sizes)),
     "listes": lambda a: lists.list_measures(a.repeat, max(a.sizes)),
     "api": lambda a: api.api_measures(a.repeat, max(a.sizes)),
+    "reseau": lambda a: wire.wire_measures(),
     "historique": lambda a: harness.store_measures(
         max(a.sizes), *((20, 10_000) if max(a.sizes) >= 10_000 else (3, 1_000))
     ),
@@ -81,6 +82,8 @@ def _value(value: float | None, unit: str) -> str:
         return "–"
     if unit == "o":
         return f"{value / 1e6:.2f} Mo".replace(".", ",")
+    if unit == "n":
+        return f"{value:.0f}"
     if unit == "Mo":
         return f"{value:.0f} Mo"
     if unit == "ratio":

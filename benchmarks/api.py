@@ -17,6 +17,7 @@ import tempfile
 import time
 import tracemalloc
 import urllib.request
+from pathlib import Path
 
 from benchmarks.harness import ROOT, Result, median_time, synthetic_file
 from tests.support import free_ports, start_server
@@ -111,7 +112,7 @@ def concurrent_gets(count: int) -> Result:
         "flux.atom",
         "sante",
     ]
-    with _two_servers() as (bases, how):
+    with two_servers() as (bases, how, _):
         urls = [f"{bases[i % len(bases)]}{paths[i % len(paths)]}" for i in range(count)]
 
         def get(target: str) -> int:
@@ -136,8 +137,9 @@ def concurrent_gets(count: int) -> Result:
 
 
 @contextlib.contextmanager
-def _two_servers():
-    """The public base URLs of two servers of the bundled samples, and how they are reached."""
+def two_servers():
+    """The public base URLs of two servers of the bundled samples, how they are reached, and the pids of their
+    Streamlit processes."""
     if shutil.which("nginx") and (
         os.environ.get("GEN_DASH_TEST_POSTGRES_URL") or os.geteuid() == 0
     ):
@@ -157,13 +159,21 @@ def _two_servers():
             )
             try:
                 if started.returncode == 0:
-                    yield [started.stdout.strip().splitlines()[-1]], "par nginx"
+                    pids = [
+                        int((Path(folder) / f"streamlit-{port}.pid").read_text().split()[0])
+                        for port in ports[1:]
+                    ]
+                    yield [started.stdout.strip().splitlines()[-1]], "par nginx", pids
                     return
             finally:
                 subprocess.run(["bash", script, "stop"], env=env, capture_output=True, timeout=120)
     servers = [start_server({}) for _ in range(2)]
     try:
-        yield [f"{base}/" for _, base in servers], "sans nginx"
+        yield (
+            [f"{base}/" for _, base in servers],
+            "sans nginx",
+            [process.pid for process, _ in servers],
+        )
     finally:
         for process, _ in servers:
             process.terminate()

@@ -1,0 +1,203 @@
+"""Benchmark group « reseau »: what one real-browser visit costs on the wire and on the server (issue 26).
+
+Debian's Chromium opens a page through nginx and two servers (``deploy/local.sh``, as in production) when nginx is
+installed, else on one server. Counted from Chromium's own network log (its DevTools protocol): the responses that
+came over the network (a file served from the browser's cache is not one; a 304 is) and the bytes they took, their
+compressed size as sent; a WebSocket counts as one response and its frames by their payload, before the compression
+the connection may apply (an upper bound). A new visitor has an empty cache; a returning one comes back with the
+cache of its first visit. The server CPU is that of the Streamlit processes over the visit. Beside each, the same
+for an empty Streamlit page (``benchmarks/empty_app.py``) on a server of its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+
+from benchmarks.api import two_servers
+from benchmarks.harness import ROOT, Result
+from tests.support import launch_chromium, start_server
+from tests.support.protocol import cpu_seconds
+
+PAGES = [
+    ("carte-des-fabriques", "Carte"),
+    ("couverture-territoriale", "Couverture"),
+    ("", "Vue d'ensemble"),
+]
+# Issue 26's budgets: responses and bytes of the Carte; CPU against the empty page's, in the same run.
+FIRST = (90, 1.5e6)
+AGAIN = (25, 0.25e6)
+
+
+@dataclass
+class Visit:
+    responses: int
+    sent: float  # bytes
+    cpu: float  # seconds, on the servers
+
+
+def wire_measures() -> list[Result]:
+    """Responses, bytes and server CPU of a new and of a returning visitor, the Carte and two other pages, beside an
+    empty Streamlit page."""
+    executable = os.environ.get("GEN_DASH_CHROMIUM") or shutil.which("chromium")
+    if not executable:
+        return [Result("réseau : Chromium absent, rien de mesuré", "", None, "s")]
+    from playwright.sync_api import sync_playwright
+
+    out = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, executable)
+        try:
+            with _empty_server() as (base, pids):
+                empty = _visits(browser, base, "", pids, "h1, [data-testid=stApp]")
+            with two_servers() as (bases, how, pids):
+                for path, name in PAGES:
+                    new, again = _visits(browser, bases[0], path, pids, "h1")
+                    out += _results(
+                        name, how, new, again, empty, budgets=path == "carte-des-fabriques"
+                    )
+            out += _results("page Streamlit vide", "un serveur, sans nginx ni gzip", *empty, None)
+        finally:
+            browser.close()
+    return out
+
+
+def _results(name, how, new: Visit, again: Visit, empty, budgets: bool = False) -> list[Result]:
+    size = f"exemple fin 2017, {how}" if empty is not None else how
+    rows = []
+    for who, visit, limits in (
+        ("nouveau visiteur", new, FIRST),
+        ("visiteur qui revient", again, AGAIN),
+    ):
+        count, sent = limits
+        rows += [
+            Result(
+                f"{name}, {who} : réponses",
+                size,
+                visit.responses,
+                "n",
+                None,
+                f"≤ {count}" if budgets else "",
+                visit.responses <= count if budgets else None,
+            ),
+            Result(
+                f"{name}, {who} : octets transférés",
+                size,
+                visit.sent,
+                "o",
+                None,
+                f"≤ {sent / 1e6:.2f} Mo".replace(".", ",") if budgets else "",
+                visit.sent <= sent if budgets else None,
+            ),
+        ]
+    if empty is not None:
+        for who, visit, floor, factor in (
+            ("nouveau visiteur", new, empty[0], 2.0),
+            ("visiteur qui revient", again, empty[1], 1.5),
+        ):
+            rows.append(
+                Result(
+                    f"{name}, {who} : CPU serveur",
+                    size,
+                    visit.cpu,
+                    "s",
+                    floor.cpu,
+                    f"≤ {factor:g} × la page vide".replace(".", ","),
+                    visit.cpu <= factor * floor.cpu,
+                )
+            )
+    else:
+        rows += [
+            Result(f"{name}, {who} : CPU serveur", "un serveur", visit.cpu, "s")
+            for who, visit in (("nouveau visiteur", new), ("visiteur qui revient", again))
+        ]
+    return rows
+
+
+def _visits(
+    browser, base: str, path: str, pids: list[int], ready: str, times: int = 3
+) -> tuple[Visit, Visit]:
+    """A first visit with an empty cache, then a second in the same browser profile (its cache kept), *times* over
+    (the median of each: the kernel counts CPU in 10 ms ticks); after a visit of another browser, so that what every
+    visitor shares is already computed, as on a server in use."""
+    warming = browser.new_context(locale="fr-FR")
+    _visit(warming, base + path, pids, ready)
+    warming.close()
+    pairs = []
+    for _ in range(times):
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+        try:
+            pairs.append(
+                (
+                    _visit(context, base + path, pids, ready),
+                    _visit(context, base + path, pids, ready),
+                )
+            )
+        finally:
+            context.close()
+    return tuple(_median([pair[i] for pair in pairs]) for i in (0, 1))
+
+
+def _median(visits: list[Visit]) -> Visit:
+    middle = len(visits) // 2
+    return Visit(
+        *(sorted(getattr(v, name) for v in visits)[middle] for name in ("responses", "sent", "cpu"))
+    )
+
+
+def _visit(context, url: str, pids: list[int], ready: str) -> Visit:
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    seen = {"responses": 0, "bytes": 0.0}
+
+    def response(event):
+        answer = event["response"]
+        if not (
+            answer.get("fromDiskCache")
+            or answer.get("fromPrefetchCache")
+            or answer.get("fromServiceWorker")
+        ):
+            seen["responses"] += 1
+
+    def finished(event):
+        seen["bytes"] += event.get("encodedDataLength", 0)
+
+    def frame(event):
+        seen["bytes"] += len(event["response"].get("payloadData", ""))
+
+    def handshake(event):
+        seen["responses"] += 1
+
+    cdp.on("Network.responseReceived", response)
+    cdp.on("Network.loadingFinished", finished)
+    cdp.on("Network.webSocketFrameReceived", frame)
+    cdp.on("Network.webSocketHandshakeResponseReceived", handshake)
+    before = sum(cpu_seconds(pid) for pid in pids)
+    page.goto(url)
+    page.locator(ready).first.wait_for(timeout=120_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')"
+    )
+    page.wait_for_load_state("networkidle")
+    time.sleep(1.0)  # the map's frame and its last messages
+    page.close()
+    time.sleep(0.5)
+    return Visit(seen["responses"], seen["bytes"], sum(cpu_seconds(pid) for pid in pids) - before)
+
+
+@contextlib.contextmanager
+def _empty_server():
+    with tempfile.TemporaryDirectory() as folder:
+        process, base = start_server(
+            {"GEN_DASH_VAR_DIR": folder}, script=ROOT / "benchmarks" / "empty_app.py"
+        )
+        try:
+            yield base + "/", [process.pid]
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
