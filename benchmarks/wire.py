@@ -112,7 +112,7 @@ def _results(name, how, new: Visit, again: Visit, empty, budgets: bool = False) 
             )
     else:
         rows += [
-            Result(f"{name}, {who} : CPU serveur", "un serveur", visit.cpu, "s")
+            Result(f"{name}, {who} : CPU serveur", size, visit.cpu, "s")
             for who, visit in (("nouveau visiteur", new), ("visiteur qui revient", again))
         ]
     return rows
