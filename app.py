@@ -134,6 +134,7 @@ st.set_page_config(
 layout.identity()
 map_assets.map_assets_dir()
 startup.start_reading_process()
+startup.give_back_memory_regularly()
 publish_flow.first_start_password()
 upload_flow.collect_reading()  # a file read meanwhile becomes the chosen snapshot, before the widgets are drawn
 listed = sources.entries()

@@ -646,14 +646,15 @@ def big_snapshot_pages(size: int = 100_000) -> list[Result]:
 
 
 def uploads_memory_measures(rows: int = 100_000) -> list[Result]:
-    """Five sessions each upload a distinct *rows*-row file in Chromium, then close (benchmarks/uploads.py): the
-    server's RSS while they live, and after ten visitors came once they were gone, beside its level before them."""
+    """Sessions each upload a distinct *rows*-row file in Chromium, then close (tests/support/uploads.py): five that
+    only upload, then three that also open the eight main pages with their file (issue 26); the server's RSS while
+    they live, and after ten visitors came once they were gone, beside its level before them."""
     import shutil
 
     from playwright.sync_api import sync_playwright
 
     from tests.support import launch_chromium
-    from tests.support.uploads import synthetic_files, uploads_memory
+    from tests.support.uploads import MAIN_PAGES, synthetic_files, uploads_memory
 
     executable = (
         os.environ.get("GEN_DASH_CHROMIUM")
@@ -662,33 +663,31 @@ def uploads_memory_measures(rows: int = 100_000) -> list[Result]:
     )
     if not executable:
         return []
-    size = f"5 × {rows:,}".replace(",", " ")
-    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
-        browser = launch_chromium(playwright, executable)
-        try:
-            measured = uploads_memory(
-                browser, synthetic_files(Path(folder), rows), Path(folder)
-            )  # all ten visitors
-        finally:
-            browser.close()
-    held, left = measured.during - measured.before, measured.after - measured.before
-    return [
-        Result(
-            "cinq dépôts dans cinq sessions : RSS en plus tant qu'elles vivent",
-            size,
-            held,
-            "Mo",
-            None,
-            "",
-            None,
-        ),
-        Result(
-            "cinq dépôts dans cinq sessions : RSS en plus après leur fin",
-            size,
-            left,
-            "Mo",
-            None,
-            "< 400 Mo",
-            left < 400,
-        ),
-    ]
+    out = []
+    scenarios = (
+        ("cinq dépôts dans cinq sessions", 5, (), 400),
+        ("trois dépôts parcourus sur les huit pages", 3, MAIN_PAGES, 150),
+    )
+    for name, count, browse, target in scenarios:
+        size = f"{count} × {rows:,}".replace(",", " ")
+        with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+            browser = launch_chromium(playwright, executable)
+            try:  # all ten visitors
+                files = synthetic_files(Path(folder), rows, count)
+                measured = uploads_memory(browser, files, Path(folder), browse=browse)
+            finally:
+                browser.close()
+        held, left = measured.during - measured.before, measured.after - measured.before
+        out += [
+            Result(f"{name} : RSS en plus tant qu'elles vivent", size, held, "Mo"),
+            Result(
+                f"{name} : RSS en plus après leur fin",
+                size,
+                left,
+                "Mo",
+                None,
+                f"< {target} Mo",
+                left < target,
+            ),
+        ]
+    return out

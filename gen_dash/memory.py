@@ -135,15 +135,17 @@ class HeldUploads:
         give_back_memory()
 
 
-def give_back_memory() -> None:
+def give_back_memory(collect: bool = True) -> None:
     """Return to the system the memory freed since (an upload's rows when its session ended): the C allocator and
-    Arrow's pool keep freed pages for later otherwise, and the server's resident memory would never come down."""
+    Arrow's pool keep freed pages for later otherwise, and the server's resident memory would never come down.
+    *collect*: the garbage collector first (the rows' cycles)."""
     import ctypes
     import ctypes.util
 
     import pyarrow as pa
 
-    gc.collect()  # the rows' cycles first: the server does not collect after every page view (.streamlit/config.toml)
+    if collect:  # the server does not collect after every page view (.streamlit/config.toml)
+        gc.collect()
     pa.default_memory_pool().release_unused()
     name = ctypes.util.find_library("c")
     if name:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
+import time
 
 import streamlit as st
 
@@ -12,7 +14,7 @@ import streamlit as st
 import streamlit_folium  # noqa: F401
 
 import gen_dash.maps  # noqa: F401 - see streamlit_folium above
-from gen_dash import legal, upload
+from gen_dash import legal, memory, upload
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,6 +32,20 @@ def warn_unset_settings() -> None:
             "Mentions légales incomplètes : réglez %s (voir le README, Configuration).",
             ", ".join(missing),
         )
+
+
+@st.cache_resource(show_spinner=False)
+def give_back_memory_regularly(seconds: float = 20.0) -> None:
+    """Every *seconds*, what sessions freed since goes back to the system (:func:`gen_dash.memory.give_back_memory`,
+    without a collection): a closed session's pages free their tables after its upload is gone, and they stayed
+    reserved by the C allocator."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(seconds)
+            memory.give_back_memory(collect=False)
+
+    threading.Thread(target=loop, name="gen-dash-memoire", daemon=True).start()
 
 
 @st.cache_resource(show_spinner=False)

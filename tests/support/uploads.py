@@ -24,12 +24,30 @@ class UploadsMemory:
     after: float
 
 
+# The eight main pages, as the sidebar names them: a session that browses them computes what each shows of its upload.
+MAIN_PAGES = (
+    "Carte",
+    "Vagues et objectifs",
+    "Évolution",
+    "Comparer",
+    "Quotas",
+    "Territoires",
+    "Métiers",
+    "Couverture",
+)
+
+
 def uploads_memory(
-    browser, files: list[Path], folder: Path, back_within_mb: float | None = None
+    browser,
+    files: list[Path],
+    folder: Path,
+    back_within_mb: float | None = None,
+    browse: tuple[str, ...] = (),
 ) -> UploadsMemory:
     """A server (``scripts/streamlit_fr.py``), one browser session per file in *files* uploading it, the sessions
     closed; then ten visitors come, 2 s apart (a test may stop as soon as the RSS is back within *back_within_mb* of
-    its level before).
+    its level before). Each session opens the pages of *browse* (sidebar names, e.g. :data:`MAIN_PAGES`) after its
+    upload.
 
     Streamlit forgets a closed session once its reconnection delay has passed (1 s here), when it next handles
     sessions: it is the visitors after them that let the memory come back.
@@ -49,6 +67,14 @@ def uploads_memory(
         if upload is not None:
             tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
             tab.get_by_text("ligne(s) acceptée(s)").wait_for()
+            for name in browse:
+                tab.locator('[data-testid="stSidebar"]').get_by_role(
+                    "link", name=name, exact=True
+                ).click()
+                tab.get_by_text("Fichier déposé, non publié").first.wait_for()
+                tab.wait_for_function(
+                    "() => !document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')"
+                )
         return context
 
     try:
