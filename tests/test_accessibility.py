@@ -335,3 +335,40 @@ def test_the_state_identity_block_only_behind_its_setting(page, server, browser,
     finally:
         marked.terminate()
         marked.wait(timeout=60)
+
+
+def test_a_server_that_stops_is_said_in_french(browser, tmp_path):
+    """Issue 28: the server stopped under an open page; Streamlit says so in English (« Connection error », « Is
+    Streamlit still running? »): the page must say it in French, and nothing else in English."""
+    from tests.support import start_server
+
+    stopping, base = start_server(
+        {
+            "GEN_DASH_VAR_DIR": str(tmp_path),
+            "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'gen-dash.sqlite3'}",
+        }
+    )
+    tab = browser.new_page(locale="fr-FR")
+    try:
+        open_page(tab, base, "")
+        script_finished(tab)
+        stopping.terminate()
+        stopping.wait(timeout=60)
+        dialog = tab.get_by_role("dialog")
+        dialog.wait_for(timeout=60_000)
+        said = dialog.inner_text()
+        tab.screenshot(path=str(ARTIFACTS / "serveur-arrete.png"))
+        assert "Connexion perdue" in said, said
+        texts = tab.evaluate(TEXTS_AND_NAMES) + [tab.locator("body").inner_text()]
+        for english in (
+            *ENGLISH,
+            r"Connection error",
+            r"Is Streamlit still running",
+            r"Please wait",
+            r"Connecting",
+        ):
+            assert not any(re.search(english, text) for text in texts), english
+    finally:
+        tab.close()
+        if stopping.poll() is None:
+            stopping.terminate()
