@@ -9,21 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from gen_dash import store
 from tests.conftest import ROOT
-from ui import session
+from ui import layout, session
 
-PAGES = [
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/waves.py",
-    "pages/evolution.py",
-    "pages/compare.py",
-    "pages/quotas.py",
-    "pages/territories.py",
-    "pages/metiers.py",
-    "pages/coverage.py",
-    "pages/commune.py",
-    "pages/data.py",
-]
+PAGES = [page.path for page in layout.PAGES if page.in_sidebar]  # the pages of the navigation, in its order
 SAMPLES = sorted((ROOT / "data" / "sample").glob("gen-exemple-*.csv"))
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 TWIN = ROOT / "data" / "sample" / "propre" / "gen-exemple-2016-12-15.csv"
