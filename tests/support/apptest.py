@@ -11,7 +11,8 @@ from gen_dash import store
 from tests.conftest import ROOT
 from ui import layout, session
 
-PAGES = [page.path for page in layout.PAGES if page.in_sidebar]  # the pages of the navigation, in its order
+# The pages of the navigation, in its order.
+PAGES = [page.path for page in layout.PAGES if page.in_sidebar]
 SAMPLES = sorted((ROOT / "data" / "sample").glob("gen-exemple-*.csv"))
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 TWIN = ROOT / "data" / "sample" / "propre" / "gen-exemple-2016-12-15.csv"
