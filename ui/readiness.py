@@ -32,11 +32,6 @@ def mark_ready() -> None:
     _READY.set()
 
 
-def is_ready() -> bool:
-    """Whether this server takes visitors."""
-    return _READY.is_set()
-
-
 class NotBeforeFirstRun:
     """ASGI middleware: before the app's first run, a page or its WebSocket gets a French 503 (see the module)."""
 
