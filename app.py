@@ -152,7 +152,9 @@ except (
     st.stop()
 st.session_state[session.VIEW] = view
 session.show_outcome(session.PUBLISHED_NOTICE)
-upload_flow.reading_notice()  # while a file is read, the page shows what it showed, and says so
+# While a file is read, the page shows what it showed, and says so (only then: the notice runs every second).
+if st.session_state.get(session.UPLOAD_READING):
+    upload_flow.reading_notice()
 if view.entry.is_upload:
     st.warning(
         f"Fichier déposé, non publié : les chiffres de cette page viennent de "

@@ -93,7 +93,8 @@ def collect_reading() -> None:
 
 @st.fragment(run_every=1)
 def reading_notice() -> None:
-    """While a file is read: a notice on the page, asked again every second; the page is run again once it is read."""
+    """While a file is read: a notice on the page, asked again every second; the page is run again once it is read.
+    Drawn only while a file is being read: a fragment drawn runs every second, whatever it shows."""
     reading = st.session_state.get(session.UPLOAD_READING)
     if reading is None:
         return
