@@ -94,8 +94,11 @@ def drop_store(url: str) -> None:
         ):  # an earlier test's pooled connections would hold locks on the tables
             conn.execute(
                 sa.text(
+                    # Our own client connections only: an autovacuum worker on this database is the
+                    # server's, and terminating it is refused (« must be a superuser »).
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND usename = current_user AND backend_type = 'client backend'"
                 )
             )
         store_schema.metadata.drop_all(conn, checkfirst=True)
