@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.conftest import script_finished
-from tests.support import http_get, start_server
+from tests.support import http_get, new_install, start_server
 from tests.test_browser import CHROMIUM
 
 pytestmark = [
@@ -19,13 +19,7 @@ pytestmark = [
 
 
 def test_a_server_not_yet_run_says_it_starts_in_french_then_opens_whole(browser, tmp_path):
-    server, base = start_server(
-        {
-            "GEN_DASH_VAR_DIR": str(tmp_path),
-            "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'gen-dash.sqlite3'}",
-        },
-        warm=False,
-    )
+    server, base = start_server(new_install(tmp_path), warm=False)
     try:
         status, headers, body = http_get(base + "/carte-des-fabriques?region=76")
         assert (
@@ -41,7 +35,7 @@ def test_a_server_not_yet_run_says_it_starts_in_french_then_opens_whole(browser,
         deadline = time.monotonic() + 120
         while (
             http_get(base + "/carte-des-fabriques")[0] != 200
-        ):  # the first request started the first run
+        ):  # the first visitor refused started the first run
             assert time.monotonic() < deadline, "never opened"
             time.sleep(0.5)
         tab = browser.new_page(locale="fr-FR")

@@ -3,7 +3,7 @@
 A restarted server answers as soon as its port is open, but Streamlit learns the pages (``st.navigation``) and fills
 its caches at the app's first run: a visitor arriving before it got « Page introuvable » on a deep link and waited 4
 to 5 s for a cold page. Until the first run (``scripts/serve.py`` asks for it at once, through
-``/_stcore/script-health-check``; without the launcher, the first request of any kind starts it),
+``/_stcore/script-health-check``; without the launcher, its first refused visitor starts it),
 :class:`NotBeforeFirstRun` answers a page or its WebSocket with a French 503:
 behind nginx (``proxy_next_upstream … http_503``) the visitor is served by another server without noticing; alone,
 the page says the dashboard is starting and reloads itself.
@@ -39,6 +39,7 @@ class NotBeforeFirstRun:
         self.app = app
         self.created = time.monotonic()
         self.warming: asyncio.Task | None = None
+        self.checks = 0  # script health checks passing through now (the launcher's warm-up)
 
     async def __call__(self, scope, receive, send):
         if _READY.is_set() or scope["type"] not in ("http", "websocket"):
@@ -48,17 +49,23 @@ class NotBeforeFirstRun:
             _READY.set()
             await self.app(scope, receive, send)
             return
-        if self.warming is None:  # a server started without the launcher runs the app now, once
-            self.warming = asyncio.get_running_loop().create_task(self._run_once(scope))
         path = scope.get("path", "")
         if scope["type"] == "http" and path.endswith("/_stcore/script-health-check"):
-            await self.app(scope, receive, _noting_success(send))
+            self.checks += 1
+            try:
+                await self.app(scope, receive, _noting_success(send))
+            finally:
+                self.checks -= 1
             return
         if scope["type"] == "http" and (
             path.startswith(_OURS) or any(part in path for part in _PASS)
         ):
             await self.app(scope, receive, send)
             return
+        if self.warming is None and not self.checks:
+            # A visitor, and nobody running the app yet (a server started without the launcher): run it now, once,
+            # rather than beside the launcher's own first run.
+            self.warming = asyncio.get_running_loop().create_task(self._run_once(scope))
         headers = [
             (b"content-type", b"text/html; charset=utf-8"),
             (b"retry-after", b"1"),
