@@ -7,7 +7,7 @@ import io
 import tempfile
 
 from benchmarks.harness import ROOT, Result, median_time, synthetic_file
-from tests.support import start_server
+from tests.support import new_install, start_server
 
 SAMPLE = ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv"
 
@@ -102,9 +102,7 @@ def server_cpu() -> list[Result]:
 
     out = []
     with tempfile.TemporaryDirectory() as folder:
-        server, base = start_server(
-            {"GEN_DASH_VAR_DIR": folder, "GEN_DASH_DATABASE_URL": f"sqlite:///{folder}/e.sqlite3"}
-        )
+        server, base = start_server(new_install(folder))
         try:
             for name, page, query, target in SERVER_VIEWS:
                 first, again = sessions.cpu_per_view(base, server.pid, page, query)

@@ -278,19 +278,13 @@ SERVER_LOG = ARTIFACTS / f"streamlit-{os.environ.get('PYTEST_XDIST_WORKER', 'seu
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from tests.support import start_server
+    from tests.support import new_install, start_server
 
     log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or SERVER_LOG, "w")  # noqa: SIM115 - open while it serves
     # A fresh var/ folder and store: the server starts as a new install does (it prints its first editor password),
     # and what its tests publish stays out of the store the other tests read.
     var = tmp_path_factory.mktemp("var-serveur")
-    process, base = start_server(
-        {
-            "GEN_DASH_VAR_DIR": str(var),
-            "GEN_DASH_DATABASE_URL": f"sqlite:///{var / 'gen-dash.sqlite3'}",
-        },
-        output=log,
-    )
+    process, base = start_server(new_install(var), output=log)
     try:
         yield base
     finally:

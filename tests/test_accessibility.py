@@ -312,17 +312,11 @@ def test_a_large_upload_then_another_page_shows_it_in_french_never_blank(page, s
 def test_the_state_identity_block_only_behind_its_setting(page, server, browser, tmp_path):
     """Issue 28: only State services may use the « République française » block; off by default, on with
     GEN_DASH_MARQUE_ETAT=oui, named in French to screen readers, and the page still passes axe."""
-    from tests.support import start_server
+    from tests.support import new_install, start_server
 
     open_page(page, server, "")
     assert page.locator('[data-testid="stSidebarLogo"]').count() == 0
-    marked, base = start_server(
-        {
-            "GEN_DASH_VAR_DIR": str(tmp_path),
-            "GEN_DASH_MARQUE_ETAT": "oui",
-            "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'gen-dash.sqlite3'}",
-        }
-    )
+    marked, base = start_server({**new_install(tmp_path), "GEN_DASH_MARQUE_ETAT": "oui"})
     try:
         tab = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
         open_page(tab, base, "")
@@ -340,14 +334,9 @@ def test_the_state_identity_block_only_behind_its_setting(page, server, browser,
 def test_a_server_that_stops_is_said_in_french(browser, tmp_path):
     """Issue 28: the server stopped under an open page; Streamlit says so in English (« Connection error », « Is
     Streamlit still running? »): the page must say it in French, and nothing else in English."""
-    from tests.support import start_server
+    from tests.support import new_install, start_server
 
-    stopping, base = start_server(
-        {
-            "GEN_DASH_VAR_DIR": str(tmp_path),
-            "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'gen-dash.sqlite3'}",
-        }
-    )
+    stopping, base = start_server(new_install(tmp_path))
     tab = browser.new_page(locale="fr-FR")
     try:
         open_page(tab, base, "")

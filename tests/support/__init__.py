@@ -30,6 +30,14 @@ def free_ports(count: int = 1) -> list[int]:
             one.close()
 
 
+def new_install(folder: Path | str) -> dict[str, str]:
+    """The settings of a server installed afresh in *folder*: its own ``var/`` and SQLite store there."""
+    return {
+        "GEN_DASH_VAR_DIR": str(folder),
+        "GEN_DASH_DATABASE_URL": f"sqlite:///{Path(folder) / 'gen-dash.sqlite3'}",
+    }
+
+
 def start_server(
     env: dict[str, str],
     script: Path = ROOT / "asgi.py",

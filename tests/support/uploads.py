@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support import new_install, start_server
 from tests.support import rss_mb as _rss_mb
-from tests.support import start_server
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,9 @@ def uploads_memory(
     Streamlit forgets a closed session once its reconnection delay has passed (1 s here), when it next handles
     sessions: it is the visitors after them that let the memory come back.
     """
-    env = {
-        "GEN_DASH_VAR_DIR": str(folder),
-        "GEN_DASH_DATABASE_URL": f"sqlite:///{folder / 'depots.sqlite3'}",
-    }
-    server, base = start_server(env, options=("--server.disconnectedSessionTTL", "1"))
+    server, base = start_server(
+        new_install(folder), options=("--server.disconnectedSessionTTL", "1")
+    )
 
     def visit(upload: Path | None = None):
         context = browser.new_context(locale="fr-FR")
