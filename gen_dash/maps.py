@@ -8,17 +8,13 @@ Text from a snapshot reaches the page only through ``textContent`` or JSON, neve
 
 from __future__ import annotations
 
-import html
-import math
 from dataclasses import replace
 
 import folium
 import pandas as pd
-from branca.element import MacroElement
-from folium.template import Template
 
-from gen_dash import classes, epci, fmt, geo
-from gen_dash.assets import asset_links, epci_geometry_url, geometry_urls
+from gen_dash import classes, epci, fmt, geo, map_parts
+from gen_dash.assets import epci_geometry_url, geometry_urls
 from gen_dash.classes import Classes
 from gen_dash.compare import AJOUTEE, MODIFIEE, RETIREE
 from gen_dash.indicators import BY_KEY, ON_MAP, Indicator
@@ -82,20 +78,10 @@ def departement_map(
         What the legend calls the indicator, when not its own short label (« Formations de cybersécurité »).
     """
     ind = ON_MAP[indicator] if title is None else replace(ON_MAP[indicator], short=title)
-    grouped = len(fabriques) > MAX_MARKERS
-    extra = [
-        _swatch(
-            "#c8102e",
-            f"un nombre : les fabriques d'un carré d'environ {round(CELL_DEGREES * 111)} km "
-            f"(au-delà de {fmt.number(MAX_MARKERS)} fabriques)"
-            if grouped
-            else "une fabrique ; un nombre : plusieurs fabriques proches",
-            border="#ffffff",
-        )
-    ]
-    m = _choropleth(figures, ind, focus, assets_url, tiles, extra, quota)
-    if len(fabriques):
-        (_fabrique_groups(fabriques) if grouped else _fabrique_markers(fabriques)).add_to(m)
+    layer, legend = map_parts.fabrique_layer(fabriques)
+    m = _choropleth(figures, ind, focus, assets_url, tiles, [legend], quota)
+    if layer is not None:
+        layer.add_to(m)
     return m
 
 
@@ -125,10 +111,10 @@ def coverage_map(
     label = f"Part de la population à moins de {fmt.number(radius_km)} km d'une fabrique"
     ind = Indicator("part_couverte", label, label, kind="coverage")
     extra = [
-        _swatch(
+        map_parts.swatch(
             "#6a6f7a", "commune à plus de " + fmt.number(radius_km) + " km (taille : population)"
         ),
-        _swatch("#000091", "site suggéré (numéro : ordre de choix)", border="#ffffff"),
+        map_parts.swatch("#000091", "site suggéré (numéro : ordre de choix)", border="#ffffff"),
     ]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra, region=epci_region)
     if len(uncovered):
@@ -147,7 +133,7 @@ def coverage_map(
                 lat, lon, uncovered["nom_commune"], uncovered["population"], strict=True
             )
         ]
-        _Call("points", points, "genDash.uncovered").add_to(m)
+        map_parts.Call("points", points, "genDash.uncovered").add_to(m)
     if len(suggestions):
         lon, lat = geo.inset_points(
             suggestions["code_departement"], suggestions["lon"], suggestions["lat"]
@@ -169,7 +155,7 @@ def coverage_map(
                 strict=True,
             )
         ]
-        _Call("points", points, "genDash.suggestion").add_to(m)
+        map_parts.Call("points", points, "genDash.suggestion").add_to(m)
     return m
 
 
@@ -194,27 +180,19 @@ def epci_map(
         What is shown: France, or a région, départements or an EPCI (its région's EPCI drawn, the others in grey).
     """
     ind = ON_MAP[indicator] if title is None else replace(ON_MAP[indicator], short=title)
-    extra = [
-        _swatch(
-            "#c8102e", "une fabrique ; un nombre : plusieurs fabriques proches", border="#ffffff"
-        )
-    ]
+    layer, legend = map_parts.fabrique_layer(fabriques)
     m = _choropleth(
         figures,
         ind,
         epci_focus(figures, territory),
         assets_url,
         tiles,
-        extra,
+        [legend],
         quota,
         region=None if territory.national else territory.region,
     )
-    if len(fabriques):
-        (
-            _fabrique_groups(fabriques)
-            if len(fabriques) > MAX_MARKERS
-            else _fabrique_markers(fabriques)
-        ).add_to(m)
+    if layer is not None:
+        layer.add_to(m)
     return m
 
 
@@ -291,11 +269,11 @@ def _choropleth(
         if code in extra_lines:
             looks[code]["lignes"] = extra_lines[code]
 
-    m = _base_map(assets_url, tiles, f"Carte des départements : {ind.short}")
+    m = map_parts.base_map(assets_url, tiles, f"Carte des départements : {ind.short}")
     departements, regions = geometry_urls(assets_url)
     if by_epci:  # the EPCI as areas, the départements' borders over them
         departements, regions = epci_geometry_url(assets_url, region), departements
-    _Call(
+    map_parts.Call(
         "areas",
         {
             "departements": departements,
@@ -306,9 +284,9 @@ def _choropleth(
         },
     ).add_to(m)
     if focus_set is None or (by_epci and region is None):
-        _Call("insets", _inset_frames()).add_to(m)
-    outside = [] if focus_set is None else [_swatch(classes.OUTSIDE, "hors du territoire")]
-    _Call("legend", _legend_html(ind, scheme, outside + legend_extra)).add_to(m)
+        map_parts.Call("insets", map_parts.inset_frames()).add_to(m)
+    outside = [] if focus_set is None else [map_parts.swatch(classes.OUTSIDE, "hors du territoire")]
+    map_parts.Call("legend", map_parts.legend_html(ind, scheme, outside + legend_extra)).add_to(m)
     m.fit_bounds(
         [
             [min(b[1] for b in bounds), min(b[0] for b in bounds)],
@@ -316,147 +294,6 @@ def _choropleth(
         ]
     )
     return m
-
-
-def _base_map(assets_url: str, tiles: tuple[str, str] | None, title: str) -> folium.Map:
-    """An empty map of the app's own Leaflet (no CDN), the optional basemap, and its accessible *title*."""
-    scripts, styles = asset_links(assets_url)
-    # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
-    m = folium.Map(
-        tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True
-    )  # metric scale: genDash
-    m.options.update(max_zoom=13, min_zoom=4)
-    m.default_js, m.default_css = scripts, styles
-    if tiles:
-        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="Fond de carte").add_to(m)
-    _Call("accessible", {"titre": title}).add_to(m)
-    return m
-
-
-_POPUP_FIELDS = {
-    "porteur": "Porteur",
-    "commune": "Commune",
-    **{key: BY_KEY[key].short for key in ("formations", "apprenants", "part_femmes", "part_neet")},
-}
-
-
-def _fabrique_markers(fabriques: pd.DataFrame) -> _Call:
-    """The fabriques as clustered markers: their fields by column (named, and each name sent once)."""
-    placed = fabriques.dropna(subset=["latitude", "longitude"])
-    lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
-
-    def texts(column: str, write=str) -> list:
-        return ["" if pd.isna(v) else write(v) for v in placed[column]]
-
-    columns = {
-        "nom": texts("nom_fabrique"),
-        "porteur": texts("porteur"),
-        "commune": texts("commune"),
-        "formations": texts("formations", int),
-        "apprenants": texts("apprenants", int),
-        "part_femmes": texts("part_femmes", fmt.percent),
-        "part_neet": texts("part_neet", fmt.percent),
-    }
-    return _Call(
-        "fabriques",
-        {
-            "lat": [round(y, 5) for y in lat],
-            "lon": [round(x, 5) for x in lon],
-            "colonnes": columns,
-            "libelles": _POPUP_FIELDS,
-        },
-    )
-
-
-# Beyond this many fabriques a map sends groups, not markers: one marker per fabrique is megabytes of page and seconds
-# of server work for 70,000 of them (measured: 11 MB, 1.4 s), and the browser would draw them as clusters anyway.
-MAX_MARKERS = 2_000
-CELL_DEGREES = 0.2
-
-
-def _fabrique_groups(fabriques: pd.DataFrame) -> _Call:
-    """The fabriques grouped by square cell (:data:`CELL_DEGREES`): a numbered marker each, at the cell's mean point,
-    named with its count and its largest commune."""
-    placed = fabriques.dropna(subset=["latitude", "longitude"])
-    lon, lat = geo.inset_points(placed["code_departement"], placed["longitude"], placed["latitude"])
-    cells = pd.DataFrame(
-        {
-            "lat": lat.to_numpy(),
-            "lon": lon.to_numpy(),
-            "commune": placed["commune"].fillna("").to_numpy(),
-            "formations": placed["formations"].to_numpy(),
-        }
-    )
-    cells["cle"] = (
-        (cells["lat"] // CELL_DEGREES).astype(int).astype(str)
-        + ":"
-        + (cells["lon"] // CELL_DEGREES).astype(int).astype(str)
-    )
-    groups = cells.groupby("cle").agg(
-        lat=("lat", "mean"),
-        lon=("lon", "mean"),
-        fabriques=("lat", "size"),
-        formations=("formations", "sum"),
-    )
-    # Each cell named by the commune with the most fabriques in it.
-    by_commune = (
-        cells.groupby(["cle", "commune"]).size().sort_values(ascending=False, kind="stable")
-    )
-    groups["commune"] = by_commune.reset_index().drop_duplicates("cle").set_index("cle")["commune"]
-    return _Call(
-        "groups",
-        {
-            "lat": groups["lat"].round(4).tolist(),
-            "lon": groups["lon"].round(4).tolist(),
-            "fabriques": groups["fabriques"].astype(int).tolist(),
-            "formations": groups["formations"].astype(int).tolist(),
-            "commune": groups["commune"].tolist(),
-        },
-    )
-
-
-class _Call(MacroElement):
-    """A call of ``genDash.<function>(map, data[, make])`` (see ``static/gen-dash-map.js``): *data* travels as JSON,
-    *make* (for points) names the function drawing each one."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        genDash[{{ this.function|tojson }}]({{ this._parent.get_name() }}, {{ this.data|tojson }}
-            {%- if this.make %}, {{ this.make }}{% endif %});
-        {% endmacro %}
-    """)
-
-    def __init__(self, function: str, data, make: str | None = None):
-        super().__init__()
-        self._name = "GenDash"
-        self.function, self.data, self.make = function, data, make
-
-
-def _inset_frames() -> list[dict]:
-    """The DROM insets' frames and names (set as text by the script)."""
-    names = geo.departements_table().set_index("code_departement")["nom_departement"]
-    return [
-        {"nom": names[code], "bounds": [[y0 - 0.05, x0 - 0.05], [y1 + 0.05, x1 + 0.05]]}
-        for code, (x0, y0, x1, y1) in geo.INSET_BOXES.items()
-    ]
-
-
-def _swatch(colour: str, label: str, border: str = "#5f6b7a") -> str:
-    return (
-        f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
-        f'<span style="display:inline-block;width:18px;height:12px;background:{colour};border:1px solid {border}"></span>'
-        f"<span>{html.escape(label)}</span></div>"
-    )
-
-
-def _legend_html(ind: Indicator, scheme: Classes, extra: list[str]) -> str:
-    items = [_swatch(colour, label) for colour, label in scheme.legend()]
-    return (
-        '<details open style="background:#ffffff;padding:8px 10px;border-radius:4px;'
-        'box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;color:#1f2a44;max-width:240px">'
-        f'<summary style="font-weight:600;margin-bottom:4px;cursor:pointer">Légende : {html.escape(ind.short)}</summary>'
-        f"{''.join(items + extra)}</details>"
-    )
 
 
 def describe(
@@ -530,7 +367,7 @@ def changes_map(
     label = "Formations ajoutées, retirées ou modifiées"
     ind = Indicator("changements", label, label, zero="aucun changement")
     extra = [
-        _swatch(colour, f"{sign} formation {status}")
+        map_parts.swatch(colour, f"{sign} formation {status}")
         for status, (colour, _, sign) in _STATUS_LOOKS.items()
     ]
     m = _choropleth(figures, ind, focus, assets_url, tiles, extra)
@@ -550,70 +387,5 @@ def changes_map(
                 lat, lon, placed["statut"], placed["nom_formation"].astype(str), strict=True
             )
         ]
-        _Call("points", points, "genDash.change").add_to(m)
-    return m
-
-
-def commune_map(
-    commune: pd.Series,
-    nearest: pd.DataFrame,
-    fabriques: pd.DataFrame,
-    radius_km: float,
-    assets_url: str = "/app/static",
-    tiles: tuple[str, str] | None = None,
-) -> folium.Map:
-    """A small map centred on *commune* (a row of :func:`gen_dash.commune.find_commune`): its *radius_km* circle,
-    the départements around, and its *nearest* fabriques numbered by distance (rows of *fabriques*, matched by
-    ``cle_fabrique``, give their points)."""
-    m = _base_map(assets_url, tiles, f"Carte autour de {commune['nom_commune']}")
-    departements, regions = geometry_urls(assets_url)
-    _Call(
-        "areas",
-        {
-            "departements": departements,
-            "regions": regions,
-            "looks": {},
-            "label": "Département",
-            "attribution": geo.ATTRIBUTION,
-        },
-    ).add_to(m)
-    code = pd.Series([commune["code_departement"]])
-    lon, lat = geo.inset_points(
-        code, pd.Series([float(commune["lon"])]), pd.Series([float(commune["lat"])])
-    )
-    scale = geo.inset_scale(commune["code_departement"])  # a DROM is drawn smaller, in its inset
-    _Call(
-        "around",
-        {
-            "lat": round(lat[0], 5),
-            "lon": round(lon[0], 5),
-            "rayon_m": radius_km * 1000 * scale,
-            "nom": str(commune["nom_commune"]),
-        },
-    ).add_to(m)
-    points = fabriques.set_index("cle_fabrique").loc[nearest["cle_fabrique"]]
-    f_lon, f_lat = geo.inset_points(
-        points["code_departement"].reset_index(drop=True),
-        points["longitude"].reset_index(drop=True),
-        points["latitude"].reset_index(drop=True),
-    )
-    _Call(
-        "points",
-        [
-            {
-                "lat": round(y, 5),
-                "lon": round(x, 5),
-                "rang": i + 1,
-                "nom": str(name),
-                "distance": fmt.number(d, 1),
-            }
-            for i, (y, x, name, d) in enumerate(
-                zip(f_lat, f_lon, nearest["nom_fabrique"], nearest["distance_km"], strict=True)
-            )
-        ],
-        "genDash.nearby",
-    ).add_to(m)
-    reach = radius_km * scale / 111.0  # degrees of latitude
-    widen = reach / max(0.2, math.cos(math.radians(lat[0])))
-    m.fit_bounds([[lat[0] - reach, lon[0] - widen], [lat[0] + reach, lon[0] + widen]])
+        map_parts.Call("points", points, "genDash.change").add_to(m)
     return m

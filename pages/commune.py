@@ -3,7 +3,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gen_dash import commune, fmt, maps, tables
+from gen_dash import commune, fmt, tables
+from gen_dash.commune_map import commune_map
 from ui import layout, map_assets, session, shared_work
 from ui import territory as territory_flow
 
@@ -101,7 +102,7 @@ third.metric(
 
 fabriques = shared_work.fabriques(view)
 if len(near.fabriques):
-    folium_map = maps.commune_map(
+    folium_map = commune_map(
         place, near.fabriques, fabriques, float(radius), **map_assets.map_settings()
     )
     st.markdown(

@@ -10,7 +10,7 @@ import subprocess
 import geopandas as gpd
 import pytest
 
-from gen_dash import assets, geo, maps, metrics
+from gen_dash import assets, geo, map_parts, maps, metrics
 from gen_dash.indicators import ON_MAP
 from gen_dash.ingest import read_snapshot
 from gen_dash.territory import Territory
@@ -227,16 +227,20 @@ def test_hand_snapshot_map_and_text_alternative():
     )
 
 
-def test_a_big_snapshot_sends_groups_that_add_up_to_its_fabriques():
+@pytest.mark.parametrize("grid", ["departement", "epci"])
+def test_a_big_snapshot_sends_groups_that_add_up_to_its_fabriques(grid):
     from gen_dash.ingest import read_snapshot
     from gen_dash.sample import synthetic_snapshot
 
     rows = read_snapshot(synthetic_snapshot(3_500).to_csv(index=False).encode()).rows
     fabriques = metrics.fabriques_of(rows)
-    assert len(fabriques) > maps.MAX_MARKERS
-    page = map_page(
-        maps.departement_map(metrics.figures_by_territory(rows), fabriques, "fabriques")
-    )
+    assert len(fabriques) > map_parts.MAX_MARKERS
+    figures = metrics.figures_by_territory(rows, grid)
+    if grid == "epci":  # the EPCI map's legend once said « une fabrique » over groups
+        france = Territory.of(None, (), TABLE)
+        page = map_page(maps.epci_map(figures, fabriques, "fabriques", france))
+    else:
+        page = map_page(maps.departement_map(figures, fabriques, "fabriques"))
     calls = map_calls(page)
     assert "fabriques" not in calls  # not one marker per fabrique
     groups = calls["groups"][0]
