@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from gen_dash.guess import guess_file, guess_mapping, header_candidates
+from gen_dash.guess import guess_file, guess_mapping
+from gen_dash.guess_headers import header_candidates
 from gen_dash.snapshot import Mapping
 from gen_dash.table import Table
 from tests.conftest import ROOT
