@@ -1,91 +1,30 @@
-"""Plotly charts in French, each with a one-sentence text alternative carrying its figures."""
+"""Plotly charts in French of the programme's progress: learners and fabriques by wave against the targets, figures
+over time beside the published ones, quota gauges. Each with a one-sentence text alternative carrying its figures.
+
+The look is :mod:`gen_dash.chart_style`'s; the charts that break a figure down (by territory, métier, wave's
+budget) are :mod:`gen_dash.charts_breakdown`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from gen_dash import fmt
+from gen_dash.chart_style import (
+    BLUE,
+    GREY,
+    RED,
+    TEXT,
+    Chart,
+    layout,
+    percent_axis,
+    whole_numbers,
+)
 from gen_dash.published import written
 from gen_dash.trend import Pace
-
-BLUE = "#000091"  # bleu France
-RED = "#e1000f"  # rouge Marianne
-GREY = "#6a6f7a"
-LIGHT = (
-    "#6a6af4"  # an envelope's bar: 4.2:1 on white (a bar needs 3:1), lighter than BLUE beside it
-)
-TEXT = "#161616"  # titles, labels, annotations: 17:1 on white
-TICKS = "#3a3a3a"  # axis ticks: 11:1 on white (Plotly's own grey was 3.7:1)
-SEPARATORS = ",\u202f"  # decimal comma, narrow no-break space for thousands
-# The charts' look, explicit (Streamlit's theme is not applied: its greys are too light to read).
-pio.templates["gen_dash"] = go.layout.Template(
-    layout={
-        "font": {"family": "Marianne, Arial, sans-serif", "size": 13, "color": TEXT},
-        "annotationdefaults": {"font": {"color": TEXT}, "bgcolor": "rgba(255,255,255,0.85)"},
-        # The margins are narrow (the page gives the room): each axis widens them as far as its tick labels need, or a
-        # label cut by the chart's edge reads as another number (« 700 » cut to « 0 »).
-        "xaxis": {
-            "tickfont": {"color": TICKS},
-            "linecolor": TICKS,
-            "gridcolor": "#e5e5e5",
-            "automargin": True,
-        },
-        "yaxis": {
-            "tickfont": {"color": TICKS},
-            "linecolor": TICKS,
-            "gridcolor": "#e5e5e5",
-            "automargin": True,
-        },
-        "legend": {"font": {"color": TEXT}},
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
-    }
-)
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A figure, its text alternative (for screen readers, and shown as a caption), and its figures as a table with
-    French headers and values as written on the chart (« voir les données »)."""
-
-    figure: go.Figure
-    alt: str
-    data: pd.DataFrame | None = None
-
-
-def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
-    fig.update_layout(
-        template="gen_dash",
-        title={"text": title, "x": 0, "font": {"size": 15}},
-        separators=SEPARATORS,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 48, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
-    )
-    fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero", tickformat=",d")
-    return fig
-
-
-def _percent_axis(fig: go.Figure, axis: str, top: float = 1.0) -> None:
-    """A share axis from 0 to *top*, its ticks written in French (« 20 % », « 100 % »: Plotly's own ``%`` format
-    writes « 100% », without the no-break space French puts before the sign)."""
-    step = next(s for s in (0.05, 0.1, 0.2, 0.25) if top / s <= 6)
-    ticks = [round(i * step, 4) for i in range(int(top / step + 1e-9) + 1)]
-    getattr(fig, f"update_{axis}axes")(
-        tickvals=ticks, ticktext=[fmt.percent(t, 0) for t in ticks], tickformat=None
-    )
-
-
-def _whole_numbers(fig: go.Figure, top: float) -> None:
-    """A count axis up to *top* ticks whole numbers only: below 6, Plotly ticks halves, which ``,d`` writes
-    « 0, 1, 1, 2, 2 »."""
-    if top < 6:
-        fig.update_yaxes(dtick=1, tick0=0)
 
 
 def cumulative_by_wave(
@@ -118,9 +57,9 @@ def cumulative_by_wave(
             annotation_position="top left",
         )
         top = max(top, target)
-    _layout(fig, f"{title}, vague par vague")
+    layout(fig, f"{title}, vague par vague")
     fig.update_yaxes(range=[0, top * 1.15 or 1])
-    _whole_numbers(fig, top)
+    whole_numbers(fig, top)
     parts = ", ".join(
         f"vague {v} : {fmt.number(n)}"
         for v, n in zip(progress["vague"], progress[column], strict=False)
@@ -224,14 +163,12 @@ def evolution(
             x=pd.Timestamp(deadline).timestamp() * 1000,
             line={"color": GREY, "dash": "dot", "width": 1},
         )
-    _layout(fig, label).update_layout(legend={"y": -0.3})  # below the two lines of the date ticks
+    layout(fig, label).update_layout(legend={"y": -0.3})  # below the two lines of the date ticks
     if share:
         fig.update_yaxes(range=[0, 1])
-        _percent_axis(fig, "y")
+        percent_axis(fig, "y")
     else:
-        _whole_numbers(
-            fig, max(float(values.max()) if values.notna().any() else 0.0, target or 0.0)
-        )
+        whole_numbers(fig, max(float(values.max()) if values.notna().any() else 0.0, target or 0.0))
     ticks = _half_years(
         dates.min(), max(dates.max(), pd.Timestamp(deadline)) if deadline else dates.max()
     )
@@ -323,218 +260,9 @@ def gauge(value: float | None, quota: float, title: str, reference: float | None
             title={"text": title},
         )
     )
-    _layout(fig, "", height=250)
+    layout(fig, "", height=250)
     fig.update_layout(margin={"l": 40, "r": 45, "t": 50, "b": 10})
     ref = f" (France : {fmt.percent(reference)})" if reference is not None else ""
     return Chart(
         fig, f"{title} : {fmt.percent(value)}{ref}, {fmt.quota_gap(value, quota)}."
     )  # one figure: no table
-
-
-def shares_by_territory(
-    figures: pd.DataFrame, column: str, quota: float, label: str, per: str = "département"
-) -> Chart:
-    """One horizontal bar per territory with learners (*per*: « département » or « région »), sorted, against the
-    quota line; names are written in full (horizontal bars: no rotated, overlapping names)."""
-    data = figures[figures["apprenants"] > 0].sort_values(column)
-    colours = [BLUE if round(v, 3) >= quota else RED for v in data[column]]
-    fig = go.Figure(
-        go.Bar(
-            y=data["nom"],
-            x=data[column],
-            orientation="h",
-            marker_color=colours,
-            customdata=[fmt.percent(v) for v in data[column]],
-            hovertemplate="%{y} : %{customdata}<extra></extra>",
-        )
-    )
-    fig.add_vline(
-        x=quota,
-        line={"color": TEXT, "dash": "dash"},
-        annotation_text=f"Quota : {fmt.percent(quota, 0)}",
-        annotation_position="top",
-    )
-    _layout(fig, f"{label} par {per}", height=110 + 22 * len(data))
-    fig.update_layout(
-        margin={"l": 10, "r": 30, "t": 72, "b": 10}
-    )  # room for half of the last share's label
-    fig.update_xaxes(rangemode="tozero")
-    _percent_axis(fig, "x", min(1.0, max([quota, *data[column]]) * 1.1) if len(data) else 1.0)
-    fig.update_yaxes(tickformat=None, rangemode=None, tickfont={"size": 11})
-    below = int((data[column].round(3) < quota).sum())
-    alt = (
-        f"{label} par {per} : {below} {per}(s) sur {len(data)} sous le quota de {fmt.percent(quota, 0)}"
-        + (
-            f", de {fmt.percent(data[column].min())} ({data['nom'].iloc[0]}) à {fmt.percent(data[column].max())} "
-            f"({data['nom'].iloc[-1]})"
-            if len(data)
-            else ""
-        )
-        + "."
-    )
-    table = pd.DataFrame(
-        {
-            per.capitalize(): data["nom"],
-            label: [fmt.percent(v) for v in data[column]],
-            "Face au quota": [fmt.quota_gap(v, quota) for v in data[column]],
-        }
-    ).iloc[::-1]
-    return Chart(fig, alt, table.reset_index(drop=True))
-
-
-def shares_by_metier(table: pd.DataFrame, quotas: dict[str, float], territory: str) -> Chart:
-    """Women's and young NEET learners' shares in each métier family (:func:`gen_dash.metrics.figures_by_metier`), as
-    horizontal bars beside their quotas (*quotas*: ``part_femmes`` and ``part_neet``)."""
-    data = table[table["apprenants"].fillna(0) > 0].iloc[::-1]  # the largest family on top
-    fig = go.Figure()
-    for column, colour, name in (
-        ("part_femmes", BLUE, "Part de femmes"),
-        ("part_neet", GREY, "Part de jeunes NEET"),
-    ):
-        fig.add_trace(
-            go.Bar(
-                y=data["famille"],
-                x=data[column],
-                orientation="h",
-                name=name,
-                marker_color=colour,
-                customdata=[fmt.percent(v) for v in data[column]],
-                hovertemplate="%{y} : %{customdata}<extra>" + name + "</extra>",
-            )
-        )
-    for column, colour, label, side in (
-        ("part_femmes", BLUE, "quota femmes", "top left"),
-        ("part_neet", GREY, "quota NEET", "top right"),
-    ):
-        fig.add_vline(
-            x=quotas[column],
-            line={"color": colour, "dash": "dash"},
-            annotation_text=f"{label} : {fmt.percent(quotas[column], 0)}",
-            annotation_position=side,
-        )
-    _layout(
-        fig,
-        f"Parts de femmes et de jeunes NEET par famille de métiers, {territory}",
-        height=120 + 46 * len(data),
-    )
-    fig.update_layout(
-        barmode="group", margin={"l": 10, "r": 30, "t": 72, "b": 60}
-    )  # room for half of « 100 % »
-    fig.update_xaxes(range=[0, 1], gridcolor="#e5e5e5")
-    _percent_axis(fig, "x")
-    fig.update_yaxes(tickformat=None, rangemode=None)
-    parts = " ; ".join(
-        f"{f} : femmes {fmt.percent(w)}, jeunes NEET {fmt.percent(n)}"
-        for f, w, n in zip(table["famille"], table["part_femmes"], table["part_neet"], strict=False)
-        if f in set(data["famille"])
-    )
-    shown = pd.DataFrame(
-        {
-            "Famille de métiers": data["famille"],
-            "Part de femmes": [fmt.percent(v) for v in data["part_femmes"]],
-            "Part de jeunes NEET": [fmt.percent(v) for v in data["part_neet"]],
-        }
-    ).iloc[::-1]
-    return Chart(
-        fig,
-        f"Parts de femmes et de jeunes NEET par famille de métiers, {territory} ({parts or 'aucun apprenant'}).",
-        shown.reset_index(drop=True),
-    )
-
-
-def budget_by_wave(progress: pd.DataFrame) -> Chart:
-    """Subsidies granted per wave beside the wave's envelope (France), an overspend said on the bar."""
-    waves = [f"Vague {v}" for v in progress["vague"]]
-    over = progress["depassement_eur"]
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=waves,
-                y=progress["enveloppe_eur"],
-                name="Enveloppe",
-                marker_color=LIGHT,
-                marker_line_color=BLUE,
-                marker_line_width=1,
-                customdata=[fmt.euros(v) for v in progress["enveloppe_eur"]],
-                hovertemplate="%{x} : %{customdata}<extra>Enveloppe</extra>",
-            ),
-            go.Bar(
-                x=waves,
-                y=progress["subvention_eur"],
-                name="Subventions accordées",
-                marker_color=BLUE,
-                text=[f"dépassement : {fmt.euros(o)}" if o > 0 else "" for o in over],
-                textposition="outside",
-                textfont={"color": RED},
-                customdata=[fmt.euros(v) for v in progress["subvention_eur"]],
-                hovertemplate="%{x} : %{customdata}<extra>Subventions</extra>",
-            ),
-        ]
-    )
-    _layout(fig, "Subventions et enveloppe par vague")
-    fig.update_layout(barmode="group")
-    top = float(
-        max(progress["enveloppe_eur"].max(skipna=True) or 0, progress["subvention_eur"].max() or 0)
-    )
-    fig.update_yaxes(tickformat=",.0f", ticksuffix="\u00a0€", range=[0, top * 1.2 or 1])
-    parts = " ; ".join(
-        f"vague {v} : {fmt.euros(s)} sur {fmt.euros(e)}"
-        + (f", soit {fmt.euros(o)} de dépassement" if o > 0 else "")
-        for v, s, e, o in zip(
-            progress["vague"],
-            progress["subvention_eur"],
-            progress["enveloppe_eur"],
-            over,
-            strict=False,
-        )
-    )
-    data = pd.DataFrame(
-        {
-            "Vague": waves,
-            "Subventions accordées": [fmt.euros(v) for v in progress["subvention_eur"]],
-            "Enveloppe": [fmt.euros(v) for v in progress["enveloppe_eur"]],
-            "Dépassement": [fmt.euros(o) if o > 0 else "" for o in over],
-        }
-    )
-    return Chart(
-        fig, f"Subventions accordées par vague, à côté de l'enveloppe de la vague ({parts}).", data
-    )
-
-
-def subsidies_by_wave(progress: pd.DataFrame, territory: str) -> Chart:
-    """A territory's subsidies per wave, with its share of the wave's national subsidies (a territory has no envelope)."""
-    waves = [f"Vague {v}" for v in progress["vague"]]
-    shares = [fmt.percent(v) for v in progress["part_subvention"]]
-    fig = go.Figure(
-        go.Bar(
-            x=waves,
-            y=progress["subvention_eur"],
-            marker_color=BLUE,
-            name="Subventions accordées",
-            text=[
-                f"{fmt.euros(v)} ({p} du national)"
-                for v, p in zip(progress["subvention_eur"], shares, strict=False)
-            ],
-            textposition="outside",
-            customdata=[fmt.euros(v) for v in progress["subvention_eur"]],
-            hovertemplate="%{x} : %{customdata}<extra></extra>",
-        )
-    )
-    _layout(fig, f"Subventions accordées par vague, {territory}")
-    fig.update_yaxes(
-        tickformat=",.0f",
-        ticksuffix="\u00a0€",
-        range=[0, float(progress["subvention_eur"].max() or 0) * 1.25 or 1],
-    )
-    parts = " ; ".join(
-        f"vague {v} : {fmt.euros(s)}, soit {p} des subventions nationales de la vague"
-        for v, s, p in zip(progress["vague"], progress["subvention_eur"], shares, strict=False)
-    )
-    data = pd.DataFrame(
-        {
-            "Vague": waves,
-            "Subventions accordées": [fmt.euros(v) for v in progress["subvention_eur"]],
-            "Part des subventions nationales de la vague": shares,
-        }
-    )
-    return Chart(fig, f"Subventions accordées par vague, {territory} ({parts}).", data)

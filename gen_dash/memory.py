@@ -81,6 +81,11 @@ class SharedCache:
                 self._computing.pop(key, None)
         return value
 
+    def held_keys(self) -> list[Hashable]:
+        """The keys held now, least recently used first."""
+        with self._lock:
+            return list(self._held)
+
     def held_bytes(self) -> int:
         """Bytes of the values held now."""
         return sum(bytes_ for _, bytes_ in self._held.values())

@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gen_dash import charts, export, fmt, geo, maps, metrics, tables
+from gen_dash import charts_breakdown, export, fmt, geo, maps, metrics, tables
 from ui import layout, map_assets, shared_work
 
 view = layout.page_header("Métiers")
@@ -56,7 +56,7 @@ st.caption(
 
 if not view.snapshot.list_only:
     layout.show_chart(
-        charts.shares_by_metier,
+        charts_breakdown.shares_by_metier,
         table,
         {k: view.targets.quota(k) for k in ("part_femmes", "part_neet")},
         territory.label,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gen_dash import charts, fmt, metrics, published, tables
+from gen_dash import charts, charts_breakdown, fmt, metrics, published, tables
 from gen_dash.indicators import BY_KEY
 from ui import layout, session, shared_work
 
@@ -77,7 +77,7 @@ choice = st.radio(
 )
 column = f"part_{choice}"
 layout.show_chart(
-    charts.shares_by_territory,
+    charts_breakdown.shares_by_territory,
     figures,
     column,
     national.loc[choice, "quota"],

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gen_dash import charts, fmt, metrics, tables, trend
+from gen_dash import charts, charts_breakdown, fmt, metrics, tables, trend
 from gen_dash.indicators import BY_KEY
 from ui import layout, session, shared_work, sources
 
@@ -92,9 +92,11 @@ st.dataframe(
 if not metrics.gives(view.national["subvention_eur"]):
     st.caption(f"Subventions : {session.NOT_GIVEN} dans cet instantané.")
 elif territory.national:
-    layout.show_chart(charts.budget_by_wave, progress, key="vagues_budget")
+    layout.show_chart(charts_breakdown.budget_by_wave, progress, key="vagues_budget")
 else:
-    layout.show_chart(charts.subsidies_by_wave, progress, territory.label, key="vagues_budget")
+    layout.show_chart(
+        charts_breakdown.subsidies_by_wave, progress, territory.label, key="vagues_budget"
+    )
 
 st.header("Évolution d'un instantané à l'autre")
 history, source = sources.pace_history(view)

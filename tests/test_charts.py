@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from gen_dash import charts, fmt, trend
+from gen_dash import chart_style, charts, charts_breakdown, fmt, trend
 from gen_dash.targets import load_targets
 
 
@@ -64,7 +64,7 @@ def test_evolution_projects_to_the_deadline():
 
 
 def test_budget_and_shares_alternatives(progress):
-    budget = charts.budget_by_wave(progress)
+    budget = charts_breakdown.budget_by_wave(progress)
     assert (
         "vague 1 : 5\u202f091\u202f626\u00a0€ sur 5\u202f000\u202f000\u00a0€, soit 91\u202f626\u00a0€ de dépassement ; "
         "vague 2 : 4\u202f024\u202f784\u00a0€ sur 10\u202f000\u202f000\u00a0€)"
@@ -73,8 +73,8 @@ def test_budget_and_shares_alternatives(progress):
         budget.figure.layout.barmode == "group"
     )  # side by side: the envelope is never hidden behind the subsidies
     assert budget.figure.data[1].text == ("dépassement : 91\u202f626\u00a0€", "")
-    assert budget.figure.data[1].textfont.color == charts.RED
-    local = charts.subsidies_by_wave(progress, "Occitanie")
+    assert budget.figure.data[1].textfont.color == chart_style.RED
+    local = charts_breakdown.subsidies_by_wave(progress, "Occitanie")
     assert local.alt.startswith(
         "Subventions accordées par vague, Occitanie (vague 1 : 5\u202f091\u202f626\u00a0€, soit "
         "7,4\u00a0% des subventions nationales de la vague"
@@ -87,7 +87,7 @@ def test_budget_and_shares_alternatives(progress):
             "part_femmes": [0.2, 0.4, None],
         }
     )
-    alt = charts.shares_by_territory(figures, "part_femmes", 0.3, "Part de femmes").alt
+    alt = charts_breakdown.shares_by_territory(figures, "part_femmes", 0.3, "Part de femmes").alt
     assert alt.startswith(
         "Part de femmes par département : 1 département(s) sur 2 sous le quota de 30\u00a0%"
     )

@@ -129,11 +129,15 @@ def test_map_classes_are_readable_and_told_apart_in_every_common_vision(palette)
 
 
 def test_chart_and_legend_text_and_bars_contrast():
-    from gen_dash import charts, maps
+    from gen_dash import chart_style, maps
 
-    for text in (charts.TEXT, charts.TICKS, "#1f2a44"):  # chart text, ticks, the map legend's text
+    for text in (
+        chart_style.TEXT,
+        chart_style.TICKS,
+        "#1f2a44",
+    ):  # chart text, ticks, the map legend's text
         assert _contrast(text, "#ffffff") >= 4.5
-    for bar in (charts.BLUE, charts.RED, charts.LIGHT, charts.GREY):
+    for bar in (chart_style.BLUE, chart_style.RED, chart_style.LIGHT, chart_style.GREY):
         assert _contrast(bar, "#ffffff") >= 3.0  # the envelope's bars were 1.57 : 1
     colours = [colour for colour, _, _ in maps._STATUS_LOOKS.values()]
     assert (

@@ -79,6 +79,20 @@ def test_upload_with_rejected_rows_reports_them_and_stays_in_the_session():
     )  # nobody else
 
 
+def test_an_uploads_charts_stay_in_its_session_not_in_the_shared_cache():
+    at = upload(start(), TWIN, "gen-2016-12-15.csv")
+    cache.shared_values().clear()
+    at.switch_page("pages/waves.py").run()
+    assert not at.exception and at.get("plotly_chart")
+    charts_shared = [k for k in cache.shared_values().held_keys() if k[0] == "graphique"]
+    assert charts_shared == []  # another session cannot be given them; they leave with this one
+    kept = dict(at.session_state[session.UPLOAD_CHARTS])
+    assert {k[2] for k in kept} >= {"cumulative_by_wave"}
+    at.switch_page("pages/data.py").run()  # a page without charts
+    at = upload(at, make_csv([row()]), "autre.csv")  # a new file: the old file's charts leave
+    assert session.UPLOAD_CHARTS not in at.session_state
+
+
 OWN_NAMES = (
     "id_fs;lib_fs;Structure;insee_com;effectif;femmes;neet\nA;Dév web;Simplon;93048;10;3;5\n"
     "B;Data;Simplon;75112;20;8;12\n"

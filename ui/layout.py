@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from gen_dash import charts, config, fmt, memory
+from gen_dash import config, fmt, memory
 from ui import cache, session
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -248,18 +248,26 @@ def page_header(title: str):
 
 
 def show_chart(build, *args, key: str | None = None, **kwargs) -> None:
-    """The chart ``build(*args, **kwargs)`` (a function of :mod:`gen_dash.charts`) with its text alternative (given to
-    screen readers as its name, and shown as a caption), then its figures as a table (« voir les données », the pattern
-    of the State's design system). Built once per server for the same values, and shared (read only)."""
+    """The chart ``build(*args, **kwargs)`` (a function of :mod:`gen_dash.charts` or
+    :mod:`gen_dash.charts_breakdown`) with its text alternative (given to screen readers as its name, and shown as a
+    caption), then its figures as a table (« voir les données », the pattern of the State's design system). Built
+    once per server for a published snapshot and shared (read only); an upload's, once per session, kept in it."""
     # Plotly validates every property as a figure is built: most of a chart page's CPU. The same values (a published
     # history, a territory's waves) give the same figure, shared read-only (Streamlit serialises a copy of it).
-    name = build.__name__
-    values = hashlib.sha256(pickle.dumps((args, kwargs))).hexdigest()
-    chart = cache.shared_values().get(
-        ("graphique", name, values),
-        lambda: getattr(charts, name)(*args, **kwargs),
-        lambda c: len(c.figure.to_json()) + memory.size_of(c.data),
+    chart_key = (
+        "graphique",
+        build.__module__,
+        build.__name__,
+        hashlib.sha256(pickle.dumps((args, kwargs))).hexdigest(),
     )
+    if session.view().entry.is_upload:
+        chart = _upload_chart(chart_key, lambda: build(*args, **kwargs))
+    else:
+        chart = cache.shared_values().get(
+            chart_key,
+            lambda: build(*args, **kwargs),
+            lambda c: len(c.figure.to_json()) + memory.size_of(c.data),
+        )
     st.plotly_chart(
         chart.figure, key=key, alt=chart.alt, theme=None, config={"displayModeBar": False}
     )
@@ -267,3 +275,18 @@ def show_chart(build, *args, key: str | None = None, **kwargs) -> None:
     if chart.data is not None and len(chart.data):
         with st.expander(f"Voir les données : {chart.alt.split(' (')[0].split(' : ')[0]}"):
             st.table(chart.data.set_index(chart.data.columns[0]))
+
+
+# An upload's charts serve its session alone: they leave with it, not with the shared cache's eviction. A session
+# browsing its upload page after page keeps at most this many (a chart is some tens of kilobytes).
+_UPLOAD_CHARTS_KEPT = 24
+
+
+def _upload_chart(chart_key: tuple, build):
+    """The chart of this session's upload under *chart_key*, built once per session (the last few kept)."""
+    held = st.session_state.setdefault(session.UPLOAD_CHARTS, {})
+    chart = held.pop(chart_key, None) or build()
+    held[chart_key] = chart  # last used last
+    while len(held) > _UPLOAD_CHARTS_KEPT:
+        del held[next(iter(held))]
+    return chart

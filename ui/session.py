@@ -33,6 +33,9 @@ UPLOAD_DATE = "depot_date"
 UPLOAD_READING = (
     "depot_lecture"  # the file being read (ui.upload.Reading): pages keep showing until it is read
 )
+UPLOAD_CHARTS = (
+    "depot_graphiques"  # the upload's charts built for this session (ui.layout.show_chart)
+)
 UPLOAD_MISSING = "depot_colonnes_manquantes"  # (upload's file id, missing canonical columns, the file's headers, guess)
 MAPPING_COLUMN = "correspondance_colonne_"  # + canonical name: the file column chosen for it
 MAPPING_VALUE = "correspondance_valeur_"  # + canonical name: the value given for every row

@@ -84,7 +84,12 @@ def collect_reading() -> None:
             if reading.mapping is None and exc.guess is not None:
                 _prefill(exc.guess, exc.headers)
         return
-    for key in (session.UPLOAD_ERROR, session.UPLOAD_MISSING, session.PUBLISH_PENDING):
+    for key in (
+        session.UPLOAD_ERROR,
+        session.UPLOAD_MISSING,
+        session.PUBLISH_PENDING,
+        session.UPLOAD_CHARTS,
+    ):
         st.session_state.pop(key, None)
     st.session_state[session.UPLOADED] = snapshot
     st.session_state[session.UPLOADED_FILE] = (reading.name, reading.data)
