@@ -48,7 +48,8 @@ from gen_dash.snapshot import (
     Snapshot,
     SnapshotError,
 )
-from gen_dash.table import read_table, too_many_rows
+from gen_dash.table import read_table
+from gen_dash.table_limits import too_many_rows
 from gen_dash.text import fold_series, os_error
 
 _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
