@@ -37,7 +37,7 @@ bench: install-dev
 ## Rebuild data/ from ../shared/data/reference and the seeded sample generator.
 data: install
 	$(PY) scripts/build_reference.py
-	$(PY) -m gen_dash.sample
+	$(PY) -m gen_dash.sample_files
 	$(PY) -m gen_dash.schema
 	$(PY) -m gen_dash.published
 

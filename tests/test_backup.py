@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from pandas.testing import assert_frame_equal
 
 from gen_dash import store, store_schema
-from gen_dash.sample import bundled_samples
+from gen_dash.sample_files import bundled_samples
 from tests.conftest import ROOT, make_csv, row
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")

@@ -17,7 +17,7 @@ from hypothesis import strategies as hyp
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from gen_dash import cli, memory, sample, store
+from gen_dash import cli, memory, sample_files, store
 from tests.conftest import HAND_ROWS, drop_store, hand_csv, make_csv, row
 from ui.routes import MIDDLEWARE, ROUTES
 
@@ -159,7 +159,7 @@ def test_key_figures_are_the_command_line_s(client, published, capsys):
 def test_key_figures_equal_the_command_line_on_every_bundled_sample(tmp_path, monkeypatch, capsys):
     url = f"sqlite:///{tmp_path / 'exemples.sqlite3'}"
     monkeypatch.setenv("GEN_DASH_DATABASE_URL", url)
-    store.load_samples_once(store.engine(url), sample.bundled_samples())
+    store.load_samples_once(store.engine(url), sample_files.bundled_samples())
     api = TestClient(Starlette(routes=ROUTES, middleware=MIDDLEWARE))
     for entry in api.get("/api/instantanes").json()["instantanes"]:
         assert (

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from gen_dash import sample
+from gen_dash import sample, sample_files
 from gen_dash.ingest import read_snapshot
 from gen_dash.metrics import summary_figures
 
 
 def test_bundled_samples_are_the_generator_output(tmp_path, samples_dir):
-    written = sample.write_samples(tmp_path)
+    written = sample_files.write_samples(tmp_path)
     for path in written:
         bundled = samples_dir / path.relative_to(tmp_path)
         assert bundled.read_bytes() == path.read_bytes(), f"{bundled} is stale: run `make data`"

@@ -17,7 +17,7 @@ from pandas.testing import assert_frame_equal
 
 from gen_dash import geo, store, store_schema, trend
 from gen_dash.ingest import SnapshotError, read_snapshot
-from gen_dash.sample import bundled_samples
+from gen_dash.sample_files import bundled_samples
 from gen_dash.territory import Territory
 from tests.conftest import ROOT, drop_store, make_csv, row
 

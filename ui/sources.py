@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from gen_dash import compare, fmt, open_data, sample, store, trend
+from gen_dash import compare, fmt, open_data, sample_files, store, trend
 from gen_dash.snapshot import Snapshot
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
@@ -78,7 +78,7 @@ class View:
 @st.cache_resource(show_spinner="Ouverture de l'historique…")
 def _engine(url: str):
     engine = store.engine(url)
-    store.load_samples_once(engine, sample.bundled_samples())
+    store.load_samples_once(engine, sample_files.bundled_samples())
     return engine
 
 
