@@ -38,7 +38,7 @@ bench: install-dev
 data: install
 	$(PY) scripts/build_reference.py
 	$(PY) -m gen_dash.sample_files
-	$(PY) -m gen_dash.schema
+	$(PY) -m gen_dash.contract_schema
 	$(PY) -m gen_dash.published
 
 clean:

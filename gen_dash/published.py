@@ -4,7 +4,7 @@ Ministers' staff know the programme by what it published (171 formations in the 
 2017, 24 % women...). Each published figure is one row: when it was true, which dashboard indicator it measures
 (``cle``), its value, its territory (``FR`` or a région's code), the exact definition of the publication, its source,
 and whether it is measured as the dashboard measures it (``comparable``). The file is checked at load by the same
-Table Schema machinery as snapshots (:func:`gen_dash.schema.check_cells`): a wrong row is left out and said, never a
+Table Schema machinery as snapshots (:func:`gen_dash.contract_schema.check_cells`): a wrong row is left out and said, never a
 broken page; a test keeps the bundled file free of problems.
 
 >>> gap_words(9750, 9582, "nombre")
@@ -25,8 +25,9 @@ import pandas as pd
 
 from gen_dash import fmt
 from gen_dash.config import PUBLISHED_FILE, PUBLISHED_SCHEMA_FILE, Limits
+from gen_dash.contract_schema import check_cells, table_schema, write_table_schema
 from gen_dash.indicators import BY_KEY
-from gen_dash.schema import Column, check_cells, table_schema, write_table_schema
+from gen_dash.schema import Column
 from gen_dash.table import read_table
 from gen_dash.territory import Territory
 
