@@ -4,40 +4,26 @@ The figures are the dashboard's own (:func:`gen_dash.key_figures.headline_figure
 :mod:`gen_dash.static_map`, the web map's classes): the sheet a regional officer hands out says what the screen
 says. The PDF is written with fpdf2, fonts embedded (DejaVu Sans, shipped with matplotlib), text selectable, the
 document's language and title set, images with a text alternative.
+
+Here: the blocks between the page's header and footer (:mod:`gen_dash.fiche_page`).
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 
 import matplotlib
 import matplotlib.pyplot as plt  # the Agg backend: chosen by gen_dash.static_map
 import pandas as pd
-from fpdf import FPDF
 
 from gen_dash import coverage, fmt, geo, key_figures, metrics, published, static_map, tables
+from gen_dash.fiche_page import BLUE, GREY, RED, TEXT, SheetPage, Source
 from gen_dash.indicators import BY_KEY, ON_MAP
 from gen_dash.objectives import COVERAGE_KM
 from gen_dash.snapshot import is_list_only
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
-
-FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-BLUE, RED, GREY, TEXT = (0, 0, 145), (225, 0, 15), (90, 96, 108), (22, 22, 22)
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where the snapshot comes from, as the sheet's header and footer say it."""
-
-    file_name: str
-    date: date | None
-    label: str = ""
-    sha256: str = ""
-    sample: bool = False
 
 
 def territory_sheet(
@@ -102,57 +88,11 @@ def territory_sheet(
     return bytes(pdf.output())
 
 
-class _Sheet(FPDF):
-    def __init__(self, territory: Territory, source: Source, generated: datetime):
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.territory, self.source, self.generated = territory, source, generated
-        self.set_auto_page_break(False)  # one page: each block has its place
-        self.set_margins(12, 10, 12)
-        for style, name in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf")):
-            self.add_font("DejaVu", style, str(FONTS / name))
-        self.set_lang("fr")
-        self.set_title(f"Grande école du numérique — {territory.label}")
-        self.set_subject("Fiche territoire : chiffres clés, carte, vagues, quotas, classement")
-        self.set_author("gen-dash")
-        self.set_creator("gen-dash (fpdf2)")
-        self.set_text_color(*TEXT)
-
-    # -- blocks, top to bottom
-
-    def header_block(self) -> None:
-        self.set_font("DejaVu", "B", 16)
-        self.cell(
-            0,
-            8,
-            f"Grande école du numérique — {self.territory.label}",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        self.set_font("DejaVu", "", 8.5)
-        when = (
-            f"Instantané du {fmt.day(self.source.date)}"
-            if self.source.date
-            else "Instantané non daté"
-        )
-        label = f" · {self.source.label}" if self.source.label else ""
-        self.cell(
-            0, 5, f"{when}{label} · fichier {self.source.file_name}", new_x="LMARGIN", new_y="NEXT"
-        )
-        if self.source.sample:
-            self.set_text_color(*RED)
-            self.set_font("DejaVu", "B", 8.5)
-            self.cell(
-                0,
-                5,
-                "Données illustratives : instantané d'exemple généré, pas des chiffres officiels du programme.",
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
-            self.set_text_color(*TEXT)
-        self.ln(2)
+class _Sheet(SheetPage):
+    """The sheet's blocks, top to bottom, between the page's header and footer."""
 
     def headline_block(self, headline: pd.DataFrame) -> None:
-        self._title("Chiffres clés")
+        self.title_line("Chiffres clés")
         top, width, height, per_row = self.get_y(), (self.w - 24) / 4, 15.5, 4
         for i, (_, line) in enumerate(headline.iterrows()):
             x, y = 12 + (i % per_row) * width, top + (i // per_row) * height
@@ -165,7 +105,7 @@ class _Sheet(FPDF):
                 self.get_string_width(label) > width - 5 and line.name in BY_KEY
             ):  # « Part de boursiers (aide …) »
                 label = BY_KEY[line.name].short
-            self.cell(width - 5, 3.2, self._fit(label, width - 5))
+            self.cell(width - 5, 3.2, self.fit(label, width - 5))
             self.set_xy(x + 1.5, y + 4.3)
             self.set_font("DejaVu", "B", 11.5)
             value = fmt.by_nature(line["valeur"], line["nature"], "non renseigné")
@@ -176,14 +116,14 @@ class _Sheet(FPDF):
             self.cell(
                 width - 5,
                 3,
-                self._fit(line["repere"] if value != "non renseigné" else "", width - 5),
+                self.fit(line["repere"] if value != "non renseigné" else "", width - 5),
             )
             self.set_text_color(*TEXT)
         rows = -(-len(headline) // per_row)
         self.set_y(top + rows * height + 1)
 
     def map_block(self, image: static_map.MapImage, what: str) -> None:
-        self._title(f"Carte : {what.lower()} par département")
+        self.title_line(f"Carte : {what.lower()} par département")
         top = self.get_y()
         width = 118
         height = width * image.height / image.width
@@ -279,7 +219,7 @@ class _Sheet(FPDF):
         self.set_y(max(self.map_bottom, self.get_y()) + 2)
 
     def waves_block(self, progress: pd.DataFrame, targets: Targets, territory: Territory) -> None:
-        self._title(
+        self.title_line(
             "Vagues : cumuls face aux objectifs"
             if territory.national
             else "Vagues : cumuls du territoire"
@@ -351,7 +291,7 @@ class _Sheet(FPDF):
             )
             cells = (
                 str(int(rank)),
-                self._fit(str(line["nom"]), 33),
+                self.fit(str(line["nom"]), 33),
                 fmt.number(line["fabriques"]),
                 fmt.number(line["formations"]),
                 fmt.number(line["apprenants"]) if not pd.isna(line["apprenants"]) else "–",
@@ -384,7 +324,7 @@ class _Sheet(FPDF):
             return
         shown = found.head(room if len(found) <= room else room - 1)
         self.set_xy(12, top)
-        self._title(
+        self.title_line(
             f"Chiffres publiés par le programme ({', '.join(dict.fromkeys(shown['libelle_date']))}) et cet "
             "instantané"
         )
@@ -401,7 +341,7 @@ class _Sheet(FPDF):
             else:
                 text = f"{line['indicateur']} : publié {said} (autre définition)"
             self.set_x(12 + (i % per_line) * width)
-            self.cell(width - 2, line_height, self._fit(text, width - 2))
+            self.cell(width - 2, line_height, self.fit(text, width - 2))
         self.ln(line_height)
         self.set_text_color(*GREY)
         more = (
@@ -412,46 +352,12 @@ class _Sheet(FPDF):
         self.multi_cell(
             0,
             line_height,
-            self._fit(
+            self.fit(
                 "Sources : " + " ; ".join(dict.fromkeys(shown["source"])) + more,
                 2 * (self.w - 24) - 4,
             ),
         )
         self.set_text_color(*TEXT)
-
-    def footer_block(self) -> None:
-        self.set_xy(12, self.h - 22)
-        self.set_draw_color(200, 204, 212)
-        self.line(12, self.h - 23, self.w - 12, self.h - 23)
-        self.set_font("DejaVu", "", 6.5)
-        self.set_text_color(*GREY)
-        digest = f" (SHA-256 {self.source.sha256})" if self.source.sha256 else ""
-        self.multi_cell(
-            0,
-            3.2,
-            (
-                f"Sources : IGN – Admin Express COG (contours) ; INSEE – Code officiel géographique et populations légales "
-                f"(communes, populations) ; instantané « {self.source.file_name} »{digest}. Méthode : chiffres des formations "
-                "acceptées à la lecture ; parts de femmes et de jeunes NEET parmi les apprenants, face aux quotas de "
-                "30 % et 50 % (en points) ; couverture : distance à vol d'oiseau de chaque commune à la fabrique la plus "
-                f"proche. Fiche produite le {self.generated:%d/%m/%Y à %H:%M} par gen-dash, tableau de bord de la Grande "
-                "école du numérique."
-            ),
-        )
-        self.set_text_color(*TEXT)
-
-    def _fit(self, text: str, width: float) -> str:
-        """*text*, cut with « … » where it would overflow *width* mm in the current font."""
-        text = str(text)
-        if self.get_string_width(text) <= width:
-            return text
-        while text and self.get_string_width(text + "…") > width:
-            text = text[:-1]
-        return text.rstrip() + "…"
-
-    def _title(self, text: str) -> None:
-        self.set_font("DejaVu", "B", 10)
-        self.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def _waves_chart(progress: pd.DataFrame, targets: Targets | None) -> bytes:
