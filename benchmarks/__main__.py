@@ -12,24 +12,24 @@ import os
 import platform
 import sys
 
-from benchmarks import api, epci, harness, lists, wire
+from benchmarks import api, data_layer, epci, lists, pages, server, wire
 
 GROUPS = {
-    "lecture": lambda a: harness.reading(a.sizes, a.repeat),
-    "chiffres": lambda a: harness.figures(a.sizes, a.repeat),
-    "carte": lambda a: harness.national_map(a.repeat, min(10_000, max(a.sizes))),
-    "pages": lambda a: harness.page_reruns(a.repeat, with_10k=max(a.sizes) >= 10_000),
-    "memoire": lambda a: harness.server_memory(max(a.sizes)),
-    "couverture": lambda a: harness.coverage_measures(a.repeat) + harness.coverage_page(a.repeat),
-    "ligne_de_commande": lambda a: harness.command_line(a.repeat),
-    "sessions": lambda a: harness.sessions_measures(20 if max(a.sizes) >= 10_000 else 4),
-    "gros_instantane": lambda a: harness.big_snapshot_pages(max(a.sizes)),
-    "depots": lambda a: harness.uploads_memory_measures(max(a.sizes)),
+    "lecture": lambda a: data_layer.reading(a.sizes, a.repeat),
+    "chiffres": lambda a: data_layer.figures(a.sizes, a.repeat),
+    "carte": lambda a: data_layer.national_map(a.repeat, min(10_000, max(a.sizes))),
+    "pages": lambda a: pages.page_reruns(a.repeat, with_10k=max(a.sizes) >= 10_000),
+    "memoire": lambda a: server.server_memory(max(a.sizes)),
+    "couverture": lambda a: data_layer.coverage_measures(a.repeat) + pages.coverage_page(a.repeat),
+    "ligne_de_commande": lambda a: data_layer.command_line(a.repeat),
+    "sessions": lambda a: server.sessions_measures(20 if max(a.sizes) >= 10_000 else 4),
+    "gros_instantane": lambda a: server.big_snapshot_pages(max(a.sizes)),
+    "depots": lambda a: server.uploads_memory_measures(max(a.sizes)),
     "epci": lambda a: epci.epci_measures(a.repeat, max(a.sizes)),
     "listes": lambda a: lists.list_measures(a.repeat, max(a.sizes)),
     "api": lambda a: api.api_measures(a.repeat, max(a.sizes)),
     "reseau": lambda a: wire.wire_measures(),
-    "historique": lambda a: harness.store_measures(
+    "historique": lambda a: pages.store_measures(
         max(a.sizes), *((20, 10_000) if max(a.sizes) >= 10_000 else (3, 1_000))
     ),
 }
