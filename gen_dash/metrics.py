@@ -132,13 +132,11 @@ def _add_shares(table: pd.DataFrame, given: set[str]) -> None:
             ("part_femmes", "apprenants_femmes"),
             ("part_neet", "apprenants_neet"),
         ):
-            learners = table["apprenants"].astype(
-                "float64"
-            )  # NaN, not NA, for a list snapshot's unknown counts
+            # NaN, not NA, for a list snapshot's unknown counts
+            learners = table["apprenants"].astype("float64")
             table[share_name] = (table[count].astype("float64") / learners).where(learners > 0)
-    for indicator in (
-        REPORTED
-    ):  # a share of learners the snapshot reports: none where it does not give the count
+    # A share of learners the snapshot reports: none where it does not give the count.
+    for indicator in REPORTED:
         if indicator.source in COUNTS and indicator.source in given:
             table[indicator.key] = (
                 table[indicator.source].astype("float64") / table["apprenants"].astype("float64")
@@ -171,9 +169,8 @@ def figures_by_metier(rows: pd.DataFrame, national: pd.DataFrame | None = None) 
         for column in ("formations", "fabriques", "departements"):
             out[column] = out[column].fillna(0).astype("int64")
         out["part_formations"] = out["part_formations"].fillna(0.0)
-        if not is_list_only(
-            national
-        ):  # a family the territory does not offer has no learner there: 0, not unknown
+        # A family the territory does not offer has no learner there: 0, not unknown.
+        if not is_list_only(national):
             for column in COUNTS:
                 out[column] = out[column].fillna(0) if _has_values(rows, column) else out[column]
         out = out.reset_index()
@@ -207,9 +204,8 @@ def _metier_table(rows: pd.DataFrame) -> pd.DataFrame:
         **{c: (c, "sum") for c in COUNTS if c in rows},
     )
     for column in COUNTS:
-        if column not in counts or is_list_only(
-            rows
-        ):  # no learner count: « non renseigné », never 0
+        # No learner count: « non renseigné », never 0.
+        if column not in counts or is_list_only(rows):
             counts[column] = pd.array([pd.NA] * len(counts), dtype="Int64")
     _add_shares(counts, _given(rows))
     if "part_boursiers" not in counts:
