@@ -171,17 +171,8 @@ def test_an_oidc_editor_publishes_for_everyone(own_store):
 def test_password_editor_failures_counted_then_the_right_one_works(own_store, monkeypatch):
     from gen_dash.access import hash_password
 
-    pauses, sleep = [], publish_flow.time.sleep
-
-    def record(
-        seconds,
-    ):  # the pause a wrong password costs, as asked of the clock; Streamlit's own short waits go on
-        if seconds >= 0.5:
-            pauses.append(seconds)
-        else:
-            sleep(seconds)
-
-    monkeypatch.setattr(publish_flow.time, "sleep", record)
+    pauses = []  # the pause each wrong password costs, as the flow asks it (not slept here)
+    monkeypatch.setattr(publish_flow, "hold_back", pauses.append)
     secrets = {"GEN_DASH_MOT_DE_PASSE_HASH": hash_password("bon mot de passe éditeur")}
     at = start(secrets=secrets)
     _unique_upload(at, "mdp")

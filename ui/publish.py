@@ -119,9 +119,13 @@ def become_editor() -> None:
             st.session_state[session.PASSWORD_MESSAGE] = access.failure_message(
                 [*mine, datetime.now(UTC)], policy
             )
-            time.sleep(
-                policy.pause
-            )  # holding the lock: at most one wrong password per pause on this server
+            # Holding the lock: at most one wrong password per pause on this server.
+            hold_back(policy.pause)
+
+
+def hold_back(seconds: float) -> None:
+    """The pause a wrong password costs, during which this server takes no other attempt."""
+    time.sleep(seconds)
 
 
 def prepare_publication() -> None:
