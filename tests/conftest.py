@@ -75,6 +75,12 @@ def make_csv(
     return (newline.join(lines) + newline).encode(encoding)
 
 
+def problems_of(snapshot, severity=None):
+    """The snapshot's reading problems, of one *severity* if given."""
+    p = snapshot.report.problemes
+    return p if severity is None else p[p["gravite"] == severity]
+
+
 def row(**changes) -> dict:
     """The base valid row with *changes* (None removes a key)."""
     out = dict(BASE_ROW)
