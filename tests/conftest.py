@@ -273,6 +273,14 @@ HAND_ROWS = [
 ]
 
 
+@pytest.fixture
+def good(tmp_path) -> Path:
+    """A small valid snapshot file of two formations, dated by its name (31 January 2017)."""
+    path = tmp_path / "bon-2017-01-31.csv"
+    path.write_bytes(make_csv([row(), row(id_formation="F2", code_commune="1004", vague="2")]))
+    return path
+
+
 def hand_csv(**changes) -> bytes:
     """The hand-computed snapshot as a CSV file (*changes* set a column on every row, e.g. a date)."""
     return make_csv([{**r, **changes} for r in HAND_ROWS])

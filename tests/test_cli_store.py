@@ -1,17 +1,16 @@
-"""gen_dash.cli and gen_dash.store: the store's commands, run as a subprocess on a store of their own: JSON, exit codes."""
+"""gen_dash.cli_store: the store's commands on a store of their own (publish, history, withdraw, export, diff) and
+the fiche: JSON, files written, exit codes."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import geopandas as gpd
 import openpyxl
 import pytest
 
 from tests.conftest import ROOT, make_csv, row
+from tests.support.cli import run_cli
 
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 LATEST = ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv"
@@ -19,19 +18,11 @@ LATEST = ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv"
 
 @pytest.fixture
 def cli(tmp_path):
-    env = {**os.environ, "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    env = {"GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
 
     def run(*args: str, expect: int = 0) -> dict | list:
-        result = subprocess.run(
-            [sys.executable, "-m", "gen_dash", *args, "--json"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
+        result = run_cli(*args, "--json", env=env)
         assert result.returncode == expect, (result.stdout, result.stderr)
-        assert "Traceback" not in result.stderr
         return json.loads(result.stdout)
 
     return run
@@ -82,3 +73,90 @@ def test_publish_refusals(cli, tmp_path):
     broken.write_bytes(b"\x00\x01\x02" * 50)
     assert "binaires" in cli("publish", str(broken), expect=2)["erreur"]
     assert "Impossible de lire" in cli("publish", str(tmp_path / "absent.csv"), expect=2)["erreur"]
+
+
+def test_export_gives_back_the_file_as_published(tmp_path):
+    sent = tmp_path / "envoye-2016-02-01.csv"
+    sent.write_bytes(make_csv([row(id_formation="TEL-QUEL")], sep=";", encoding="cp1252"))
+    own = {
+        "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'propre.sqlite3'}"
+    }  # never the session's shared store
+    published = json.loads(
+        run_cli("publish", str(sent), "--json", "--label", "Tel quel", env=own).stdout
+    )
+    target = tmp_path / "retour.csv"
+    result = run_cli(
+        "export",
+        str(published["id"]),
+        "--format",
+        "fichier",
+        "--output",
+        str(target),
+        "--json",
+        env=own,
+    )
+    assert result.returncode == 0 and json.loads(result.stdout)["octets"] == len(sent.read_bytes())
+    assert target.read_bytes() == sent.read_bytes()
+
+
+def test_fiche_of_a_region_and_its_errors(tmp_path):
+    from pypdf import PdfReader
+
+    from tests.conftest import hand_csv
+
+    path = tmp_path / "a-la-main.csv"
+    path.write_bytes(hand_csv())
+    out = tmp_path / "fiche.pdf"
+    result = run_cli("fiche", str(path), "--region", "76", "--output", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["territoire"] == "Occitanie"
+    reader = PdfReader(out)
+    assert (
+        len(reader.pages) == 1
+        and "Grande école du numérique — Occitanie" in reader.pages[0].extract_text()
+    )
+    bad = run_cli("fiche", str(path), "--region", "99", "--output", str(out))
+    assert bad.returncode == 64 and "région « 99 » inconnue" in bad.stdout + bad.stderr
+    both = run_cli(
+        "fiche", str(path), "--region", "76", "--departements", "31", "--output", str(out)
+    )
+    assert both.returncode == 64 and "ne va pas avec" in both.stdout + both.stderr
+    outside = run_cli("fiche", str(path), "--departements", "31,75", "--output", str(out), "--json")
+    assert outside.returncode == 64 and "75" in json.loads(outside.stdout)["erreur"]
+    missing = run_cli("fiche", str(tmp_path / "absent.csv"), "--output", str(out))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_fiche_of_every_region_writes_nineteen_files(tmp_path):
+    from tests.conftest import hand_csv
+
+    path = tmp_path / "a-la-main.csv"
+    path.write_bytes(hand_csv())
+    folder = tmp_path / "fiches"
+    result = run_cli("fiche", str(path), "--toutes-regions", "--output", str(folder), "--json")
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in folder.glob("*.pdf"))
+    assert len(written) == 19 and json.loads(result.stdout)["fichiers"]
+    assert "fiche-france-france-entiere.pdf" in written and "fiche-76-occitanie.pdf" in written
+    assert "fiche-93-provence-alpes-cote-d-azur.pdf" in written
+
+
+def test_fiche_of_a_published_snapshot_by_its_number(tmp_path):
+    from tests.conftest import hand_csv
+
+    own = {
+        "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'fiche.sqlite3'}"
+    }  # never the session's shared store
+    path = tmp_path / "a-la-main-2017-06-30.csv"
+    path.write_bytes(hand_csv())
+    published = json.loads(
+        run_cli("publish", str(path), "--label", "À la main", "--json", env=own).stdout
+    )
+    out = tmp_path / "fiche.pdf"
+    result = run_cli("fiche", str(published["id"]), "--region", "76", "-o", str(out), env=own)
+    assert result.returncode == 0, result.stdout + result.stderr
+    from pypdf import PdfReader
+
+    text = PdfReader(out).pages[0].extract_text()
+    assert "À la main" in text and published["sha256"][:16] in text.replace("\n", "")
+    assert run_cli("fiche", "999", "--region", "76", "-o", str(out), env=own).returncode == 4

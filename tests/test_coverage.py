@@ -5,8 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -14,6 +12,7 @@ import pytest
 
 from gen_dash import coverage
 from tests.conftest import ROOT
+from tests.support.cli import run_cli
 
 
 def haversine_km(lon1, lat1, lon2, lat2, radius=6371.0088):
@@ -183,22 +182,8 @@ def test_greedy_and_exact_against_brute_force(seed):
 
 
 def test_cli_coverage_json(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gen_dash",
-            "coverage",
-            "data/sample/gen-exemple-2017-12-31.csv",
-            "--suggest",
-            "3",
-            "--json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    latest = str(ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv")
+    result = run_cli("coverage", latest, "--suggest", "3", "--json")
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert list(out) == [
@@ -221,30 +206,11 @@ def test_cli_coverage_json(tmp_path):
     }
     gains = [s["population_gagnee"] for s in out["suggestions"]]
     assert gains == sorted(gains, reverse=True)
-    none = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gen_dash",
-            "coverage",
-            "data/sample/gen-exemple-2017-12-31.csv",
-            "--json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    none = run_cli("coverage", latest, "--json")
     assert json.loads(none.stdout)["suggestions"] == []
     bad = tmp_path / "vide.csv"
     bad.write_bytes(b"")
-    refused = subprocess.run(
-        [sys.executable, "-m", "gen_dash", "coverage", str(bad), "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    refused = run_cli("coverage", str(bad), "--json")
     assert refused.returncode == 2 and "erreur" in json.loads(refused.stdout)
 
 
