@@ -286,6 +286,14 @@ def hand_csv(**changes) -> bytes:
     return make_csv([{**r, **changes} for r in HAND_ROWS])
 
 
+@pytest.fixture(scope="session")
+def hand():
+    """The rows of :func:`hand_csv`, read once: tests read them, never change them."""
+    from gen_dash.ingest import read_snapshot
+
+    return read_snapshot(hand_csv(), "a-la-main.csv").rows
+
+
 # --------------------------------------------------------------------------- the real server, in Chromium
 
 ARTIFACTS = ROOT / "tests" / "artifacts"

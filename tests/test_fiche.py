@@ -14,20 +14,14 @@ from PIL import Image
 from pypdf import PdfReader
 
 from gen_dash import fiche, geo, metrics, static_map
-from gen_dash.ingest import read_snapshot
 from gen_dash.targets import load_targets
 from gen_dash.territory import Territory
-from tests.conftest import ROOT, hand_csv
+from tests.conftest import ROOT
 
 TABLE = pd.DataFrame(geo.load_departements().drop(columns="geometry"))
 SOURCE = fiche.Source(
     "a-la-main.csv", pd.Timestamp("2017-06-30").date(), "À la main", "0123abcd" * 8, sample=False
 )
-
-
-@pytest.fixture(scope="module")
-def hand():
-    return read_snapshot(hand_csv()).rows
 
 
 @pytest.fixture(scope="module")

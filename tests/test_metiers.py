@@ -92,11 +92,6 @@ def test_case_accents_spaces_and_punctuation_never_change_a_family(name, changes
     assert family(pd.Series([respelled])).iloc[0] == family(pd.Series([name])).iloc[0]
 
 
-@pytest.fixture(scope="module")
-def hand():
-    return read_snapshot(hand_csv()).rows
-
-
 def test_reading_gives_each_row_its_family(hand):
     assert hand.set_index("id_formation")["famille_metier"].to_dict() == {
         "F1": WEB,
