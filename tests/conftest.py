@@ -117,6 +117,43 @@ def drop_store(url: str) -> None:
     eng.dispose()
 
 
+# The store's backends: SQLite always, PostgreSQL when GEN_DASH_TEST_POSTGRES_URL is set (as in CI).
+POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(
+                not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run le règle)"
+            ),
+        ],
+    ),
+]
+
+
+def fresh_store_url(backend: str, tmp_path) -> str:
+    """The URL of an empty store of *backend* (``sqlite`` in *tmp_path*, or the worker's PostgreSQL database)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    drop_store(POSTGRES)
+    return POSTGRES
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path):
+    return fresh_store_url(request.param, tmp_path)
+
+
+@pytest.fixture
+def eng(url):
+    """An engine on a fresh store of each backend."""
+    from gen_dash import store
+
+    return store.engine(url)
+
+
 def map_page(m) -> str:
     """A folium map as the standalone HTML page a browser receives."""
     return m.get_root().render()
