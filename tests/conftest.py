@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tests.support import launch_chromium
+from tests.support import CHROMIUM, NO_CHROMIUM, launch_chromium
 
 # Properties are checked for what they state, not for speed: beside Chromium and servers on two cores, one example
 # once took 452 ms against Hypothesis's default deadline of 200 ms, a failure that says nothing of the code.
@@ -195,21 +195,12 @@ def isolated_store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (tests that need it are skipped without it)."""
-    import shutil
-
     from playwright.sync_api import sync_playwright
 
-    executable = (
-        os.environ.get("GEN_DASH_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-    if not executable:
-        pytest.skip(
-            "Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur"
-        )
+    if not CHROMIUM:
+        pytest.skip(NO_CHROMIUM)
     with sync_playwright() as p:
-        chromium = launch_chromium(p, executable)
+        chromium = launch_chromium(p, CHROMIUM)
         yield chromium
         chromium.close()
 
@@ -332,6 +323,9 @@ def hand():
 
 
 # --------------------------------------------------------------------------- the real server, in Chromium
+
+# The marks of a module whose tests need Chromium: skipped, with the reason, on a machine without it.
+IN_CHROMIUM = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason=NO_CHROMIUM)]
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 MAP_IFRAME = 'iframe[src*="streamlit_folium"]'

@@ -11,16 +11,17 @@ import re
 
 import pytest
 
-from tests.conftest import ARTIFACTS, HAND_ROWS, make_csv, map_frame, open_page, script_finished
-from tests.test_browser import CHROMIUM
+from tests.conftest import (
+    ARTIFACTS,
+    HAND_ROWS,
+    IN_CHROMIUM,
+    make_csv,
+    map_frame,
+    open_page,
+    script_finished,
+)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM,
-        reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur",
-    ),
-]
+pytestmark = IN_CHROMIUM
 PAGES = {
     "": "Vue d'ensemble",
     "carte-des-fabriques": "Carte",

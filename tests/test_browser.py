@@ -7,14 +7,12 @@ Screenshots go to ``tests/artifacts/``.
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from gen_dash import fmt
 from tests.conftest import (
     ARTIFACTS,
+    IN_CHROMIUM,
     ROOT,
     SERVER_LOG,
     hand_csv,
@@ -26,18 +24,7 @@ from tests.conftest import (
     script_finished,
 )
 
-CHROMIUM = (
-    os.environ.get("GEN_DASH_CHROMIUM")
-    or shutil.which("chromium")
-    or shutil.which("chromium-browser")
-)
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM,
-        reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur",
-    ),
-]
+pytestmark = IN_CHROMIUM
 PAGES = {
     "": "Vue d'ensemble",
     "vue-d-ensemble": "Vue d'ensemble",

@@ -5,19 +5,10 @@ has a name for screen readers, and axe-core finds nothing moderate or worse on t
 
 from __future__ import annotations
 
-import pytest
-
-from tests.conftest import ARTIFACTS, map_frame, metric_of, open_page
+from tests.conftest import ARTIFACTS, IN_CHROMIUM, map_frame, metric_of, open_page
 from tests.test_accessibility import _axe, _describe
-from tests.test_browser import CHROMIUM
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM,
-        reason="Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur",
-    ),
-]
+pytestmark = IN_CHROMIUM
 MONTPELLIER = "243400017"  # Montpellier Méditerranée Métropole, one fabrique in the end-2017 sample
 NAME = "Montpellier Méditerranée Métropole"
 OUTLINE = f"() => window.L && document.querySelector('path.gen-dash-dep-{MONTPELLIER}')"

@@ -17,12 +17,20 @@ import pytest
 import sqlalchemy as sa
 
 from gen_dash import store, store_schema
-from tests.conftest import ARTIFACTS, ROOT, make_csv, metric_of, open_page, row, script_finished
+from tests.conftest import (
+    ARTIFACTS,
+    IN_CHROMIUM,
+    ROOT,
+    make_csv,
+    metric_of,
+    open_page,
+    row,
+    script_finished,
+)
 from tests.support import free_ports, start_server
-from tests.test_browser import CHROMIUM
 
 pytestmark = [
-    pytest.mark.browser,
+    *IN_CHROMIUM,
     pytest.mark.postgres,
     pytest.mark.skipif(
         not shutil.which("pg_createcluster"),
@@ -31,7 +39,6 @@ pytestmark = [
     pytest.mark.skipif(
         os.geteuid() != 0, reason="créer un cluster PostgreSQL demande root (la CI l'est)"
     ),
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`"),
 ]
 
 

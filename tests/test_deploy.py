@@ -20,17 +20,15 @@ import urllib.request
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.conftest import ARTIFACTS, ROOT, drop_store, map_frame
+from tests.conftest import ARTIFACTS, IN_CHROMIUM, ROOT, drop_store, map_frame
 from tests.support import free_ports
 from tests.support import http_get as get
-from tests.test_browser import CHROMIUM
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
 pytestmark = [
-    pytest.mark.browser,
+    *IN_CHROMIUM,
     pytest.mark.postgres,
     pytest.mark.skipif(not shutil.which("nginx"), reason="nginx absent : `apt-get install nginx`"),
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`"),
     pytest.mark.skipif(
         not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"
     ),

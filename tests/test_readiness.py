@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from tests.conftest import script_finished
+from tests.conftest import IN_CHROMIUM, script_finished
 from tests.support import http_get, new_install, start_server
-from tests.test_browser import CHROMIUM
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`"),
-]
+pytestmark = IN_CHROMIUM
 
 
 def test_a_server_not_yet_run_says_it_starts_in_french_then_opens_whole(browser, tmp_path):

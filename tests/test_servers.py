@@ -12,14 +12,12 @@ import pytest
 
 from gen_dash import store
 from gen_dash.access import hash_password
-from tests.conftest import ARTIFACTS, drop_store, make_csv, row
-from tests.test_browser import CHROMIUM
+from tests.conftest import ARTIFACTS, IN_CHROMIUM, drop_store, make_csv, row
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
 pytestmark = [
-    pytest.mark.browser,
+    *IN_CHROMIUM,
     pytest.mark.postgres,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium absent : `apt-get install chromium`"),
     pytest.mark.skipif(
         not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"
     ),

@@ -7,6 +7,7 @@ The tests and the benchmarks start servers and browsers here (benchmarks may imp
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +17,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FRENCH_SHELL = [str(ROOT / "scripts" / "streamlit_fr.py")]
+# Debian's Chromium (or the one GEN_DASH_CHROMIUM names); None on a machine without it.
+CHROMIUM = (
+    os.environ.get("GEN_DASH_CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+)
+NO_CHROMIUM = "Chromium absent : `apt-get install chromium` (Debian) pour les tests navigateur"
 
 
 def free_ports(count: int = 1) -> list[int]:
