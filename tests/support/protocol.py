@@ -29,10 +29,14 @@ class View:
     exception: bool
     messages: int
     text: str  # the markdown and headings it received, to check a page was complete
+    server: str = ""  # behind nginx: the server that answered (its X-Gen-Dash-Serveur header)
 
 
-async def view_page(base: str, page: str, query: str = "", timeout: float = 120.0) -> View:
-    """Open one session on *page* (its URL path, ``""`` for the home page) with *query*, until its script finished."""
+async def view_page(
+    base: str, page: str, query: str = "", timeout: float = 120.0, cookie: str = ""
+) -> View:
+    """Open one session on *page* (its URL path, ``""`` for the home page) with *query*, until its script finished;
+    with *cookie*, the one a browser would send (behind nginx: the cookie that chooses the server)."""
     import websockets
 
     url = base.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
@@ -40,8 +44,14 @@ async def view_page(base: str, page: str, query: str = "", timeout: float = 120.
     texts: list[str] = []
     messages, exception, finished = 0, False, False
     async with websockets.connect(
-        url, subprotocols=["streamlit"], origin=base, max_size=None, open_timeout=timeout
+        url,
+        subprotocols=["streamlit"],
+        origin=base,
+        max_size=None,
+        open_timeout=timeout,
+        additional_headers={"Cookie": cookie} if cookie else None,
     ) as ws:
+        server = ws.response.headers.get("X-Gen-Dash-Serveur", "")
         message = BackMsg()
         message.rerun_script.query_string = query
         message.rerun_script.page_name = page
@@ -63,7 +73,9 @@ async def view_page(base: str, page: str, query: str = "", timeout: float = 120.
             elif kind == "script_finished":
                 finished = forward.script_finished == FINISHED
                 break
-    return View(time.perf_counter() - start, finished, exception, messages, "\n".join(texts))
+    return View(
+        time.perf_counter() - start, finished, exception, messages, "\n".join(texts), server
+    )
 
 
 async def _many(base: str, page: str, query: str, sessions: int) -> list[View]:
@@ -87,6 +99,15 @@ def view(base: str, page: str, query: str = "") -> View:
 def concurrent_views(base: str, page: str, query: str, sessions: int) -> list[View]:
     """*sessions* sessions opening *page* at the same moment."""
     return _run(_many(base, page, query, sessions))
+
+
+def views_with_cookies(base: str, page: str, query: str, cookies: list[str]) -> list[View]:
+    """A session for each of *cookies* (as many browsers, each its own), all opening *page* at the same moment."""
+
+    async def each() -> list[View]:
+        return await asyncio.gather(*(view_page(base, page, query, cookie=c) for c in cookies))
+
+    return _run(each())
 
 
 def cpu_seconds(pid: int) -> float:
