@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tests.support import CHROMIUM, NO_CHROMIUM, launch_chromium
+from tests.support import CHROMIUM, NO_CHROMIUM, launch_chromium, new_install, start_server
 
 # Properties are checked for what they state, not for speed: beside Chromium and servers on two cores, one example
 # once took 452 ms against Hypothesis's default deadline of 200 ms, a failure that says nothing of the code.
@@ -331,35 +332,46 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
 
 
-# One server per pytest-xdist worker, each with its own log (the first-start password is read from it).
+# One server per pytest-xdist worker for the whole run, each with its own log.
 SERVER_LOG = ARTIFACTS / f"streamlit-{os.environ.get('PYTEST_XDIST_WORKER', 'seul')}.log"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    from tests.support import new_install, start_server
-
+    """The dashboard served as a new install serves it, shared by the browser tests of a worker: they read it and
+    upload to their own sessions; a test that publishes starts a server of its own (:func:`new_server`)."""
     log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or SERVER_LOG, "w")  # noqa: SIM115 - open while it serves
-    # A fresh var/ folder and store: the server starts as a new install does (it prints its first editor password),
-    # and what its tests publish stays out of the store the other tests read.
-    var = tmp_path_factory.mktemp("var-serveur")
-    process, base = start_server(new_install(var), output=log)
+    with log, serving(new_install(tmp_path_factory.mktemp("var-serveur")), output=log) as base:
+        yield base
+
+
+@pytest.fixture
+def new_server(tmp_path):
+    """A server installed afresh for one test, and the log where it printed its first editor password."""
+    log_path = tmp_path / "streamlit.log"
+    with open(log_path, "w") as log, serving(new_install(tmp_path / "var"), output=log) as base:
+        yield base, log_path
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], **options):
+    """The base URL of a dashboard server (:func:`tests.support.start_server`) while the block runs."""
+    process, base = start_server(env, **options)
     try:
         yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
-        log.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A French browser tab in which every request that is not to the local server is blocked and recorded."""
+@contextlib.contextmanager
+def local_tab(browser, base: str):
+    """A French browser tab in which every request that is not to *base* is blocked and recorded."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
     blocked: list[str] = []
 
     def only_local(route):
-        if route.request.url.startswith((server, "data:", "blob:")):
+        if route.request.url.startswith((base, "data:", "blob:")):
             route.continue_()
         else:
             blocked.append(route.request.url)
@@ -374,6 +386,13 @@ def page(browser, server):
     yield tab
     context.close()
     assert not blocked, f"requêtes hors du serveur local : {blocked}"
+
+
+@pytest.fixture
+def page(browser, server):
+    """A French tab on the shared server, every request elsewhere blocked (see :func:`local_tab`)."""
+    with local_tab(browser, server) as tab:
+        yield tab
 
 
 def metric_of(tab, label: str) -> str:
