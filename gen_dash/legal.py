@@ -136,9 +136,10 @@ avoir contactés, que vos droits ne sont pas respectés, vous pouvez adresser un
 # the statement never claims a check that does not run).
 CHECKED = (
     (
-        "aucune violation axe-core d'impact « modéré » ou plus sur chaque page, pour la France, une région et un "
-        "département, et dans le cadre de chaque carte",
-        "tests/test_accessibility.py::test_axe_finds_nothing_moderate_or_worse",
+        "aucune violation axe-core d'impact « modéré » ou plus sur chaque page, vue pour un département de sa "
+        "région (la vue qui montre le plus), pour la France là où la vue nationale a ses propres éléments (accueil, "
+        "carte, couverture), et dans le cadre de chaque carte",
+        "tests/test_accessibility.py::test_each_view_is_french_with_its_own_title_and_axe_finds_nothing",
     ),
     (
         "de même après le dépôt d'un fichier qui a des lignes rejetées",
@@ -146,7 +147,7 @@ CHECKED = (
     ),
     (
         'chaque page en français (`lang="fr"`) avec un titre qui lui est propre',
-        "tests/test_accessibility.py::test_each_page_is_french_with_a_title_of_its_own",
+        "tests/test_accessibility.py::test_each_view_is_french_with_its_own_title_and_axe_finds_nothing",
     ),
     (
         "la carte atteinte et zoomée au clavier, en moins de 10 tabulations",

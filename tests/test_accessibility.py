@@ -107,21 +107,44 @@ def _describe(violations: list[dict]) -> str:
     )
 
 
-@pytest.mark.parametrize(
-    "query", ["", "?region=76", "?region=76&dep=31"], ids=["france", "region", "departement"]
+# Each page once, in the view that shows the most (a département of a région: the chosen départements, the région
+# and the nation beside them), and at France's level the pages whose national view has parts of its own (the
+# targets, the DROM insets of the maps).
+WITH_MAP = (
+    "carte-des-fabriques",
+    "couverture-territoriale",
+    "familles-de-metiers",
+    "comparer-deux-instantanes",
 )
-@pytest.mark.parametrize("path", list(PAGES), ids=[p or "accueil" for p in PAGES])
-def test_axe_finds_nothing_moderate_or_worse(page, server, path, query):
+VIEWS = [(path, "?region=76&dep=31") for path in PAGES] + [
+    ("", ""),
+    ("carte-des-fabriques", ""),
+    ("couverture-territoriale", ""),
+]
+
+
+@pytest.mark.parametrize(
+    "path, query",
+    VIEWS,
+    ids=[f"{p or 'accueil'}-{'departement' if q else 'france'}" for p, q in VIEWS],
+)
+def test_each_view_is_french_with_its_own_title_and_axe_finds_nothing(page, server, path, query):
+    """Axe-core finds nothing moderate or worse (no rule set aside), in the page and in its map's frame; the page
+    and the frame say they are French, the page's title is its own, no English is left to read or to hear."""
     open_page(page, server, path + query)
-    if path in (
-        "carte-des-fabriques",
-        "couverture-territoriale",
-        "familles-de-metiers",
-        "comparer-deux-instantanes",
-    ):
+    assert page.evaluate("() => document.documentElement.lang") == "fr"
+    assert page.title() == f"{PAGES[path]} — GEN tableau de bord"
+    texts = page.evaluate(TEXTS_AND_NAMES)
+    if path in WITH_MAP:
         frame = map_frame(page, "() => window.L && document.querySelector('h1.gen-dash-titre')")
+        assert frame.evaluate("() => document.documentElement.lang") == "fr"
+        texts += frame.evaluate(TEXTS_AND_NAMES)
         violations = _axe(frame)
-        assert not violations, "dans le cadre de la carte :\\n" + _describe(violations)
+        assert not violations, "dans le cadre de la carte :\n" + _describe(violations)
+    left = sorted({word for word in ENGLISH for text in texts if re.search(word, text)})
+    assert not left, (
+        f"anglais restant : {left} — {[t for t in texts if any(re.search(w, t) for w in left)][:8]}"
+    )
     violations = _axe(page)
     assert not violations, _describe(violations)
 
@@ -142,23 +165,6 @@ def test_axe_on_an_upload_with_errors(page, server, tmp_path):
     script_finished(page)  # the upload's rerun dims the page while it runs
     violations = _axe(page)
     assert not violations, _describe(violations)
-
-
-@pytest.mark.parametrize("path", list(PAGES), ids=[p or "accueil" for p in PAGES])
-def test_each_page_is_french_with_a_title_of_its_own(page, server, path):
-    open_page(page, server, path + "?region=76")
-    assert page.evaluate("() => document.documentElement.lang") == "fr"
-    assert page.title() == f"{PAGES[path]} — GEN tableau de bord"
-    texts = page.evaluate(TEXTS_AND_NAMES)
-    frames = [f for f in page.frames if f != page.main_frame and "streamlit_folium" in f.url]
-    for frame in frames:
-        frame.wait_for_function("() => document.querySelector('h1.gen-dash-titre')")
-        assert frame.evaluate("() => document.documentElement.lang") == "fr"
-        texts += frame.evaluate(TEXTS_AND_NAMES)
-    left = sorted({word for word in ENGLISH for text in texts if re.search(word, text)})
-    assert not left, (
-        f"anglais restant : {left} — {[t for t in texts if any(re.search(w, t) for w in left)][:8]}"
-    )
 
 
 def test_the_map_is_reached_and_zoomed_by_keyboard(page, server):
