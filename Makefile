@@ -24,11 +24,12 @@ run: install
 	$(PY) scripts/serve.py --port $(PORT)
 
 ## Lint and format check (ruff, configured in pyproject.toml: 100 columns), then the whole test suite on every core (browser tests are skipped, with
-## a message, without Chromium).
+## a message, without Chromium). Work stealing: the long tests (a benchmark group, a server killed) do not leave
+## one worker running alone at the end.
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist worksteal
 
 ## Measure speed and memory against the floors and targets (not part of `make test`; see README, Performance).
 bench: install-dev
