@@ -9,6 +9,7 @@ import io
 import os
 import subprocess
 import sys
+from unittest import mock
 
 from tests.support import ROOT
 
@@ -19,7 +20,12 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     from gen_dash import cli
 
     out, err = io.StringIO(), io.StringIO()
-    with _settings(env or {}), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    # The settings are read at each call: *env* in os.environ while the command runs, then as it was.
+    with (
+        mock.patch.dict(os.environ, env or {}),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
         try:
             status = cli.main(list(args))
         except SystemExit as exc:  # argparse's own --help
@@ -37,18 +43,3 @@ def run_cli_process(*args: str, env: dict[str, str] | None = None) -> subprocess
         timeout=120,
         env={**os.environ, **env} if env else None,
     )
-
-
-@contextlib.contextmanager
-def _settings(env: dict[str, str]):
-    """*env* in ``os.environ`` while the command runs (the settings are read at each call), then as it was."""
-    before = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
