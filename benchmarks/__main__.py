@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--json] [--sizes 1000 10000 100000] [--repeat 5] [--only NAME ...]``.
+"""``python -m benchmarks [--json] [--sizes 1000 10000 100000] [--repeat 5] [--only NAME ...] [--essai]``.
 
 Prints a table of medians, each beside its floor and target; ``--json`` prints the same as JSON.
 Synthetic snapshots are generated once (seeded) and cached in ``benchmarks/.cache``.
@@ -24,11 +24,11 @@ GROUPS = {
     "ligne_de_commande": lambda a: data_layer.command_line(a.repeat),
     "sessions": lambda a: server.sessions_measures(20 if max(a.sizes) >= 10_000 else 4),
     "gros_instantane": lambda a: server.big_snapshot_pages(max(a.sizes)),
-    "depots": lambda a: server.uploads_memory_measures(max(a.sizes)),
+    "depots": lambda a: server.uploads_memory_measures(max(a.sizes), trial=a.essai),
     "epci": lambda a: epci.epci_measures(a.repeat, max(a.sizes)),
     "listes": lambda a: lists.list_measures(a.repeat, max(a.sizes)),
     "api": lambda a: api.api_measures(a.repeat, max(a.sizes)),
-    "reseau": lambda a: wire.wire_measures(),
+    "reseau": lambda a: wire.wire_measures(trial=a.essai),
     "historique": lambda a: pages.store_measures(
         max(a.sizes), *((20, 10_000) if max(a.sizes) >= 10_000 else (3, 1_000))
     ),
@@ -59,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", nargs="+", choices=list(GROUPS), default=list(GROUPS))
+    parser.add_argument(
+        "--essai",
+        action="store_true",
+        help="un passage d'essai, le plus court possible : chaque groupe tourne de bout en bout, ses chiffres ne "
+        "valent pas mesure (moins de sessions, de pages et de visites ; pour les tests)",
+    )
     args = parser.parse_args(argv)
     results = []
     for name in args.only:

@@ -3,7 +3,6 @@ once (Streamlit's protocol, no browser), a big snapshot's pages, the memory uplo
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -183,36 +182,34 @@ def big_snapshot_pages(size: int = 100_000) -> list[Result]:
     return out
 
 
-def uploads_memory_measures(rows: int = 100_000) -> list[Result]:
+def uploads_memory_measures(rows: int = 100_000, trial: bool = False) -> list[Result]:
     """Sessions each upload a distinct *rows*-row file in Chromium, then close (tests/support/uploads.py): five that
     only upload, then three that also open the eight main pages with their file (issue 26); the server's RSS while
-    they live, and after ten visitors came once they were gone, beside its level before them."""
-    import shutil
-
+    they live, and after ten visitors came once they were gone, beside its level before them. A *trial* run (for the
+    tests: the code runs end to end, the figures mean nothing) has two sessions, then one that opens two pages, and
+    stops the visitors as soon as the memory is within its target."""
     from playwright.sync_api import sync_playwright
 
-    from tests.support import launch_chromium
+    from tests.support import CHROMIUM, launch_chromium
     from tests.support.uploads import MAIN_PAGES, synthetic_files, uploads_memory
 
-    executable = (
-        os.environ.get("GEN_DASH_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-    if not executable:
+    if not CHROMIUM:
         return []
     out = []
+    pages = MAIN_PAGES[:2] if trial else MAIN_PAGES
     scenarios = (
-        ("cinq dépôts dans cinq sessions", 5, (), 400),
-        ("trois dépôts parcourus sur les huit pages", 3, MAIN_PAGES, 150),
+        ("dépôts dans autant de sessions", 2 if trial else 5, (), 400),
+        (f"dépôts parcourus chacun sur {len(pages)} pages", 1 if trial else 3, pages, 150),
     )
     for name, count, browse, target in scenarios:
         size = f"{count} × {rows:,}".replace(",", " ")
         with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
-            browser = launch_chromium(playwright, executable)
+            browser = launch_chromium(playwright, CHROMIUM)
             try:  # all ten visitors
                 files = synthetic_files(Path(folder), rows, count)
-                measured = uploads_memory(browser, files, Path(folder), browse=browse)
+                measured = uploads_memory(
+                    browser, files, Path(folder), target if trial else None, browse
+                )
             finally:
                 browser.close()
         held, left = measured.during - measured.before, measured.after - measured.before

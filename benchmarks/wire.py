@@ -12,15 +12,13 @@ for an empty Streamlit page (``benchmarks/empty_app.py``) on a server of its own
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass
 
 from benchmarks.api import two_servers
 from benchmarks.harness import ROOT, Result
-from tests.support import launch_chromium, start_server
+from tests.support import CHROMIUM, launch_chromium, start_server
 from tests.support.protocol import cpu_seconds
 
 PAGES = [
@@ -40,23 +38,23 @@ class Visit:
     cpu: float  # seconds, on the servers
 
 
-def wire_measures() -> list[Result]:
+def wire_measures(trial: bool = False) -> list[Result]:
     """Responses, bytes and server CPU of a new and of a returning visitor, the Carte and two other pages, beside an
-    empty Streamlit page."""
-    executable = os.environ.get("GEN_DASH_CHROMIUM") or shutil.which("chromium")
-    if not executable:
+    empty Streamlit page. A *trial* run (for the tests: end to end, figures meaningless) visits the Carte once."""
+    if not CHROMIUM:
         return [Result("réseau : Chromium absent, rien de mesuré", "", None, "s")]
     from playwright.sync_api import sync_playwright
 
+    times = 1 if trial else 3
     out = []
     with sync_playwright() as playwright:
-        browser = launch_chromium(playwright, executable)
+        browser = launch_chromium(playwright, CHROMIUM)
         try:
             with _empty_server() as (base, pids):
-                empty = _visits(browser, base, "", pids, "h1, [data-testid=stApp]")
+                empty = _visits(browser, base, "", pids, "h1, [data-testid=stApp]", times)
             with two_servers() as (bases, how, pids):
-                for path, name in PAGES:
-                    new, again = _visits(browser, bases[0], path, pids, "h1")
+                for path, name in PAGES[:1] if trial else PAGES:
+                    new, again = _visits(browser, bases[0], path, pids, "h1", times)
                     out += _results(
                         name, how, new, again, empty, budgets=path == "carte-des-fabriques"
                     )

@@ -1,5 +1,6 @@
-"""benchmarks/: each group of measures runs end to end on the smallest size (timings are checked by the benchmark,
-not here), run as users run it (``python -m benchmarks``, never imported)."""
+"""benchmarks/: each group of measures runs end to end on the smallest size, as a trial run (``--essai``: fewer
+sessions, pages and visits; timings are checked by the benchmark, not here), run as users run it
+(``python -m benchmarks``, never imported)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ GROUPS = {
     "ligne_de_commande": "ligne de commande : validate",
     "sessions": "4 sessions à la fois : couverture, script fini (la plus lente)",
     "gros_instantane": "page carte : changement de page, script fini",
-    "depots": "cinq dépôts dans cinq sessions : RSS en plus après leur fin",
+    "depots": "dépôts dans autant de sessions : RSS en plus après leur fin",
     "epci": "carte nationale par EPCI : octets envoyés (1re visite)",
     "listes": "deviner la correspondance (échantillon de 2 000 lignes)",
     "api": "/api/chiffres d'une région, après le premier appel (temps serveur)",
@@ -46,7 +47,7 @@ def _bench(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("group", list(GROUPS))
 def test_each_group_runs_end_to_end_on_the_smallest_size(group):
-    result = _bench("--only", group, "--json")
+    result = _bench("--only", group, "--json", "--essai")
     assert result.returncode in (0, TARGET_MISSED), result.stderr[-2000:]
     out = json.loads(result.stdout)
     assert out["machine"]["coeurs"] >= 1
