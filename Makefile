@@ -25,11 +25,13 @@ run: install
 
 ## Lint and format check (ruff, configured in pyproject.toml: 100 columns), then the whole test suite on every core (browser tests are skipped, with
 ## a message, without Chromium). Work stealing: the long tests (a benchmark group, a server killed) do not leave
-## one worker running alone at the end.
+## one worker running alone at the end. The few tests that hold a bound in seconds (marked `timed`) run after,
+## alone: on two cores, the load of the others decided them.
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest -n auto --dist worksteal
+	$(PY) -m pytest -n auto --dist worksteal -m "not timed"
+	$(PY) -m pytest -m timed
 
 ## Measure speed and memory against the floors and targets (not part of `make test`; see README, Performance).
 bench: install-dev

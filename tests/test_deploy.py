@@ -160,6 +160,7 @@ def test_uploads_are_rate_limited_in_nginx(stack):
     assert 429 in statuses, statuses
 
 
+@pytest.mark.timed
 def test_a_server_killed_leaves_its_visitors_on_the_other_within_ten_seconds(stack, browser):
     """kill -9 the server a Chromium session is on: the page comes back from the other server, on the same page,
     territory and snapshot (they are in the link), with no English left on screen."""
@@ -212,6 +213,7 @@ def test_a_server_killed_leaves_its_visitors_on_the_other_within_ten_seconds(sta
     context.close()
 
 
+@pytest.mark.timed
 def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, browser):
     """A server restarted (systemd's Restart=always after a crash) answers before it has run the app: its first
     visitor through nginx got « Page introuvable » and a cold page. Now it answers 503 until then, and nginx serves

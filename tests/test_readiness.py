@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.conftest import IN_CHROMIUM, script_finished
 from tests.support import http_get, new_install, start_server
 
-pytestmark = IN_CHROMIUM
+pytestmark = [*IN_CHROMIUM, pytest.mark.timed]  # its bound of 3 s runs alone (see pytest.ini)
 
 
 def test_a_server_not_yet_run_says_it_starts_in_french_then_opens_whole(browser, tmp_path):
