@@ -1,11 +1,10 @@
 """Ma commune: is there a fabrique or a formation near us, and how far?"""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gen_dash import commune, fmt, tables
 from gen_dash.commune_map import commune_map
-from ui import layout, map_assets, session, shared_work
+from ui import layout, map_frame, session, shared_work
 from ui import territory as territory_flow
 
 territory_flow.follow_link()
@@ -102,15 +101,18 @@ third.metric(
 
 fabriques = shared_work.fabriques(view)
 if len(near.fabriques):
-    folium_map = commune_map(
-        place, near.fabriques, fabriques, float(radius), **map_assets.map_settings()
-    )
     st.markdown(
         '<a href="#fabriques-proches">Passer la carte</a> (aller à la liste des fabriques proches)',
         unsafe_allow_html=True,
     )
-    st_folium(
-        folium_map, height=420, use_container_width=True, returned_objects=[], key="carte_commune"
+    map_frame.show_map(
+        commune_map,
+        place,
+        near.fabriques,
+        fabriques,
+        float(radius),
+        key="carte_commune",
+        height=420,
     )
     st.caption(
         f"Carte centrée sur {place['nom_commune']} : le cercle de {fmt.number(radius)} km, les "

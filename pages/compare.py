@@ -1,10 +1,9 @@
 """Comparer: formations added, removed and changed between two snapshots, by territory, and every figure's change."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gen_dash import compare, fmt, maps, tables
-from ui import layout, map_assets, sources
+from ui import layout, map_frame, sources
 
 view = layout.page_header("Comparer deux instantanés")
 listed = view.entries
@@ -80,14 +79,13 @@ st.dataframe(
         "apres": st.column_config.TextColumn("Après", width="large"),
     },
 )
-folium_map = maps.changes_map(
+map_frame.show_map(
+    maps.changes_map,
     compare.changes_by_departement(selected),
     selected,
     focus=view.territory.focus,
-    **map_assets.map_settings(),
-)
-st_folium(
-    folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_changements"
+    key="carte_changements",
+    height=560,
 )
 st.caption(
     f"Carte des changements de {view.territory.label} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) "

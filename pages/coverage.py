@@ -3,10 +3,9 @@
 from functools import partial
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gen_dash import export, fmt, maps
-from ui import layout, map_assets, shared_work
+from ui import layout, map_frame, shared_work
 
 view = layout.page_header("Couverture territoriale")
 radius = st.slider(
@@ -120,27 +119,28 @@ suggestions = shared_work.suggestions(
 )
 
 if view.territory.epci:  # the EPCI's own outline, its neighbours in grey
-    folium_map = maps.coverage_map(
+    map_frame.show_map(
+        maps.coverage_map,
         by_epci,
         covered["drawn"],
         suggestions,
         radius,
         focus=[view.territory.epci],
         epci_region=view.territory.region,
-        **map_assets.map_settings(),
+        key="carte_couverture",
+        height=620,
     )
 else:
-    folium_map = maps.coverage_map(
+    map_frame.show_map(
+        maps.coverage_map,
         covered["by_departement"],
         covered["drawn"],
         suggestions,
         radius,
         focus=view.territory.focus,
-        **map_assets.map_settings(),
+        key="carte_couverture",
+        height=620,
     )
-st_folium(
-    folium_map, height=620, use_container_width=True, returned_objects=[], key="carte_couverture"
-)
 st.caption(
     f"Carte {'de l’EPCI' if view.territory.epci else 'des départements'} selon la part de leur population à moins de "
     f"{radius} km d'une fabrique ; en gris, les "

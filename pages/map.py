@@ -3,11 +3,10 @@
 from functools import partial
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gen_dash import maps, tables
 from gen_dash.indicators import ON_MAP
-from ui import downloads, layout, map_assets, shared_work
+from ui import downloads, layout, map_frame, shared_work
 
 view = layout.page_header("Carte des fabriques et des formations")
 territory = view.territory
@@ -34,9 +33,21 @@ by_epci = grid == "epci"
 quota = view.targets.quota(indicator)
 figures = shared_work.figures(view, grid)
 fabriques = territory.apply(shared_work.fabriques(view))
+# For the keyboard: a way past the map (its frame holds the focus), to the same fabriques as a list.
+st.markdown(
+    '<a href="#fabriques-en-liste">Passer la carte</a> (aller à la liste des fabriques)',
+    unsafe_allow_html=True,
+)
 if by_epci:
-    folium_map = maps.epci_map(
-        figures, fabriques, indicator, territory, **map_assets.map_settings(), quota=quota
+    map_frame.show_map(
+        maps.epci_map,
+        figures,
+        fabriques,
+        indicator,
+        territory,
+        quota=quota,
+        key="carte",
+        height=640,
     )
     shown = (
         figures
@@ -44,22 +55,17 @@ if by_epci:
         else figures[figures["code"].isin(maps.epci_focus(figures, territory))]
     )
 else:
-    folium_map = maps.departement_map(
+    map_frame.show_map(
+        maps.departement_map,
         figures,
         fabriques,
         indicator,
         focus=territory.focus,
-        **map_assets.map_settings(),
         quota=quota,
+        key="carte",
+        height=640,
     )
     shown = territory.apply(figures, "code")
-# For the keyboard: a way past the map (its frame holds the focus), to the same fabriques as a list.
-st.markdown(
-    '<a href="#fabriques-en-liste">Passer la carte</a> (aller à la liste des fabriques)',
-    unsafe_allow_html=True,
-)
-# returned_objects=[]: panning or zooming sends nothing back, so the script does not rerun.
-st_folium(folium_map, height=640, use_container_width=True, returned_objects=[], key="carte")
 st.caption(maps.describe(shown, fabriques, indicator, territory, by_epci=by_epci))
 if by_epci:
     outside = int(view.rows["code_epci"].isna().sum())

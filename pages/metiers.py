@@ -8,10 +8,9 @@ places, and its map and coverage are about one métier at a time.
 from functools import partial
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gen_dash import charts_breakdown, export, fmt, geo, maps, metrics, tables
-from ui import layout, map_assets, shared_work
+from ui import layout, map_frame, shared_work
 
 view = layout.page_header("Métiers")
 territory = view.territory
@@ -103,15 +102,16 @@ st.markdown(
     + "."
 )
 title = f"Formations : {chosen}"
-folium_map = maps.departement_map(
+map_frame.show_map(
+    maps.departement_map,
     figures,
     fabriques,
     "formations",
     focus=territory.focus,
     title=title,
-    **map_assets.map_settings(),
+    key="carte_metier",
+    height=560,
 )
-st_folium(folium_map, height=560, use_container_width=True, returned_objects=[], key="carte_metier")
 st.caption(
     maps.describe(
         territory.apply(figures, "code"), territory.apply(fabriques), "formations", territory, title

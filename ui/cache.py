@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +21,13 @@ def kept(key: tuple, compute, size=memory.size_of):
     """A copy of the value shared under *key* (computed by *compute* once per server): a page may change what it is
     given, no other session may see it."""
     return copied(shared_values().get(key, compute, size))
+
+
+def work_key(kind: str, build, args: tuple, kwargs: dict) -> tuple:
+    """The key of what ``build(*args, **kwargs)`` gives, shared under *kind* (e.g. a chart, a rendered map): the same
+    function on the same values, whatever the page that asks."""
+    digest = hashlib.sha256(pickle.dumps((args, kwargs))).hexdigest()
+    return (kind, build.__module__, build.__name__, digest)
 
 
 def copied(value):

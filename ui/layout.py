@@ -7,8 +7,6 @@ The pages are listed once, in :data:`PAGES` (file, title, icon, address, help, s
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,12 +252,7 @@ def show_chart(build, *args, key: str | None = None, **kwargs) -> None:
     once per server for a published snapshot and shared (read only); an upload's, once per session, kept in it."""
     # Plotly validates every property as a figure is built: most of a chart page's CPU. The same values (a published
     # history, a territory's waves) give the same figure, shared read-only (Streamlit serialises a copy of it).
-    chart_key = (
-        "graphique",
-        build.__module__,
-        build.__name__,
-        hashlib.sha256(pickle.dumps((args, kwargs))).hexdigest(),
-    )
+    chart_key = cache.work_key("graphique", build, args, kwargs)
     if session.view().entry.is_upload:
         chart = _upload_chart(chart_key, lambda: build(*args, **kwargs))
     else:
