@@ -14,14 +14,14 @@ headline = shared_work.headline(view, territory, targets)
 for notice in key_figures.sanity_notices(headline, territory):
     st.warning(f"À vérifier : {layout.escape_md(notice)}", icon=":material/report:")
 # What the programme published for this quarter and territory, said beside the snapshot's own figures.
-known = published.beside(
-    published.bundled(),
-    published.snapshot_values(headline, len(view.rows)),
-    view.entry.date,
-    territory,
-)
+known = shared_work.published_beside(view, territory, targets, view.entry.date)
+said = {}  # under each key figure, the published figures that measure the same thing
+for figure in known[known["comparable"].eq("oui")].to_dict("records"):
+    said.setdefault(figure["cle"], []).append(
+        f"{layout.escape_md(figure['phrase'])} ; {figure['ecart']}."
+    )
 
-for i, (_, line) in enumerate(headline.iterrows()):
+for i, (name, line) in enumerate(headline.to_dict("index").items()):
     if i % 3 == 0:  # a row of three at a time: on a phone the figures then stack in their own order
         columns = st.columns(3)
     help_text = (
@@ -33,7 +33,7 @@ for i, (_, line) in enumerate(headline.iterrows()):
         if line["part_du_national"] is not None
         else None
     )
-    defined = legal.definition(line.name)  # the glossary's words, where the figure is read
+    defined = legal.definition(name)  # the glossary's words, where the figure is read
     help_text = f"{defined}\n\n{help_text or ''}".strip() if defined else help_text
     value = fmt.by_nature(line["valeur"], line["nature"], session.NOT_GIVEN)
     columns[i % 3].metric(
@@ -45,9 +45,8 @@ for i, (_, line) in enumerate(headline.iterrows()):
         border=True,
         help=help_text,
     )
-    key = "subvention_eur" if line.name == "budget" else line.name
-    for _, figure in known[known["cle"].eq(key) & known["comparable"].eq("oui")].iterrows():
-        columns[i % 3].caption(f"{layout.escape_md(figure['phrase'])} ; {figure['ecart']}.")
+    for caption in said.get("subvention_eur" if name == "budget" else name, ()):
+        columns[i % 3].caption(caption)
 if not territory.national:
     st.caption(
         "Les objectifs (200 fabriques, 10 000 apprenants) et les enveloppes sont nationaux : un territoire est "

@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from gen_dash import commune, coverage, key_figures, metrics, objectives
+from gen_dash import commune, coverage, key_figures, metrics, objectives, published
 from gen_dash.objectives import Objective
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
@@ -101,6 +101,18 @@ def suggestions(
 def headline(of: Of, territory: Territory, goals: Targets) -> pd.DataFrame:
     """:func:`gen_dash.key_figures.headline_figures` of the territory."""
     return key_figures.headline_figures(territory.apply(of.rows), goals, territory, of.rows)
+
+
+@_shared
+def published_beside(
+    of: Of, territory: Territory, goals: Targets, when: date | None
+) -> pd.DataFrame:
+    """:func:`gen_dash.published.beside`: what the programme published for the territory in the quarter of *when* (the
+    snapshot's date), beside the snapshot's own figures."""
+    values = published.snapshot_values(
+        headline(of, territory, goals), len(territory.apply(of.rows))
+    )
+    return published.beside(published.bundled(), values, when, territory)
 
 
 @_shared
