@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import json
 import os
 import re
 import shutil
@@ -107,6 +108,11 @@ def test_the_page_the_api_and_the_headers_through_nginx(stack):
     assert headers.get("content-encoding") == "gzip" and gzip.decompress(packed)
     status, headers, _ = get(base + "app/static/gen-dash-map.js")
     assert status == 200 and "max-age=86400" in headers["cache-control"]
+    contours = base + "app/static/vendor/gen-dash/departements.geojson"
+    status, headers, packed = get(contours, {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-type"] == "application/geo+json"
+    assert headers.get("content-encoding") == "gzip"  # a quarter of its size on the wire
+    assert json.loads(gzip.decompress(packed))["type"] == "FeatureCollection"
     status, _, listed = get(base + "api/instantanes")
     assert status == 200 and b'"instantanes"' in listed
     status, _, health = get(base + "sante")
