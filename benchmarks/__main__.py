@@ -28,7 +28,7 @@ GROUPS = {
     "epci": lambda a: epci.epci_measures(a.repeat, max(a.sizes)),
     "listes": lambda a: lists.list_measures(a.repeat, max(a.sizes)),
     "api": lambda a: api.api_measures(a.repeat, max(a.sizes)),
-    "reseau": lambda a: wire.wire_measures(trial=a.essai),
+    "reseau": lambda a: wire.wire_measures(a.repeat, trial=a.essai),
     "historique": lambda a: pages.store_measures(
         max(a.sizes), *((20, 10_000) if max(a.sizes) >= 10_000 else (3, 1_000))
     ),

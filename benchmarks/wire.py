@@ -38,14 +38,15 @@ class Visit:
     cpu: float  # seconds, on the servers
 
 
-def wire_measures(trial: bool = False) -> list[Result]:
+def wire_measures(repeat: int = 3, trial: bool = False) -> list[Result]:
     """Responses, bytes and server CPU of a new and of a returning visitor, the Carte and two other pages, beside an
-    empty Streamlit page. A *trial* run (for the tests: end to end, figures meaningless) visits the Carte once."""
+    empty Streamlit page, each the median of *repeat* visits. A *trial* run (for the tests: end to end, figures
+    meaningless) visits the Carte once."""
     if not CHROMIUM:
         return [Result("réseau : Chromium absent, rien de mesuré", "", None, "s")]
     from playwright.sync_api import sync_playwright
 
-    times = 1 if trial else 3
+    times = 1 if trial else max(repeat, 3)  # the kernel counts CPU in 10 ms ticks: never fewer than 3
     out = []
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, CHROMIUM)
