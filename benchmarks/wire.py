@@ -46,7 +46,8 @@ def wire_measures(repeat: int = 3, trial: bool = False) -> list[Result]:
         return [Result("réseau : Chromium absent, rien de mesuré", "", None, "s")]
     from playwright.sync_api import sync_playwright
 
-    times = 1 if trial else max(repeat, 3)  # the kernel counts CPU in 10 ms ticks: never fewer than 3
+    # The kernel counts CPU in 10 ms ticks: never fewer than 3 visits.
+    times = 1 if trial else max(repeat, 3)
     out = []
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, CHROMIUM)
