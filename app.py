@@ -55,9 +55,8 @@ def _sidebar(listed: list[sources.Entry]) -> sources.View:
 
     bar.header("Instantané")
     problem = sources.store_problem()
-    if (
-        problem and sources.history_kept()
-    ):  # a restart of the database: what was read stays, publication waits
+    # a restart of the database: what was read stays, publication waits
+    if problem and sources.history_kept():
         bar.warning(
             f"Historique partagé momentanément indisponible : {problem} Les instantanés déjà lus restent "
             "affichés ; la publication reprendra dès que la base répondra.",
@@ -128,9 +127,8 @@ def _embedded_view(listed: list[sources.Entry]) -> sources.View:
 
 EMBEDDED = st.context.is_embedded is True  # (a stand-in object under AppTest, never True)
 page = st.navigation(NAVIGATION, position="hidden" if EMBEDDED else "sidebar", expanded=True)
-st.set_page_config(
-    page_title=f"{page.title} — GEN tableau de bord"
-)  # one title per page, as a browser tab says it
+# one title per page, as a browser tab says it
+st.set_page_config(page_title=f"{page.title} — GEN tableau de bord")
 layout.identity()
 map_assets.map_assets_dir()
 startup.start_reading_process()
@@ -141,9 +139,8 @@ listed = sources.entries()
 _read_url(listed)
 try:
     view = _embedded_view(listed) if EMBEDDED else _sidebar(listed)
-except (
-    store.StoreUnavailable
-) as exc:  # the snapshot chosen was never read by this server, and the history is down
+# the snapshot chosen was never read by this server, and the history is down
+except store.StoreUnavailable as exc:
     st.warning(
         f"L'instantané choisi n'a pas encore été lu par ce serveur et l'historique partagé ne répond pas : {exc} "
         "Réessayez dans un instant.",
@@ -177,9 +174,8 @@ if view.snapshot.list_only:  # said once, on every page
     )
 try:
     page.run()
-except (
-    store.StoreUnavailable
-) as exc:  # a page that needs the history (evolution, comparison) while it does not answer
+# a page that needs the history (evolution, comparison) while it does not answer
+except store.StoreUnavailable as exc:
     st.warning(
         f"Cette page a besoin de l'historique partagé, qui ne répond pas pour l'instant : {exc} Réessayez dans "
         "un instant ; les autres pages restent affichées.",

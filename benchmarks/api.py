@@ -40,9 +40,8 @@ def api_measures(repeat: int, size: int = 100_000) -> list[Result]:
         try:
             client = TestClient(Starlette(routes=ROUTES, middleware=MIDDLEWARE))
             figures = f"/api/chiffres?instantane={published.id}&region=76"
-            assert (
-                client.get(figures).status_code == 200
-            )  # the first call reads the snapshot and computes
+            # the first call reads the snapshot and computes
+            assert client.get(figures).status_code == 200
             # the server's time, as its Server-Timing header says it (the test client's thread hops left out)
             times = sorted(
                 float(client.get(figures).headers["server-timing"].split("dur=")[1]) / 1000
@@ -94,9 +93,8 @@ def api_measures(repeat: int, size: int = 100_000) -> list[Result]:
             os.environ.pop("GEN_DASH_DATABASE_URL", None)
     for line in out[:2]:
         line.tenue = line.valeur < (0.03 if "chiffres" in line.mesure else 1.0)
-    out.append(
-        concurrent_gets(200 if size >= 10_000 else 20)
-    )  # the end-to-end test runs the 1,000 size
+    # the end-to-end test runs the 1,000 size
+    out.append(concurrent_gets(200 if size >= 10_000 else 20))
     return out
 
 

@@ -14,9 +14,8 @@ from tests.support import start_server
 
 
 def _serve_and_measure(script: Path, env: dict[str, str]) -> float:
-    process, _ = start_server(
-        env, script, ["-m", "streamlit"]
-    )  # warm-up ran the script once: the snapshot is loaded
+    # warm-up ran the script once: the snapshot is loaded
+    process, _ = start_server(env, script, ["-m", "streamlit"])
     try:
         time.sleep(1)
         return _rss_mb(process.pid)
@@ -32,9 +31,8 @@ def server_memory(size: int = 100_000) -> list[Result]:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/memoire.sqlite3"
         path = synthetic_file(size)
-        store.publish(
-            store.engine(url), path.read_bytes(), path.name, by="benchmark"
-        )  # the newest: shown by default
+        # the newest: shown by default
+        store.publish(store.engine(url), path.read_bytes(), path.name, by="benchmark")
         measured = _serve_and_measure(ROOT / "app.py", {"GEN_DASH_DATABASE_URL": url})
     return [
         Result(
@@ -157,9 +155,8 @@ def big_snapshot_pages(size: int = 100_000) -> list[Result]:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/gros.sqlite3"
         path = synthetic_file(size)
-        store.publish(
-            store.engine(url), path.read_bytes(), path.name, by="benchmark"
-        )  # the newest: shown by default
+        # the newest: shown by default
+        store.publish(store.engine(url), path.read_bytes(), path.name, by="benchmark")
         server, base = start_server({"GEN_DASH_VAR_DIR": folder, "GEN_DASH_DATABASE_URL": url})
         try:
             for page, name in SESSION_PAGES.items():

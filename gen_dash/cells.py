@@ -140,10 +140,11 @@ def combine_codes(
     """
     codes = np.zeros(rows, dtype=np.int64)
     size = 1
+    # combined arithmetically, re-numbered only when the key could overflow
     for (
         column_codes,
         distinct,
-    ) in columns:  # combined arithmetically, re-numbered only when the key could overflow
+    ) in columns:
         if size * (len(distinct) + 1) >= 2**62:
             codes = pd.factorize(codes)[0]
             size = int(codes.max()) + 1

@@ -263,6 +263,5 @@ def gauge(value: float | None, quota: float, title: str, reference: float | None
     layout(fig, "", height=250)
     fig.update_layout(margin={"l": 40, "r": 45, "t": 50, "b": 10})
     ref = f" (France : {fmt.percent(reference)})" if reference is not None else ""
-    return Chart(
-        fig, f"{title} : {fmt.percent(value)}{ref}, {fmt.quota_gap(value, quota)}."
-    )  # one figure: no table
+    # one figure: no table
+    return Chart(fig, f"{title} : {fmt.percent(value)}{ref}, {fmt.quota_gap(value, quota)}.")

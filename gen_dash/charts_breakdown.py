@@ -44,9 +44,8 @@ def shares_by_territory(
         annotation_position="top",
     )
     layout(fig, f"{label} par {per}", height=110 + 22 * len(data))
-    fig.update_layout(
-        margin={"l": 10, "r": 30, "t": 72, "b": 10}
-    )  # room for half of the last share's label
+    # room for half of the last share's label
+    fig.update_layout(margin={"l": 10, "r": 30, "t": 72, "b": 10})
     fig.update_xaxes(rangemode="tozero")
     percent_axis(fig, "x", min(1.0, max([quota, *data[column]]) * 1.1) if len(data) else 1.0)
     fig.update_yaxes(tickformat=None, rangemode=None, tickfont={"size": 11})
@@ -106,9 +105,8 @@ def shares_by_metier(table: pd.DataFrame, quotas: dict[str, float], territory: s
         f"Parts de femmes et de jeunes NEET par famille de métiers, {territory}",
         height=120 + 46 * len(data),
     )
-    fig.update_layout(
-        barmode="group", margin={"l": 10, "r": 30, "t": 72, "b": 60}
-    )  # room for half of « 100 % »
+    # room for half of « 100 % »
+    fig.update_layout(barmode="group", margin={"l": 10, "r": 30, "t": 72, "b": 60})
     fig.update_xaxes(range=[0, 1], gridcolor="#e5e5e5")
     percent_axis(fig, "x")
     fig.update_yaxes(tickformat=None, rangemode=None)

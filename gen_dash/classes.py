@@ -30,13 +30,14 @@ OUTSIDE = "#eef0f3"  # a département outside the territory on screen
 # Every class is at least 3:1 against the white zone and the map's white, neighbouring classes differ by ΔE ≥ 9 in
 # CAM02-UCS with normal vision and with each common colour-vision deficiency (tests/test_classes.py checks it).
 BLUES = ("#4f8fd0", "#2f6db5", "#1f4e9c", "#17367a", "#0b1f4d")
+# three warm classes below the quota, two blue
 BELOW_ABOVE = (
     "#7a1f0a",
     "#b83a12",
     "#d9652b",
     "#4a7fcc",
     "#1f3f8f",
-)  # three warm classes below the quota, two blue
+)
 COVERAGE_LIMITS = (0.5, 0.7, 0.85, 0.95)
 SHARE_DECIMALS = (
     3  # shares are shown to 0.1 %: classed as shown, so the tooltip and the legend agree
@@ -171,9 +172,8 @@ def _natural_breaks(sorted_values: bytes) -> tuple[float, ...]:
     if k == 1:
         return (float(positive.max()),)
     with warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore"
-        )  # "numba not installed": the pure Python version is quick on 101 values
+        # "numba not installed": the pure Python version is quick on 101 values
+        warnings.simplefilter("ignore")
         return tuple(float(b) for b in mapclassify.FisherJenks(positive, k=k).bins)
 
 

@@ -62,9 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     except SnapshotError as exc:
         hint = exc.guess.hint() if isinstance(exc, MissingColumns) and exc.guess is not None else ""
         return fail(args, str(exc) + hint, EXIT_UNREADABLE)
-    except (
-        ValueError
-    ) as exc:  # the store's refusals are ValueErrors; a command that never opened it raised none
+    # the store's refusals are ValueErrors; a command that never opened it raised none
+    except ValueError as exc:
         store = sys.modules.get("gen_dash.store")
         if store is None or not isinstance(exc, store.StoreError):
             raise

@@ -131,9 +131,8 @@ def coverage(args: argparse.Namespace) -> int:
     place = territory(args)
     communes = place.apply(geo.communes_table())
     radius = int(args.rayon) if float(args.rayon).is_integer() else args.rayon
-    fabriques = fabriques_of(
-        given.rows
-    )  # every fabrique counts, even across the territory's border
+    # every fabrique counts, even across the territory's border
+    fabriques = fabriques_of(given.rows)
     report = cover.coverage_report(
         communes, fabriques, radius, max(args.suggerer, 0), args.min_population
     )

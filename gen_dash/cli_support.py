@@ -26,9 +26,8 @@ class UsageError(Exception):
 
 def snapshot_id(text: str) -> int:
     try:
-        return int(
-            text
-        )  # any size: a number no snapshot has is « inconnu » (exit 4), not a mis-written command
+        # any size: a number no snapshot has is « inconnu » (exit 4), not a mis-written command
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"« {text} » n'est pas un numéro d'instantané (un nombre entier)"
@@ -214,17 +213,15 @@ def out(args: argparse.Namespace, data, text: str) -> None:
             else text,
             flush=True,
         )
-    except (
-        BrokenPipeError
-    ):  # the reader went away (``| head``): nothing more to say, and nothing to say it to
+    # the reader went away (``| head``): nothing more to say, and nothing to say it to
+    except BrokenPipeError:
         quiet_stdout()
 
 
 def quiet_stdout() -> None:
     """Point standard output at /dev/null, so that Python's flush at exit does not complain about the closed pipe."""
-    with contextlib.suppress(
-        OSError, ValueError, AttributeError
-    ):  # no real descriptor (tests capture it): leave it
+    # no real descriptor (tests capture it): leave it
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 

@@ -55,9 +55,8 @@ def departement_codes(text: pd.Series) -> pd.Series:
         token = value.split(" - ")[0].strip().upper() if value else ""
         if token.isdigit() and len(token) == 1:
             token = token.zfill(2)
-        elif THREE_CHARACTERS.fullmatch(
-            token
-        ):  # « 001 », « 02A » (a padded code), « 59L » / « 59V » (the Nord)
+        # « 001 », « 02A » (a padded code), « 59L » / « 59V » (the Nord)
+        elif THREE_CHARACTERS.fullmatch(token):
             token = token[1:] if token.startswith("0") else token[:2]
         if token in codes:
             found[value] = token

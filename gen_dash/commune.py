@@ -207,9 +207,8 @@ def distances_km(lon: float, lat: float, lons, lats) -> np.ndarray:
 class Near:
     """What lies near a commune (:func:`near_commune`)."""
 
-    fabriques: (
-        pd.DataFrame
-    )  #: the nearest: ``cle_fabrique``, ``nom_fabrique``, ``commune``, ``distance_km``, ...
+    #: the nearest: ``cle_fabrique``, ``nom_fabrique``, ``commune``, ``distance_km``, ...
+    fabriques: pd.DataFrame
     formations_within: int  #: formations placed within the radius
     radius_km: float
     covered: bool  #: a fabrique lies within the radius

@@ -45,9 +45,8 @@ def diff_snapshots(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         x, y = a.loc[both, column], b.loc[both, column]
         differs = ~((x == y).fillna(False) | (x.isna() & y.isna()))
         for key in differs[differs].index:
-            title = (
-                BY_NAME[column].title if column in BY_NAME else column
-            )  # « dont femmes », not apprenants_femmes
+            # « dont femmes », not apprenants_femmes
+            title = BY_NAME[column].title if column in BY_NAME else column
             changed_fields.setdefault(key, []).append(title[:1].lower() + title[1:])
             before.setdefault(key, []).append(_text(x[key]))
             after.setdefault(key, []).append(_text(y[key]))

@@ -45,9 +45,8 @@ def table_schema(columns: tuple[Column, ...] = COLUMNS, **about) -> dict:
             constraints["unique"] = True
         if constraints:
             spec["constraints"] = constraints
-        if (
-            columns is COLUMNS
-        ):  # the headers the reader also takes (files written elsewhere name columns their way)
+        # the headers the reader also takes (files written elsewhere name columns their way)
+        if columns is COLUMNS:
             spec["gen_dash:aliases"] = list(c.aliases)
         fields.append(spec)
     schema = {

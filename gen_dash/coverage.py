@@ -211,11 +211,12 @@ def exact_cover(instance: Instance, k: int, time_limit: float = 60.0) -> tuple[l
     -------
     (chosen candidate positions, population covered)
     """
+    # a quarter of a second of imports, for this only
     from scipy.optimize import (
         Bounds,
         LinearConstraint,
         milp,
-    )  # a quarter of a second of imports, for this only
+    )
 
     demand = np.flatnonzero(instance.weights > 0)
     index = {d: i for i, d in enumerate(demand)}

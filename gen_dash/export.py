@@ -60,9 +60,8 @@ def csv_chunks(frame: pd.DataFrame, rows: int = 10_000) -> Iterator[bytes]:
 
 def _lines(columns: list[pa.Array]) -> bytes:
     """The CSV lines of these columns' cells, as UTF-8: joined in Arrow, taken from its buffer in one copy."""
-    if (
-        len(columns) == 1
-    ):  # a line of one empty field is written "" (else it would be an empty line)
+    # a line of one empty field is written "" (else it would be an empty line)
+    if len(columns) == 1:
         columns = [pc.if_else(pc.equal(columns[0], ""), _text('""'), columns[0])]
     joined = pc.binary_join_element_wise(*columns, _text(";")) if len(columns) > 1 else columns[0]
     lines = pc.binary_join_element_wise(joined, _text("\r\n"), _text(""))
@@ -82,9 +81,8 @@ def _cells(values: pd.Series) -> pa.Array:
         return pc.fill_null(pc.cast(pa.array(values, from_pandas=True), pa.large_string()), "")
     if pd.api.types.is_bool_dtype(values):
         return _filled(values.astype("string"))
-    if pd.api.types.is_float_dtype(
-        values
-    ):  # Python's text of a float, as pandas writes it (« 37350.0 »), comma
+    # Python's text of a float, as pandas writes it (« 37350.0 »), comma
+    if pd.api.types.is_float_dtype(values):
         numbers = values.to_numpy(dtype=float, na_value=np.nan).tolist()
         return pc.fill_null(
             pc.replace_substring(
@@ -127,9 +125,8 @@ def _neutralised(cells: pa.Array) -> pa.Array:
 
 
 def _quoted(cells: pa.Array) -> pa.Array:
-    data = cells.buffers()[
-        2
-    ]  # the cells' bytes, end to end: most columns hold none of the four, known at once
+    # the cells' bytes, end to end: most columns hold none of the four, known at once
+    data = cells.buffers()[2]
     if data is None or not np.isin(np.frombuffer(data, np.uint8), _SPECIAL_BYTES).any():
         return cells
     needs = pc.match_substring(cells, ";")

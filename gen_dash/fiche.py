@@ -101,9 +101,8 @@ class _Sheet(SheetPage):
             self.set_xy(x + 1.5, y + 1)
             self.set_font("DejaVu", "", 6.5)
             label = line["libelle"]
-            if (
-                self.get_string_width(label) > width - 5 and line.name in BY_KEY
-            ):  # « Part de boursiers (aide …) »
+            # « Part de boursiers (aide …) »
+            if self.get_string_width(label) > width - 5 and line.name in BY_KEY:
                 label = BY_KEY[line.name].short
             self.cell(width - 5, 3.2, self.fit(label, width - 5))
             self.set_xy(x + 1.5, y + 4.3)

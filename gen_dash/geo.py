@@ -140,12 +140,10 @@ def known_commune_codes() -> pd.Index:
 class CommuneNames(NamedTuple):
     """The commune a name designates inside a département (key: département code, ``|``, folded name)."""
 
-    current: (
-        pd.Series
-    )  #: current communes' names (a name two communes of one département share is left out)
-    former: (
-        pd.DataFrame
-    )  #: merged communes' and arrondissements' names: ``code_commune``, ``code_ancien``, ``nature``
+    #: current communes' names (a name two communes of one département share is left out)
+    current: pd.Series
+    #: merged communes' and arrondissements' names: ``code_commune``, ``code_ancien``, ``nature``
+    former: pd.DataFrame
 
 
 @cache
@@ -214,12 +212,10 @@ class PostalCodes(NamedTuple):
     codes: pd.Index  #: every postal code
     single: pd.Series  #: the commune of a postal code that serves one commune only
     departement: pd.Series  #: the département of a postal code whose communes all share one
-    by_exact_name: (
-        pd.Series
-    )  #: the commune, by postal code followed by the commune's name as the reference spells it
-    by_name: (
-        pd.Series
-    )  #: the commune, by postal code followed by the commune's folded name (see :func:`fold`)
+    #: the commune, by postal code followed by the commune's name as the reference spells it
+    by_exact_name: pd.Series
+    #: the commune, by postal code followed by the commune's folded name (see :func:`fold`)
+    by_name: pd.Series
 
 
 @cache

@@ -33,12 +33,13 @@ SAMPLE_ROWS = (
     2000  # rows examined: enough for shares to the percent, small enough for any file in a few ms
 )
 NAME_COLUMNS = ("nom_formation", "nom_fabrique")
+# metropolitan France, Réunion and Mayotte,
 _FRENCH_LAT = (
     (41.0, 51.5),
     (-21.5, -12.5),
     (2.0, 6.0),
     (14.0, 18.5),
-)  # metropolitan France, Réunion and Mayotte,
+)
 _FRENCH_LON = ((-5.5, 10.0), (44.5, 56.0), (-55.0, -51.0), (-62.0, -60.5))  # Guyane, the Antilles
 _LOCATION = ("code_postal", "code_commune", "commune", "code_departement", "latitude", "longitude")
 
@@ -60,9 +61,8 @@ class Guess:
     """What :func:`guess_mapping` proposes; :meth:`mapping` is what the reader is given once the user agrees."""
 
     proposals: tuple[Proposal, ...] = ()
-    notes: tuple[
-        str, ...
-    ] = ()  # what was considered and set aside, and what the reading will do without a column
+    # what was considered and set aside, and what the reading will do without a column
+    notes: tuple[str, ...] = ()
     unmapped: tuple[str, ...] = ()  # file columns kept as they are
     generate_ids: bool = False
     given: Mapping = field(default_factory=Mapping)
@@ -280,9 +280,8 @@ class _Guesser:
     def _agreement(self, i: int, postal: Proposal | None, named: int | None) -> tuple[int, int]:
         """Rows where the commune code agrees with the postal code or the commune's name, and rows compared."""
         codes = _padded(self.sample[i].astype("str").str.upper())
-        codes = codes.map(geo.former_communes()["code_commune"]).fillna(
-            codes
-        )  # an arrondissement: its commune
+        # an arrondissement: its commune
+        codes = codes.map(geo.former_communes()["code_commune"]).fillna(codes)
         agree = pd.Series(False, index=codes.index)
         compared = pd.Series(False, index=codes.index)
         if postal is not None:

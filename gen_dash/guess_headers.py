@@ -109,13 +109,11 @@ def header_candidates(header: str) -> list[str]:
             keys.append(header_key(folded[len(prefix) :]))
     found = [ALIASES.get(k) or SYNONYMS.get(k) for k in keys]
     found = [f for f in found if f]
-    if (
-        not found and folded.split(" ")[0] in _NAME_WORDS
-    ):  # « nom_agence », « raison sociale du lieu »
+    # « nom_agence », « raison sociale du lieu »
+    if not found and folded.split(" ")[0] in _NAME_WORDS:
         found = ["nom"]
-    if (
-        not found and "\ufffd" in header and len(keys[0]) >= 5
-    ):  # « Libell\ufffd » : accents destroyed
+    # « Libell\ufffd » : accents destroyed
+    if not found and "\ufffd" in header and len(keys[0]) >= 5:
         match = process.extractOne(keys[0], _KNOWN_KEYS, scorer=fuzz.ratio, score_cutoff=85)
         if match:
             found = [ALIASES.get(match[0]) or SYNONYMS[match[0]]]

@@ -66,9 +66,8 @@ class ColumnCells(Cells):
             )
             fresh = [c for c in canonicals if c not in self.written]
             column = raw[pos]
-            for (
-                canonical
-            ) in fresh:  # one file column may stand for several (a list of places has one name)
+            # one file column may stand for several (a list of places has one name)
+            for canonical in fresh:
                 self.written[canonical] = header
                 self.values[canonical] = column
             if not fresh:

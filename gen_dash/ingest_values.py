@@ -17,9 +17,8 @@ from gen_dash.schema import BY_NAME, LARGEST, PROGRAMME_START
 from gen_dash.snapshot import ERREUR
 from gen_dash.text import fold_series
 
-_LARGEST_COUNT = (
-    2**53
-)  # beyond it a float no longer holds every integer: no effectif or wave number comes near
+# beyond it a float no longer holds every integer: no effectif or wave number comes near
+_LARGEST_COUNT = 2**53
 _YES_NO = {
     **dict.fromkeys(
         ("oui", "o", "vrai", "v", "1", "x", "yes", "y", "true", "gratuite", "gratuit"), "oui"

@@ -24,9 +24,8 @@ def base_map(assets_url: str, tiles: tuple[str, str] | None, title: str) -> foli
     """An empty map of the app's own Leaflet (no CDN), the optional basemap, and its accessible *title*."""
     scripts, styles = asset_links(assets_url)
     # maxZoom must be set on the map itself: without a tile layer, Leaflet.markercluster needs it.
-    m = folium.Map(
-        tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True
-    )  # metric scale: genDash
+    # metric scale: genDash
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, attribution_control=True)
     m.options.update(max_zoom=13, min_zoom=4)
     m.default_js, m.default_css = scripts, styles
     if tiles:

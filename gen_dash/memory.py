@@ -36,9 +36,8 @@ def size_of(value: Any) -> int:
         return size_of(value.rows) + size_of(value.report.problemes)
     if isinstance(value, pd.DataFrame):
         points = _POINT_BYTES * len(value) if "geometry" in value else 0
-        return (
-            int(value.memory_usage(deep=True).sum()) + points
-        )  # no copy of the rows: this runs on every upload
+        # no copy of the rows: this runs on every upload
+        return int(value.memory_usage(deep=True).sum()) + points
     if isinstance(value, pd.Series):
         return int(value.memory_usage(deep=True))
     if isinstance(value, dict):
@@ -154,7 +153,6 @@ def give_back_memory(collect: bool = True) -> None:
     pa.default_memory_pool().release_unused()
     name = ctypes.util.find_library("c")
     if name:
-        with contextlib.suppress(
-            OSError, AttributeError
-        ):  # not glibc: its allocator gives back by itself, or not
+        # not glibc: its allocator gives back by itself, or not
+        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(name).malloc_trim(0)

@@ -38,9 +38,8 @@ def family(metiers: pd.Series) -> pd.Series:
     Series
         Text: a family, a métier no rule knows (its most frequent spelling), or « non renseigné ».
     """
-    codes, distinct = pd.factorize(
-        metiers.astype(object), use_na_sentinel=True
-    )  # each distinct spelling once
+    # each distinct spelling once
+    codes, distinct = pd.factorize(metiers.astype(object), use_na_sentinel=True)
     if not len(distinct):
         return pd.Series(NOT_GIVEN, index=metiers.index, dtype="str")
     keys = fold_series(pd.Series(distinct, dtype="str")).tolist()
@@ -68,9 +67,8 @@ def _family_of(key: str) -> str | None:
 @cache
 def _rules() -> tuple[dict[str, str], list[tuple[str, re.Pattern]]]:
     table = pd.read_csv(METIERS_FILE, sep=";", dtype=str, keep_default_na=False)
-    names = {
-        fold(name): name for name in table["famille"]
-    }  # a family's own name is one of its spellings
+    # a family's own name is one of its spellings
+    names = {fold(name): name for name in table["famille"]}
     names.update(
         {
             fold(text): name

@@ -217,9 +217,8 @@ def _metier_table(rows: pd.DataFrame) -> pd.DataFrame:
 def waves_of(rows: pd.DataFrame) -> dict[int | str, dict]:
     """Per wave: fabriques (each counted in the earliest wave of its formations), formations, learners; rows without
     a wave (a list of places) under :data:`UNKNOWN_WAVE`, last, never under a wave of their own."""
-    first_wave = rows.groupby("cle_fabrique")[
-        "vague"
-    ].min()  # NA for a fabrique none of whose rows has a wave
+    # NA for a fabrique none of whose rows has a wave
+    first_wave = rows.groupby("cle_fabrique")["vague"].min()
     new = first_wave.value_counts(dropna=False)
     own = (
         rows.assign(vague=rows["vague"].astype("Float64").fillna(-1))
@@ -398,9 +397,10 @@ def quota_shares(rows: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     )
     out["apprenants"] = learners
     out["part"] = [share(v, learners) if known else None for v in out["effectif"]]
+    # as shown, to 0.1 %
     out["atteint"] = [
         p is not None and round(p, 3) >= q for p, q in zip(out["part"], out["quota"], strict=False)
-    ]  # as shown, to 0.1 %
+    ]
     return out
 
 

@@ -272,9 +272,8 @@ class _Places(CodeClues, PointClues):
             code="coordonnees-hors-france",
         )
         dep_text = self.text("code_departement").where(unknown_dep, "")
-        unknown_dep = unknown_dep & ~dep_text.str.fullmatch(
-            r"20(\s*-.*)?", na=False
-        )  # the old Corsica: said above
+        # the old Corsica: said above
+        unknown_dep = unknown_dep & ~dep_text.str.fullmatch(r"20(\s*-.*)?", na=False)
         overseas_dep = self._overseas(
             "code_departement",
             unknown_dep,

@@ -134,9 +134,8 @@ def _departement_of_points(lon: pd.Series, lat: pd.Series) -> pd.Series:
         # The polygons query a tree of the points: each polygon is prepared once, far faster
         # than testing every point alone.
         polygon, point = shapely.STRtree(points).query(polygons, predicate="contains")
-        order = np.lexsort(
-            (polygon, point)
-        )  # a point on two polygons (there should be none) takes the first
+        # a point on two polygons (there should be none) takes the first
+        order = np.lexsort((polygon, point))
         point, polygon = point[order], polygon[order]
         first = np.diff(point, prepend=-1) != 0
         result[valid[point[first]]] = codes[polygon[first]]

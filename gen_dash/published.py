@@ -157,9 +157,8 @@ def read_published(path: str | Path = PUBLISHED_FILE) -> PublishedFigures:
         Chiffres clés 2017, 2018-06 »); ``problems`` for each line left out, and for a share above 1.
     """
     table = read_table(Path(path).read_bytes(), Limits())
-    body = table.body.set_axis(
-        table.headers, axis=1
-    )  # indexed by line, as a spreadsheet numbers them
+    # indexed by line, as a spreadsheet numbers them
+    body = table.body.set_axis(table.headers, axis=1)
     typed, problems = check_cells(body, COLUMNS)
     above_one = typed["nature"].eq("part") & typed["valeur"].gt(1)
     problems += [

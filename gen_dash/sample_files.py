@@ -90,9 +90,8 @@ def spreadsheet_export(snapshot: pd.DataFrame, seed: int = SEED) -> bytes:
     lines = (
         df.fillna("").astype(str).to_csv(sep=";", index=False, lineterminator="\r\n").split("\r\n")
     )
-    lines = [
-        line + ";" if line else line for line in lines
-    ]  # trailing separators, as some exports write
+    # trailing separators, as some exports write
+    lines = [line + ";" if line else line for line in lines]
     lines.insert(len(lines) // 2, "")
     return "\r\n".join(lines).encode("cp1252")
 

@@ -19,9 +19,8 @@ class Column:
     minimum: int | None = None
     pattern: str | None = None
     aliases: tuple[str, ...] = field(default_factory=tuple)
-    enum: tuple[
-        str, ...
-    ] = ()  # the only values allowed (Table Schema's ``enum`` constraint), when given
+    # the only values allowed (Table Schema's ``enum`` constraint), when given
+    enum: tuple[str, ...] = ()
 
 
 COLUMNS: tuple[Column, ...] = (

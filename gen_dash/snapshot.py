@@ -17,6 +17,7 @@ from gen_dash.fmt import number
 
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
+# code: stable, listed in the contract
 PROBLEM_COLUMNS = [
     "gravite",
     "ligne",
@@ -24,7 +25,7 @@ PROBLEM_COLUMNS = [
     "valeur",
     "code",
     "message",
-]  # code: stable, listed in the contract
+]
 OUTSIDE_PROGRAMME = "hors-programme-outre-mer"  # the code of a row in a collectivité d'outre-mer
 # The reading adds them, in order.
 DERIVED_COLUMNS = [
@@ -63,9 +64,8 @@ class Mapping:
     headers say it some other way (``id_fs`` for ``id_formation``) or leave out a column constant for the file (a list
     of one wave has no ``vague``)."""
 
-    columns: tuple[
-        tuple[str, str], ...
-    ] = ()  # (canonical, file header); one header may stand for several
+    # (canonical, file header); one header may stand for several
+    columns: tuple[tuple[str, str], ...] = ()
     values: tuple[tuple[str, str], ...] = ()  # (canonical, value)
     generate_ids: bool = False  # no id column: a stable id is made from each row's name and place
 

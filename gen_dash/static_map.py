@@ -97,9 +97,8 @@ def map_image(
     box = shapes[inside].total_bounds
     margin_x, margin_y = (box[2] - box[0]) * 0.06 + 0.05, (box[3] - box[1]) * 0.06 + 0.05
     x0, x1, y0, y1 = box[0] - margin_x, box[2] + margin_x, box[1] - margin_y, box[3] + margin_y
-    stretch = 1 / math.cos(
-        math.radians((y0 + y1) / 2)
-    )  # a degree of latitude is longer than one of longitude
+    # a degree of latitude is longer than one of longitude
+    stretch = 1 / math.cos(math.radians((y0 + y1) / 2))
     map_w = width_cm / 2.54 * 0.68
     map_h = map_w * (y1 - y0) * stretch / (x1 - x0)
     fig_w, fig_h = width_cm / 2.54, max(map_h, 2.6)

@@ -152,9 +152,8 @@ def publish(
     extras = [c for c in snapshot.rows.columns if c not in (*_ROW_COLUMNS, *RECOMPUTED, "geometry")]
     try:
         with writing(eng) as conn, conn.begin():
-            if (
-                conn.dialect.name == "postgresql"
-            ):  # SQLite's BEGIN IMMEDIATE already lets one writer in at a time
+            # SQLite's BEGIN IMMEDIATE already lets one writer in at a time
+            if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(20160923)"))
             # Taken once the publication holds the store: numbers and times of publication follow the same order.
             now = datetime.now(UTC)
@@ -286,9 +285,8 @@ def record_login(eng: Engine, address: str, succeeded: bool, keep_days: int = 90
 
 
 def _aware(moment: datetime) -> datetime:
-    return (
-        moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    )  # SQLite gives back naive UTC times
+    # SQLite gives back naive UTC times
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @translated

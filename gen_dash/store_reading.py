@@ -212,9 +212,8 @@ def load_snapshot(eng: Engine, snapshot_id: int) -> Snapshot:
         if meta["correspondance"]
         else Mapping()
     )
-    frame["famille_metier"] = metiers.family(
-        frame["metier"]
-    )  # recomputed: a new rule applies to the whole history
+    # recomputed: a new rule applies to the whole history
+    frame["famille_metier"] = metiers.family(frame["metier"])
     frame["code_epci"] = epci.epci_of(frame)  # likewise the EPCI map of today
     geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=geo.CRS)
     return Snapshot(

@@ -25,9 +25,8 @@ from gen_dash.snapshot import DERIVED_COLUMNS, RECOMPUTED
 
 SCHEMA_VERSION = 5
 _TYPES = {"string": sa.Text, "integer": sa.Integer, "number": sa.Float, "date": sa.Date}
-_DERIVED = [
-    name for name in DERIVED_COLUMNS if name not in ("ligne", *RECOMPUTED)
-]  # text; "ligne" is part of the key
+# text; "ligne" is part of the key
+_DERIVED = [name for name in DERIVED_COLUMNS if name not in ("ligne", *RECOMPUTED)]
 
 metadata = sa.MetaData()
 schema_version = sa.Table(
@@ -49,14 +48,12 @@ snapshots = sa.Table(
     sa.Column("lignes_acceptees", sa.Integer, nullable=False),
     sa.Column("lignes_rejetees", sa.Integer, nullable=False),
     sa.Column("rapport", sa.Text, nullable=False),  # the validation problems, JSON
-    sa.Column(
-        "autres_colonnes", sa.Text, nullable=False
-    ),  # the file's other column names, JSON, in order
+    # the file's other column names, JSON, in order
+    sa.Column("autres_colonnes", sa.Text, nullable=False),
     sa.Column("retire_le", sa.DateTime(timezone=True)),
     sa.Column("retire_par", sa.Text),
-    sa.Column(
-        "correspondance", sa.Text
-    ),  # the column mapping the file was read with, JSON (version 2)
+    # the column mapping the file was read with, JSON (version 2)
+    sa.Column("correspondance", sa.Text),
 )
 rows = sa.Table(  # a snapshot's accepted rows, one Parquet file (version 5)
     "lignes_instantanes",
@@ -271,18 +268,16 @@ def _rows_into_parquet(conn: Connection) -> None:
 
 def ensure_schema(eng: Engine) -> int:
     """Create or upgrade the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
-    with (
-        eng.connect() as conn
-    ):  # read first: a store already up to date is never written (it may be read-only)
+    # read first: a store already up to date is never written (it may be read-only)
+    with eng.connect() as conn:
         if sa.inspect(conn).has_table(schema_version.name):
             found = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
             if found >= SCHEMA_VERSION:
                 return found
     with writing(eng) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
-            conn.execute(
-                sa.text("SELECT pg_advisory_xact_lock(20160922)")
-            )  # one server migrates at a time
+            # one server migrates at a time
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(20160922)"))
         schema_version.create(conn, checkfirst=True)
         current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
         for version in range(current + 1, SCHEMA_VERSION + 1):

@@ -45,14 +45,12 @@ def summary_json(snapshot: Snapshot, place=None, by: str | None = None) -> dict:
         }
         for name, quota in (("part_femmes", targets.part_femmes), ("part_neet", targets.part_neet))
     }
-    ordered["liste_seule"] = (
-        snapshot.list_only
-    )  # a list without learner counts: every learner figure is null
+    # a list without learner counts: every learner figure is null
+    ordered["liste_seule"] = snapshot.list_only
     if by is not None:
         ordered[f"par_{by}"] = by_territory(rows, by, place)
-    ordered["hors_epci"] = int(
-        rows["code_epci"].isna().sum()
-    )  # placed by their département, or in a commune without
+    # placed by their département, or in a commune without
+    ordered["hors_epci"] = int(rows["code_epci"].isna().sum())
     return ordered
 
 

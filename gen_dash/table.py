@@ -53,9 +53,8 @@ class Table:
 
     body: pd.DataFrame  # columns 0..n-1, as many as headers
     headers: list[str]
-    notices: list[tuple[int, str, str]] = field(
-        default_factory=list
-    )  # (line, code, French warning) about the bytes
+    # (line, code, French warning) about the bytes
+    notices: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def read_table(data: bytes, limits: Limits) -> Table:
@@ -178,18 +177,16 @@ def _trim(column: pa.ChunkedArray, limit: int, controls: bool):
             cleaned = np.flatnonzero(dirty.to_numpy(zero_copy_only=False))
             column = pc.replace_substring_regex(column, _CONTROL_CELL, "")
     trimmed = pc.utf8_trim_whitespace(column)
-    null = pc.is_in(
-        trimmed, value_set=_NULL_WORDS
-    )  # « NULL », « #N/A », « - »: what tools write for nothing
+    # « NULL », « #N/A », « - »: what tools write for nothing
+    null = pc.is_in(trimmed, value_set=_NULL_WORDS)
     nulls = (0, [])
     if pc.any(null).as_py():
         nulls = (pc.sum(null).as_py(), pc.unique(pc.filter(trimmed, null)).to_pylist()[:4])
         trimmed = pc.if_else(null, "", trimmed)
     length = pc.binary_length(trimmed)
     too_long = None
-    if (
-        len(trimmed) and pc.max(length).as_py() > limit
-    ):  # bytes bound characters: count characters only then
+    # bytes bound characters: count characters only then
+    if len(trimmed) and pc.max(length).as_py() > limit:
         over = pc.greater(pc.utf8_length(trimmed), limit)
         if pc.any(over).as_py():
             too_long = int(pc.index(over, True).as_py())

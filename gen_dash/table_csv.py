@@ -30,12 +30,13 @@ _CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))  # all but 
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
+# UTF-32's little-endian mark begins like UTF-16's: it comes first
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32"),
     (b"\x00\x00\xfe\xff", "utf-32"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
-)  # UTF-32's little-endian mark begins like UTF-16's: it comes first
+)
 
 
 def text_bytes(data: bytes) -> bytes:
@@ -50,9 +51,8 @@ def text_bytes(data: bytes) -> bytes:
                     "octets) mais ne peut pas être décodé ainsi : enregistrez-le en UTF-8."
                 ) from None
     head = data[:65536]
-    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > max(
-        16, 0.01 * len(head)
-    ):  # a few are removed below
+    # a few are removed below
+    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > max(16, 0.01 * len(head)):
         raise SnapshotError(
             "Ce fichier n'est pas un fichier texte (CSV) ni un classeur .xlsx : il contient des données "
             "binaires. Vérifiez que vous avez déposé le bon fichier."
@@ -101,9 +101,8 @@ def read_csv(
         _check_line_lengths(raw, limits)
         text, was_utf8 = _decode(raw, notices)
         if not was_utf8:
-            read = _read_regular_csv(
-                text.encode("utf-8"), start, separator, newlines
-            )  # decoding keeps line breaks
+            # decoding keeps line breaks
+            read = _read_regular_csv(text.encode("utf-8"), start, separator, newlines)
         if read is None:
             read = _read_ragged_csv(text, separator, limits)
     return read
@@ -157,9 +156,8 @@ def _read_regular_csv(
 ) -> tuple[pa.Table, np.ndarray] | None:
     """Fast path (Arrow's CSV reader) for valid UTF-8 whose lines all have the same width; None otherwise."""
     end = len(raw)
-    while (
-        end > start and raw[end - 1] in b"\r\n"
-    ):  # only the trailing line breaks: no copy of the file
+    # only the trailing line breaks: no copy of the file
+    while end > start and raw[end - 1] in b"\r\n":
         end -= 1
     body = pa.py_buffer(raw).slice(start, end - start)
     newline = raw.find(b"\n", start, end)
@@ -182,9 +180,8 @@ def _read_regular_csv(
         )
     except pa.ArrowInvalid:
         return None
-    inside = (
-        newlines - raw.count(b"\n", 0, start) - raw.count(b"\n", end)
-    )  # the body's own line breaks
+    # the body's own line breaks
+    inside = newlines - raw.count(b"\n", 0, start) - raw.count(b"\n", end)
     if table.num_rows != inside + 1:
         return None  # a line break inside a quoted cell, or a lone CR: line numbers would drift
     offset = raw.count(b"\n", 0, start)
@@ -196,9 +193,8 @@ def _read_ragged_csv(text: str, separator: str, limits: Limits) -> tuple[pa.Tabl
 
     Each record keeps the physical line it starts on, so messages point to the right line.
     """
-    csv.field_size_limit(
-        limits.cell + 1
-    )  # a longer cell stops the reader; its message is ours below
+    # a longer cell stops the reader; its message is ours below
+    csv.field_size_limit(limits.cell + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"')
     records, starts, read = [], [], 0
     try:

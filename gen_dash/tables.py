@@ -160,9 +160,8 @@ def ranking(
     """
     out = as_points(figures, _SHARES)
     out["rang"] = out[by].rank(ascending=False, method="min").astype("int64")
-    if (
-        level == "epci"
-    ):  # the EPCI lying in the territory's départements (all for France), ranked in the région too
+    # the EPCI lying in the territory's départements (all for France), ranked in the région too
+    if level == "epci":
         if not territory.national:
             wanted = set(territory.codes)
             out = out[out["departements"].map(lambda codes: bool(set(codes) & wanted))].copy()

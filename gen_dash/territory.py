@@ -184,9 +184,8 @@ class Territory:
     def covered(self, covered: int) -> str:
         """How many of its départements have a fabrique, said against the territory's own départements."""
         total = len(self.codes)
-        if (
-            self.single or total == 1
-        ):  # a région of one département (the DROM) too: never « 1 sur 1 départements »
+        # a région of one département (the DROM) too: never « 1 sur 1 départements »
+        if self.single or total == 1:
             return "couvert" if covered else "non couvert"
         return f"{covered} sur {total} départements{self.within}"
 

@@ -116,12 +116,10 @@ class Pace:
     target: float
     deadline: date
     per_month: float | None  # observed pace (linear fit over the snapshots), units per month
-    needed_per_month: (
-        float | None
-    )  # pace needed from the last snapshot to reach the target by the deadline
-    projected_date: (
-        date | None
-    )  # when the observed pace reaches the target (None: never, or already there)
+    # pace needed from the last snapshot to reach the target by the deadline
+    needed_per_month: float | None
+    # when the observed pace reaches the target (None: never, or already there)
+    projected_date: date | None
     reached: bool
 
 
@@ -147,8 +145,7 @@ def pace(history: pd.Series, target: float, deadline: date) -> Pace | None:
         months = (dates - dates[0]).days.to_numpy() / 30.4375
         per_month = float(np.polyfit(months, history.to_numpy(dtype=float), 1)[0])
         days = (target - current) / per_month * 30.4375 if per_month > 0 and not reached else None
-        if (
-            days is not None and days < 100 * 365.25
-        ):  # beyond a century, "never" says it better than a date
+        # beyond a century, "never" says it better than a date
+        if days is not None and days < 100 * 365.25:
             projected = (pd.Timestamp(last) + pd.Timedelta(days=days)).date()
     return Pace(current, float(target), deadline, per_month, needed, projected, reached)

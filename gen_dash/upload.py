@@ -165,9 +165,8 @@ def _read_in_child(
     # The address space may grow by twice the budget: allocators reserve more than they touch, and the parent
     # watches the resident memory, the real cost, against the budget itself.
     budget = _address_space() + 2 * limits.memory
-    with contextlib.suppress(
-        ValueError, OSError
-    ):  # a platform without the limit: the parent's watch remains
+    # a platform without the limit: the parent's watch remains
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
     with contextlib.suppress(OSError):
         os.nice(5)  # page views of other users come first

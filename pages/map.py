@@ -16,9 +16,8 @@ indicator = st.selectbox(
     key="carte_indicateur",
     format_func=lambda k: ON_MAP[k].short,
 )
-by_epci_first = (
-    territory.epci or st.query_params.get("maille") == "epci"
-)  # ?maille=epci: a link to the EPCI map
+# ?maille=epci: a link to the EPCI map
+by_epci_first = territory.epci or st.query_params.get("maille") == "epci"
 grid = st.radio(
     "Maille",
     ["departement", "epci"],

@@ -39,9 +39,8 @@ for key, label in LABELS.items():
                 reference=national.loc[key, "part"],
                 key=f"jauge_{key}_territoire",
             )
-    if (
-        key == "neet"
-    ):  # the word has three published definitions: say which one the file's column follows
+    # the word has three published definitions: say which one the file's column follows
+    if key == "neet":
         st.markdown(published.NEET_DEFINITION)
         definitions = published.of_territory(published.bundled(), None)
         definitions = definitions[definitions["cle"].eq("part_neet")]

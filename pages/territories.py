@@ -93,9 +93,8 @@ st.dataframe(
         "rang": st.column_config.NumberColumn("Rang national", format="%d"),
         "rang_region": st.column_config.NumberColumn("Rang dans la région", format="%d"),
         "code": "Code",
-        "nom": st.column_config.TextColumn(
-            "Nom", pinned=True, width="medium"
-        ),  # kept in view on a phone
+        # kept in view on a phone
+        "nom": st.column_config.TextColumn("Nom", pinned=True, width="medium"),
         "nature": "Nature",
         **{
             key: st.column_config.NumberColumn(title, format="localized")

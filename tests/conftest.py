@@ -102,9 +102,8 @@ def drop_store(url: str) -> None:
     store_schema._open.cache_clear()  # the next engine() creates the schema again
     eng = sa.create_engine(url)
     with eng.begin() as conn:
-        if (
-            conn.dialect.name == "postgresql"
-        ):  # an earlier test's pooled connections would hold locks on the tables
+        # an earlier test's pooled connections would hold locks on the tables
+        if conn.dialect.name == "postgresql":
             conn.execute(
                 sa.text(
                     # Our own client connections only: an autovacuum worker on this database is the

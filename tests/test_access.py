@@ -31,17 +31,19 @@ def _failures(*minutes: int) -> list[datetime]:
     [
         ([], [], None),
         (_failures(1, 2, 3, 4), _failures(1, 2, 3, 4), None),  # four: the fifth is still checked
+        # the oldest of the five leaves the window at 10:16 UTC, 11:16 in Paris
         (
             _failures(1, 2, 3, 4, 5),
             _failures(1, 2, 3, 4, 5),
             "Trop de mots de passe incorrects depuis votre adresse (5 en 15 minutes) : la connexion est suspendue jusqu'à "
             "11 h 16.",
-        ),  # the oldest of the five leaves the window at 10:16 UTC, 11:16 in Paris
+        ),
+        # the fifth last
         (
             _failures(0, 1, 2, 3, 4, 5, 6),
             _failures(0, 1, 2, 3, 4, 5, 6),
             "suspendue jusqu'à 11 h 17.",
-        ),  # the fifth last
+        ),
         (
             [],
             _failures(*range(50)),
@@ -83,21 +85,23 @@ def test_editor_sessions_expire():
     "config, session, email, logged_in, editor",
     [
         (access.AccessConfig(), "s1", None, False, False),  # nothing configured: nobody
+        # the session gave the password
         (
             access.AccessConfig(password_hash="h"),
             "s1",
             None,
             False,
             True,
-        ),  # the session gave the password
+        ),
         (access.AccessConfig(password_hash="h"), "s2", None, False, False),
+        # an e-mail is not the password
         (
             access.AccessConfig(password_hash="h"),
             "s2",
             "ed@gouv.fr",
             True,
             False,
-        ),  # an e-mail is not the password
+        ),
         (
             access.AccessConfig(editors=frozenset({"ed@gouv.fr"}), oidc=True),
             "s9",

@@ -239,9 +239,8 @@ def test_phone_legend_folded_and_sidebar_closes_after_a_choice(browser, server):
             except PlaywrightTimeout:
                 continue
         option.click()
-        tab.wait_for_function(
-            f"() => !({shown})()", timeout=10_000
-        )  # folded once the région is chosen
+        # folded once the région is chosen
+        tab.wait_for_function(f"() => !({shown})()", timeout=10_000)
         tab.locator("h1").first.wait_for()
         assert "Occitanie" in tab.locator('[data-testid="stMain"]').inner_text()
     finally:
@@ -296,9 +295,8 @@ def test_a_large_upload_then_another_page_shows_it_in_french_never_blank(page, s
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(big))
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_role("link", name="Quotas").click()
-    page.get_by_role("heading", name="Quotas").first.wait_for(
-        timeout=3_000
-    )  # not blank: the page is there at once
+    # not blank: the page is there at once
+    page.get_by_role("heading", name="Quotas").first.wait_for(timeout=3_000)
     reading_or_read = page.get_by_text("Lecture du fichier").or_(
         sidebar.get_by_text("ligne(s) acceptée(s)")
     )

@@ -45,9 +45,8 @@ def test_every_page_runs_on_every_sample(sample):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert not at.error, (page, [e.value for e in at.error])
-        assert (
-            at.info and "Données illustratives" in at.info[0].value
-        )  # the sample banner, on every page
+        # the sample banner, on every page
+        assert at.info and "Données illustratives" in at.info[0].value
 
 
 def test_upload_banner_on_every_page_and_pace_says_what_it_uses():
@@ -98,9 +97,8 @@ def test_territories_for_one_departement():
     ]
     at.radio(key="territoires_niveau").set_value("departement").run()
     ranking = at.dataframe[1].value
-    assert (
-        ranking["code"].tolist()[:2] == ["31", "34"] and len(ranking) == 13
-    )  # the 13 départements of Occitanie
+    # the 13 départements of Occitanie
+    assert ranking["code"].tolist()[:2] == ["31", "34"] and len(ranking) == 13
     assert ranking.loc[ranking["choisi"], "code"].tolist() == ["31"]
     # Nationally Paris (70) comes first, Haute-Garonne (45) second, Hérault (25) third.
     assert ranking.set_index("code").loc[["31", "34"], ["rang", "rang_region"]].values.tolist() == [
@@ -179,9 +177,8 @@ def test_charts_carry_text_alternatives():
 def test_quotas_lists_fabriques_below_quota():
     at = start()
     at.switch_page("pages/quotas.py").run()
-    table = next(
-        d.value for d in at.dataframe if "part_femmes" in d.value.columns
-    )  # after NEET's published definitions
+    # after NEET's published definitions
+    table = next(d.value for d in at.dataframe if "part_femmes" in d.value.columns)
     assert (table["part_femmes"] < 30).all() and (table["apprenants"] >= 10).all()
     at.number_input(key="quotas_minimum").set_value(60).run()
     assert (
@@ -211,12 +208,13 @@ def test_coverage_page_follows_the_filter_and_the_radius():
             == f"## {fmt.percent(share)} de la population (Bretagne) vit à moins de {radius} km d'une fabrique"
         )
     table = at.dataframe[1].value  # after the coverage by EPCI
+    # suggestions inside the région
     assert set(table["code_departement"]) <= {
         "22",
         "29",
         "35",
         "56",
-    }  # suggestions inside the région
+    }
     assert len(table) == at.number_input(key="couverture_k").value
 
 
@@ -241,9 +239,8 @@ def test_a_list_snapshot_shows_no_false_zero_on_any_page(query):
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
-        assert sum("liste de formations, sans effectifs" in i.value for i in at.info) == 1, (
-            page
-        )  # said once
+        # said once
+        assert sum("liste de formations, sans effectifs" in i.value for i in at.info) == 1, page
         shown = (
             [m.value for m in at.metric]
             + [m.proto.delta for m in at.metric]

@@ -58,9 +58,8 @@ def test_the_history_restored_from_a_dump_is_the_same_and_goes_on(tmp_path):
     store.record_login(source, "192.0.2.7", False)
 
     dump = tmp_path / "gen-dash.dump"
-    assert (
-        "\npg_dump --format=custom --file=" in DOC
-    )  # the doc's own commands, as an administrator runs them
+    # the doc's own commands, as an administrator runs them
+    assert "\npg_dump --format=custom --file=" in DOC
     subprocess.run(
         ["pg_dump", "--format=custom", f"--file={dump}", _without_driver(source_url)],
         check=True,
@@ -91,9 +90,8 @@ def test_the_history_restored_from_a_dump_is_the_same_and_goes_on(tmp_path):
             store.load_snapshot(target, int(number)).rows,
             store.load_snapshot(source, int(number)).rows,
         )
-    with (
-        target.connect() as conn
-    ):  # the editors' failed logins travel too (a suspended address stays suspended)
+    # the editors' failed logins travel too (a suspended address stays suspended)
+    with target.connect() as conn:
         assert (
             conn.execute(sa.select(sa.func.count()).select_from(store_schema.logins)).scalar() == 1
         )

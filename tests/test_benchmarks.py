@@ -93,8 +93,7 @@ def test_a_page_the_protocol_client_gets_is_the_page_a_browser_gets(page, server
     open_page(page, server, "carte-des-fabriques?region=76")
     assert page.locator("h1").first.inner_text() == "Carte des fabriques et des formations"
     main = page.locator('[data-testid="stMain"]')
-    main.get_by_text(
-        "Territoire : Occitanie"
-    ).first.wait_for()  # the browser shows what the client received
+    # the browser shows what the client received
+    main.get_by_text("Territoire : Occitanie").first.wait_for()
     main.get_by_text("Passer la carte").first.wait_for()
     assert "Passer la carte" in view.text

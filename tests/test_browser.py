@@ -149,9 +149,8 @@ def test_map_draws_the_departements_offline(page, server):
     )
     assert frame.evaluate("() => L.version") == "1.9.3"
     assert frame.locator(".gen-dash-legend").count() == 1
-    assert (
-        frame.locator(".gen-dash-cluster").count() > 5
-    )  # fabriques grouped, drawn by Leaflet.markercluster
+    # fabriques grouped, drawn by Leaflet.markercluster
+    assert frame.locator(".gen-dash-cluster").count() > 5
     page.screenshot(path=str(ARTIFACTS / "carte.png"), full_page=True)
 
 
@@ -245,9 +244,8 @@ def test_printing_a_page_gives_its_content_without_the_controls(page, server, pa
     script_finished(page)
     page.emulate_media(media="print")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    assert (
-        not page.get_by_role("button").filter(visible=True).count()
-    )  # no button, download or fiche
+    # no button, download or fiche
+    assert not page.get_by_role("button").filter(visible=True).count()
     assert page.locator("h1").first.is_visible()
     if path.startswith("carte"):
         assert page.locator("iframe").first.is_visible()  # the map is printed
@@ -256,10 +254,8 @@ def test_printing_a_page_gives_its_content_without_the_controls(page, server, pa
     (ARTIFACTS / f"impression-{path.split('?')[0] or 'accueil'}.pdf").write_bytes(
         page.pdf(format="A4")
     )
-    assert (
-        title in text and "Territoire :" in text and "Instantané du" in text
-    )  # title, territory, snapshot
-    assert (
-        "Instantané affiché" not in text and "Fiche PDF du territoire" not in text
-    )  # no sidebar, no button
+    # title, territory, snapshot
+    assert title in text and "Territoire :" in text and "Instantané du" in text
+    # no sidebar, no button
+    assert "Instantané affiché" not in text and "Fiche PDF du territoire" not in text
     assert len(pdf.pages) <= 6

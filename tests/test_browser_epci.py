@@ -16,9 +16,8 @@ OUTLINE = f"() => window.L && document.querySelector('path.gen-dash-dep-{MONTPEL
 
 def test_the_map_by_epci_shows_its_name_figures_and_outline(page, server):
     open_page(page, server, f"carte-des-fabriques?epci={MONTPELLIER}")
-    page.locator("main").get_by_text(
-        f"Territoire : {NAME}"
-    ).first.wait_for()  # waits: the script may still run
+    # waits: the script may still run
+    page.locator("main").get_by_text(f"Territoire : {NAME}").first.wait_for()
     frame = map_frame(page, OUTLINE)
     assert frame.locator(f"path.gen-dash-dep-{MONTPELLIER}").count() == 1
     caption = page.get_by_text("Carte par EPCI, " + NAME).first.inner_text()
@@ -38,12 +37,10 @@ def test_the_national_map_by_epci_draws_every_epci(page, server):
 
 def test_territories_and_coverage_follow_the_epci(page, server):
     open_page(page, server, f"classement-des-territoires?epci={MONTPELLIER}")
-    page.locator("main").get_by_text(
-        f"Territoire : {NAME}"
-    ).first.wait_for()  # waits: the script may still run
-    page.get_by_text(
-        "EPCI sans aucune formation"
-    ).wait_for()  # ranked by EPCI: its départements' EPCI
+    # waits: the script may still run
+    page.locator("main").get_by_text(f"Territoire : {NAME}").first.wait_for()
+    # ranked by EPCI: its départements' EPCI
+    page.get_by_text("EPCI sans aucune formation").wait_for()
     open_page(page, server, f"couverture-territoriale?epci={MONTPELLIER}")
     page.locator("h2").filter(has_text=f"de la population ({NAME}) vit à moins de 30 km").wait_for()
     frame = map_frame(page, OUTLINE)
@@ -69,7 +66,6 @@ def test_ma_commune_lists_homonyms_with_their_departement(page, server):
     open_page(page, server, "ma-commune?commune=Saint-Denis")
     page.get_by_text("désigne 4 communes").wait_for()
     choices = page.get_by_role("radiogroup").get_by_role("radio")
-    page.get_by_text(
-        "Saint-Denis — La Réunion (974), 97411"
-    ).wait_for()  # the list comes just after the notice
+    # the list comes just after the notice
+    page.get_by_text("Saint-Denis — La Réunion (974), 97411").wait_for()
     assert choices.count() == 4

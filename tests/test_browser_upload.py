@@ -37,9 +37,8 @@ def test_upload_changes_the_figures_and_says_it_is_not_published(page, server, t
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '140')"
     )
-    assert (
-        metric_of(page, "Fabriques labellisées") == "5"
-    )  # the hand-computed snapshot of tests/conftest.py
+    # the hand-computed snapshot of tests/conftest.py
+    assert metric_of(page, "Fabriques labellisées") == "5"
     assert metric_of(page, "Part de femmes") == "29,3\u00a0%"
     assert page.get_by_text("Fichier déposé, non publié").first.is_visible()
     assert page.get_by_text("Données illustratives").count() == 0
@@ -62,9 +61,8 @@ def test_a_hostile_fabrique_name_shows_as_text(page, server, tmp_path):
     scrolled = "() => document.querySelector('[data-testid=stMain]').scrollTop"
     before = page.evaluate(scrolled)
     marker.click(force=True)  # the map runs below the fold here (the upload banner is above it)
-    assert (
-        page.evaluate(scrolled) == before
-    )  # clicking the map does not scroll the page from under the pointer
+    # clicking the map does not scroll the page from under the pointer
+    assert page.evaluate(scrolled) == before
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()
     assert hostile in popup.inner_text() and "<b>gras</b>" in popup.inner_text()
@@ -168,9 +166,8 @@ def test_the_upload_panel_maps_the_file_columns(page, server, tmp_path):
         page.get_by_role("option", name=header, exact=True).click()
     sidebar.get_by_label("… ou la même valeur pour toutes les lignes (vague)").fill("2")
     sidebar.get_by_role("button", name="Lire avec cette correspondance").click()
-    sidebar.get_by_text(
-        "Lu avec la correspondance"
-    ).wait_for()  # the sidebar renders element by element
+    # the sidebar renders element by element
+    sidebar.get_by_text("Lu avec la correspondance").wait_for()
     assert "Lu avec la correspondance : id_formation ← « id_fs »" in sidebar.inner_text()
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() === '30')"

@@ -69,9 +69,8 @@ def test_budget_and_shares_alternatives(progress):
         "vague 1 : 5\u202f091\u202f626\u00a0€ sur 5\u202f000\u202f000\u00a0€, soit 91\u202f626\u00a0€ de dépassement ; "
         "vague 2 : 4\u202f024\u202f784\u00a0€ sur 10\u202f000\u202f000\u00a0€)"
     ) in budget.alt
-    assert (
-        budget.figure.layout.barmode == "group"
-    )  # side by side: the envelope is never hidden behind the subsidies
+    # side by side: the envelope is never hidden behind the subsidies
+    assert budget.figure.layout.barmode == "group"
     assert budget.figure.data[1].text == ("dépassement : 91\u202f626\u00a0€", "")
     assert budget.figure.data[1].textfont.color == chart_style.RED
     local = charts_breakdown.subsidies_by_wave(progress, "Occitanie")

@@ -24,10 +24,11 @@ CODES = sorted(geo.departement_regions())
 @pytest.mark.parametrize(
     "values, labels",
     [
+        # Fisher-Jenks breaks 1, 3, 5, 8, 13
         (
             [0, 1, 2, 2, 3, 5, 8, 13],
             ["1", "2 à 3", "4 à 5", "6 à 8", "9 à 13"],
-        ),  # Fisher-Jenks breaks 1, 3, 5, 8, 13
+        ),
         ([0, 2, 1, 2], ["1", "2"]),
         ([0, 0, 4], ["4"]),
         ([0, 0], []),
@@ -67,9 +68,8 @@ def test_share_classes_around_the_quota():
         "35\u00a0% ou plus",
     ]
     assert scheme.label(0.30) == "30\u00a0% à moins de 35\u00a0%"  # at the quota: reached
-    assert (
-        scheme.label(0.2996) == "30\u00a0% à moins de 35\u00a0%"
-    )  # shown as 30,0 %: classed as shown
+    # shown as 30,0 %: classed as shown
+    assert scheme.label(0.2996) == "30\u00a0% à moins de 35\u00a0%"
     assert scheme.label(0.2994) == "25\u00a0% à moins de 30\u00a0%"
     assert scheme.label(None) == "aucun apprenant"
     below, above = scheme.colours[:3], scheme.colours[3:]
@@ -110,9 +110,8 @@ VISIONS = [None, "deuteranomaly", "protanomaly", "tritanomaly"]
 @pytest.mark.parametrize("palette", [classes.BLUES, classes.BELOW_ABOVE], ids=["nombres", "parts"])
 def test_map_classes_are_readable_and_told_apart_in_every_common_vision(palette):
     # WCAG 1.4.11: a class is a graphical object, 3:1 against the white zone and the map's white background.
-    assert (
-        min(_contrast(colour, classes.WHITE_ZONE) for colour in palette) >= 3.0
-    )  # the first blue was 1.25 : 1
+    # the first blue was 1.25 : 1
+    assert min(_contrast(colour, classes.WHITE_ZONE) for colour in palette) >= 3.0
     for vision in VISIONS:
         assert (
             min(_delta_e(a, b, vision) for a, b in zip(palette, palette[1:], strict=False)) >= 9
@@ -131,22 +130,21 @@ def test_map_classes_are_readable_and_told_apart_in_every_common_vision(palette)
 def test_chart_and_legend_text_and_bars_contrast():
     from gen_dash import chart_style, maps
 
+    # chart text, ticks, the map legend's text
     for text in (
         chart_style.TEXT,
         chart_style.TICKS,
         "#1f2a44",
-    ):  # chart text, ticks, the map legend's text
+    ):
         assert _contrast(text, "#ffffff") >= 4.5
     for bar in (chart_style.BLUE, chart_style.RED, chart_style.LIGHT, chart_style.GREY):
         assert _contrast(bar, "#ffffff") >= 3.0  # the envelope's bars were 1.57 : 1
     colours = [colour for colour, _, _ in maps._STATUS_LOOKS.values()]
-    assert (
-        len({shape for _, shape, _ in maps._STATUS_LOOKS.values()}) == 3
-    )  # a shape each, not only a colour
+    # a shape each, not only a colour
+    assert len({shape for _, shape, _ in maps._STATUS_LOOKS.values()}) == 3
     for vision in VISIONS:
-        assert min(_delta_e(a, b, vision) for a in colours for b in colours if a < b) >= 10, (
-            vision
-        )  # and the shapes
+        # and the shapes
+        assert min(_delta_e(a, b, vision) for a in colours for b in colours if a < b) >= 10, vision
 
 
 # --------------------------------------------------------------------------- the property, on the map's own HTML

@@ -78,10 +78,11 @@ def test_summary_json(good):
         "hors_epci",
     ]
     assert out["liste_seule"] is False
+    # 12 women of 40: at the quota
     assert out["quotas"]["part_femmes"] == {
         "quota": 0.3,
         "ecart_points": 0.0,
-    }  # 12 women of 40: at the quota
+    }
     assert out["formations"] == 2 and out["fabriques"] == 2 and out["apprenants"] == 40
     assert out["part_femmes"] == pytest.approx(12 / 40)
     assert out["par_departement"] == {
@@ -98,6 +99,7 @@ def test_summary_json_par_metier_and_boursiers_by_hand(tmp_path):
     from tests.conftest import hand_csv
 
     path = tmp_path / "a-la-main.csv"
+    # F6 does not say: 20 of 100 learners
     boursiers = {
         "F1": "4",
         "F2": "1",
@@ -105,7 +107,7 @@ def test_summary_json_par_metier_and_boursiers_by_hand(tmp_path):
         "F4": "10",
         "F5": "5",
         "F6": "",
-    }  # F6 does not say: 20 of 100 learners
+    }
     lines = hand_csv().decode("utf-8").splitlines()
     path.write_text(
         "\n".join(
@@ -116,9 +118,8 @@ def test_summary_json_par_metier_and_boursiers_by_hand(tmp_path):
         encoding="utf-8",
     )
     out = json.loads(run_cli("summary", str(path), "--json").stdout)
-    assert out["part_boursiers"] == pytest.approx(
-        20 / 100
-    )  # a share among the formations that give the count
+    # a share among the formations that give the count
+    assert out["part_boursiers"] == pytest.approx(20 / 100)
     assert out["par_metier"] == {
         "Développement web et mobile": {
             "formations": 3,

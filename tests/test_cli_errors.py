@@ -84,9 +84,8 @@ def test_help_is_french():
 
 
 def test_writing_where_no_folder_is_exits_2(good, tmp_path):
-    own = {
-        "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'propre.sqlite3'}"
-    }  # never the session's shared store
+    # never the session's shared store
+    own = {"GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'propre.sqlite3'}"}
     assert run_cli("publish", str(good), "--json", env=own).returncode == 0
     result = run_cli("export", "1", "--output", "/nonexistent/dossier/x.csv", "--json", env=own)
     assert result.returncode == 2
@@ -135,9 +134,8 @@ def test_a_store_out_of_reach_exits_2_in_french(url, message):
 
 def test_a_read_only_store_reads_but_refuses_to_write(tmp_path, good):
     path = tmp_path / "lecture.sqlite3"
-    assert (
-        run_cli("history", env={"GEN_DASH_DATABASE_URL": f"sqlite:///{path}"}).returncode == 0
-    )  # created, up to date
+    # created, up to date
+    assert run_cli("history", env={"GEN_DASH_DATABASE_URL": f"sqlite:///{path}"}).returncode == 0
     # Opened read-only by SQLite itself (file rights would not stop root, who runs CI).
     read_only = {"GEN_DASH_DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true"}
     assert run_cli("history", "--json", env=read_only).returncode == 0

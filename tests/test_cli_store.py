@@ -78,9 +78,8 @@ def test_publish_refusals(cli, tmp_path):
 def test_export_gives_back_the_file_as_published(tmp_path):
     sent = tmp_path / "envoye-2016-02-01.csv"
     sent.write_bytes(make_csv([row(id_formation="TEL-QUEL")], sep=";", encoding="cp1252"))
-    own = {
-        "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'propre.sqlite3'}"
-    }  # never the session's shared store
+    # never the session's shared store
+    own = {"GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'propre.sqlite3'}"}
     published = json.loads(
         run_cli("publish", str(sent), "--json", "--label", "Tel quel", env=own).stdout
     )
@@ -144,9 +143,8 @@ def test_fiche_of_every_region_writes_nineteen_files(tmp_path):
 def test_fiche_of_a_published_snapshot_by_its_number(tmp_path):
     from tests.conftest import hand_csv
 
-    own = {
-        "GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'fiche.sqlite3'}"
-    }  # never the session's shared store
+    # never the session's shared store
+    own = {"GEN_DASH_DATABASE_URL": f"sqlite:///{tmp_path / 'fiche.sqlite3'}"}
     path = tmp_path / "a-la-main-2017-06-30.csv"
     path.write_bytes(hand_csv())
     published = json.loads(

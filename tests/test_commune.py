@@ -28,27 +28,30 @@ def haversine_km(lon1, lat1, lon2, lat2):
     [
         ("Lunel", ["34145"], "nom"),
         ("LUNEL", ["34145"], "nom"),
+        # homonyms, with their départements
         (
             "ST DENIS",
             ["11339", "30247", "93066", "97411"],
             "nom",
-        ),  # homonyms, with their départements
+        ),
         ("Saint-Denis (93)", ["93066"], "nom"),
         ("saint denis 974", ["97411"], "nom"),
         ("Ste-Marie-aux-Mines", ["68298"], "nom"),
         ("34145", ["34145"], "code INSEE"),
         ("75119", ["75056"], "arrondissement municipal 75119"),
         ("01039", ["01138"], "commune fusionnée 01039"),
+        # a current commune's name wins over a merged one's (01039, now Culoz-Béon)
         (
             "Béon",
             ["89037"],
             "nom",
-        ),  # a current commune's name wins over a merged one's (01039, now Culoz-Béon)
+        ),
+        # a merged commune's name: the commune it is part of (Arvière-en-Valromey)
         (
             "Brénaz",
             ["01453"],
             "nom",
-        ),  # a merged commune's name: the commune it is part of (Arvière-en-Valromey)
+        ),
         (
             "34400",
             ["34145", "34146", "34246", "34272", "34280", "34288", "34294", "34340"],
@@ -138,9 +141,8 @@ def test_commune_command(tmp_path, capsys):
         (f["nom_fabrique"], f["distance_km"], f["formations"]) for f in out["fabriques_proches"]
     ] == [("Fabrique de Lunel", 0.0, 2), ("Fabrique de Montpellier", 21.4, 1)]
     assert out["formations_dans_le_rayon"] == 3
-    status, out = run_cli(
-        capsys, "commune", str(path), "Saint-Denis", "--radius", "25"
-    )  # the English name still works
+    # the English name still works
+    status, out = run_cli(capsys, "commune", str(path), "Saint-Denis", "--radius", "25")
     assert status == 1 and [c["code"] for c in out["candidats"]] == [
         "11339",
         "30247",

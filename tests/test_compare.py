@@ -28,9 +28,8 @@ def test_added_removed_changed():
         ["C", "modifiée"],
     ]
     changed = diff.set_index("id_formation").loc["C"]
-    assert (
-        changed["champs_modifies"] == "apprenants, dont femmes"
-    )  # as the file's headers say them, not code names
+    # as the file's headers say them, not code names
+    assert changed["champs_modifies"] == "apprenants, dont femmes"
     assert changed["avant"] == "20 ; 6" and changed["apres"] == "25 ; 9"
     assert compare.count_by_status(diff) == {"ajoutée": 1, "retirée": 1, "modifiée": 1}
     assert diff.set_index("id_formation").loc["D", "code_departement"] == "974"

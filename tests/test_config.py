@@ -9,9 +9,8 @@ import pytest
 from gen_dash import config
 from tests.conftest import ROOT
 
-TEST_ONLY = {
-    "GEN_DASH_TEST_POSTGRES_URL"
-}  # read by the test suite (README, Tests), not by the dashboard
+# read by the test suite (README, Tests), not by the dashboard
+TEST_ONLY = {"GEN_DASH_TEST_POSTGRES_URL"}
 
 
 def _readme_settings() -> list[str]:
@@ -49,9 +48,8 @@ def test_environment_before_secrets_and_lists_joined(tmp_path, monkeypatch):
     monkeypatch.delenv("GEN_DASH_MAX_ROWS", raising=False)
     assert config.setting("GEN_DASH_EDITEURS") == "a@x.fr,b@x.fr"
     assert config.limits().rows == 7
-    monkeypatch.setenv(
-        "GEN_DASH_MAX_ROWS", "12 000"
-    )  # the environment wins, French spacing accepted
+    # the environment wins, French spacing accepted
+    monkeypatch.setenv("GEN_DASH_MAX_ROWS", "12 000")
     assert config.limits().rows == 12_000
     monkeypatch.setenv("GEN_DASH_MAX_ROWS", "beaucoup")  # not a number: the default, not a crash
     assert config.limits().rows == 500_000

@@ -27,11 +27,12 @@ def haversine_km(lon1, lat1, lon2, lat2, radius=6371.0088):
     [
         ((2.3522, 48.8566), (4.8357, 45.7640), 391.5),  # Paris – Lyon
         ((55.4504, -20.8823), (55.4781, -21.3393), 50.9),  # Saint-Denis – Saint-Pierre (La Réunion)
+        # Pointe-à-Pitre – Fort-de-France (two DROM)
         (
             (-61.5333, 16.2411),
             (-61.0588, 14.6161),
             187.7,
-        ),  # Pointe-à-Pitre – Fort-de-France (two DROM)
+        ),
     ],
 )
 def test_great_circle_distances(a, b, km):
@@ -69,9 +70,8 @@ def test_nearest_fabrique_and_indicators_by_hand():
     assert totals["population"] == 10_500 and totals["population_couverte"] == 4000
     assert totals["part_couverte"] == pytest.approx(4000 / 10_500)
     # Weighted by population: 1000 at 0, 3000 at 1 step, 500 at 3 steps, 6000 at 10 steps.
-    assert totals["distance_mediane_km"] == pytest.approx(
-        10 * step
-    )  # half of 10 500 is reached only with D
+    # half of 10 500 is reached only with D
+    assert totals["distance_mediane_km"] == pytest.approx(10 * step)
     by_dep = coverage.coverage_indicators(d, 20, by="code_departement")
     assert by_dep.loc["01", "part_couverte"] == 1.0 and by_dep.loc["02", "part_couverte"] == 0.0
     assert coverage.departements_without_fabrique(fabriques, ["01", "02", "03"]) == ["02"]
@@ -127,11 +127,12 @@ def test_greedy_picks_the_obvious_sites():
     first_white = coverage.suggest_sites(
         communes, fabriques, k=3, radius_km=15, min_population=5000, one_per_departement=True
     )
+    # the rural département gets one too
     assert sorted(first_white["code_departement"]) == [
         "01",
         "02",
         "03",
-    ]  # the rural département gets one too
+    ]
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -165,9 +166,8 @@ def test_greedy_and_exact_against_brute_force(seed):
             )
         )
 
-    instance = coverage.covering_instance(
-        communes, fabriques, radius_km=radius
-    )  # every commune a candidate
+    # every commune a candidate
+    instance = coverage.covering_instance(communes, fabriques, radius_km=radius)
     best = max(covered_by(c) for c in itertools.combinations(range(n), k))
     chosen, optimum = coverage.exact_cover(instance, k)
     assert optimum == pytest.approx(best) and covered_by(
@@ -175,9 +175,8 @@ def test_greedy_and_exact_against_brute_force(seed):
     ) == pytest.approx(best)
     picks = coverage.greedy_cover(instance, k)
     sites = instance.candidates[[p for p, _ in picks]]
-    assert sum(g for _, g in picks) == pytest.approx(
-        covered_by(sites)
-    )  # the gains it claims are the ones it makes
+    # the gains it claims are the ones it makes
+    assert sum(g for _, g in picks) == pytest.approx(covered_by(sites))
     assert covered_by(sites) >= (1 - 1 / math.e) * best  # the greedy guarantee for maximal covering
 
 
@@ -229,12 +228,13 @@ def test_coverage_by_epci_by_hand():
     assert list(table.index) == ["B", "A"]  # the lowest share first
     assert table.loc[
         "A", ["population", "population_couverte", "part_couverte", "distance_mediane_km"]
+        # half of 60 is reached at 10 + 20 inhabitants, 10 km away
     ].tolist() == [
         60.0,
         30.0,
         0.5,
         10.0,
-    ]  # half of 60 is reached at 10 + 20 inhabitants, 10 km away
+    ]
     assert table.loc["B", "part_couverte"] == 0.0 and pd.isna(table.loc["B", "distance_mediane_km"])
     # No fabrique at all: every share 0, no median, nothing raised.
     nowhere = coverage.coverage_by_epci(distances.assign(distance_km=np.inf), 30)

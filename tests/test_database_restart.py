@@ -130,9 +130,8 @@ def test_a_database_restart_keeps_the_pages_and_loses_no_publication(browser, tm
         tab = context.new_page()
         open_page(tab, base, "")
         script_finished(tab)
-        assert (
-            metric_of(tab, "Apprenants") == "40"
-        )  # our snapshot: two rows of 20 learners (the samples have 9 582)
+        # our snapshot: two rows of 20 learners (the samples have 9 582)
+        assert metric_of(tab, "Apprenants") == "40"
 
         # A publication is in flight (its rows written, not committed) when PostgreSQL restarts.
         inside, go_on, data = tmp_path / "dedans", tmp_path / "continuer", tmp_path / "envol.csv"
@@ -152,9 +151,8 @@ def test_a_database_restart_keeps_the_pages_and_loses_no_publication(browser, tm
         go_on.write_text("")
         said, errors = flight.communicate(timeout=120)
         assert flight.returncode == 1, (said, errors)
-        assert (
-            "base de données" in said and "Traceback" not in errors
-        )  # refused in French, no traceback
+        # refused in French, no traceback
+        assert "base de données" in said and "Traceback" not in errors
 
         # While it is down: the open tab moves to another page and back, a new visitor opens the overview.
         tab.get_by_role("link", name="Vagues et objectifs").first.click()
@@ -208,9 +206,8 @@ def test_a_database_restart_keeps_the_pages_and_loses_no_publication(browser, tm
             assert set(conn.execute(sa.select(store_schema.counts.c.snapshot_id)).scalars()) == {
                 first.id
             }
-        again = store.publish(
-            eng, data.read_bytes(), "envol-2018-06-30.csv", by="Camille"
-        )  # published now
+        # published now
+        again = store.publish(eng, data.read_bytes(), "envol-2018-06-30.csv", by="Camille")
         assert again.rows == 50
         eng.dispose()
         context.close()

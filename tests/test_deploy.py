@@ -121,9 +121,8 @@ def test_the_page_the_api_and_the_headers_through_nginx(stack):
     status, _, health = get(base + "sante")
     assert status == 200 and b'"joignable"' in health
     status, _, feed = get(base + "flux.atom")
-    assert (
-        status == 200 and f'href="{base}api/instantanes/'.encode() in feed
-    )  # the public sub-path in its links
+    # the public sub-path in its links
+    assert status == 200 and f'href="{base}api/instantanes/'.encode() in feed
 
 
 def test_sessions_stick_to_a_server_and_spread_over_both(stack):
@@ -227,15 +226,13 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     """A server restarted (systemd's Restart=always after a crash) answers before it has run the app: its first
     visitor through nginx got « Page introuvable » and a cold page. Now it answers 503 until then, and nginx serves
     the visitor from the other server: a whole page within 3 s, in French."""
-    for other in stack[
-        "servers"
-    ]:  # a server an earlier test killed is back, as systemd would have it
+    # a server an earlier test killed is back, as systemd would have it
+    for other in stack["servers"]:
         if _status(f"http://127.0.0.1:{other}/gen-dash/_stcore/script-health-check") != 200:
             _serve(stack, str(other))
             _wait_for(f"http://127.0.0.1:{other}/gen-dash/_stcore/script-health-check", 200)
-    deadline = (
-        time.monotonic() + 60
-    )  # and nginx sends visitors to both again (a failed server waits fail_timeout)
+    # and nginx sends visitors to both again (a failed server waits fail_timeout)
+    deadline = time.monotonic() + 60
     while (
         len(
             {
@@ -260,15 +257,13 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     port = port.rsplit(":", 1)[1]
     folder = stack["folder"]
     for name in (f"streamlit-{port}.pid", f"server-{port}.pid"):
-        with contextlib.suppress(
-            ProcessLookupError, FileNotFoundError, ValueError
-        ):  # killed by a test before
+        # killed by a test before
+        with contextlib.suppress(ProcessLookupError, FileNotFoundError, ValueError):
             os.kill(int((folder / name).read_text().split()[0]), signal.SIGKILL)
     time.sleep(1)
     restarted = _serve(stack, port)  # its port is open: visitors come
-    assert (
-        get(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques")[0] == 503
-    )  # not yet run: not for visitors
+    # not yet run: not for visitors
+    assert get(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques")[0] == 503
     started = time.monotonic()
     tab.goto(stack["base"] + "carte-des-fabriques?region=76")
     tab.get_by_role("heading", name="Carte des fabriques").wait_for(timeout=30_000)
@@ -281,9 +276,8 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
         and "Page not found" not in text
     )
     assert took < 3, took
-    _wait_for(
-        f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques", 200, restarted
-    )  # then it takes visitors
+    # then it takes visitors
+    _wait_for(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques", 200, restarted)
     context.close()
 
 

@@ -15,9 +15,8 @@ from tests.conftest import make_csv, row
 # Seven formations written by hand; each one's EPCI looked up by hand in ../shared/data/reference (communes_epci.csv,
 # communes_anciennes.csv) and in epci.geojson for the point.
 HAND = [
-    row(
-        id_formation="TLS", code_commune="31555", apprenants="20"
-    ),  # Toulouse -> Toulouse Métropole
+    # Toulouse -> Toulouse Métropole
+    row(id_formation="TLS", code_commune="31555", apprenants="20"),
     row(
         id_formation="P19",
         code_commune="75119",
@@ -25,9 +24,9 @@ HAND = [
         apprenants_femmes="3",
         apprenants_neet="5",
     ),
-    row(
-        id_formation="BEON", code_commune="01039", apprenants="12"
-    ),  # Béon, merged into Culoz-Béon (01138)
+    # Béon, merged into Culoz-Béon (01138)
+    row(id_formation="BEON", code_commune="01039", apprenants="12"),
+    # a point only, in Lunel
     row(
         id_formation="PT",
         code_commune="",
@@ -35,7 +34,8 @@ HAND = [
         longitude="4.1280",
         nom_fabrique="Fabrique de Lunel",
         apprenants="15",
-    ),  # a point only, in Lunel
+    ),
+    # CC d'Aire-sur-l'Adour, Gers side
     row(
         id_formation="GERS",
         code_commune="32004",
@@ -43,7 +43,8 @@ HAND = [
         apprenants="8",
         apprenants_femmes="2",
         apprenants_neet="4",
-    ),  # CC d'Aire-sur-l'Adour, Gers side
+    ),
+    # the same EPCI, Landes side
     row(
         id_formation="LANDES",
         code_commune="40001",
@@ -51,7 +52,8 @@ HAND = [
         apprenants="9",
         apprenants_femmes="3",
         apprenants_neet="4",
-    ),  # the same EPCI, Landes side
+    ),
+    # an island commune without EPCI
     row(
         id_formation="BREHAT",
         code_commune="22016",
@@ -59,7 +61,8 @@ HAND = [
         apprenants="5",
         apprenants_femmes="1",
         apprenants_neet="2",
-    ),  # an island commune without EPCI
+    ),
+    # placed by its département only
     row(
         id_formation="DEP",
         code_commune="",
@@ -68,7 +71,7 @@ HAND = [
         apprenants="7",
         apprenants_femmes="1",
         apprenants_neet="3",
-    ),  # placed by its département only
+    ),
 ]
 EXPECTED = {
     "TLS": "243100518",
@@ -102,9 +105,8 @@ def test_an_epci_across_two_departements_counts_all_its_communes():
         figures.loc["243100518", "formations"] == 1
         and figures.loc["243100518", "nom"] == "Toulouse Métropole"
     )
-    assert (
-        int(figures["formations"].sum()) == 6
-    )  # 8, less Bréhat and the row placed by its département
+    # 8, less Bréhat and the row placed by its département
+    assert int(figures["formations"].sum()) == 6
 
 
 def test_an_epci_territory_keeps_its_rows_from_both_departements():

@@ -148,6 +148,5 @@ def test_the_csv_is_the_one_pandas_writes_of_the_safe_table(data, rows):
         sep=";", decimal=",", index=False, lineterminator="\r\n"
     )
     assert export.to_csv_bytes(table) == oracle.encode("utf-8-sig")
-    assert b"".join(export.csv_chunks(table, rows=2)) == oracle.encode(
-        "utf-8-sig"
-    )  # in pieces: the same bytes
+    # in pieces: the same bytes
+    assert b"".join(export.csv_chunks(table, rows=2)) == oracle.encode("utf-8-sig")

@@ -113,8 +113,9 @@ def test_exports_of_one_departement_say_what_is_on_screen():
     ].tolist() == ["%", 24.4, 29.3, "5,6\u00a0points sous le quota de 30\u00a0%"]
     assert by_name.loc[
         "Département couvert", ["Unité", "Haute-Garonne (31)", "France entière"]
+        # the nation beside one département: 3 départements covered
     ].tolist() == [
         "nombre",
         "couvert",
         3,
-    ]  # the nation beside one département: 3 départements covered
+    ]

@@ -227,13 +227,11 @@ def test_fabrique_identified_by_id_else_by_normalised_name_and_commune():
     rows = [
         row(id_formation="A", nom_fabrique="Fabrique Élan"),
         row(id_formation="B", nom_fabrique="  fabrique elan "),  # same name folded, same commune
-        row(
-            id_formation="C", nom_fabrique="Fabrique Élan", code_commune="93066"
-        ),  # another commune
+        # another commune
+        row(id_formation="C", nom_fabrique="Fabrique Élan", code_commune="93066"),
         row(id_formation="D", nom_fabrique="Autre", id_fabrique="X1"),
-        row(
-            id_formation="E", nom_fabrique="Autre nom", id_fabrique="X1"
-        ),  # the id wins over the name
+        # the id wins over the name
+        row(id_formation="E", nom_fabrique="Autre nom", id_fabrique="X1"),
     ]
     keys = read_snapshot(make_csv(rows)).rows.set_index("id_formation")["cle_fabrique"]
     assert keys["A"] == keys["B"] != keys["C"]

@@ -93,10 +93,11 @@ def test_file_column_named_like_a_derived_column_is_kept():
             ["Commentaire", "commentaire", "COMMENTAIRE"],
             ["Commentaire", "commentaire (2)", "COMMENTAIRE (3)"],
         ),
+        # « region (2) » folds as « Région (2) »
         (
             ["Région", "region"],
             ["Région (2)", "region (3)"],
-        ),  # « region (2) » folds as « Région (2) »
+        ),
         (["Situé par", "Clé de fabrique"], ["Situé par (2)", "Clé de fabrique (2)"]),
     ],
 )

@@ -230,9 +230,8 @@ def test_an_unexpected_failure_is_still_one_french_message(monkeypatch):
     assert str(caught.value).startswith(
         "Le fichier n'a pas pu être lu : une erreur inattendue s'est produite (KeyError)"
     )
-    assert "imprévu" not in str(
-        caught.value
-    )  # the detail goes to the server's log, not to the user
+    # the detail goes to the server's log, not to the user
+    assert "imprévu" not in str(caught.value)
 
 
 # --------------------------------------------------------------------------- fuzzing: any bytes, any table
@@ -291,9 +290,8 @@ _HEADER = hyp.one_of(
 @hyp.composite
 def _tables(draw) -> bytes:
     """A table as a spreadsheet might write it: a header, ragged rows, a separator, an encoding; or as a classeur."""
-    if draw(
-        hyp.booleans()
-    ):  # the contract's columns in any order, and more: rows get read, checked and placed
+    # the contract's columns in any order, and more: rows get read, checked and placed
+    if draw(hyp.booleans()):
         header = draw(hyp.permutations(list(BASE_ROW))) + draw(hyp.lists(_HEADER, max_size=3))
         bases = [{**BASE_ROW, "id_formation": f"F{i}"} for i in range(draw(hyp.integers(0, 8)))]
         rows = [
@@ -332,14 +330,12 @@ def test_any_bytes_give_a_snapshot_or_one_french_refusal(data):
         snapshot = read_snapshot(data, "fuzz.csv")
     except SnapshotError as exc:
         assert str(exc) and "Traceback" not in str(exc)
-        assert "erreur inattendue" not in str(exc), str(
-            exc
-        )  # a refusal that says why, not a crash put into words
+        # a refusal that says why, not a crash put into words
+        assert "erreur inattendue" not in str(exc), str(exc)
     else:
         report = snapshot.report
-        assert report.lignes_acceptees == len(
-            snapshot.rows
-        )  # no row lost between the report and the rows
+        # no row lost between the report and the rows
+        assert report.lignes_acceptees == len(snapshot.rows)
         assert (
             not snapshot.rows.select_dtypes(["object", "str"])
             .apply(lambda c: c.astype(str).str.contains("\x00"))

@@ -128,6 +128,5 @@ def test_no_total_can_overflow():
         for i in range(1100)
     ]
     snapshot = read_snapshot(make_csv(rows), "grand.csv")
-    assert (
-        int(snapshot.rows["apprenants"].sum()) == 11_000_000
-    )  # the largest plausible total, far from any overflow
+    # the largest plausible total, far from any overflow
+    assert int(snapshot.rows["apprenants"].sum()) == 11_000_000

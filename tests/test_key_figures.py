@@ -82,9 +82,8 @@ def test_sanity_notices_name_their_rule(hand):
         "Occitanie compte 85,1\u00a0% des apprenants du pays ; règle : un territoire qui en compte plus de "
         "50\u00a0%."
     ]
-    huge = hand.assign(
-        apprenants=hand["apprenants"] * 1000
-    )  # 140 000 learners for a target of 10 000
+    # 140 000 learners for a target of 10 000
+    huge = hand.assign(apprenants=hand["apprenants"] * 1000)
     notices = key_figures.sanity_notices(
         key_figures.headline_figures(huge, targets, france), france
     )
@@ -97,9 +96,8 @@ def test_sanity_notices_name_their_rule(hand):
 def test_progress_of_a_territory_is_set_against_the_nation(hand):
     occitanie = Territory.of("76", (), TABLE)
     table = metrics.progress_by_wave(occitanie.apply(hand), load_targets(), hand).set_index("vague")
-    assert (
-        "enveloppe_eur" not in table and "taux_fabriques" not in table
-    )  # a territory has no envelope nor target
+    # a territory has no envelope nor target
+    assert "enveloppe_eur" not in table and "taux_fabriques" not in table
     assert table["fabriques_cumulees"].tolist() == [2, 3]
     assert table["part_fabriques"].tolist() == [pytest.approx(2 / 3), pytest.approx(3 / 5)]
     assert table["part_subvention"].tolist() == [
@@ -109,9 +107,8 @@ def test_progress_of_a_territory_is_set_against_the_nation(hand):
 
 
 def test_overspend_of_a_wave_is_shown(hand):
-    over = hand.assign(
-        subvention_eur=[5_091_626.0 - 28_000, 0, 0, 0, 28_000.0, 0]
-    )  # wave 1: 5 091 626 €
+    # wave 1: 5 091 626 €
+    over = hand.assign(subvention_eur=[5_091_626.0 - 28_000, 0, 0, 0, 28_000.0, 0])
     table = metrics.progress_by_wave(over, load_targets()).set_index("vague")
     assert table.loc[1, "subvention_eur"] == 5_091_626.0
     assert table.loc[1, "depassement_eur"] == 91_626.0 and table.loc[2, "depassement_eur"] == 0.0

@@ -39,9 +39,8 @@ def test_the_statement_has_the_sections_rgaa_asks_for_and_says_non_conforme(unse
     ):
         assert section in text, section
     assert "**non conforme**" in text and "audit" in text
-    assert (
-        "[adresse de contact à renseigner : GEN_DASH_CONTACT]" in text
-    )  # a placeholder while it is unset
+    # a placeholder while it is unset
+    assert "[adresse de contact à renseigner : GEN_DASH_CONTACT]" in text
 
 
 def test_placeholders_until_the_settings_are_given(unset, monkeypatch):

@@ -262,12 +262,13 @@ FILES = [
     ),
     ("employeurs-insertion.csv", 6, 6, ["93", "75", "13", "69", "59", "31"]),
     ("etat-departements.tsv", 7, 4, ["59", "59", "02", "2A"]),
+    # postal codes stored as numbers
     (
         "structures-tableur.xlsx",
         6,
         6,
         ["06", "01", "02", "04", "05", "93"],
-    ),  # postal codes stored as numbers
+    ),
 ]
 
 
@@ -365,9 +366,8 @@ def test_validate_json_gives_each_problem_its_code(capsys):
     main(["validate", str(LISTS / "etat-departements.tsv"), "--deviner", "--json"])
     out = json.loads(capsys.readouterr().out)
     problems = out["problemes"]
-    assert (
-        out["lignes_hors_programme"] == 3
-    )  # Saint-Martin, Saint-Barthélemy, Saint-Pierre-et-Miquelon
+    # Saint-Martin, Saint-Barthélemy, Saint-Pierre-et-Miquelon
+    assert out["lignes_hors_programme"] == 3
     assert [(p["ligne"], p["code"]) for p in problems if p["ligne"] > 1] == [
         (4, "hors-programme-outre-mer"),
         (4, "hors-programme-outre-mer"),

@@ -65,9 +65,8 @@ def test_assets_install_from_xstatic_and_the_geometry(tmp_path):
 
     target = assets.install_assets(tmp_path)
     for name, link in assets.asset_links("/x")[0] + assets.asset_links("/x")[1]:
-        served = (
-            ROOT / "static" if name == "gen_dash_map" else tmp_path
-        )  # the map's own script is part of the code
+        # the map's own script is part of the code
+        served = ROOT / "static" if name == "gen_dash_map" else tmp_path
         assert (served / link.removeprefix("/x/")).is_file()
     assert (target / "leaflet" / "images").is_dir()  # Leaflet's own icons
     departements = json.loads(
@@ -140,15 +139,15 @@ def test_legend_and_values_read_in_french(snapshot):
     page = map_page(build(snapshot.rows, "part_femmes", quota=0.3))
     (areas,) = map_calls(page)["areas"]
     assert areas["label"] == "Part de femmes"
-    assert (
-        "<span>30\u00a0% à moins de 35\u00a0%</span>" in map_calls(page)["legend"][0]
-    )  # the class the quota opens
+    # the class the quota opens
+    assert "<span>30\u00a0% à moins de 35\u00a0%</span>" in map_calls(page)["legend"][0]
+    # each département's look travels
     assert set(areas["looks"]["93"]) == {
         "classe",
         "couleur",
         "dans",
         "valeur",
-    }  # each département's look travels
+    }
     page = map_page(build(snapshot.rows, "fabriques"))
     assert "zone blanche" in page
 
@@ -197,12 +196,10 @@ def test_hand_snapshot_map_and_text_alternative():
         "dans": True,
         "valeur": "0",
     }
-    assert (
-        looks["75"]["dans"] is False and looks["75"]["couleur"] == "#eef0f3"
-    )  # Paris: outside, in grey
-    assert (
-        "insets" not in map_calls(page) and "hors du territoire" in page
-    )  # no DROM inset on a région's map
+    # Paris: outside, in grey
+    assert looks["75"]["dans"] is False and looks["75"]["couleur"] == "#eef0f3"
+    # no DROM inset on a région's map
+    assert "insets" not in map_calls(page) and "hors du territoire" in page
     text = maps.describe(
         occitanie.apply(figures, "code"),
         metrics.fabriques_of(occitanie.apply(rows)),
@@ -249,6 +246,5 @@ def test_a_big_snapshot_sends_groups_that_add_up_to_its_fabriques(grid):
         fabriques.loc[fabriques["latitude"].notna(), "formations"].sum()
     )
     assert all(groups["commune"]) and len(groups["lat"]) < placed / 2
-    assert (
-        "les fabriques d&#x27;un carré d&#x27;environ 22 km" in calls["legend"][0]
-    )  # the legend says how
+    # the legend says how
+    assert "les fabriques d&#x27;un carré d&#x27;environ 22 km" in calls["legend"][0]

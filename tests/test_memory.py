@@ -27,9 +27,8 @@ def test_size_grows_with_the_rows():
 def test_size_of_counts_tables_inside_dicts_and_tuples():
     table = pd.DataFrame({"code": ["31", "75"] * 500, "n": range(1000)})
     alone = size_of(table)
-    assert (
-        alone >= 1000 * 8 + 1000 * 2
-    )  # the integers, and the two characters of each code at the least
+    # the integers, and the two characters of each code at the least
+    assert alone >= 1000 * 8 + 1000 * 2
     assert size_of({"a": table, "b": (table, 3)}) > 2 * alone
 
 
@@ -111,7 +110,6 @@ def test_uploads_browsed_on_every_page_give_their_memory_back_when_their_session
         back_within_mb=50,
         browse=MAIN_PAGES,
     )
-    assert measured.during - measured.before > 60, (
-        measured
-    )  # the uploads were held while their sessions lived
+    # the uploads were held while their sessions lived
+    assert measured.during - measured.before > 60, measured
     assert measured.after - measured.before < 50, measured

@@ -113,12 +113,13 @@ def _close(a, b) -> bool:
 
 def test_figures_by_metier_for_france_by_hand(hand):
     table = metrics.figures_by_metier(hand).set_index("famille")
+    # most formations first, then by name
     assert table.index.tolist() == [
         WEB,
         DATA,
         "Médiation numérique",
         NETWORKS,
-    ]  # most formations first, then by name
+    ]
     assert table.loc[
         WEB,
         [
@@ -173,9 +174,8 @@ def test_rows_without_metier_count_last_under_not_given(hand):
     rows = hand.copy()
     rows.loc[rows["id_formation"].isin(["F1", "F3", "F6"]), "famille_metier"] = NOT_GIVEN
     table = metrics.figures_by_metier(rows)
-    assert (
-        table["famille"].iloc[-1] == NOT_GIVEN and table["formations"].iloc[-1] == 3
-    )  # the largest, yet last
+    # the largest, yet last
+    assert table["famille"].iloc[-1] == NOT_GIVEN and table["formations"].iloc[-1] == 3
     assert NOT_GIVEN not in metrics.offered_families(table)
 
 

@@ -109,9 +109,8 @@ def test_figures_by_departement(rows):
     assert table.loc["93", "apprenants_pour_100k"] == round(
         30 / table.loc["93", "population"] * 1e5, 1
     )
-    assert table.loc["01", "fabriques"] == 0 and pd.isna(
-        table.loc["01", "part_femmes"]
-    )  # a white zone
+    # a white zone
+    assert table.loc["01", "fabriques"] == 0 and pd.isna(table.loc["01", "part_femmes"])
     regions = metrics.figures_by_territory(rows, "region").set_index("code")
     assert (
         len(regions) == 18
@@ -172,9 +171,8 @@ def test_pace_projection_and_need():
         pd.Series([12_000], index=[date(2017, 1, 1)]), 10_000, date(2017, 12, 31)
     ).reached
     crawling = pd.Series([10, 10, 11], index=[date(2016, 1, 1), date(2016, 7, 1), date(2017, 1, 1)])
-    assert (
-        trend.pace(crawling, 10_000, date(2017, 12, 31)).projected_date is None
-    )  # not in this century
+    # not in this century
+    assert trend.pace(crawling, 10_000, date(2017, 12, 31)).projected_date is None
     flat = pd.Series([10, 10], index=[date(2016, 1, 1), date(2017, 1, 1)])
     assert trend.pace(flat, 10_000, date(2017, 12, 31)).projected_date is None
 
@@ -330,7 +328,6 @@ def test_share_of_boursiers_by_hand():
     assert pd.isna(figures.loc["29", "part_boursiers"])  # no learner in Finistère: no share, not 0
     assert metrics.reported_share(rows, "part_boursiers") == pytest.approx(9 / 40)
     without = read_snapshot(make_csv([row()])).rows
-    assert "part_boursiers" not in metrics.figures_by_territory(
-        without
-    )  # a file without the column says nothing
+    # a file without the column says nothing
+    assert "part_boursiers" not in metrics.figures_by_territory(without)
     assert "part_boursiers" not in metrics.reported(without)

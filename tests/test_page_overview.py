@@ -57,9 +57,8 @@ def test_headline_by_hand_nation_region_departement():
     assert headline_with_references(at) == HAND_FRANCE
     at.sidebar.selectbox(key=session.REGION).select("76").run()
     assert headline_with_references(at) == HAND_OCCITANIE
-    assert not at.warning[
-        1:
-    ]  # 50 % of the learners exactly: no « à vérifier » (the first warning is the upload's)
+    # 50 % of the learners exactly: no « à vérifier » (the first warning is the upload's)
+    assert not at.warning[1:]
     at.sidebar.multiselect(key=session.DEPARTEMENTS).select("31").run()
     assert headline_with_references(at) == HAND_HAUTE_GARONNE
     at.sidebar.selectbox(key=session.REGION).select(None).run()

@@ -86,10 +86,11 @@ def test_the_schema_file_is_in_step_with_the_code():
         ({"date_chiffre": "2017-02-30"}, "type-invalide"),
         ({"valeur": "-3"}, "valeur-sous-minimum"),
         ({"cle": "part_des_chats"}, "valeur-hors-liste"),
+        # a département: the programme published nothing below a région
         (
             {"territoire": "31"},
             "valeur-hors-liste",
-        ),  # a département: the programme published nothing below a région
+        ),
         ({"nature": "pourcentage"}, "valeur-hors-liste"),
         ({"comparable": "peut-être"}, "valeur-hors-liste"),
         ({"source_date": "juin 2018"}, "motif-invalide"),
@@ -124,9 +125,8 @@ def figures(write):
             comparable="non",
             indicateur="Moins de 26 ans",
         ),
-        line(
-            cle="", valeur="11409", indicateur="Depuis 2016"
-        ),  # no dashboard key: never beside a figure
+        # no dashboard key: never beside a figure
+        line(cle="", valeur="11409", indicateur="Depuis 2016"),
         line(cle="formations", valeur="419", date_chiffre="2017-05-01", libelle_date="en mai 2017"),
         line(cle="formations", valeur="110", date_chiffre="2017-05-01", territoire="11"),
     ).figures
@@ -134,9 +134,8 @@ def figures(write):
 
 def test_beside_gives_the_gap_in_words_for_the_same_quarter_and_territory(figures):
     values = {"apprenants": 9750, "part_femmes": 0.236, "part_neet": 0.649, "formations": 109}
-    found = published.beside(
-        figures, values, date(2017, 10, 2), None
-    )  # the same quarter as 31 December
+    # the same quarter as 31 December
+    found = published.beside(figures, values, date(2017, 10, 2), None)
     # by hand: 9 750 / 9 582 = 1.01753 → 1,8 % more; 23,6 % - 24 % = 0,4 point less
     assert found[["cle", "ecart"]].values.tolist() == [
         ["apprenants", f"cet instantané donne 1,8{NBSP}% de plus"],
@@ -205,9 +204,8 @@ def test_evolution_shows_published_figures_as_labelled_points_with_their_source(
         "Chiffre publié": "diamond",
         "Chiffre publié, autre définition": "diamond-open",
     }
-    assert all(
-        set(trace.text) == {"publié"} for trace in chart.figure.data[1:]
-    )  # a label, not only a colour
+    # a label, not only a colour
+    assert all(set(trace.text) == {"publié"} for trace in chart.figure.data[1:])
     assert f"chiffre publié en 2017 : 9{NNBSP}582 (GIP, Chiffres clés 2017, 2018-06)" in chart.alt
     assert chart.data["Origine"].tolist() == [
         "instantané publié",

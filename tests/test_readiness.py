@@ -24,14 +24,14 @@ def test_a_server_not_yet_run_says_it_starts_in_french_then_opens_whole(browser,
             and headers["cache-control"] == "no-store"
         )
         assert '<html lang="fr">' in body.decode() and "Le tableau de bord démarre" in body.decode()
+        # the routes beside the app answer meanwhile
         assert http_get(base + "/sante")[0] in (
             200,
             503,
-        )  # the routes beside the app answer meanwhile
+        )
         deadline = time.monotonic() + 120
-        while (
-            http_get(base + "/carte-des-fabriques")[0] != 200
-        ):  # the first visitor refused started the first run
+        # the first visitor refused started the first run
+        while http_get(base + "/carte-des-fabriques")[0] != 200:
             assert time.monotonic() < deadline, "never opened"
             time.sleep(0.5)
         tab = browser.new_page(locale="fr-FR")

@@ -70,9 +70,8 @@ def national_list() -> tuple[bytes, pd.DataFrame]:
         )
     for r in old_codes.itertuples():
         add("ancien code", r.code_ancien, "", "", communes.loc[r.code_commune, "code_departement"])
-    for (
-        code
-    ) in prefectures:  # a CEDEX code: the département's digits, then digits no postal code has
+    # a CEDEX code: the département's digits, then digits no postal code has
+    for code in prefectures:
         departement = communes.loc[code, "code_departement"]
         digits = range(900, 1000) if len(departement) == 2 else range(90, 100)
         cedex = next(c for c in (f"{departement}{n}" for n in digits) if c not in postal)

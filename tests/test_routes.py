@@ -113,9 +113,8 @@ def test_rows_by_territory_as_the_dashboard_filters_them(client, published, tmp_
     )
     assert len(lines(client.get(f"/api/instantanes/{first}.csv?region=76"))) == 1 + 4
     assert len(lines(client.get(f"/api/instantanes/{first}.csv?departements=31"))) == 1 + 3
-    assert (
-        len(lines(client.get("/api/instantanes/dernier.csv?departements=31"))) == 1 + 4
-    )  # F9 joined Toulouse
+    # F9 joined Toulouse
+    assert len(lines(client.get("/api/instantanes/dernier.csv?departements=31"))) == 1 + 4
     # the same bytes as the command line's export of that snapshot
     out = tmp_path / "export.csv"
     assert cli.main(["export", str(first), "--format", "csv", "--sortie", str(out)]) == 0
@@ -138,10 +137,11 @@ def test_rows_by_territory_as_the_dashboard_filters_them(client, published, tmp_
 def test_key_figures_are_the_command_line_s(client, published, capsys):
     _, first, _, _ = published
     figures = client.get(f"/api/chiffres?instantane={first}&region=76").json()
+    # by hand, Occitanie
     assert (figures["chiffres"]["formations"], figures["chiffres"]["apprenants"]) == (
         4,
         70,
-    )  # by hand, Occitanie
+    )
     assert (client.get(f"/api/chiffres?instantane={first}").json()["chiffres"]["apprenants"]) == 140
     for query, options in (
         ("", []),
@@ -162,9 +162,8 @@ def test_key_figures_equal_the_command_line_on_every_bundled_sample(tmp_path, mo
     store.load_samples_once(store.engine(url), sample_files.bundled_samples())
     api = TestClient(Starlette(routes=ROUTES, middleware=MIDDLEWARE))
     for entry in api.get("/api/instantanes").json()["instantanes"]:
-        assert (
-            "avertissement" in api.get(f"/api/chiffres?instantane={entry['id']}").json()
-        )  # illustrative, said
+        # illustrative, said
+        assert "avertissement" in api.get(f"/api/chiffres?instantane={entry['id']}").json()
         for query, options in (
             ("", []),
             ("&region=11", ["--region", "11"]),

@@ -21,19 +21,18 @@ def test_wave_one_as_announced_and_targets_nearly_reached(samples_dir):
         read_snapshot(f).date.isoformat(): summary_figures(read_snapshot(f).rows) for f in files
     }
     first = figures["2016-03-01"]
+    # press, February 2016
     assert (first["formations"], first["fabriques"], first["apprenants"]) == (
         171,
         130,
         4000,
-    )  # press, February 2016
-    assert (
-        figures["2017-06-30"]["formations"] == 419
-    )  # « 419 formations après deux appels », May 2017
+    )
+    # « 419 formations après deux appels », May 2017
+    assert figures["2017-06-30"]["formations"] == 419
     last = figures["2017-12-31"]
     assert 190 <= last["fabriques"] <= 200 and 9_500 <= last["apprenants"] <= 10_000
-    assert (
-        last["part_femmes"] < 0.30 < last["part_neet"] + 0.2 and last["part_neet"] >= 0.5
-    )  # near, not all met
+    # near, not all met
+    assert last["part_femmes"] < 0.30 < last["part_neet"] + 0.2 and last["part_neet"] >= 0.5
     assert 75 <= last["departements_couverts"] <= 95  # most départements, some white zones
     assert {"971", "972", "974"} <= set(last["par_departement"])
     learners = [figures[d]["apprenants"] for d in sorted(figures)]

@@ -63,9 +63,8 @@ def test_published_on_one_server_is_listed_by_the_other(two_servers, browser, tm
     sidebar.get_by_text("Publier (éditeurs)").click()
     field = sidebar.get_by_label("Mot de passe éditeur")
     field.fill(PASSWORD)
-    field.press(
-        "Enter"
-    )  # commits the value before the click (a loaded server may otherwise see the click first)
+    # commits the value before the click (a loaded server may otherwise see the click first)
+    field.press("Enter")
     tab.wait_for_timeout(500)
     sidebar.get_by_role("button", name="Se connecter comme éditeur").click()
     sidebar.get_by_label("Libellé (obligatoire)").wait_for()
@@ -151,9 +150,8 @@ def test_two_servers_keep_serving_twenty_sessions_while_one_publishes(two_server
     for server in (server_a, server_b):
         fresh = sessions.view(server, "", "")
         assert fresh.finished and not fresh.exception
-        assert (
-            "Publié sous la charge" in fresh.text
-        )  # the newest snapshot, shown by default, said under the selector
+        # the newest snapshot, shown by default, said under the selector
+        assert "Publié sous la charge" in fresh.text
 
 
 def test_the_api_and_the_feed_answer_alike_on_both_servers(two_servers):

@@ -33,16 +33,14 @@ def test_the_shell_is_french_and_carries_the_script(tmp_path):
     assert '<html lang="fr">' in index and 'lang="en"' not in index
     assert "<title>Grande école du numérique – tableau de bord</title>" in index
     assert "Activez JavaScript" in index and "You need to enable JavaScript" not in index
-    assert (
-        '"Skip to main content": "Aller au contenu principal"' in index
-    )  # the shell script, inlined
+    # the shell script, inlined
+    assert '"Skip to main content": "Aller au contenu principal"' in index
     assert (static / "static").is_symlink()  # Streamlit's own files are linked, not copied
     again = launcher.french_static_dir(
         __import__("pathlib").Path(file_util.get_static_dir()), tmp_path / "static"
     )
-    assert (again / "index.html").read_text(
-        encoding="utf-8"
-    ) == index  # a restart rebuilds it the same
+    # a restart rebuilds it the same
+    assert (again / "index.html").read_text(encoding="utf-8") == index
 
 
 def test_an_unknown_shell_is_refused_in_french():

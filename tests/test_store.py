@@ -134,9 +134,8 @@ def test_a_publish_killed_half_way_leaves_nothing(url, tmp_path):
             assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
         if url.startswith("sqlite"):
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    assert (
-        store.publish(eng, MESSY.read_bytes(), MESSY.name, by="alice").rows == 293
-    )  # the store works on
+    # the store works on
+    assert store.publish(eng, MESSY.read_bytes(), MESSY.name, by="alice").rows == 293
 
 
 _PUBLISHER = textwrap.dedent("""
@@ -184,9 +183,8 @@ def test_two_concurrent_publishers_both_succeed_in_order(url, tmp_path):
     assert sorted(ids) == history["id"].tolist() and len(set(ids)) == 2
     assert history["lignes_acceptees"].tolist() == [3000, 3000]
     published_at = history["publie_le"].tolist()
-    assert published_at == sorted(
-        published_at
-    )  # a defined order: the numbering follows the commits
+    # a defined order: the numbering follows the commits
+    assert published_at == sorted(published_at)
 
 
 def test_one_snapshot_counts_per_date(eng):
@@ -263,11 +261,12 @@ def test_figures_over_time_stored_at_publication_equal_those_of_the_rows(eng):
         expected = trend.figures_over_time([(s.date, s.rows) for s in snapshots], territory)
         assert_frame_equal(counted, expected, check_dtype=True)
     listed = store.figures_over_time(eng, ids).loc[date(2018, 6, 30)]
+    # unknown, not 0
     assert (
         pd.isna(listed["apprenants"])
         and pd.isna(listed["part_femmes"])
         and listed["formations"] == 6
-    )  # unknown, not 0
+    )
 
 
 # --------------------------------------------------------------------------- property: what is read back is what was published

@@ -29,12 +29,13 @@ def test_a_version_1_store_with_its_rows_is_migrated_to_the_current_schema(tmp_p
     column and its counts, from the Parquet file version 5 keeps."""
     url = f"sqlite:///{tmp_path / 'v1.sqlite3'}"
     old = sa.create_engine(url)
+    # columns of versions 2 and 3
     later = {
         "correspondance",
         "apprenants_qpv",
         "sorties_positives",
         "gratuite",
-    }  # columns of versions 2 and 3
+    }
     legacy = store_schema._formations_before_5
     read = read_snapshot(
         make_csv(

@@ -184,9 +184,8 @@ def test_windows_1252_file_reads_without_a_word():
 def test_utf32_and_utf16_by_their_mark(encoding):
     text = HEADER + "\n" + LINE.format(1) + "\n"
     data = text.encode(encoding)
-    if not data.startswith(
-        (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
-    ):  # -le / -be write no mark: add it
+    # -le / -be write no mark: add it
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         data = "\ufeff".encode(encoding) + data
     table = read_table(data, config.limits())
     assert table.headers == HEADER.split(";")
@@ -215,9 +214,8 @@ def test_control_character_in_a_classeur_cell_is_one_french_refusal():
     book = _xlsx(
         lambda sheet: (sheet.append(HEADER.split(";")), sheet.append(LINE.format(1).split(";")))
     )
-    data = _rewritten(
-        book, b"<t>Fabrique de Montreuil</t>", b"<t>Fab\x01rique de Montreuil</t>"
-    )  # not XML any more
+    # not XML any more
+    data = _rewritten(book, b"<t>Fabrique de Montreuil</t>", b"<t>Fab\x01rique de Montreuil</t>")
     with pytest.raises(SnapshotError) as caught:
         read_snapshot(data, "f.xlsx")
     assert str(caught.value).startswith("Ce classeur .xlsx ne peut pas être lu")
@@ -285,6 +283,5 @@ if __name__ == "__main__":
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "6"
-    assert (
-        len(list(tmp_path.glob("passage-*"))) == 1
-    )  # the main script ran once: in the parent only
+    # the main script ran once: in the parent only
+    assert len(list(tmp_path.glob("passage-*"))) == 1

@@ -102,9 +102,8 @@ def test_denominators_labels_and_link(region, deps, label, count, covered_2, slu
 
 def test_one_departement_says_covered_or_not():
     assert Territory.of("76", ("31",), TABLE).covered(0) == "non couvert"
-    assert (
-        Territory.of("01", (), TABLE).covered(1) == "couvert"
-    )  # Guadeloupe: a région of one département
+    # Guadeloupe: a région of one département
+    assert Territory.of("01", (), TABLE).covered(1) == "couvert"
 
 
 def test_population_is_the_sum_of_its_departements():
@@ -193,13 +192,14 @@ def test_apply_an_epci_keeps_its_rows_and_its_departements():
     "region, deps, epci, expected, notice",
     [
         (None, None, "200000002", ("76", "200000002", "Métropole du Fleuve"), None),
+        # the EPCI wins over the départements
         (
             "76",
             "31",
             "200000002",
             ("76", "200000002", "Métropole du Fleuve"),
             None,
-        ),  # the EPCI wins over the départements
+        ),
         (None, None, "123", ("76", None, "Occitanie"), "EPCI « 123 » inconnu"),
         ("76", None, "abc", ("76", None, "Occitanie"), "EPCI « abc » inconnu"),
     ],

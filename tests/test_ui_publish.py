@@ -26,9 +26,8 @@ def no_editor_left():
     """AppTest gives every session the same id (« test session id »): forget the editors an earlier test logged in,
     as a real server would for a new browser session."""
     publish_flow.editor_sessions.clear()
-    with (
-        store.engine().begin() as conn
-    ):  # AppTest has no client address: all its attempts share one
+    # AppTest has no client address: all its attempts share one
+    with store.engine().begin() as conn:
         conn.execute(store_schema.logins.delete())
     yield
 
@@ -73,10 +72,11 @@ def _unique_upload(at: AppTest, tag: str) -> None:
     "secrets, user",
     [
         ({}, None),  # nothing configured
+        # an identity without OIDC configured grants nothing
         (
             {},
             {"is_logged_in": True, "email": EDITOR},
-        ),  # an identity without OIDC configured grants nothing
+        ),
         (OIDC, None),
         (OIDC, {"is_logged_in": True, "email": "lecteur@numerique.gouv.fr"}),
         (OIDC, {"is_logged_in": False, "email": EDITOR}),
@@ -183,9 +183,8 @@ def test_password_editor_failures_counted_then_the_right_one_works(own_store, mo
             f"Mot de passe incorrect. {left} avant une suspension de 15 minutes."
         ]
         assert not _publish_form(at)
-    assert (
-        store.journal(sources.engine())["action"] == "connexion refusée"
-    ).sum() == 2  # each failure in the journal
+    # each failure in the journal
+    assert (store.journal(sources.engine())["action"] == "connexion refusée").sum() == 2
     assert pauses == [1.0, 1.0]  # each held the server's other attempts back a second
     at.sidebar.text_input(key="editeur_mot_de_passe").set_value("bon mot de passe éditeur")
     at.sidebar.button(key="editeur_connexion").click().run()
@@ -205,9 +204,8 @@ def test_five_failures_suspend_the_address_even_for_the_right_password(own_store
     at = start(secrets={"GEN_DASH_MOT_DE_PASSE_HASH": hash_password("bon mot de passe éditeur")})
     _unique_upload(at, "bloque")
     eng = store.engine()
-    for _ in range(
-        5
-    ):  # as five other sessions from the same address would have, on this server or another
+    # as five other sessions from the same address would have, on this server or another
+    for _ in range(5):
         store.record_login(eng, "adresse inconnue", False)
     at.sidebar.text_input(key="editeur_mot_de_passe").set_value("bon mot de passe éditeur")
     at.sidebar.button(key="editeur_connexion").click().run()
@@ -301,9 +299,8 @@ def test_one_snapshot_counts_per_date(own_store):
         history[history["libelle"] == f"Juin 2017, {t}"].iloc[0] for t in ("premier", "second")
     )
     assert not first["compte"] and first["remplace_par"] == second["id"] and second["compte"]
-    assert not any(
-        f"remplacé par le n° {second['id']}" in c.value for c in at.sidebar.caption
-    )  # the second is on screen
+    # the second is on screen
+    assert not any(f"remplacé par le n° {second['id']}" in c.value for c in at.sidebar.caption)
     at.switch_page("pages/evolution.py").run()
     table = at.dataframe[0].value.set_index("date")
     assert table.loc["30 juin 2017", "apprenants"] == "210"  # 6 × 35: the second publication counts

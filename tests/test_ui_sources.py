@@ -36,9 +36,8 @@ def test_a_shared_chart_keeps_its_page_s_key_and_its_territory_s_figures():
     )
     france = at.get("plotly_chart")[0].proto.spec
     at.sidebar.selectbox(key=session.REGION).select("76").run()
-    assert (
-        at.get("plotly_chart")[0].proto.spec != france
-    )  # Occitanie's own values, not France's chart again
+    # Occitanie's own values, not France's chart again
+    assert at.get("plotly_chart")[0].proto.spec != france
 
 
 def test_compare_opens_on_the_published_snapshot_before_the_upload():

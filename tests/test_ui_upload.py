@@ -45,9 +45,8 @@ def test_messy_upload_gives_the_figures_of_its_clean_twin():
     messy = upload(start(), MESSY, MESSY.name)
     twin = upload(start(), TWIN, TWIN.name)
     assert messy.session_state[session.SNAPSHOT] == session.UPLOAD_ID
-    assert (
-        headline(messy) == headline(twin) and len(headline(twin)) == 10
-    )  # six, and the four reported indicators
+    # six, and the four reported indicators
+    assert headline(messy) == headline(twin) and len(headline(twin)) == 10
     assert not messy.info  # no sample banner on the user's own data
     assert any("réparée" in m.value for m in messy.sidebar.markdown)
 
@@ -73,10 +72,11 @@ def test_upload_with_rejected_rows_reports_them_and_stays_in_the_session():
     ]
     assert at.date_input(key=session.UPLOAD_DATE)  # no date in the file: the user is asked
     other = start()
+    # nobody else
     assert not any(
         o.startswith("Fichier déposé")
         for o in other.sidebar.selectbox(key=session.SNAPSHOT).options
-    )  # nobody else
+    )
 
 
 def test_an_uploads_charts_stay_in_its_session_not_in_the_shared_cache():
@@ -102,9 +102,8 @@ OWN_NAMES = (
 def test_a_list_of_places_gets_the_form_filled_with_the_guess():
     data = (ROOT / "tests" / "fixtures" / "listes" / "agences.csv").read_bytes()
     at = upload(start(), data, "agences.csv")
-    assert (
-        session.UPLOADED not in at.session_state or at.session_state[session.UPLOADED] is None
-    )  # nothing read yet
+    # nothing read yet
+    assert session.UPLOADED not in at.session_state or at.session_state[session.UPLOADED] is None
     for canonical, header in (
         ("nom_formation", "nom_agence"),
         ("nom_fabrique", "nom_agence"),
@@ -115,9 +114,8 @@ def test_a_list_of_places_gets_the_form_filled_with_the_guess():
         assert at.sidebar.selectbox(key=session.MAPPING_COLUMN + canonical).value == header, (
             canonical
         )
-    assert (
-        at.sidebar.selectbox(key=session.MAPPING_COLUMN + "code_commune").value is None
-    )  # the agency code is not it
+    # the agency code is not it
+    assert at.sidebar.selectbox(key=session.MAPPING_COLUMN + "code_commune").value is None
     captions = " ".join(c.value.replace("\\", "") for c in at.sidebar.caption)
     assert (
         "13 valeurs sur 13 sont des codes postaux" in captions
@@ -136,9 +134,8 @@ def test_a_list_of_places_gets_the_form_filled_with_the_guess():
     at.switch_page("pages/waves.py").run()
     assert not at.exception
     shown = at.dataframe[0].value
-    assert (
-        shown["vague"].tolist()[-1] == "non renseignée"
-    )  # last, never counted as a wave of its own number
+    # last, never counted as a wave of its own number
+    assert shown["vague"].tolist()[-1] == "non renseignée"
     assert [str(n) for n in shown["formations"]] == ["0"] * (len(shown) - 1) + ["13"]
 
 
@@ -247,9 +244,8 @@ _HOSTILE_HEADERS = hyp.sampled_from(
         max_size=5,
     ),
 )
-@example(
-    extras=["X"], values=["0", "", "", "", ""]
-)  # « X » reads as a longitude: half a point rejects both rows
+# « X » reads as a longitude: half a point rejects both rows
+@example(extras=["X"], values=["0", "", "", "", ""])
 @settings(
     max_examples=4,
     deadline=None,
@@ -276,9 +272,8 @@ def test_any_header_set_renders_every_page_and_both_exports(extras, values):
         assert not at.exception, (page, header, at.exception)
     rows = read_snapshot(data, "entetes.csv").rows
     territory = Territory.of("11", (), reference.departements_table())
-    readable = tables.readable_rows(
-        territory.apply(rows)
-    )  # an extra column may be a coordinate (« X ») and reject rows
+    # an extra column may be a coordinate (« X ») and reject rows
+    readable = tables.readable_rows(territory.apply(rows))
     assert len(
         pd.read_csv(io.BytesIO(export.to_csv_bytes(readable)), sep=";", encoding="utf-8-sig")
     ) == len(readable)
@@ -301,9 +296,8 @@ def test_an_upload_beyond_the_memory_budget_is_refused_in_french(monkeypatch):
             "Fichier refusé : Le serveur garde déjà 0 Mo de "
             "fichiers déposés par les sessions ouvertes"
         )
-        assert (
-            at.session_state[session.SNAPSHOT] != session.UPLOAD_ID
-        )  # the published snapshot stays on screen
+        # the published snapshot stays on screen
+        assert at.session_state[session.SNAPSHOT] != session.UPLOAD_ID
     finally:
         cache.held_uploads.clear()
 
@@ -312,17 +306,17 @@ def test_a_file_being_read_leaves_every_page_as_it_was_with_a_notice(monkeypatch
     from gen_dash import upload as reader
 
     release, real = threading.Event(), reader.read_upload
-    monkeypatch.setattr(
-        reader, "read_upload", lambda *args: release.wait(60) and real(*args)
-    )  # a long reading
+    # a long reading
+    monkeypatch.setattr(reader, "read_upload", lambda *args: release.wait(60) and real(*args))
     at = start()
     before = headline(at)
     at.file_uploader(key=session.UPLOADER).upload("a-la-main.csv", hand_csv())
     at.run()
+    # the page moved to while it is read is not blank either
     for page in (
         "pages/overview.py",
         "pages/quotas.py",
-    ):  # the page moved to while it is read is not blank either
+    ):
         at.switch_page(page).run()
         assert not at.exception
         assert any(
@@ -334,7 +328,6 @@ def test_a_file_being_read_leaves_every_page_as_it_was_with_a_notice(monkeypatch
     assert headline(at) == before
     release.set()
     finish_reading(at)
-    assert (
-        headline(at)["Apprenants"] == "140"
-    )  # the hand-computed snapshot of tests/conftest.py, now shown
+    # the hand-computed snapshot of tests/conftest.py, now shown
+    assert headline(at)["Apprenants"] == "140"
     assert not any(i.value.startswith("Lecture du fichier") for i in at.info)

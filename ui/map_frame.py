@@ -40,9 +40,8 @@ def show_map(build, *args, key: str, height: int, **kwargs) -> None:
 def prepared(folium_map, key: str, height: int) -> dict:
     """What ``st_folium`` would send the browser for *folium_map* (the component's arguments), recorded, not sent."""
     sent = {}
-    with (
-        _RECORDING
-    ):  # one recording at a time: the component's name is the module's, shared by all sessions
+    # one recording at a time: the component's name is the module's, shared by all sessions
+    with _RECORDING:
         streamlit_folium._component_func = lambda **arguments: sent.update(arguments)
         try:
             st_folium(

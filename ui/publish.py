@@ -89,9 +89,8 @@ def client_address() -> str:
         address = st.context.ip_address
     except Exception:  # noqa: BLE001 - no request context (health check)
         address = None
-    return (
-        address if isinstance(address, str) and address else "adresse inconnue"
-    )  # AppTest has no address at all
+    # AppTest has no address at all
+    return address if isinstance(address, str) and address else "adresse inconnue"
 
 
 def become_editor() -> None:

@@ -25,10 +25,11 @@ class Of:
     snapshot in memory)."""
 
     def __init__(self, rows: pd.DataFrame | None = None, published: tuple[str, int] | None = None):
+        # published: (store URL, number); None for an upload
         self._rows, self.published = (
             rows,
             published,
-        )  # published: (store URL, number); None for an upload
+        )
 
     @property
     def rows(self) -> pd.DataFrame:

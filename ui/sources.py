@@ -178,9 +178,8 @@ def _listing(url: str) -> list[Entry]:
     """The history of the store at *url*; while it does not answer, as this server last read it (a PostgreSQL
     restart must not turn every page into the samples), or the fallback's when it never answered."""
     last = _last_listings()
-    if (
-        url in last and store_problem()
-    ):  # known not to answer: what it last gave, without waiting for it
+    # known not to answer: what it last gave, without waiting for it
+    if url in last and store_problem():
         return list(last[url])
     try:
         listed = _published_entries(url)

@@ -139,9 +139,8 @@ def choices(asked: list[str], missing: list[str]) -> Mapping:
         choice = st.session_state.get(session.MAPPING_COLUMN + canonical)
         value = (st.session_state.get(session.MAPPING_VALUE + canonical) or "").strip()
         if choice:
-            if (
-                canonical_name(choice) != canonical
-            ):  # one the reader takes by itself needs no mapping
+            # one the reader takes by itself needs no mapping
+            if canonical_name(choice) != canonical:
                 columns.append((canonical, choice))
         elif value and (canonical in missing or canonical == "vague"):
             values.append((canonical, value))
@@ -209,14 +208,12 @@ def upload_panel(bar, report_page) -> None:
     )
     error = st.session_state.get(session.UPLOAD_ERROR)
     current = st.session_state.get(session.uploader_key())
-    if (
-        error and current is not None and error[0] == current.file_id
-    ):  # the refused file is still the one shown
+    # the refused file is still the one shown
+    if error and current is not None and error[0] == current.file_id:
         missing = st.session_state.get(session.UPLOAD_MISSING)
         missing = missing if missing and missing[0] == current.file_id else None
-        if (
-            error[2] and missing and missing[3] is not None
-        ):  # not refused: read once the person confirms the guess
+        # not refused: read once the person confirms the guess
+        if error[2] and missing and missing[3] is not None:
             bar.warning(
                 f"À confirmer avant lecture : {layout.escape_md(error[1])}", icon=":material/join:"
             )

@@ -49,9 +49,8 @@ def sample_id(day: str) -> str:
     """The store number of the bundled sample of *day* (loaded on the test session's empty store)."""
     from gen_dash import sample_files
 
-    store.load_samples_once(
-        store.engine(), sample_files.bundled_samples()
-    )  # as the dashboard does on an empty store
+    # as the dashboard does on an empty store
+    store.load_samples_once(store.engine(), sample_files.bundled_samples())
     history = store.history(store.engine())
     return str(int(history.loc[history["date_instantane"].astype(str) == day, "id"].iloc[0]))
 
