@@ -12,7 +12,7 @@ import folium
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from tests.conftest import make_csv, row
+from tests.conftest import ROOT, make_csv, row
 from tests.support.apptest import start, upload
 from ui import cache, map_frame
 
@@ -84,3 +84,14 @@ def test_an_upload_s_map_is_kept_nowhere():
     assert not at.exception and "Toulouse" in _sent(at)["script"]
     assert prepared.call_count == 2  # at each run
     assert not [key for key in cache.shared_values().held_keys() if key[0] == "carte"]
+
+
+def test_no_page_sends_a_map_but_through_the_frame():
+    # A direct st_folium call could meet the recording of another session's map (the component's name swapped).
+    calling = [
+        path.relative_to(ROOT).as_posix()
+        for folder in ("pages", "ui")
+        for path in sorted((ROOT / folder).glob("*.py"))
+        if "st_folium(" in path.read_text(encoding="utf-8")
+    ]
+    assert calling == ["ui/map_frame.py"]

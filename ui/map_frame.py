@@ -31,7 +31,7 @@ def show_map(build, *args, key: str, height: int, **kwargs) -> None:
         sent = prepared(build(*args, **kwargs), key, height)
     else:
         sent = cache.shared_values().get(
-            cache.work_key("carte", build, args, kwargs),
+            (*cache.work_key("carte", build, args, kwargs), key, height),
             lambda: prepared(build(*args, **kwargs), key, height),
         )
     _COMPONENT(**sent)
@@ -40,7 +40,8 @@ def show_map(build, *args, key: str, height: int, **kwargs) -> None:
 def prepared(folium_map, key: str, height: int) -> dict:
     """What ``st_folium`` would send the browser for *folium_map* (the component's arguments), recorded, not sent."""
     sent = {}
-    # one recording at a time: the component's name is the module's, shared by all sessions
+    # One recording at a time: the component's name is the module's, shared by all sessions; every map of the
+    # dashboard goes through here (a test checks no page calls st_folium itself).
     with _RECORDING:
         streamlit_folium._component_func = lambda **arguments: sent.update(arguments)
         try:
