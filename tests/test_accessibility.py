@@ -1,8 +1,8 @@
 """Accessibility and French, in Chromium: axe-core on every page and in the map's frame, the document's language and
 titles, the framework's texts, the keyboard path into the map, the phone viewport.
 
-axe-core (axe-playwright-python) fails the test on any violation of impact « moderate » or above; the rules deliberately
-accepted are listed in ACCEPTED with the reason.
+axe-core (axe-playwright-python, ``tests/support/accessibility.py``) fails the test on any violation of impact
+« moderate » or above; the rules deliberately accepted are listed there with the reason.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tests.conftest import (
     open_page,
     script_finished,
 )
+from tests.support.accessibility import axe_violations, described
 
 pytestmark = IN_CHROMIUM
 PAGES = {
@@ -35,8 +36,6 @@ PAGES = {
     "ma-commune": "Ma commune",
     "donnees-et-methode": "Données",
 }
-SERIOUS = {"moderate", "serious", "critical"}
-ACCEPTED: dict[str, str] = {}
 # Streamlit's, Plotly's and Leaflet's English, as users met it: none may be left where a user reads or a screen reader
 # speaks (word-bounded: « minimale » is not « mi »).
 ENGLISH = [
@@ -89,24 +88,6 @@ TEXTS_AND_NAMES = """() => {
 }"""
 
 
-def _axe(target) -> list[dict]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(target)
-    return [
-        v
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS and v["id"] not in ACCEPTED
-    ]
-
-
-def _describe(violations: list[dict]) -> str:
-    return "\\n".join(
-        f"{v['id']} ({v['impact']}) : {v['help']} — {[n['target'] for n in v['nodes']][:4]}"
-        for v in violations
-    )
-
-
 # Each page once, in the view that shows the most (a département of a région: the chosen départements, the région
 # and the nation beside them), and at France's level the pages whose national view has parts of its own (the
 # targets, the DROM insets of the maps).
@@ -139,14 +120,14 @@ def test_each_view_is_french_with_its_own_title_and_axe_finds_nothing(page, serv
         frame = map_frame(page, "() => window.L && document.querySelector('h1.gen-dash-titre')")
         assert frame.evaluate("() => document.documentElement.lang") == "fr"
         texts += frame.evaluate(TEXTS_AND_NAMES)
-        violations = _axe(frame)
-        assert not violations, "dans le cadre de la carte :\n" + _describe(violations)
+        violations = axe_violations(frame)
+        assert not violations, "dans le cadre de la carte :\n" + described(violations)
     left = sorted({word for word in ENGLISH for text in texts if re.search(word, text)})
     assert not left, (
         f"anglais restant : {left} — {[t for t in texts if any(re.search(w, t) for w in left)][:8]}"
     )
-    violations = _axe(page)
-    assert not violations, _describe(violations)
+    violations = axe_violations(page)
+    assert not violations, described(violations)
 
 
 def test_axe_on_an_upload_with_errors(page, server, tmp_path):
@@ -163,8 +144,8 @@ def test_axe_on_an_upload_with_errors(page, server, tmp_path):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     page.get_by_text("ligne(s) acceptée(s)").wait_for()
     script_finished(page)  # the upload's rerun dims the page while it runs
-    violations = _axe(page)
-    assert not violations, _describe(violations)
+    violations = axe_violations(page)
+    assert not violations, described(violations)
 
 
 def test_the_map_is_reached_and_zoomed_by_keyboard(page, server):
@@ -263,8 +244,8 @@ def test_the_information_pages_pass_axe_in_french_with_the_footer(page, server, 
     open_page(page, server, path)
     script_finished(page)
     assert page.title() == f"{INFORMATION[path]} — GEN tableau de bord"
-    violations = _axe(page)
-    assert not violations, _describe(violations)
+    violations = axe_violations(page)
+    assert not violations, described(violations)
     texts = page.evaluate(TEXTS_AND_NAMES)
     assert not sorted({word for word in ENGLISH for text in texts if re.search(word, text)})
     main = page.locator('[data-testid="stMain"]')
@@ -328,7 +309,7 @@ def test_the_state_identity_block_only_behind_its_setting(page, server, browser,
         script_finished(tab)
         logo = tab.locator('[data-testid="stSidebarLogo"]')
         assert logo.is_visible() and logo.get_attribute("alt") == "République française"
-        assert not _axe(tab), _describe(_axe(tab))
+        assert not axe_violations(tab), described(axe_violations(tab))
         tab.screenshot(path=str(ARTIFACTS / "marque-etat.png"))
         tab.close()
     finally:

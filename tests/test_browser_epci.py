@@ -6,7 +6,7 @@ has a name for screen readers, and axe-core finds nothing moderate or worse on t
 from __future__ import annotations
 
 from tests.conftest import ARTIFACTS, IN_CHROMIUM, map_frame, metric_of, open_page
-from tests.test_accessibility import _axe, _describe
+from tests.support.accessibility import axe_violations, described
 
 pytestmark = IN_CHROMIUM
 MONTPELLIER = "243400017"  # Montpellier Méditerranée Métropole, one fabrique in the end-2017 sample
@@ -58,8 +58,8 @@ def test_ma_commune_with_the_keyboard_and_a_screen_reader_name(page, server):
     assert "commune=34145" in page.url
     map_frame(page, "() => window.L && document.querySelector('.gen-dash-nearby')")
     page.screenshot(path=str(ARTIFACTS / "ma-commune.png"), full_page=True)
-    violations = _axe(page)
-    assert not violations, _describe(violations)
+    violations = axe_violations(page)
+    assert not violations, described(violations)
 
 
 def test_ma_commune_lists_homonyms_with_their_departement(page, server):

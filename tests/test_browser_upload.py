@@ -72,7 +72,7 @@ def test_a_hostile_fabrique_name_shows_as_text(page, server, tmp_path):
 
 def test_every_departement_is_filled_with_the_colour_its_legend_gives(page, server, tmp_path):
     """In the browser: each département's drawn fill against the legend label that holds the value its tooltip shows."""
-    from tests.test_classes import _label_holds
+    from tests.support.expected import label_holds
 
     path = tmp_path / "a-la-main.csv"
     path.write_bytes(hand_csv())
@@ -99,7 +99,7 @@ def test_every_departement_is_filled_with_the_colour_its_legend_gives(page, serv
             shape.dispatch_event("mouseover")
             tooltip = frame.locator(".leaflet-tooltip").last.inner_text()
             shown = tooltip.split(" : ")[-1].strip()
-            holding = [colour for colour, label in legend if _label_holds(label, shown, kind)]
+            holding = [colour for colour, label in legend if label_holds(label, shown, kind)]
             assert holding == [fill], (indicator, code, tooltip, legend, fill)
             shape.dispatch_event("mouseout")
             checked += 1
@@ -148,7 +148,7 @@ def test_a_new_install_publishes_with_its_printed_password_after_a_confirmation(
 
 
 def test_the_upload_panel_maps_the_file_columns(page, server, tmp_path):
-    from tests.test_ui_upload import OWN_NAMES
+    from tests.support.apptest import OWN_NAMES
 
     path = tmp_path / "noms-propres-2018-02-28.csv"
     path.write_bytes(OWN_NAMES)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from gen_dash import classes, geo, maps, metrics
 from gen_dash.indicators import ON_MAP
 from tests.conftest import map_calls, map_page
+from tests.support.expected import label_holds
 
 CODES = sorted(geo.departement_regions())
 
@@ -149,37 +150,6 @@ def test_chart_and_legend_text_and_bars_contrast():
 
 # --------------------------------------------------------------------------- the property, on the map's own HTML
 
-_NUMBER = r"(\d[\d\u202f]*(?:,\d+)?)"
-
-
-def _number(text: str) -> float:
-    return float(text.replace("\u202f", "").replace(",", "."))
-
-
-def _label_holds(label: str, shown: str, kind: str) -> bool:
-    """Whether the legend label *label* holds the value shown in the tooltip (*shown*), read as a person would."""
-    if shown == "–":
-        return label in ("aucun apprenant", "sans donnée")
-    value = _number(shown.replace("\u00a0%", ""))
-    if kind == "share":
-        if m := re.fullmatch(rf"moins de {_NUMBER}\u00a0%", label):
-            return value < _number(m[1])
-        if m := re.fullmatch(rf"{_NUMBER}\u00a0% à moins de {_NUMBER}\u00a0%", label):
-            return _number(m[1]) <= value < _number(m[2])
-        if m := re.fullmatch(rf"{_NUMBER}\u00a0% ou plus", label):
-            return value >= _number(m[1])
-        return False
-    if label in ("aucune (zone blanche)", "aucun", "0"):
-        return value == 0
-    if m := re.fullmatch(rf"(?:de |plus de )?{_NUMBER} à {_NUMBER}", label):
-        low = _number(m[1])
-        return (low < value if label.startswith("plus de") else low <= value) and value <= _number(
-            m[2]
-        )
-    if m := re.fullmatch(_NUMBER, label):
-        return value == _number(m[1])
-    return False
-
 
 def _page_map(page: str) -> tuple[dict, list[tuple[str, str]]]:
     calls = map_calls(page)
@@ -245,5 +215,5 @@ def test_every_fill_is_the_colour_of_the_label_holding_its_value(data, focus):
         if focus is not None and code not in focus:
             assert not look["dans"] and look["couleur"] == classes.OUTSIDE
             continue
-        holding = [colour for colour, label in legend if _label_holds(label, look["valeur"], kind)]
+        holding = [colour for colour, label in legend if label_holds(label, look["valeur"], kind)]
         assert holding == [look["couleur"]], (code, look, legend)

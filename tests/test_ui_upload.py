@@ -14,6 +14,7 @@ from gen_dash.ingest import read_snapshot
 from tests.conftest import BASE_ROW, ROOT, hand_csv, make_csv, row
 from tests.support.apptest import (
     MESSY,
+    OWN_NAMES,
     PAGES,
     TWIN,
     finish_reading,
@@ -91,12 +92,6 @@ def test_an_uploads_charts_stay_in_its_session_not_in_the_shared_cache():
     at.switch_page("pages/data.py").run()  # a page without charts
     at = upload(at, make_csv([row()]), "autre.csv")  # a new file: the old file's charts leave
     assert session.UPLOAD_CHARTS not in at.session_state
-
-
-OWN_NAMES = (
-    "id_fs;lib_fs;Structure;insee_com;effectif;femmes;neet\nA;Dév web;Simplon;93048;10;3;5\n"
-    "B;Data;Simplon;75112;20;8;12\n"
-).encode()
 
 
 def test_a_list_of_places_gets_the_form_filled_with_the_guess():

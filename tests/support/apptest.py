@@ -17,6 +17,11 @@ SAMPLES = sorted((ROOT / "data" / "sample").glob("gen-exemple-*.csv"))
 MESSY = ROOT / "data" / "sample" / "gen-exemple-2016-12-15-export-tableur.csv"
 TWIN = ROOT / "data" / "sample" / "propre" / "gen-exemple-2016-12-15.csv"
 LATEST = ROOT / "data" / "sample" / "gen-exemple-2017-12-31.csv"
+# A snapshot whose columns have the names of its sender's tool: none of the contract's (asked for in the mapping).
+OWN_NAMES = (
+    "id_fs;lib_fs;Structure;insee_com;effectif;femmes;neet\nA;Dév web;Simplon;93048;10;3;5\n"
+    "B;Data;Simplon;75112;20;8;12\n"
+).encode()
 
 
 def start(

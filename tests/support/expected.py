@@ -1,8 +1,9 @@
 """Expectations computed apart from the code under test: a population's coverage by brute force, months between
-two dates, the reference communes of a territory."""
+two dates, the reference communes of a territory, a legend's label read as a person reads it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
@@ -49,3 +50,35 @@ def months_between(earlier: date, later: date) -> int:
 
 def months_since(day: date) -> int:
     return months_between(day, date.today())
+
+
+_NUMBER = r"(\d[\d\u202f]*(?:,\d+)?)"
+
+
+def _number(text: str) -> float:
+    return float(text.replace("\u202f", "").replace(",", "."))
+
+
+def label_holds(label: str, shown: str, kind: str) -> bool:
+    """Whether the legend label *label* holds the value shown in the tooltip (*shown*), read as a person would."""
+    if shown == "–":
+        return label in ("aucun apprenant", "sans donnée")
+    value = _number(shown.replace("\u00a0%", ""))
+    if kind == "share":
+        if m := re.fullmatch(rf"moins de {_NUMBER}\u00a0%", label):
+            return value < _number(m[1])
+        if m := re.fullmatch(rf"{_NUMBER}\u00a0% à moins de {_NUMBER}\u00a0%", label):
+            return _number(m[1]) <= value < _number(m[2])
+        if m := re.fullmatch(rf"{_NUMBER}\u00a0% ou plus", label):
+            return value >= _number(m[1])
+        return False
+    if label in ("aucune (zone blanche)", "aucun", "0"):
+        return value == 0
+    if m := re.fullmatch(rf"(?:de |plus de )?{_NUMBER} à {_NUMBER}", label):
+        low = _number(m[1])
+        return (low < value if label.startswith("plus de") else low <= value) and value <= _number(
+            m[2]
+        )
+    if m := re.fullmatch(_NUMBER, label):
+        return value == _number(m[1])
+    return False
