@@ -86,6 +86,7 @@ map_frame.show_map(
     focus=view.territory.focus,
     key="carte_changements",
     height=560,
+    of_upload=by_id[before_id].is_upload or by_id[after_id].is_upload,
 )
 st.caption(
     f"Carte des changements de {view.territory.label} : {counts[compare.AJOUTEE]} formation(s) ajoutée(s) "

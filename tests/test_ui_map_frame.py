@@ -13,8 +13,8 @@ import streamlit_folium
 from streamlit_folium import st_folium
 
 from tests.conftest import ROOT, make_csv, row
-from tests.support.apptest import start, upload
-from ui import cache, map_frame
+from tests.support.apptest import sample_id, start, upload
+from ui import cache, map_frame, session
 
 TOULOUSE = (43.6047, 1.4442)
 
@@ -84,6 +84,21 @@ def test_an_upload_s_map_is_kept_nowhere():
     assert not at.exception and "Toulouse" in _sent(at)["script"]
     assert prepared.call_count == 2  # at each run
     assert not [key for key in cache.shared_values().held_keys() if key[0] == "carte"]
+
+
+def test_a_comparison_with_the_upload_keeps_its_map_nowhere_though_the_view_is_published():
+    at = upload(
+        start(), make_csv([row(), row(id_formation="F2", code_commune="31555")]), "essai.csv"
+    )
+    published = sample_id("2017-12-31")
+    at.sidebar.selectbox(key=session.SNAPSHOT).select(published).run()
+    at.switch_page("pages/compare.py").run()
+    at.selectbox(key="comparer_avant").select(published).run()
+    cache.shared_values().clear()  # what two published snapshots gave is shared, rightly
+    at.selectbox(key="comparer_apres").select(session.UPLOAD_ID).run()
+    assert not at.exception and "Toulouse" in _sent(at)["script"]
+    held = [key for key in cache.shared_values().held_keys() if key[0] == "carte"]
+    assert held == []  # the upload's changes leave with the session
 
 
 def test_no_page_sends_a_map_but_through_the_frame():

@@ -22,12 +22,14 @@ _COMPONENT = streamlit_folium._component_func
 _RECORDING = threading.Lock()
 
 
-def show_map(build, *args, key: str, height: int, **kwargs) -> None:
+def show_map(build, *args, key: str, height: int, of_upload: bool = False, **kwargs) -> None:
     """The map ``build(*args, **kwargs, assets_url=…, tiles=…)`` (a function of :mod:`gen_dash.maps` or
     :mod:`gen_dash.commune_map`, given where the browser finds Leaflet and the basemap) across the page, *height*
-    pixels high. Panning or zooming sends nothing back: the page does not run again."""
+    pixels high. Panning or zooming sends nothing back: the page does not run again. *of_upload*: the map shows
+    the session's upload though the view is of a published snapshot (Comparer); it is then kept nowhere, as when
+    the view is of the upload."""
     kwargs |= map_assets.map_settings()
-    if session.view().entry.is_upload:
+    if of_upload or session.view().entry.is_upload:
         sent = prepared(build(*args, **kwargs), key, height)
     else:
         sent = cache.shared_values().get(
