@@ -110,7 +110,7 @@ def concurrent_gets(count: int) -> Result:
         "flux.atom",
         "sante",
     ]
-    with two_servers() as (bases, how, _):
+    with servers_behind_nginx() as (bases, how, _):
         urls = [f"{bases[i % len(bases)]}{paths[i % len(paths)]}" for i in range(count)]
 
         def get(target: str) -> int:
@@ -135,25 +135,28 @@ def concurrent_gets(count: int) -> Result:
 
 
 @contextlib.contextmanager
-def two_servers():
-    """The public base URLs of two servers of the bundled samples, how they are reached, and the pids of their
-    Streamlit processes."""
+def servers_behind_nginx(count: int = 2, script: Path | None = None):
+    """The public base URLs of *count* servers (of the bundled samples, or of the Streamlit *script*) behind nginx
+    as in production (``deploy/local.sh``), how they are reached, and the pids of their Streamlit processes; without
+    nginx, the servers alone."""
     if shutil.which("nginx") and (
         os.environ.get("GEN_DASH_TEST_POSTGRES_URL") or os.geteuid() == 0
     ):
         with tempfile.TemporaryDirectory() as folder:
-            ports = free_ports(3)
+            ports = free_ports(count + 1)
             env = {
                 **os.environ,
                 "GEN_DASH_DEPLOY_DIR": folder,
                 "GEN_DASH_DEPLOY_PORT": str(ports[0]),
-                "GEN_DASH_DEPLOY_SERVERS": f"{ports[1]} {ports[2]}",
+                "GEN_DASH_DEPLOY_SERVERS": " ".join(str(port) for port in ports[1:]),
             }
+            if script is not None:
+                env["GEN_DASH_DEPLOY_SCRIPT"] = str(script)
             if os.environ.get("GEN_DASH_TEST_POSTGRES_URL"):
                 env["GEN_DASH_DATABASE_URL"] = os.environ["GEN_DASH_TEST_POSTGRES_URL"]
-            script = str(ROOT / "deploy" / "local.sh")
+            launcher = str(ROOT / "deploy" / "local.sh")
             started = subprocess.run(
-                ["bash", script, "start"], env=env, capture_output=True, text=True, timeout=600
+                ["bash", launcher, "start"], env=env, capture_output=True, text=True, timeout=600
             )
             try:
                 if started.returncode == 0:
@@ -164,15 +167,21 @@ def two_servers():
                     yield [started.stdout.strip().splitlines()[-1]], "par nginx", pids
                     return
             finally:
-                subprocess.run(["bash", script, "stop"], env=env, capture_output=True, timeout=120)
-    servers = [start_server({}) for _ in range(2)]
-    try:
-        yield (
-            [f"{base}/" for _, base in servers],
-            "sans nginx",
-            [process.pid for process, _ in servers],
-        )
-    finally:
-        for process, _ in servers:
-            process.terminate()
-            process.wait(timeout=30)
+                subprocess.run(
+                    ["bash", launcher, "stop"], env=env, capture_output=True, timeout=120
+                )
+    with tempfile.TemporaryDirectory() as folder:
+        servers = [
+            start_server({"GEN_DASH_VAR_DIR": folder}, script or ROOT / "asgi.py")
+            for _ in range(count)
+        ]
+        try:
+            yield (
+                [f"{base}/" for _, base in servers],
+                "sans nginx",
+                [process.pid for process, _ in servers],
+            )
+        finally:
+            for process, _ in servers:
+                process.terminate()
+                process.wait(timeout=30)

@@ -1,24 +1,22 @@
 """Benchmark group « reseau »: what one real-browser visit costs on the wire and on the server (issue 26).
 
 Debian's Chromium opens a page through nginx and two servers (``deploy/local.sh``, as in production) when nginx is
-installed, else on one server. Counted from Chromium's own network log (its DevTools protocol): the responses that
+installed, else on the servers alone. Counted from Chromium's own network log (its DevTools protocol): the responses that
 came over the network (a file served from the browser's cache is not one; a 304 is) and the bytes they took, their
 compressed size as sent; a WebSocket counts as one response and its frames by their payload, before the compression
 the connection may apply (an upper bound). A new visitor has an empty cache; a returning one comes back with the
 cache of its first visit. The server CPU is that of the Streamlit processes over the visit. Beside each, the same
-for an empty Streamlit page (``benchmarks/empty_app.py``) on a server of its own.
+for an empty Streamlit page (``benchmarks/empty_app.py``) on a server of its own, behind the same nginx site.
 """
 
 from __future__ import annotations
 
-import contextlib
-import tempfile
 import time
 from dataclasses import dataclass
 
-from benchmarks.api import two_servers
+from benchmarks.api import servers_behind_nginx
 from benchmarks.harness import ROOT, Result
-from tests.support import CHROMIUM, launch_chromium, start_server
+from tests.support import CHROMIUM, launch_chromium
 from tests.support.protocol import cpu_seconds
 
 PAGES = [
@@ -52,15 +50,20 @@ def wire_measures(repeat: int = 3, trial: bool = False) -> list[Result]:
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, CHROMIUM)
         try:
-            with _empty_server() as (base, pids):
-                empty = _visits(browser, base, "", pids, "h1, [data-testid=stApp]", times)
-            with two_servers() as (bases, how, pids):
+            # The floor: an empty Streamlit page served as the dashboard is (one server behind the same nginx site).
+            with servers_behind_nginx(1, ROOT / "benchmarks" / "empty_app.py") as (
+                base,
+                floor,
+                pids,
+            ):
+                empty = _visits(browser, base[0], "", pids, "h1, [data-testid=stApp]", times)
+            with servers_behind_nginx() as (bases, how, pids):
                 for path, name in PAGES[:1] if trial else PAGES:
                     new, again = _visits(browser, bases[0], path, pids, "h1", times)
                     out += _results(
                         name, how, new, again, empty, budgets=path == "carte-des-fabriques"
                     )
-            out += _results("page Streamlit vide", "un serveur, sans nginx ni gzip", *empty, None)
+            out += _results("page Streamlit vide", f"un serveur, {floor}", *empty, None)
         finally:
             browser.close()
     return out
@@ -188,16 +191,3 @@ def _visit(context, url: str, pids: list[int], ready: str) -> Visit:
     page.close()
     time.sleep(0.5)
     return Visit(seen["responses"], seen["bytes"], sum(cpu_seconds(pid) for pid in pids) - before)
-
-
-@contextlib.contextmanager
-def _empty_server():
-    with tempfile.TemporaryDirectory() as folder:
-        process, base = start_server(
-            {"GEN_DASH_VAR_DIR": folder}, script=ROOT / "benchmarks" / "empty_app.py"
-        )
-        try:
-            yield base + "/", [process.pid]
-        finally:
-            process.terminate()
-            process.wait(timeout=30)

@@ -7,7 +7,9 @@
 #
 # Settings (environment): GEN_DASH_DEPLOY_DIR (default var/deploy), GEN_DASH_DEPLOY_PORT (nginx, 8080),
 # GEN_DASH_DEPLOY_SERVERS (the servers' ports, "8601 8602"), GEN_DASH_DATABASE_URL (default: Debian's PostgreSQL,
-# started and given a database gen_deploy, as root), GEN_DASH_FRAME_ANCESTORS (who may embed, default 'self').
+# started and given a database gen_deploy, as root), GEN_DASH_FRAME_ANCESTORS (who may embed, default 'self'),
+# GEN_DASH_DEPLOY_SCRIPT (another Streamlit script served the same way instead of the dashboard: the benchmark's
+# empty page, to compare like with like).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${GEN_DASH_DEPLOY_DIR:-$ROOT/var/deploy}
@@ -46,8 +48,17 @@ start() {
       || su postgres -c "createdb -O gen gen_deploy" >&2
     export GEN_DASH_DATABASE_URL=postgresql+psycopg://gen:gen@127.0.0.1:5432/gen_deploy
   fi
-  local port
+  local port ready=sante
   for port in $PORTS; do  # one after the other: the first lays out the French shell's folder both use
+    if [ -n "${GEN_DASH_DEPLOY_SCRIPT:-}" ]; then  # the launcher alone (it keeps its pid), no warm-up, no /sante
+      GEN_DASH_VAR_DIR="$DIR/app" nohup "$PY" "$ROOT/scripts/streamlit_fr.py" run "$GEN_DASH_DEPLOY_SCRIPT" \
+        --server.port "$port" --server.address 127.0.0.1 --server.headless true \
+        --server.baseUrlPath "${BASE#/}" > "$DIR/server-$port.log" 2>&1 &
+      echo $! | tee "$DIR/server-$port.pid" > "$DIR/streamlit-$port.pid"
+      wait_for "http://127.0.0.1:$port$BASE/_stcore/health" 180 >&2
+      ready=_stcore/health
+      continue
+    fi
     GEN_DASH_VAR_DIR="$DIR/app" nohup "$PY" "$ROOT/scripts/serve.py" --port "$port" --server.address 127.0.0.1 \
       --server.baseUrlPath "${BASE#/}" > "$DIR/server-$port.log" 2>&1 &
     echo $! > "$DIR/server-$port.pid"
@@ -61,7 +72,7 @@ start() {
   sed -e "s|@VAR@|$DIR|g" -e "s|@USER@|$user|" "$ROOT/deploy/nginx/local-main.conf.in" > "$DIR/nginx.conf"
   nginx -t -q -p "$DIR" -c "$DIR/nginx.conf" -g "daemon on;" >&2
   nginx -p "$DIR" -c "$DIR/nginx.conf" >&2
-  wait_for "http://127.0.0.1:$LISTEN$BASE/sante" 30 >&2
+  wait_for "http://127.0.0.1:$LISTEN$BASE/$ready" 30 >&2
   echo "http://127.0.0.1:$LISTEN$BASE/"
 }
 
