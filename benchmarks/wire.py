@@ -1,12 +1,13 @@
 """Benchmark group « reseau »: what one real-browser visit costs on the wire and on the server (issue 26).
 
 Debian's Chromium opens a page through nginx and two servers (``deploy/local.sh``, as in production) when nginx is
-installed, else on the servers alone. Counted from Chromium's own network log (its DevTools protocol): the responses that
-came over the network (a file served from the browser's cache is not one; a 304 is) and the bytes they took, their
-compressed size as sent; a WebSocket counts as one response and its frames by their payload, before the compression
-the connection may apply (an upper bound). A new visitor has an empty cache; a returning one comes back with the
-cache of its first visit. The server CPU is that of the Streamlit processes over the visit. Beside each, the same
-for an empty Streamlit page (``benchmarks/empty_app.py``) on a server of its own, behind the same nginx site.
+installed, else on the servers alone. Counted from Chromium's own network log (its DevTools protocol): the responses
+that came over the network (a file served from the browser's cache is not one; a 304 is) and the bytes they took,
+their compressed size as sent; a WebSocket counts as one response and its frames by their payload, before the
+compression the connection may apply (an upper bound). A new visitor has an empty cache; a returning one comes back
+with the cache of its first visit. The server CPU is that of the Streamlit processes over the visit. Beside each,
+the same for an empty Streamlit page (``benchmarks/empty_app.py``) on a server of its own, behind the same nginx
+site.
 """
 
 from __future__ import annotations
@@ -51,11 +52,8 @@ def wire_measures(repeat: int = 3, trial: bool = False) -> list[Result]:
         browser = launch_chromium(playwright, CHROMIUM)
         try:
             # The floor: an empty Streamlit page served as the dashboard is (one server behind the same nginx site).
-            with servers_behind_nginx(1, ROOT / "benchmarks" / "empty_app.py") as (
-                base,
-                floor,
-                pids,
-            ):
+            empty_app = ROOT / "benchmarks" / "empty_app.py"
+            with servers_behind_nginx(1, empty_app) as (base, floor, pids):
                 empty = _visits(browser, base[0], "", pids, "h1, [data-testid=stApp]", times)
             with servers_behind_nginx() as (bases, how, pids):
                 for path, name in PAGES[:1] if trial else PAGES:
