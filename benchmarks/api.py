@@ -12,7 +12,6 @@ import concurrent.futures
 import contextlib
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import tracemalloc
@@ -20,7 +19,8 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.harness import ROOT, Result, median_time, synthetic_file
-from tests.support import free_ports, start_server
+from tests.support import start_server
+from tests.support.deploy import StackRefused, local_stack
 
 
 def api_measures(repeat: int, size: int = 100_000) -> list[Result]:
@@ -138,39 +138,19 @@ def concurrent_gets(count: int) -> Result:
 def servers_behind_nginx(count: int = 2, script: Path | None = None):
     """The public base URLs of *count* servers (of the bundled samples, or of the Streamlit *script*) behind nginx
     as in production (``deploy/local.sh``), how they are reached, and the pids of their Streamlit processes; without
-    nginx, the servers alone."""
-    if shutil.which("nginx") and (
-        os.environ.get("GEN_DASH_TEST_POSTGRES_URL") or os.geteuid() == 0
-    ):
-        with tempfile.TemporaryDirectory() as folder:
-            ports = free_ports(count + 1)
-            env = {
-                **os.environ,
-                "GEN_DASH_DEPLOY_DIR": folder,
-                "GEN_DASH_DEPLOY_PORT": str(ports[0]),
-                "GEN_DASH_DEPLOY_SERVERS": " ".join(str(port) for port in ports[1:]),
-            }
-            if script is not None:
-                env["GEN_DASH_DEPLOY_SCRIPT"] = str(script)
-            if os.environ.get("GEN_DASH_TEST_POSTGRES_URL"):
-                env["GEN_DASH_DATABASE_URL"] = os.environ["GEN_DASH_TEST_POSTGRES_URL"]
-            launcher = str(ROOT / "deploy" / "local.sh")
-            started = subprocess.run(
-                ["bash", launcher, "start"], env=env, capture_output=True, text=True, timeout=600
-            )
-            try:
-                if started.returncode == 0:
-                    pids = [
-                        int((Path(folder) / f"streamlit-{port}.pid").read_text().split()[0])
-                        for port in ports[1:]
-                    ]
-                    yield [started.stdout.strip().splitlines()[-1]], "par nginx", pids
-                    return
-            finally:
-                subprocess.run(
-                    ["bash", launcher, "stop"], env=env, capture_output=True, timeout=120
-                )
+    nginx (or when it does not start), the servers alone."""
     with tempfile.TemporaryDirectory() as folder:
+        if shutil.which("nginx") and (
+            os.environ.get("GEN_DASH_TEST_POSTGRES_URL") or os.geteuid() == 0
+        ):
+            try:
+                with local_stack(
+                    Path(folder), count, os.environ.get("GEN_DASH_TEST_POSTGRES_URL"), script
+                ) as stack:
+                    yield [stack.base], "par nginx", stack.pids()
+                    return
+            except StackRefused:
+                pass
         servers = [
             start_server({"GEN_DASH_VAR_DIR": folder}, script or ROOT / "asgi.py")
             for _ in range(count)

@@ -23,8 +23,9 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import ARTIFACTS, IN_CHROMIUM, ROOT, drop_store, map_frame
-from tests.support import free_ports, protocol
 from tests.support import http_get as get
+from tests.support import protocol
+from tests.support.deploy import LOCAL, local_stack
 
 POSTGRES = os.environ.get("GEN_DASH_TEST_POSTGRES_URL")
 pytestmark = [
@@ -35,32 +36,24 @@ pytestmark = [
         not POSTGRES, reason="GEN_DASH_TEST_POSTGRES_URL absent (.ci/run démarre PostgreSQL)"
     ),
 ]
-LOCAL = ROOT / "deploy" / "local.sh"
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     """The stack of deploy/local.sh on free ports, in a folder of its own, on this worker's PostgreSQL database."""
     folder = tmp_path_factory.mktemp("deploiement")
-    nginx, *servers = free_ports(3)
     drop_store(POSTGRES)
-    env = {
-        **os.environ,
-        "GEN_DASH_DEPLOY_DIR": str(folder),
-        "GEN_DASH_DEPLOY_PORT": str(nginx),
-        "GEN_DASH_DEPLOY_SERVERS": " ".join(map(str, servers)),
-        "GEN_DASH_DATABASE_URL": POSTGRES,
-    }
-    started = subprocess.run(
-        ["bash", str(LOCAL), "start"], env=env, capture_output=True, text=True, timeout=600
-    )
     try:
-        assert started.returncode == 0, started.stderr[-3000:]
-        base = started.stdout.strip().splitlines()[-1]
-        assert base == f"http://127.0.0.1:{nginx}/gen-dash/"  # the public URL, last line
-        yield {"base": base, "folder": folder, "servers": servers, "env": env}
+        with local_stack(folder, database_url=POSTGRES) as started:
+            # the public URL, last line
+            assert started.base == f"http://127.0.0.1:{started.nginx}/gen-dash/"
+            yield {
+                "base": started.base,
+                "folder": folder,
+                "servers": started.servers,
+                "env": started.env,
+            }
     finally:
-        subprocess.run(["bash", str(LOCAL), "stop"], env=env, capture_output=True, timeout=120)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for log in folder.glob("*.log"):
             shutil.copy(log, ARTIFACTS / f"deploiement-{log.name}")
