@@ -259,13 +259,19 @@ def beside(
     return found
 
 
+def published_key(headline_key: str) -> str:
+    """The key under which a publication gives the headline figure *headline_key* (the budget is « subvention_eur »).
+
+    >>> published_key("budget"), published_key("apprenants")
+    ('subvention_eur', 'apprenants')
+    """
+    return "subvention_eur" if headline_key == "budget" else headline_key
+
+
 def snapshot_values(headline: pd.DataFrame, formations: int) -> dict:
     """A snapshot's value of each key a publication may give, from its headline figures
     (:func:`gen_dash.key_figures.headline_figures`) and its count of formations."""
-    values = {
-        ("subvention_eur" if key == "budget" else key): value
-        for key, value in headline["valeur"].items()
-    }
+    values = {published_key(key): value for key, value in headline["valeur"].items()}
     values["formations"] = formations
     values["part_nationale_apprenants"] = headline.loc["apprenants", "part_du_national"]
     return values

@@ -45,7 +45,7 @@ for i, (name, line) in enumerate(headline.to_dict("index").items()):
         border=True,
         help=help_text,
     )
-    for caption in said.get("subvention_eur" if name == "budget" else name, ()):
+    for caption in said.get(published.published_key(name), ()):
         columns[i % 3].caption(caption)
 if not territory.national:
     st.caption(
