@@ -1,6 +1,7 @@
-"""The map's files, served by the app itself so that no map needs a CDN: Leaflet, jQuery and Leaflet.markercluster
-copied from their ``xstatic`` packages, and the départements' and régions' geometry, written once into
-``static/vendor`` (git-ignored); the map's own script, ``static/gen-dash-map.js``, is part of the code.
+"""The map's files, served by the app itself so that no map needs a CDN: Leaflet and Leaflet.markercluster copied
+from their ``xstatic`` packages (not folium's jQuery: only its pop-ups use it, and no map of ours has one), and the
+départements' and régions' geometry, written once into ``static/vendor`` (git-ignored); the map's own script,
+``static/gen-dash-map.js``, is part of the code.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ MAP_SCRIPT = "gen-dash-map.js"
 
 
 def install_assets(static_dir: Path) -> Path:
-    """Copy Leaflet, jQuery and Leaflet.markercluster from their xstatic packages into *static_dir*/vendor."""
-    import xstatic.pkg.jquery as jquery
+    """Copy Leaflet and Leaflet.markercluster from their xstatic packages into *static_dir*/vendor."""
     import xstatic.pkg.leaflet as leaflet
     import xstatic.pkg.leaflet_markercluster as cluster
 
     target = Path(static_dir) / VENDOR
-    for package, name in ((leaflet, "leaflet"), (jquery, "jquery"), (cluster, "markercluster")):
+    for package, name in ((leaflet, "leaflet"), (cluster, "markercluster")):
         destination = target / name
         if not destination.exists():
             shutil.copytree(
@@ -102,7 +102,6 @@ def asset_links(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, s
     root = base_url.rstrip("/") + "/" + VENDOR
     scripts = [
         ("leaflet", f"{root}/leaflet/leaflet.js"),
-        ("jquery", f"{root}/jquery/jquery.min.js"),
         ("markercluster", f"{root}/markercluster/leaflet.markercluster.js"),
         ("gen_dash_map", base_url.rstrip("/") + "/" + MAP_SCRIPT),
     ]

@@ -101,10 +101,7 @@ third.metric(
 
 fabriques = shared_work.fabriques(view)
 if len(near.fabriques):
-    st.markdown(
-        '<a href="#fabriques-proches">Passer la carte</a> (aller à la liste des fabriques proches)',
-        unsafe_allow_html=True,
-    )
+    st.markdown("[Passer la carte](#fabriques-proches) (aller à la liste des fabriques proches)")
     map_frame.show_map(
         commune_map,
         place,

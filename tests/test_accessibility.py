@@ -185,10 +185,16 @@ def test_the_map_is_reached_and_zoomed_by_keyboard(page, server):
 
 def test_the_skip_link_leads_to_the_list_of_fabriques(page, server):
     open_page(page, server, "carte-des-fabriques?region=76&dep=31")
+    from playwright.sync_api import expect
+
     link = page.get_by_role("link", name="Passer la carte")
     assert link.get_attribute("href").endswith("#fabriques-en-liste")
+    assert link.get_attribute("target") is None  # the same tab, not a new one
     assert page.locator("#fabriques-en-liste").count() == 1
     assert page.get_by_text("Haute-Garonne (31) : les fabriques en liste").count() == 1
+    link.press("Enter")
+    expect(page.locator("#fabriques-en-liste")).to_be_in_viewport()
+    assert len(page.context.pages) == 1
 
 
 def test_phone_legend_folded_and_sidebar_closes_after_a_choice(browser, server):
