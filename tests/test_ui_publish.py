@@ -348,7 +348,9 @@ def _markup_shown(at: AppTest) -> list[str]:
         for e in getattr(at, kind)
     ]
     return [
-        t for t in texts if any(token in t for token in ("](", "![", ":red[", "**gras**", "<b>"))
+        t
+        for t in texts
+        if any(token in t for token in ("](https://evil", "![", ":red[", "**gras**", "<b>"))
     ]
 
 
