@@ -110,9 +110,20 @@ VIEWS = [(path, "?region=76&dep=31") for path in PAGES] + [
     ids=[f"{p or 'accueil'}-{'departement' if q else 'france'}" for p, q in VIEWS],
 )
 def test_each_view_is_french_with_its_own_title_and_axe_finds_nothing(page, server, path, query):
-    """Axe-core finds nothing moderate or worse (no rule set aside), in the page and in its map's frame; the page
-    and the frame say they are French, the page's title is its own, no English is left to read or to hear."""
+    """Opened by its deep link, the view has the shared sidebar and no error; axe-core finds nothing moderate or
+    worse (no rule set aside), in the page and in its map's frame; the page and the frame say they are French, the
+    page's title is its own, no English is left to read or to hear."""
     open_page(page, server, path + query)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert "Territoire" in sidebar.inner_text() and "Instantané" in sidebar.inner_text()
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(
+        path=str(
+            ARTIFACTS / f"page-{path or 'accueil'}-{'departement' if query else 'france'}.png"
+        ),
+        full_page=True,
+    )
     assert page.evaluate("() => document.documentElement.lang") == "fr"
     assert page.title() == f"{PAGES[path]} — GEN tableau de bord"
     texts = page.evaluate(TEXTS_AND_NAMES)
