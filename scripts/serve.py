@@ -24,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def warm_up(base_url: str, timeout: float = 120.0, run_once: bool = True) -> None:
-    """Wait until the server answers, then (*run_once*) run the app once (raises TimeoutError if it never does)."""
+def warm_up(base_url: str, timeout: float = 120.0, run_once: bool = True, server=None) -> None:
+    """Wait until the server answers, then (*run_once*) run the app once (raises TimeoutError if it never does, or
+    at once if the *server* process it waits for has ended)."""
     deadline = time.monotonic() + timeout
     for endpoint in ("/_stcore/health", "/_stcore/script-health-check")[: 2 if run_once else 1]:
         while True:
@@ -37,6 +38,10 @@ def warm_up(base_url: str, timeout: float = 120.0, run_once: bool = True) -> Non
                         break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
+            if server is not None and server.poll() is not None:
+                raise TimeoutError(
+                    f"le serveur s'est arrêté (code {server.returncode}) sans répondre"
+                )
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{base_url}{endpoint} ne répond pas")
             time.sleep(0.3)
@@ -75,7 +80,7 @@ def main(argv: list[str]) -> int:
     server = subprocess.Popen(command, cwd=ROOT)
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        warm_up(f"http://{address}:{port}{prefix}")
+        warm_up(f"http://{address}:{port}{prefix}", server=server)
         print(f"  Tableau de bord prêt : http://{address}:{port}{prefix}", flush=True)
     except TimeoutError as exc:
         print(f"  Avertissement : {exc}", file=sys.stderr, flush=True)

@@ -84,7 +84,7 @@ def start_server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        warm_up(base, timeout=600, run_once=warm)
+        warm_up(base, timeout=600, run_once=warm, server=process)
     except BaseException:
         process.terminate()
         raise
