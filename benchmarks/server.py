@@ -183,7 +183,7 @@ def uploads_memory_measures(rows: int = 100_000, trial: bool = False) -> list[Re
     """Sessions each upload a distinct *rows*-row file in Chromium, then close (tests/support/uploads.py): five that
     only upload, then three that also open the eight main pages with their file (issue 26); the server's RSS while
     they live, and after ten visitors came once they were gone, beside its level before them. A *trial* run (for the
-    tests: the code runs end to end, the figures mean nothing) has two sessions, then one that opens two pages, and
+    tests: the code runs end to end, the figures mean nothing) has one session, then one that opens one page, and
     stops the visitors as soon as the memory is within its target."""
     from playwright.sync_api import sync_playwright
 
@@ -193,9 +193,9 @@ def uploads_memory_measures(rows: int = 100_000, trial: bool = False) -> list[Re
     if not CHROMIUM:
         return []
     out = []
-    pages = MAIN_PAGES[:2] if trial else MAIN_PAGES
+    pages = MAIN_PAGES[:1] if trial else MAIN_PAGES
     scenarios = (
-        ("dépôts dans autant de sessions", 2 if trial else 5, (), 400),
+        ("dépôts dans autant de sessions", 1 if trial else 5, (), 400),
         (f"dépôts parcourus chacun sur {len(pages)} pages", 1 if trial else 3, pages, 150),
     )
     for name, count, browse, target in scenarios:

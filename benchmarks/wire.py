@@ -40,7 +40,7 @@ class Visit:
 def wire_measures(repeat: int = 3, trial: bool = False) -> list[Result]:
     """Responses, bytes and server CPU of a new and of a returning visitor, the Carte and two other pages, beside an
     empty Streamlit page, each the median of *repeat* visits. A *trial* run (for the tests: end to end, figures
-    meaningless) visits the Carte once."""
+    meaningless) visits the Carte once, on servers not warmed by a visit before."""
     if not CHROMIUM:
         return [Result("réseau : Chromium absent, rien de mesuré", "", None, "s")]
     from playwright.sync_api import sync_playwright
@@ -54,10 +54,12 @@ def wire_measures(repeat: int = 3, trial: bool = False) -> list[Result]:
             # The floor: an empty Streamlit page served as the dashboard is (one server behind the same nginx site).
             empty_app = ROOT / "benchmarks" / "empty_app.py"
             with servers_behind_nginx(1, empty_app) as (base, floor, pids):
-                empty = _visits(browser, base[0], "", pids, "h1, [data-testid=stApp]", times)
+                empty = _visits(
+                    browser, base[0], "", pids, "h1, [data-testid=stApp]", times, warm=not trial
+                )
             with servers_behind_nginx() as (bases, how, pids):
                 for path, name in PAGES[:1] if trial else PAGES:
-                    new, again = _visits(browser, bases[0], path, pids, "h1", times)
+                    new, again = _visits(browser, bases[0], path, pids, "h1", times, not trial)
                     out += _results(
                         name, how, new, again, empty, budgets=path == "carte-des-fabriques"
                     )
@@ -120,14 +122,15 @@ def _results(name, how, new: Visit, again: Visit, empty, budgets: bool = False) 
 
 
 def _visits(
-    browser, base: str, path: str, pids: list[int], ready: str, times: int = 3
+    browser, base: str, path: str, pids: list[int], ready: str, times: int = 3, warm: bool = True
 ) -> tuple[Visit, Visit]:
     """A first visit with an empty cache, then a second in the same browser profile (its cache kept), *times* over
-    (the median of each: the kernel counts CPU in 10 ms ticks); after a visit of another browser, so that what every
-    visitor shares is already computed, as on a server in use."""
-    warming = browser.new_context(locale="fr-FR")
-    _visit(warming, base + path, pids, ready)
-    warming.close()
+    (the median of each: the kernel counts CPU in 10 ms ticks); if *warm*, after a visit of another browser, so that
+    what every visitor shares is already computed, as on a server in use."""
+    if warm:
+        warming = browser.new_context(locale="fr-FR")
+        _visit(warming, base + path, pids, ready)
+        warming.close()
     pairs = []
     for _ in range(times):
         context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
