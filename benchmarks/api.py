@@ -110,7 +110,7 @@ def concurrent_gets(count: int) -> Result:
         "flux.atom",
         "sante",
     ]
-    with servers_behind_nginx() as (bases, how, _):
+    with servers_behind_nginx() as (bases, how, _, _):
         urls = [f"{bases[i % len(bases)]}{paths[i % len(paths)]}" for i in range(count)]
 
         def get(target: str) -> int:
@@ -137,8 +137,8 @@ def concurrent_gets(count: int) -> Result:
 @contextlib.contextmanager
 def servers_behind_nginx(count: int = 2, script: Path | None = None):
     """The public base URLs of *count* servers (of the bundled samples, or of the Streamlit *script*) behind nginx
-    as in production (``deploy/local.sh``), how they are reached, and the pids of their Streamlit processes; without
-    nginx (or when it does not start), the servers alone."""
+    as in production (``deploy/local.sh``), how they are reached, the pids of their Streamlit processes and nginx's
+    access log; without nginx (or when it does not start), the servers alone (and no log)."""
     with tempfile.TemporaryDirectory() as folder:
         if shutil.which("nginx") and (
             os.environ.get("GEN_DASH_TEST_POSTGRES_URL") or os.geteuid() == 0
@@ -147,7 +147,7 @@ def servers_behind_nginx(count: int = 2, script: Path | None = None):
                 with local_stack(
                     Path(folder), count, os.environ.get("GEN_DASH_TEST_POSTGRES_URL"), script
                 ) as stack:
-                    yield [stack.base], "par nginx", stack.pids()
+                    yield [stack.base], "par nginx", stack.pids(), stack.folder / "nginx-access.log"
                     return
             except StackRefused:
                 pass
@@ -160,6 +160,7 @@ def servers_behind_nginx(count: int = 2, script: Path | None = None):
                 [f"{base}/" for _, base in servers],
                 "sans nginx",
                 [process.pid for process, _ in servers],
+                None,
             )
         finally:
             for process, _ in servers:

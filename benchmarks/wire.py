@@ -3,17 +3,19 @@
 Debian's Chromium opens a page through nginx and two servers (``deploy/local.sh``, as in production) when nginx is
 installed, else on the servers alone. Counted from Chromium's own network log (its DevTools protocol): the responses
 that came over the network (a file served from the browser's cache is not one; a 304 is) and the bytes they took,
-their compressed size as sent; a WebSocket counts as one response and its frames by their payload, before the
-compression the connection may apply (an upper bound). A new visitor has an empty cache; a returning one comes back
-with the cache of its first visit. The server CPU is that of the Streamlit processes over the visit. Beside each,
-the same for an empty Streamlit page (``benchmarks/empty_app.py``) on a server of its own, behind the same nginx
-site.
+their compressed size as sent; a WebSocket counts as one response, and the bytes nginx sent on it (its access log:
+the messages as compressed on the connection), or without nginx their payload (an upper bound). A new visitor has an
+empty cache; a returning one comes back with the cache of its first visit. The server CPU is that of the Streamlit
+processes over the visit. Beside each, the same for an empty Streamlit page (``benchmarks/empty_app.py``) on a
+server of its own, behind the same nginx site.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.api import servers_behind_nginx
 from benchmarks.harness import ROOT, Result
@@ -53,13 +55,15 @@ def wire_measures(repeat: int = 3, trial: bool = False) -> list[Result]:
         try:
             # The floor: an empty Streamlit page served as the dashboard is (one server behind the same nginx site).
             empty_app = ROOT / "benchmarks" / "empty_app.py"
-            with servers_behind_nginx(1, empty_app) as (base, floor, pids):
+            with servers_behind_nginx(1, empty_app) as (base, floor, pids, log):
                 empty = _visits(
-                    browser, base[0], "", pids, "h1, [data-testid=stApp]", times, warm=not trial
+                    browser, base[0], "", (pids, log), "h1, [data-testid=stApp]", times, not trial
                 )
-            with servers_behind_nginx() as (bases, how, pids):
+            with servers_behind_nginx() as (bases, how, pids, log):
                 for path, name in PAGES[:1] if trial else PAGES:
-                    new, again = _visits(browser, bases[0], path, pids, "h1", times, not trial)
+                    new, again = _visits(
+                        browser, bases[0], path, (pids, log), "h1", times, not trial
+                    )
                     out += _results(
                         name, how, new, again, empty, budgets=path == "carte-des-fabriques"
                     )
@@ -122,14 +126,15 @@ def _results(name, how, new: Visit, again: Visit, empty, budgets: bool = False) 
 
 
 def _visits(
-    browser, base: str, path: str, pids: list[int], ready: str, times: int = 3, warm: bool = True
+    browser, base: str, path: str, servers, ready: str, times: int = 3, warm: bool = True
 ) -> tuple[Visit, Visit]:
     """A first visit with an empty cache, then a second in the same browser profile (its cache kept), *times* over
     (the median of each: the kernel counts CPU in 10 ms ticks); if *warm*, after a visit of another browser, so that
-    what every visitor shares is already computed, as on a server in use."""
+    what every visitor shares is already computed, as on a server in use. *servers*: the pids of the Streamlit
+    processes and nginx's access log (or None)."""
     if warm:
         warming = browser.new_context(locale="fr-FR")
-        _visit(warming, base + path, pids, ready)
+        _visit(warming, base + path, servers, ready)
         warming.close()
     pairs = []
     for _ in range(times):
@@ -137,8 +142,8 @@ def _visits(
         try:
             pairs.append(
                 (
-                    _visit(context, base + path, pids, ready),
-                    _visit(context, base + path, pids, ready),
+                    _visit(context, base + path, servers, ready),
+                    _visit(context, base + path, servers, ready),
                 )
             )
         finally:
@@ -153,11 +158,17 @@ def _median(visits: list[Visit]) -> Visit:
     )
 
 
-def _visit(context, url: str, pids: list[int], ready: str) -> Visit:
+# A WebSocket's line in nginx's access log (combined format): its status and the bytes nginx sent on it.
+_STREAM = re.compile(r'"GET [^"]*/_stcore/stream[^"]*" 101 (\d+) ')
+
+
+def _visit(context, url: str, servers: tuple[list[int], Path | None], ready: str) -> Visit:
+    pids, log = servers
+    logged = log.stat().st_size if log is not None else 0
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    seen = {"responses": 0, "bytes": 0.0}
+    seen = {"responses": 0, "bytes": 0.0, "payload": 0}
 
     def response(event):
         answer = event["response"]
@@ -172,7 +183,7 @@ def _visit(context, url: str, pids: list[int], ready: str) -> Visit:
         seen["bytes"] += event.get("encodedDataLength", 0)
 
     def frame(event):
-        seen["bytes"] += len(event["response"].get("payloadData", ""))
+        seen["payload"] += len(event["response"].get("payloadData", ""))
 
     def handshake(event):
         seen["responses"] += 1
@@ -190,5 +201,11 @@ def _visit(context, url: str, pids: list[int], ready: str) -> Visit:
     page.wait_for_load_state("networkidle")
     time.sleep(1.0)  # the map's frame and its last messages
     page.close()
-    time.sleep(0.5)
+    time.sleep(0.5)  # nginx logs a WebSocket when it closes
+    if log is None:
+        seen["bytes"] += seen["payload"]
+    else:
+        with open(log, encoding="utf-8", errors="replace") as lines:
+            lines.seek(logged)
+            seen["bytes"] += sum(int(sent) for sent in _STREAM.findall(lines.read()))
     return Visit(seen["responses"], seen["bytes"], sum(cpu_seconds(pid) for pid in pids) - before)
