@@ -30,6 +30,7 @@ class View:
     messages: int
     text: str  # the markdown and headings it received, to check a page was complete
     server: str = ""  # behind nginx: the server that answered (its X-Gen-Dash-Serveur header)
+    extensions: str = ""  # the WebSocket extensions the server accepted (permessage-deflate)
 
 
 async def view_page(
@@ -52,6 +53,7 @@ async def view_page(
         additional_headers={"Cookie": cookie} if cookie else None,
     ) as ws:
         server = ws.response.headers.get("X-Gen-Dash-Serveur", "")
+        extensions = ws.response.headers.get("Sec-WebSocket-Extensions", "")
         message = BackMsg()
         message.rerun_script.query_string = query
         message.rerun_script.page_name = page
@@ -74,7 +76,13 @@ async def view_page(
                 finished = forward.script_finished == FINISHED
                 break
     return View(
-        time.perf_counter() - start, finished, exception, messages, "\n".join(texts), server
+        time.perf_counter() - start,
+        finished,
+        exception,
+        messages,
+        "\n".join(texts),
+        server,
+        extensions,
     )
 
 
