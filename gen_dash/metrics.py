@@ -191,6 +191,16 @@ def offered_families(table: pd.DataFrame) -> list[str]:
     return table.loc[(table["formations"] > 0) & table["famille"].ne(NOT_GIVEN), "famille"].tolist()
 
 
+def largest_families(table: pd.DataFrame) -> list[str]:
+    """The offered families (:func:`offered_families`) with the most formations: several when they tie.
+
+    >>> largest_families(pd.DataFrame({"famille": ["Web", "Data", "Réseaux"], "formations": [2, 2, 1]}))
+    ['Web', 'Data']
+    """
+    offered = table[table["famille"].isin(offered_families(table))]
+    return offered.loc[offered["formations"] == offered["formations"].max(), "famille"].tolist()
+
+
 def of_metier(rows: pd.DataFrame, famille: str) -> pd.DataFrame:
     """The rows of one métier family."""
     return rows[rows["famille_metier"] == famille]

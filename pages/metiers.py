@@ -22,10 +22,19 @@ where = (
     else f"dans le territoire ({layout.escape_md(territory.label)})"
 )
 if offered:
+    largest = metrics.largest_families(table)
+    top = table.set_index("famille").loc[largest[0]]
+    size = f"{fmt.number(top['formations'])} formation(s), {fmt.percent(top['part_formations'])}"
+    names = [f"**{layout.escape_md(name)}**" for name in largest]
+    # Families that tie are all named: « la plus grande » of two equals would be one of them at random.
     st.markdown(
-        f"**{len(offered)} famille(s) de métiers** proposée(s) {where} ; la plus grande : "
-        f"**{layout.escape_md(offered[0])}** ({fmt.number(table['formations'].iloc[0])} formation(s), "
-        f"{fmt.percent(table['part_formations'].iloc[0])} du territoire)."
+        f"**{len(offered)} famille(s) de métiers** proposée(s) {where} ; "
+        + (
+            f"la plus grande : {names[0]} ({size} du territoire)."
+            if len(names) == 1
+            else f"les plus grandes, à égalité : {', '.join(names[:-1])} et {names[-1]} "
+            f"({size} du territoire chacune)."
+        )
     )
 else:
     st.markdown(f"Aucune formation au métier renseigné {where}.")

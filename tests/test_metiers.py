@@ -170,6 +170,22 @@ def test_figures_by_metier_of_a_region_beside_the_nation(hand):
     assert metrics.offered_families(table.reset_index()) == [WEB, "Médiation numérique", NETWORKS]
 
 
+@pytest.mark.parametrize(
+    "formations, largest",
+    [
+        ({"Web": 3, "Data": 1}, ["Web"]),
+        ({"Web": 2, "Data": 2, "Réseaux": 1}, ["Web", "Data"]),
+        # « non renseigné » is no family, however large
+        ({NOT_GIVEN: 5, "Web": 1, "Data": 1}, ["Web", "Data"]),
+        ({NOT_GIVEN: 5}, []),
+        ({"Web": 0}, []),
+    ],
+)
+def test_the_largest_families_are_all_those_that_tie(formations, largest):
+    table = pd.DataFrame({"famille": list(formations), "formations": list(formations.values())})
+    assert metrics.largest_families(table) == largest
+
+
 def test_rows_without_metier_count_last_under_not_given(hand):
     rows = hand.copy()
     rows.loc[rows["id_formation"].isin(["F1", "F3", "F6"]), "famille_metier"] = NOT_GIVEN

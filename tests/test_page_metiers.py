@@ -91,6 +91,21 @@ def test_metiers_page_for_a_region_beside_france_and_the_missing_metier():
     assert {m.label: m.value for m in at.metric}["Formations"] == "1"
 
 
+def test_families_that_tie_are_all_named_the_largest():
+    # Île-de-France, by hand: one formation of data and one of web in Paris, nothing else.
+    said = _metiers_page({"region": "11"}).markdown[0].value.replace("\\", "")
+    assert said == (
+        "**2 famille(s) de métiers** proposée(s) dans le territoire (Île-de-France) ; les plus grandes, à "
+        "égalité : **Données (data)** et **Développement web et mobile** (1 formation(s), 50,0\u00a0% du "
+        "territoire chacune)."
+    )
+    # Occitanie: web alone (2 of its 4 formations).
+    said = _metiers_page({"region": "76"}).markdown[0].value.replace("\\", "")
+    assert said.endswith(
+        "la plus grande : **Développement web et mobile** (2 formation(s), 50,0\u00a0% du territoire)."
+    )
+
+
 def test_metiers_page_for_one_departement_and_its_exports():
     from io import BytesIO
 
