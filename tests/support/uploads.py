@@ -66,9 +66,16 @@ def uploads_memory(
             tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
             tab.get_by_text("ligne(s) acceptée(s)").wait_for()
             for name in browse:
-                tab.locator('[data-testid="stSidebar"]').get_by_role(
+                link = tab.locator('[data-testid="stSidebar"]').get_by_role(
                     "link", name=name, exact=True
-                ).click()
+                )
+                left = tab.locator("h1").first.inner_text()
+                link.click()
+                # The sidebar's notice and a finished script are on the page left behind too: wait until
+                # the new page has started (its own title) before waiting for its script to finish.
+                tab.wait_for_function(
+                    "left => (document.querySelector('h1') || {}).innerText !== left", arg=left
+                )
                 tab.get_by_text("Fichier déposé, non publié").first.wait_for()
                 tab.wait_for_function(
                     "() => !document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')"
