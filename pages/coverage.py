@@ -181,6 +181,7 @@ st.download_button(
     "text/csv",
     key="couverture_export",
     icon=":material/download:",
+    on_click="ignore",
 )
 
 with st.expander("Méthode et limites", expanded=False):

@@ -49,6 +49,7 @@ else:
         "text/csv",
         key="donnees_rapport_csv",
         icon=":material/download:",
+        on_click="ignore",
     )
 
 st.header("Le fichier attendu")
@@ -59,6 +60,7 @@ st.download_button(
     "text/csv",
     key="donnees_modele",
     icon=":material/download:",
+    on_click="ignore",
 )
 with st.expander("Le contrat de fichier en détail", expanded=False):
     # Its headings under this page's (h1 for the page, h2 for this section): the contract's « # » becomes h3.

@@ -80,6 +80,7 @@ left.download_button(
     "image/png",
     key="carte_png",
     icon=":material/image:",
+    on_click="ignore",
 )
 right.download_button(
     "Télécharger la carte (SVG)",
@@ -88,6 +89,7 @@ right.download_button(
     "image/svg+xml",
     key="carte_svg",
     icon=":material/image:",
+    on_click="ignore",
 )
 st.header(f"{territory.label} : les fabriques en liste", anchor="fabriques-en-liste")
 st.dataframe(

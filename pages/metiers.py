@@ -137,6 +137,7 @@ left.download_button(
     "text/csv",
     key="metiers_export_csv",
     icon=":material/download:",
+    on_click="ignore",
 )
 right.download_button(
     "Familles de métiers (.xlsx)",
@@ -145,4 +146,5 @@ right.download_button(
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="metiers_export_xlsx",
     icon=":material/download:",
+    on_click="ignore",
 )

@@ -73,6 +73,7 @@ st.download_button(
     key="accueil_fiche",
     icon=":material/picture_as_pdf:",
     help="Une page A4 : chiffres clés, carte, vagues, quotas, classement, sources.",
+    on_click="ignore",
 )
 
 st.header("Les quatre objectifs du programme")

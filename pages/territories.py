@@ -133,6 +133,7 @@ left.download_button(
     "text/csv",
     key="export_lignes_csv",
     icon=":material/download:",
+    on_click="ignore",
 )
 left.download_button(
     "Chiffres par département (CSV)",
@@ -141,6 +142,7 @@ left.download_button(
     "text/csv",
     key="export_chiffres_csv",
     icon=":material/download:",
+    on_click="ignore",
 )
 right.download_button(
     "Chiffres par EPCI (CSV)",
@@ -149,6 +151,7 @@ right.download_button(
     "text/csv",
     key="export_epci_csv",
     icon=":material/download:",
+    on_click="ignore",
 )
 right.download_button(
     "Tout, en classeur Excel (.xlsx)",
@@ -165,6 +168,7 @@ right.download_button(
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="export_xlsx",
     icon=":material/download:",
+    on_click="ignore",
 )
 right.download_button(
     "Formations, colonnes du contrat (CSV)",
@@ -175,6 +179,7 @@ right.download_button(
     icon=":material/download:",
     help="Les noms de colonnes du contrat de fichier, pour un programme ou data.gouv.fr : les mêmes "
     "octets que l'API (/api/instantanes/{numéro}.csv) pour un instantané publié.",
+    on_click="ignore",
 )
 left.download_button(
     "Fiche PDF du territoire (une page)",
@@ -183,6 +188,7 @@ left.download_button(
     "application/pdf",
     key="territoires_fiche",
     icon=":material/picture_as_pdf:",
+    on_click="ignore",
 )
 st.caption(
     f"Les exports portent sur {territory.label} : {len(departements)} département(s). Les CSV s'ouvrent directement "

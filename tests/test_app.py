@@ -49,6 +49,19 @@ def test_every_page_runs_on_every_sample(sample):
         assert at.info and "Données illustratives" in at.info[0].value
 
 
+def test_no_download_runs_its_page_again():
+    """Streamlit reruns the page on a download by default, while the browser asks for the file: under load the rerun
+    replaced the file before it was made (« Deferred file … not found », nothing downloaded), and it cost a run of
+    the page for nothing. Every download button of every page says ``on_click="ignore"``."""
+    at = upload(start({"region": "76"}), hand_csv(), "a-la-main.csv")
+    seen = {}
+    for page in PAGES:
+        at.switch_page(page).run()
+        seen |= {b.proto.label: b.proto.ignore_rerun for b in at.get("download_button")}
+    assert len(seen) >= 13, sorted(seen)
+    assert all(seen.values()), [label for label, ignored in seen.items() if not ignored]
+
+
 def test_upload_banner_on_every_page_and_pace_says_what_it_uses():
     at = upload(start(), hand_csv(), "a-la-main-2017-06-30.csv")
     for page in PAGES:

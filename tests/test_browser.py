@@ -168,8 +168,21 @@ def test_the_sheet_and_the_map_image_download_from_the_dashboard(page, server):
 
     from PIL import Image
     from pypdf import PdfReader
+    from streamlit.proto.BackMsg_pb2 import BackMsg
 
+    # What the page asks the server: a download must not run the page again (Streamlit's default, which raced
+    # the download: « Deferred file … not found », nothing downloaded, seen in CI on a loaded machine).
+    asked: list[str] = []
+
+    def listen(socket):
+        socket.on(
+            "framesent", lambda sent: asked.append(BackMsg.FromString(sent).WhichOneof("type"))
+        )
+
+    page.on("websocket", listen)
     open_page(page, server, "?region=76")
+    script_finished(page)
+    runs = asked.count("rerun_script")
     with page.expect_download() as download:
         page.get_by_role("button", name="Fiche PDF du territoire").click()
     data = download.value.path().read_bytes()
@@ -178,15 +191,16 @@ def test_the_sheet_and_the_map_image_download_from_the_dashboard(page, server):
     assert len(reader.pages) == 1 and "Grande école du numérique — Occitanie" in text
     assert metric_of(page, "Fabriques labellisées") in text  # the sheet's figure is the screen's
     assert download.value.suggested_filename.endswith("-76-fiche.pdf")
+    assert asked.count("rerun_script") == runs, asked
     open_page(page, server, "carte-des-fabriques?region=76")
     map_frame(page)
-    # A click while the page's script runs again holds a file id that run has just replaced: Streamlit answers
-    # « Deferred file … not found » and nothing downloads (seen once in CI, on a loaded machine).
     script_finished(page)
+    runs = asked.count("rerun_script")
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger la carte (PNG)").click()
     image = Image.open(download.value.path())
     assert image.format == "PNG" and image.width > 600
+    assert asked.count("rerun_script") == runs, asked
 
 
 def test_an_embedded_view_has_no_sidebar_and_follows_its_link(page, server):
