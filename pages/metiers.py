@@ -26,7 +26,7 @@ if offered:
     top = table.set_index("famille").loc[largest[0]]
     size = f"{fmt.number(top['formations'])} formation(s), {fmt.percent(top['part_formations'])}"
     names = [f"**{layout.escape_md(name)}**" for name in largest]
-    # Families that tie are all named: « la plus grande » of two equals would be one of them at random.
+    # Families that tie are all named: « la plus grande » of two equals would name the first by alphabet.
     st.markdown(
         f"**{len(offered)} famille(s) de métiers** proposée(s) {where} ; "
         + (
