@@ -16,6 +16,7 @@ import tempfile
 import time
 import tracemalloc
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.harness import ROOT, Result, median_time, synthetic_file
@@ -110,7 +111,8 @@ def concurrent_gets(count: int) -> Result:
         "flux.atom",
         "sante",
     ]
-    with servers_behind_nginx() as (bases, how, _, _):
+    with servers_behind_nginx() as reached:
+        bases, how = reached.bases, reached.how
         urls = [f"{bases[i % len(bases)]}{paths[i % len(paths)]}" for i in range(count)]
 
         def get(target: str) -> int:
@@ -134,11 +136,20 @@ def concurrent_gets(count: int) -> Result:
     )
 
 
+@dataclass(frozen=True)
+class Reached:
+    """Servers as a benchmark reaches them."""
+
+    bases: list[str]  # the public base URLs (one, nginx's; without nginx, each server's)
+    how: str  # « par nginx » or « sans nginx »
+    pids: list[int]  # their Streamlit processes
+    access_log: Path | None  # nginx's, where it logs each answer and WebSocket
+
+
 @contextlib.contextmanager
 def servers_behind_nginx(count: int = 2, script: Path | None = None):
-    """The public base URLs of *count* servers (of the bundled samples, or of the Streamlit *script*) behind nginx
-    as in production (``deploy/local.sh``), how they are reached, the pids of their Streamlit processes and nginx's
-    access log; without nginx (or when it does not start), the servers alone (and no log)."""
+    """*count* servers (of the bundled samples, or of the Streamlit *script*) behind nginx as in production
+    (``deploy/local.sh``), as :class:`Reached`; without nginx (or when it does not start), the servers alone."""
     with tempfile.TemporaryDirectory() as folder:
         if shutil.which("nginx") and (
             os.environ.get("GEN_DASH_TEST_POSTGRES_URL") or os.geteuid() == 0
@@ -147,7 +158,7 @@ def servers_behind_nginx(count: int = 2, script: Path | None = None):
                 with local_stack(
                     Path(folder), count, os.environ.get("GEN_DASH_TEST_POSTGRES_URL"), script
                 ) as stack:
-                    yield [stack.base], "par nginx", stack.pids(), stack.folder / "nginx-access.log"
+                    yield Reached([stack.base], "par nginx", stack.pids(), stack.access_log)
                     return
             except StackRefused:
                 pass
@@ -156,7 +167,7 @@ def servers_behind_nginx(count: int = 2, script: Path | None = None):
             for _ in range(count)
         ]
         try:
-            yield (
+            yield Reached(
                 [f"{base}/" for _, base in servers],
                 "sans nginx",
                 [process.pid for process, _ in servers],

@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from benchmarks.api import servers_behind_nginx
+from benchmarks.api import Reached, servers_behind_nginx
 from benchmarks.harness import ROOT, Result
 from tests.support import CHROMIUM, launch_chromium
 from tests.support.protocol import cpu_seconds
@@ -55,19 +54,17 @@ def wire_measures(repeat: int = 3, trial: bool = False) -> list[Result]:
         try:
             # The floor: an empty Streamlit page served as the dashboard is (one server behind the same nginx site).
             empty_app = ROOT / "benchmarks" / "empty_app.py"
-            with servers_behind_nginx(1, empty_app) as (base, floor, pids, log):
+            with servers_behind_nginx(1, empty_app) as floor:
                 empty = _visits(
-                    browser, base[0], "", (pids, log), "h1, [data-testid=stApp]", times, not trial
+                    browser, floor, "", "h1, [data-testid=stApp]", times, warm=not trial
                 )
-            with servers_behind_nginx() as (bases, how, pids, log):
+            with servers_behind_nginx() as reached:
                 for path, name in PAGES[:1] if trial else PAGES:
-                    new, again = _visits(
-                        browser, bases[0], path, (pids, log), "h1", times, not trial
-                    )
+                    new, again = _visits(browser, reached, path, "h1", times, warm=not trial)
                     out += _results(
-                        name, how, new, again, empty, budgets=path == "carte-des-fabriques"
+                        name, reached.how, new, again, empty, budgets=path == "carte-des-fabriques"
                     )
-            out += _results("page Streamlit vide", f"un serveur, {floor}", *empty, None)
+            out += _results("page Streamlit vide", f"un serveur, {floor.how}", *empty, None)
         finally:
             browser.close()
     return out
@@ -126,15 +123,14 @@ def _results(name, how, new: Visit, again: Visit, empty, budgets: bool = False) 
 
 
 def _visits(
-    browser, base: str, path: str, servers, ready: str, times: int = 3, warm: bool = True
+    browser, servers: Reached, path: str, ready: str, times: int = 3, warm: bool = True
 ) -> tuple[Visit, Visit]:
     """A first visit with an empty cache, then a second in the same browser profile (its cache kept), *times* over
     (the median of each: the kernel counts CPU in 10 ms ticks); if *warm*, after a visit of another browser, so that
-    what every visitor shares is already computed, as on a server in use. *servers*: the pids of the Streamlit
-    processes and nginx's access log (or None)."""
+    what every visitor shares is already computed, as on a server in use."""
     if warm:
         warming = browser.new_context(locale="fr-FR")
-        _visit(warming, base + path, servers, ready)
+        _visit(warming, servers, path, ready)
         warming.close()
     pairs = []
     for _ in range(times):
@@ -142,8 +138,8 @@ def _visits(
         try:
             pairs.append(
                 (
-                    _visit(context, base + path, servers, ready),
-                    _visit(context, base + path, servers, ready),
+                    _visit(context, servers, path, ready),
+                    _visit(context, servers, path, ready),
                 )
             )
         finally:
@@ -162,8 +158,8 @@ def _median(visits: list[Visit]) -> Visit:
 _STREAM = re.compile(r'"GET [^"]*/_stcore/stream[^"]*" 101 (\d+) ')
 
 
-def _visit(context, url: str, servers: tuple[list[int], Path | None], ready: str) -> Visit:
-    pids, log = servers
+def _visit(context, servers: Reached, path: str, ready: str) -> Visit:
+    log = servers.access_log
     logged = log.stat().st_size if log is not None else 0
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -192,8 +188,8 @@ def _visit(context, url: str, servers: tuple[list[int], Path | None], ready: str
     cdp.on("Network.loadingFinished", finished)
     cdp.on("Network.webSocketFrameReceived", frame)
     cdp.on("Network.webSocketHandshakeResponseReceived", handshake)
-    before = sum(cpu_seconds(pid) for pid in pids)
-    page.goto(url)
+    before = sum(cpu_seconds(pid) for pid in servers.pids)
+    page.goto(servers.bases[0] + path)
     page.locator(ready).first.wait_for(timeout=120_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')"
@@ -208,4 +204,5 @@ def _visit(context, url: str, servers: tuple[list[int], Path | None], ready: str
         with open(log, encoding="utf-8", errors="replace") as lines:
             lines.seek(logged)
             seen["bytes"] += sum(int(sent) for sent in _STREAM.findall(lines.read()))
-    return Visit(seen["responses"], seen["bytes"], sum(cpu_seconds(pid) for pid in pids) - before)
+    cpu = sum(cpu_seconds(pid) for pid in servers.pids) - before
+    return Visit(seen["responses"], seen["bytes"], cpu)

@@ -47,12 +47,7 @@ def stack(tmp_path_factory):
         with local_stack(folder, database_url=POSTGRES) as started:
             # the public URL, last line
             assert started.base == f"http://127.0.0.1:{started.nginx}/gen-dash/"
-            yield {
-                "base": started.base,
-                "folder": folder,
-                "servers": started.servers,
-                "env": started.env,
-            }
+            yield started
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for log in folder.glob("*.log"):
@@ -81,7 +76,7 @@ def test_the_site_file_passes_nginx_t(tmp_path):
 
 
 def test_the_page_the_api_and_the_headers_through_nginx(stack):
-    base = stack["base"]
+    base = stack.base
     status, headers, body = get(base)
     assert status == 200 and b'<html lang="fr">' in body
     assert (
@@ -123,10 +118,10 @@ def test_sessions_stick_to_a_server_and_spread_over_both(stack):
     and each server gets between 35 % and 65 % of them."""
     seen = {}
     for _ in range(200):
-        _, headers, _ = get(stack["base"] + "sante")
+        _, headers, _ = get(stack.base + "sante")
         cookie = headers["set-cookie"].split(";", 1)[0]
-        first = get(stack["base"] + "sante", {"Cookie": cookie})[1]["x-gen-dash-serveur"]
-        again = get(stack["base"] + "sante", {"Cookie": cookie})[1]["x-gen-dash-serveur"]
+        first = get(stack.base + "sante", {"Cookie": cookie})[1]["x-gen-dash-serveur"]
+        again = get(stack.base + "sante", {"Cookie": cookie})[1]["x-gen-dash-serveur"]
         assert first == again
         seen[first] = seen.get(first, 0) + 1
     assert len(seen) == 2 and all(70 <= count <= 130 for count in seen.values()), seen
@@ -136,10 +131,10 @@ def test_fifty_protocol_sessions_through_nginx_are_whole_and_spread_over_both_se
     """50 visitors without a browser (each its own cookie, all from one address) open the overview through nginx in
     Streamlit's own protocol, ten at a time: every page is complete, sent compressed (the messages of a map's first
     visit are five times smaller), and each server serves 35 % to 65 % of them."""
-    cookies = [get(stack["base"] + "sante")[1]["set-cookie"].split(";", 1)[0] for _ in range(50)]
+    cookies = [get(stack.base + "sante")[1]["set-cookie"].split(";", 1)[0] for _ in range(50)]
     views = []
     for start in range(0, 50, 10):
-        views += protocol.views_with_cookies(stack["base"], "", "", cookies[start : start + 10])
+        views += protocol.views_with_cookies(stack.base, "", "", cookies[start : start + 10])
     incomplete = [
         v for v in views if not v.finished or v.exception or "Vue d'ensemble" not in v.text
     ]
@@ -153,7 +148,7 @@ def test_uploads_are_rate_limited_in_nginx(stack):
     statuses = []
     for _ in range(12):
         request = urllib.request.Request(
-            stack["base"] + "_stcore/upload_file/x/y", data=b"x", method="PUT"
+            stack.base + "_stcore/upload_file/x/y", data=b"x", method="PUT"
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -170,16 +165,15 @@ def test_a_server_killed_leaves_its_visitors_on_the_other_within_ten_seconds(sta
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(60_000)
-    tab.goto(stack["base"] + "carte-des-fabriques?region=76")
+    tab.goto(stack.base + "carte-des-fabriques?region=76")
     tab.locator("h1").first.wait_for()
     tab.get_by_text("Occitanie").first.wait_for()
     cookie = next(c for c in context.cookies() if c["name"] == "gendash_route")
-    server = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1][
+    server = get(stack.base + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1][
         "x-gen-dash-serveur"
     ]
     port = server.rsplit(":", 1)[1]
-    pid = int((stack["folder"] / f"streamlit-{port}.pid").read_text().split()[0])
-    os.kill(pid, signal.SIGKILL)
+    os.kill(stack.pid(port), signal.SIGKILL)
     killed = time.monotonic()
     # The old page stays on screen while the browser reconnects: only a session alive on the other server answers a
     # choice. Choose the indicator until the map's legend says it (each try waits a moment for the reconnection).
@@ -209,7 +203,7 @@ def test_a_server_killed_leaves_its_visitors_on_the_other_within_ten_seconds(sta
         "Page not found",
     ):
         assert english not in text, english
-    other = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1][
+    other = get(stack.base + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1][
         "x-gen-dash-serveur"
     ]
     assert other != server
@@ -222,7 +216,7 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     visitor through nginx got « Page introuvable » and a cold page. Now it answers 503 until then, and nginx serves
     the visitor from the other server: a whole page within 3 s, in French."""
     # a server an earlier test killed is back, as systemd would have it
-    for other in stack["servers"]:
+    for other in stack.servers:
         if _status(f"http://127.0.0.1:{other}/gen-dash/_stcore/script-health-check") != 200:
             _serve(stack, str(other))
             _wait_for(f"http://127.0.0.1:{other}/gen-dash/_stcore/script-health-check", 200)
@@ -231,7 +225,7 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     while (
         len(
             {
-                get(stack["base"] + "sante", {"Cookie": f"gendash_route=essai{i}"})[1].get(
+                get(stack.base + "sante", {"Cookie": f"gendash_route=essai{i}"})[1].get(
                     "x-gen-dash-serveur"
                 )
                 for i in range(20)
@@ -243,14 +237,14 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
         time.sleep(1)
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     tab = context.new_page()
-    tab.goto(stack["base"])
+    tab.goto(stack.base)
     tab.locator("h1").first.wait_for(timeout=60_000)
     cookie = next(c for c in context.cookies() if c["name"] == "gendash_route")
-    port = get(stack["base"] + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1][
+    port = get(stack.base + "sante", {"Cookie": f"gendash_route={cookie['value']}"})[1][
         "x-gen-dash-serveur"
     ]
     port = port.rsplit(":", 1)[1]
-    folder = stack["folder"]
+    folder = stack.folder
     for name in (f"streamlit-{port}.pid", f"server-{port}.pid"):
         # killed by a test before
         with contextlib.suppress(ProcessLookupError, FileNotFoundError, ValueError):
@@ -260,7 +254,7 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     # not yet run: not for visitors
     assert get(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques")[0] == 503
     started = time.monotonic()
-    tab.goto(stack["base"] + "carte-des-fabriques?region=76")
+    tab.goto(stack.base + "carte-des-fabriques?region=76")
     tab.get_by_role("heading", name="Carte des fabriques").wait_for(timeout=30_000)
     tab.get_by_text("Territoire : Occitanie").first.wait_for(timeout=30_000)
     took = time.monotonic() - started
@@ -287,7 +281,7 @@ def _status(url: str) -> int:
 def _serve(stack, port: str) -> subprocess.Popen:
     """Start the stack's server on *port* again, as deploy/local.sh does (and systemd after a crash); its pid files
     written for ``local.sh stop``."""
-    folder = stack["folder"]
+    folder = stack.folder
     log = open(folder / f"server-{port}-relance.log", "a")  # noqa: SIM115 - open while it serves
     server = subprocess.Popen(
         [
@@ -300,7 +294,7 @@ def _serve(stack, port: str) -> subprocess.Popen:
             "--server.baseUrlPath",
             "gen-dash",
         ],
-        env={**stack["env"], "GEN_DASH_VAR_DIR": str(folder / "app")},
+        env={**stack.env, "GEN_DASH_VAR_DIR": str(folder / "app")},
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=ROOT,

@@ -26,11 +26,18 @@ class Stack:
     servers: list[int]
     env: dict[str, str]  # local.sh's settings, to start a server again as it does
 
+    def pid(self, port: int | str) -> int:
+        """The Streamlit process on *port* itself (the launcher's child, as local.sh found it)."""
+        return int((self.folder / f"streamlit-{port}.pid").read_text().split()[0])
+
     def pids(self) -> list[int]:
-        """The Streamlit processes themselves (each launcher's child, as local.sh found them)."""
-        return [
-            int((self.folder / f"streamlit-{p}.pid").read_text().split()[0]) for p in self.servers
-        ]
+        """The Streamlit processes of all the servers."""
+        return [self.pid(port) for port in self.servers]
+
+    @property
+    def access_log(self) -> Path:
+        """nginx's access log (deploy/nginx/local-main.conf.in)."""
+        return self.folder / "nginx-access.log"
 
 
 @contextlib.contextmanager
