@@ -104,11 +104,11 @@ VIEWS = [(path, "?region=76&dep=31") for path in PAGES] + [
 ]
 
 
-@pytest.mark.parametrize(
-    "path, query",
-    VIEWS,
-    ids=[f"{p or 'accueil'}-{'departement' if q else 'france'}" for p, q in VIEWS],
-)
+def _view_name(path: str, query: str) -> str:
+    return f"{path or 'accueil'}-{'departement' if query else 'france'}"
+
+
+@pytest.mark.parametrize("path, query", VIEWS, ids=[_view_name(*view) for view in VIEWS])
 def test_each_view_is_french_with_its_own_title_and_axe_finds_nothing(page, server, path, query):
     """Opened by its deep link, the view has the shared sidebar and no error; axe-core finds nothing moderate or
     worse (no rule set aside), in the page and in its map's frame; the page and the frame say they are French, the
@@ -118,12 +118,7 @@ def test_each_view_is_french_with_its_own_title_and_axe_finds_nothing(page, serv
     assert "Territoire" in sidebar.inner_text() and "Instantané" in sidebar.inner_text()
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.screenshot(
-        path=str(
-            ARTIFACTS / f"page-{path or 'accueil'}-{'departement' if query else 'france'}.png"
-        ),
-        full_page=True,
-    )
+    page.screenshot(path=str(ARTIFACTS / f"page-{_view_name(path, query)}.png"), full_page=True)
     assert page.evaluate("() => document.documentElement.lang") == "fr"
     assert page.title() == f"{PAGES[path]} — GEN tableau de bord"
     texts = page.evaluate(TEXTS_AND_NAMES)
