@@ -128,7 +128,7 @@ st.caption(
 )
 
 st.header("Exporter")
-stem = f"gen-{(view.entry.date or 'sans-date')}-{territory.slug}-metiers"
+stem = f"{view.file_stem}-metiers"
 left, right = st.columns(2)
 left.download_button(
     "Familles de métiers (CSV)",

@@ -68,7 +68,7 @@ if len(known):
 st.download_button(
     "Fiche PDF du territoire",
     partial(downloads.sheet_pdf, view),
-    f"gen-{view.entry.date or 'sans-date'}-{territory.slug}-fiche.pdf",
+    f"{view.file_stem}-fiche.pdf",
     "application/pdf",
     key="accueil_fiche",
     icon=":material/picture_as_pdf:",

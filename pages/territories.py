@@ -119,7 +119,7 @@ if level == "epci":
     )
 
 st.header("Exporter le territoire")
-stem = f"gen-{(view.entry.date or 'sans-date')}-{territory.slug}"
+stem = view.file_stem
 rows = tables.readable_rows(view.rows)
 departements = tables.figures_export(territory.apply(shared_work.figures(view), "code"))
 epci_figures = shared_work.figures(view, "epci")

@@ -67,6 +67,11 @@ class View:
         return [e.date for e in self.entries if not e.is_upload and e.date]
 
     @property
+    def file_stem(self) -> str:
+        """The start of every file a page offers: ``gen-<date of the snapshot>-<territory>``."""
+        return f"gen-{self.entry.date or 'sans-date'}-{self.territory.slug}"
+
+    @property
     def missing(self) -> str:
         """What a table shows where a figure has no value: « non renseigné » for a list snapshot (no learner count)."""
         return session.NOT_GIVEN if self.snapshot.list_only else "–"
