@@ -170,7 +170,8 @@ CHECKED = (
 # Known limits, as the README's accessibility section lists them.
 KNOWN_LIMITS = (
     "Les tableaux interactifs (tri, recherche) sont dessinés dans un canevas, moins commodes au lecteur d'écran : "
-    "chaque graphique a aussi son tableau « Voir les données », et les exports CSV donnent les mêmes chiffres.",
+    "chaque graphique a aussi son tableau « Voir les données », et les exports CSV donnent les mêmes chiffres ; la "
+    "liste des fabriques de la Carte, où mène son lien d'évitement, est un tableau de texte.",
     "La légende d'un graphique est son nom accessible et le texte qui le suit, pas un `aria-describedby`.",
     "Les icônes de Streamlit sont des ligatures de police (« upload ») : masquées aux lecteurs d'écran, mais lisibles "
     "si la police ne se charge pas.",

@@ -4,9 +4,11 @@ from functools import partial
 
 import streamlit as st
 
-from gen_dash import maps, tables
+from gen_dash import export, fmt, maps, markdown, tables
 from gen_dash.indicators import ON_MAP
 from ui import downloads, layout, map_frame, shared_work
+
+LISTED = 500  # rows of the list on the page (the national list of the programme is 198)
 
 view = layout.page_header("Carte des fabriques et des formations")
 territory = view.territory
@@ -71,7 +73,7 @@ if by_epci:
             f"{outside} formation(s) du territoire ne sont dans aucun EPCI (situées par leur seul département, ou "
             "dans l'une des quatre communes insulaires sans EPCI) : elles ne colorent aucun EPCI."
         )
-stem = f"gen-{view.entry.date or 'sans-date'}-{territory.slug}-carte-{indicator}"
+stem = f"{view.file_stem}-carte-{indicator}"
 left, right = st.columns(2)
 left.download_button(
     "Télécharger la carte (PNG)",
@@ -92,12 +94,27 @@ right.download_button(
     on_click="ignore",
 )
 st.header(f"{territory.label} : les fabriques en liste", anchor="fabriques-en-liste")
-st.dataframe(
-    tables.fabriques_list(fabriques),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Formations": st.column_config.NumberColumn(format="localized"),
-        "Apprenants": st.column_config.NumberColumn(format="localized"),
-    },
-)
+# A table of the page's own (Markdown): read by rows and columns, found by the browser's search, no script to fetch.
+listed = tables.fabriques_list(fabriques)
+if listed.empty:
+    st.write("Aucune fabrique dans ce territoire.")
+else:
+    st.markdown(
+        markdown.table(
+            listed.head(LISTED), numbers=("Formations", "Apprenants"), missing=view.missing
+        )
+    )
+    if len(listed) > LISTED:  # said, and the whole list one click away
+        st.caption(
+            f"Les {fmt.number(LISTED)} premières fabriques par nom, sur {fmt.number(len(listed))} : "
+            "la liste entière est dans le fichier ci-dessous."
+        )
+    st.download_button(
+        "Télécharger la liste (CSV)",
+        partial(export.to_csv_bytes, listed),
+        f"{view.file_stem}-fabriques.csv",
+        "text/csv",
+        key="carte_liste_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )

@@ -22,6 +22,7 @@ from tests.support.apptest import (
     upload,
 )
 from tests.support.expected import share_within
+from tests.support.uploads import synthetic_files
 from ui import session
 
 
@@ -282,6 +283,35 @@ def test_a_list_snapshot_shows_no_false_zero_on_any_page(query):
             "dep" if "dep" in query else "region" if query else "france"
         ]
     )
+
+
+def test_the_map_lists_its_fabriques_as_a_table_of_text():
+    # LIST by hand: in Haute-Garonne, one fabrique of two formations in Toulouse, no learner count
+    at = upload(start({"region": "76", "dep": "31"}), LIST, "liste-2018-01-31.csv")
+    at.switch_page("pages/map.py").run()
+    assert not at.exception and not at.dataframe
+    tables = [m.value for m in at.markdown if m.value.startswith("| Fabrique")]
+    assert tables[0].splitlines() == [
+        "| Fabrique | Commune | Département | Formations | Apprenants |",
+        "|---|---|---|---:|---:|",
+        "| Simplon 31555 | Toulouse | 31 | 2 | non renseigné |",
+    ]
+    assert at.get("download_button")[-1].proto.label == "Télécharger la liste (CSV)"
+
+
+def test_a_long_list_of_fabriques_is_cut_and_says_so(tmp_path):
+    (path,) = synthetic_files(tmp_path, 800, count=1)
+    fabriques = pd.read_csv(path, dtype=str)["id_fabrique"].nunique()
+    assert fabriques > 500
+    at = upload(start(), path, "longue-liste.csv")
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    table = next(m.value for m in at.markdown if m.value.startswith("| Fabrique"))
+    assert len(table.splitlines()) == 2 + 500
+    assert any(
+        c.value.startswith(f"Les 500 premières fabriques par nom, sur {fmt.number(fabriques)} :")
+        for c in at.caption
+    ), [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize(

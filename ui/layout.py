@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from gen_dash import config, fmt, memory
+from gen_dash.markdown import escape as escape_md  # the pages' name for it
 from ui import cache, session
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -227,11 +228,6 @@ def identity() -> None:
     services may use it (the colours of its design system are the theme either way, ``.streamlit/config.toml``)."""
     if config.yes("GEN_DASH_MARQUE_ETAT"):
         st.logo(str(STATIC_DIR / "marque-etat.svg"), size="large")
-
-
-def escape_md(text: str) -> str:
-    """Text from a file, safe inside Markdown (no link, no emphasis, no HTML)."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~$" else c for c in str(text))
 
 
 def page_header(title: str):

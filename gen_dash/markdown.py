@@ -1,0 +1,48 @@
+"""Text for the pages' Markdown: text from a file made inert, and a table as GitHub-flavoured Markdown.
+
+A Markdown table is a real HTML table on the page: a screen reader reads it by rows and columns, a browser's search
+finds its cells, and it costs the visitor no script of its own (Streamlit's data grid costs 0.2 MB on a first visit
+and draws on a canvas).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from gen_dash import fmt
+
+_SPECIAL = "\\`*_{}[]<>()#+-.!|~$"
+
+
+def escape(text) -> str:
+    """Text from a file, safe inside Markdown (no link, no emphasis, no HTML, no cell break in a table)."""
+    return "".join("\\" + c if c in _SPECIAL else c for c in str(text))
+
+
+def table(frame: pd.DataFrame, numbers: Iterable[str] = (), missing: str = "–") -> str:
+    """*frame* as a Markdown table: its columns as headers, its cells as escaped text on one line, the *numbers*
+    columns right-aligned and written as French numbers, *missing* where one has no value.
+
+    >>> print(table(pd.DataFrame({"Nom": ["A|B"], "Formations": [1200]}), numbers=["Formations"]))
+    | Nom | Formations |
+    |---|---:|
+    | A\\|B | 1\u202f200 |
+    """
+    numbers = set(numbers)
+
+    def cell(column, value) -> str:
+        if column in numbers:
+            return fmt.by_nature(value, "nombre", missing)
+        return "" if pd.isna(value) else escape(" ".join(str(value).split()))
+
+    lines = [
+        "| " + " | ".join(escape(c) for c in frame.columns) + " |",
+        "|" + "|".join("---:" if c in numbers else "---" for c in frame.columns) + "|",
+    ]
+    lines += [
+        "| " + " | ".join(cell(c, v) for c, v in zip(frame.columns, row, strict=True)) + " |"
+        for row in frame.itertuples(index=False)
+    ]
+    return "\n".join(lines)
