@@ -7,18 +7,20 @@ and draws on a canvas).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
 
 from gen_dash import fmt
 
-_SPECIAL = "\\`*_{}[]<>()#+-.!|~$"
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+_SPACES = re.compile(r"\s+")
 
 
 def escape(text) -> str:
     """Text from a file, safe inside Markdown (no link, no emphasis, no HTML, no cell break in a table)."""
-    return "".join("\\" + c if c in _SPECIAL else c for c in str(text))
+    return _SPECIAL.sub(r"\\\1", str(text))
 
 
 def table(frame: pd.DataFrame, numbers: Iterable[str] = (), missing: str = "–") -> str:
@@ -35,7 +37,7 @@ def table(frame: pd.DataFrame, numbers: Iterable[str] = (), missing: str = "–"
     def cell(column, value) -> str:
         if column in numbers:
             return fmt.by_nature(value, "nombre", missing)
-        return "" if pd.isna(value) else escape(" ".join(str(value).split()))
+        return "" if pd.isna(value) else escape(_SPACES.sub(" ", str(value)).strip())
 
     lines = [
         "| " + " | ".join(escape(c) for c in frame.columns) + " |",
@@ -43,6 +45,6 @@ def table(frame: pd.DataFrame, numbers: Iterable[str] = (), missing: str = "–"
     ]
     lines += [
         "| " + " | ".join(cell(c, v) for c, v in zip(frame.columns, row, strict=True)) + " |"
-        for row in frame.itertuples(index=False)
+        for row in zip(*(frame[c].tolist() for c in frame.columns), strict=True)
     ]
     return "\n".join(lines)
