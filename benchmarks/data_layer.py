@@ -101,9 +101,7 @@ def national_map(repeat: int, formations: int = 10_000) -> list[Result]:
         page = len(build().encode())
         # First visit: the page, plus the static geometry the browser fetches once and then keeps in its cache.
         folder = assets.install_assets(ROOT / "static") / assets.GEOMETRY
-        static = sum(
-            (folder / name).stat().st_size for name in ("departements.geojson", "regions.geojson")
-        )
+        static = (folder / assets.CONTOURS).stat().st_size
         out.append(
             Result(
                 "carte nationale : octets envoyés (1re visite)",

@@ -29,7 +29,7 @@ def epci_measures(repeat: int, size: int = 100_000) -> list[Result]:
     seconds = median_time(build, repeat)
     folder = assets.install_assets(ROOT / "static") / assets.GEOMETRY
     static = sum(
-        (folder / name).stat().st_size for name in ("departements.geojson", "epci-france.geojson")
+        (folder / name).stat().st_size for name in (assets.CONTOURS, "epci-france.geojson")
     )
     sent = len(build().encode()) + static
 

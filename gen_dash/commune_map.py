@@ -13,7 +13,7 @@ import folium
 import pandas as pd
 
 from gen_dash import fmt, geo, map_parts
-from gen_dash.assets import geometry_urls
+from gen_dash.assets import contours_url
 
 
 def commune_map(
@@ -28,12 +28,12 @@ def commune_map(
     the départements around, and its *nearest* fabriques numbered by distance (rows of *fabriques*, matched by
     ``cle_fabrique``, give their points)."""
     m = map_parts.base_map(assets_url, tiles, f"Carte autour de {commune['nom_commune']}")
-    departements, regions = geometry_urls(assets_url)
     map_parts.Call(
         "areas",
         {
-            "departements": departements,
-            "regions": regions,
+            "contours": contours_url(assets_url),
+            "areas": None,
+            "borders": "regions",
             "looks": {},
             "label": "Département",
             "attribution": geo.ATTRIBUTION,

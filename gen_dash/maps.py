@@ -14,7 +14,7 @@ import folium
 import pandas as pd
 
 from gen_dash import classes, epci, fmt, geo, map_parts
-from gen_dash.assets import epci_geometry_url, geometry_urls
+from gen_dash.assets import contours_url, epci_geometry_url
 from gen_dash.classes import Classes
 from gen_dash.compare import AJOUTEE, MODIFIEE, RETIREE
 from gen_dash.indicators import BY_KEY, ON_MAP, Indicator
@@ -270,14 +270,13 @@ def _choropleth(
             looks[code]["lignes"] = extra_lines[code]
 
     m = map_parts.base_map(assets_url, tiles, f"Carte des départements : {ind.short}")
-    departements, regions = geometry_urls(assets_url)
-    if by_epci:  # the EPCI as areas, the départements' borders over them
-        departements, regions = epci_geometry_url(assets_url, region), departements
     map_parts.Call(
         "areas",
         {
-            "departements": departements,
-            "regions": regions,
+            "contours": contours_url(assets_url),
+            # the EPCI as areas, the départements' borders over them; else the départements, the régions' borders
+            "areas": epci_geometry_url(assets_url, region) if by_epci else None,
+            "borders": "departements" if by_epci else "regions",
             "looks": looks,
             "label": ind.short,
             "attribution": geo.ATTRIBUTION,

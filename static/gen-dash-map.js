@@ -212,9 +212,11 @@
             layer.addTo(map);
         },
 
-        /* Départements coloured by an indicator and région borders, from the static geometry files.
-           options: {departements, regions (URLs), looks: {code: {couleur, dans, valeur, classe, lignes}}, label,
-           attribution}; the areas may be EPCI (lignes: their other figures), the borders then the départements'. */
+        /* Départements coloured by an indicator and région borders, from the static contours (TopoJSON: each border
+           once, shared by its two sides). options: {contours (URL), areas (URL of other areas, the EPCI, or null for
+           the départements), borders ("regions": between two régions and on the coast; "departements": all),
+           looks: {code: {couleur, dans, valeur, classe, lignes}}, label, attribution}; lignes: an EPCI's other
+           figures. */
         areas: function (map, options) {
             var looks = options.looks;
             // Below Leaflet's overlay pane (400), where the fabriques' circles are: they stay clickable.
@@ -223,7 +225,12 @@
             });
             map.getPane("genDashRegions").style.pointerEvents = "none";
             focusWithoutScrolling(map);
-            fetch(options.departements).then(function (r) { return r.json(); }).then(function (data) {
+            var json = function (r) { return r.json(); };
+            var contours = fetch(options.contours).then(json);
+            var areas = options.areas ? fetch(options.areas).then(json) : contours.then(function (topology) {
+                return topojson.feature(topology, topology.objects.departements);
+            });
+            areas.then(function (data) {
                 var layer = L.geoJSON(data, {
                     pane: "genDashDepartements",
                     style: function (f) {
@@ -246,9 +253,15 @@
                     }
                 }).addTo(map);
             });
-            fetch(options.regions).then(function (r) { return r.json(); }).then(function (data) {
-                L.geoJSON(data, {pane: "genDashRegions", interactive: false,
-                                 style: {fill: false, color: "#1f2a44", weight: 1.6, opacity: 0.9}}).addTo(map);
+            contours.then(function (topology) {
+                // A border is kept when its two sides are in two régions, or when it has one side (the coast, a
+                // frontier); a filter left undefined keeps them all.
+                var between = options.borders === "regions" ? function (a, b) {
+                    return a === b || a.properties.region !== b.properties.region;
+                } : undefined;
+                var lines = topojson.mesh(topology, topology.objects.departements, between);
+                L.geoJSON(lines, {pane: "genDashRegions", interactive: false,
+                                  style: {fill: false, color: "#1f2a44", weight: 1.6, opacity: 0.9}}).addTo(map);
             });
             map.attributionControl.addAttribution(options.attribution);
         },

@@ -156,7 +156,8 @@ def test_map_assets_are_all_local():
     args = json.loads(component.json_args)
     links = args["js_links"] + args["css_links"]
     assert links and all(
-        link.startswith("/app/static/vendor/") or link == "/app/static/gen-dash-map.js"
+        link.startswith("/app/static/vendor/")
+        or link in ("/app/static/gen-dash-map.js", "/app/static/lib/topojson-client.min.js")
         for link in links
     )
     assert (

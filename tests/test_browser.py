@@ -134,6 +134,8 @@ def test_map_draws_the_departements_offline(page, server):
         "() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 101"
     )
     assert frame.evaluate("() => L.version") == "1.9.3"
+    # the régions' borders, drawn from the départements' contours (those between two régions, and the coast)
+    expect(frame.locator(".leaflet-genDashRegions-pane path")).to_have_count(1)
     assert frame.locator(".gen-dash-legend").count() == 1
     # fabriques grouped, drawn by Leaflet.markercluster
     assert frame.locator(".gen-dash-cluster").count() > 5

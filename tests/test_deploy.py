@@ -99,11 +99,13 @@ def test_the_page_the_api_and_the_headers_through_nginx(stack):
     assert len(packed) <= 1.01 * len(gzip.compress(unpacked, 6))
     status, headers, _ = get(base + "app/static/gen-dash-map.js")
     assert status == 200 and "max-age=86400" in headers["cache-control"]
-    contours = base + "app/static/vendor/gen-dash/departements.geojson"
+    contours = base + "app/static/vendor/gen-dash/contours.topojson"
     status, headers, packed = get(contours, {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-type"] == "application/json"
+    assert headers.get("content-encoding") == "gzip"  # a third of its size on the wire
+    assert json.loads(gzip.decompress(packed))["type"] == "Topology"
+    status, headers, _ = get(base + "app/static/vendor/gen-dash/epci-france.geojson")
     assert status == 200 and headers["content-type"] == "application/geo+json"
-    assert headers.get("content-encoding") == "gzip"  # a quarter of its size on the wire
-    assert json.loads(gzip.decompress(packed))["type"] == "FeatureCollection"
     status, _, listed = get(base + "api/instantanes")
     assert status == 200 and b'"instantanes"' in listed
     status, _, health = get(base + "sante")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 
 import geopandas as gpd
 import pytest
+import shapely
 
 from gen_dash import assets, geo, map_parts, maps, metrics
 from gen_dash.indicators import ON_MAP
@@ -48,16 +50,51 @@ def _asset_urls(m) -> list[str]:
 def test_no_cdn_anywhere(snapshot, indicator):
     m = build(snapshot.rows, indicator, quota=0.3)
     urls = _asset_urls(m)
-    assert urls and all(
-        u.startswith("/app/static/vendor/") or u == "/app/static/gen-dash-map.js" for u in urls
-    )
+    assert urls and all(u.startswith("/app/static/") for u in urls)
+    assert {u for u in urls if not u.startswith("/app/static/vendor/")} == {
+        "/app/static/gen-dash-map.js",
+        "/app/static/lib/topojson-client.min.js",
+    }
     page = map_page(m)
     assert not re.search(r"""(src|href)=["']https?://""", page)
     assert "d3" not in " ".join(urls)
     (areas,) = map_calls(page)["areas"]
-    assert (areas["departements"], areas["regions"]) == (
-        "/app/static/vendor/gen-dash/departements.geojson",
-        "/app/static/vendor/gen-dash/regions.geojson",
+    assert (areas["contours"], areas["areas"], areas["borders"]) == (
+        "/app/static/vendor/gen-dash/contours.topojson",
+        None,
+        "regions",
+    )
+
+
+def _decoded(topology: dict, geometry: dict) -> shapely.Geometry:
+    """A TopoJSON polygon or multipolygon as shapely's, decoded here by the format's rules (not by the library
+    that wrote it): arcs delta-encoded on a grid, a negative index for an arc read backwards (~i)."""
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((x * sx + tx, y * sy + ty))
+        arcs.append(points)
+
+    def ring(indices):
+        points = []
+        for i in indices:
+            part = arcs[i] if i >= 0 else arcs[~i][::-1]
+            points += part if not points else part[1:]
+        return points
+
+    polygons = [geometry["arcs"]] if geometry["type"] == "Polygon" else geometry["arcs"]
+    return shapely.MultiPolygon(
+        [shapely.Polygon(ring(p[0]), [ring(hole) for hole in p[1:]]) for p in polygons]
+    )
+
+
+def _arc_indices(nested) -> list[int]:
+    return (
+        [nested] if isinstance(nested, int) else [i for part in nested for i in _arc_indices(part)]
     )
 
 
@@ -65,25 +102,24 @@ def test_assets_install_from_xstatic_and_the_geometry(tmp_path):
 
     target = assets.install_assets(tmp_path)
     for name, link in assets.asset_links("/x")[0] + assets.asset_links("/x")[1]:
-        # the map's own script is part of the code
-        served = ROOT / "static" if name == "gen_dash_map" else tmp_path
+        # the map's own script and topojson-client are part of the code
+        served = ROOT / "static" if name in ("gen_dash_map", "topojson") else tmp_path
         assert (served / link.removeprefix("/x/")).is_file()
     assert (target / "leaflet" / "images").is_dir()  # Leaflet's own icons
-    departements = json.loads(
-        (target / "gen-dash" / "departements.geojson").read_text(encoding="utf-8")
-    )
-    assert len(departements["features"]) == 101
-    assert {"code": "974", "nom": "La Réunion"} in [
-        f["properties"] for f in departements["features"]
+    contours = json.loads((target / "gen-dash" / "contours.topojson").read_text(encoding="utf-8"))
+    departements = contours["objects"]["departements"]["geometries"]
+    assert len(departements) == 101
+    assert {"code": "974", "nom": "La Réunion", "region": "04"} in [
+        d["properties"] for d in departements
     ]
-    assert (
-        len(
-            json.loads((target / "gen-dash" / "regions.geojson").read_text(encoding="utf-8"))[
-                "features"
-            ]
-        )
-        == 18
-    )
+    assert len({d["properties"]["region"] for d in departements}) == 18
+    # each département drawn as it was given (its area within 1 %), its borders shared with its neighbours
+    given = {code: shapely.geometry.shape(g) for code, g, _ in geo.inset_features("departement")}
+    for departement in departements:
+        drawn = _decoded(contours, departement)
+        assert drawn.area == pytest.approx(given[departement["properties"]["code"]].area, rel=0.01)
+    used = [i if i >= 0 else ~i for d in departements for i in _arc_indices(d["arcs"])]
+    assert max(collections.Counter(used).values()) == 2  # a border between two: written once
     written = {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()}
     assets.install_assets(tmp_path)  # again: unchanged files are left as they are, none added
     assert {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()} == written
