@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from gen_dash import export, fmt, maps, markdown, tables
+from gen_dash import fmt, maps
 from gen_dash.indicators import ON_MAP
 from ui import downloads, layout, map_frame, shared_work
 
@@ -95,23 +95,19 @@ right.download_button(
 )
 st.header(f"{territory.label} : les fabriques en liste", anchor="fabriques-en-liste")
 # A table of the page's own (Markdown): read by rows and columns, found by the browser's search, no script to fetch.
-listed = tables.fabriques_list(fabriques)
-if listed.empty:
+listed, count = shared_work.fabriques_listed(view, territory, LISTED, view.missing)
+if not count:
     st.write("Aucune fabrique dans ce territoire.")
 else:
-    st.markdown(
-        markdown.table(
-            listed.head(LISTED), numbers=("Formations", "Apprenants"), missing=view.missing
-        )
-    )
-    if len(listed) > LISTED:  # said, and the whole list one click away
+    st.markdown(listed)
+    if count > LISTED:  # said, and the whole list one click away
         st.caption(
-            f"Les {fmt.number(LISTED)} premières fabriques par nom, sur {fmt.number(len(listed))} : "
+            f"Les {fmt.number(LISTED)} premières fabriques par nom, sur {fmt.number(count)} : "
             "la liste entière est dans le fichier ci-dessous."
         )
     st.download_button(
         "Télécharger la liste (CSV)",
-        partial(export.to_csv_bytes, listed),
+        partial(downloads.fabriques_csv, view),
         f"{view.file_stem}-fabriques.csv",
         "text/csv",
         key="carte_liste_csv",

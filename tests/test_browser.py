@@ -204,6 +204,15 @@ def test_the_sheet_and_the_map_image_download_from_the_dashboard(page, server):
         page.get_by_role("button", name="Télécharger la carte (PNG)").click()
     image = Image.open(download.value.path())
     assert image.format == "PNG" and image.width > 600
+    # the list under the map, whole: the same fabriques as the table on the page
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger la liste (CSV)").click()
+    lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+    table = page.locator("[data-testid=stMarkdownContainer] table")
+    assert lines[0] == "Fabrique;Commune;Département;Formations;Apprenants"
+    assert (
+        len(lines) - 1 == table.locator("tbody tr").count() == 18
+    )  # Occitanie's, by the map's caption
     assert asked.count("rerun_script") == runs, asked
 
 

@@ -1,10 +1,10 @@
-"""Files built when their button is clicked: the territory's PDF sheet and the map as an image."""
+"""Files built when their button is clicked: the territory's PDF sheet, the map as an image, the Carte's list."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from gen_dash import store
+from gen_dash import export, store, tables
 from ui import reference, session, shared_work
 from ui.sources import View
 
@@ -41,3 +41,9 @@ def map_image(current: View, indicator: str, image_format: str) -> bytes:
         current.targets.quota(indicator),
         image_format,
     ).data
+
+
+def fabriques_csv(current: View) -> bytes:
+    """The Carte's list of the territory's fabriques, all of them, as CSV for French Excel."""
+    fabriques = current.territory.apply(shared_work.fabriques(current))
+    return export.to_csv_bytes(tables.fabriques_list(fabriques))

@@ -13,7 +13,16 @@ from datetime import date
 
 import pandas as pd
 
-from gen_dash import commune, coverage, key_figures, metrics, objectives, published
+from gen_dash import (
+    commune,
+    coverage,
+    key_figures,
+    markdown,
+    metrics,
+    objectives,
+    published,
+    tables,
+)
 from gen_dash.objectives import Objective
 from gen_dash.targets import Targets
 from gen_dash.territory import Territory
@@ -74,6 +83,15 @@ def figures(of: Of, level: str = "departement") -> pd.DataFrame:
 def fabriques(of: Of, territory: Territory | None = None) -> pd.DataFrame:
     """:func:`gen_dash.metrics.fabriques_of` the snapshot, or of its rows in *territory*."""
     return metrics.fabriques_of(territory.apply(of.rows) if territory else of.rows)
+
+
+@_shared
+def fabriques_listed(of: Of, territory: Territory, rows: int, missing: str) -> tuple[str, int]:
+    """The fabriques of *territory* as the Carte lists them under its map: the first *rows* by name as a Markdown
+    table (:func:`gen_dash.markdown.table`, *missing* where a figure has no value), and how many there are."""
+    listed = tables.fabriques_list(territory.apply(fabriques(of)))
+    shown = markdown.table(listed.head(rows), numbers=("Formations", "Apprenants"), missing=missing)
+    return shown, len(listed)
 
 
 @_shared
