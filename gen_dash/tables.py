@@ -289,6 +289,16 @@ def fabriques_list(fabriques: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def fabriques_on_page(listed: pd.DataFrame) -> pd.DataFrame:
+    """:func:`fabriques_list` as read on a page: the département beside the commune, « Toulouse (31) », one column
+    fewer, so that the table fits a phone's width (the CSV keeps both columns)."""
+    place = listed["Commune"].astype("string")
+    code = listed["Département"].astype("string")
+    return listed.drop(columns="Département").assign(
+        Commune=(place + " (" + code + ")").fillna(code)
+    )
+
+
 def epci_without_formation(figures: pd.DataFrame) -> pd.DataFrame:
     """The EPCI of *figures* (:func:`gen_dash.metrics.figures_by_territory` at EPCI level) with no formation, the
     most populated first, as shown: the programme's white zones one level below the département."""

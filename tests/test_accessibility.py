@@ -217,6 +217,12 @@ def test_phone_legend_folded_and_sidebar_closes_after_a_choice(browser, server):
             frame.evaluate("() => document.querySelector('.gen-dash-legend details').open") is False
         )
         tab.screenshot(path=str(ARTIFACTS / "telephone-carte.png"))
+        # the list of fabriques fits the screen: no box to scroll sideways, which a keyboard could not reach
+        fits = (
+            "() => { const t = document.querySelector('[data-testid=stMarkdownContainer] table');"
+            " return t.getBoundingClientRect().right <= document.documentElement.clientWidth; }"
+        )
+        assert tab.evaluate(fits)
         shown = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width > 0"
         assert tab.evaluate(shown) is False  # closed at first on a phone
         tab.locator('[data-testid="stExpandSidebarButton"]').click()

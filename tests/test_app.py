@@ -293,9 +293,9 @@ def test_the_map_lists_its_fabriques_as_a_table_of_text():
     assert not at.exception and not at.dataframe
     tables = [m.value for m in at.markdown if m.value.startswith("| Fabrique")]
     assert tables[0].splitlines() == [
-        "| Fabrique | Commune | Département | Formations | Apprenants |",
-        "|---|---|---|---:|---:|",
-        "| Simplon 31555 | Toulouse | 31 | 2 | non renseigné |",
+        "| Fabrique | Commune | Formations | Apprenants |",
+        "|---|---|---:|---:|",
+        "| Simplon 31555 | Toulouse \\(31\\) | 2 | non renseigné |",
     ]
     assert at.get("download_button")[-1].proto.label == "Télécharger la liste (CSV)"
 

@@ -119,3 +119,18 @@ def test_exports_of_one_departement_say_what_is_on_screen():
         "couvert",
         3,
     ]
+
+
+def test_the_list_on_a_page_puts_the_departement_beside_the_commune():
+    listed = pd.DataFrame(
+        {
+            "Fabrique": ["A", "B"],
+            "Commune": ["Toulouse", None],  # B placed by its département alone
+            "Département": ["31", "2A"],
+            "Formations": [2, 1],
+            "Apprenants": [30, None],
+        }
+    )
+    shown = tables.fabriques_on_page(listed)
+    assert list(shown.columns) == ["Fabrique", "Commune", "Formations", "Apprenants"]
+    assert shown["Commune"].tolist() == ["Toulouse (31)", "2A"]

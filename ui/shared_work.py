@@ -90,7 +90,11 @@ def fabriques_listed(of: Of, territory: Territory, rows: int, missing: str) -> t
     """The fabriques of *territory* as the Carte lists them under its map: the first *rows* by name as a Markdown
     table (:func:`gen_dash.markdown.table`, *missing* where a figure has no value), and how many there are."""
     listed = tables.fabriques_list(territory.apply(fabriques(of)))
-    shown = markdown.table(listed.head(rows), numbers=("Formations", "Apprenants"), missing=missing)
+    shown = markdown.table(
+        tables.fabriques_on_page(listed.head(rows)),
+        numbers=("Formations", "Apprenants"),
+        missing=missing,
+    )
     return shown, len(listed)
 
 
