@@ -8,7 +8,7 @@ from gen_dash import fmt, maps
 from gen_dash.indicators import ON_MAP
 from ui import downloads, layout, map_frame, shared_work
 
-LISTED = 500  # rows of the list on the page (the national list of the programme is 198)
+LISTED = 500  # rows of the list on the page (the sample's national list: 198)
 
 view = layout.page_header("Carte des fabriques et des formations")
 territory = view.territory
@@ -95,11 +95,11 @@ right.download_button(
 )
 st.header(f"{territory.label} : les fabriques en liste", anchor="fabriques-en-liste")
 # A table of the page's own (Markdown): read by rows and columns, found by the browser's search, no script to fetch.
-listed, count = shared_work.fabriques_listed(view, territory, LISTED, view.missing)
+table, count = shared_work.fabriques_listed(view, territory, LISTED, view.missing)
 if not count:
     st.write("Aucune fabrique dans ce territoire.")
 else:
-    st.markdown(listed)
+    st.markdown(table)
     if count > LISTED:  # said, and the whole list one click away
         st.caption(
             f"Les {fmt.number(LISTED)} premières fabriques par nom, sur {fmt.number(count)} : "
