@@ -25,7 +25,9 @@ if offered:
     largest = metrics.largest_families(table)
     top = table.set_index("famille").loc[largest[0]]
     size = f"{fmt.number(top['formations'])} formation(s), {fmt.percent(top['part_formations'])}"
-    names = [f"**{layout.escape_md(name)}**" for name in largest]
+    # In quotes, not only in bold: « Design et communication numérique et Développement web » read aloud, or
+    # copied, would not say where a name ends.
+    names = [f"**«\u00a0{layout.escape_md(name)}\u00a0»**" for name in largest]
     # Families that tie are all named: « la plus grande » of two equals would name the first by alphabet.
     st.markdown(
         f"**{len(offered)} famille(s) de métiers** proposée(s) {where} ; "

@@ -9,6 +9,7 @@ from gen_dash import fmt, metrics
 from gen_dash.ingest import read_snapshot
 from tests.conftest import hand_csv
 from tests.support.apptest import (
+    NBSP,
     start,
     upload,
 )
@@ -96,13 +97,14 @@ def test_families_that_tie_are_all_named_the_largest():
     said = _metiers_page({"region": "11"}).markdown[0].value.replace("\\", "")
     assert said == (
         "**2 famille(s) de métiers** proposée(s) dans le territoire (Île-de-France) ; les plus grandes, à "
-        "égalité : **Données (data)** et **Développement web et mobile** (1 formation(s), 50,0\u00a0% du "
-        "territoire chacune)."
+        f"égalité : **«{NBSP}Données (data){NBSP}»** et **«{NBSP}Développement web et mobile{NBSP}»** "
+        f"(1 formation(s), 50,0{NBSP}% du territoire chacune)."
     )
     # Occitanie: web alone (2 of its 4 formations).
     said = _metiers_page({"region": "76"}).markdown[0].value.replace("\\", "")
     assert said.endswith(
-        "la plus grande : **Développement web et mobile** (2 formation(s), 50,0\u00a0% du territoire)."
+        f"la plus grande : **«{NBSP}Développement web et mobile{NBSP}»** (2 formation(s), 50,0{NBSP}% du "
+        "territoire)."
     )
 
 
