@@ -27,6 +27,7 @@ from gen_dash import fmt
 from gen_dash.config import PUBLISHED_FILE, PUBLISHED_SCHEMA_FILE, Limits
 from gen_dash.contract_schema import check_cells, table_schema, write_table_schema
 from gen_dash.indicators import BY_KEY
+from gen_dash.markdown import escape
 from gen_dash.schema import Column
 from gen_dash.table import read_table
 from gen_dash.territory import Territory
@@ -277,22 +278,18 @@ def snapshot_values(headline: pd.DataFrame, formations: int) -> dict:
     return values
 
 
-def beside_table(found: pd.DataFrame, missing: str = "non renseigné") -> pd.DataFrame:
-    """:func:`beside`'s rows as a table reads them, in French words and numbers."""
-    return pd.DataFrame(
-        {
-            "Chiffre publié": found["indicateur"] + " (" + found["libelle_date"] + ")",
-            "Valeur publiée": [
-                written(v, n) for v, n in zip(found["valeur"], found["nature"], strict=True)
-            ],
-            "Cet instantané": [
-                fmt.by_nature(v, n, missing)
-                for v, n in zip(found["valeur_instantane"], found["nature"], strict=True)
-            ],
-            "Écart": found["ecart"],
-            "Définition de la publication": found["definition"],
-            "Source": found["source"],
-        }
+def beside_list(found: pd.DataFrame, missing: str = "non renseigné") -> str:
+    """:func:`beside`'s rows as a Markdown list, one published figure a line: its value, the snapshot's, the gap in
+    words, the publication's definition and source. A list reads as well on a phone as aloud; a table of six columns
+    of sentences cut them at the screen's edge.
+    """
+    return "\n".join(
+        f"- **{escape(row['indicateur'])} ({escape(row['libelle_date'])})** : publié "
+        f"{escape(written(row['valeur'], row['nature']))} ; cet instantané : "
+        f"{escape(fmt.by_nature(row['valeur_instantane'], row['nature'], missing))} ; "
+        f"{escape(row['ecart'])}. Définition de la publication : {escape(row['definition'].rstrip('.'))}. "
+        f"Source : {escape(row['source'].rstrip('.'))}."
+        for row in found.to_dict("records")
     )
 
 

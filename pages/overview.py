@@ -57,9 +57,8 @@ if len(known):
     with st.expander(
         f"Chiffres publiés par le programme ({len(known)}) et cet instantané", expanded=False
     ):
-        st.dataframe(
-            published.beside_table(known, session.NOT_GIVEN), hide_index=True, width="stretch"
-        )
+        # A list, not a data grid: the first page of every visit is spared the grid's 0.3 MB of scripts.
+        st.markdown(published.beside_list(known, session.NOT_GIVEN))
         st.caption(
             "Chiffres publiés pour le même trimestre et le même territoire ; une autre définition que celle du "
             "contrat de fichier est dite, sans écart calculé. Tous les chiffres publiés : page Évolution."

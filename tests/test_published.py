@@ -163,6 +163,24 @@ def test_beside_gives_the_gap_in_words_for_the_same_quarter_and_territory(figure
     assert published.beside(figures, values, None, None).empty  # an undated snapshot
 
 
+def test_the_published_figures_beside_a_snapshot_are_listed_in_words(figures):
+    values = {"apprenants": 9750, "part_femmes": 0.236}
+    found = published.beside(figures, values, date(2017, 12, 31), None)
+    source = "Source : GIP, Chiffres clés 2017, 2018\\-06."
+    assert published.beside_list(found).splitlines() == [
+        f"- **Apprenants formés en 2017 (en 2017)** : publié 9{NNBSP}582 ; cet instantané : 9{NNBSP}750 ; "
+        f"cet instantané donne 1,8{NBSP}% de plus. Définition de la publication : Formés ou en formation en "
+        f"2017. {source}",
+        f"- **Part de femmes (en 2017)** : publié 24{NBSP}% ; cet instantané : 23,6{NBSP}% ; cet instantané "
+        f"donne 0,4{NBSP}point de moins. Définition de la publication : Formés ou en formation en 2017. "
+        f"{source}",
+        # no value of the snapshot: said, not 0
+        f"- **Moins de 26 ans (en 2017)** : publié 46{NBSP}% ; cet instantané : non renseigné ; autre "
+        f"définition : pas d'écart calculé. Définition de la publication : Formés ou en formation en 2017. "
+        f"{source}",
+    ]
+
+
 @given(mine=hyp.integers(0, 100_000), said=hyp.integers(1, 100_000))
 def test_the_gap_says_more_when_the_snapshot_counts_more(mine, said):
     words = published.gap_words(mine, said, "nombre")
