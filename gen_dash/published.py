@@ -281,8 +281,7 @@ def snapshot_values(headline: pd.DataFrame, formations: int) -> dict:
 def beside_list(found: pd.DataFrame, missing: str = "non renseigné") -> str:
     """:func:`beside`'s rows as a Markdown list, one published figure a line: its value, the snapshot's, the gap in
     words, the publication's definition and source. A list reads as well on a phone as aloud; a table of six columns
-    of sentences cut them at the screen's edge.
-    """
+    of sentences cut them at the screen's edge."""
     return "\n".join(
         f"- **{escape(row['indicateur'])} ({escape(row['libelle_date'])})** : publié "
         f"{escape(written(row['valeur'], row['nature']))} ; cet instantané : "
