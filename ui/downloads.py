@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gen_dash import export, store, tables
+from gen_dash import export, store
 from ui import reference, session, shared_work
 from ui.sources import View
 
@@ -45,5 +45,4 @@ def map_image(current: View, indicator: str, image_format: str) -> bytes:
 
 def fabriques_csv(current: View) -> bytes:
     """The Carte's list of the territory's fabriques, all of them, as CSV for French Excel."""
-    fabriques = current.territory.apply(shared_work.fabriques(current))
-    return export.to_csv_bytes(tables.fabriques_list(fabriques))
+    return export.to_csv_bytes(shared_work.fabriques_list(current, current.territory))

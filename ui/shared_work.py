@@ -86,10 +86,16 @@ def fabriques(of: Of, territory: Territory | None = None) -> pd.DataFrame:
 
 
 @_shared
+def fabriques_list(of: Of, territory: Territory) -> pd.DataFrame:
+    """The Carte's list of the fabriques of *territory*, whole (:func:`gen_dash.tables.fabriques_list`)."""
+    return tables.fabriques_list(territory.apply(fabriques(of)))
+
+
+@_shared
 def fabriques_listed(of: Of, territory: Territory, rows: int, missing: str) -> tuple[str, int]:
     """The fabriques of *territory* as the Carte lists them under its map: the first *rows* by name as a Markdown
     table (:func:`gen_dash.markdown.table`, *missing* where a figure has no value), and how many there are."""
-    listed = tables.fabriques_list(territory.apply(fabriques(of)))
+    listed = fabriques_list(of, territory)
     shown = markdown.table(
         tables.fabriques_on_page(listed.head(rows)),
         numbers=("Formations", "Apprenants"),
