@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from gen_dash import export, fmt, maps
-from ui import layout, map_frame, shared_work
+from ui import downloads, layout, map_frame, shared_work
 
 view = layout.page_header("Couverture territoriale")
 radius = st.slider(
@@ -174,14 +174,14 @@ st.dataframe(
         ),
     },
 )
-st.download_button(
+downloads.offer(
+    st,
     "Télécharger les suggestions (CSV)",
     partial(export.to_csv_bytes, suggestions.drop(columns=["lon", "lat"])),
     f"gen-suggestions-{radius}km.csv",
     "text/csv",
     key="couverture_export",
     icon=":material/download:",
-    on_click="ignore",
 )
 
 with st.expander("Méthode et limites", expanded=False):

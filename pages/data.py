@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from gen_dash import config, export, fmt, geo, tables, text
-from ui import layout, session
+from ui import downloads, layout, session
 from ui import publish as publish_flow
 
 view = layout.page_header("Données, contrat de fichier et méthode")
@@ -42,25 +42,25 @@ else:
             "message": st.column_config.TextColumn("Ce qu'il faut corriger", width="large"),
         },
     )
-    st.download_button(
+    downloads.offer(
+        st,
         "Télécharger le rapport (CSV)",
         partial(export.to_csv_bytes, report.problemes),
         "rapport-de-validation.csv",
         "text/csv",
         key="donnees_rapport_csv",
         icon=":material/download:",
-        on_click="ignore",
     )
 
 st.header("Le fichier attendu")
-st.download_button(
+downloads.offer(
+    st,
     "Télécharger un modèle de fichier (CSV)",
     tables.template_csv(),
     "modele-instantane-gen.csv",
     "text/csv",
     key="donnees_modele",
     icon=":material/download:",
-    on_click="ignore",
 )
 with st.expander("Le contrat de fichier en détail", expanded=False):
     # Its headings under this page's (h1 for the page, h2 for this section): the contract's « # » becomes h3.

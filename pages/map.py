@@ -75,23 +75,23 @@ if by_epci:
         )
 stem = f"{view.file_stem}-carte-{indicator}"
 left, right = st.columns(2)
-left.download_button(
+downloads.offer(
+    left,
     "Télécharger la carte (PNG)",
     partial(downloads.map_image, view, indicator, "png"),
     f"{stem}.png",
     "image/png",
     key="carte_png",
     icon=":material/image:",
-    on_click="ignore",
 )
-right.download_button(
+downloads.offer(
+    right,
     "Télécharger la carte (SVG)",
     partial(downloads.map_image, view, indicator, "svg"),
     f"{stem}.svg",
     "image/svg+xml",
     key="carte_svg",
     icon=":material/image:",
-    on_click="ignore",
 )
 st.header(f"{territory.label} : les fabriques en liste", anchor="fabriques-en-liste")
 # A table of the page's own (Markdown): read by rows and columns, found by the browser's search, no script to fetch.
@@ -105,12 +105,12 @@ else:
             f"Les {fmt.number(LISTED)} premières fabriques par nom, sur {fmt.number(count)} : "
             "la liste entière est dans le fichier ci-dessous."
         )
-    st.download_button(
+    downloads.offer(
+        st,
         "Télécharger la liste (CSV)",
         partial(downloads.fabriques_csv, view),
         f"{view.file_stem}-fabriques.csv",
         "text/csv",
         key="carte_liste_csv",
         icon=":material/download:",
-        on_click="ignore",
     )

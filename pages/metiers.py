@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from gen_dash import charts_breakdown, export, fmt, geo, maps, metrics, tables
-from ui import layout, map_frame, shared_work
+from ui import downloads, layout, map_frame, shared_work
 
 view = layout.page_header("Métiers")
 territory = view.territory
@@ -132,21 +132,21 @@ st.caption(
 st.header("Exporter")
 stem = f"{view.file_stem}-metiers"
 left, right = st.columns(2)
-left.download_button(
+downloads.offer(
+    left,
     "Familles de métiers (CSV)",
     partial(export.to_csv_bytes, shown),
     f"{stem}.csv",
     "text/csv",
     key="metiers_export_csv",
     icon=":material/download:",
-    on_click="ignore",
 )
-right.download_button(
+downloads.offer(
+    right,
     "Familles de métiers (.xlsx)",
     partial(export.to_xlsx_bytes, {"Métiers": shown}),
     f"{stem}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="metiers_export_xlsx",
     icon=":material/download:",
-    on_click="ignore",
 )

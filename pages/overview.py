@@ -64,7 +64,8 @@ if len(known):
             "contrat de fichier est dite, sans écart calculé. Tous les chiffres publiés : page Évolution."
         )
 
-st.download_button(
+downloads.offer(
+    st,
     "Fiche PDF du territoire",
     partial(downloads.sheet_pdf, view),
     f"{view.file_stem}-fiche.pdf",
@@ -72,7 +73,6 @@ st.download_button(
     key="accueil_fiche",
     icon=":material/picture_as_pdf:",
     help="Une page A4 : chiffres clés, carte, vagues, quotas, classement, sources.",
-    on_click="ignore",
 )
 
 st.header("Les quatre objectifs du programme")

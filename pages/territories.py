@@ -126,34 +126,35 @@ epci_figures = shared_work.figures(view, "epci")
 by_epci = tables.figures_export(tables.ranking(epci_figures, territory, "epci", by), "epci")
 left, right = st.columns(2)
 # Files are built only when a button is clicked (a callable), not on every rerun.
-left.download_button(
+downloads.offer(
+    left,
     "Formations du territoire (CSV)",
     partial(export.to_csv_bytes, rows),
     f"{stem}-formations.csv",
     "text/csv",
     key="export_lignes_csv",
     icon=":material/download:",
-    on_click="ignore",
 )
-left.download_button(
+downloads.offer(
+    left,
     "Chiffres par département (CSV)",
     partial(export.to_csv_bytes, departements),
     f"{stem}-departements.csv",
     "text/csv",
     key="export_chiffres_csv",
     icon=":material/download:",
-    on_click="ignore",
 )
-right.download_button(
+downloads.offer(
+    right,
     "Chiffres par EPCI (CSV)",
     partial(export.to_csv_bytes, by_epci),
     f"{stem}-epci.csv",
     "text/csv",
     key="export_epci_csv",
     icon=":material/download:",
-    on_click="ignore",
 )
-right.download_button(
+downloads.offer(
+    right,
     "Tout, en classeur Excel (.xlsx)",
     partial(
         export.to_xlsx_bytes,
@@ -168,9 +169,9 @@ right.download_button(
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="export_xlsx",
     icon=":material/download:",
-    on_click="ignore",
 )
-right.download_button(
+downloads.offer(
+    right,
     "Formations, colonnes du contrat (CSV)",
     partial(export.to_csv_bytes, view.rows),
     f"{stem}-formations-contrat.csv",
@@ -179,16 +180,15 @@ right.download_button(
     icon=":material/download:",
     help="Les noms de colonnes du contrat de fichier, pour un programme ou data.gouv.fr : les mêmes "
     "octets que l'API (/api/instantanes/{numéro}.csv) pour un instantané publié.",
-    on_click="ignore",
 )
-left.download_button(
+downloads.offer(
+    left,
     "Fiche PDF du territoire (une page)",
     partial(downloads.sheet_pdf, view),
     f"{stem}-fiche.pdf",
     "application/pdf",
     key="territoires_fiche",
     icon=":material/picture_as_pdf:",
-    on_click="ignore",
 )
 st.caption(
     f"Les exports portent sur {territory.label} : {len(departements)} département(s). Les CSV s'ouvrent directement "

@@ -46,3 +46,13 @@ def map_image(current: View, indicator: str, image_format: str) -> bytes:
 def fabriques_csv(current: View) -> bytes:
     """The Carte's list of the territory's fabriques, all of them, as CSV for French Excel."""
     return export.to_csv_bytes(shared_work.fabriques_list(current, current.territory))
+
+
+def offer(where, label: str, data, file_name: str, mime: str, **options) -> None:
+    """A download button in *where* (the page or one of its columns) for *data*: bytes, or a function that makes
+    them when the button is clicked; *options* are ``st.download_button``'s (``key``, ``icon``, ``help``).
+
+    The click does not run the page again (``on_click="ignore"``): Streamlit's rerun raced the file made on click and
+    replaced it before it was made (« Deferred file not found », the person left with an English error), and cost a
+    run of the page for nothing. Every page offers its files through here."""
+    where.download_button(label, data, file_name, mime, on_click="ignore", **options)
