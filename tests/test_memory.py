@@ -99,17 +99,18 @@ def test_uploads_browsed_on_every_page_give_their_memory_back_when_their_session
     pages with it, then closed: the server's resident memory comes back near its level before them (issue 26: at
     most +150 MB for three 100,000-row uploads, measured by ``make bench``, group ``depots``; scaled to 20,000 rows,
     30 MB). It kept +432 MB at 100,000 rows before the malloc arenas were capped and freed memory given back every
-    20 s (scripts/streamlit_fr.py, ui/startup.py); +21 MB here on 7 December 2026, bound at 50 MB for a loaded
-    machine."""
+    20 s (scripts/streamlit_fr.py, ui/startup.py). From −4 to +12 MB here in four runs on 7 December 2026, once the
+    level before was taken after a visit of the same pages (+18 to +63 MB when it was not: the first use of the pages'
+    modules and reference tables, kept for every session, counted as the uploads')."""
     from tests.support.uploads import MAIN_PAGES, synthetic_files, uploads_memory
 
     measured = uploads_memory(
         browser,
         synthetic_files(tmp_path, 20_000, count=3),
         tmp_path,
-        back_within_mb=50,
+        back_within_mb=30,
         browse=MAIN_PAGES,
     )
     # the uploads were held while their sessions lived
     assert measured.during - measured.before > 60, measured
-    assert measured.after - measured.before < 50, measured
+    assert measured.after - measured.before < 30, measured

@@ -47,7 +47,8 @@ def uploads_memory(
     """A server (``scripts/streamlit_fr.py``), one browser session per file in *files* uploading it, the sessions
     closed; then ten visitors come, 2 s apart (a test may stop as soon as the RSS is back within *back_within_mb* of
     its level before). Each session opens the pages of *browse* (sidebar names, e.g. :data:`MAIN_PAGES`) after its
-    upload.
+    upload; a first visit opens them on the published snapshot before the level is taken, so that what the server
+    keeps for every session (the pages' modules, reference tables, contours) is not counted as the uploads'.
 
     Streamlit forgets a closed session once its reconnection delay has passed (1 s here), when it next handles
     sessions: it is the visitors after them that let the memory come back.
@@ -56,7 +57,7 @@ def uploads_memory(
         new_install(folder), options=("--server.disconnectedSessionTTL", "1")
     )
 
-    def visit(upload: Path | None = None):
+    def visit(upload: Path | None = None, pages: tuple[str, ...] = ()):
         context = browser.new_context(locale="fr-FR")
         tab = context.new_page()
         tab.set_default_timeout(180_000)
@@ -65,28 +66,31 @@ def uploads_memory(
         if upload is not None:
             tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
             tab.get_by_text("ligne(s) acceptée(s)").wait_for()
-            for name in browse:
-                link = tab.locator('[data-testid="stSidebar"]').get_by_role(
-                    "link", name=name, exact=True
-                )
-                left = tab.locator("h1").first.inner_text()
-                link.click()
-                # The sidebar's notice and a finished script are on the page left behind too: wait until
-                # the new page has started (its own title) before waiting for its script to finish.
-                tab.wait_for_function(
-                    "left => (document.querySelector('h1') || {}).innerText !== left", arg=left
-                )
+        for name in pages:
+            link = tab.locator('[data-testid="stSidebar"]').get_by_role(
+                "link", name=name, exact=True
+            )
+            left = tab.locator("h1").first.inner_text()
+            link.click()
+            # The sidebar's notice and a finished script are on the page left behind too: wait until
+            # the new page has started (its own title) before waiting for its script to finish.
+            tab.wait_for_function(
+                "left => (document.querySelector('h1') || {}).innerText !== left", arg=left
+            )
+            if upload is not None:
                 tab.get_by_text("Fichier déposé, non publié").first.wait_for()
-                tab.wait_for_function(
-                    "() => !document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')"
-                )
+            tab.wait_for_function(
+                "() => !document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')"
+            )
         return context
 
     try:
-        visit().close()  # a first visit fills what every session shares (the samples, the reference tables)
+        # A first visit, through the same pages on the published snapshot, fills what every session shares (the
+        # pages' modules, the reference tables, the maps' contours): what is left after the uploads is theirs.
+        visit(pages=browse).close()
         time.sleep(2)
         before = _rss_mb(server.pid)
-        sessions = [visit(path) for path in files]
+        sessions = [visit(path, browse) for path in files]
         during = _rss_mb(server.pid)
         for context in sessions:
             context.close()
