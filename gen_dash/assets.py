@@ -7,15 +7,17 @@ decodes the contours, are part of the code.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 import geopandas as gpd
 import shapely
 
-from gen_dash import epci, geo
+from gen_dash import config, epci, geo
 
 VENDOR = "vendor"
 GEOMETRY = "gen-dash"
@@ -26,10 +28,13 @@ TOPOJSON_SCRIPT = "lib/topojson-client.min.js"
 CONTOURS = "contours.topojson"
 DEPARTEMENTS = "departements"  # the contours' one object
 QUANTIZATION = 100_000
+# What the geometry files were written from (:func:`_sources_fingerprint`), and their names.
+WRITTEN_FROM = ".ecrits-depuis"
 
 
 def install_assets(static_dir: Path) -> Path:
-    """Copy Leaflet and Leaflet.markercluster from their xstatic packages into *static_dir*/vendor."""
+    """Copy Leaflet and Leaflet.markercluster from their xstatic packages into *static_dir*/vendor, and write the
+    contours and the EPCI layers there unless they were written from the same sources (:data:`WRITTEN_FROM`)."""
     import xstatic.pkg.leaflet as leaflet
     import xstatic.pkg.leaflet_markercluster as cluster
 
@@ -40,9 +45,36 @@ def install_assets(static_dir: Path) -> Path:
             shutil.copytree(
                 package.BASE_DIR, destination, ignore=shutil.ignore_patterns("*.map", "*.esm.js")
             )
+    # Written when the server first runs (about 1.8 s of CPU), unless a server before it wrote them from the same
+    # reference data and code: a restart or a second server on the same machine then costs nothing.
+    stamp, fingerprint = target / GEOMETRY / WRITTEN_FROM, _sources_fingerprint()
+    if stamp.is_file():
+        fingerprint_then, *names = stamp.read_text(encoding="utf-8").splitlines()
+        if fingerprint_then == fingerprint and all((stamp.parent / n).is_file() for n in names):
+            return target
+    written = _write_geometry(target / GEOMETRY)
+    _write_atomically(stamp, "\n".join([fingerprint, *written]))
+    return target
+
+
+def _sources_fingerprint() -> str:
+    """SHA-256 of what the geometry files are made from: the reference data, the data layer's code, topojson's
+    version."""
+    digest = hashlib.sha256(metadata.version("topojson").encode())
+    for path in sorted(config.REFERENCE_DIR.rglob("*")) + sorted(
+        Path(__file__).parent.glob("*.py")
+    ):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _write_geometry(folder: Path) -> list[str]:
+    """The contours and the EPCI layers written into *folder*: their names."""
     # The map's geometry is the same on every page and every rerun: a static file the browser fetches once and
     # caches, while each map sends only its colours and values.
-    _write_atomically(target / GEOMETRY / CONTOURS, _contours_topology())
+    _write_atomically(folder / CONTOURS, _contours_topology())
+    written = [CONTOURS]
     # The EPCI: a light national layer, and a finer one per région (the browser fetches only what it shows).
     names = epci.epci_by_code()["nom_epci"]
     for region in [None, *sorted(geo.regions_table()["code_region"])]:
@@ -58,10 +90,11 @@ def install_assets(static_dir: Path) -> Path:
             ],
         }
         _write_atomically(
-            target / GEOMETRY / _epci_file(region),
+            folder / _epci_file(region),
             json.dumps(collection, separators=(",", ":"), ensure_ascii=False),
         )
-    return target
+        written.append(_epci_file(region))
+    return written
 
 
 def _epci_file(region: str | None) -> str:

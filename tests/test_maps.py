@@ -12,7 +12,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from gen_dash import assets, geo, map_parts, maps, metrics
+from gen_dash import assets, config, geo, map_parts, maps, metrics
 from gen_dash.indicators import ON_MAP
 from gen_dash.ingest import read_snapshot
 from gen_dash.territory import Territory
@@ -123,6 +123,29 @@ def test_assets_install_from_xstatic_and_the_geometry(tmp_path):
     written = {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()}
     assets.install_assets(tmp_path)  # again: unchanged files are left as they are, none added
     assert {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()} == written
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["a file removed", "other sources"],
+)
+def test_the_geometry_is_written_again_only_when_a_file_or_its_sources_changed(
+    tmp_path, monkeypatch, change
+):
+    target = assets.install_assets(tmp_path) / assets.GEOMETRY
+    again = []
+    monkeypatch.setattr(assets, "_write_geometry", lambda folder: again.append(folder) or [])
+    assets.install_assets(tmp_path)  # a second server, a restart: same sources, every file there
+    assert again == []
+    if change == "a file removed":
+        (target / "epci-76.geojson").unlink()
+    else:  # reference data of another release: one file differs
+        reference = shutil.copytree(config.REFERENCE_DIR, tmp_path / "reference")
+        with open(reference / "regions.geojson", "a") as regions:
+            regions.write("\n")
+        monkeypatch.setattr(config, "REFERENCE_DIR", reference)
+    assets.install_assets(tmp_path)
+    assert again == [target]
 
 
 @pytest.mark.skipif(
