@@ -17,21 +17,11 @@ def _apptest(script: Path, env: dict[str, str]):
     return AppTest.from_file(str(script), default_timeout=180)
 
 
-PAGES = [
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/waves.py",
-    "pages/evolution.py",
-    "pages/compare.py",
-    "pages/quotas.py",
-    "pages/territories.py",
-    "pages/coverage.py",
-    "pages/data.py",
-]
-
-
 def page_reruns(repeat: int, with_10k: bool = True) -> list[Result]:
+    """Each page of the sidebar (:data:`ui.layout.PAGES`) rerun after a change of région, beside an empty page's
+    rerun: on the samples and (*with_10k*) on a published 10,000-row snapshot."""
     from gen_dash import store
+    from ui import layout
 
     out = []
     empty = _apptest(ROOT / "benchmarks" / "empty_app.py", {})
@@ -51,7 +41,7 @@ def page_reruns(repeat: int, with_10k: bool = True) -> list[Result]:
             if snapshot_id:
                 at.query_params["instantane"] = snapshot_id
             at.run()
-            for page in PAGES:
+            for page in (p.path for p in layout.PAGES if p.in_sidebar):
                 at.switch_page(page).run()
                 regions = iter(["53", "32", "11", "84"] * repeat)
 

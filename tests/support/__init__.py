@@ -59,7 +59,8 @@ def start_server(
     """A local server of *script* (default: the dashboard and its routes, ``asgi.py``, as ``scripts/serve.py``
     starts it), with the environment's variables and *env*, warmed up as ``scripts/serve.py`` does (the script has
     run once; not *warm*: as soon as it answers, as a visitor may find it): its process and its base URL."""
-    sys.path.insert(0, str(ROOT / "scripts"))
+    if str(ROOT / "scripts") not in sys.path:  # the launcher's own warm-up, not a copy of it
+        sys.path.insert(0, str(ROOT / "scripts"))
     from serve import warm_up
 
     port = free_ports()[0]
