@@ -15,7 +15,8 @@ import pandas as pd
 from gen_dash import fmt
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
-_SPACES = re.compile(r"\s+")
+# Runs of white space, that would break a cell's line, but the non-breaking spaces of French figures (« 32,1 % »).
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
 
 
 def escape(text) -> str:
@@ -23,16 +24,22 @@ def escape(text) -> str:
     return _SPECIAL.sub(r"\\\1", str(text))
 
 
-def table(frame: pd.DataFrame, numbers: Iterable[str] = (), missing: str = "–") -> str:
+def table(
+    frame: pd.DataFrame,
+    numbers: Iterable[str] = (),
+    missing: str = "–",
+    right: Iterable[str] = (),
+) -> str:
     """*frame* as a Markdown table: its columns as headers, its cells as escaped text on one line, the *numbers*
-    columns right-aligned and written as French numbers, *missing* where one has no value.
+    columns right-aligned and written as French numbers, *missing* where one has no value; the *right* columns
+    (figures already written) right-aligned as they are.
 
     >>> print(table(pd.DataFrame({"Nom": ["A|B"], "Formations": [1200]}), numbers=["Formations"]))
     | Nom | Formations |
     |---|---:|
     | A\\|B | 1\u202f200 |
     """
-    numbers = set(numbers)
+    numbers, right = set(numbers), set(right) | set(numbers)
 
     def cell(column, value) -> str:
         if column in numbers:
@@ -41,7 +48,7 @@ def table(frame: pd.DataFrame, numbers: Iterable[str] = (), missing: str = "–"
 
     lines = [
         "| " + " | ".join(escape(c) for c in frame.columns) + " |",
-        "|" + "|".join("---:" if c in numbers else "---" for c in frame.columns) + "|",
+        "|" + "|".join("---:" if c in right else "---" for c in frame.columns) + "|",
     ]
     lines += [
         "| " + " | ".join(cell(c, v) for c, v in zip(frame.columns, row, strict=True)) + " |"

@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from gen_dash import export, tables
+from gen_dash import export, markdown, tables
 from ui import downloads, layout, shared_work
 
 view = layout.page_header("Territoires")
@@ -12,32 +12,10 @@ territory = view.territory
 
 st.header("Le territoire face à la France" if not territory.national else "La France entière")
 comparison = shared_work.beside_nation(view, territory, view.targets)
-shown = (
-    tables.french_by_row(
-        comparison.assign(nature_part="part"), ["territoire"], missing=view.missing
-    )
-    .pipe(tables.french_by_row, ["france"], nature="nature_france", missing=view.missing)
-    .pipe(tables.french_by_row, ["part_du_national"], nature="nature_part", missing=view.missing)
-)
-# For France the territory is the nation: one column of figures, not two identical ones.
-order = (
-    ["libelle", "territoire", "quota"]
-    if territory.national
-    else ["libelle", "territoire", "france", "part_du_national", "quota"]
-)
-st.dataframe(
-    shown,
-    hide_index=True,
-    width="stretch",
-    column_order=order,
-    column_config={
-        "libelle": "Indicateur",
-        "territoire": territory.label,
-        "france": "France entière",
-        "part_du_national": "Part du total national",
-        "quota": "Face au quota",
-    },
-)
+# A table of text, not a grid: at 1 024 px the grid cut its last column mid-word; text wraps, and a screen reader
+# reads it by rows and columns.
+beside, figures = tables.beside_nation_on_page(comparison, territory, view.missing)
+st.markdown(markdown.table(beside, missing=view.missing, right=figures))
 
 st.header("Classement")
 level = st.radio(

@@ -6,6 +6,7 @@ import pytest
 from gen_dash import markdown
 
 NNBSP = "\u202f"
+NBSP = "\u00a0"
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,13 @@ def test_a_table_escapes_its_text_and_writes_french_numbers():
 def test_a_table_without_rows_is_its_header():
     frame = pd.DataFrame({"Nom": pd.Series([], dtype=str)})
     assert markdown.table(frame) == "| Nom |\n|---|"
+
+
+def test_figures_already_written_are_right_aligned_as_they_are():
+    # their non-breaking spaces kept: « 29,3 » and « % » never on two lines
+    frame = pd.DataFrame({"Indicateur": ["Part de\nfemmes"], "France": [f"29,3{NBSP}%"]})
+    assert markdown.table(frame, right=["France"]).splitlines() == [
+        "| Indicateur | France |",
+        "|---|---:|",
+        f"| Part de femmes | 29,3{NBSP}% |",
+    ]
