@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gen_dash import fmt
+from gen_dash import fmt, markdown
 from gen_dash.indicators import BY_KEY
 from gen_dash.schema import BY_NAME, COLUMNS, DERIVED_TITLES
 from gen_dash.territory import Territory
 from gen_dash.text import fold_series
+
+NO_BREAK = "\u00a0"  # before a colon, between a figure and its unit
 
 DERIVED_LABELS = DERIVED_TITLES
 
@@ -333,18 +335,33 @@ def epci_without_formation(figures: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def nearest_fabriques(nearest: pd.DataFrame) -> pd.DataFrame:
-    """:attr:`gen_dash.commune.Near.fabriques` as « Ma commune » shows and exports it: French headers, distances in km
-    to 0.1."""
-    return pd.DataFrame(
-        {
-            "Rang": range(1, len(nearest) + 1),
-            "Fabrique": nearest["nom_fabrique"],
-            "Commune": nearest["commune"],
-            "Département": nearest["code_departement"],
-            "Distance (km)": nearest["distance_km"].map(lambda d: fmt.number(d, 1)),
-            "Formations": nearest["formations"],
-            "Métiers": nearest["metiers"],
-            "Intitulés": nearest["intitules"],
-        }
-    )
+def nearest_on_page(nearest: pd.DataFrame) -> str:
+    """:attr:`gen_dash.commune.Near.fabriques` as « Ma commune » lists them: a numbered Markdown list, nearest first,
+    each fabrique with its commune, distance, formations, métiers and titles in a sentence. A table of seven columns
+    ran off a laptop's page and a phone's screen; a list wraps at any width and a screen reader counts its items.
+
+    >>> print(nearest_on_page(pd.DataFrame({"nom_fabrique": ["Simplon"], "commune": ["Lunel"],
+    ...     "code_departement": ["34"], "distance_km": [2.04], "formations": [1], "metiers": [None],
+    ...     "intitules": ["Dév. web"]})))
+    1. **Simplon**, Lunel (34)\u00a0: à 2,0\u00a0km ; 1 formation. Intitulés\u00a0: Dév\\. web.
+    """
+    # French spacing: a colon never begins a line, a distance never leaves its unit
+    items = []
+    for rank, fabrique in enumerate(nearest.itertuples(index=False), start=1):
+        formations = int(fabrique.formations)
+        code = markdown.escape(fabrique.code_departement)
+        place = (
+            f"{markdown.escape(fabrique.commune)} ({code})"
+            if isinstance(fabrique.commune, str)
+            else code
+        )
+        item = (
+            f"{rank}. **{markdown.escape(fabrique.nom_fabrique)}**, {place}{NO_BREAK}: "
+            f"à {fmt.number(fabrique.distance_km, 1)}{NO_BREAK}km ; {fmt.number(formations)} "
+            f"formation{'s' if formations > 1 else ''}."
+        )
+        for title, text in (("Métiers", fabrique.metiers), ("Intitulés", fabrique.intitules)):
+            if isinstance(text, str) and text.strip():
+                item += f" {title}{NO_BREAK}: {markdown.escape(text.strip())}."
+        items.append(item)
+    return "\n".join(items)

@@ -116,7 +116,9 @@ if len(near.fabriques):
         f"{len(near.fabriques)} fabriques les plus proches numérotées par distance."
     )
 st.header("Les fabriques les plus proches", anchor="fabriques-proches")
-st.dataframe(tables.nearest_fabriques(near.fabriques), hide_index=True, width="stretch")
+# A list, where « Passer la carte » leads: read item by item, long lists of métiers wrapped (the grid it replaces
+# scrolled sideways at 1 024 px, 1 595 px of columns in 562).
+st.markdown(tables.nearest_on_page(near.fabriques))
 
 st.header("Aller plus loin")
 links = st.columns(2)
