@@ -292,22 +292,34 @@ def beside_list(found: pd.DataFrame, missing: str = "non renseigné") -> str:
     )
 
 
-def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
-    """Published figures as a table reads them: date, figure, value, definition, source, note."""
-    return pd.DataFrame(
-        {
-            "Date": [fmt.day(d) for d in figures["date_chiffre"]],
-            "Période": figures["libelle_date"],
-            "Chiffre publié": figures["indicateur"],
-            "Valeur": [
-                written(v, n) for v, n in zip(figures["valeur"], figures["nature"], strict=True)
-            ],
-            "Compté comme l'instantané": figures["comparable"],
-            "Définition": figures["definition"],
-            "Source": figures["source"],
-            "Note": figures["note"],
-        }
-    )
+def figures_list(figures: pd.DataFrame) -> str:
+    """Published figures as a Markdown list, one a line: the figure and its period, its value as published, whether
+    it is counted as the snapshots count, its definition, source and note. The grid of eight columns of sentences ran
+    2,000 px wide in a laptop's 560.
+
+    >>> print(figures_list(read_published().figures.head(1)))  # doctest: +NORMALIZE_WHITESPACE
+    - **Formations labellisées \\(première vague\\) (en février 2016)** : 171, compté comme les instantanés.
+    Définition : Formations labellisées lors de la première vague. Source : Gouvernement \\(annonce reprise par
+    la presse\\), Annonce de la première vague de labellisation, 2016\\-02. Note : Chiffre annoncé à la
+    labellisation.
+    """
+    lines = []
+    for row in figures.to_dict("records"):
+        counted = (
+            "compté comme les instantanés"
+            if row["comparable"] == "oui"
+            else "compté autrement que les instantanés"
+        )
+        line = (
+            f"- **{escape(row['indicateur'])} ({escape(row['libelle_date'])})** : "
+            f"{escape(written(row['valeur'], row['nature']))}, {counted}. "
+            f"Définition : {escape(row['definition'].rstrip('.'))}. "
+            f"Source : {escape(row['source'].rstrip('.'))}."
+        )
+        if isinstance(row["note"], str) and row["note"].strip():
+            line += f" Note : {escape(row['note'].strip().rstrip('.'))}."
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def sentence(line: pd.Series) -> str:

@@ -76,11 +76,11 @@ st.dataframe(
 )
 if len(said):
     st.header("Chiffres publiés par le programme")
-    st.dataframe(published.figures_table(said), hide_index=True, width="stretch")
+    st.markdown(published.figures_list(said))
     st.caption(
         "Sur les graphiques, un losange plein est un chiffre publié compté comme les instantanés ; un losange "
         "vide, un chiffre publié selon une autre définition. Les chiffres sans équivalent dans un instantané "
-        "(cumuls sur plusieurs années, niveau de diplôme) ne figurent que dans ce tableau."
+        "(cumuls sur plusieurs années, niveau de diplôme) ne figurent que dans cette liste."
     )
 replaced = [e for e in view.entries if e.replaced]
 st.caption(

@@ -45,7 +45,7 @@ for key, label in LABELS.items():
         definitions = published.of_territory(published.bundled(), None)
         definitions = definitions[definitions["cle"].eq("part_neet")]
         if len(definitions):
-            st.dataframe(published.figures_table(definitions), hide_index=True, width="stretch")
+            st.markdown(published.figures_list(definitions))
 
 # Beside the two quotas, the shares the snapshot reports (without a target unless targets.toml has one).
 for key in [k for k in ("part_boursiers", "part_qpv") if k in metrics.reported(view.national)]:

@@ -161,13 +161,19 @@ def test_published_figures_beside_the_key_figures_on_evolution_and_quotas():
     assert any(
         "sans emploi ni formation à leur entrée en formation" in m.value for m in at.markdown
     )
-    definitions = next(d.value for d in at.dataframe if "Définition" in d.value.columns)
-    assert definitions["Valeur"].tolist() == [f"65{NBSP}%", f"46{NBSP}%", f"31{NBSP}%"]
+    # the three published definitions of NEET, a line each, not a grid
+    definitions = next(m.value for m in at.markdown if "Définition :" in m.value).splitlines()
+    assert [line.split("** : ")[1].split(",")[0] for line in definitions] == [
+        f"65{NBSP}%",
+        f"46{NBSP}%",
+        f"31{NBSP}%",
+    ]
     at.switch_page("pages/evolution.py").run()
     assert not at.exception
     learners = next(
         json.loads(c.proto.spec) for c in at.get("plotly_chart") if '"Apprenants"' in c.proto.spec
     )
     assert [t["marker"].get("symbol") for t in learners["data"][1:3]] == ["diamond", "diamond-open"]
-    said = next(d.value for d in at.dataframe if "Source" in d.value.columns)
-    assert f"9{NNBSP}582" in said["Valeur"].tolist() and "171" in said["Valeur"].tolist()
+    said = next(m.value for m in at.markdown if "Source :" in m.value).splitlines()
+    assert any(f"** : 9{NNBSP}582, compté comme les instantanés." in line for line in said), said
+    assert any("(en février 2016)** : 171, compté comme les instantanés." in line for line in said)
