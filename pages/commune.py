@@ -118,7 +118,9 @@ if len(near.fabriques):
 st.header("Les fabriques les plus proches", anchor="fabriques-proches")
 # A list, where « Passer la carte » leads: read item by item, long lists of métiers wrapped (the grid it replaces
 # scrolled sideways at 1 024 px, 1 595 px of columns in 562).
-st.markdown(tables.nearest_on_page(near.fabriques))
+st.markdown(
+    tables.nearest_on_page(near.fabriques) or "Aucune fabrique n'est localisée dans cet instantané."
+)
 
 st.header("Aller plus loin")
 links = st.columns(2)
