@@ -63,3 +63,30 @@ def test_a_store_out_of_reach_is_said_and_the_samples_still_shown(monkeypatch):
     assert "Publication impossible tant que l'historique partagé est indisponible." in [
         c.value for c in at.sidebar.caption
     ]
+
+
+def test_the_store_s_state_read_as_its_cached_answer_expires_is_asked_again(tmp_path):
+    """Streamlit 1.67's cache checks that an answer is there, then reads it, each time against its clock: an answer
+    whose 10 s run out between the two raised KeyError, and the page showed Streamlit's error (CI, a loaded machine).
+    The clock here moves on between the check and the read."""
+    from streamlit.runtime.caching.cache_resource_api import _resource_caches
+
+    from ui import sources
+
+    url = f"sqlite:///{tmp_path / 'gen-dash.sqlite3'}"
+    assert sources._store_problem(url) is None  # answered, kept 10 s
+    (cache,) = [
+        c
+        for caches in _resource_caches._function_caches.values()
+        for c in caches.values()
+        if c.display_name.endswith("_store_problem")
+    ]
+    real = cache._mem_cache._timer
+    ticks = iter([real(), real() + 60])  # « there » at the check, expired at the read
+    cache._mem_cache._timer = lambda: next(ticks, real() + 60)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("GEN_DASH_DATABASE_URL", url)
+            assert sources.store_problem() is None
+    finally:
+        cache._mem_cache._timer = real

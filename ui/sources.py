@@ -131,9 +131,16 @@ def history_kept() -> bool:
 def store_problem() -> str | None:
     """Why the shared store cannot be used now (French), or None when it can."""
     try:
-        return _store_problem(store.database_url())
+        url = store.database_url()
     except store.StoreUnavailable as exc:
         return str(exc)
+    try:
+        return _store_problem(url)
+    except KeyError:
+        # Streamlit 1.67 reads a cached value in two steps, « is it there? » then « read it », each against the clock:
+        # an answer whose 10 s run out between the two raised KeyError, and the page showed Streamlit's error (seen
+        # once, on a loaded machine). Asked again, the cache finds it gone and asks the store.
+        return _store_problem(url)
 
 
 def engine():
