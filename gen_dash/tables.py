@@ -203,10 +203,10 @@ def figures_export(figures: pd.DataFrame, level: str = "departement") -> pd.Data
 
 def beside_nation_on_page(
     comparison: pd.DataFrame, territory: Territory, missing: str = "–"
-) -> tuple[pd.DataFrame, list[str]]:
-    """:func:`gen_dash.key_figures.compare_with_nation` as the Territoires page reads it: one row per indicator, each
-    figure written in French by its nature (*missing* where it has none), under French headers; for France, one
-    column of figures rather than two identical ones. Also the headers of the figures' columns."""
+) -> str:
+    """:func:`gen_dash.key_figures.compare_with_nation` as the Territoires page reads it: a Markdown table, one row per
+    indicator, each figure written in French by its nature (*missing* where it has none) and right-aligned, under
+    French headers; for France, one column of figures rather than two identical ones."""
     shown = (
         french_by_row(comparison.assign(nature_part="part"), ["territoire"], missing=missing)
         .pipe(french_by_row, ["france"], nature="nature_france", missing=missing)
@@ -217,7 +217,7 @@ def beside_nation_on_page(
         headers |= {"france": "France entière", "part_du_national": "Part du total national"}
     headers["quota"] = "Face au quota"
     figures = [title for key, title in headers.items() if key not in ("libelle", "quota")]
-    return shown[list(headers)].rename(columns=headers), figures
+    return markdown.table(shown[list(headers)].rename(columns=headers), right=figures)
 
 
 def comparison_export(comparison: pd.DataFrame, territory: Territory) -> pd.DataFrame:

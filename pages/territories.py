@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from gen_dash import export, markdown, tables
+from gen_dash import export, tables
 from ui import downloads, layout, shared_work
 
 view = layout.page_header("Territoires")
@@ -14,8 +14,7 @@ st.header("Le territoire face à la France" if not territory.national else "La F
 comparison = shared_work.beside_nation(view, territory, view.targets)
 # A table of text, not a grid: at 1 024 px the grid cut its last column mid-word; text wraps, and a screen reader
 # reads it by rows and columns.
-beside, figures = tables.beside_nation_on_page(comparison, territory, view.missing)
-st.markdown(markdown.table(beside, missing=view.missing, right=figures))
+st.markdown(tables.beside_nation_on_page(comparison, territory, view.missing))
 
 st.header("Classement")
 level = st.radio(
