@@ -6,6 +6,7 @@ import math
 from datetime import date
 
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
+NO_BREAK = "\u00a0"  # no-break space: before « % », « € », a unit or a colon
 MONTHS = (
     "janvier",
     "février",
@@ -56,14 +57,14 @@ def percent(value, decimals: int = 1) -> str:
     """A share (0.274) as ``27,4 %``."""
     if _missing(value):
         return "–"
-    return number(float(value) * 100, decimals) + "\u00a0%"
+    return number(float(value) * 100, decimals) + NO_BREAK + "%"
 
 
 def euros(value) -> str:
     """``4700000`` -> ``4 700 000 €``."""
     if _missing(value):
         return "–"
-    return number(value) + "\u00a0€"
+    return number(value) + NO_BREAK + "€"
 
 
 def day(value: date | None) -> str:
@@ -138,7 +139,7 @@ def quota_gap(value, quota: float) -> str:
     if points == 0:
         return f"au {threshold}"
     unit = "point" if abs(points) < 2 else "points"
-    return f"{number(abs(points), 1)}\u00a0{unit} {'sous le' if points < 0 else 'au-dessus du'} {threshold}"
+    return f"{number(abs(points), 1)}{NO_BREAK}{unit} {'sous le' if points < 0 else 'au-dessus du'} {threshold}"
 
 
 def covered(value) -> str:
@@ -161,5 +162,5 @@ def signed_change(value, nature: str, missing: str = "–") -> str:
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     magnitude = abs(float(value))
     if nature == "part":
-        return f"{sign}{number(magnitude * 100, 1)}\u00a0pt"
+        return f"{sign}{number(magnitude * 100, 1)}{NO_BREAK}pt"
     return sign + by_nature(magnitude, nature)

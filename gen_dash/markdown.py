@@ -16,7 +16,7 @@ from gen_dash import fmt
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
 # Runs of white space, that would break a cell's line, but the non-breaking spaces of French figures (« 32,1 % »).
-_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+_SPACES = re.compile(rf"[^\S{fmt.NO_BREAK}{fmt.NBSP}]+")
 
 
 def escape(text) -> str:

@@ -10,8 +10,6 @@ from gen_dash.schema import BY_NAME, COLUMNS, DERIVED_TITLES
 from gen_dash.territory import Territory
 from gen_dash.text import fold_series
 
-NO_BREAK = "\u00a0"  # before a colon, between a figure and its unit
-
 DERIVED_LABELS = DERIVED_TITLES
 
 
@@ -356,12 +354,12 @@ def nearest_on_page(nearest: pd.DataFrame) -> str:
             else code
         )
         item = (
-            f"{rank}. **{markdown.escape(fabrique.nom_fabrique)}**, {place}{NO_BREAK}: "
-            f"à {fmt.number(fabrique.distance_km, 1)}{NO_BREAK}km ; {fmt.number(formations)} "
+            f"{rank}. **{markdown.escape(fabrique.nom_fabrique)}**, {place}{fmt.NO_BREAK}: "
+            f"à {fmt.number(fabrique.distance_km, 1)}{fmt.NO_BREAK}km ; {fmt.number(formations)} "
             f"formation{'s' if formations > 1 else ''}."
         )
         for title, text in (("Métiers", fabrique.metiers), ("Intitulés", fabrique.intitules)):
             if isinstance(text, str) and text.strip():
-                item += f" {title}{NO_BREAK}: {markdown.escape(text.strip())}."
+                item += f" {title}{fmt.NO_BREAK}: {markdown.escape(text.strip())}."
         items.append(item)
     return "\n".join(items)
