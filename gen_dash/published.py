@@ -283,13 +283,23 @@ def beside_list(found: pd.DataFrame, missing: str = "non renseigné") -> str:
     words, the publication's definition and source. A list reads as well on a phone as aloud; a table of six columns
     of sentences cut them at the screen's edge."""
     return "\n".join(
-        f"- **{escape(row['indicateur'])} ({escape(row['libelle_date'])})** : publié "
+        f"- {_named(row)} : publié "
         f"{escape(written(row['valeur'], row['nature']))} ; cet instantané : "
         f"{escape(fmt.by_nature(row['valeur_instantane'], row['nature'], missing))} ; "
-        f"{escape(row['ecart'])}. Définition de la publication : {escape(row['definition'].rstrip('.'))}. "
-        f"Source : {escape(row['source'].rstrip('.'))}."
+        f"{escape(row['ecart'])}. Définition de la publication : {_sentence(row['definition'])} "
+        f"Source : {_sentence(row['source'])}"
         for row in found.to_dict("records")
     )
+
+
+def _named(row: dict) -> str:
+    """« **Apprenants (en 2017)** »: a published figure's name and period, in bold."""
+    return f"**{escape(row['indicateur'])} ({escape(row['libelle_date'])})**"
+
+
+def _sentence(text: str) -> str:
+    """*text* from the published file, escaped, ending with one full stop."""
+    return escape(text.strip().rstrip(".")) + "."
 
 
 def figures_list(figures: pd.DataFrame) -> str:
@@ -311,13 +321,11 @@ def figures_list(figures: pd.DataFrame) -> str:
             else "compté autrement que les instantanés"
         )
         line = (
-            f"- **{escape(row['indicateur'])} ({escape(row['libelle_date'])})** : "
-            f"{escape(written(row['valeur'], row['nature']))}, {counted}. "
-            f"Définition : {escape(row['definition'].rstrip('.'))}. "
-            f"Source : {escape(row['source'].rstrip('.'))}."
+            f"- {_named(row)} : {escape(written(row['valeur'], row['nature']))}, {counted}. "
+            f"Définition : {_sentence(row['definition'])} Source : {_sentence(row['source'])}"
         )
         if isinstance(row["note"], str) and row["note"].strip():
-            line += f" Note : {escape(row['note'].strip().rstrip('.'))}."
+            line += f" Note : {_sentence(row['note'])}"
         lines.append(line)
     return "\n".join(lines)
 
