@@ -18,10 +18,10 @@ def _apptest(script: Path, env: dict[str, str]):
 
 
 def page_reruns(repeat: int, with_10k: bool = True) -> list[Result]:
-    """Each page of the sidebar (:data:`ui.layout.PAGES`) rerun after a change of région, beside an empty page's
-    rerun: on the samples and (*with_10k*) on a published 10,000-row snapshot."""
+    """Each page of the sidebar (:data:`tests.support.apptest.PAGES`) rerun after a change of région, beside an
+    empty page's rerun: on the samples and (*with_10k*) on a published 10,000-row snapshot."""
     from gen_dash import store
-    from ui import layout
+    from tests.support.apptest import PAGES
 
     out = []
     empty = _apptest(ROOT / "benchmarks" / "empty_app.py", {})
@@ -41,7 +41,7 @@ def page_reruns(repeat: int, with_10k: bool = True) -> list[Result]:
             if snapshot_id:
                 at.query_params["instantane"] = snapshot_id
             at.run()
-            for page in (p.path for p in layout.PAGES if p.in_sidebar):
+            for page in PAGES:
                 at.switch_page(page).run()
                 regions = iter(["53", "32", "11", "84"] * repeat)
 
