@@ -309,6 +309,29 @@ def good(tmp_path) -> Path:
     return path
 
 
+# Two fabriques written by hand near Lunel (« Ma commune »): one in Montpellier, one in Lunel with two formations.
+NEAR_ROWS = [
+    row(
+        id_formation="M1",
+        code_commune="34172",
+        nom_fabrique="Fabrique de Montpellier",
+        metier="Développeur web",
+    ),
+    row(
+        id_formation="L1",
+        code_commune="34145",
+        nom_fabrique="Fabrique de Lunel",
+        metier="Technicien réseau",
+    ),
+    row(
+        id_formation="L2",
+        code_commune="34145",
+        nom_fabrique="Fabrique de Lunel",
+        metier="Développeur web",
+    ),
+]
+
+
 def hand_csv(**changes) -> bytes:
     """The hand-computed snapshot as a CSV file (*changes* set a column on every row, e.g. a date)."""
     return make_csv([{**r, **changes} for r in HAND_ROWS])

@@ -10,7 +10,7 @@ import pytest
 
 from gen_dash import cli, commune
 from gen_dash.ingest import read_snapshot
-from tests.conftest import make_csv, row
+from tests.conftest import NEAR_ROWS, make_csv
 
 
 def haversine_km(lon1, lat1, lon2, lat2):
@@ -67,29 +67,6 @@ def test_find_commune(query, codes, how):
 def test_an_unknown_name_gives_the_closest():
     found = commune.find_commune("Lunnel")
     assert found.one is None and found.communes.empty and found.closest[0] == "Lunel (34)"
-
-
-# Two fabriques written by hand: one in Montpellier, one in Lunel with two formations.
-NEAR_ROWS = [
-    row(
-        id_formation="M1",
-        code_commune="34172",
-        nom_fabrique="Fabrique de Montpellier",
-        metier="Développeur web",
-    ),
-    row(
-        id_formation="L1",
-        code_commune="34145",
-        nom_fabrique="Fabrique de Lunel",
-        metier="Technicien réseau",
-    ),
-    row(
-        id_formation="L2",
-        code_commune="34145",
-        nom_fabrique="Fabrique de Lunel",
-        metier="Développeur web",
-    ),
-]
 
 
 def test_nearest_fabriques_distances_and_sentence():

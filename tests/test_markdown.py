@@ -4,9 +4,7 @@ import pandas as pd
 import pytest
 
 from gen_dash import markdown
-
-NNBSP = "\u202f"
-NBSP = "\u00a0"
+from tests.support.apptest import NBSP, NNBSP
 
 
 @pytest.mark.parametrize(
