@@ -20,14 +20,26 @@ PY=${PYTHON:-$ROOT/.venv/bin/python}
 UPLOAD_MB=$(( 2 * ${GEN_DASH_MAX_MB:-50} ))
 
 render() {
-  local upstreams="" port
-  for port in $PORTS; do  # one line each, joined by a written \n that awk turns into a line break
-    upstreams+="${upstreams:+\\n}    server 127.0.0.1:${port} max_fails=1 fail_timeout=10s;"
+  # The servers' blocks are written here, one per port: a server's number is its place in GEN_DASH_DEPLOY_SERVERS.
+  local port other n=0 servers="" groups="" routes="" answered=""
+  for port in $PORTS; do
+    n=$((n + 1))
+    servers+="${servers:+$'\n'}    server 127.0.0.1:${port} max_fails=1 fail_timeout=10s;"
+    groups+="upstream gen_dash_server_${n} {"$'\n'"    zone gen_dash_server_${n} 64k;"$'\n'
+    groups+="    server 127.0.0.1:${port} max_fails=1 fail_timeout=10s;"$'\n'
+    for other in $PORTS; do
+      [ "$other" = "$port" ] || groups+="    server 127.0.0.1:${other} max_fails=1 fail_timeout=10s backup;"$'\n'
+    done
+    groups+="    keepalive 16;"$'\n'"}"$'\n'
+    routes+="${routes:+$'\n'}    ${n} gen_dash_server_${n};"
+    answered+="${answered:+$'\n'}    \"~(^| )127\\.0\\.0\\.1:${port}\$\" ${n};"
   done
-  sed -e "s|@UPSTREAMS@|${upstreams}|" -e "s|@LISTEN@|127.0.0.1:${LISTEN}|" -e "s|@SERVER_NAME@|localhost|" \
+  sed -e "s|@LISTEN@|127.0.0.1:${LISTEN}|" -e "s|@SERVER_NAME@|localhost|" \
       -e "s|@BASE@|${BASE}|g" -e "s|@UPLOAD_MB@|${UPLOAD_MB}|" -e "s|@STATIC_DIR@|${DIR}/app/streamlit-static|" \
       -e "s|@ROOT@|${ROOT}|g" -e "s|@FRAME_ANCESTORS@|${GEN_DASH_FRAME_ANCESTORS:-'self'}|" \
-      "$ROOT/deploy/nginx/gen-dash.conf.in" | awk '{gsub(/\\n/, "\n"); print}'
+      "$ROOT/deploy/nginx/gen-dash.conf.in" \
+    | UPSTREAMS=$servers SERVER_GROUPS=${groups%$'\n'} ROUTES=$routes ANSWERED=$answered \
+      awk '/^@[A-Z_]+@$/ { print ENVIRON[substr($0, 2, length($0) - 2)]; next } { print }'
 }
 
 wait_for() {  # URL, seconds

@@ -210,7 +210,7 @@ def _kept_items(days: int) -> tuple[tuple[str, str, str, str], ...]:
             "le cookie `gendash_route` (derrière nginx)",
             "ramener un visiteur sur le serveur de sa session",
             "30 jours",
-            "personne : un identifiant aléatoire",
+            "personne : le numéro d'un serveur, le même pour tous ses visiteurs",
         ),
     )
 
