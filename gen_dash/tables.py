@@ -204,7 +204,9 @@ def beside_nation_on_page(
 ) -> str:
     """:func:`gen_dash.key_figures.compare_with_nation` as the Territoires page reads it: a Markdown table, one row per
     indicator, each figure written in French by its nature (*missing* where it has none) and right-aligned, under
-    French headers; for France, one column of figures rather than two identical ones."""
+    French headers (for France, one column of figures rather than two identical ones), then a sentence that says each
+    share against its quota. The quotas are not a column: on a phone, a fifth column of sentences broke the figures
+    and the words of every column to fit."""
     shown = (
         french_by_row(comparison.assign(nature_part="part"), ["territoire"], missing=missing)
         .pipe(french_by_row, ["france"], nature="nature_france", missing=missing)
@@ -213,9 +215,15 @@ def beside_nation_on_page(
     headers = {"libelle": "Indicateur", "territoire": territory.label}
     if not territory.national:
         headers |= {"france": "France entière", "part_du_national": "Part du total national"}
-    headers["quota"] = "Face au quota"
-    figures = [title for key, title in headers.items() if key not in ("libelle", "quota")]
-    return markdown.table(shown[list(headers)].rename(columns=headers), right=figures)
+    table = markdown.table(
+        shown[list(headers)].rename(columns=headers), right=list(headers.values())[1:]
+    )
+    against = [
+        f"{markdown.escape(label[:1].lower() + label[1:])}, {markdown.escape(gap)}"
+        for label, gap in zip(comparison["libelle"], comparison["quota"], strict=True)
+        if gap
+    ]
+    return table + (f"\n\nFace aux quotas : {' ; '.join(against)}." if against else "")
 
 
 def comparison_export(comparison: pd.DataFrame, territory: Territory) -> pd.DataFrame:

@@ -87,6 +87,36 @@ def test_every_page_is_one_click_away_at_every_width_and_no_figure_is_cut(page, 
             assert page.evaluate(_CUT_FIGURES) == [], path
 
 
+# Tables of text wider than their page, and figures in them written on more than one line.
+_TABLES_WRONG = """() => [...document.querySelectorAll('[data-testid=stMarkdownContainer] table')].flatMap(t => {
+    const page = t.closest('[data-testid=stMarkdownContainer]').getBoundingClientRect();
+    const wide = t.getBoundingClientRect().right > page.right + 1 ? ['plus large que la page : ' + t.rows[0].textContent] : [];
+    const broken = [...t.querySelectorAll('td[style*="right"]')].filter(td => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+    }).map(td => 'chiffre sur deux lignes : ' + td.textContent);
+    return [...wide, ...broken];
+})"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "classement-des-territoires?region=93",
+        "carte-des-fabriques?region=76",
+        "donnees-personnelles",
+    ],
+)
+def test_a_table_of_text_fits_a_phone_with_its_figures_whole(page, server, path):
+    """At 390 px « 12 596 404 € » read « 12 596 40 » over « 4 € », and a setting's name in code pushed the personal
+    data table past the screen's edge."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_page(page, server, path)
+    script_finished(page)
+    assert page.evaluate(_TABLES_WRONG) == []
+
+
 # Tick labels that leave their chart, and those an axis writes twice (a half written as a whole number).
 _TICKS_WRONG = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
     const box = plot.querySelector('svg.main-svg').getBoundingClientRect();

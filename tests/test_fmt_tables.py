@@ -9,6 +9,7 @@ import pytest
 
 from gen_dash import fmt, key_figures, tables
 from gen_dash.ingest import read_snapshot
+from gen_dash.territory import Territory
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,6 @@ def test_quota_gap_in_points(share, quota, expected):
 def test_exports_of_one_departement_say_what_is_on_screen():
     from gen_dash import geo, metrics
     from gen_dash.targets import load_targets
-    from gen_dash.territory import Territory
     from tests.conftest import hand_csv
 
     rows = read_snapshot(hand_csv()).rows
@@ -119,6 +119,52 @@ def test_exports_of_one_departement_say_what_is_on_screen():
         "couvert",
         3,
     ]
+
+
+# What compare_with_nation gives for a région: a count, a share under its quota, one over it.
+BESIDE = pd.DataFrame(
+    {
+        "libelle": ["Apprenants", "Part de femmes", "Part de jeunes NEET"],
+        "territoire": [651, 0.267, 0.613],
+        "france": [9582, 0.236, 0.649],
+        "nature": ["nombre", "part", "part"],
+        "nature_france": ["nombre", "part", "part"],
+        "part_du_national": [0.068, None, None],
+        "quota": [
+            "",
+            "3,3\u00a0points sous le quota de 30\u00a0%",
+            "11,3\u00a0points au-dessus du quota de 50\u00a0%",
+        ],
+    }
+)
+
+
+def test_the_territory_beside_the_nation_then_its_shares_against_their_quotas():
+    table = pd.DataFrame(
+        {
+            "code_departement": ["31"],
+            "nom_departement": ["Haute-Garonne"],
+            "code_region": ["76"],
+            "nom_region": ["Occitanie"],
+            "population": [1_400_000],
+        }
+    )
+    occitanie = Territory.of("76", (), table)
+    lines = tables.beside_nation_on_page(BESIDE, occitanie).splitlines()
+    assert lines[:3] == [
+        "| Indicateur | Occitanie | France entière | Part du total national |",
+        "|---|---:|---:|---:|",
+        "| Apprenants | 651 | 9\u202f582 | 6,8\u00a0% |",
+    ]
+    assert lines[-2:] == [
+        "",
+        "Face aux quotas : part de femmes, 3,3\u00a0points sous le quota de 30\u00a0% ; part de jeunes NEET, "
+        "11,3\u00a0points au\\-dessus du quota de 50\u00a0%.",
+    ]
+    france = tables.beside_nation_on_page(BESIDE, Territory.of(None, (), table)).splitlines()
+    assert france[:2] == ["| Indicateur | France entière |", "|---|---:|"]
+    no_quota = tables.beside_nation_on_page(BESIDE.head(1), occitanie)
+    assert "quota" not in no_quota and no_quota.endswith("| 6,8\u00a0% |")
 
 
 def test_the_list_on_a_page_puts_the_departement_beside_the_commune():
