@@ -6,9 +6,9 @@
 #   deploy/local.sh render   prints the nginx site (deploy/nginx/gen-dash.conf.in) with this script's values
 #
 # Settings (environment): GEN_DASH_DEPLOY_DIR (default var/deploy), GEN_DASH_DEPLOY_PORT (nginx, 8080),
-# GEN_DASH_DEPLOY_SERVERS (the servers' ports, "8601 8602"), GEN_DASH_DATABASE_URL (default: Debian's PostgreSQL,
-# started and given a database gen_deploy, as root), GEN_DASH_FRAME_ANCESTORS (who may embed, default 'self'),
-# GEN_DASH_DEPLOY_SCRIPT (another Streamlit script served the same way instead of the dashboard: the benchmark's
+# GEN_DASH_DEPLOY_SERVERS (the servers' ports, "8601 8602"; for render, address:port too: "10.0.0.5:8601"),
+# GEN_DASH_DATABASE_URL (default: Debian's PostgreSQL, started and given a database gen_deploy, as root),
+# GEN_DASH_FRAME_ANCESTORS (who may embed, default 'self'), GEN_DASH_DEPLOY_SCRIPT (another Streamlit script served the same way instead of the dashboard: the benchmark's
 # empty page, to compare like with like).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,19 +20,22 @@ PY=${PYTHON:-$ROOT/.venv/bin/python}
 UPLOAD_MB=$(( 2 * ${GEN_DASH_MAX_MB:-50} ))
 
 render() {
-  # The servers' blocks are written here, one per port: a server's number is its place in GEN_DASH_DEPLOY_SERVERS.
-  local port other n=0 servers="" groups="" routes="" answered=""
-  for port in $PORTS; do
+  # The servers' blocks are written here, one per server: a server's number is its place in GEN_DASH_DEPLOY_SERVERS,
+  # where each is a local port or, for servers on other machines, host:port.
+  local server addr other n=0 servers="" groups="" routes="" answered=""
+  for server in $PORTS; do
     n=$((n + 1))
-    servers+="${servers:+$'\n'}    server 127.0.0.1:${port} max_fails=1 fail_timeout=10s;"
+    addr=$(address "$server")
+    servers+="${servers:+$'\n'}    server ${addr} max_fails=1 fail_timeout=10s;"
     groups+="upstream gen_dash_server_${n} {"$'\n'"    zone gen_dash_server_${n} 64k;"$'\n'
-    groups+="    server 127.0.0.1:${port} max_fails=1 fail_timeout=10s;"$'\n'
+    groups+="    server ${addr} max_fails=1 fail_timeout=10s;"$'\n'
     for other in $PORTS; do
-      [ "$other" = "$port" ] || groups+="    server 127.0.0.1:${other} max_fails=1 fail_timeout=10s backup;"$'\n'
+      [ "$other" = "$server" ] \
+        || groups+="    server $(address "$other") max_fails=1 fail_timeout=10s backup;"$'\n'
     done
     groups+="    keepalive 16;"$'\n'"}"$'\n'
     routes+="${routes:+$'\n'}    ${n} gen_dash_server_${n};"
-    answered+="${answered:+$'\n'}    \"~(^| )127\\.0\\.0\\.1:${port}\$\" ${n};"
+    answered+="${answered:+$'\n'}    \"~(^| )${addr//./\\.}\$\" ${n};"
   done
   sed -e "s|@LISTEN@|127.0.0.1:${LISTEN}|" -e "s|@SERVER_NAME@|localhost|" \
       -e "s|@BASE@|${BASE}|g" -e "s|@UPLOAD_MB@|${UPLOAD_MB}|" -e "s|@STATIC_DIR@|${DIR}/app/streamlit-static|" \
@@ -40,6 +43,16 @@ render() {
       "$ROOT/deploy/nginx/gen-dash.conf.in" \
     | UPSTREAMS=$servers SERVER_GROUPS=${groups%$'\n'} ROUTES=$routes ANSWERED=$answered \
       awk '/^@[A-Z_]+@$/ { print ENVIRON[substr($0, 2, length($0) - 2)]; next } { print }'
+}
+
+address() {  # a server of GEN_DASH_DEPLOY_SERVERS: a port on this machine, or an IPv4 address and port
+  case "$1" in
+    *.*.*.*:*) echo "$1" ;;
+    *:*) # nginx names the server that answered by its address ($upstream_addr): a host name would never match
+      echo "Serveur « $1 » : donnez son adresse IPv4 et son port (10.0.0.5:8601), pas un nom." >&2
+      return 64 ;;
+    *) echo "127.0.0.1:$1" ;;
+  esac
 }
 
 wait_for() {  # URL, seconds

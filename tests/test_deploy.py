@@ -55,13 +55,25 @@ def stack(tmp_path_factory):
 
 
 def test_the_site_file_passes_nginx_t(tmp_path):
-    env = {**os.environ, "GEN_DASH_DEPLOY_DIR": str(tmp_path)}
+    """Rendered for three servers, two on other machines: each has its group, the others as its backups."""
+    env = {
+        **os.environ,
+        "GEN_DASH_DEPLOY_DIR": str(tmp_path),
+        "GEN_DASH_DEPLOY_SERVERS": "10.0.0.5:8601 10.0.0.6:8601 8603",
+    }
     site = subprocess.run(
         ["bash", str(LOCAL), "render"], env=env, capture_output=True, text=True, check=True
     ).stdout
     assert "@" not in re.sub(r"samesite|#.*", "", site)  # every value given
     rules = re.sub(r"#.*", "", site)
     assert "ip_hash" not in rules and "hash " not in rules  # new visitors in turn, not by chance
+    second = re.search(r"upstream gen_dash_server_2 \{(.*?)\}", rules, re.S).group(1)
+    assert re.findall(r"server (\S+) max_fails=1 fail_timeout=10s( backup)?;", second) == [
+        ("10.0.0.6:8601", ""),
+        ("10.0.0.5:8601", " backup"),
+        ("127.0.0.1:8603", " backup"),
+    ]
+    assert '"~(^| )10\\.0\\.0\\.6:8601$" 2;' in rules and "    2 gen_dash_server_2;" in rules
     (tmp_path / "gen-dash.conf").write_text(site)
     (tmp_path / "tmp").mkdir()
     for name in ("mime.types", "proxy_params"):
@@ -74,6 +86,18 @@ def test_the_site_file_passes_nginx_t(tmp_path):
         text=True,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_a_server_named_rather_than_addressed_is_refused_in_french(tmp_path):
+    env = {
+        **os.environ,
+        "GEN_DASH_DEPLOY_DIR": str(tmp_path),
+        "GEN_DASH_DEPLOY_SERVERS": "app2:8601",
+    }
+    refused = subprocess.run(
+        ["bash", str(LOCAL), "render"], env=env, capture_output=True, text=True
+    )
+    assert refused.returncode == 64 and "donnez son adresse IPv4 et son port" in refused.stderr
 
 
 def test_the_page_the_api_and_the_headers_through_nginx(stack):
