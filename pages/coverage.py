@@ -163,8 +163,9 @@ st.dataframe(
         "part_couverte_cumulee",
     ],
     column_config={
-        "rang": "Ordre",
-        "nom_commune": "Commune",
+        # pinned, as the EPCI's name above: at 1 024 px the figures are scrolled to, beside the commune they are for
+        "rang": st.column_config.NumberColumn("Ordre", pinned=True),
+        "nom_commune": st.column_config.TextColumn("Commune", pinned=True),
         "code_departement": "Département",
         "nom_epci": "EPCI",
         "population": st.column_config.NumberColumn("Population", format="localized"),
