@@ -8,8 +8,8 @@
 # Settings (environment): GEN_DASH_DEPLOY_DIR (default var/deploy), GEN_DASH_DEPLOY_PORT (nginx, 8080),
 # GEN_DASH_DEPLOY_SERVERS (the servers' ports, "8601 8602"; for render, address:port too: "10.0.0.5:8601"),
 # GEN_DASH_DATABASE_URL (default: Debian's PostgreSQL, started and given a database gen_deploy, as root),
-# GEN_DASH_FRAME_ANCESTORS (who may embed, default 'self'), GEN_DASH_DEPLOY_SCRIPT (another Streamlit script served the same way instead of the dashboard: the benchmark's
-# empty page, to compare like with like).
+# GEN_DASH_FRAME_ANCESTORS (who may embed, default 'self'), GEN_DASH_DEPLOY_SCRIPT (another Streamlit script
+# served the same way instead of the dashboard: the benchmark's empty page, to compare like with like).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${GEN_DASH_DEPLOY_DIR:-$ROOT/var/deploy}
@@ -21,7 +21,7 @@ UPLOAD_MB=$(( 2 * ${GEN_DASH_MAX_MB:-50} ))
 
 render() {
   # The servers' blocks are written here, one per server: a server's number is its place in GEN_DASH_DEPLOY_SERVERS,
-  # where each is a local port or, for servers on other machines, host:port.
+  # where each is a local port or, for servers on other machines, address:port.
   local server addr other n=0 servers="" groups="" routes="" answered=""
   for server in $PORTS; do
     n=$((n + 1))

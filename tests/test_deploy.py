@@ -193,9 +193,7 @@ def test_a_server_killed_leaves_its_visitors_on_the_other_within_ten_seconds(sta
     tab.goto(stack.base + "carte-des-fabriques?region=76")
     tab.locator("h1").first.wait_for()
     tab.get_by_text("Occitanie").first.wait_for()
-    cookie = next(
-        f"{c['name']}={c['value']}" for c in context.cookies() if c["name"] == "gendash_route"
-    )
+    cookie = _route_cookie(context)
     server = _server_of(stack, cookie)
     port = server.rsplit(":", 1)[1]
     os.kill(stack.pid(port), signal.SIGKILL)
@@ -245,7 +243,8 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     # and nginx sends each server's visitors to it again: a server that failed is skipped for fail_timeout by each
     # group that saw it fail, the visitors' own group included
     deadline = time.monotonic() + 60
-    while [_server_of(stack, f"gendash_route={n}") for n in (1, 2)] != [
+    numbers = range(1, len(stack.servers) + 1)
+    while [_server_of(stack, f"gendash_route={n}") for n in numbers] != [
         f"127.0.0.1:{port}" for port in stack.servers
     ]:
         assert time.monotonic() < deadline, "nginx never sent visitors to both servers again"
@@ -254,9 +253,7 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     tab = context.new_page()
     tab.goto(stack.base)
     tab.locator("h1").first.wait_for(timeout=60_000)
-    cookie = next(
-        f"{c['name']}={c['value']}" for c in context.cookies() if c["name"] == "gendash_route"
-    )
+    cookie = _route_cookie(context)
     port = _server_of(stack, cookie).rsplit(":", 1)[1]
     folder = stack.folder
     for name in (f"streamlit-{port}.pid", f"server-{port}.pid"):
@@ -282,6 +279,13 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     # then it takes visitors
     _wait_for(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques", 200, restarted)
     context.close()
+
+
+def _route_cookie(context) -> str:
+    """The browser's nginx cookie, as a ``Cookie`` header gives it (``gendash_route=2``)."""
+    return next(
+        f"{c['name']}={c['value']}" for c in context.cookies() if c["name"] == "gendash_route"
+    )
 
 
 def _server_of(stack, cookie: str) -> str:
