@@ -4,6 +4,7 @@
 #   deploy/local.sh start    starts them, returns when nginx answers; the public URL is the last line printed
 #   deploy/local.sh stop     stops what start started
 #   deploy/local.sh render   prints the nginx site (deploy/nginx/gen-dash.conf.in) with this script's values
+#   deploy/local.sh serve P  starts the server on port P again (after a crash), returns once its port answers
 #
 # Settings (environment): GEN_DASH_DEPLOY_DIR (default var/deploy), GEN_DASH_DEPLOY_PORT (nginx, 8080),
 # GEN_DASH_DEPLOY_SERVERS (the servers' ports, "8601 8602"; for render, address:port too: "10.0.0.5:8601"),
@@ -68,12 +69,7 @@ wait_for() {  # URL, seconds
 
 start() {
   mkdir -p "$DIR/tmp" "$DIR/app"
-  if [ -z "${GEN_DASH_DATABASE_URL:-}" ]; then
-    eval "$(bash "$ROOT/scripts/start_postgres.sh")" >&2
-    su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='gen_deploy'\"" | grep -q 1 \
-      || su postgres -c "createdb -O gen gen_deploy" >&2
-    export GEN_DASH_DATABASE_URL=postgresql+psycopg://gen:gen@127.0.0.1:5432/gen_deploy
-  fi
+  database
   local port ready=sante
   for port in $PORTS; do  # one after the other: the first lays out the French shell's folder both use
     if [ -n "${GEN_DASH_DEPLOY_SCRIPT:-}" ]; then  # the launcher alone (it keeps its pid), no warm-up, no /sante
@@ -85,11 +81,8 @@ start() {
       ready=_stcore/health
       continue
     fi
-    GEN_DASH_VAR_DIR="$DIR/app" nohup "$PY" "$ROOT/scripts/serve.py" --port "$port" --server.address 127.0.0.1 \
-      --server.baseUrlPath "${BASE#/}" > "$DIR/server-$port.log" 2>&1 &
-    echo $! > "$DIR/server-$port.pid"
+    serve "$port"
     wait_for "http://127.0.0.1:$port$BASE/_stcore/script-health-check" 180 >&2
-    pgrep -P "$(cat "$DIR/server-$port.pid")" -f streamlit_fr > "$DIR/streamlit-$port.pid"  # the server itself
   done
   render > "$DIR/gen-dash.conf"
   cp /etc/nginx/mime.types /etc/nginx/proxy_params "$DIR/"
@@ -100,6 +93,28 @@ start() {
   nginx -p "$DIR" -c "$DIR/nginx.conf" >&2
   wait_for "http://127.0.0.1:$LISTEN$BASE/$ready" 30 >&2
   echo "http://127.0.0.1:$LISTEN$BASE/"
+}
+
+database() {  # GEN_DASH_DATABASE_URL, or Debian's PostgreSQL started and given a database gen_deploy (as root)
+  [ -n "${GEN_DASH_DATABASE_URL:-}" ] && return 0
+  eval "$(bash "$ROOT/scripts/start_postgres.sh")" >&2
+  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='gen_deploy'\"" | grep -q 1 \
+    || su postgres -c "createdb -O gen gen_deploy" >&2
+  export GEN_DASH_DATABASE_URL=postgresql+psycopg://gen:gen@127.0.0.1:5432/gen_deploy
+}
+
+# One dashboard server on the port $1, as start starts each (and systemd again after a crash): back once its port
+# answers, before the app's first run. Its log goes on in server-PORT.log; its pid files are for stop.
+serve() {
+  local port=$1
+  [ -n "$port" ] || { echo "Usage : deploy/local.sh serve PORT" >&2; exit 64; }
+  mkdir -p "$DIR/app"
+  database
+  GEN_DASH_VAR_DIR="$DIR/app" nohup "$PY" "$ROOT/scripts/serve.py" --port "$port" --server.address 127.0.0.1 \
+    --server.baseUrlPath "${BASE#/}" >> "$DIR/server-$port.log" 2>&1 &
+  echo $! > "$DIR/server-$port.pid"
+  wait_for "http://127.0.0.1:$port$BASE/_stcore/health" 180 >&2
+  pgrep -P "$(cat "$DIR/server-$port.pid")" -f streamlit_fr > "$DIR/streamlit-$port.pid"  # the server itself
 }
 
 stop() {
@@ -116,5 +131,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   render) render ;;
-  *) echo "Usage : deploy/local.sh start|stop|render" >&2; exit 64 ;;
+  serve) serve "${2:-}" ;;
+  *) echo "Usage : deploy/local.sh start|stop|render|serve PORT" >&2; exit 64 ;;
 esac

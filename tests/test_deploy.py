@@ -261,7 +261,7 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
         with contextlib.suppress(ProcessLookupError, FileNotFoundError, ValueError):
             os.kill(int((folder / name).read_text().split()[0]), signal.SIGKILL)
     time.sleep(1)
-    restarted = _serve(stack, port)  # its port is open: visitors come
+    _serve(stack, port)  # its port is open: visitors come
     # not yet run: not for visitors
     assert get(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques")[0] == 503
     started = time.monotonic()
@@ -277,7 +277,7 @@ def test_a_restarted_server_s_first_visitor_gets_a_whole_page_at_once(stack, bro
     )
     assert took < 3, took
     # then it takes visitors
-    _wait_for(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques", 200, restarted)
+    _wait_for(f"http://127.0.0.1:{port}/gen-dash/carte-des-fabriques", 200)
     context.close()
 
 
@@ -301,41 +301,20 @@ def _status(url: str) -> int:
         return 0
 
 
-def _serve(stack, port: str) -> subprocess.Popen:
-    """Start the stack's server on *port* again, as deploy/local.sh does (and systemd after a crash); its pid files
-    written for ``local.sh stop``."""
-    folder = stack.folder
-    log = open(folder / f"server-{port}-relance.log", "a")  # noqa: SIM115 - open while it serves
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "python"),
-            str(ROOT / "scripts" / "serve.py"),
-            "--port",
-            port,
-            "--server.address",
-            "127.0.0.1",
-            "--server.baseUrlPath",
-            "gen-dash",
-        ],
-        env={**stack.env, "GEN_DASH_VAR_DIR": str(folder / "app")},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
+def _serve(stack, port: str) -> None:
+    """Start the stack's server on *port* again (``deploy/local.sh serve``, as systemd after a crash): back once its
+    port answers, before the app's first run."""
+    subprocess.run(
+        ["bash", str(LOCAL), "serve", port],
+        env=stack.env,
+        capture_output=True,
+        timeout=240,
+        check=True,
     )
-    (folder / f"server-{port}.pid").write_text(str(server.pid))
-    _wait_for(f"http://127.0.0.1:{port}/gen-dash/_stcore/health", 200, server)
-    found = subprocess.run(
-        ["pgrep", "-P", str(server.pid), "-f", "streamlit_fr"], capture_output=True, text=True
-    )
-    (folder / f"streamlit-{port}.pid").write_text(found.stdout)
-    return server
 
 
-def _wait_for(
-    url: str, status: int, server: subprocess.Popen | None = None, seconds: float = 180
-) -> None:
+def _wait_for(url: str, status: int, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while _status(url) != status:
-        assert server is None or server.poll() is None, "the server stopped"
         assert time.monotonic() < deadline, f"{url} never answered {status}"
         time.sleep(0.1)
