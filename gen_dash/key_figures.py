@@ -52,6 +52,10 @@ def headline_figures(
     alone = territory.single
     local = _headline_values(rows)
     whole = local if territory.national or national is None else _headline_values(national)
+    if territory.epci and national is not None and "code_epci" in national:
+        # One EPCI is « couvert » or not: the nation beside it counts EPCI with a formation, not départements (« EPCI
+        # couvert : couvert, France : 80 » read as 80 EPCI).
+        whole = {**whole, "departements_couverts": int(national["code_epci"].nunique())}
 
     def line(key: str, indicator: str | None = None) -> tuple:
         ind = BY_KEY[indicator or key]

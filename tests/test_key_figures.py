@@ -137,6 +137,24 @@ def test_compare_with_nation_says_shares_against_their_quota(hand):
     )
 
 
+def test_one_epci_is_set_beside_the_nation_s_covered_epci_not_its_departements(hand):
+    """By hand: the six formations are in Toulouse Métropole (two), Le Muretain Agglo, Montpellier Méditerranée
+    Métropole and the Métropole du Grand Paris (two): 4 EPCI covered in France, in 3 départements."""
+    epcis = __import__("gen_dash.epci", fromlist=["x"]).epci_table()
+    toulouse = Territory.of_epci("243100518", "76", TABLE, epcis)
+    table = key_figures.compare_with_nation(toulouse.apply(hand), hand, load_targets(), toulouse)
+    assert table.loc["departements_couverts", ["libelle", "territoire", "france"]].tolist() == [
+        "EPCI couvert",
+        1,
+        4,
+    ]
+    haute_garonne = Territory.of("76", ("31",), TABLE)
+    beside = key_figures.compare_with_nation(
+        haute_garonne.apply(hand), hand, load_targets(), haute_garonne
+    )
+    assert beside.loc["departements_couverts", "france"] == 3
+
+
 def _reported_hand():
     from tests.conftest import HAND_ROWS
 
