@@ -84,6 +84,13 @@ layout.show_chart(
     per,
     key="quotas_departements",
 )
+if (
+    view.territory.epci
+):  # its départements are counted whole: their shares are not the EPCI's (at the top)
+    st.caption(
+        f"Les départements où s'étend {layout.escape_md(view.territory.label)}, chacun compté en entier : les parts "
+        "de l'EPCI lui-même sont en haut de la page."
+    )
 
 st.header("Fabriques sous le quota")
 minimum = st.number_input(

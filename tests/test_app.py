@@ -331,6 +331,21 @@ def test_the_map_opens_by_epci_for_an_epci_or_when_the_link_asks(query, grid, sa
     assert any(c.value.startswith(said) for c in at.caption)
 
 
+def test_quotas_of_an_epci_say_its_departements_are_counted_whole():
+    at = start({"epci": "243100518"})
+    at.switch_page("pages/quotas.py").run()
+    assert not at.exception
+    assert any(
+        c.value.startswith(
+            "Les départements où s'étend Toulouse Métropole, chacun compté en entier"
+        )
+        for c in at.caption
+    ), [c.value for c in at.caption]
+    at = start({"region": "76"})
+    at.switch_page("pages/quotas.py").run()
+    assert not any("compté en entier" in c.value for c in at.caption)
+
+
 def test_coverage_of_an_epci_draws_its_map():
     at = start({"epci": "243400017"})
     at.switch_page("pages/coverage.py").run()
