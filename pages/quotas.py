@@ -84,9 +84,8 @@ layout.show_chart(
     per,
     key="quotas_departements",
 )
-if (
-    view.territory.epci
-):  # its départements are counted whole: their shares are not the EPCI's (at the top)
+# An EPCI's départements are counted whole: their shares are not the EPCI's (at the top).
+if view.territory.epci:
     st.caption(
         f"Les départements où s'étend {layout.escape_md(view.territory.label)}, chacun compté en entier : les parts "
         "de l'EPCI lui-même sont en haut de la page."
