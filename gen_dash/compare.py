@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gen_dash import geo
+from gen_dash import fmt, geo
 from gen_dash.indicators import BY_KEY
 from gen_dash.key_figures import headline_figures
 from gen_dash.schema import BY_NAME, COLUMNS
@@ -47,7 +47,7 @@ def diff_snapshots(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         for key in differs[differs].index:
             # « dont femmes », not apprenants_femmes
             title = BY_NAME[column].title if column in BY_NAME else column
-            changed_fields.setdefault(key, []).append(title[:1].lower() + title[1:])
+            changed_fields.setdefault(key, []).append(fmt.lowercase_first(title))
             before.setdefault(key, []).append(_text(x[key]))
             after.setdefault(key, []).append(_text(y[key]))
     parts = [

@@ -142,6 +142,15 @@ def quota_gap(value, quota: float) -> str:
     return f"{number(abs(points), 1)}{NO_BREAK}{unit} {'sous le' if points < 0 else 'au-dessus du'} {threshold}"
 
 
+def lowercase_first(text: str) -> str:
+    """*text* to go inside a sentence, its other capitals kept.
+
+    >>> lowercase_first("Part de jeunes NEET")
+    'part de jeunes NEET'
+    """
+    return text[:1].lower() + text[1:]
+
+
 def covered(value) -> str:
     """Whether one département has a fabrique: ``couvert`` or ``non couvert``."""
     return "–" if _missing(value) else "couvert" if value else "non couvert"

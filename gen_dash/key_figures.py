@@ -50,12 +50,11 @@ def headline_figures(
     """
     territory = territory or Territory(None, (), "France entière", tuple(geo.departement_regions()))
     alone = territory.single
-    local = _headline_values(rows)
-    whole = local if territory.national or national is None else _headline_values(national)
-    if territory.epci and national is not None and "code_epci" in national:
-        # One EPCI is « couvert » or not: the nation beside it counts EPCI with a formation, not départements (« EPCI
-        # couvert : couvert, France : 80 » read as 80 EPCI).
-        whole = {**whole, "departements_couverts": int(national["code_epci"].nunique())}
+    # One EPCI is « couvert » or not: the nation beside it counts EPCI with a formation, not départements (« EPCI
+    # couvert : couvert, France : 80 » read as 80 EPCI).
+    unit = "code_epci" if territory.epci else "code_departement"
+    local = _headline_values(rows, unit)
+    whole = local if territory.national or national is None else _headline_values(national, unit)
 
     def line(key: str, indicator: str | None = None) -> tuple:
         ind = BY_KEY[indicator or key]
@@ -102,14 +101,15 @@ def headline_figures(
     return table
 
 
-def _headline_values(rows: pd.DataFrame) -> dict:
+def _headline_values(rows: pd.DataFrame, unit: str = "code_departement") -> dict:
+    """The headline values of *rows*; the places covered counted by *unit* (départements, or EPCI)."""
     s = summary_figures(rows)
     return {
         "fabriques": s["fabriques"],
         "apprenants": s["apprenants"],
         "part_femmes": s["part_femmes"],
         "part_neet": s["part_neet"],
-        "departements_couverts": s["departements_couverts"],
+        "departements_couverts": int(rows[unit].nunique()),
         "budget": _amount(rows["subvention_eur"]) if "subvention_eur" in rows else None,
     }
 

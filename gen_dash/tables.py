@@ -219,7 +219,7 @@ def beside_nation_on_page(
         shown[list(headers)].rename(columns=headers), right=list(headers.values())[1:]
     )
     against = [
-        f"{markdown.escape(label[:1].lower() + label[1:])}, {markdown.escape(gap)}"
+        f"{markdown.escape(fmt.lowercase_first(label))}, {markdown.escape(gap)}"
         for label, gap in zip(comparison["libelle"], comparison["quota"], strict=True)
         if gap
     ]
@@ -292,9 +292,7 @@ def metiers_export(table: pd.DataFrame, territory: Territory) -> pd.DataFrame:
             if c in columns
         ]
         nation = as_points(table[[f"{c}_france" for c in france]].set_axis(france, axis=1), shares)
-        headers = {
-            c: "France : " + _METIER_HEADERS[c][:1].lower() + _METIER_HEADERS[c][1:] for c in france
-        }
+        headers = {c: "France : " + fmt.lowercase_first(_METIER_HEADERS[c]) for c in france}
         out = pd.concat([out, nation.rename(columns=headers)], axis=1)
     return out.reset_index(drop=True)
 

@@ -48,16 +48,21 @@ NAV_LINKS = [
 ]
 # Key figures whose text does not fit their box: ended by an ellipsis or overflowing, at the width they are shown.
 # A key figure cut (an ellipsis, hidden overflow), written past its card, or broken over two lines (« 12 596 40 / 4 € »).
-_CUT_FIGURES = """() => [
+# The text of an element as laid out: its number of lines, and its right edge.
+_LAID_OUT = """e => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    return {lines: new Set([...range.getClientRects()].map(r => Math.round(r.top))).size,
+            right: range.getBoundingClientRect().right};
+}"""
+_CUT_FIGURES = f"""() => {{ const laidOut = {_LAID_OUT}; return [
     ...[...document.querySelectorAll('[data-testid=stMetric] *')].filter(e =>
         e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible').map(e => e.textContent),
-    ...[...document.querySelectorAll('[data-testid=stMetricValue]')].filter(e => {
+    ...[...document.querySelectorAll('[data-testid=stMetricValue]')].filter(e => {{
         const card = e.closest('[data-testid=stMetric]').getBoundingClientRect();
-        const range = document.createRange();
-        range.selectNodeContents(e);
-        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-        return lines.size > 1 || range.getBoundingClientRect().right > card.right + 1;
-    }).map(e => 'coupé : ' + e.textContent)]"""
+        const text = laidOut(e);
+        return text.lines > 1 || text.right > card.right + 1;
+    }}).map(e => 'coupé : ' + e.textContent)]; }}"""
 
 
 @pytest.mark.parametrize("width", [1024, 1280, 1366, 1440, 1920, 390])
@@ -88,16 +93,14 @@ def test_every_page_is_one_click_away_at_every_width_and_no_figure_is_cut(page, 
 
 
 # Tables of text wider than their page, and figures in them written on more than one line.
-_TABLES_WRONG = """() => [...document.querySelectorAll('[data-testid=stMarkdownContainer] table')].flatMap(t => {
+_TABLES_WRONG = f"""() => {{ const laidOut = {_LAID_OUT};
+  return [...document.querySelectorAll('[data-testid=stMarkdownContainer] table')].flatMap(t => {{
     const page = t.closest('[data-testid=stMarkdownContainer]').getBoundingClientRect();
     const wide = t.getBoundingClientRect().right > page.right + 1 ? ['plus large que la page : ' + t.rows[0].textContent] : [];
-    const broken = [...t.querySelectorAll('td[style*="right"]')].filter(td => {
-        const range = document.createRange();
-        range.selectNodeContents(td);
-        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
-    }).map(td => 'chiffre sur deux lignes : ' + td.textContent);
+    const broken = [...t.querySelectorAll('td[style*="right"]')].filter(td => laidOut(td).lines > 1)
+        .map(td => 'chiffre sur deux lignes : ' + td.textContent);
     return [...wide, ...broken];
-})"""
+  }}); }}"""
 
 
 @pytest.mark.parametrize(
